@@ -1,0 +1,24 @@
+// Jest runs the TypeScript sources as native ESM (node --experimental-vm-modules), compiled by swc.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  // Sources import './x.js' (nodenext); map that back to the .ts file on disk.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
+        module: { type: 'es6' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  setupFiles: ['<rootDir>/test/setupEnv.ts'],
+  testTimeout: 30000,
+  // Integration suites start servers on port 0; two workers match the two cores here.
+  maxWorkers: 2,
+};

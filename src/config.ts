@@ -1,0 +1,176 @@
+// Environment → typed, validated configuration. Variable names follow MLflow's and Databricks' own clients
+// (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, DATABRICKS_HOST, ...) so an existing setup carries over.
+
+/** Which MLflow-compatible backend sits behind the graph. */
+export type BackendKind = 'mlflow' | 'databricks' | 'gitlab';
+
+/** How callers' credentials reach the backend. */
+export type AuthMode =
+  /** Forward each caller's Authorization header (default): the backend sees the real user. */
+  | 'passthrough'
+  /** Use the configured service credentials for every caller (single-tenant, behind your own auth proxy). */
+  | 'service';
+
+/** Validated configuration of one process. */
+export interface Config {
+  port: number;
+  host: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Undefined: start the in-process demo emulator. */
+  trackingUri: string | undefined;
+  backend: BackendKind;
+  authMode: AuthMode;
+  /** `Authorization` header built from MLFLOW_TRACKING_TOKEN / USERNAME+PASSWORD / DATABRICKS_TOKEN. */
+  serviceAuthorization: string | undefined;
+  redisUrl: string | undefined;
+  introspection: boolean;
+  sandbox: boolean;
+  upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
+  limits: { maxDepth: number; maxAliases: number; maxCost: number };
+  apolloTelemetry: boolean;
+}
+
+/** Thrown at start-up for an invalid variable: names it and says what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${redact(raw)}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${redact(raw)}"`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new ConfigError(`${name} must not contain credentials; use MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function redact(value: string): string {
+  return value.replace(/\/\/[^@/]*@/, '//[REDACTED]@');
+}
+
+/** Reads and validates the environment; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnvRaw = read(env, 'NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnvRaw}"`);
+  }
+  const nodeEnv = nodeEnvRaw as Config['nodeEnv'];
+  const production = nodeEnv === 'production';
+
+  const databricksHost = url(env, 'DATABRICKS_HOST');
+  const rawTrackingUri = read(env, 'MLFLOW_TRACKING_URI');
+  // MLflow's clients accept MLFLOW_TRACKING_URI=databricks, meaning "the workspace in DATABRICKS_HOST".
+  let trackingUri: string | undefined;
+  if (rawTrackingUri === 'databricks') {
+    if (!databricksHost) throw new ConfigError('MLFLOW_TRACKING_URI=databricks needs DATABRICKS_HOST (https://<workspace>.cloud.databricks.com)');
+    trackingUri = databricksHost;
+  } else {
+    trackingUri = url(env, 'MLFLOW_TRACKING_URI') ?? databricksHost;
+  }
+
+  const backendRaw = read(env, 'MLFLOW_SUPERGRAPH_BACKEND');
+  let backend: BackendKind;
+  if (backendRaw !== undefined) {
+    if (!['mlflow', 'databricks', 'gitlab'].includes(backendRaw)) {
+      throw new ConfigError(`MLFLOW_SUPERGRAPH_BACKEND must be mlflow, databricks or gitlab, got "${backendRaw}"`);
+    }
+    backend = backendRaw as BackendKind;
+  } else if (databricksHost || rawTrackingUri === 'databricks') {
+    backend = 'databricks';
+  } else if (trackingUri && /\/api\/v4\/projects\/[^/]+\/ml\/mlflow$/.test(trackingUri)) {
+    backend = 'gitlab';
+  } else {
+    backend = 'mlflow';
+  }
+
+  const token = read(env, 'MLFLOW_TRACKING_TOKEN') ?? read(env, 'DATABRICKS_TOKEN');
+  const username = read(env, 'MLFLOW_TRACKING_USERNAME');
+  const password = read(env, 'MLFLOW_TRACKING_PASSWORD');
+  if ((username === undefined) !== (password === undefined)) {
+    throw new ConfigError('MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD must be set together');
+  }
+  const serviceAuthorization = token
+    ? `Bearer ${token}`
+    : username !== undefined && password !== undefined
+      ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+      : undefined;
+
+  const authModeRaw = read(env, 'MLFLOW_SUPERGRAPH_AUTH_MODE') ?? 'passthrough';
+  if (authModeRaw !== 'passthrough' && authModeRaw !== 'service') {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_AUTH_MODE must be passthrough or service, got "${authModeRaw}"`);
+  }
+  if (authModeRaw === 'service' && !serviceAuthorization) {
+    throw new ConfigError('MLFLOW_SUPERGRAPH_AUTH_MODE=service needs MLFLOW_TRACKING_TOKEN, DATABRICKS_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD');
+  }
+
+  const redisUrl = read(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^(redis|rediss|redis\+cluster):\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis://, rediss:// or redis+cluster://, got "${redact(redisUrl)}"`);
+  }
+
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    nodeEnv,
+    trackingUri,
+    backend,
+    authMode: authModeRaw,
+    serviceAuthorization,
+    redisUrl,
+    introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
+    sandbox: bool(env, 'GRAPHQL_SANDBOX', !production),
+    upstream: {
+      connectTimeoutMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
+      responseTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),
+      concurrency: int(env, 'UPSTREAM_CONCURRENCY', 16, 1, 1024),
+    },
+    limits: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 50_000, 1, 10_000_000),
+    },
+    // Apollo's gateway reports usage to Apollo unless told not to. Off unless the operator opts in.
+    apolloTelemetry: bool(env, 'MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY', false),
+  };
+}
+
+/**
+ * Keeps @apollo/gateway from sending telemetry (and probing cloud metadata addresses) unless the operator
+ * opted in. Must run before the gateway module is used.
+ */
+export function applyTelemetryDefault(config: Pick<Config, 'apolloTelemetry'>, env: Env = process.env): void {
+  if (!config.apolloTelemetry) env.APOLLO_TELEMETRY_DISABLED = 'true';
+}

@@ -1,0 +1,22 @@
+/** Who is calling, as far as the graph knows. Never logged with its credentials. */
+export interface Principal {
+  /** A stable, non-secret id for the caller (username, or a hash of the token), or undefined if anonymous. */
+  readonly id: string | undefined;
+  /** Display name, when known (basic-auth username, proxy header). */
+  readonly username: string | undefined;
+  /** How the caller authenticated. */
+  readonly kind: 'anonymous' | 'basic' | 'bearer' | 'proxy' | 'service';
+  /** The Authorization header to forward upstream; never serialized. */
+  readonly authorization: string | undefined;
+  /** Granted scopes (`read`, `write`). Read-only credentials lack `write`. */
+  readonly scopes: readonly string[];
+}
+
+/** The caller with no credentials. */
+export const anonymousPrincipal: Principal = Object.freeze({
+  id: undefined,
+  username: undefined,
+  kind: 'anonymous',
+  authorization: undefined,
+  scopes: Object.freeze(['read', 'write']),
+});

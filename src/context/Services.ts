@@ -1,0 +1,10 @@
+import type { Got } from 'got';
+import type { Config } from '../config.js';
+import type { Limiter } from '../upstream/http/createLimiter.js';
+
+/** Process-wide, stateless-per-user services shared by all requests (connection pools, limiter, cache). */
+export interface Services {
+  readonly config: Config;
+  readonly mlflowHttp: Got;
+  readonly mlflowLimiter: Limiter;
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../context/RequestContext.js';
+import type { SubgraphName } from '../subgraphs/loadSchema.js';
+import { subgraphSchemaFactories } from './subgraphSchemas.js';
+import { supergraphSdlPath } from './supergraphConfig.js';
+
+/** How the gateway reaches its subgraphs. */
+export type GatewayMode = 'in-process' | 'distributed';
+
+/** Headers the gateway forwards to a remote subgraph. */
+function forwardHeaders(context: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': context.requestId };
+  if (context.principal.authorization) headers.authorization = context.principal.authorization;
+  return headers;
+}
+
+/**
+ * An Apollo gateway over the committed supergraph. In-process (default): each subgraph's schema is executed
+ * directly, sharing the request context (no HTTP hop). Distributed: subgraphs are called at the
+ * routing_url composed into the supergraph, with the caller's credentials and request id forwarded.
+ */
+export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(supergraphSdlPath, 'utf8')): ApolloGateway {
+  const schemas = new Map<string, GraphQLSchema>();
+  return new ApolloGateway({
+    supergraphSdl,
+    buildService({ name, url }) {
+      if (mode === 'in-process') {
+        const factory = subgraphSchemaFactories[name as SubgraphName];
+        if (!factory) throw new Error(`No in-process implementation for subgraph "${name}"`);
+        let schema = schemas.get(name);
+        if (!schema) schemas.set(name, (schema = factory()));
+        return new LocalGraphQLDataSource(schema);
+      }
+      return new RemoteGraphQLDataSource<RequestContext>({
+        ...(url ? { url } : {}),
+        willSendRequest({ request, context }) {
+          // Health checks run without a request context; only real requests carry a caller.
+          if (!('principal' in context)) return;
+          for (const [key, value] of Object.entries(forwardHeaders(context as RequestContext))) request.http?.headers.set(key, value);
+        },
+      });
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ALL_ERROR_CODES } from '../errors/ErrorCode.js';
+
+/** Codes of Apollo's protocols that clients act on; passed through unchanged. */
+const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
+/** Apollo Server's own codes for a bad request, folded into the closed set. */
+const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * The gateway's error formatter: every error leaves with a code from the closed set; unexpected errors
+ * are masked (no message, no stack trace, no upstream text); extensions keep only known, safe keys.
+ */
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions ?? {};
+  const code = typeof extensions.code === 'string' ? extensions.code : undefined;
+  const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (code && PROTOCOL_CODES.has(code)) return { message: formatted.message, ...base, extensions: { code } };
+  if (code && REQUEST_CODES.has(code)) return { message: formatted.message, ...base, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+  if (code && code !== 'INTERNAL_SERVER_ERROR' && (ALL_ERROR_CODES as readonly string[]).includes(code)) {
+    const safe: Record<string, unknown> = { code };
+    for (const key of ['mlflowErrorCode', 'upstreamStatus', 'backend', 'serviceName']) if (extensions[key] !== undefined) safe[key] = extensions[key];
+    return { message: formatted.message, ...base, extensions: safe };
+  }
+  return { message: 'Internal server error', ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+
+/** Largest request body accepted (a big logBatch is well under this). */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. */
+export function createApolloHttpHandler<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  context: (request: IncomingMessage) => Promise<TContext>,
+) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    let body: unknown;
+    try {
+      const raw = await readBody(request);
+      const contentType = headers.get('content-type') ?? '';
+      body = raw && contentType.includes('application/json') ? JSON.parse(raw) : raw;
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 400;
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large' : 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] }));
+      return;
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request) });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  };
+}

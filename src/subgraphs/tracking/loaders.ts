@@ -1,0 +1,314 @@
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../../context/RequestContext.js';
+import { perRequest } from '../../context/RequestContext.js';
+import { UpstreamError } from '../../upstream/http/UpstreamError.js';
+import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
+import type { WireExperiment, WireMetric, WireRun, WireViewType } from '../../upstream/mlflow/wire.js';
+import { toGraphQLError } from '../../errors/toGraphQLError.js';
+import { sampleSteps } from './sampleSteps.js';
+
+/** MLflow's bulk-interval endpoint takes at most 100 runs per call. */
+export const BULK_INTERVAL_MAX_RUNS = 100;
+/** Databricks accepts at most 10 experiment ids per runs/search; OSS MLflow has no limit. Use the smaller. */
+export const SEARCH_MAX_EXPERIMENT_IDS = 10;
+/** Run ids per `attributes.run_id IN (...)` filter: keeps the POST body and SQL IN-list modest. */
+export const SEARCH_MAX_RUN_IDS = 100;
+/** Parallel upstream calls one loader batch may issue (the process-wide limiter bounds the total too). */
+const FAN_OUT = 8;
+
+const isNotFound = (error: unknown) =>
+  error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
+
+/** Maps keys through `fetch` with bounded concurrency; a failed key gets its own Error (DataLoader contract). */
+async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
+  const results: (V | Error)[] = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const index = next++;
+      try {
+        results[index] = await fetch(keys[index] as K);
+      } catch (error) {
+        results[index] = toGraphQLError(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FAN_OUT, keys.length) }, worker));
+  return results;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Quotes a value for MLflow's filter grammar. */
+export function quoteFilterValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Arguments of a page of runs for one experiment (Experiment.runs). */
+export interface RunsPageArgs {
+  filter?: string | null | undefined;
+  orderBy?: readonly string[] | null | undefined;
+  viewType: WireViewType;
+  size: number;
+}
+
+/** A first page of runs of one experiment, with `hasMore` when the experiment has more runs. */
+export interface RunsPage {
+  runs: WireRun[];
+  hasMore: boolean;
+}
+
+/** Key of a metric-history request for one run. */
+export interface HistoryKey {
+  runId: string;
+  key: string;
+  startStep?: number | undefined;
+  endStep?: number | undefined;
+  maxPoints: number;
+}
+
+/** The per-request DataLoaders of the tracking subgraph. */
+export interface TrackingLoaders {
+  experimentById: DataLoader<string, WireExperiment | null>;
+  experimentByName: DataLoader<string, WireExperiment | null>;
+  runById: DataLoader<string, WireRun | null>;
+  /** Experiment → the first page of its runs, batched into one runs/search across experiments. */
+  firstRunsPage: DataLoader<{ experimentId: string; args: RunsPageArgs }, RunsPage, string>;
+  metricHistory: DataLoader<HistoryKey, WireMetric[], string>;
+  /** Experiment ids known for run ids (from searches), so runById can use runs/search. */
+  runExperimentHints: Map<string, string>;
+  /** Puts runs from a search into the memo so nested fields don't fetch them again. */
+  primeRuns(runs: readonly WireRun[]): void;
+  /** Same for experiments. */
+  primeExperiments(experiments: readonly WireExperiment[]): void;
+}
+
+/** Process-wide knowledge of what the backend supports, learned from its answers. */
+export const backendCapabilities = { bulkInterval: true };
+
+/** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
+export function createTrackingLoaders(mlflow: MlflowClient): TrackingLoaders {
+  const runExperimentHints = new Map<string, string>();
+
+  const experimentById: TrackingLoaders['experimentById'] = new DataLoader((ids) =>
+    // No batch endpoint exists for experiments: deduplicated (DataLoader) and fanned out with a bound.
+    fanOut(ids, async (id) => {
+      try {
+        return (await mlflow.call('getExperiment', { experiment_id: id })).experiment;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    }),
+  );
+
+  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader((names) =>
+    fanOut(names, async (name) => {
+      try {
+        const { experiment } = await mlflow.call('getExperimentByName', { experiment_name: name });
+        experimentById.prime(experiment.experiment_id, experiment);
+        return experiment;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    }),
+  );
+
+  const runById: TrackingLoaders['runById'] = new DataLoader(async (ids) => {
+    const found = new Map<string, WireRun | Error>();
+    // Runs whose experiment we know: one runs/search per chunk with `attributes.run_id IN (...)`.
+    const hinted = ids.filter((id) => runExperimentHints.has(id));
+    const byExperimentChunk = chunk(hinted, SEARCH_MAX_RUN_IDS);
+    await Promise.all(
+      byExperimentChunk.map(async (runIds) => {
+        const experimentIds = [...new Set(runIds.map((id) => runExperimentHints.get(id) as string))];
+        try {
+          for (const experimentChunk of chunk(experimentIds, SEARCH_MAX_EXPERIMENT_IDS)) {
+            const filter = `attributes.run_id IN (${runIds.map(quoteFilterValue).join(', ')})`;
+            const response = await mlflow.call('searchRuns', { experiment_ids: experimentChunk, filter, run_view_type: 'ALL', max_results: runIds.length });
+            for (const run of response.runs ?? []) found.set(run.info.run_id, run);
+          }
+        } catch (error) {
+          for (const id of runIds) found.set(id, toGraphQLError(error));
+        }
+      }),
+    );
+    // The rest (and hinted ones the search did not return): deduplicated runs/get, bounded.
+    const rest = ids.filter((id) => !found.has(id));
+    const fetched = await fanOut(rest, async (id) => {
+      try {
+        return (await mlflow.call('getRun', { run_id: id })).run;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    });
+    rest.forEach((id, index) => {
+      const value = fetched[index];
+      if (value !== null && value !== undefined) found.set(id, value);
+    });
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  const firstRunsPage: TrackingLoaders['firstRunsPage'] = new DataLoader(
+    async (keys) => {
+      // Group experiments asking for the same page shape; one runs/search per group (chunked to 10 ids)
+      // returns first × n runs, split per experiment. An experiment that got fewer than it asked for while
+      // the combined result was cut short is fetched on its own (correct, at one extra call).
+      const groups = new Map<string, { args: RunsPageArgs; experimentIds: string[] }>();
+      for (const { experimentId, args } of keys) {
+        const signature = JSON.stringify(args);
+        const group = groups.get(signature) ?? { args, experimentIds: [] };
+        if (!group.experimentIds.includes(experimentId)) group.experimentIds.push(experimentId);
+        groups.set(signature, group);
+      }
+      const pages = new Map<string, RunsPage | Error>();
+      const pageKey = (experimentId: string, args: RunsPageArgs) => `${experimentId}\u0000${JSON.stringify(args)}`;
+      const searchFor = async (experimentIds: string[], args: RunsPageArgs, maxResults: number) =>
+        mlflow.call('searchRuns', {
+          experiment_ids: experimentIds,
+          ...(args.filter ? { filter: args.filter } : {}),
+          ...(args.orderBy?.length ? { order_by: [...args.orderBy] } : {}),
+          run_view_type: args.viewType,
+          max_results: maxResults,
+        });
+
+      await Promise.all(
+        [...groups.values()].flatMap(({ args, experimentIds }) =>
+          chunk(experimentIds, SEARCH_MAX_EXPERIMENT_IDS).map(async (ids) => {
+            try {
+              // One more than asked for, per experiment, tells whether each has a next page.
+              const want = args.size + 1;
+              const response = await searchFor(ids, args, Math.min(50_000, want * ids.length));
+              const truncated = Boolean(response.next_page_token);
+              const byExperiment = new Map<string, WireRun[]>(ids.map((id) => [id, []]));
+              for (const run of response.runs ?? []) byExperiment.get(run.info.experiment_id)?.push(run);
+              const starved: string[] = [];
+              for (const id of ids) {
+                const runs = byExperiment.get(id) ?? [];
+                if (runs.length >= want || !truncated) pages.set(pageKey(id, args), { runs: runs.slice(0, args.size), hasMore: runs.length > args.size });
+                else starved.push(id);
+              }
+              await Promise.all(
+                starved.map(async (id) => {
+                  try {
+                    const own = await searchFor([id], args, want);
+                    const runs = own.runs ?? [];
+                    pages.set(pageKey(id, args), { runs: runs.slice(0, args.size), hasMore: runs.length > args.size || Boolean(own.next_page_token) });
+                  } catch (error) {
+                    pages.set(pageKey(id, args), toGraphQLError(error));
+                  }
+                }),
+              );
+            } catch (error) {
+              for (const id of ids) pages.set(pageKey(id, args), toGraphQLError(error));
+            }
+          }),
+        ),
+      );
+      return keys.map(({ experimentId, args }) => {
+        const page = pages.get(pageKey(experimentId, args));
+        if (page && !(page instanceof Error)) primeRuns(page.runs);
+        return page ?? new Error(`no page for experiment ${experimentId}`);
+      });
+    },
+    { cacheKeyFn: ({ experimentId, args }) => `${experimentId}\u0000${JSON.stringify(args)}` },
+  );
+
+  const metricHistory: TrackingLoaders['metricHistory'] = new DataLoader(
+    async (keys) => {
+      const results = new Map<string, WireMetric[] | Error>();
+      const groups = new Map<string, HistoryKey[]>();
+      for (const key of keys) {
+        const signature = JSON.stringify([key.key, key.startStep, key.endStep, key.maxPoints]);
+        groups.set(signature, [...(groups.get(signature) ?? []), key]);
+      }
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const first = group[0] as HistoryKey;
+          const runIds = [...new Set(group.map((k) => k.runId))];
+          let perRun = runIds;
+          if (backendCapabilities.bulkInterval) {
+            perRun = [];
+            await Promise.all(
+              chunk(runIds, BULK_INTERVAL_MAX_RUNS).map(async (ids) => {
+                try {
+                  const response = await mlflow.call('getMetricHistoryBulkInterval', {
+                    run_ids: ids,
+                    metric_key: first.key,
+                    ...(first.startStep === undefined ? {} : { start_step: first.startStep }),
+                    ...(first.endStep === undefined ? {} : { end_step: first.endStep }),
+                    max_results: first.maxPoints,
+                  });
+                  const byRun = new Map<string, WireMetric[]>(ids.map((id) => [id, []]));
+                  for (const metric of response.metrics ?? []) if (metric.run_id) byRun.get(metric.run_id)?.push(metric);
+                  for (const [id, metrics] of byRun) results.set(historyCacheKey({ ...first, runId: id }), metrics);
+                } catch (error) {
+                  const mapped = toGraphQLError(error);
+                  if (mapped.extensions.code === 'UNSUPPORTED_BY_BACKEND') {
+                    // Databricks and GitLab lack the bulk endpoint: remember, and fall back per run.
+                    backendCapabilities.bulkInterval = false;
+                    perRun.push(...ids);
+                  } else {
+                    for (const id of ids) results.set(historyCacheKey({ ...first, runId: id }), mapped);
+                  }
+                }
+              }),
+            );
+          }
+          const fetched = await fanOut(perRun, (runId) => fullHistory(mlflow, runId, first));
+          perRun.forEach((runId, index) => results.set(historyCacheKey({ ...first, runId }), fetched[index] as WireMetric[] | Error));
+        }),
+      );
+      return keys.map((key) => results.get(historyCacheKey(key)) ?? []);
+    },
+    { cacheKeyFn: historyCacheKey },
+  );
+
+  function primeRuns(runs: readonly WireRun[]) {
+    for (const run of runs) {
+      runById.prime(run.info.run_id, run);
+      runExperimentHints.set(run.info.run_id, run.info.experiment_id);
+    }
+  }
+
+  function primeExperiments(experiments: readonly WireExperiment[]) {
+    for (const experiment of experiments) {
+      experimentById.prime(experiment.experiment_id, experiment);
+      experimentByName.prime(experiment.name, experiment);
+    }
+  }
+
+  return { experimentById, experimentByName, runById, firstRunsPage, metricHistory, runExperimentHints, primeRuns, primeExperiments };
+}
+
+function historyCacheKey(key: HistoryKey): string {
+  return JSON.stringify([key.runId, key.key, key.startStep, key.endStep, key.maxPoints]);
+}
+
+/** All of one run's history through metrics/get-history (paged), filtered and sampled like bulk-interval. */
+async function fullHistory(mlflow: MlflowClient, runId: string, key: HistoryKey): Promise<WireMetric[]> {
+  const all: WireMetric[] = [];
+  let pageToken: string | undefined;
+  do {
+    const response = await mlflow.call('getMetricHistory', { run_id: runId, metric_key: key.key, max_results: 25_000, ...(pageToken ? { page_token: pageToken } : {}) });
+    all.push(...(response.metrics ?? []));
+    pageToken = response.next_page_token || undefined;
+  } while (pageToken);
+  const inRange = all
+    .filter((m) => (key.startStep === undefined || Number(m.step ?? 0) >= key.startStep) && (key.endStep === undefined || Number(m.step ?? 0) <= key.endStep))
+    .map((m) => ({ ...m, run_id: runId }));
+  return sampleSteps(inRange, key.maxPoints);
+}
+
+const TRACKING_LOADERS = Symbol('tracking.loaders');
+
+/** The tracking loaders of this request (created on first use). */
+export function trackingLoaders(context: RequestContext): TrackingLoaders {
+  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context.mlflow));
+}

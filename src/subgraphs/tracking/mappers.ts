@@ -1,0 +1,23 @@
+import type { WireDatasetInput, WireExperiment, WireFileInfo, WireMetric, WireParam, WireRun, WireTag } from '../../upstream/mlflow/wire.js';
+import type { Connection } from '../../graphql/connection.js';
+
+// What backs each GraphQL type of the tracking subgraph (codegen mappers): the MLflow wire objects.
+
+/** Backs `Experiment`. */
+export type ExperimentModel = WireExperiment;
+/** Backs `Run`. A reference from another subgraph may carry only the id until it is loaded. */
+export type RunModel = WireRun;
+/** Backs `Metric` (run_id always set). */
+export type MetricModel = WireMetric & { run_id: string };
+/** Backs `Param`. */
+export type ParamModel = WireParam;
+/** Backs `Tag`. */
+export type TagModel = WireTag;
+/** Backs `DatasetInput`. */
+export type DatasetInputModel = WireDatasetInput;
+/** Backs `Artifact`. */
+export type ArtifactModel = WireFileInfo;
+/** Backs `ExperimentConnection`. */
+export type ExperimentConnectionModel = Connection<WireExperiment>;
+/** Backs `RunConnection`. */
+export type RunConnectionModel = Connection<WireRun>;

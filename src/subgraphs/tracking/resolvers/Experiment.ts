@@ -1,0 +1,43 @@
+import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { trackingLoaders } from '../loaders.js';
+import type { ExperimentResolvers } from '../resolvers.generated.js';
+import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js';
+
+/** Fields of Experiment, backed by MLflow's experiment object. */
+export const Experiment: ExperimentResolvers = {
+  // _entities: another subgraph (permissions, registry) refers to an experiment by id.
+  __resolveReference: (reference, context) => trackingLoaders(context).experimentById.load(reference.id),
+  id: (experiment) => experiment.experiment_id,
+  name: (experiment) => experiment.name,
+  artifactLocation: (experiment) => experiment.artifact_location ?? null,
+  lifecycleStage: (experiment) => lifecycleStage(experiment.lifecycle_stage),
+  creationTime: (experiment) => experiment.creation_time ?? null,
+  lastUpdateTime: (experiment) => experiment.last_update_time ?? null,
+  tags: (experiment) => tagList(experiment.tags),
+  tag: (experiment, { key }) => tagValue(experiment.tags, key),
+
+  async runs(experiment, { filter, orderBy, viewType, first, after }, context) {
+    const size = pageSize(first);
+    const args = { filter: filter ?? null, orderBy: orderBy ?? null, viewType: wireViewType(viewType), size };
+    const loaders = trackingLoaders(context);
+    if (!after) {
+      // First pages of many experiments are fetched together (one runs/search per 10 experiments).
+      const page = await loaders.firstRunsPage.load({ experimentId: experiment.experiment_id, args });
+      const connection = buildConnection(page.runs, size, { o: 0 }, undefined);
+      connection.pageInfo.hasNextPage = page.hasMore;
+      return connection;
+    }
+    const position = decodeCursor(after);
+    const response = await context.mlflow.call('searchRuns', {
+      experiment_ids: [experiment.experiment_id],
+      max_results: position.o + size,
+      ...(position.t ? { page_token: position.t } : {}),
+      ...(filter ? { filter } : {}),
+      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+      run_view_type: args.viewType,
+    });
+    const runs = (response.runs ?? []).slice(position.o);
+    loaders.primeRuns(runs);
+    return buildConnection(runs, size, position, response.next_page_token || undefined);
+  },
+};

@@ -1,0 +1,113 @@
+import type { RequestContext } from '../../../context/RequestContext.js';
+import { NotFoundError } from '../../../errors/SupergraphError.js';
+import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
+import { trackingLoaders } from '../loaders.js';
+import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
+
+// Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
+// request's memo, so the answer shows the write.
+
+async function freshExperiment(context: RequestContext, id: string): Promise<WireExperiment> {
+  const loaders = trackingLoaders(context);
+  const experiment = await loaders.experimentById.clear(id).load(id);
+  if (!experiment) throw new NotFoundError(`Experiment ${id} does not exist`);
+  return experiment;
+}
+
+async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
+  const loaders = trackingLoaders(context);
+  const run = await loaders.runById.clear(id).load(id);
+  if (!run) throw new NotFoundError(`Run ${id} does not exist`);
+  return run;
+}
+
+function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
+  return { key: metric.key, value: metric.value, timestamp: metric.timestamp ?? Date.now(), step: metric.step ?? 0 };
+}
+
+/** Every MLflow tracking write. */
+export const Mutation: MutationResolvers = {
+  async createExperiment(_, { input }, context) {
+    const { experiment_id } = await context.mlflow.call('createExperiment', {
+      name: input.name,
+      ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
+      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+    });
+    return freshExperiment(context, experiment_id);
+  },
+  async updateExperiment(_, { id, name }, context) {
+    await context.mlflow.call('updateExperiment', { experiment_id: id, new_name: name });
+    return freshExperiment(context, id);
+  },
+  async deleteExperiment(_, { id }, context) {
+    await context.mlflow.call('deleteExperiment', { experiment_id: id });
+    return freshExperiment(context, id);
+  },
+  async restoreExperiment(_, { id }, context) {
+    await context.mlflow.call('restoreExperiment', { experiment_id: id });
+    return freshExperiment(context, id);
+  },
+  async setExperimentTag(_, { experimentId, tag }, context) {
+    await context.mlflow.call('setExperimentTag', { experiment_id: experimentId, key: tag.key, value: tag.value });
+    return freshExperiment(context, experimentId);
+  },
+  async deleteExperimentTag(_, { experimentId, key }, context) {
+    await context.mlflow.call('deleteExperimentTag', { experiment_id: experimentId, key });
+    return freshExperiment(context, experimentId);
+  },
+  async createRun(_, { input }, context) {
+    const { run } = await context.mlflow.call('createRun', {
+      experiment_id: input.experimentId,
+      start_time: input.startTime ?? Date.now(),
+      ...(input.name ? { run_name: input.name } : {}),
+      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+    });
+    trackingLoaders(context).runById.clear(run.info.run_id).prime(run.info.run_id, run);
+    return run;
+  },
+  async updateRun(_, { id, input }, context) {
+    await context.mlflow.call('updateRun', {
+      run_id: id,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.endTime !== undefined && input.endTime !== null ? { end_time: input.endTime } : {}),
+      ...(input.name ? { run_name: input.name } : {}),
+    });
+    return freshRun(context, id);
+  },
+  async deleteRun(_, { id }, context) {
+    await context.mlflow.call('deleteRun', { run_id: id });
+    return freshRun(context, id);
+  },
+  async restoreRun(_, { id }, context) {
+    await context.mlflow.call('restoreRun', { run_id: id });
+    return freshRun(context, id);
+  },
+  async setRunTag(_, { runId, tag }, context) {
+    await context.mlflow.call('setRunTag', { run_id: runId, key: tag.key, value: tag.value });
+    return freshRun(context, runId);
+  },
+  async deleteRunTag(_, { runId, key }, context) {
+    await context.mlflow.call('deleteRunTag', { run_id: runId, key });
+    return freshRun(context, runId);
+  },
+  async logMetric(_, { runId, metric }, context) {
+    const { key, value, timestamp, step } = wireMetric(metric);
+    await context.mlflow.call('logMetric', { run_id: runId, key, value, timestamp, step: Number(step) });
+    trackingLoaders(context).metricHistory.clearAll();
+    return freshRun(context, runId);
+  },
+  async logParam(_, { runId, param }, context) {
+    await context.mlflow.call('logParam', { run_id: runId, key: param.key, value: param.value });
+    return freshRun(context, runId);
+  },
+  async logBatch(_, { runId, metrics, params, tags }, context) {
+    await context.mlflow.call('logBatch', {
+      run_id: runId,
+      metrics: (metrics ?? []).map(wireMetric),
+      params: (params ?? []).map((p) => ({ key: p.key, value: p.value })),
+      tags: (tags ?? []).map((t) => ({ key: t.key, value: t.value })),
+    });
+    trackingLoaders(context).metricHistory.clearAll();
+    return freshRun(context, runId);
+  },
+};

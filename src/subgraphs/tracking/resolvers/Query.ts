@@ -1,0 +1,46 @@
+import { BadUserInputError } from '../../../errors/SupergraphError.js';
+import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { trackingLoaders } from '../loaders.js';
+import type { QueryResolvers } from '../resolvers.generated.js';
+import { wireViewType } from '../toModels.js';
+
+/** Root query fields of the tracking subgraph. */
+export const Query: QueryResolvers = {
+  experiment: (_, { id }, context) => trackingLoaders(context).experimentById.load(id),
+
+  experimentByName: (_, { name }, context) => trackingLoaders(context).experimentByName.load(name),
+
+  async experiments(_, { filter, orderBy, viewType, first, after }, context) {
+    const size = pageSize(first);
+    const position = decodeCursor(after);
+    const response = await context.mlflow.call('searchExperiments', {
+      max_results: position.o + size,
+      ...(position.t ? { page_token: position.t } : {}),
+      ...(filter ? { filter } : {}),
+      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+      view_type: wireViewType(viewType),
+    });
+    const experiments = (response.experiments ?? []).slice(position.o);
+    trackingLoaders(context).primeExperiments(experiments);
+    return buildConnection(experiments, size, position, response.next_page_token || undefined);
+  },
+
+  run: (_, { id }, context) => trackingLoaders(context).runById.load(id),
+
+  async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
+    if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');
+    const size = pageSize(first);
+    const position = decodeCursor(after);
+    const response = await context.mlflow.call('searchRuns', {
+      experiment_ids: [...experimentIds],
+      max_results: position.o + size,
+      ...(position.t ? { page_token: position.t } : {}),
+      ...(filter ? { filter } : {}),
+      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+      run_view_type: wireViewType(viewType),
+    });
+    const runs = (response.runs ?? []).slice(position.o);
+    trackingLoaders(context).primeRuns(runs);
+    return buildConnection(runs, size, position, response.next_page_token || undefined);
+  },
+};

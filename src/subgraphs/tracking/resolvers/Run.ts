@@ -1,0 +1,53 @@
+import { BadUserInputError } from '../../../errors/SupergraphError.js';
+import { trackingLoaders } from '../loaders.js';
+import type { RunResolvers } from '../resolvers.generated.js';
+import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
+
+const MAX_POINTS = 2500;
+
+/** Fields of Run, backed by MLflow's run object (info + data + inputs). */
+export const Run: RunResolvers = {
+  // _entities: the registry subgraph refers to runs by id (ModelVersion.run).
+  __resolveReference: (reference, context) => trackingLoaders(context).runById.load(reference.id),
+  id: (run) => run.info.run_id,
+  name: (run) => runName(run),
+  experimentId: (run) => run.info.experiment_id,
+  experiment: (run, _, context) => trackingLoaders(context).experimentById.load(run.info.experiment_id),
+  userId: (run) => run.info.user_id || null,
+  status: (run) => runStatus(run.info.status),
+  startTime: (run) => run.info.start_time ?? null,
+  endTime: (run) => run.info.end_time ?? null,
+  artifactUri: (run) => run.info.artifact_uri ?? null,
+  lifecycleStage: (run) => lifecycleStage(run.info.lifecycle_stage),
+  params: (run) => (run.data?.params ?? []).map((p) => ({ key: p.key, value: p.value ?? '' })),
+  param: (run, { key }) => {
+    const param = run.data?.params?.find((p) => p.key === key);
+    return param ? (param.value ?? '') : null;
+  },
+  metrics: (run) => (run.data?.metrics ?? []).map((m) => ({ ...m, run_id: run.info.run_id })),
+  metric: (run, { key }) => {
+    const metric = run.data?.metrics?.find((m) => m.key === key);
+    return metric ? { ...metric, run_id: run.info.run_id } : null;
+  },
+  async metricHistory(run, { key, startStep, endStep, maxPoints }, context) {
+    const points = maxPoints ?? MAX_POINTS;
+    if (!Number.isInteger(points) || points < 1 || points > MAX_POINTS) {
+      throw new BadUserInputError(`maxPoints must be an integer from 1 to ${MAX_POINTS}, got ${String(maxPoints)}`);
+    }
+    const history = await trackingLoaders(context).metricHistory.load({
+      runId: run.info.run_id,
+      key,
+      startStep: startStep ?? undefined,
+      endStep: endStep ?? undefined,
+      maxPoints: points,
+    });
+    return history.map((m) => ({ ...m, run_id: run.info.run_id }));
+  },
+  tags: (run) => tagList(run.data?.tags),
+  tag: (run, { key }) => tagValue(run.data?.tags, key),
+  inputs: (run) => run.inputs?.dataset_inputs ?? [],
+  async artifacts(run, { path }, context) {
+    const response = await context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) });
+    return response.files ?? [];
+  },
+};

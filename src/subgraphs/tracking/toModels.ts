@@ -1,0 +1,44 @@
+import type { WireRun, WireTag } from '../../upstream/mlflow/wire.js';
+import type { LifecycleStage, RunStatus, ViewType } from './resolvers.generated.js';
+
+// Mapping between MLflow's wire values and the GraphQL enums, in one place.
+
+/** 'active' | 'deleted' → LifecycleStage. */
+export function lifecycleStage(stage: string | undefined): LifecycleStage {
+  return stage === 'deleted' ? 'DELETED' : 'ACTIVE';
+}
+
+/** MLflow run status → RunStatus (unknown values, which MLflow 2.12 accepts on update, read as RUNNING). */
+export function runStatus(status: string | undefined): RunStatus {
+  switch (status) {
+    case 'SCHEDULED':
+    case 'FINISHED':
+    case 'FAILED':
+    case 'KILLED':
+    case 'RUNNING':
+      return status;
+    default:
+      return 'RUNNING';
+  }
+}
+
+/** ViewType → MLflow's view type string (same names). */
+export function wireViewType(viewType: ViewType | null | undefined): ViewType {
+  return viewType ?? 'ACTIVE_ONLY';
+}
+
+/** Tags with MLflow's omitted empty value made explicit. */
+export function tagList(tags: readonly WireTag[] | undefined): { key: string; value: string }[] {
+  return (tags ?? []).map((tag) => ({ key: tag.key, value: tag.value ?? '' }));
+}
+
+/** The value of one tag, or null. */
+export function tagValue(tags: readonly WireTag[] | undefined, key: string): string | null {
+  const tag = tags?.find((t) => t.key === key);
+  return tag ? (tag.value ?? '') : null;
+}
+
+/** A run's name: info.run_name, else the mlflow.runName tag (older servers). */
+export function runName(run: WireRun): string | null {
+  return run.info.run_name || tagValue(run.data?.tags, 'mlflow.runName');
+}

@@ -1,0 +1,40 @@
+/** Why an upstream call failed, independent of GraphQL (mapped to a code in src/errors/toGraphQLError.ts). */
+export type UpstreamFailure =
+  | 'http' // the upstream answered with a non-2xx status
+  | 'timeout' // no answer in time
+  | 'network' // connection refused or reset
+  | 'malformed'; // a 2xx answer whose body is not the JSON we expected
+
+/** Fields for {@link UpstreamError}. */
+export interface UpstreamErrorInit {
+  upstream: string;
+  endpoint: string;
+  failure: UpstreamFailure;
+  status?: number;
+  errorCode?: string;
+  message: string;
+  cause?: unknown;
+}
+
+/**
+ * An upstream REST call failed. Carries MLflow's `error_code` and the HTTP status; never the request's
+ * credentials (the message is built from the response only, and the endpoint is a route name, not a URL).
+ */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly upstream: string;
+  readonly endpoint: string;
+  readonly failure: UpstreamFailure;
+  readonly status: number | undefined;
+  readonly errorCode: string | undefined;
+
+  constructor(init: UpstreamErrorInit) {
+    super(init.message);
+    this.upstream = init.upstream;
+    this.endpoint = init.endpoint;
+    this.failure = init.failure;
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false });
+  }
+}

@@ -1,0 +1,153 @@
+import type { Got, Response } from 'got';
+import type { Endpoint } from './endpoint.js';
+import { redactText } from './redact.js';
+import { UpstreamError } from './UpstreamError.js';
+
+/** Per-call options: the caller's credentials and tracing headers. */
+export interface RestCallOptions {
+  /** Forwarded verbatim as the `Authorization` header (Bearer or Basic). Never logged. */
+  authorization?: string;
+  headers?: Record<string, string>;
+  /** Retries for idempotent endpoints (writes never retry). */
+  retries?: number;
+}
+
+/** Observes every upstream call (for per-request counters and metrics). */
+export type CallObserver = (event: { upstream: string; route: string; status: number | undefined; ms: number; failure?: string }) => void;
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+/** Fills `{name}` placeholders from params and returns the path plus the params left for query or body. */
+function fillPath(path: string, params: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
+  const rest = { ...params };
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = rest[name];
+    delete rest[name];
+    if (value === undefined || value === null || value === '') {
+      throw new TypeError(`callRest: expected a value for path parameter "${name}" in ${path}, got ${String(value)}`);
+    }
+    return encodeURIComponent(String(value));
+  });
+  return { path: filled.replace(/^\//, ''), rest };
+}
+
+/** GET parameters as MLflow's Flask handlers read them: arrays as repeated keys, undefined dropped. */
+function toSearchParams(params: Record<string, unknown>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
+    else search.append(key, String(value));
+  }
+  return search;
+}
+
+/** MLflow answers JSON errors as `{error_code, message}`; basic-auth answers plain text; gunicorn, HTML. */
+function errorFromResponse(upstream: string, endpoint: Endpoint, response: Response<string>): UpstreamError {
+  const body = response.body ?? '';
+  let errorCode: string | undefined;
+  let message: string | undefined;
+  const contentType = String(response.headers['content-type'] ?? '');
+  if (contentType.includes('json') || body.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(body) as { error_code?: unknown; message?: unknown };
+      if (typeof parsed.error_code === 'string') errorCode = parsed.error_code;
+      if (typeof parsed.message === 'string') message = parsed.message;
+    } catch {
+      // fall through to the status text
+    }
+  }
+  if (message === undefined) {
+    const isHtml = contentType.includes('html') && body.trimStart().startsWith('<');
+    message = isHtml || body.length === 0 ? `${upstream} answered HTTP ${response.statusCode}` : body.slice(0, 500);
+  }
+  return new UpstreamError({
+    upstream,
+    endpoint: endpoint.route,
+    failure: 'http',
+    status: response.statusCode,
+    ...(errorCode === undefined ? {} : { errorCode }),
+    message: redactText(message),
+  });
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'ETIMEDOUT' || (error as { name?: unknown }).name === 'TimeoutError';
+}
+
+/**
+ * Calls one endpoint and returns its parsed JSON body, or throws an {@link UpstreamError}. Only idempotent
+ * endpoints are retried (on network failures, timeouts and 429/502/503/504); a write is sent at most once.
+ */
+export async function callRest(
+  http: Got,
+  upstream: string,
+  endpoint: Endpoint,
+  params: Record<string, unknown>,
+  options: RestCallOptions = {},
+  observe?: CallObserver,
+): Promise<unknown> {
+  const { path, rest } = fillPath(endpoint.path, params);
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.authorization) headers.authorization = options.authorization;
+  // MLflow's DELETE handlers read a JSON body too (registered-models/delete, delete-tag, alias).
+  const hasBody = endpoint.method !== 'GET';
+  const attempts = endpoint.idempotent ? 1 + (options.retries ?? 2) : 1;
+
+  let lastError: UpstreamError | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const started = performance.now();
+    let response: Response<string>;
+    try {
+      response = await http(path, {
+        method: endpoint.method,
+        headers,
+        ...(endpoint.method === 'GET' ? { searchParams: toSearchParams(rest) } : {}),
+        ...(hasBody ? { json: rest } : {}),
+      });
+    } catch (cause) {
+      const timeout = isTimeout(cause);
+      lastError = new UpstreamError({
+        upstream,
+        endpoint: endpoint.route,
+        failure: timeout ? 'timeout' : 'network',
+        message: timeout ? `${upstream} did not answer ${endpoint.route} in time` : `${upstream} is unreachable (${(cause as { code?: string }).code ?? 'network error'})`,
+        cause,
+      });
+      observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: lastError.failure });
+      if (attempt < attempts) {
+        await delay(attempt);
+        continue;
+      }
+      throw lastError;
+    }
+    observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms: performance.now() - started });
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      const body = response.body ?? '';
+      if (body.trim() === '') return {};
+      try {
+        return JSON.parse(body) as unknown;
+      } catch (cause) {
+        lastError = new UpstreamError({ upstream, endpoint: endpoint.route, failure: 'malformed', status: response.statusCode, message: `${upstream} sent a response that is not JSON`, cause });
+        if (attempt < attempts) {
+          await delay(attempt);
+          continue;
+        }
+        throw lastError;
+      }
+    }
+    lastError = errorFromResponse(upstream, endpoint, response);
+    if (attempt < attempts && RETRYABLE_STATUS.has(response.statusCode)) {
+      await delay(attempt);
+      continue;
+    }
+    throw lastError;
+  }
+  throw lastError ?? new Error('callRest: no attempt was made');
+}
+
+function delay(attempt: number): Promise<void> {
+  // Short, jittered backoff: the query is waiting on us.
+  return new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 25));
+}

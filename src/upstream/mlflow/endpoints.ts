@@ -1,0 +1,58 @@
+import { endpoint } from '../http/endpoint.js';
+
+/**
+ * MLflow's REST surface as data (tracking + model registry). Paths are relative to the tracking URI, so
+ * GitLab's `/api/v4/projects/:id/ml/mlflow` prefix works unchanged. Search POSTs only read: retryable.
+ */
+export const mlflowEndpoints = {
+  // experiments
+  createExperiment: endpoint('POST /api/2.0/mlflow/experiments/create'),
+  getExperiment: endpoint('GET /api/2.0/mlflow/experiments/get'),
+  getExperimentByName: endpoint('GET /api/2.0/mlflow/experiments/get-by-name'),
+  searchExperiments: endpoint('POST /api/2.0/mlflow/experiments/search', { readOnly: true }),
+  updateExperiment: endpoint('POST /api/2.0/mlflow/experiments/update'),
+  deleteExperiment: endpoint('POST /api/2.0/mlflow/experiments/delete'),
+  restoreExperiment: endpoint('POST /api/2.0/mlflow/experiments/restore'),
+  setExperimentTag: endpoint('POST /api/2.0/mlflow/experiments/set-experiment-tag'),
+  deleteExperimentTag: endpoint('POST /api/2.0/mlflow/experiments/delete-experiment-tag'),
+  // runs
+  createRun: endpoint('POST /api/2.0/mlflow/runs/create'),
+  getRun: endpoint('GET /api/2.0/mlflow/runs/get'),
+  updateRun: endpoint('POST /api/2.0/mlflow/runs/update'),
+  deleteRun: endpoint('POST /api/2.0/mlflow/runs/delete'),
+  restoreRun: endpoint('POST /api/2.0/mlflow/runs/restore'),
+  searchRuns: endpoint('POST /api/2.0/mlflow/runs/search', { readOnly: true }),
+  logMetric: endpoint('POST /api/2.0/mlflow/runs/log-metric'),
+  logParam: endpoint('POST /api/2.0/mlflow/runs/log-parameter'),
+  setRunTag: endpoint('POST /api/2.0/mlflow/runs/set-tag'),
+  deleteRunTag: endpoint('POST /api/2.0/mlflow/runs/delete-tag'),
+  logBatch: endpoint('POST /api/2.0/mlflow/runs/log-batch'),
+  getMetricHistory: endpoint('GET /api/2.0/mlflow/metrics/get-history'),
+  getMetricHistoryBulkInterval: endpoint('GET /api/2.0/mlflow/metrics/get-history-bulk-interval'),
+  listArtifacts: endpoint('GET /api/2.0/mlflow/artifacts/list'),
+  // registry
+  createRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/create'),
+  getRegisteredModel: endpoint('GET /api/2.0/mlflow/registered-models/get'),
+  renameRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/rename'),
+  updateRegisteredModel: endpoint('PATCH /api/2.0/mlflow/registered-models/update'),
+  deleteRegisteredModel: endpoint('DELETE /api/2.0/mlflow/registered-models/delete'),
+  searchRegisteredModels: endpoint('GET /api/2.0/mlflow/registered-models/search'),
+  getLatestVersions: endpoint('POST /api/2.0/mlflow/registered-models/get-latest-versions', { readOnly: true }),
+  setRegisteredModelTag: endpoint('POST /api/2.0/mlflow/registered-models/set-tag'),
+  deleteRegisteredModelTag: endpoint('DELETE /api/2.0/mlflow/registered-models/delete-tag'),
+  setRegisteredModelAlias: endpoint('POST /api/2.0/mlflow/registered-models/alias'),
+  deleteRegisteredModelAlias: endpoint('DELETE /api/2.0/mlflow/registered-models/alias'),
+  getModelVersionByAlias: endpoint('GET /api/2.0/mlflow/registered-models/alias'),
+  createModelVersion: endpoint('POST /api/2.0/mlflow/model-versions/create'),
+  getModelVersion: endpoint('GET /api/2.0/mlflow/model-versions/get'),
+  updateModelVersion: endpoint('PATCH /api/2.0/mlflow/model-versions/update'),
+  deleteModelVersion: endpoint('DELETE /api/2.0/mlflow/model-versions/delete'),
+  searchModelVersions: endpoint('GET /api/2.0/mlflow/model-versions/search'),
+  getModelVersionDownloadUri: endpoint('GET /api/2.0/mlflow/model-versions/get-download-uri'),
+  transitionModelVersionStage: endpoint('POST /api/2.0/mlflow/model-versions/transition-stage'),
+  setModelVersionTag: endpoint('POST /api/2.0/mlflow/model-versions/set-tag'),
+  deleteModelVersionTag: endpoint('DELETE /api/2.0/mlflow/model-versions/delete-tag'),
+} as const;
+
+/** Name of an MLflow endpoint in {@link mlflowEndpoints}. */
+export type MlflowEndpointName = keyof typeof mlflowEndpoints;

@@ -1,0 +1,85 @@
+// MLflow REST wire types (snake_case exactly as MLflow sends them). Optional fields are omitted by
+// MLflow's protobuf JSON encoder when empty, so almost everything is optional here.
+
+/** A key/value tag (experiments, runs, models, versions). */
+export interface WireTag { key: string; value?: string }
+/** A run parameter; write-once in MLflow. */
+export interface WireParam { key: string; value?: string }
+/** A metric point. `value` is a number, or "NaN"/"Infinity"/"-Infinity" as strings. */
+export interface WireMetric { key: string; value: number | string; timestamp?: number | string; step?: number | string; run_id?: string }
+
+/** experiments/get → experiment */
+export interface WireExperiment {
+  experiment_id: string;
+  name: string;
+  artifact_location?: string;
+  lifecycle_stage?: 'active' | 'deleted';
+  last_update_time?: number | string;
+  creation_time?: number | string;
+  tags?: WireTag[];
+}
+
+/** runs/get → run.info */
+export interface WireRunInfo {
+  run_id: string;
+  run_uuid?: string;
+  run_name?: string;
+  experiment_id: string;
+  user_id?: string;
+  status?: 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+  start_time?: number | string;
+  end_time?: number | string;
+  artifact_uri?: string;
+  lifecycle_stage?: 'active' | 'deleted';
+}
+
+/** A dataset input of a run. */
+export interface WireDatasetInput {
+  tags?: WireTag[];
+  dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
+}
+
+/** runs/get → run */
+export interface WireRun {
+  info: WireRunInfo;
+  data?: { metrics?: WireMetric[]; params?: WireParam[]; tags?: WireTag[] };
+  inputs?: { dataset_inputs?: WireDatasetInput[] };
+}
+
+/** artifacts/list → files[] */
+export interface WireFileInfo { path: string; is_dir?: boolean; file_size?: number | string }
+
+/** registered-models/get → registered_model */
+export interface WireRegisteredModel {
+  name: string;
+  creation_timestamp?: number | string;
+  last_updated_timestamp?: number | string;
+  user_id?: string;
+  description?: string;
+  latest_versions?: WireModelVersion[];
+  tags?: WireTag[];
+  aliases?: { alias: string; version: string }[];
+  /** Databricks only. */
+  id?: string;
+}
+
+/** model-versions/get → model_version */
+export interface WireModelVersion {
+  name: string;
+  version: string;
+  creation_timestamp?: number | string;
+  last_updated_timestamp?: number | string;
+  user_id?: string;
+  current_stage?: string;
+  description?: string;
+  source?: string;
+  run_id?: string;
+  status?: 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+  status_message?: string;
+  tags?: WireTag[];
+  run_link?: string;
+  aliases?: string[];
+}
+
+/** Lifecycle filter for searches. */
+export type WireViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';

@@ -1,0 +1,105 @@
+// Starts throwaway redis-server processes on loopback for the cache's integration tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A free loopback TCP port (the OS picks it; the small race before redis-server binds it is acceptable here). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error(`expected a TCP address, got ${String(address)}`));
+      });
+    });
+  });
+}
+
+/** A running redis-server child. */
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** SIGKILL, as a crash would; resolves once the process has exited. */
+  kill(): Promise<void>;
+}
+
+/** Starts `redis-server` without persistence (optionally as a one-node Cluster owning every slot). */
+export async function startRedisServer(options: { port?: number; cluster?: boolean } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const dir = await mkdtemp(join(tmpdir(), 'cache-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (options.cluster) {
+    args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'));
+    args.push('--cluster-announce-ip', '127.0.0.1');
+  }
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitFor(async () => ping(port), 5000, () => `redis-server on ${port} did not start:\n${output}`);
+    if (options.cluster) {
+      const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+      await admin.connect();
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      await waitFor(
+        async () => String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        5000,
+        () => 'cluster never reached cluster_state:ok',
+      );
+      admin.disconnect();
+    }
+  } catch (error) {
+    await stop(child, exited);
+    throw error;
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill: async () => {
+      await stop(child, exited);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `condition` until it holds or `timeoutMs` passes. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function ping(port: number): Promise<boolean> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+}
