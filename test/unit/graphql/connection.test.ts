@@ -1,0 +1,41 @@
+import { buildConnection, decodeCursor, encodeCursor, pageSize } from '../../../src/graphql/connection.js';
+
+describe('Relay connections over MLflow page tokens', () => {
+  it('ends a full page with a cursor that is the next page token', () => {
+    const connection = buildConnection(['a', 'b'], 2, { o: 0 }, 'tok2');
+    expect(connection.nodes).toEqual(['a', 'b']);
+    expect(connection.pageInfo.hasNextPage).toBe(true);
+    expect(decodeCursor(connection.pageInfo.endCursor)).toEqual({ t: 'tok2', o: 0 });
+    expect(decodeCursor(connection.edges[0]?.cursor)).toEqual({ o: 1 });
+  });
+
+  it('has no next page without a token', () => {
+    const connection = buildConnection(['a'], 5, { o: 0 }, undefined);
+    expect(connection.pageInfo.hasNextPage).toBe(false);
+    expect(connection.pageInfo.hasPreviousPage).toBe(false);
+  });
+
+  it('continues inside a page after a mid-page cursor', () => {
+    const connection = buildConnection(['c', 'd', 'e'], 2, { t: 'tok', o: 2 }, undefined);
+    expect(connection.nodes).toEqual(['c', 'd']);
+    expect(connection.pageInfo.hasNextPage).toBe(true);
+    expect(decodeCursor(connection.pageInfo.endCursor)).toEqual({ t: 'tok', o: 4 });
+  });
+
+  it('rejects a cursor it did not issue with BAD_USER_INPUT', () => {
+    expect(() => decodeCursor('garbage!')).toThrow(/Invalid cursor/);
+    try {
+      decodeCursor(encodeCursor({ o: -1 }));
+    } catch (error) {
+      expect((error as { extensions: { code: string } }).extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect(() => decodeCursor(encodeCursor({ o: -1 }))).toThrow(/Invalid cursor/);
+  });
+
+  it('bounds page sizes', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(pageSize(1000)).toBe(1000);
+    expect(() => pageSize(0)).toThrow(/from 1 to 1000/);
+    expect(() => pageSize(1001)).toThrow(/from 1 to 1000/);
+  });
+});
