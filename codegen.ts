@@ -42,6 +42,20 @@ const config: CodegenConfig = {
       ExperimentConnection: './mappers.js#ExperimentConnectionModel',
       RunConnection: './mappers.js#RunConnectionModel',
     }),
+    'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
+      RegisteredModel: './mappers.js#RegisteredModelModel',
+      ModelVersion: './mappers.js#ModelVersionModel',
+      ModelAlias: './mappers.js#ModelAliasModel',
+      Run: './mappers.js#RunReferenceModel',
+      Tag: './mappers.js#TagModel',
+      RegisteredModelConnection: './mappers.js#RegisteredModelConnectionModel',
+      ModelVersionConnection: './mappers.js#ModelVersionConnectionModel',
+      TransitionRequest: './mappers.js#TransitionRequestModel',
+      ModelVersionActivity: './mappers.js#ModelVersionActivityModel',
+      ModelVersionComment: './mappers.js#ModelVersionCommentModel',
+      ModelVersionActivityPayload: './mappers.js#ModelVersionActivityPayloadModel',
+      DeleteModelVersionPayload: './mappers.js#DeleteModelVersionPayloadModel',
+    }),
   },
 };
 

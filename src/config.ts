@@ -28,6 +28,16 @@ export interface Config {
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
   apolloTelemetry: boolean;
+  /** Which permission service decides object access; `auto` detects MLflow basic-auth at first use. */
+  permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'none';
+  /** basic-auth's default permission for objects without a grant (the server's `default_permission`). */
+  defaultPermission: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
+  /** Accept identity headers (x-forwarded-user, x-forwarded-groups, x-forwarded-scopes) from a trusted proxy. */
+  trustedProxy: boolean;
+  /** Shared secret the gateway signs subgraph requests with (distributed mode). */
+  subgraphSecret: string | undefined;
+  /** Principals (user names or `token:<id>`) whose credentials are read-only: no mutation runs for them. */
+  readOnlyPrincipals: readonly string[];
 }
 
 /** Thrown at start-up for an invalid variable: names it and says what was expected. */
@@ -141,7 +151,25 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`REDIS_URL must start with redis://, rediss:// or redis+cluster://, got "${redact(redisUrl)}"`);
   }
 
+  const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? 'auto';
+  if (!['auto', 'mlflow-basic-auth', 'databricks', 'none'].includes(permissions)) {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks or none, got "${permissions}"`);
+  }
+  const defaultPermission = read(env, 'MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION') ?? 'READ';
+  if (!['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'].includes(defaultPermission)) {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION must be READ, EDIT, MANAGE or NO_PERMISSIONS, got "${defaultPermission}"`);
+  }
+  const subgraphSecret = read(env, 'MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET');
+  if (subgraphSecret !== undefined && subgraphSecret.length < 32) {
+    throw new ConfigError('MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
+  }
+
   return {
+    permissions: permissions as Config['permissions'],
+    defaultPermission: defaultPermission as Config['defaultPermission'],
+    trustedProxy: bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false),
+    subgraphSecret,
+    readOnlyPrincipals: (read(env, 'MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: read(env, 'HOST') ?? '127.0.0.1',
     nodeEnv,

@@ -1,3 +1,4 @@
+import type { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
 import type { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
 import type { Principal } from './Principal.js';
 import type { Services } from './Services.js';
@@ -12,6 +13,10 @@ export interface RequestContext {
   readonly services: Services;
   /** MLflow client carrying this caller's credentials. */
   readonly mlflow: MlflowClient;
+  /** MLflow basic-auth API client carrying this caller's credentials. */
+  readonly mlflowAuth: MlflowAuthClient;
+  /** Upstream calls made for this request, all clients together. */
+  readonly upstreamCalls: { calls: number };
   /** Per-request state owned by each subgraph (its DataLoaders), keyed by a symbol the subgraph owns. */
   readonly memo: Map<symbol, unknown>;
 }

@@ -1,4 +1,5 @@
 import type { Got } from 'got';
+import type { PermissionBackend } from '../auth/PermissionBackend.js';
 import type { Config } from '../config.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
 
@@ -7,4 +8,6 @@ export interface Services {
   readonly config: Config;
   readonly mlflowHttp: Got;
   readonly mlflowLimiter: Limiter;
+  /** The permission service that decides object-level access. */
+  readonly permissions: PermissionBackend;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { principalFromHeaders } from '../auth/principalFromHeaders.js';
+import { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
 import { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
+import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import type { RequestContext } from './RequestContext.js';
 import type { Services } from './Services.js';
 import type { Principal } from './Principal.js';
@@ -16,16 +18,21 @@ export function createRequestContext(services: Services, headers: IncomingHeader
   const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
   const requestId = candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
   const caller = principal ?? principalFromHeaders(headers, services.config);
+  const upstreamCalls = { calls: 0 };
+  const clientOptions: RestClientOptions = {
+    http: services.mlflowHttp,
+    limiter: services.mlflowLimiter,
+    ...(caller.authorization ? { authorization: caller.authorization } : {}),
+    headers: { 'x-request-id': requestId },
+    counter: upstreamCalls,
+  };
   return {
     requestId,
     principal: caller,
     services,
-    mlflow: new MlflowClient({
-      http: services.mlflowHttp,
-      limiter: services.mlflowLimiter,
-      ...(caller.authorization ? { authorization: caller.authorization } : {}),
-      headers: { 'x-request-id': requestId },
-    }),
+    mlflow: new MlflowClient(clientOptions),
+    mlflowAuth: new MlflowAuthClient(clientOptions),
+    upstreamCalls,
     memo: new Map(),
   };
 }

@@ -1,8 +1,29 @@
 import type { GraphQLSchema } from 'graphql';
+import { applyAuthorization } from '../../auth/applyAuthorization.js';
+import type { Resource } from '../../auth/Resource.js';
+import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
+import { NotFoundError } from '../../errors/SupergraphError.js';
 import { buildSchemaFromSdl } from '../loadSchema.js';
+import { trackingLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
-/** The executable tracking subgraph schema. */
+const experiment = (id: string): Resource => ({ kind: 'experiment', id });
+
+/** The executable tracking subgraph schema, with its authorization directives enforced. */
 export function createTrackingSchema(): GraphQLSchema {
-  return buildSchemaFromSdl('tracking', resolvers);
+  return applyAuthorization(buildSchemaFromSdl('tracking', resolvers), {
+    // Runs are governed by their experiment's permissions (as in MLflow and Databricks).
+    objectResource: {
+      Experiment: (object: WireExperiment) => experiment(object.experiment_id),
+      Run: (object: WireRun) => experiment(object.info.experiment_id),
+    },
+    argumentResource: {
+      experiment: (id) => experiment(id),
+      async run(id, context) {
+        const run = await trackingLoaders(context).runById.load(id);
+        if (!run) throw new NotFoundError(`Run ${id} does not exist`);
+        return experiment(run.info.experiment_id);
+      },
+    },
+  });
 }

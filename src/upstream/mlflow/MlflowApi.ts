@@ -13,6 +13,7 @@ import type {
 import type { MlflowEndpointName } from './endpoints.js';
 
 type Empty = Record<string, never>;
+
 interface Paged { next_page_token?: string }
 
 /** Request params and response body of each MLflow endpoint (wire shapes). */

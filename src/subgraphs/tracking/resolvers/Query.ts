@@ -1,3 +1,4 @@
+import { authorizer } from '../../../auth/authorizer.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { trackingLoaders } from '../loaders.js';
@@ -31,8 +32,14 @@ export const Query: QueryResolvers = {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');
     const size = pageSize(first);
     const position = decodeCursor(after);
+    // MLflow's basic-auth does not filter runs/search by permission (corpus seq 207): search only the
+    // experiments the caller may read, so every run returned is readable and pages stay full.
+    const auth = authorizer(context);
+    const allowed = await Promise.all(experimentIds.map((id) => auth.allows({ kind: 'experiment', id }, 'CAN_READ')));
+    const readable = experimentIds.filter((_, index) => allowed[index]);
+    if (readable.length === 0) return buildConnection([], size, position, undefined);
     const response = await context.mlflow.call('searchRuns', {
-      experiment_ids: [...experimentIds],
+      experiment_ids: readable,
       max_results: position.o + size,
       ...(position.t ? { page_token: position.t } : {}),
       ...(filter ? { filter } : {}),

@@ -1,0 +1,44 @@
+import type { RequestContext } from '../context/RequestContext.js';
+import type { PermissionLevel } from './PermissionLevel.js';
+import type { Resource } from './Resource.js';
+
+/** Who a grant is for. */
+export interface Grantee {
+  kind: 'user' | 'group' | 'servicePrincipal';
+  name: string;
+}
+
+/** One entry of an access control list. */
+export interface AclEntry {
+  grantee: Grantee;
+  level: PermissionLevel;
+  /** True when the level comes from a parent object (Databricks folders, workspace). */
+  inherited: boolean;
+  inheritedFrom: string | undefined;
+}
+
+/** Which permission service decides. */
+export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'none';
+
+/**
+ * One interface over the permission services beside MLflow. Levels are always the caller's own, computed
+ * with the caller's credentials (or their verified identity); nothing here is shared between callers.
+ */
+export interface PermissionBackend {
+  readonly kind: PermissionBackendKind;
+  /** The concrete backend (a detecting backend answers once it knows which service is there). */
+  resolve(): Promise<PermissionBackend>;
+  /**
+   * The caller's level on each resource, in order. `undefined` means "no permission service: the backend
+   * alone enforces" (kind none). An Error for a resource the service could not answer for.
+   */
+  viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | undefined | Error)[]>;
+  /** Whether the caller is an administrator of the backend. */
+  isAdmin(context: RequestContext): Promise<boolean>;
+  /** The access control list of a resource. */
+  acl(context: RequestContext, resource: Resource): Promise<AclEntry[]>;
+  /** Grants or changes a grantee's level. */
+  setPermission(context: RequestContext, resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void>;
+  /** Removes a grantee's direct grant. */
+  revokePermission(context: RequestContext, resource: Resource, grantee: Grantee): Promise<void>;
+}

@@ -1,0 +1,192 @@
+import {
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  valueFromASTUntyped,
+  type ConstDirectiveNode,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import type { RequestContext } from '../context/RequestContext.js';
+import { authorizer } from './authorizer.js';
+import type { PermissionLevel } from './PermissionLevel.js';
+import type { Resource } from './Resource.js';
+
+/** How a subgraph finds the resource behind its objects and arguments. */
+export interface AuthorizationOptions {
+  /** Protected type name → the resource an object of that type is governed by. */
+  objectResource: Record<string, (object: any, context: RequestContext) => Resource | Promise<Resource>>;
+  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:)` → resource. */
+  argumentResource: {
+    experiment?: (id: string, context: RequestContext) => Resource | Promise<Resource>;
+    run?: (id: string, context: RequestContext) => Resource | Promise<Resource>;
+    model?: (name: string, context: RequestContext) => Resource | Promise<Resource>;
+  };
+}
+
+/** The authorization rules read from one field or type's directives. */
+interface Rules {
+  public: boolean;
+  requiresAuth: boolean;
+  scope: string | undefined;
+  level: PermissionLevel | undefined;
+  argument: { kind: 'experiment' | 'run' | 'model'; path: string } | undefined;
+}
+
+function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
+  return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+}
+
+function readRules(directives: readonly ConstDirectiveNode[] | undefined): Rules {
+  const rules: Rules = { public: false, requiresAuth: false, scope: undefined, level: undefined, argument: undefined };
+  for (const directive of directives ?? []) {
+    const args = directiveArgs(directive);
+    switch (directive.name.value) {
+      case 'public':
+        rules.public = true;
+        break;
+      case 'requiresAuth':
+        rules.requiresAuth = true;
+        break;
+      case 'requiresScope':
+        rules.scope = String(args.scope).toLowerCase();
+        break;
+      case 'hasPermission': {
+        rules.level = args.level as PermissionLevel;
+        for (const kind of ['experiment', 'run', 'model'] as const) {
+          if (typeof args[kind] === 'string') rules.argument = { kind, path: args[kind] as string };
+        }
+        break;
+      }
+    }
+  }
+  return rules;
+}
+
+/** Reads `input.experimentId`-style paths from resolver arguments. */
+function argumentAt(args: Record<string, unknown>, path: string): string | undefined {
+  let value: unknown = args;
+  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Type-level rules of every object type: which types are protected, at which level. */
+function typeRules(schema: GraphQLSchema): Map<string, Rules> {
+  const out = new Map<string, Rules>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const directives = [...(type.astNode?.directives ?? []), ...(type.extensionASTNodes ?? []).flatMap((n) => n.directives ?? [])];
+    out.set(type.name, readRules(directives));
+  }
+  return out;
+}
+
+/**
+ * Enforces the authorization directives of a subgraph schema, in place, on every path to an object:
+ * - `@requiresAuth`, `@requiresScope(scope:)` and field-level `@hasPermission(level:, experiment:|run:|model:)`
+ *   are checked before the field resolves (so a refused write never reaches upstream);
+ * - a type with `@hasPermission(level:)` is checked wherever an object of it is produced: a field returning
+ *   it (null + FORBIDDEN), a list of it or of edges pointing to it (denied items omitted), and `_entities`
+ *   (its `__resolveReference`);
+ * - a field-level `@hasPermission(level:)` without an argument checks the parent object's resource.
+ * Fields with none of these on a protected path are still covered by the producing-side check.
+ */
+export function applyAuthorization(schema: GraphQLSchema, options: AuthorizationOptions): GraphQLSchema {
+  const types = typeRules(schema);
+  const protectedLevel = (typeName: string) => types.get(typeName)?.level;
+
+  const resourceOf = async (typeName: string, object: unknown, context: RequestContext): Promise<Resource> => {
+    const find = options.objectResource[typeName];
+    if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
+    return find(object, context);
+  };
+  const permitted = async (typeName: string, object: unknown, context: RequestContext): Promise<boolean> => {
+    const level = protectedLevel(typeName);
+    if (!level || object === null || object === undefined || object instanceof Error) return true;
+    return authorizer(context).allows(await resourceOf(typeName, object, context), level);
+  };
+
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name.startsWith('_')) continue;
+    const typeLevelRules = types.get(type.name) as Rules;
+    for (const field of Object.values(type.getFields())) {
+      // _entities is guarded through each type's __resolveReference; _service only describes the schema.
+      if (field.name.startsWith('_')) continue;
+      wrapField(type, field, typeLevelRules);
+    }
+    wrapReference(type);
+  }
+  return schema;
+
+  function wrapReference(type: GraphQLObjectType) {
+    const level = protectedLevel(type.name);
+    const subgraph = (type.extensions as { apollo?: { subgraph?: { resolveReference?: Function } } }).apollo?.subgraph;
+    const original = subgraph?.resolveReference;
+    if (!level || !original || !subgraph) return;
+    subgraph.resolveReference = async (reference: unknown, context: RequestContext, info: unknown) => {
+      await authorizer(context).requireKnownCaller();
+      const object = await original(reference, context, info);
+      if (object && !(await permitted(type.name, object, context))) {
+        const resource = await resourceOf(type.name, object, context);
+        await authorizer(context).require(resource, level);
+      }
+      return object;
+    };
+  }
+
+  function wrapField(parentType: GraphQLObjectType, field: GraphQLField<unknown, RequestContext>, parentRules: Rules) {
+    const rules = readRules(field.astNode?.directives);
+    const original: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
+    const returnType = getNamedType(field.type);
+    const nullable = getNullableType(field.type);
+    const isList = isListType(nullable);
+    const returnsProtected = isObjectType(returnType) && protectedLevel(returnType.name) !== undefined;
+    // A list of edges whose `node` is protected (Relay connections).
+    const edgeNodeType = isList && isObjectType(returnType) ? getNamedType(returnType.getFields().node?.type ?? returnType) : undefined;
+    const edgesOfProtected = Boolean(edgeNodeType && isObjectType(edgeNodeType) && edgeNodeType !== returnType && protectedLevel(edgeNodeType.name));
+    const isRoot = parentType.name === 'Query' || parentType.name === 'Mutation';
+    const needsPrecheck = rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
+    if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
+
+    field.resolve = async (parent, args, context, info) => {
+      const auth = authorizer(context);
+      if (!rules.public) {
+        // Every non-public root field needs a known caller when a permission service is in charge.
+        if (isRoot || rules.requiresAuth || parentRules.requiresAuth) await auth.requireKnownCaller();
+        const scope = rules.scope ?? parentRules.scope;
+        if (scope) auth.requireScope(scope);
+        if (rules.level) {
+          if (rules.argument) {
+            const value = argumentAt(args, rules.argument.path);
+            const find = options.argumentResource[rules.argument.kind];
+            if (value === undefined || !find) throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
+            await auth.require(await find(value, context), rules.level);
+          } else if (protectedLevel(parentType.name)) {
+            await auth.require(await resourceOf(parentType.name, parent, context), rules.level);
+          } else {
+            throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`);
+          }
+        }
+      }
+      const result = await original(parent, args, context, info);
+      if (returnsProtected) {
+        if (isList && Array.isArray(result)) {
+          const allowed = await Promise.all(result.map((item) => permitted(returnType.name, item, context)));
+          return result.filter((_, index) => allowed[index]);
+        }
+        if (!isList && result && !(await permitted(returnType.name, result, context))) {
+          await auth.require(await resourceOf(returnType.name, result, context), protectedLevel(returnType.name) as PermissionLevel);
+        }
+      } else if (edgesOfProtected && Array.isArray(result)) {
+        const nodeType = (edgeNodeType as GraphQLObjectType).name;
+        const allowed = await Promise.all(result.map((edge: { node?: unknown }) => permitted(nodeType, edge?.node, context)));
+        return result.filter((_, index) => allowed[index]);
+      }
+      return result;
+    };
+  }
+}

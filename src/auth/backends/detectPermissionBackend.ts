@@ -1,0 +1,61 @@
+import type { Got } from 'got';
+import type { Config } from '../../config.js';
+import type { PermissionBackend } from '../PermissionBackend.js';
+import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
+import { noPermissionBackend } from './NoPermissionBackend.js';
+import { fromMlflowPermission } from '../PermissionLevel.js';
+
+/**
+ * Asks the backend, without credentials, for experiment 0: MLflow's basic-auth app answers 401 with
+ * `WWW-Authenticate: Basic realm="mlflow"` (corpus seq 167); a server without auth answers 200.
+ */
+export async function probeBasicAuth(http: Got): Promise<boolean> {
+  const response = await http('api/2.0/mlflow/experiments/get', { searchParams: { experiment_id: '0' }, timeout: { request: 5_000 } });
+  return response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(String(response.headers['www-authenticate'] ?? ''));
+}
+
+/**
+ * The configured permission backend. With `auto`, the first request probes the server once (single
+ * flight) and the answer is kept; until the probe succeeds, requests fail closed (the probe error).
+ */
+export function createPermissionBackend(config: Config, http: Got, databricks?: () => PermissionBackend): PermissionBackend {
+  const basicAuth = new MlflowBasicAuthBackend(fromMlflowPermission(config.defaultPermission));
+  const explicit = (): PermissionBackend | undefined => {
+    switch (config.permissions) {
+      case 'mlflow-basic-auth':
+        return basicAuth;
+      case 'none':
+        return noPermissionBackend;
+      case 'databricks':
+        return databricks?.() ?? noPermissionBackend;
+      case 'auto':
+        if (config.backend === 'databricks' && databricks) return databricks();
+        if (config.backend !== 'mlflow') return noPermissionBackend;
+        return undefined;
+    }
+  };
+  const chosen = explicit();
+  if (chosen) return chosen;
+
+  let detected: Promise<PermissionBackend> | undefined;
+  const resolve = (): Promise<PermissionBackend> => {
+    detected ??= probeBasicAuth(http).then(
+      (isBasicAuth) => (isBasicAuth ? basicAuth : noPermissionBackend),
+      (error: unknown) => {
+        detected = undefined; // try again on the next request
+        throw error;
+      },
+    );
+    return detected;
+  };
+  return {
+    // Until detection, report the most restrictive reading: callers go through resolve() first.
+    kind: 'none' as const,
+    resolve,
+    viewerLevels: async (context, resources) => (await resolve()).viewerLevels(context, resources),
+    isAdmin: async (context) => (await resolve()).isAdmin(context),
+    acl: async (context, resource) => (await resolve()).acl(context, resource),
+    setPermission: async (context, resource, grantee, level) => (await resolve()).setPermission(context, resource, grantee, level),
+    revokePermission: async (context, resource, grantee) => (await resolve()).revokePermission(context, resource, grantee),
+  };
+}

@@ -1,0 +1,30 @@
+import type { Connection } from '../../graphql/connection.js';
+import type { WireActivity, WireComment, WireTransitionRequest } from '../../upstream/databricks/wire.js';
+import type { WireModelVersion, WireRegisteredModel, WireTag } from '../../upstream/mlflow/wire.js';
+
+// What backs each GraphQL type of the registry subgraph (codegen mappers): the MLflow / Databricks wire objects.
+
+/** Backs `RegisteredModel`. */
+export type RegisteredModelModel = WireRegisteredModel;
+/** Backs `ModelVersion`. */
+export type ModelVersionModel = WireModelVersion;
+/** Backs `ModelAlias`: one entry of a model's `aliases`, with the model's name. */
+export interface ModelAliasModel { name: string; alias: string; version: string }
+/** Backs `Run` here: only the key; the tracking subgraph owns the rest of the run. */
+export interface RunReferenceModel { id: string }
+/** Backs `Tag`. */
+export type TagModel = WireTag;
+/** Backs `RegisteredModelConnection`. */
+export type RegisteredModelConnectionModel = Connection<WireRegisteredModel>;
+/** Backs `ModelVersionConnection`. */
+export type ModelVersionConnectionModel = Connection<WireModelVersion>;
+/** Backs `TransitionRequest`: a listed request (an activity) or a newly created one. */
+export type TransitionRequestModel = WireTransitionRequest & Pick<WireActivity, 'id'>;
+/** Backs `ModelVersionActivity`. */
+export type ModelVersionActivityModel = WireActivity;
+/** Backs `ModelVersionComment`. */
+export type ModelVersionCommentModel = WireComment;
+/** Backs `ModelVersionActivityPayload`: the activity plus which version to read back. */
+export interface ModelVersionActivityPayloadModel { activity: WireActivity | null; name: string; version: string }
+/** Backs `DeleteModelVersionPayload`. */
+export interface DeleteModelVersionPayloadModel { name: string; version: string }
