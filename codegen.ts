@@ -56,6 +56,15 @@ const config: CodegenConfig = {
       ModelVersionActivityPayload: './mappers.js#ModelVersionActivityPayloadModel',
       DeleteModelVersionPayload: './mappers.js#DeleteModelVersionPayloadModel',
     }),
+    'src/subgraphs/permissions/resolvers.generated.ts': subgraph('permissions', {
+      Experiment: './mappers.js#ExperimentRefModel',
+      Run: './mappers.js#RunRefModel',
+      RegisteredModel: './mappers.js#RegisteredModelRefModel',
+      ModelVersion: './mappers.js#ModelVersionRefModel',
+      ObjectPermissions: './mappers.js#ObjectPermissionsModel',
+      AccessControlEntry: './mappers.js#AccessControlEntryModel',
+      Viewer: './mappers.js#ViewerModel',
+    }),
   },
 };
 

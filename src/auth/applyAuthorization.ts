@@ -165,7 +165,7 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
             const find = options.argumentResource[rules.argument.kind];
             if (value === undefined || !find) throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
             await auth.require(await find(value, context), rules.level);
-          } else if (protectedLevel(parentType.name)) {
+          } else if (options.objectResource[parentType.name]) {
             await auth.require(await resourceOf(parentType.name, parent, context), rules.level);
           } else {
             throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
+import { signSubgraphRequest } from '../auth/subgraphSigning.js';
+import { ConfigError } from '../config.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { SubgraphName } from '../subgraphs/loadSchema.js';
 import { subgraphSchemaFactories } from './subgraphSchemas.js';
@@ -9,9 +11,9 @@ import { supergraphSdlPath } from './supergraphConfig.js';
 /** How the gateway reaches its subgraphs. */
 export type GatewayMode = 'in-process' | 'distributed';
 
-/** Headers the gateway forwards to a remote subgraph. */
-function forwardHeaders(context: RequestContext): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': context.requestId };
+/** Headers the gateway forwards to a remote subgraph: request id, credentials and the signed identity. */
+function forwardHeaders(context: RequestContext, secret: string, query: string, variables: unknown): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': context.requestId, ...signSubgraphRequest(secret, context.principal, query, variables) };
   if (context.principal.authorization) headers.authorization = context.principal.authorization;
   return headers;
 }
@@ -21,7 +23,8 @@ function forwardHeaders(context: RequestContext): Record<string, string> {
  * directly, sharing the request context (no HTTP hop). Distributed: subgraphs are called at the
  * routing_url composed into the supergraph, with the caller's credentials and request id forwarded.
  */
-export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(supergraphSdlPath, 'utf8')): ApolloGateway {
+export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(supergraphSdlPath, 'utf8'), subgraphSecret?: string): ApolloGateway {
+  if (mode === 'distributed' && !subgraphSecret) throw new ConfigError('Distributed mode needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET, shared with the subgraph servers');
   const schemas = new Map<string, GraphQLSchema>();
   return new ApolloGateway({
     supergraphSdl,
@@ -38,7 +41,8 @@ export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(su
         willSendRequest({ request, context }) {
           // Health checks run without a request context; only real requests carry a caller.
           if (!('principal' in context)) return;
-          for (const [key, value] of Object.entries(forwardHeaders(context as RequestContext))) request.http?.headers.set(key, value);
+          const headers = forwardHeaders(context as RequestContext, subgraphSecret as string, request.query ?? '', request.variables);
+          for (const [key, value] of Object.entries(headers)) request.http?.headers.set(key, value);
         },
       });
     },

@@ -18,7 +18,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 /** Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. */
 export function createApolloHttpHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (request: IncomingMessage) => Promise<TContext>,
+  context: (request: IncomingMessage, body: unknown) => Promise<TContext>,
 ) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const headers = new HeaderMap();
@@ -38,7 +38,7 @@ export function createApolloHttpHandler<TContext extends BaseContext>(
       return;
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
-    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request) });
+    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request, body) });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -35,7 +35,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
-  const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl);
+  const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     csrfPrevention: true,

@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { verifySubgraphRequest } from '../auth/subgraphSigning.js';
+import { ConfigError } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
@@ -17,8 +19,9 @@ export interface RunningSubgraph {
 }
 
 /**
- * Serves one subgraph schema over HTTP at /graphql, for the gateway (or Apollo Router) to call. The
- * context is rebuilt from the forwarded headers.
+ * Serves one subgraph schema over HTTP at /graphql, for the gateway to call. Only requests signed by the
+ * gateway (HMAC over identity, credentials, operation and a timestamp) are answered; the context is
+ * rebuilt from the signed identity.
  */
 export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, services: Services, port: number, host = '127.0.0.1'): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<RequestContext>({
@@ -29,7 +32,22 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
-  const handle = createApolloHttpHandler(apollo, async (request) => createRequestContext(services, request.headers));
+  const secret = services.config.subgraphSecret;
+  if (!secret) throw new ConfigError('A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)');
+  // Signatures seen in the last minute: a captured request cannot be replayed.
+  const seen = new Map<string, number>();
+  const handle = createApolloHttpHandler(apollo, async (request, body) => {
+    const { query = '', variables } = (body && typeof body === 'object' ? body : {}) as { query?: string; variables?: unknown };
+    let principal;
+    try {
+      principal = verifySubgraphRequest(secret, request.headers, query, variables, seen);
+    } catch (error) {
+      throw new GraphQLError(`Refused: ${(error as Error).message}. Subgraphs only answer the gateway.`, {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+    return createRequestContext(services, request.headers, principal);
+  });
   const server = http.createServer((request, response) => {
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });

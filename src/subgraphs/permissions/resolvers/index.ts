@@ -1,0 +1,104 @@
+import { authorizer } from '../../../auth/authorizer.js';
+import type { Grantee } from '../../../auth/PermissionBackend.js';
+import type { PermissionLevel } from '../../../auth/PermissionLevel.js';
+import type { Resource } from '../../../auth/Resource.js';
+import type { RequestContext } from '../../../context/RequestContext.js';
+import { UnsupportedByBackendError } from '../../../errors/SupergraphError.js';
+import { withErrorMapping } from '../../../graphql/withErrorMapping.js';
+import type { GranteeInput, Resolvers } from '../resolvers.generated.js';
+import type { ObjectPermissionsModel } from '../mappers.js';
+
+/**
+ * The caller's own level. With no permission service, an MLflow server without auth lets everyone do
+ * everything (CAN_MANAGE is the truth); any other backend that enforces on its own cannot be asked.
+ */
+async function viewerLevel(context: RequestContext, resource: Resource): Promise<PermissionLevel> {
+  const level = await authorizer(context).level(resource);
+  if (level !== undefined) return level;
+  if (context.services.config.backend === 'mlflow') return 'CAN_MANAGE';
+  throw new UnsupportedByBackendError('viewerPermission', context.services.config.backend);
+}
+
+function grantee(input: GranteeInput): Grantee {
+  const kind = input.kind === 'GROUP' ? 'group' : input.kind === 'SERVICE_PRINCIPAL' ? 'servicePrincipal' : 'user';
+  return { kind, name: input.name };
+}
+
+async function objectPermissions(context: RequestContext, resource: Resource): Promise<ObjectPermissionsModel> {
+  const backend = await authorizer(context).backend();
+  return {
+    objectId: resource.kind === 'experiment' ? resource.id : resource.name,
+    objectType: resource.kind === 'experiment' ? 'EXPERIMENT' : 'REGISTERED_MODEL',
+    entries: await backend.acl(context, resource),
+  };
+}
+
+const experiment = (id: string): Resource => ({ kind: 'experiment', id });
+const model = (name: string): Resource => ({ kind: 'registeredModel', name });
+
+/** All resolvers of the permissions subgraph. */
+export const resolvers: Resolvers = withErrorMapping<Resolvers>({
+  Query: {
+    viewer: (_, __, context) => context.principal,
+  },
+  Viewer: {
+    id: (principal) => principal.id ?? null,
+    username: (principal) => principal.username ?? null,
+    authKind: (principal) => principal.kind.toUpperCase() as 'ANONYMOUS',
+    scopes: (principal) => [...principal.scopes],
+    async isAdmin(principal, _, context) {
+      if (principal.kind === 'anonymous') return false;
+      return (await authorizer(context).backend()).isAdmin(context);
+    },
+    permissionBackend: async (_, __, context) => (await authorizer(context).backend()).kind,
+  },
+  Experiment: {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, experiment(parent.id)),
+    permissions: (parent, _, context) => objectPermissions(context, experiment(parent.id)),
+  },
+  Run: {
+    __resolveReference: (reference) => ({ id: reference.id, ...(reference.experimentId ? { experimentId: reference.experimentId } : {}) }),
+    async viewerPermission(parent, _, context) {
+      if (!parent.experimentId) throw new Error('Run.viewerPermission needs experimentId (@requires)');
+      return viewerLevel(context, experiment(parent.experimentId));
+    },
+  },
+  RegisteredModel: {
+    __resolveReference: (reference) => ({ name: reference.name }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+    permissions: (parent, _, context) => objectPermissions(context, model(parent.name)),
+  },
+  ModelVersion: {
+    __resolveReference: (reference) => ({ name: reference.name, version: reference.version }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+  },
+  AccessControlEntry: {
+    grantee: (entry) => ({ kind: entry.grantee.kind === 'servicePrincipal' ? 'SERVICE_PRINCIPAL' : (entry.grantee.kind.toUpperCase() as 'USER'), name: entry.grantee.name }),
+    level: (entry) => entry.level,
+    inherited: (entry) => entry.inherited,
+    inheritedFrom: (entry) => entry.inheritedFrom ?? null,
+  },
+  Mutation: {
+    async setExperimentPermission(_, args, context) {
+      const resource = experiment(args.experimentId);
+      await (await authorizer(context).backend()).setPermission(context, resource, grantee(args.grantee), args.level);
+      return objectPermissions(context, resource);
+    },
+    async revokeExperimentPermission(_, args, context) {
+      const resource = experiment(args.experimentId);
+      await (await authorizer(context).backend()).revokePermission(context, resource, grantee(args.grantee));
+      return objectPermissions(context, resource);
+    },
+    async setRegisteredModelPermission(_, args, context) {
+      const resource = model(args.name);
+      await (await authorizer(context).backend()).setPermission(context, resource, grantee(args.grantee), args.level);
+      return objectPermissions(context, resource);
+    },
+    async revokeRegisteredModelPermission(_, args, context) {
+      const resource = model(args.name);
+      await (await authorizer(context).backend()).revokePermission(context, resource, grantee(args.grantee));
+      return objectPermissions(context, resource);
+    },
+  },
+});

@@ -1,0 +1,27 @@
+import type { RequestContext } from '../../context/RequestContext.js';
+import { perRequest } from '../../context/RequestContext.js';
+import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { DatabricksClient } from '../../upstream/databricks/DatabricksClient.js';
+
+const DATABRICKS_CLIENT = Symbol('registry.databricks');
+
+/**
+ * The caller's Databricks client for this request, or UNSUPPORTED_BY_BACKEND when the backend is not
+ * Databricks (transition requests and comments exist only in the Databricks workspace registry). It shares
+ * the MLflow connection pool and limiter: Databricks serves MLflow's API on the same host.
+ */
+export function registryDatabricks(context: RequestContext, operation: string): DatabricksClient {
+  const { backend } = context.services.config;
+  if (backend !== 'databricks') throw new UnsupportedByBackendError(operation, backend);
+  return perRequest(
+    context,
+    DATABRICKS_CLIENT,
+    () =>
+      new DatabricksClient({
+        http: context.services.mlflowHttp,
+        limiter: context.services.mlflowLimiter,
+        ...(context.principal.authorization ? { authorization: context.principal.authorization } : {}),
+        headers: { 'x-request-id': context.requestId },
+      }),
+  );
+}

@@ -1,0 +1,40 @@
+import type { RequestContext } from '../../context/RequestContext.js';
+import { registryLoaders } from './loaders.js';
+
+// The one place per entity where a registry write says what it changed. Today that clears this request's
+// loader memos, so a mutation's answer (and any field read after it) shows the write; the shared cache layer
+// hooks its invalidation in here too, so no write path can forget it.
+
+/** Something about a registered model changed (or it was created, renamed away or deleted). */
+export function invalidateRegisteredModel(context: RequestContext, name: string): void {
+  const loaders = registryLoaders(context);
+  loaders.registeredModelByName.clear(name);
+  // A model-level write reaches its versions too: a rename changes their `name`, a delete removes them,
+  // aliases and stage archiving change siblings. Version memos are cheap to drop within one request.
+  loaders.modelVersion.clearAll();
+  loaders.modelVersionByAlias.clearAll();
+  loaders.modelVersionsByRunId.clearAll();
+  loaders.firstVersionsPage.clearAll();
+  loaders.downloadUri.clearAll();
+  loaders.transitionRequests.clearAll();
+}
+
+/** Something about one model version changed (or it was created or deleted). */
+export function invalidateModelVersion(context: RequestContext, name: string, version: string): void {
+  const loaders = registryLoaders(context);
+  const key = { name, version };
+  loaders.modelVersion.clear(key);
+  loaders.downloadUri.clear(key);
+  loaders.transitionRequests.clear(key);
+  // The model embeds its latest versions and last-updated time; lists and alias lookups may include this one.
+  loaders.registeredModelByName.clear(name);
+  loaders.modelVersionByAlias.clearAll();
+  loaders.modelVersionsByRunId.clearAll();
+  loaders.firstVersionsPage.clearAll();
+}
+
+/** Renamed: both names are affected (the old stops resolving, the new starts). */
+export function invalidateRenamedModel(context: RequestContext, oldName: string, newName: string): void {
+  invalidateRegisteredModel(context, oldName);
+  invalidateRegisteredModel(context, newName);
+}

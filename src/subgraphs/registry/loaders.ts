@@ -1,0 +1,251 @@
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../../context/RequestContext.js';
+import { perRequest } from '../../context/RequestContext.js';
+import { toGraphQLError } from '../../errors/toGraphQLError.js';
+import type { CursorPosition } from '../../graphql/connection.js';
+import type { WireActivity } from '../../upstream/databricks/wire.js';
+import { UpstreamError } from '../../upstream/http/UpstreamError.js';
+import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
+import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
+import type { WireModelVersion, WireRegisteredModel } from '../../upstream/mlflow/wire.js';
+import { registryDatabricks } from './databricks.js';
+import { chunkRunIdsByRequestLine, equalsFilter, runIdInFilter, survivesRunIdInList } from './filters.js';
+
+/** Parallel upstream calls one loader batch may issue (the process-wide limiter bounds the total too). */
+const FAN_OUT = 8;
+/** The most versions one model-versions/search returns (Databricks' threshold; MLflow OSS allows more). */
+export const SEARCH_VERSIONS_MAX_RESULTS = 10_000;
+/** The most models one registered-models/search returns (MLflow and Databricks). */
+export const SEARCH_MODELS_MAX_RESULTS = 1_000;
+/** Order of a model's versions in `RegisteredModel.versions`: newest first. */
+export const VERSIONS_ORDER = ['version_number DESC'];
+/** Room kept in a chunked GET for a page token, should a chunk's answer need more than one page. */
+const PAGE_TOKEN_ALLOWANCE = `page_token=${'x'.repeat(96)}`;
+
+/** Whether an upstream error means "no such object". */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
+}
+
+/**
+ * MLflow 2.x answers an unknown alias with 400 INVALID_PARAMETER_VALUE "Registered model alias nope not
+ * found." (corpus seq 140) rather than 404: that is "not found", not bad input.
+ */
+export function isAliasNotFound(error: unknown): boolean {
+  return (
+    error instanceof UpstreamError &&
+    error.errorCode === 'INVALID_PARAMETER_VALUE' &&
+    /alias .* not found/i.test(error.message)
+  );
+}
+
+/** Maps keys through `fetch` with bounded concurrency; a failed key gets its own Error (DataLoader contract). */
+async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
+  const results: (V | Error)[] = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const index = next++;
+      try {
+        results[index] = await fetch(keys[index] as K);
+      } catch (error) {
+        results[index] = toGraphQLError(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FAN_OUT, keys.length) }, worker));
+  return results;
+}
+
+/** Resolves to null instead of throwing when the object does not exist. */
+async function orNull<T>(fetch: () => Promise<T>, notFound: (error: unknown) => boolean = isNotFound): Promise<T | null> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (notFound(error)) return null;
+    throw error;
+  }
+}
+
+/** A model version's key. */
+export interface VersionKey {
+  name: string;
+  version: string;
+}
+
+/** An alias lookup's key. */
+export interface AliasKey {
+  name: string;
+  alias: string;
+}
+
+/** The first page of one model's versions. */
+export interface VersionsPageKey {
+  name: string;
+  size: number;
+}
+
+/** Versions of one model from a position, and MLflow's next page token. */
+export interface VersionsPage {
+  items: WireModelVersion[];
+  nextToken: string | undefined;
+}
+
+const versionKey = ({ name, version }: VersionKey) => `${name}\u0000${version}`;
+
+/**
+ * One page of a model's versions, newest first, from `position`. Names MLflow cannot quote are searched
+ * with a wider LIKE pattern; those results are narrowed to the exact name and paged by offset alone.
+ */
+export async function searchVersionsOfModel(mlflow: MlflowClient, name: string, size: number, position: CursorPosition): Promise<VersionsPage> {
+  const { filter, superset } = equalsFilter('name', name);
+  if (superset) {
+    const response = await mlflow.call('searchModelVersions', { filter, order_by: VERSIONS_ORDER, max_results: SEARCH_VERSIONS_MAX_RESULTS });
+    return { items: (response.model_versions ?? []).filter((v) => v.name === name).slice(position.o), nextToken: undefined };
+  }
+  const response = await mlflow.call('searchModelVersions', {
+    filter,
+    order_by: VERSIONS_ORDER,
+    max_results: Math.min(SEARCH_VERSIONS_MAX_RESULTS, position.o + size),
+    ...(position.t ? { page_token: position.t } : {}),
+  });
+  return { items: (response.model_versions ?? []).slice(position.o), nextToken: response.next_page_token || undefined };
+}
+
+/** Every page of one model-versions/search (most answers fit one page). */
+async function searchAllVersions(mlflow: MlflowClient, filter: string): Promise<WireModelVersion[]> {
+  const all: WireModelVersion[] = [];
+  let pageToken: string | undefined;
+  do {
+    const response = await mlflow.call('searchModelVersions', { filter, ...(pageToken ? { page_token: pageToken } : {}) });
+    all.push(...(response.model_versions ?? []));
+    pageToken = response.next_page_token || undefined;
+  } while (pageToken);
+  return all;
+}
+
+/** The path of model-versions/search as the upstream sees it (with any tracking-URI prefix, e.g. GitLab's). */
+function searchVersionsPath(context: RequestContext): string {
+  const prefix = context.services.mlflowHttp.defaults.options.prefixUrl;
+  let base = '';
+  try {
+    base = new URL(String(prefix)).pathname.replace(/\/+$/, '');
+  } catch {
+    // no prefix: paths are absolute
+  }
+  return `${base}${mlflowEndpoints.searchModelVersions.path}`;
+}
+
+/** The per-request DataLoaders of the registry subgraph. */
+export interface RegistryLoaders {
+  registeredModelByName: DataLoader<string, WireRegisteredModel | null>;
+  modelVersion: DataLoader<VersionKey, WireModelVersion | null, string>;
+  modelVersionByAlias: DataLoader<AliasKey, WireModelVersion | null, string>;
+  /** Run id → every version registered from it: one `run_id IN (...)` search per request-line-sized chunk. */
+  modelVersionsByRunId: DataLoader<string, WireModelVersion[]>;
+  /** Model → the first page of its versions (one search per model: the grammar has no `name IN`). */
+  firstVersionsPage: DataLoader<VersionsPageKey, VersionsPage, string>;
+  downloadUri: DataLoader<VersionKey, string, string>;
+  /** Databricks only: open transition requests of a version. */
+  transitionRequests: DataLoader<VersionKey, WireActivity[], string>;
+  /** Puts models from a search into the memo (and the versions they embed). */
+  primeModels(models: readonly WireRegisteredModel[]): void;
+  /** Puts versions from a search into the memo. */
+  primeVersions(versions: readonly WireModelVersion[]): void;
+}
+
+/** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
+export function createRegistryLoaders(context: RequestContext): RegistryLoaders {
+  const { mlflow } = context;
+
+  const registeredModelByName: RegistryLoaders['registeredModelByName'] = new DataLoader((names) =>
+    // No batch endpoint for models by name: deduplicated (DataLoader) and fanned out with a bound.
+    fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
+  );
+
+  const modelVersion: RegistryLoaders['modelVersion'] = new DataLoader(
+    (keys) => fanOut(keys, (key) => orNull(async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version)),
+    { cacheKeyFn: versionKey },
+  );
+
+  const modelVersionByAlias: RegistryLoaders['modelVersionByAlias'] = new DataLoader(
+    (keys) =>
+      fanOut(keys, async ({ name, alias }) => {
+        const found = await orNull(
+          async () => (await mlflow.call('getModelVersionByAlias', { name, alias })).model_version,
+          (error) => isNotFound(error) || isAliasNotFound(error),
+        );
+        if (found) modelVersion.prime({ name: found.name, version: found.version }, found);
+        return found;
+      }),
+    { cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
+  );
+
+  const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(async (runIds) => {
+    const unique = [...new Set(runIds)];
+    const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
+    // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
+    const listed = unique.filter(survivesRunIdInList);
+    const searches = [
+      ...chunkRunIdsByRequestLine(listed, searchVersionsPath(context), PAGE_TOKEN_ALLOWANCE).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
+      ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
+    ];
+    const answers = await fanOut(searches, (search) => searchAllVersions(mlflow, search.filter));
+    searches.forEach((search, index) => {
+      const answer = answers[index] as WireModelVersion[] | Error;
+      if (answer instanceof Error) {
+        for (const id of search.ids) found.set(id, answer);
+        return;
+      }
+      primeVersions(answer);
+      for (const version of answer) {
+        const list = version.run_id === undefined ? undefined : found.get(version.run_id);
+        if (Array.isArray(list) && (!search.superset || search.ids.includes(version.run_id as string))) list.push(version);
+      }
+    });
+    return runIds.map((id) => found.get(id) ?? []);
+  });
+
+  const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
+    (keys) =>
+      fanOut(keys, async ({ name, size }) => {
+        const page = await searchVersionsOfModel(mlflow, name, size, { o: 0 });
+        primeVersions(page.items);
+        return page;
+      }),
+    { cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
+  );
+
+  const downloadUri: RegistryLoaders['downloadUri'] = new DataLoader(
+    (keys) => fanOut(keys, async (key) => (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri),
+    { cacheKeyFn: versionKey },
+  );
+
+  const transitionRequests: RegistryLoaders['transitionRequests'] = new DataLoader(
+    async (keys) => {
+      const databricks = registryDatabricks(context, 'ModelVersion.transitionRequests');
+      return fanOut(keys, async (key) => (await databricks.call('listTransitionRequests', { name: key.name, version: key.version })).requests ?? []);
+    },
+    { cacheKeyFn: versionKey },
+  );
+
+  function primeVersions(versions: readonly WireModelVersion[]) {
+    for (const version of versions) modelVersion.prime({ name: version.name, version: version.version }, version);
+  }
+
+  function primeModels(models: readonly WireRegisteredModel[]) {
+    for (const model of models) {
+      registeredModelByName.prime(model.name, model);
+      primeVersions(model.latest_versions ?? []);
+    }
+  }
+
+  return { registeredModelByName, modelVersion, modelVersionByAlias, modelVersionsByRunId, firstVersionsPage, downloadUri, transitionRequests, primeModels, primeVersions };
+}
+
+const REGISTRY_LOADERS = Symbol('registry.loaders');
+
+/** The registry loaders of this request (created on first use). */
+export function registryLoaders(context: RequestContext): RegistryLoaders {
+  return perRequest(context, REGISTRY_LOADERS, () => createRegistryLoaders(context));
+}

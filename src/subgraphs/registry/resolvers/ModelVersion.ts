@@ -1,0 +1,44 @@
+import { registryLoaders } from '../loaders.js';
+import type { ModelVersionResolvers } from '../resolvers.generated.js';
+import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty, tagList, tagValue } from '../toModels.js';
+
+/** Fields of ModelVersion, backed by MLflow's model_version object. */
+export const ModelVersion: ModelVersionResolvers = {
+  // _entities: another subgraph (permissions) refers to a version by name and number.
+  __resolveReference: (reference, context) =>
+    registryLoaders(context).modelVersion.load({ name: reference.name, version: assertVersion(String(reference.version)) }),
+  name: (version) => version.name,
+  version: (version) => String(version.version),
+  creationTime: (version) => version.creation_timestamp ?? null,
+  lastUpdateTime: (version) => version.last_updated_timestamp ?? null,
+  userId: (version) => nonEmpty(version.user_id),
+  description: (version) => nonEmpty(version.description),
+  source: (version) => nonEmpty(version.source),
+  runId: (version) => nonEmpty(version.run_id),
+  // An entity reference: the gateway asks the tracking subgraph for the run's fields (batched there).
+  run: (version) => (nonEmpty(version.run_id) ? { id: version.run_id as string } : null),
+  runLink: (version) => nonEmpty(version.run_link),
+  status: (version) => modelVersionStatus(version.status),
+  statusMessage: (version) => nonEmpty(version.status_message),
+  stage: (version) => modelVersionStage(version),
+  tags: (version) => tagList(version.tags),
+  tag: (version, { key }) => tagValue(version.tags, key),
+
+  async aliases(version, _, context) {
+    // MLflow fills `aliases` on model-versions/get and get-by-alias but sends [] from model-versions/search
+    // (mlflow#9783). The model's own alias list is authoritative; it is usually in the memo already.
+    if (version.aliases?.length) return version.aliases;
+    const model = await registryLoaders(context).registeredModelByName.load(version.name);
+    const number = String(version.version);
+    return (model?.aliases ?? []).filter((a) => String(a.version) === number).map((a) => a.alias);
+  },
+
+  downloadUri: (version, _, context) => registryLoaders(context).downloadUri.load({ name: version.name, version: String(version.version) }),
+
+  registeredModel: (version, _, context) => registryLoaders(context).registeredModelByName.load(version.name),
+
+  async transitionRequests(version, _, context) {
+    const requests = await registryLoaders(context).transitionRequests.load({ name: version.name, version: String(version.version) });
+    return requests.map((r) => ({ ...r }));
+  },
+};

@@ -1,0 +1,191 @@
+import type { RequestContext } from '../../../context/RequestContext.js';
+import { NotFoundError } from '../../../errors/SupergraphError.js';
+import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
+import { registryDatabricks } from '../databricks.js';
+import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
+import { registryLoaders } from '../loaders.js';
+import type { MutationResolvers } from '../resolvers.generated.js';
+import { assertVersion, wireStage } from '../toModels.js';
+
+// Every write is sent once (callRest never retries a write), then declared in invalidate.ts, then answered
+// with the object the backend returned or, when it returned none (set-tag, alias, Databricks' update), a
+// fresh read that bypasses the request's memo, so the answer shows the write.
+
+async function freshModel(context: RequestContext, name: string, returned?: WireRegisteredModel): Promise<WireRegisteredModel> {
+  const loaders = registryLoaders(context);
+  if (returned?.name) {
+    loaders.registeredModelByName.clear(returned.name).prime(returned.name, returned);
+    return returned;
+  }
+  const model = await loaders.registeredModelByName.clear(name).load(name);
+  if (!model) throw new NotFoundError(`Registered model ${name} does not exist`);
+  return model;
+}
+
+async function freshVersion(context: RequestContext, name: string, version: string, returned?: WireModelVersion): Promise<WireModelVersion> {
+  const loaders = registryLoaders(context);
+  if (returned?.name && returned.version) {
+    loaders.modelVersion.clear({ name: returned.name, version: returned.version }).prime({ name: returned.name, version: returned.version }, returned);
+    return returned;
+  }
+  const found = await loaders.modelVersion.clear({ name, version }).load({ name, version });
+  if (!found) throw new NotFoundError(`Model version ${name} ${version} does not exist`);
+  return found;
+}
+
+const tags = (list: readonly { key: string; value: string }[] | null | undefined) =>
+  list?.length ? { tags: list.map((t) => ({ key: t.key, value: t.value })) } : {};
+
+/** Every model registry write, and the Databricks transition requests and comments. */
+export const Mutation: MutationResolvers = {
+  async createRegisteredModel(_, { input }, context) {
+    const { registered_model } = await context.mlflow.call('createRegisteredModel', {
+      name: input.name,
+      ...(input.description ? { description: input.description } : {}),
+      ...tags(input.tags),
+    });
+    invalidateRegisteredModel(context, input.name);
+    return freshModel(context, input.name, registered_model);
+  },
+  async renameRegisteredModel(_, { name, newName }, context) {
+    const { registered_model } = await context.mlflow.call('renameRegisteredModel', { name, new_name: newName });
+    invalidateRenamedModel(context, name, newName);
+    return freshModel(context, newName, registered_model);
+  },
+  async updateRegisteredModel(_, { name, description }, context) {
+    const { registered_model } = await context.mlflow.call('updateRegisteredModel', { name, description });
+    invalidateRegisteredModel(context, name);
+    return freshModel(context, name, registered_model);
+  },
+  async deleteRegisteredModel(_, { name }, context) {
+    await context.mlflow.call('deleteRegisteredModel', { name });
+    invalidateRegisteredModel(context, name);
+    return { name };
+  },
+  async setRegisteredModelTag(_, { name, tag }, context) {
+    await context.mlflow.call('setRegisteredModelTag', { name, key: tag.key, value: tag.value });
+    invalidateRegisteredModel(context, name);
+    return freshModel(context, name);
+  },
+  async deleteRegisteredModelTag(_, { name, key }, context) {
+    await context.mlflow.call('deleteRegisteredModelTag', { name, key });
+    invalidateRegisteredModel(context, name);
+    return freshModel(context, name);
+  },
+  async setRegisteredModelAlias(_, { name, alias, version }, context) {
+    await context.mlflow.call('setRegisteredModelAlias', { name, alias, version: assertVersion(version) });
+    // The alias may have moved from another version: a model-level change.
+    invalidateRegisteredModel(context, name);
+    return freshVersion(context, name, version);
+  },
+  async deleteRegisteredModelAlias(_, { name, alias }, context) {
+    await context.mlflow.call('deleteRegisteredModelAlias', { name, alias });
+    invalidateRegisteredModel(context, name);
+    return freshModel(context, name);
+  },
+  async createModelVersion(_, { input }, context) {
+    const { model_version } = await context.mlflow.call('createModelVersion', {
+      name: input.name,
+      source: input.source,
+      ...(input.runId ? { run_id: input.runId } : {}),
+      ...(input.runLink ? { run_link: input.runLink } : {}),
+      ...(input.description ? { description: input.description } : {}),
+      ...tags(input.tags),
+    });
+    invalidateModelVersion(context, input.name, model_version.version);
+    return freshVersion(context, input.name, model_version.version, model_version);
+  },
+  async updateModelVersion(_, { name, version, description }, context) {
+    const { model_version } = await context.mlflow.call('updateModelVersion', { name, version: assertVersion(version), description });
+    invalidateModelVersion(context, name, version);
+    return freshVersion(context, name, version, model_version);
+  },
+  async deleteModelVersion(_, { name, version }, context) {
+    await context.mlflow.call('deleteModelVersion', { name, version: assertVersion(version) });
+    invalidateModelVersion(context, name, version);
+    return { name, version };
+  },
+  async setModelVersionTag(_, { name, version, tag }, context) {
+    await context.mlflow.call('setModelVersionTag', { name, version: assertVersion(version), key: tag.key, value: tag.value });
+    invalidateModelVersion(context, name, version);
+    return freshVersion(context, name, version);
+  },
+  async deleteModelVersionTag(_, { name, version, key }, context) {
+    await context.mlflow.call('deleteModelVersionTag', { name, version: assertVersion(version), key });
+    invalidateModelVersion(context, name, version);
+    return freshVersion(context, name, version);
+  },
+  async transitionModelVersionStage(_, { name, version, stage, archiveExistingVersions }, context) {
+    const { model_version } = await context.mlflow.call('transitionModelVersionStage', {
+      name,
+      version: assertVersion(version),
+      stage: wireStage(stage),
+      archive_existing_versions: archiveExistingVersions ?? false,
+    });
+    // Archiving moves sibling versions too: a model-level change.
+    invalidateRegisteredModel(context, name);
+    return freshVersion(context, name, version, model_version);
+  },
+
+  async createTransitionRequest(_, { name, version, stage, comment }, context) {
+    const databricks = registryDatabricks(context, 'createTransitionRequest');
+    const { request } = await databricks.call('createTransitionRequest', {
+      name,
+      version: assertVersion(version),
+      stage: wireStage(stage),
+      ...(comment ? { comment } : {}),
+    });
+    invalidateModelVersion(context, name, version);
+    return request ?? { to_stage: wireStage(stage), ...(comment ? { comment } : {}) };
+  },
+  async approveTransitionRequest(_, { name, version, stage, archiveExistingVersions, comment }, context) {
+    const databricks = registryDatabricks(context, 'approveTransitionRequest');
+    const { activity } = await databricks.call('approveTransitionRequest', {
+      name,
+      version: assertVersion(version),
+      stage: wireStage(stage),
+      archive_existing_versions: archiveExistingVersions,
+      ...(comment ? { comment } : {}),
+    });
+    invalidateRegisteredModel(context, name);
+    return { activity: activity ?? null, name, version };
+  },
+  async rejectTransitionRequest(_, { name, version, stage, comment }, context) {
+    const databricks = registryDatabricks(context, 'rejectTransitionRequest');
+    const { activity } = await databricks.call('rejectTransitionRequest', {
+      name,
+      version: assertVersion(version),
+      stage: wireStage(stage),
+      ...(comment ? { comment } : {}),
+    });
+    invalidateModelVersion(context, name, version);
+    return { activity: activity ?? null, name, version };
+  },
+  async deleteTransitionRequest(_, { name, version, stage, creator, comment }, context) {
+    const databricks = registryDatabricks(context, 'deleteTransitionRequest');
+    const { activity } = await databricks.call('deleteTransitionRequest', {
+      name,
+      version: assertVersion(version),
+      stage: wireStage(stage),
+      creator,
+      ...(comment ? { comment } : {}),
+    });
+    invalidateModelVersion(context, name, version);
+    return { activity: activity ?? null, name, version };
+  },
+  async createModelVersionComment(_, { name, version, comment }, context) {
+    const databricks = registryDatabricks(context, 'createModelVersionComment');
+    const response = await databricks.call('createComment', { name, version: assertVersion(version), comment });
+    return response.comment ?? { comment };
+  },
+  async updateModelVersionComment(_, { id, comment }, context) {
+    const databricks = registryDatabricks(context, 'updateModelVersionComment');
+    const response = await databricks.call('updateComment', { id, comment });
+    return response.comment ?? { id, comment };
+  },
+  async deleteModelVersionComment(_, { id }, context) {
+    const databricks = registryDatabricks(context, 'deleteModelVersionComment');
+    await databricks.call('deleteComment', { id });
+    return { id };
+  },
+};

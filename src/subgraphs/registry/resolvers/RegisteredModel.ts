@@ -1,0 +1,45 @@
+import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { registryLoaders, searchVersionsOfModel } from '../loaders.js';
+import type { ModelAliasResolvers, RegisteredModelResolvers } from '../resolvers.generated.js';
+import { assertVersion, modelVersionStage, nonEmpty, tagList, tagValue } from '../toModels.js';
+
+/** Fields of RegisteredModel, backed by MLflow's registered_model object. */
+export const RegisteredModel: RegisteredModelResolvers = {
+  // _entities: another subgraph (permissions) refers to a model by name.
+  __resolveReference: (reference, context) => registryLoaders(context).registeredModelByName.load(reference.name),
+  name: (model) => model.name,
+  description: (model) => nonEmpty(model.description),
+  creationTime: (model) => model.creation_timestamp ?? null,
+  lastUpdateTime: (model) => model.last_updated_timestamp ?? null,
+  userId: (model) => nonEmpty(model.user_id),
+  tags: (model) => tagList(model.tags),
+  tag: (model, { key }) => tagValue(model.tags, key),
+  aliases: (model) => (model.aliases ?? []).map((a) => ({ name: model.name, alias: a.alias, version: String(a.version) })),
+  // MLflow embeds the newest version per stage in the model itself: no extra call.
+  latestVersions: (model, { stages }) => {
+    const versions = model.latest_versions ?? [];
+    return stages?.length ? versions.filter((v) => stages.includes(modelVersionStage(v))) : versions;
+  },
+
+  async versions(model, { first, after }, context) {
+    const size = pageSize(first);
+    const loaders = registryLoaders(context);
+    if (!after) {
+      const page = await loaders.firstVersionsPage.load({ name: model.name, size });
+      return buildConnection(page.items, size, { o: 0 }, page.nextToken);
+    }
+    const position = decodeCursor(after);
+    const page = await searchVersionsOfModel(context.mlflow, model.name, size, position);
+    loaders.primeVersions(page.items);
+    return buildConnection(page.items, size, position, page.nextToken);
+  },
+
+  version: (model, { version }, context) => registryLoaders(context).modelVersion.load({ name: model.name, version: assertVersion(version) }),
+};
+
+/** Fields of ModelAlias. */
+export const ModelAlias: ModelAliasResolvers = {
+  alias: (alias) => alias.alias,
+  version: (alias) => alias.version,
+  modelVersion: (alias, _, context) => registryLoaders(context).modelVersion.load({ name: alias.name, version: alias.version }),
+};

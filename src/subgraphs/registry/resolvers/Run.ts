@@ -1,0 +1,11 @@
+import { registryLoaders } from '../loaders.js';
+import type { RunResolvers } from '../resolvers.generated.js';
+
+/** The registry's part of the Run entity: the model versions a run produced. */
+export const Run: RunResolvers = {
+  // The tracking subgraph owns the run; here a reference needs nothing but its id.
+  __resolveReference: (reference) => ({ id: reference.id }),
+  id: (run) => run.id,
+  // One model-versions/search with `run_id IN (...)` for all runs of this request level.
+  modelVersions: (run, _, context) => registryLoaders(context).modelVersionsByRunId.load(run.id),
+};
