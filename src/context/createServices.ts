@@ -1,3 +1,4 @@
+import { DatabricksPermissionBackend } from '../auth/backends/DatabricksPermissionBackend.js';
 import { createPermissionBackend } from '../auth/backends/detectPermissionBackend.js';
 import type { Config } from '../config.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
@@ -16,6 +17,6 @@ export function createServices(config: Config, trackingUri: string): Services {
     config,
     mlflowHttp,
     mlflowLimiter: createLimiter(config.upstream.concurrency),
-    permissions: createPermissionBackend(config, mlflowHttp),
+    permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
   };
 }

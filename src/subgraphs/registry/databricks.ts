@@ -22,6 +22,7 @@ export function registryDatabricks(context: RequestContext, operation: string): 
         limiter: context.services.mlflowLimiter,
         ...(context.principal.authorization ? { authorization: context.principal.authorization } : {}),
         headers: { 'x-request-id': context.requestId },
+        counter: context.upstreamCalls,
       }),
   );
 }

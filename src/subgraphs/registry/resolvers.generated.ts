@@ -463,6 +463,26 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * What a caller may do with an object, lowest first. One scale for every backend: MLflow basic-auth's READ,
+ * EDIT and MANAGE map to CAN_READ, CAN_EDIT and CAN_MANAGE; Databricks' levels are used as they are.
+ */
+export type PermissionLevel =
+  /** May change the object (log to runs, edit tags and descriptions). */
+  | 'CAN_EDIT'
+  /** May do anything, including deleting the object and changing its permissions. */
+  | 'CAN_MANAGE'
+  /** May move model versions to and from Production. */
+  | 'CAN_MANAGE_PRODUCTION_VERSIONS'
+  /** May move model versions to and from Staging. */
+  | 'CAN_MANAGE_STAGING_VERSIONS'
+  /** May read the object. */
+  | 'CAN_READ'
+  /** May use the object (e.g. run a model) without changing it. */
+  | 'CAN_USE'
+  /** No access at all. */
+  | 'NO_PERMISSIONS';
+
 export type Query = {
   __typename?: 'Query';
   /** One model version, or null when the model or the version does not exist. */
@@ -593,6 +613,13 @@ export type Run = {
   /** Every model version registered from this run, across all models. */
   modelVersions: Array<ModelVersion>;
 };
+
+/** Credential scopes. */
+export type Scope =
+  /** May read. */
+  | 'READ'
+  /** May write (run mutations). */
+  | 'WRITE';
 
 /** A key/value tag on an experiment, run, registered model or model version. */
 export type Tag = {
@@ -754,12 +781,14 @@ export type ResolversTypes = ResolversObject<{
   ModelVersionStatus: ModelVersionStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PermissionLevel: PermissionLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisteredModel: ResolverTypeWrapper<RegisteredModelModel>;
   RegisteredModelConnection: ResolverTypeWrapper<RegisteredModelConnectionModel>;
   RegisteredModelEdge: ResolverTypeWrapper<Omit<RegisteredModelEdge, 'node'> & { node: ResolversTypes['RegisteredModel'] }>;
   Run: ResolverTypeWrapper<RunReferenceModel>;
+  Scope: Scope;
   Tag: ResolverTypeWrapper<TagModel>;
   TagInput: TagInput;
   Timestamp: ResolverTypeWrapper<Scalars['Timestamp']['output']>;
@@ -810,6 +839,15 @@ export type ComposeDirectiveDirectiveArgs = {
 
 export type ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = ComposeDirectiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type HasPermissionDirectiveArgs = {
+  experiment?: Maybe<Scalars['String']['input']>;
+  level: PermissionLevel;
+  model?: Maybe<Scalars['String']['input']>;
+  run?: Maybe<Scalars['String']['input']>;
+};
+
+export type HasPermissionDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = HasPermissionDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -832,6 +870,20 @@ export type OverrideDirectiveArgs = {
 };
 
 export type OverrideDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PublicDirectiveArgs = { };
+
+export type PublicDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresAuthDirectiveArgs = { };
+
+export type RequiresAuthDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RequiresAuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopeDirectiveArgs = {
+  scope: Scope;
+};
+
+export type RequiresScopeDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RequiresScopeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ShareableDirectiveArgs = { };
 
@@ -1041,9 +1093,13 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = RequestContext> = ResolversObject<{
   composeDirective?: ComposeDirectiveDirectiveResolver<any, any, ContextType>;
+  hasPermission?: HasPermissionDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   interfaceObject?: InterfaceObjectDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;
+  public?: PublicDirectiveResolver<any, any, ContextType>;
+  requiresAuth?: RequiresAuthDirectiveResolver<any, any, ContextType>;
+  requiresScope?: RequiresScopeDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

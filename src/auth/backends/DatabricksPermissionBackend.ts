@@ -1,0 +1,157 @@
+import type { RequestContext } from '../../context/RequestContext.js';
+import { perRequest } from '../../context/RequestContext.js';
+import { UnauthenticatedError } from '../../errors/SupergraphError.js';
+import { errorCodeOf } from '../../errors/toGraphQLError.js';
+import {
+  DatabricksPermissionsClient,
+  type WireAccessControl,
+  type WireAccessControlRequest,
+  type WireObjectPermissions,
+} from '../../upstream/databricks/permissionsApi.js';
+import type { AclEntry, Grantee, PermissionBackend } from '../PermissionBackend.js';
+import { fromDatabricksPermission, maxLevel, type PermissionLevel } from '../PermissionLevel.js';
+import type { Resource } from '../Resource.js';
+
+const CLIENT = Symbol('databricks.permissions.client');
+const ME = Symbol('databricks.permissions.me');
+const MODEL_IDS = Symbol('databricks.permissions.modelIds');
+
+interface Me { userName: string; groups: Set<string> }
+
+function client(context: RequestContext): DatabricksPermissionsClient {
+  return perRequest(context, CLIENT, () => new DatabricksPermissionsClient({
+    http: context.services.mlflowHttp,
+    limiter: context.services.mlflowLimiter,
+    ...(context.principal.authorization ? { authorization: context.principal.authorization } : {}),
+    headers: { 'x-request-id': context.requestId },
+    counter: context.upstreamCalls,
+  }));
+}
+
+function grantee(entry: WireAccessControl): Grantee | undefined {
+  if (entry.user_name) return { kind: 'user', name: entry.user_name };
+  if (entry.group_name) return { kind: 'group', name: entry.group_name };
+  if (entry.service_principal_name) return { kind: 'servicePrincipal', name: entry.service_principal_name };
+  return undefined;
+}
+
+function granteeRequest(who: Grantee, level: PermissionLevel): WireAccessControlRequest {
+  const key = who.kind === 'user' ? 'user_name' : who.kind === 'group' ? 'group_name' : 'service_principal_name';
+  return { [key]: who.name, permission_level: level } as WireAccessControlRequest;
+}
+
+function toEntries(acl: WireObjectPermissions): AclEntry[] {
+  return (acl.access_control_list ?? []).flatMap((entry) => {
+    const who = grantee(entry);
+    if (!who) return [];
+    return (entry.all_permissions ?? []).map((p) => ({
+      grantee: who,
+      level: fromDatabricksPermission(p.permission_level),
+      inherited: p.inherited ?? false,
+      inheritedFrom: p.inherited_from_object?.join(', ') || undefined,
+    }));
+  });
+}
+
+/**
+ * Databricks permissions: ACLs with inheritance (workspace folders), registered models addressed by id.
+ * The caller's level on an experiment is computed from its ACL for the caller and their groups (SCIM Me);
+ * on a registered model Databricks reports it directly (`permission_level`). Everything runs with the
+ * caller's token, so a caller never learns more than Databricks would tell them.
+ */
+export class DatabricksPermissionBackend implements PermissionBackend {
+  readonly kind = 'databricks' as const;
+
+  async resolve(): Promise<PermissionBackend> {
+    return this;
+  }
+
+  private me(context: RequestContext): Promise<Me> {
+    return perRequest(context, ME, async () => {
+      if (!context.principal.authorization) throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
+      const me = await client(context).call('me', {});
+      return { userName: me.userName ?? '', groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)) };
+    });
+  }
+
+  /** Registered model name → Databricks id (and the caller's level on it), memoized per request. */
+  private model(context: RequestContext, name: string): Promise<{ id: string; level: PermissionLevel }> {
+    const memo = perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>());
+    let found = memo.get(name);
+    if (!found) {
+      found = client(context)
+        .call('getRegisteredModelDatabricks', { name })
+        .then(({ registered_model_databricks: model }) => ({ id: model.id, level: fromDatabricksPermission(model.permission_level) }));
+      memo.set(name, found);
+    }
+    return found;
+  }
+
+  async isAdmin(context: RequestContext): Promise<boolean> {
+    return (await this.me(context)).groups.has('admins');
+  }
+
+  private async experimentLevel(context: RequestContext, id: string): Promise<PermissionLevel> {
+    const me = await this.me(context);
+    if (me.groups.has('admins')) return 'CAN_MANAGE';
+    try {
+      const acl = await client(context).call('getExperimentPermissions', { experiment_id: id });
+      let level: PermissionLevel = 'NO_PERMISSIONS';
+      for (const entry of toEntries(acl)) {
+        const applies = (entry.grantee.kind === 'user' && entry.grantee.name === me.userName) || (entry.grantee.kind === 'group' && (me.groups.has(entry.grantee.name) || entry.grantee.name === 'users'));
+        if (applies) level = maxLevel(level, entry.level);
+      }
+      return level;
+    } catch (error) {
+      // Not allowed to read the ACL: fall back to what the caller can observe, never more.
+      if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
+      try {
+        await client(context).call('getExperiment', { experiment_id: id });
+        return 'CAN_READ';
+      } catch (probe) {
+        if (errorCodeOf(probe) === 'FORBIDDEN' || errorCodeOf(probe) === 'NOT_FOUND') return 'NO_PERMISSIONS';
+        throw probe;
+      }
+    }
+  }
+
+  async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+    return Promise.all(
+      resources.map(async (resource) => {
+        try {
+          if (resource.kind === 'experiment') return await this.experimentLevel(context, resource.id);
+          if ((await this.me(context)).groups.has('admins')) return 'CAN_MANAGE';
+          return (await this.model(context, resource.name)).level;
+        } catch (error) {
+          const code = errorCodeOf(error);
+          if (code === 'FORBIDDEN' || code === 'NOT_FOUND') return 'NO_PERMISSIONS';
+          return error as Error;
+        }
+      }),
+    );
+  }
+
+  async acl(context: RequestContext, resource: Resource): Promise<AclEntry[]> {
+    if (resource.kind === 'experiment') return toEntries(await client(context).call('getExperimentPermissions', { experiment_id: resource.id }));
+    const { id } = await this.model(context, resource.name);
+    return toEntries(await client(context).call('getRegisteredModelPermissions', { registered_model_id: id }));
+  }
+
+  async setPermission(context: RequestContext, resource: Resource, who: Grantee, level: PermissionLevel): Promise<void> {
+    // PATCH adds or changes one grant and leaves the others alone.
+    const access_control_list = [granteeRequest(who, level)];
+    if (resource.kind === 'experiment') await client(context).call('updateExperimentPermissions', { experiment_id: resource.id, access_control_list });
+    else await client(context).call('updateRegisteredModelPermissions', { registered_model_id: (await this.model(context, resource.name)).id, access_control_list });
+  }
+
+  async revokePermission(context: RequestContext, resource: Resource, who: Grantee): Promise<void> {
+    // Databricks has no "remove one grant": PUT the direct grants minus this grantee. Not atomic against a
+    // concurrent change to the same object's ACL (Databricks offers no precondition); noted in the docs.
+    const current = await this.acl(context, resource);
+    const remaining = current
+      .filter((entry) => !entry.inherited && !(entry.grantee.kind === who.kind && entry.grantee.name === who.name))
+      .map((entry) => granteeRequest(entry.grantee, entry.level));
+    if (resource.kind === 'experiment') await client(context).call('setExperimentPermissions', { experiment_id: resource.id, access_control_list: remaining });
+    else await client(context).call('setRegisteredModelPermissions', { registered_model_id: (await this.model(context, resource.name)).id, access_control_list: remaining });
+  }
+}
