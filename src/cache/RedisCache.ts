@@ -270,6 +270,9 @@ function createClient(
     // Fail fast while disconnected instead of queueing requests behind an outage.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // ioredis arms this timer on disconnect even when the socket is already gone (Redis down), and nothing clears
+    // it; its 2 s default would hold a shutting-down process open that long.
+    disconnectTimeout: 100,
     retryStrategy: (attempt) => reconnectDelay(attempt, limits.maxReconnectDelayMs),
   };
   if (target.mode === 'single') return new Redis(target.url, connection);

@@ -90,7 +90,9 @@ function parseClusterUrl(tls: boolean, rest: string, display: string): RedisTarg
 
 function parseHostPort(entry: string, display: string): RedisNodeAddress {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d*))?$/i.exec(entry);
-  if (!match) throw new TypeError(`Redis URL: expected host:port in a Cluster node list, got "${entry}" in "${display}"`);
+  if (!match) {
+    throw new TypeError(`Redis URL: expected host:port in a Cluster node list, got "${entry}" in "${display}"`);
+  }
   const [, host = '', port = ''] = match;
   return { host: host.replace(/^\[|\]$/g, ''), port: parsePort(port, display) };
 }

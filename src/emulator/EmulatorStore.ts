@@ -12,8 +12,21 @@ export interface EmulatorStoreOptions {
   readonly artifactRoot?: string;
   /** Seed for generated ids and names. */
   readonly randomSeed?: number;
-  /** Clock (milliseconds since the epoch). */
+  /** Clock (milliseconds since the epoch); default: wall clock, strictly increasing per call. */
   readonly now?: () => number;
+}
+
+/**
+ * Wall-clock milliseconds that never repeat: each mutation gets its own timestamp, as it would on a
+ * real server where a request takes longer than a millisecond. Orderings by last-update time (model
+ * versions, experiments) then stay deterministic however fast the calls come.
+ */
+export function monotonicClock(): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return last;
+  };
 }
 
 /** The emulator's state. */
@@ -27,7 +40,7 @@ export class EmulatorStore {
 
   constructor(options: EmulatorStoreOptions = {}) {
     this.random = createPrng(options.randomSeed ?? 0x5eed);
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicClock();
     this.tracking = new TrackingStore({
       artifactRoot: options.artifactRoot ?? 'mlflow-artifacts:',
       now: this.now,

@@ -27,6 +27,9 @@ export function pythonB64Decode(text: string): Uint8Array | null {
       if (quad >= 2) {
         pads += 1;
         if (quad + pads >= 4) {
+          // A padded final group: 2 characters carry one byte, 3 carry two.
+          if (quad === 2) out.push((acc >> 4) & 0xff);
+          else out.push((acc >> 10) & 0xff, (acc >> 2) & 0xff);
           quad = 0;
           break;
         }

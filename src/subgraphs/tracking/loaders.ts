@@ -1,4 +1,7 @@
 import DataLoader from 'dataloader';
+import type { Got } from 'got';
+import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/http/requestLine.js';
+import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
@@ -91,7 +94,7 @@ export interface TrackingLoaders {
 export const backendCapabilities = { bulkInterval: true };
 
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
-export function createTrackingLoaders(mlflow: MlflowClient): TrackingLoaders {
+export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): TrackingLoaders {
   const runExperimentHints = new Map<string, string>();
 
   const experimentById: TrackingLoaders['experimentById'] = new DataLoader((ids) =>
@@ -236,13 +239,12 @@ export function createTrackingLoaders(mlflow: MlflowClient): TrackingLoaders {
           if (backendCapabilities.bulkInterval) {
             perRun = [];
             await Promise.all(
-              chunk(runIds, BULK_INTERVAL_MAX_RUNS).map(async (ids) => {
+              bulkIntervalChunks(mlflowHttp, runIds, first).map(async (ids) => {
                 try {
                   const response = await mlflow.call('getMetricHistoryBulkInterval', {
                     run_ids: ids,
                     metric_key: first.key,
-                    ...(first.startStep === undefined ? {} : { start_step: first.startStep }),
-                    ...(first.endStep === undefined ? {} : { end_step: first.endStep }),
+                    ...stepRange(first),
                     max_results: first.maxPoints,
                   });
                   const byRun = new Map<string, WireMetric[]>(ids.map((id) => [id, []]));
@@ -287,6 +289,21 @@ export function createTrackingLoaders(mlflow: MlflowClient): TrackingLoaders {
   return { experimentById, experimentByName, runById, firstRunsPage, metricHistory, runExperimentHints, primeRuns, primeExperiments };
 }
 
+/** MLflow takes both bounds or neither: a missing one is filled with the widest value. */
+function stepRange(key: HistoryKey): { start_step?: number; end_step?: number } {
+  if (key.startStep === undefined && key.endStep === undefined) return {};
+  return { start_step: key.startStep ?? 0, end_step: key.endStep ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** Run ids per bulk-interval call: at most 100, and a GET request line within gunicorn's limit. */
+function bulkIntervalChunks(http: Got, runIds: readonly string[], key: HistoryKey): string[][] {
+  const params = new URLSearchParams({ metric_key: key.key, max_results: String(key.maxPoints) });
+  for (const [name, value] of Object.entries(stepRange(key))) params.set(name, String(value));
+  const fixed = `GET ${requestPath(http, mlflowEndpoints.getMetricHistoryBulkInterval)}?${params.toString()} HTTP/1.1`.length;
+  const perId = encodedLength('run_ids') + 2; // "run_ids=" and the "&" before it
+  return chunkByRequestLine(runIds, fixed, (id) => perId + encodedLength(id)).flatMap((ids) => chunk(ids, BULK_INTERVAL_MAX_RUNS));
+}
+
 function historyCacheKey(key: HistoryKey): string {
   return JSON.stringify([key.runId, key.key, key.startStep, key.endStep, key.maxPoints]);
 }
@@ -310,5 +327,5 @@ const TRACKING_LOADERS = Symbol('tracking.loaders');
 
 /** The tracking loaders of this request (created on first use). */
 export function trackingLoaders(context: RequestContext): TrackingLoaders {
-  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context.mlflow));
+  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context.mlflow, context.services.mlflowHttp));
 }

@@ -27,6 +27,10 @@ export interface RedisServer {
   readonly url: string;
   /** SIGKILL, as a crash would; resolves once the process has exited. */
   kill(): Promise<void>;
+  /** SIGSTOP: the socket stays open but nothing answers, like a hung or overloaded server. */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
 }
 
 /** Starts `redis-server` without persistence (optionally as a one-node Cluster owning every slot). */
@@ -67,6 +71,8 @@ export async function startRedisServer(options: { port?: number; cluster?: boole
       await stop(child, exited);
       await rm(dir, { recursive: true, force: true });
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
 
@@ -89,7 +95,14 @@ export async function waitFor(
 }
 
 async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    disconnectTimeout: 10, // see RedisCache: the default would keep Jest alive 2 s after a refused attempt
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -100,6 +113,9 @@ async function ping(port: number): Promise<boolean> {
 }
 
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGCONT'); // a stopped process still dies on SIGKILL, but resume it so its exit is prompt everywhere
+    child.kill('SIGKILL');
+  }
   await exited;
 }

@@ -33,12 +33,14 @@ describe('tracking upstream call budget', () => {
     expect(large.calls['GET /api/2.0/mlflow/experiments/get'] ?? 0).toBe(0);
     expect(large.calls['GET /api/2.0/mlflow/runs/get'] ?? 0).toBe(0);
     expect(large.calls['GET /api/2.0/mlflow/metrics/get-history'] ?? 0).toBe(0);
-    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBe(Math.ceil(runs.length / 100));
+    // At most 100 runs per call, fewer when 100 ids would overflow gunicorn's 4094-byte request line.
+    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeGreaterThanOrEqual(Math.ceil(runs.length / 100));
+    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeLessThanOrEqual(Math.ceil(runs.length / 90));
     expect(large.calls['POST /api/2.0/mlflow/experiments/search']).toBe(1);
     // One combined runs/search, plus one per experiment only when the combined page starved it.
     expect(large.calls['POST /api/2.0/mlflow/runs/search']).toBeLessThanOrEqual(1 + experiments.length);
     // 10x the runs must not mean more calls, beyond one history call per 100 runs.
-    expect(large.total).toBeLessThanOrEqual(small.total + Math.ceil(runs.length / 100));
+    expect(large.total).toBeLessThanOrEqual(small.total + Math.ceil(runs.length / 90));
     console.log(`dashboard query: ${runs.length} runs in ${experiments.length} experiments → ${large.total} upstream calls (${JSON.stringify(large.calls)}); with 2 runs each → ${small.total}`);
   });
 

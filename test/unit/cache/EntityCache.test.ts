@@ -61,7 +61,7 @@ describe('EntityCache', () => {
 
   it('preserves null and falsy values as hits (a cached "not found" is still an answer)', async () => {
     const cache = new EntityCache(new MemoryCache());
-    await cache.setMany('experiment', [
+    await cache.setMany<unknown>('experiment', [
       { id: 'gone', value: null },
       { id: 'zero', value: 0 },
       { id: 'empty', value: '' },

@@ -8,7 +8,7 @@ import {
 } from '../../../src/subgraphs/registry/filters.js';
 
 const PATH = '/api/2.0/mlflow/model-versions/search';
-const hexId = (n: number) => n.toString(16).padStart(32, 'a');
+const hexId = (n: number) => n.toString(16).padStart(32, '0').replace(/^0/, 'a');
 
 /** The request line got sends for a model-versions/search with this filter. */
 function requestLine(path: string, filter: string): string {

@@ -1,0 +1,51 @@
+// `npm run emulator -- --port 5000 [--auth] [--databricks] [--seed demo|empty] [--latency-ms N]`
+import { parseArgs } from 'node:util';
+import { startEmulator } from './index.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string', default: 'demo' },
+    auth: { type: 'boolean', default: false },
+    databricks: { type: 'boolean', default: false },
+    'latency-ms': { type: 'string', default: '0' },
+    'jitter-ms': { type: 'string', default: '0' },
+    'default-permission': { type: 'string', default: 'READ' },
+    'admin-password': { type: 'string' },
+  },
+  strict: true,
+});
+
+const port = Number.parseInt(values.port, 10);
+const latencyMs = Number.parseInt(values['latency-ms'], 10);
+const jitterMs = Number.parseInt(values['jitter-ms'], 10);
+if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`expected --port 0..65535, got ${values.port}`);
+if (values.seed !== 'demo' && values.seed !== 'empty') throw new TypeError(`expected --seed demo|empty, got ${values.seed}`);
+const permission = values['default-permission'];
+if (permission !== 'READ' && permission !== 'EDIT' && permission !== 'MANAGE' && permission !== 'NO_PERMISSIONS') {
+  throw new TypeError(`expected --default-permission READ|EDIT|MANAGE|NO_PERMISSIONS, got ${permission}`);
+}
+
+const emulator = await startEmulator({
+  port,
+  host: values.host,
+  seed: values.seed,
+  auth: values.auth,
+  databricks: values.databricks,
+  latencyMs,
+  jitterMs,
+  defaultPermission: permission,
+  ...(values['admin-password'] === undefined ? {} : { adminPassword: values['admin-password'] }),
+});
+const mode = values.databricks ? 'databricks' : values.auth ? 'basic-auth' : 'open';
+process.stdout.write(`MLflow emulator (${mode}, seed ${values.seed}) listening on ${emulator.url}\n`);
+
+const stop = (): void => {
+  emulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,120 @@
+// The MLflow emulator's public API: start an in-memory MLflow 2.12 (optionally behind basic auth or
+// Databricks tokens) on a loopback port, inspect and steer it from tests.
+import { EmulatorServer, type Latency } from './EmulatorServer.js';
+import { EmulatorStore } from './EmulatorStore.js';
+import type { FaultSpec } from './FaultInjector.js';
+import { seedDemo } from './seeds/demoSeed.js';
+import { seedEmpty } from './seeds/emptySeed.js';
+
+export type { FaultSpec } from './FaultInjector.js';
+export { EmulatorStore } from './EmulatorStore.js';
+export type { TrackingStore } from './TrackingStore.js';
+export type { RegistryStore } from './RegistryStore.js';
+export type { AuthStore, PermissionName } from './AuthStore.js';
+export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
+export type * from './records.js';
+export * from './seeds/users.js';
+export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
+export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
+
+/** How to start an emulator. */
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; loopback only (default 127.0.0.1). */
+  host?: string;
+  /** `demo` (realistic data) or `empty` (a fresh MLflow: experiment 0 only). Default `empty`. */
+  seed?: 'demo' | 'empty';
+  /** Serve as `mlflow server --app-name basic-auth`. */
+  auth?: boolean;
+  /** Serve as Databricks: bearer tokens, ACLs, permission and registry-workflow endpoints. */
+  databricks?: boolean;
+  /** Latency added to every call (default 0). */
+  latencyMs?: number;
+  /** Uniform random extra latency on top of latencyMs (default 0). */
+  jitterMs?: number;
+  /** Basic-auth default permission for users without a grant (default READ, as MLflow). */
+  defaultPermission?: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
+  /** Basic-auth admin password (default ADMIN.password; MLflow's own default is "password"). */
+  adminPassword?: string;
+  /** Per-endpoint latency, keyed by "METHOD /path". */
+  endpointLatency?: Record<string, { latencyMs: number; jitterMs?: number }>;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL, `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly port: number;
+  /** Snapshot of the per-endpoint call counters ("METHOD /path" → count). */
+  calls(): Record<string, number>;
+  /** Calls to one endpoint, e.g. `callCount('POST /api/2.0/mlflow/runs/search')`. */
+  callCount(endpoint: string): number;
+  /** Calls to all endpoints. */
+  totalCalls(): number;
+  /** Zeroes the counters. */
+  resetCalls(): void;
+  /** State back to the seed, counters zero, faults cleared. */
+  reset(): void;
+  /** Replaces the injected faults. */
+  setFaults(faults: FaultSpec[]): void;
+  /** Removes every injected fault. */
+  clearFaults(): void;
+  /** Sets the latency added to every call. */
+  setLatency(ms: number, jitterMs?: number): void;
+  /** The in-memory state, for tests to inspect (replaced on reset()). */
+  readonly store: EmulatorStore;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Starts an emulator and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) throw new TypeError(`expected a loopback host (127.0.0.1, ::1, localhost), got ${host}`);
+  const seed = options.seed ?? 'empty';
+  if (seed !== 'demo' && seed !== 'empty') throw new TypeError(`expected seed 'demo' or 'empty', got ${String(seed)}`);
+  const defaultPermission = options.defaultPermission ?? 'READ';
+  const endpointLatency: Record<string, Latency> = {};
+  for (const [endpoint, latency] of Object.entries(options.endpointLatency ?? {})) {
+    endpointLatency[endpoint] = { ms: latency.latencyMs, jitterMs: latency.jitterMs ?? 0 };
+  }
+  const server = new EmulatorServer({
+    host,
+    port: options.port ?? 0,
+    auth: options.auth ?? false,
+    databricks: options.databricks ?? false,
+    defaultPermission,
+    latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
+    endpointLatency,
+    createStore: () => {
+      const store = new EmulatorStore();
+      const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
+      if (seed === 'demo') seedDemo(store, seedOptions);
+      else seedEmpty(store, seedOptions);
+      return store;
+    },
+  });
+  const port = await server.listen();
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    calls: () => server.calls(),
+    callCount: (endpoint) => server.callCount(endpoint),
+    totalCalls: () => server.totalCalls(),
+    resetCalls: () => server.resetCalls(),
+    reset: () => server.reset(),
+    setFaults: (faults) => server.faults.set(faults),
+    clearFaults: () => server.faults.clear(),
+    setLatency: (ms, jitterMs) => server.setLatency(ms, jitterMs ?? 0),
+    get store() {
+      return server.store;
+    },
+    close: () => server.close(),
+  };
+}

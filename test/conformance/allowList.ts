@@ -1,0 +1,6 @@
+// Exchanges of the recorded corpus the emulator is allowed to answer differently, each with the
+// reason. Keep this list short: most MLflow oddities are reproduced, and messages that embed SQL
+// error text are already marked volatile by the corpus itself.
+
+/** Corpus `seq` → why the emulator's answer may differ from the recorded one. */
+export const ALLOW_LIST: Readonly<Record<number, string>> = {};
