@@ -23,6 +23,10 @@ export interface Config {
   /** `Authorization` header built from MLFLOW_TRACKING_TOKEN / USERNAME+PASSWORD / DATABRICKS_TOKEN. */
   serviceAuthorization: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key (several deployments can share one Redis). */
+  cacheKeyPrefix: string | undefined;
+  /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600). */
+  cacheTtls: Partial<Record<'runFinished' | 'runActive' | 'params' | 'metricHistoryFinished' | 'metricHistoryActive' | 'experiment' | 'registeredModel' | 'modelVersion' | 'permission' | 'searchPage', number>>;
   introspection: boolean;
   sandbox: boolean;
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
@@ -89,6 +93,17 @@ function url(env: Env, name: string): string | undefined {
 
 function redact(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//[REDACTED]@');
+}
+
+const TTL_NAMES = ['runFinished', 'runActive', 'params', 'metricHistoryFinished', 'metricHistoryActive', 'experiment', 'registeredModel', 'modelVersion', 'permission', 'searchPage'] as const;
+
+function cacheTtls(env: Env): Config['cacheTtls'] {
+  const out: Config['cacheTtls'] = {};
+  for (const name of TTL_NAMES) {
+    const variable = `CACHE_TTL_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    if (read(env, variable) !== undefined) out[name] = int(env, variable, 1, 1, 30 * 24 * 3600);
+  }
+  return out;
 }
 
 /** Reads and validates the environment; throws {@link ConfigError} naming the first bad variable. */
@@ -178,6 +193,8 @@ export function loadConfig(env: Env = process.env): Config {
     authMode: authModeRaw,
     serviceAuthorization,
     redisUrl,
+    cacheKeyPrefix: read(env, 'REDIS_KEY_PREFIX'),
+    cacheTtls: cacheTtls(env),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     sandbox: bool(env, 'GRAPHQL_SANDBOX', !production),
     upstream: {

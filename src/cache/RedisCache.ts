@@ -20,6 +20,10 @@ export interface RedisCacheOptions {
   connectTimeoutMs?: number;
   /** Ceiling of the reconnect backoff; reconnection never stops (default 2000 ms). */
   maxReconnectDelayMs?: number;
+  /** Consecutive timeouts after which Redis is skipped for `breakerCooldownMs` (default 3). */
+  breakerThreshold?: number;
+  /** How long a hung Redis is skipped before it is tried again (default 1000 ms). */
+  breakerCooldownMs?: number;
   /** Where outages and recoveries are reported (default: silent). */
   logger?: CacheLogger;
 }
@@ -29,6 +33,8 @@ export const defaultRedisCacheOptions = {
   commandTimeoutMs: 200,
   connectTimeoutMs: 2000,
   maxReconnectDelayMs: 2000,
+  breakerThreshold: 3,
+  breakerCooldownMs: 1000,
 } as const;
 
 // One warning per this interval at most: during an outage every request fails its cache calls.
@@ -51,6 +57,10 @@ export class RedisCache implements KeyValueCache {
   readonly #clustered: boolean;
   readonly #deadlineMs: number;
   readonly #logger: CacheLogger | undefined;
+  readonly #breakerThreshold: number;
+  readonly #breakerCooldownMs: number;
+  #consecutiveTimeouts = 0;
+  #skipUntil = 0;
   #closed = false;
   #reportedDown = false;
   #lastErrorLogAt = Number.NEGATIVE_INFINITY;
@@ -62,6 +72,10 @@ export class RedisCache implements KeyValueCache {
     assertPositive('commandTimeoutMs', commandTimeoutMs);
     assertPositive('connectTimeoutMs', connectTimeoutMs);
     assertPositive('maxReconnectDelayMs', maxReconnectDelayMs);
+    this.#breakerThreshold = options.breakerThreshold ?? defaultRedisCacheOptions.breakerThreshold;
+    this.#breakerCooldownMs = options.breakerCooldownMs ?? defaultRedisCacheOptions.breakerCooldownMs;
+    assertPositive('breakerThreshold', this.#breakerThreshold, 'a positive number');
+    assertPositive('breakerCooldownMs', this.#breakerCooldownMs);
     const keyPrefix = options.keyPrefix ?? '';
     if (/[{}]/.test(keyPrefix)) {
       // A brace in the prefix would become the key's hash tag and scatter one MGET over many Cluster slots.
@@ -156,6 +170,7 @@ export class RedisCache implements KeyValueCache {
           const results = await this.#withDeadline(pipeline.exec());
           if (!results) throw new Error('pipeline was discarded');
           for (const [error] of results) {
+            if (error && isTimeout(error)) this.#recordTimeout();
             if (error) this.#fail('setMany', error);
             else this.stats.sets += 1;
           }
@@ -194,10 +209,13 @@ export class RedisCache implements KeyValueCache {
   }
 
   isHealthy(): boolean {
-    return !this.#closed && this.#client.status === 'ready';
+    return !this.#closed && this.#client.status === 'ready' && Date.now() >= this.#skipUntil;
   }
 
-  /** A command sent while not ready would only fail; skipping it keeps an outage from costing any latency. */
+  /**
+   * Whether to send a command now. A command sent while disconnected would only fail, and one sent to a server
+   * that has stopped answering would cost a full timeout; skipping both keeps an outage from adding latency.
+   */
   #usable(): boolean {
     if (this.isHealthy()) return true;
     this.stats.errors += 1;
@@ -224,14 +242,41 @@ export class RedisCache implements KeyValueCache {
   async #withDeadline<T>(operation: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis cache call exceeded ${this.#deadlineMs} ms`)), this.#deadlineMs);
+      timer = setTimeout(() => {
+        const error = new Error(`Redis cache call exceeded ${this.#deadlineMs} ms`);
+        error.name = 'CacheDeadlineError';
+        reject(error);
+      }, this.#deadlineMs);
     });
     try {
       // Promise.race subscribes to `operation`, so its late rejection after a deadline is handled, not unhandled.
-      return await Promise.race([operation, deadline]);
+      const result = await Promise.race([operation, deadline]);
+      this.#consecutiveTimeouts = 0;
+      return result;
+    } catch (error) {
+      if (isTimeout(error)) this.#recordTimeout();
+      throw error;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A connected server that stops answering (overloaded, paused, a network black hole) leaves the connection
+   * "ready", so only timeouts reveal it. After a few in a row, skip Redis for a cooldown, then try again.
+   */
+  #recordTimeout(): void {
+    this.#consecutiveTimeouts += 1;
+    if (this.#consecutiveTimeouts < this.#breakerThreshold) return;
+    // The count is kept, so one more timeout after the cooldown skips again at once; any success resets it.
+    const now = Date.now();
+    const alreadySkipping = now < this.#skipUntil;
+    this.#skipUntil = now + this.#breakerCooldownMs;
+    if (alreadySkipping) return; // calls that were in flight when it tripped; reported once is enough
+    this.#logger?.warn(
+      `Redis cache at ${this.target} timed out ${this.#consecutiveTimeouts} times in a row; ` +
+        `skipping it for ${this.#breakerCooldownMs} ms`,
+    );
   }
 
   #fail(operation: string, error: unknown): void {
@@ -298,6 +343,10 @@ function reconnectDelay(attempt: number, maxDelayMs: number): number {
   return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
 
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.message === 'Command timed out' || error.name === 'CacheDeadlineError');
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -306,8 +355,8 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function assertPositive(name: string, value: number): void {
+function assertPositive(name: string, value: number, what = 'a positive number of milliseconds'): void {
   if (!Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`RedisCache: expected ${name} to be a positive number of milliseconds, got ${String(value)}`);
+    throw new TypeError(`RedisCache: expected ${name} to be ${what}, got ${String(value)}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Got } from 'got';
 import type { PermissionBackend } from '../auth/PermissionBackend.js';
+import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
 
@@ -10,4 +11,10 @@ export interface Services {
   readonly mlflowLimiter: Limiter;
   /** The permission service that decides object-level access. */
   readonly permissions: PermissionBackend;
+  /** The shared cache of upstream payloads (Redis, or in-memory). */
+  readonly cache: EntityCache;
+  /** Upstream fetches in flight in this process, shared by concurrent requests (single flight). */
+  readonly inFlight: Map<string, Promise<unknown>>;
+  /** Releases connections (Redis). */
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // `npm run emulator -- --port 5000 [--auth] [--databricks] [--seed demo|empty] [--latency-ms N]`
 import { parseArgs } from 'node:util';
-import { startEmulator } from './index.js';
+import { ADMIN, DATABRICKS_PERSONAS, SEED_USERS, startEmulator } from './index.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +40,15 @@ const emulator = await startEmulator({
 });
 const mode = values.databricks ? 'databricks' : values.auth ? 'basic-auth' : 'open';
 process.stdout.write(`MLflow emulator (${mode}, seed ${values.seed}) listening on ${emulator.url}\n`);
+if (values.databricks) {
+  process.stdout.write(`bearer tokens: ${DATABRICKS_PERSONAS.map((p) => `${p.token} (${p.userName})`).join(', ')}\n`);
+} else if (values.auth) {
+  const users = values.seed === 'demo' ? [ADMIN, ...SEED_USERS] : [ADMIN];
+  const admin = values['admin-password'];
+  process.stdout.write(
+    `basic-auth users: ${users.map((u) => `${u.username}/${u === ADMIN && admin !== undefined ? admin : u.password}`).join(', ')}\n`,
+  );
+}
 
 const stop = (): void => {
   emulator.close().then(

@@ -1,5 +1,6 @@
 // Boots the real stack for integration tests: the MLflow emulator on port 0 and the gateway (all subgraphs
 // in-process) on port 0, pointed at it. Tests assert on answers and on the emulator's call counters.
+import { MemoryCache } from '../../src/cache/MemoryCache.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
@@ -12,6 +13,8 @@ export interface Stack {
   config: Config;
   /** POSTs a GraphQL operation to the gateway; returns the parsed JSON body. */
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Empties the shared cache and zeroes the emulator's counters, to measure a cold request's cost. */
+  coldStart(): void;
   close(): Promise<void>;
 }
 
@@ -25,12 +28,19 @@ export interface GraphQLResponse<T> {
 export async function startStack(options: { emulator?: EmulatorOptions; env?: Record<string, string> } = {}): Promise<Stack> {
   const emulator = await startEmulator({ seed: 'demo', ...options.emulator });
   const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, ...options.env });
-  const gateway = await startGateway({ config, services: createServices(config, emulator.url), port: 0 });
+  // Tests share nothing between stacks: an in-memory cache of their own unless a Redis URL is configured.
+  const memory = config.redisUrl ? undefined : new MemoryCache();
+  const gateway = await startGateway({ config, services: createServices(config, emulator.url, memory ? { cache: memory } : {}), port: 0 });
   return {
     emulator,
     gateway,
     config,
     query: (query, variables, headers) => postGraphQL(gateway.graphqlUrl, query, variables, headers),
+    coldStart() {
+      if (!memory) throw new Error('coldStart() needs the in-memory cache');
+      memory.clear();
+      emulator.resetCalls();
+    },
     async close() {
       await gateway.close();
       await emulator.close();

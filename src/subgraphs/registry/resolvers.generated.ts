@@ -610,7 +610,7 @@ export type Run = {
   __typename?: 'Run';
   /** The run's id (MLflow's `run_id`). */
   id: Scalars['ID']['output'];
-  /** Every model version registered from this run, across all models. */
+  /** Every model version registered from this run, across all models (only those of models the caller may read). */
   modelVersions: Array<ModelVersion>;
 };
 

@@ -8,6 +8,10 @@ import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
 import type { WireExperiment, WireMetric, WireRun, WireViewType } from '../../upstream/mlflow/wire.js';
 import { toGraphQLError } from '../../errors/toGraphQLError.js';
+import { requestCache } from '../../context/requestCache.js';
+
+/** Run states that no longer change by themselves. */
+const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED']);
 import { sampleSteps } from './sampleSteps.js';
 
 /** MLflow's bulk-interval endpoint takes at most 100 runs per call. */
@@ -72,6 +76,10 @@ export interface HistoryKey {
   startStep?: number | undefined;
   endStep?: number | undefined;
   maxPoints: number;
+  /** The run's latest point of this metric (`timestamp/step/value`): changes when a point is logged. */
+  version?: string | undefined;
+  /** The run is in a terminal state: its history is (nearly) immutable and cached longer. */
+  finished?: boolean | undefined;
 }
 
 /** The per-request DataLoaders of the tracking subgraph. */
@@ -94,19 +102,28 @@ export interface TrackingLoaders {
 export const backendCapabilities = { bulkInterval: true };
 
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
-export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): TrackingLoaders {
+export function createTrackingLoaders(context: RequestContext): TrackingLoaders {
+  const { mlflow } = context;
+  const mlflowHttp = context.services.mlflowHttp;
+  const cache = requestCache(context);
   const runExperimentHints = new Map<string, string>();
 
   const experimentById: TrackingLoaders['experimentById'] = new DataLoader((ids) =>
-    // No batch endpoint exists for experiments: deduplicated (DataLoader) and fanned out with a bound.
-    fanOut(ids, async (id) => {
-      try {
-        return (await mlflow.call('getExperiment', { experiment_id: id })).experiment;
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-    }),
+    // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
+    cache.load<WireExperiment>(
+      'experiment',
+      ids,
+      (missing) =>
+        fanOut(missing, async (id) => {
+          try {
+            return (await mlflow.call('getExperiment', { experiment_id: id })).experiment;
+          } catch (error) {
+            if (isNotFound(error)) return null;
+            throw error;
+          }
+        }),
+      () => cache.ttls.experiment,
+    ),
   );
 
   const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader((names) =>
@@ -122,7 +139,13 @@ export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): Tr
     }),
   );
 
-  const runById: TrackingLoaders['runById'] = new DataLoader(async (ids) => {
+  const runById: TrackingLoaders['runById'] = new DataLoader((ids) => cache.load<WireRun>('run', ids, fetchRuns, runTtl));
+
+  function runTtl(run: WireRun): number {
+    return TERMINAL.has(run.info.status ?? '') ? cache.ttls.runFinished : cache.ttls.runActive;
+  }
+
+  async function fetchRuns(ids: readonly string[]): Promise<(WireRun | null | Error)[]> {
     const found = new Map<string, WireRun | Error>();
     // Runs whose experiment we know: one runs/search per chunk with `attributes.run_id IN (...)`.
     const hinted = ids.filter((id) => runExperimentHints.has(id));
@@ -156,7 +179,7 @@ export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): Tr
       if (value !== null && value !== undefined) found.set(id, value);
     });
     return ids.map((id) => found.get(id) ?? null);
-  });
+  }
 
   const firstRunsPage: TrackingLoaders['firstRunsPage'] = new DataLoader(
     async (keys) => {
@@ -172,14 +195,16 @@ export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): Tr
       }
       const pages = new Map<string, RunsPage | Error>();
       const pageKey = (experimentId: string, args: RunsPageArgs) => `${experimentId}\u0000${JSON.stringify(args)}`;
-      const searchFor = async (experimentIds: string[], args: RunsPageArgs, maxResults: number) =>
-        mlflow.call('searchRuns', {
+      const searchFor = async (experimentIds: string[], args: RunsPageArgs, maxResults: number) => {
+        const params = {
           experiment_ids: experimentIds,
           ...(args.filter ? { filter: args.filter } : {}),
           ...(args.orderBy?.length ? { order_by: [...args.orderBy] } : {}),
           run_view_type: args.viewType,
           max_results: maxResults,
-        });
+        };
+        return cache.page('runs', params, () => mlflow.call('searchRuns', params));
+      };
 
       await Promise.all(
         [...groups.values()].flatMap(({ args, experimentIds }) =>
@@ -225,6 +250,23 @@ export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): Tr
 
   const metricHistory: TrackingLoaders['metricHistory'] = new DataLoader(
     async (keys) => {
+      // The cache id carries the run's latest value of the metric: logging a new point changes it, so a
+      // history cached before the write is never read after it.
+      const byId = new Map(keys.map((key) => [historyCacheId(key), key]));
+      const cached = await cache.load<WireMetric[]>(
+        'metricHistory',
+        [...byId.keys()],
+        (missingIds) => fetchHistories(missingIds.map((id) => byId.get(id) as HistoryKey)),
+        (_, id) => (byId.get(id)?.finished ? cache.ttls.metricHistoryFinished : cache.ttls.metricHistoryActive),
+      );
+      const values = new Map([...byId.keys()].map((id, index) => [id, cached[index]]));
+      return keys.map((key) => values.get(historyCacheId(key)) ?? []);
+    },
+    { cacheKeyFn: historyCacheKey },
+  );
+
+  async function fetchHistories(keys: readonly HistoryKey[]): Promise<(WireMetric[] | Error)[]> {
+    {
       const results = new Map<string, WireMetric[] | Error>();
       const groups = new Map<string, HistoryKey[]>();
       for (const key of keys) {
@@ -268,9 +310,8 @@ export function createTrackingLoaders(mlflow: MlflowClient, mlflowHttp: Got): Tr
         }),
       );
       return keys.map((key) => results.get(historyCacheKey(key)) ?? []);
-    },
-    { cacheKeyFn: historyCacheKey },
-  );
+    }
+  }
 
   function primeRuns(runs: readonly WireRun[]) {
     for (const run of runs) {
@@ -323,9 +364,14 @@ async function fullHistory(mlflow: MlflowClient, runId: string, key: HistoryKey)
   return sampleSteps(inRange, key.maxPoints);
 }
 
+/** Cache id of a history: the request, plus the run's latest point of that metric (its version). */
+function historyCacheId(key: HistoryKey): string {
+  return `${historyCacheKey(key)}@${key.version ?? ''}`;
+}
+
 const TRACKING_LOADERS = Symbol('tracking.loaders');
 
 /** The tracking loaders of this request (created on first use). */
 export function trackingLoaders(context: RequestContext): TrackingLoaders {
-  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context.mlflow, context.services.mlflowHttp));
+  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context));
 }

@@ -15,8 +15,16 @@ async function start(port?: number): Promise<RedisServer> {
   return server;
 }
 
-function open(url: string): RedisCache {
-  const cache = new RedisCache({ url, keyPrefix: 'faults:', commandTimeoutMs: 100, maxReconnectDelayMs: 200 });
+function open(url: string, logs: string[] = []): RedisCache {
+  const cache = new RedisCache({
+    url,
+    keyPrefix: 'faults:',
+    commandTimeoutMs: 100,
+    maxReconnectDelayMs: 200,
+    breakerThreshold: 3,
+    breakerCooldownMs: 300,
+    logger: { warn: (message) => logs.push(message) },
+  });
   caches.push(cache);
   return cache;
 }
@@ -86,9 +94,10 @@ describe('RedisCache when its Redis fails', () => {
   });
 
   // Jest 30 fails the running test on any unhandled rejection, which guards the two tests below.
-  it('bounds every call by the command timeout when Redis hangs instead of dying', async () => {
+  it('bounds every call by the command timeout when Redis hangs, then stops waiting on it for a while', async () => {
     const server = await start();
-    const cache = open(server.url);
+    const logs: string[] = [];
+    const cache = open(server.url, logs);
     await waitFor(() => cache.isHealthy(), 5000, () => 'initial connection');
     await cache.set('hung', 'before', 60);
 
@@ -106,6 +115,15 @@ describe('RedisCache when its Redis fails', () => {
       expect(results).toEqual([undefined, [undefined, undefined], undefined, undefined, undefined]);
       expect(elapsed).toBeLessThan(1000);
       expect(cache.stats.errors).toBe(5);
+
+      // Five timeouts in a row tripped the breaker: while it is open, calls skip Redis at no cost.
+      expect(cache.isHealthy()).toBe(false);
+      const skipping = performance.now();
+      expect(await cache.getMany(['hung'])).toEqual([undefined]);
+      await cache.set('hung', 'skipped', 60);
+      expect(performance.now() - skipping).toBeLessThan(20);
+      expect(cache.stats.errors).toBe(7);
+      expect(logs.filter((line) => line.includes('in a row; skipping it'))).toHaveLength(1);
     } finally {
       server.resume();
     }

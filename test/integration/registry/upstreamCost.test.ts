@@ -41,7 +41,7 @@ interface Sized {
 
 /** Runs `query` once after a warm-up (the permission probe happens once per process), counting calls. */
 async function measure(stack: Stack, query: string, variables?: Record<string, unknown>) {
-  stack.emulator.resetCalls();
+  stack.coldStart();
   const response = await stack.query(query, variables);
   expect(response.errors).toBeUndefined();
   const counts = Object.fromEntries(Object.entries(EP).map(([name, route]) => [name, stack.emulator.callCount(route)])) as Record<keyof typeof EP, number>;

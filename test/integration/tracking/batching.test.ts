@@ -13,7 +13,7 @@ describe('tracking upstream call budget', () => {
     `{ experiments(first: 10) { nodes { runs(first: ${runsPerExperiment}) { nodes { experiment { name } metricHistory(key: "loss") { step value } } } } } }`;
 
   async function measure(query: string) {
-    stack.emulator.resetCalls();
+    stack.coldStart();
     const result = await stack.query(query);
     expect(result.errors).toBeUndefined();
     return { result, calls: stack.emulator.calls(), total: stack.emulator.totalCalls() };

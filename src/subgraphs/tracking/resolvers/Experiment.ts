@@ -1,3 +1,4 @@
+import { requestCache } from '../../../context/requestCache.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { trackingLoaders } from '../loaders.js';
 import type { ExperimentResolvers } from '../resolvers.generated.js';
@@ -28,14 +29,15 @@ export const Experiment: ExperimentResolvers = {
       return connection;
     }
     const position = decodeCursor(after);
-    const response = await context.mlflow.call('searchRuns', {
+    const params = {
       experiment_ids: [experiment.experiment_id],
       max_results: position.o + size,
       ...(position.t ? { page_token: position.t } : {}),
       ...(filter ? { filter } : {}),
       ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
       run_view_type: args.viewType,
-    });
+    };
+    const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     loaders.primeRuns(runs);
     return buildConnection(runs, size, position, response.next_page_token || undefined);

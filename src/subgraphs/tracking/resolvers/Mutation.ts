@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
+import { requestCache } from '../../../context/requestCache.js';
 import { trackingLoaders } from '../loaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
@@ -8,6 +9,9 @@ import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 // request's memo, so the answer shows the write.
 
 async function freshExperiment(context: RequestContext, id: string): Promise<WireExperiment> {
+  // Searches list experiments (and a deleted experiment's runs drop out of run searches): all stale now.
+  const cache = requestCache(context);
+  await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs')]);
   const loaders = trackingLoaders(context);
   const experiment = await loaders.experimentById.clear(id).load(id);
   if (!experiment) throw new NotFoundError(`Experiment ${id} does not exist`);
@@ -15,6 +19,8 @@ async function freshExperiment(context: RequestContext, id: string): Promise<Wir
 }
 
 async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
+  const cache = requestCache(context);
+  await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
   const loaders = trackingLoaders(context);
   const run = await loaders.runById.clear(id).load(id);
   if (!run) throw new NotFoundError(`Run ${id} does not exist`);
@@ -62,6 +68,7 @@ export const Mutation: MutationResolvers = {
       ...(input.name ? { run_name: input.name } : {}),
       ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
     });
+    await requestCache(context).bump('runs');
     trackingLoaders(context).runById.clear(run.info.run_id).prime(run.info.run_id, run);
     return run;
   },

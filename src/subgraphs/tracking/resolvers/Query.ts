@@ -1,4 +1,5 @@
 import { authorizer } from '../../../auth/authorizer.js';
+import { requestCache } from '../../../context/requestCache.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { trackingLoaders } from '../loaders.js';
@@ -14,13 +15,14 @@ export const Query: QueryResolvers = {
   async experiments(_, { filter, orderBy, viewType, first, after }, context) {
     const size = pageSize(first);
     const position = decodeCursor(after);
-    const response = await context.mlflow.call('searchExperiments', {
+    const params = {
       max_results: position.o + size,
       ...(position.t ? { page_token: position.t } : {}),
       ...(filter ? { filter } : {}),
       ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
       view_type: wireViewType(viewType),
-    });
+    };
+    const response = await requestCache(context).page('experiments', params, () => context.mlflow.call('searchExperiments', params));
     const experiments = (response.experiments ?? []).slice(position.o);
     trackingLoaders(context).primeExperiments(experiments);
     return buildConnection(experiments, size, position, response.next_page_token || undefined);
@@ -38,14 +40,15 @@ export const Query: QueryResolvers = {
     const allowed = await Promise.all(experimentIds.map((id) => auth.allows({ kind: 'experiment', id }, 'CAN_READ')));
     const readable = experimentIds.filter((_, index) => allowed[index]);
     if (readable.length === 0) return buildConnection([], size, position, undefined);
-    const response = await context.mlflow.call('searchRuns', {
+    const params = {
       experiment_ids: readable,
       max_results: position.o + size,
       ...(position.t ? { page_token: position.t } : {}),
       ...(filter ? { filter } : {}),
       ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
       run_view_type: wireViewType(viewType),
-    });
+    };
+    const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     trackingLoaders(context).primeRuns(runs);
     return buildConnection(runs, size, position, response.next_page_token || undefined);

@@ -1,9 +1,17 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
+import type { WireRun } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
 const MAX_POINTS = 2500;
+const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+/** The run's latest point of a metric, as a version stamp for the cached history. */
+function latestVersion(run: WireRun, key: string): string {
+  const latest = run.data?.metrics?.find((m) => m.key === key);
+  return latest ? `${latest.timestamp ?? ''}/${latest.step ?? ''}/${String(latest.value)}` : 'none';
+}
 
 /** Fields of Run, backed by MLflow's run object (info + data + inputs). */
 export const Run: RunResolvers = {
@@ -40,6 +48,8 @@ export const Run: RunResolvers = {
       startStep: startStep ?? undefined,
       endStep: endStep ?? undefined,
       maxPoints: points,
+      version: latestVersion(run, key),
+      finished: TERMINAL_STATUSES.has(run.info.status ?? ''),
     });
     return history.map((m) => ({ ...m, run_id: run.info.run_id }));
   },

@@ -1,0 +1,133 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { principalScope } from '../cache/cacheKey.js';
+import type { CacheTtls } from '../cache/EntityCache.js';
+import type { RequestContext } from './RequestContext.js';
+import { perRequest } from './RequestContext.js';
+
+/** Kinds of search whose cached pages a write makes stale. */
+export type SearchKind = 'experiments' | 'runs' | 'registeredModels' | 'modelVersions';
+
+const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
+const GENERATIONS = Symbol('cache.generations');
+const SCOPE = Symbol('cache.scope');
+
+/** Values (or a per-key Error) in key order, as a DataLoader batch returns them; null means "does not exist". */
+type Batch<T> = (T | null | Error)[];
+
+/**
+ * Per-request access to the shared cache (DESIGN §5), used by the loaders:
+ * - entities (`load`): shared entries, served only through fields whose object permission is checked by the
+ *   authorization layer; keyed per principal instead when no permission service decides and the backend
+ *   enforces access on its own;
+ * - search pages (`page`): always per principal (MLflow filters searches by the caller's permissions), with a
+ *   generation number per search kind that every write bumps, so a write is visible to the next search;
+ * - concurrent identical fetches in this process share one upstream call (single flight, across requests).
+ */
+export interface RequestCache {
+  load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number): Promise<Batch<T>>;
+  page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
+  /** A value cached for this caller's credentials (e.g. their permission profile). */
+  forCaller<T>(namespace: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  invalidate(namespace: string, ids: readonly string[]): Promise<void>;
+  bump(...kinds: SearchKind[]): Promise<void>;
+  ttls: Readonly<CacheTtls>;
+}
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
+}
+
+/** The cache helper of this request. */
+export function requestCache(context: RequestContext): RequestCache {
+  const { cache, inFlight } = context.services;
+  let callerScopeId: string | undefined;
+  const callerScope = () => (callerScopeId ??= principalScope(context.principal.authorization ?? 'anonymous'));
+
+  // Shared unless no permission service decides and the backend may enforce access on its own (GitLab, or
+  // an operator's explicit "none"): then one caller's view must never reach another.
+  const scope = () =>
+    perRequest(context, SCOPE, async (): Promise<string | undefined> => {
+      const backend = await context.services.permissions.resolve();
+      const { config } = context.services;
+      const shared = backend.kind !== 'none' || (config.permissions === 'auto' && config.backend === 'mlflow');
+      return shared ? undefined : callerScope();
+    });
+
+  const generations = () =>
+    perRequest(context, GENERATIONS, async () => {
+      const kinds: SearchKind[] = ['experiments', 'runs', 'registeredModels', 'modelVersions'];
+      const values = await cache.getMany<string>('gen', kinds);
+      return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
+    });
+
+  /** Shares one in-flight promise per key across concurrent requests of this process. */
+  function single<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    const existing = inFlight.get(key) as Promise<T> | undefined;
+    if (existing) return existing;
+    const promise = fetch().finally(() => inFlight.delete(key));
+    inFlight.set(key, promise);
+    return promise;
+  }
+
+  return {
+    ttls: cache.ttls,
+
+    async load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number) {
+      const entryScope = await scope();
+      const cached = await cache.getMany<T>(namespace, ids, entryScope);
+      const missing = ids.filter((_, index) => cached[index] === undefined);
+      const fetched = new Map<string, T | null | Error>();
+      if (missing.length > 0) {
+        // Ids another request is already fetching are awaited, not fetched again.
+        // Keyed by the caller's credentials too: another caller's fetch may fail where this one's would not.
+        const flightKey = (id: string) => `${namespace}\u0000${callerScope()}\u0000${id}`;
+        const waiting = missing.filter((id) => inFlight.has(flightKey(id)));
+        const mine = missing.filter((id) => !inFlight.has(flightKey(id)));
+        const batch = mine.length > 0 ? fetch(mine) : Promise.resolve([] as Batch<T>);
+        mine.forEach((id, index) => {
+          const promise = batch.then((values) => values[index] as T | null | Error).finally(() => inFlight.delete(flightKey(id)));
+          inFlight.set(flightKey(id), promise);
+        });
+        const results = await Promise.all(missing.map((id) => (inFlight.get(flightKey(id)) as Promise<T | null | Error>).catch((error: unknown) => error as Error)));
+        missing.forEach((id, index) => fetched.set(id, results[index] as T | null | Error));
+        const toStore = mine.flatMap((id) => {
+          const value = fetched.get(id);
+          return value === null || value === undefined || value instanceof Error ? [] : [{ id, value, ttlSeconds: ttl(value, id) }];
+        });
+        if (toStore.length > 0) await cache.setMany(namespace, toStore, entryScope);
+      }
+      return ids.map((id, index) => (cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null)));
+    },
+
+    async page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>) {
+      const generation = (await generations()).get(kind) ?? '0';
+      const id = `${kind}:${generation}:${hash(params)}`;
+      const scopeId = callerScope();
+      const hit = await cache.get<T>('searchPage', id, scopeId);
+      if (hit !== undefined) return hit;
+      const value = await single(`searchPage\u0000${scopeId}\u0000${id}`, fetch);
+      await cache.setMany('searchPage', [{ id, value }], scopeId);
+      return value;
+    },
+
+    async forCaller<T>(namespace: string, fetch: () => Promise<T>, ttlSeconds: number) {
+      const scopeId = callerScope();
+      const hit = await cache.get<T>(namespace, 'self', scopeId);
+      if (hit !== undefined) return hit;
+      const value = await single(`${namespace}\u0000${scopeId}`, fetch);
+      await cache.setMany(namespace, [{ id: 'self', value, ttlSeconds }], scopeId);
+      return value;
+    },
+
+    async invalidate(namespace: string, ids: readonly string[]) {
+      const entryScope = await scope();
+      await cache.invalidate(namespace, ids, entryScope);
+    },
+
+    async bump(...kinds: SearchKind[]) {
+      // A new random generation changes every search key of that kind, for every caller and instance.
+      await cache.setMany('gen', kinds.map((kind) => ({ id: kind, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })));
+      context.memo.delete(GENERATIONS);
+    },
+  };
+}
