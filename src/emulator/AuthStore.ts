@@ -168,17 +168,6 @@ export class AuthStore {
     user.registeredModelPermissions.delete(name);
   }
 
-  /** Moves every user's permission on a model to its new name (after registered-models/rename). */
-  renameRegisteredModelPermissions(oldName: string, newName: string): void {
-    for (const user of this.users.values()) {
-      const permission = user.registeredModelPermissions.get(oldName);
-      if (permission) {
-        user.registeredModelPermissions.delete(oldName);
-        user.registeredModelPermissions.set(newName, permission);
-      }
-    }
-  }
-
   /** `User.to_json()`. */
   userJson(user: AuthUser): Record<string, unknown> {
     return {

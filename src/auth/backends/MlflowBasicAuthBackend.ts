@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
+import { requestCache } from '../../context/requestCache.js';
 import { BadUserInputError, UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { WireAuthUser } from '../../upstream/mlflow-auth/endpoints.js';
@@ -30,7 +31,10 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
       if (!username || (kind !== 'basic' && kind !== 'proxy' && kind !== 'service')) {
         throw new UnauthenticatedError('MLflow basic-auth needs Basic credentials (Authorization: Basic base64(user:password))');
       }
-      return (await context.mlflowAuth.call('getUser', { username })).user;
+      // Cached for the caller's exact credentials (a wrong password never reads a right one's entry), briefly:
+      // a revoked grant must stop working within seconds on every instance.
+      const cache = requestCache(context);
+      return cache.forCaller('permission', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
     });
   }
 

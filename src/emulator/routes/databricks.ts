@@ -466,7 +466,11 @@ const databricksWorkflowRoutes: Route[] = [
       const model = context.store.registry.getRegisteredModel(requiredString(request, 'name'));
       const principal = principalOf(request);
       const json: Json = { ...registeredModelJson(model), id: model.id };
-      json['user_id'] = model.userId ?? '';
+      // The creator: the model's own user id, else the first user holding CAN_MANAGE on it.
+      const manager = [...context.store.databricks.aclOf('registered-models', model.id).values()].find(
+        (entry) => entry.principal.kind === 'user' && entry.level === 'CAN_MANAGE',
+      );
+      json['user_id'] = model.userId ?? manager?.principal.name ?? '';
       json['permission_level'] = modelLevel(context, model, principal) ?? 'CAN_READ';
       return { registered_model_databricks: json };
     },

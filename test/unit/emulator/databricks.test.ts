@@ -151,9 +151,11 @@ describe('Databricks mode', () => {
       bearer: DATABRICKS_BOB.token,
     });
     expect(got.status).toBe(200);
-    const model = got.json<{ registered_model_databricks: { id: string; name: string; permission_level: string; aliases: unknown[] } }>()
-      .registered_model_databricks;
+    const model = got.json<{
+      registered_model_databricks: { id: string; name: string; user_id: string; permission_level: string; aliases: unknown[] };
+    }>().registered_model_databricks;
     expect(model.name).toBe('fraud-detector');
+    expect(model.user_id).toBe(DATABRICKS_ALICE.userName);
     expect(model.id).toMatch(/^[0-9a-f]{16}$/);
     expect(model.permission_level).toBe('CAN_EDIT');
     expect(model.aliases).toEqual([
