@@ -459,6 +459,22 @@ function resolveRequest(
 
 const databricksWorkflowRoutes: Route[] = [
   {
+    // SCIM "Me" (service/iam CurrentUser): who the token belongs to and its groups.
+    operation: 'DatabricksScimMe',
+    path: '/api/2.0/preview/scim/v2/Me',
+    methods: ['GET'],
+    handler: (request) => {
+      const principal = principalOf(request);
+      return {
+        id: principal.userName,
+        userName: principal.userName,
+        displayName: principal.displayName,
+        active: true,
+        groups: principal.groups.map((group) => ({ display: group, value: group })),
+      };
+    },
+  },
+  {
     operation: 'DatabricksGetRegisteredModel',
     path: '/api/2.0/mlflow/databricks/registered-models/get',
     methods: ['GET'],
