@@ -1,7 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types for each subgraph, generated from its SDL (the contract). Mappers tie each GraphQL type
-// to the MLflow wire object that backs it. `npm run check:generated` fails CI when this output is stale.
+// to the MLflow wire object that backs it. The typed client's documents (src/client/generated/) and the
+// persisted-operation manifest come from src/client/operations/*.graphql against the composed API schema
+// (schema/api.graphql, written by `npm run compose`). `npm run check:generated` fails CI when any of it is stale.
 
 const scalars = {
   ID: { input: 'string', output: 'string' },
@@ -28,9 +30,44 @@ function subgraph(name: string, mappers: Record<string, string>) {
   };
 }
 
+/** Scalars as a client sends and receives them over JSON (see the scalar descriptions in the schema). */
+const clientScalars = {
+  ID: { input: 'string', output: 'string' },
+  Timestamp: { input: 'string | number', output: 'string' },
+  MetricValue: { input: "number | 'NaN' | 'Infinity' | '-Infinity'", output: "number | 'NaN' | 'Infinity' | '-Infinity'" },
+  Long: { input: 'number', output: 'number' },
+};
+
+/**
+ * The typed client: one TypedDocumentNode per operation (client preset), each carrying the sha256 of its
+ * printed text in `__meta__.hash`, and persisted-documents.json (hash → text), the manifest that
+ * GRAPHQL_PERSISTED_ONLY=true accepts. The hash is Apollo's APQ hash, so the client can send the hash alone.
+ */
+const client: CodegenConfig['generates'][string] = {
+  schema: 'schema/api.graphql',
+  documents: ['src/client/operations/**/*.graphql'],
+  preset: 'client',
+  presetConfig: {
+    fragmentMasking: false,
+    gqlTagName: 'graphql',
+    persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
+  },
+  config: {
+    useTypeImports: true,
+    enumsAsTypes: true,
+    strictScalars: true,
+    scalars: clientScalars,
+    skipTypename: true,
+    avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
+  // Generated imports end in `.js`, as nodenext ESM requires.
+  emitLegacyCommonJSImports: false,
   generates: {
+    'src/client/generated/': client,
     'src/subgraphs/tracking/resolvers.generated.ts': subgraph('tracking', {
       Experiment: './mappers.js#ExperimentModel',
       Run: './mappers.js#RunModel',

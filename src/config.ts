@@ -42,7 +42,27 @@ export interface Config {
   subgraphSecret: string | undefined;
   /** Principals (user names or `token:<id>`) whose credentials are read-only: no mutation runs for them. */
   readOnlyPrincipals: readonly string[];
+  /** pino level of the JSON logs on stdout (LOG_LEVEL; `silent` by default under NODE_ENV=test). */
+  logLevel: LogLevel;
+  /**
+   * Time budget of one GraphQL request (GRAPHQL_REQUEST_TIMEOUT_MS): upstream calls still to be made after it
+   * fail fast with UPSTREAM_TIMEOUT, and a call in flight is cut off when it runs out.
+   */
+  requestTimeoutMs: number;
+  /** Upstream circuit breaker: opens after `threshold` consecutive outage-like failures, probes after `cooldownMs`. */
+  circuitBreaker: { threshold: number; cooldownMs: number };
+  /** How long SIGTERM waits for in-flight requests before closing their connections (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** OpenTelemetry traces: exported over OTLP/HTTP only when an endpoint is configured (nothing leaves otherwise). */
+  tracing: { endpoint: string | undefined; serviceName: string };
+  /** Distributed mode: subgraph URLs overriding the supergraph's routing_url (SUBGRAPH_URL_TRACKING, ...). */
+  subgraphUrls: Partial<Record<'tracking' | 'registry' | 'permissions', string>>;
 }
+
+/** pino's levels, plus `silent`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Thrown at start-up for an invalid variable: names it and says what was expected. */
 export class ConfigError extends Error {
@@ -179,7 +199,29 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
   }
 
+  const logLevel = read(env, 'LOG_LEVEL')?.toLowerCase() ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  // OpenTelemetry's own variables, so a collector sidecar configured for other services works unchanged.
+  const otelDisabled = bool(env, 'OTEL_SDK_DISABLED', false) || read(env, 'OTEL_TRACES_EXPORTER') === 'none';
+  const otlpEndpoint = otelDisabled ? undefined : (url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  const subgraphUrls: Config['subgraphUrls'] = {};
+  for (const name of ['tracking', 'registry', 'permissions'] as const) {
+    const value = url(env, `SUBGRAPH_URL_${name.toUpperCase()}`);
+    if (value !== undefined) subgraphUrls[name] = value;
+  }
+
   return {
+    logLevel: logLevel as LogLevel,
+    requestTimeoutMs: int(env, 'GRAPHQL_REQUEST_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    circuitBreaker: {
+      threshold: int(env, 'UPSTREAM_CIRCUIT_THRESHOLD', 5, 0, 1_000),
+      cooldownMs: int(env, 'UPSTREAM_CIRCUIT_COOLDOWN_MS', 5_000, 1, 600_000),
+    },
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
+    tracing: { endpoint: otlpEndpoint, serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'mlflow-supergraph' },
+    subgraphUrls,
     permissions: permissions as Config['permissions'],
     defaultPermission: defaultPermission as Config['defaultPermission'],
     trustedProxy: bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false),

@@ -46,8 +46,10 @@ function createAuthorizer(context: RequestContext): Authorizer {
     },
     async require(resource, required) {
       if (!(await self.allows(resource, required))) {
-        const what = resource.kind === 'experiment' ? `experiment ${resource.id}` : `registered model ${resource.name}`;
-        throw new ForbiddenError(`Permission denied: ${required} on ${what} is required`);
+        // No identifiers in the message: a caller must not learn the id of an object they cannot read
+        // (experimentByName would otherwise reveal it). The error's path says which field was refused.
+        const what = resource.kind === 'experiment' ? 'the experiment' : 'the registered model';
+        throw new ForbiddenError(`Permission denied: ${required} on ${what} is required`, { requiredLevel: required });
       }
     },
     async requireKnownCaller() {

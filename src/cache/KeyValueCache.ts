@@ -32,4 +32,6 @@ export interface KeyValueCache {
   readonly stats: CacheStats;
   /** False while the backend is unreachable (the cache then serves misses). */
   isHealthy(): boolean;
+  /** Resolves true once the backend can serve (at once for memory), false after `timeoutMs`. Optional. */
+  whenReady?(timeoutMs: number): Promise<boolean>;
 }

@@ -208,6 +208,22 @@ export class RedisCache implements KeyValueCache {
     }
   }
 
+  /** Resolves true once connected, or false after `timeoutMs` (start-up waits briefly, then serves uncached). */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.#client.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        this.#client.off('ready', onReady);
+        resolve(value);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
+      this.#client.once('ready', onReady);
+    });
+  }
+
   isHealthy(): boolean {
     return !this.#closed && this.#client.status === 'ready' && Date.now() >= this.#skipUntil;
   }

@@ -45,6 +45,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     plugins: [landingPagePlugin(config.sandbox), useOperationLimits(config.limits)],
   });
   await apollo.start();
+  await warmUp(services);
   const handle = createApolloHttpHandler(apollo, async (request) => createRequestContext(services, request.headers));
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -75,4 +76,16 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Before taking traffic: give Redis a moment to connect (so the first requests are cached too) and learn
+ * which permission service the backend runs (one probe). Neither may stop start-up: an unreachable Redis
+ * means uncached, and an unanswered probe is retried on the first request, which fails closed meanwhile.
+ */
+async function warmUp(services: Services): Promise<void> {
+  await Promise.all([
+    services.cache.kv.whenReady?.(2_000),
+    services.permissions.resolve().catch(() => undefined),
+  ]);
 }

@@ -25,12 +25,14 @@ export interface GraphQLResponse<T> {
 }
 
 /** Starts emulator + gateway; `env` adds configuration variables. */
-export async function startStack(options: { emulator?: EmulatorOptions; env?: Record<string, string> } = {}): Promise<Stack> {
-  const emulator = await startEmulator({ seed: 'demo', ...options.emulator });
+export async function startStack(options: { emulator?: EmulatorOptions; env?: Record<string, string>; sharedEmulator?: Emulator } = {}): Promise<Stack> {
+  // A second gateway may share the first one's emulator (and Redis) to test what crosses instances.
+  const emulator = options.sharedEmulator ?? (await startEmulator({ seed: 'demo', ...options.emulator }));
   const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, ...options.env });
   // Tests share nothing between stacks: an in-memory cache of their own unless a Redis URL is configured.
   const memory = config.redisUrl ? undefined : new MemoryCache();
-  const gateway = await startGateway({ config, services: createServices(config, emulator.url, memory ? { cache: memory } : {}), port: 0 });
+  const services = createServices(config, emulator.url, memory ? { cache: memory } : {});
+  const gateway = await startGateway({ config, services, port: 0 });
   return {
     emulator,
     gateway,
@@ -43,7 +45,8 @@ export async function startStack(options: { emulator?: EmulatorOptions; env?: Re
     },
     async close() {
       await gateway.close();
-      await emulator.close();
+      await services.close();
+      if (!options.sharedEmulator) await emulator.close();
     },
   };
 }

@@ -126,18 +126,25 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     ),
   );
 
-  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader((names) =>
-    fanOut(names, async (name) => {
-      try {
-        const { experiment } = await mlflow.call('getExperimentByName', { experiment_name: name });
-        experimentById.prime(experiment.experiment_id, experiment);
-        return experiment;
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-    }),
-  );
+  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(async (names) => {
+    // Cached by name like by id; renames, deletes and restores invalidate both names (Mutation.ts).
+    const found = await cache.load<WireExperiment>(
+      'experimentByName',
+      names,
+      (missing) =>
+        fanOut(missing, async (name) => {
+          try {
+            return (await mlflow.call('getExperimentByName', { experiment_name: name })).experiment;
+          } catch (error) {
+            if (isNotFound(error)) return null;
+            throw error;
+          }
+        }),
+      () => cache.ttls.experiment,
+    );
+    for (const experiment of found) if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
+    return found;
+  });
 
   const runById: TrackingLoaders['runById'] = new DataLoader((ids) => cache.load<WireRun>('run', ids, fetchRuns, runTtl));
 

@@ -1,7 +1,9 @@
 import type { Got } from 'got';
 import { callRest, type CallObserver } from './callRest.js';
+import type { CircuitBreaker, CircuitDecision } from './CircuitBreaker.js';
 import type { Limiter } from './createLimiter.js';
 import type { Endpoint } from './endpoint.js';
+import { UpstreamError } from './UpstreamError.js';
 
 /** An API description: endpoint name → wire params and wire response. */
 export type ApiShape<Api> = { [K in keyof Api]: { params: object; response: unknown } };
@@ -18,6 +20,31 @@ export interface RestClientOptions {
   observe?: CallObserver;
   /** Shared per-request counter of upstream calls (all clients of one request add to it). */
   counter?: { calls: number };
+  /** The upstream's process-wide circuit breaker: fail fast while it is down. */
+  breaker?: CircuitBreaker;
+  /** Epoch ms when the request's time budget runs out (see RestCallOptions.deadline). */
+  deadline?: number;
+  /** Wraps each call, e.g. in a tracing span; must call and return `run()`. */
+  around?: <T>(route: string, run: () => Promise<T>) => Promise<T>;
+}
+
+/** Statuses that mean "the service is down or overloaded", as opposed to "this request was wrong". */
+const OUTAGE_STATUS = new Set([502, 503, 504]);
+
+/** Whether a failed call says the upstream is down (counts toward opening the circuit). */
+export function isOutage(error: unknown, deadline?: number): boolean | undefined {
+  if (!(error instanceof UpstreamError)) return undefined;
+  switch (error.failure) {
+    case 'network':
+      return true;
+    case 'timeout':
+      // Our own budget running out says nothing about MLflow.
+      return deadline !== undefined && Date.now() >= deadline - 1 ? undefined : true;
+    case 'http':
+      return OUTAGE_STATUS.has(error.status ?? 0);
+    case 'malformed':
+      return false;
+  }
 }
 
 /**
@@ -33,18 +60,51 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** Calls `name` with wire params; resolves to the wire response or throws an UpstreamError. */
   call<K extends keyof Api & string>(name: K, params: Api[K]['params']): Promise<Api[K]['response']> {
-    const { http, limiter, authorization, headers, observe, counter } = this.options;
+    const { limiter, counter, around } = this.options;
     if (counter) counter.calls += 1;
-    return limiter(
-      () =>
-        callRest(
-          http,
-          this.upstream,
-          this.table[name],
-          params as Record<string, unknown>,
-          { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}) },
-          observe,
-        ) as Promise<Api[K]['response']>,
-    );
+    const endpoint = this.table[name];
+    const run = async () => {
+      // While the circuit is open, fail before queueing for a limiter slot: nobody should wait for "no".
+      if (this.options.breaker?.state === 'open') this.#refuse(endpoint, this.options.breaker.request());
+      return limiter(() => this.#guarded(endpoint, params as Record<string, unknown>)) as Promise<Api[K]['response']>;
+    };
+    return around ? around(endpoint.route, run) : run();
+  }
+
+  /** One call through the circuit breaker; decided after the limiter slot is taken, so queued calls see a trip. */
+  async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
+    const { http, authorization, headers, observe, breaker, deadline } = this.options;
+    const decision = breaker?.request() ?? { allowed: true as const, probe: false };
+    if (!decision.allowed) this.#refuse(endpoint, decision);
+    try {
+      const result = await callRest(
+        http,
+        this.upstream,
+        endpoint,
+        params,
+        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }) },
+        observe,
+      );
+      breaker?.success(decision.probe);
+      return result;
+    } catch (error) {
+      const outage = isOutage(error, deadline);
+      if (outage === true) breaker?.failure(decision.probe);
+      else if (outage === false) breaker?.success(decision.probe);
+      else breaker?.neutral(decision.probe);
+      throw error;
+    }
+  }
+
+  /** Fails a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure) without calling. */
+  #refuse(endpoint: Endpoint, decision: CircuitDecision): void {
+    if (decision.allowed) return;
+    this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'circuit_open' });
+    throw new UpstreamError({
+      upstream: this.upstream,
+      endpoint: endpoint.route,
+      failure: 'network',
+      message: `${this.upstream} is unavailable: it failed repeatedly, so calls are paused for ${Math.max(1, Math.ceil(decision.retryInMs / 1000))} s before it is tried again`,
+    });
   }
 }

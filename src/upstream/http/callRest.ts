@@ -10,6 +10,11 @@ export interface RestCallOptions {
   headers?: Record<string, string>;
   /** Retries for idempotent endpoints (writes never retry). */
   retries?: number;
+  /**
+   * Epoch milliseconds by which the whole GraphQL request must be done. An attempt is not started after it
+   * (UPSTREAM_TIMEOUT without calling), and an attempt in flight is cut off when it passes.
+   */
+  deadline?: number;
 }
 
 /** Observes every upstream call (for per-request counters and metrics). */
@@ -97,6 +102,12 @@ export async function callRest(
 
   let lastError: UpstreamError | undefined;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const remaining = options.deadline === undefined ? undefined : options.deadline - Date.now();
+    if (remaining !== undefined && remaining <= 0) {
+      // The request's time budget is spent: a retry or a late call would only make the client wait longer.
+      observe?.({ upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'budget' });
+      throw budgetExhausted(upstream, endpoint, lastError);
+    }
     const started = performance.now();
     let response: Response<string>;
     try {
@@ -105,30 +116,37 @@ export async function callRest(
         headers,
         ...(endpoint.method === 'GET' ? { searchParams: toSearchParams(rest) } : {}),
         ...(hasBody ? { json: rest } : {}),
+        // got merges this with the instance's connect/response timeouts: whichever fires first wins.
+        ...(remaining === undefined ? {} : { timeout: { request: Math.ceil(remaining) } }),
       });
     } catch (cause) {
       const timeout = isTimeout(cause);
-      lastError = new UpstreamError({
-        upstream,
-        endpoint: endpoint.route,
-        failure: timeout ? 'timeout' : 'network',
-        message: timeout ? `${upstream} did not answer ${endpoint.route} in time` : `${upstream} is unreachable (${(cause as { code?: string }).code ?? 'network error'})`,
-        cause,
-      });
-      observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: lastError.failure });
+      const outOfBudget = timeout && options.deadline !== undefined && Date.now() >= options.deadline - 1;
+      lastError = outOfBudget
+        ? budgetExhausted(upstream, endpoint, undefined, cause)
+        : new UpstreamError({
+            upstream,
+            endpoint: endpoint.route,
+            failure: timeout ? 'timeout' : 'network',
+            message: timeout ? `${upstream} did not answer ${endpoint.route} in time` : `${upstream} is unreachable (${(cause as { code?: string }).code ?? 'network error'})`,
+            cause,
+          });
+      observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: outOfBudget ? 'budget' : lastError.failure });
+      if (outOfBudget) throw lastError;
       if (attempt < attempts) {
         await delay(attempt);
         continue;
       }
       throw lastError;
     }
-    observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms: performance.now() - started });
+    const ms = performance.now() - started;
     if (response.statusCode >= 200 && response.statusCode < 300) {
       const body = response.body ?? '';
-      if (body.trim() === '') return {};
+      let parsed: unknown = {};
       try {
-        return JSON.parse(body) as unknown;
+        if (body.trim() !== '') parsed = JSON.parse(body) as unknown;
       } catch (cause) {
+        observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms, failure: 'malformed' });
         lastError = new UpstreamError({ upstream, endpoint: endpoint.route, failure: 'malformed', status: response.statusCode, message: `${upstream} sent a response that is not JSON`, cause });
         if (attempt < attempts) {
           await delay(attempt);
@@ -136,7 +154,10 @@ export async function callRest(
         }
         throw lastError;
       }
+      observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms });
+      return parsed;
     }
+    observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms, failure: 'http' });
     lastError = errorFromResponse(upstream, endpoint, response);
     if (attempt < attempts && RETRYABLE_STATUS.has(response.statusCode)) {
       await delay(attempt);
@@ -145,6 +166,19 @@ export async function callRest(
     throw lastError;
   }
   throw lastError ?? new Error('callRest: no attempt was made');
+}
+
+/** UPSTREAM_TIMEOUT for a call the request's time budget did not leave room for. */
+function budgetExhausted(upstream: string, endpoint: Endpoint, previous: UpstreamError | undefined, cause?: unknown): UpstreamError {
+  // After a failed attempt the client learns more from that failure than from "no time left to retry".
+  if (previous) return previous;
+  return new UpstreamError({
+    upstream,
+    endpoint: endpoint.route,
+    failure: 'timeout',
+    message: `The request's time budget ran out before ${upstream} answered ${endpoint.route}`,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function delay(attempt: number): Promise<void> {

@@ -8,14 +8,24 @@ import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
 // request's memo, so the answer shows the write.
 
-async function freshExperiment(context: RequestContext, id: string): Promise<WireExperiment> {
+async function freshExperiment(context: RequestContext, id: string, previousName?: string): Promise<WireExperiment> {
   // Searches list experiments (and a deleted experiment's runs drop out of run searches): all stale now.
   const cache = requestCache(context);
   await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs')]);
   const loaders = trackingLoaders(context);
   const experiment = await loaders.experimentById.clear(id).load(id);
   if (!experiment) throw new NotFoundError(`Experiment ${id} does not exist`);
+  // Lookups by name: the old name (after a rename) and the current one (its lifecycle may have changed).
+  const names = [...new Set([experiment.name, ...(previousName ? [previousName] : [])])];
+  await cache.invalidate('experimentByName', names);
+  for (const name of names) loaders.experimentByName.clear(name);
   return experiment;
+}
+
+/** The experiment's name before a write, for invalidating lookups by the old name. */
+async function currentName(context: RequestContext, id: string): Promise<string | undefined> {
+  const experiment = await trackingLoaders(context).experimentById.load(id).catch(() => null);
+  return experiment?.name;
 }
 
 async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
@@ -42,8 +52,9 @@ export const Mutation: MutationResolvers = {
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {
+    const previousName = await currentName(context, id);
     await context.mlflow.call('updateExperiment', { experiment_id: id, new_name: name });
-    return freshExperiment(context, id);
+    return freshExperiment(context, id, previousName);
   },
   async deleteExperiment(_, { id }, context) {
     await context.mlflow.call('deleteExperiment', { experiment_id: id });
