@@ -152,6 +152,34 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     return TERMINAL.has(run.info.status ?? '') ? cache.ttls.runFinished : cache.ttls.runActive;
   }
 
+  /** Ids of every experiment the caller can see (one search, cached per caller); undefined if there are too many. */
+  async function visibleExperimentIds(): Promise<string[] | undefined> {
+    const params = { max_results: 50_000, view_type: 'ALL' as const };
+    const response = await cache.page('experiments', params, () => mlflow.call('searchExperiments', params));
+    if (response.next_page_token) return undefined;
+    primeExperiments(response.experiments ?? []);
+    return (response.experiments ?? []).map((e) => e.experiment_id);
+  }
+
+  async function searchUnhinted(runIds: readonly string[], found: Map<string, WireRun | Error>): Promise<void> {
+    try {
+      const experimentIds = await visibleExperimentIds();
+      if (!experimentIds || experimentIds.length === 0) return;
+      await Promise.all(
+        chunk(runIds, SEARCH_MAX_RUN_IDS).map(async (chunkIds) => {
+          const filter = `attributes.run_id IN (${chunkIds.map(quoteFilterValue).join(', ')})`;
+          const response = await mlflow.call('searchRuns', { experiment_ids: experimentIds, filter, run_view_type: 'ALL', max_results: chunkIds.length });
+          for (const run of response.runs ?? []) {
+            found.set(run.info.run_id, run);
+            runExperimentHints.set(run.info.run_id, run.info.experiment_id);
+          }
+        }),
+      );
+    } catch {
+      // An optimization only: whatever it did not find is fetched one by one below.
+    }
+  }
+
   async function fetchRuns(ids: readonly string[]): Promise<(WireRun | null | Error)[]> {
     const found = new Map<string, WireRun | Error>();
     // Runs whose experiment we know: one runs/search per chunk with `attributes.run_id IN (...)`.
@@ -171,7 +199,11 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         }
       }),
     );
-    // The rest (and hinted ones the search did not return): deduplicated runs/get, bounded.
+    // Runs asked for by id alone (ModelVersion.run, _entities): on open-source MLflow, one search over every
+    // experiment the caller can see, `attributes.run_id IN (...)`, instead of one runs/get per run.
+    const unhinted = ids.filter((id) => !found.has(id));
+    if (unhinted.length >= 2 && context.services.config.backend === 'mlflow') await searchUnhinted(unhinted, found);
+    // The rest (and any the searches did not return): deduplicated runs/get, bounded.
     const rest = ids.filter((id) => !found.has(id));
     const fetched = await fanOut(rest, async (id) => {
       try {

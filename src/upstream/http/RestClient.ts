@@ -1,6 +1,6 @@
 import type { Got } from 'got';
 import { callRest, type CallObserver } from './callRest.js';
-import type { CircuitBreaker, CircuitDecision } from './CircuitBreaker.js';
+import type { CircuitBreaker } from './CircuitBreaker.js';
 import type { Limiter } from './createLimiter.js';
 import type { Endpoint } from './endpoint.js';
 import { UpstreamError } from './UpstreamError.js';
@@ -65,7 +65,11 @@ export class RestClient<Api extends ApiShape<Api>> {
     const endpoint = this.table[name];
     const run = async () => {
       // While the circuit is open, fail before queueing for a limiter slot: nobody should wait for "no".
-      if (this.options.breaker?.state === 'open') this.#refuse(endpoint, this.options.breaker.request());
+      if (this.options.breaker?.state === 'open') {
+        const decision = this.options.breaker.request();
+        if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
+        this.options.breaker.neutral(decision.probe); // the cooldown ended in between: let #guarded decide
+      }
       return limiter(() => this.#guarded(endpoint, params as Record<string, unknown>)) as Promise<Api[K]['response']>;
     };
     return around ? around(endpoint.route, run) : run();
@@ -75,7 +79,7 @@ export class RestClient<Api extends ApiShape<Api>> {
   async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
     const { http, authorization, headers, observe, breaker, deadline } = this.options;
     const decision = breaker?.request() ?? { allowed: true as const, probe: false };
-    if (!decision.allowed) this.#refuse(endpoint, decision);
+    if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
     try {
       const result = await callRest(
         http,
@@ -96,15 +100,14 @@ export class RestClient<Api extends ApiShape<Api>> {
     }
   }
 
-  /** Fails a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure) without calling. */
-  #refuse(endpoint: Endpoint, decision: CircuitDecision): void {
-    if (decision.allowed) return;
+  /** The error for a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure), nothing sent. */
+  #refusal(endpoint: Endpoint, retryInMs: number): UpstreamError {
     this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'circuit_open' });
-    throw new UpstreamError({
+    return new UpstreamError({
       upstream: this.upstream,
       endpoint: endpoint.route,
       failure: 'network',
-      message: `${this.upstream} is unavailable: it failed repeatedly, so calls are paused for ${Math.max(1, Math.ceil(decision.retryInMs / 1000))} s before it is tried again`,
+      message: `${this.upstream} is unavailable: it failed repeatedly, so calls are paused for ${Math.max(1, Math.ceil(retryInMs / 1000))} s before it is tried again`,
     });
   }
 }

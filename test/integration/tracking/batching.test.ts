@@ -54,12 +54,21 @@ describe('tracking upstream call budget', () => {
     expect(stack.emulator.callCount('POST /api/2.0/mlflow/runs/search')).toBe(1);
   });
 
-  it('loads runs asked for by id with deduplicated runs/get', async () => {
-    const ids = (await stack.query(`{ experiments(first: 1) { nodes { runs(first: 3) { nodes { id } } } } }`)).data.experiments.nodes[0].runs.nodes.map((r: any) => r.id);
-    stack.emulator.resetCalls();
-    const query = `{ ${ids.map((id: string, i: number) => `a${i}: run(id: "${id}") { id } b${i}: run(id: "${id}") { name }`).join(' ')} }`;
+  it('loads runs asked for by id with one search, not one runs/get each', async () => {
+    const ids = (await stack.query(`{ experiments(first: 2) { nodes { runs(first: 3) { nodes { id } } } } }`)).data.experiments.nodes.flatMap((e: any) => e.runs.nodes.map((r: any) => r.id));
+    expect(ids.length).toBe(6);
+    stack.coldStart();
+    const query = `{ ${ids.map((id: string, i: number) => `a${i}: run(id: "${id}") { id experiment { name } } b${i}: run(id: "${id}") { name }`).join(' ')} }`;
     const result = await stack.query(query);
     expect(result.errors).toBeUndefined();
-    expect(stack.emulator.callCount('GET /api/2.0/mlflow/runs/get')).toBe(ids.length);
+    expect(ids.map((_: string, i: number) => result.data[`a${i}`].id)).toEqual(ids);
+    expect(stack.emulator.calls()).toEqual({ 'POST /api/2.0/mlflow/experiments/search': 1, 'POST /api/2.0/mlflow/runs/search': 1 });
+  });
+
+  it('loads a single run by id with one runs/get', async () => {
+    const id = (await stack.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id } } } } }`)).data.experiments.nodes[0].runs.nodes[0].id;
+    stack.coldStart();
+    expect((await stack.query(`{ run(id: "${id}") { id } }`)).data.run.id).toBe(id);
+    expect(stack.emulator.calls()).toEqual({ 'GET /api/2.0/mlflow/runs/get': 1 });
   });
 });
