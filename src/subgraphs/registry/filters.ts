@@ -1,11 +1,12 @@
+import { chunkByRequestLine, encodedLength, MAX_REQUEST_LINE_BYTES } from '../../upstream/http/requestLine.js';
+
+export { encodedLength, MAX_REQUEST_LINE_BYTES };
+
 // Filters for MLflow's model-registry search grammar, built in one place. MLflow parses filters with
 // sqlparse and strips the quotes around a value without unescaping what is inside, so a value containing
 // a quote or a backslash cannot be matched with `=`; and `IN (...)` is accepted only for `run_id`
 // (SearchModelVersionUtils: "Only the 'run_id' attribute supports comparison with a list of quoted string
 // values"), so versions of several models cannot be fetched in one search by name.
-
-/** gunicorn's default `limit_request_line`: a longer GET request line gets an HTML 400 from a real MLflow. */
-export const MAX_REQUEST_LINE_BYTES = 4094;
 
 /** A filter, and whether results must be re-checked client-side (when the filter had to match a superset). */
 export interface EqualsFilter {
@@ -34,11 +35,6 @@ export function survivesRunIdInList(id: string): boolean {
   return !UNQUOTABLE.test(id) && /\p{Ll}/u.test(id) && !/[\p{Lu}\p{Lt}]/u.test(id);
 }
 
-/** Length of `value` once form-urlencoded, as got/URLSearchParams sends a GET parameter. */
-export function encodedLength(value: string): number {
-  return new URLSearchParams({ x: value }).toString().length - 2;
-}
-
 /** `run_id IN ('a', 'b')` for ids that {@link survivesRunIdInList}. */
 export function runIdInFilter(ids: readonly string[]): string {
   return `run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
@@ -54,22 +50,5 @@ export function chunkRunIdsByRequestLine(ids: readonly string[], path: string, r
   // Form encoding is per character, so the encoded filter's length is the sum of its parts' lengths.
   const fixed = `GET ${path}?filter=`.length + encodedLength('run_id IN (') + encodedLength(')') + (rest ? rest.length + 1 : 0) + ' HTTP/1.1'.length;
   const separator = encodedLength(', ');
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let size = fixed;
-  for (const id of ids) {
-    const cost = encodedLength(`'${id}'`) + (current.length > 0 ? separator : 0);
-    if (current.length > 0 && size + cost > limit) {
-      chunks.push(current);
-      current = [];
-      size = fixed;
-      size += encodedLength(`'${id}'`);
-    } else {
-      size += cost;
-    }
-    if (size > limit) throw new RangeError(`chunkRunIdsByRequestLine: run id of ${id.length} characters cannot fit a ${limit}-byte request line`);
-    current.push(id);
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkByRequestLine(ids, fixed, (id, isFirst) => encodedLength(`'${id}'`) + (isFirst ? 0 : separator), limit);
 }
