@@ -28,7 +28,21 @@ export interface Config {
   /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600). */
   cacheTtls: Partial<Record<'runFinished' | 'runActive' | 'params' | 'metricHistoryFinished' | 'metricHistoryActive' | 'experiment' | 'registeredModel' | 'modelVersion' | 'permission' | 'searchPage', number>>;
   introspection: boolean;
+  /** Serve an explorer on the landing page (GRAPHQL_SANDBOX; on outside production). */
   sandbox: boolean;
+  /** Which explorer (GRAPHQL_EXPLORER): Apollo Sandbox (loads from Apollo's CDN) or GraphiQL served from this process (air-gapped sites). */
+  explorer: 'sandbox' | 'graphiql';
+  /** Automatic persisted queries and the persisted-only mode (DESIGN §10). */
+  persistedQueries: {
+    /** Accept APQ hash-only requests, registered in the shared cache (GRAPHQL_APQ, default true). */
+    apq: boolean;
+    /** Lifetime of an APQ registration in seconds (GRAPHQL_APQ_TTL_SECONDS, default one day). */
+    ttlSeconds: number;
+    /** Run only operations from the manifests, by hash or text (GRAPHQL_PERSISTED_ONLY, default false). */
+    persistedOnly: boolean;
+    /** Manifest files, sha256 → text (GRAPHQL_PERSISTED_MANIFESTS, comma-separated); empty: the typed client's. */
+    manifests: readonly string[];
+  };
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
   apolloTelemetry: boolean;
@@ -124,6 +138,12 @@ function cacheTtls(env: Env): Config['cacheTtls'] {
     if (read(env, variable) !== undefined) out[name] = int(env, variable, 1, 1, 30 * 24 * 3600);
   }
   return out;
+}
+
+function explorer(env: Env): Config['explorer'] {
+  const raw = read(env, 'GRAPHQL_EXPLORER')?.toLowerCase() ?? 'sandbox';
+  if (raw !== 'sandbox' && raw !== 'graphiql') throw new ConfigError(`GRAPHQL_EXPLORER must be sandbox or graphiql, got "${raw}"`);
+  return raw;
 }
 
 /** Reads and validates the environment; throws {@link ConfigError} naming the first bad variable. */
@@ -239,6 +259,13 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTtls: cacheTtls(env),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     sandbox: bool(env, 'GRAPHQL_SANDBOX', !production),
+    explorer: explorer(env),
+    persistedQueries: {
+      apq: bool(env, 'GRAPHQL_APQ', true),
+      ttlSeconds: int(env, 'GRAPHQL_APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
+      persistedOnly: bool(env, 'GRAPHQL_PERSISTED_ONLY', false),
+      manifests: (read(env, 'GRAPHQL_PERSISTED_MANIFESTS') ?? '').split(',').map((path) => path.trim()).filter(Boolean),
+    },
     upstream: {
       connectTimeoutMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
       responseTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 600_000),

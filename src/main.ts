@@ -1,6 +1,8 @@
 // Entry point. `npm start`: the gateway with all subgraphs in one process. With no MLFLOW_TRACKING_URI it
 // starts the demo MLflow emulator in-process first. `npm run subgraph -- <name> --port <n>`: one subgraph on
-// its own port; `npm start -- --distributed`: the gateway calling subgraphs at supergraph.yaml's routing_urls.
+// its own port; `npm start -- --distributed`: the gateway calling subgraphs at supergraph.yaml's routing_urls
+// (or SUBGRAPH_URL_<NAME>). SIGTERM/SIGINT drain in-flight requests (SHUTDOWN_TIMEOUT_MS), then close Redis.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTelemetryDefault, ConfigError, loadConfig } from './config.js';
 
@@ -14,20 +16,31 @@ async function main(): Promise<void> {
   });
   const port = values.port === undefined ? config.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (!config.trackingUri && config.nodeEnv === 'production') {
+    // A misspelt variable must not turn a production deployment into the demo, serving made-up data.
+    throw new ConfigError('MLFLOW_TRACKING_URI is required when NODE_ENV=production (without it the demo emulator would be served)');
+  }
 
+  // Tracing first, so the provider is registered before @apollo/gateway asks for its tracer.
+  const { startTracing } = await import('./observability/tracing.js');
+  const tracing = await startTracing(config);
   const { createServices } = await import('./context/createServices.js');
   let trackingUri = config.trackingUri;
   let stopEmulator: (() => Promise<void>) | undefined;
+  let demoUrl: string | undefined;
   if (!trackingUri) {
     const { startEmulator } = await import('./emulator/index.js');
     const emulator = await startEmulator({ seed: 'demo' });
     trackingUri = emulator.url;
+    demoUrl = emulator.url;
     stopEmulator = () => emulator.close();
-    console.log(`No MLFLOW_TRACKING_URI set: serving the demo MLflow emulator (seeded with demo data) at ${emulator.url}`);
   }
   const services = createServices(config, trackingUri);
+  const { logger } = services.telemetry;
+  if (demoUrl) logger.info({ mlflow: demoUrl }, `No MLFLOW_TRACKING_URI set: serving the demo MLflow emulator (seeded with demo data) at ${demoUrl}`);
+  if (tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry traces are exported over OTLP/HTTP');
 
-  let close: () => Promise<void>;
+  let close: (timeoutMs: number) => Promise<void>;
   if (positionals[0] === 'subgraph') {
     const name = positionals[1];
     const { subgraphSchemaFactories } = await import('./gateway/subgraphSchemas.js');
@@ -35,20 +48,41 @@ async function main(): Promise<void> {
     if (!factory) throw new ConfigError(`unknown subgraph "${name ?? ''}", expected one of ${Object.keys(subgraphSchemaFactories).join(', ')}`);
     const { startSubgraph } = await import('./subgraphs/startSubgraph.js');
     const subgraph = await startSubgraph(name as 'tracking', factory(), services, port, config.host);
-    console.log(`subgraph ${name} serving ${subgraph.url}`);
-    close = () => subgraph.close();
+    logger.info({ component: `subgraph:${name}`, url: subgraph.url }, `subgraph ${name} serving ${subgraph.url}`);
+    close = (timeoutMs) => subgraph.close({ timeoutMs });
   } else {
     const { startGateway } = await import('./gateway/startGateway.js');
-    const gateway = await startGateway({ config, services, port, mode: values.distributed ? 'distributed' : 'in-process' });
-    console.log(`mlflow-supergraph ready: GraphQL at ${gateway.graphqlUrl}${config.sandbox ? `, Apollo Sandbox at ${gateway.url}/` : ''} (MLflow: ${trackingUri})`);
-    close = () => gateway.close();
+    const distributed = values.distributed;
+    let supergraphSdl: string | undefined;
+    if (distributed && Object.keys(config.subgraphUrls).length > 0) {
+      const [{ supergraphSdlPath }, { overrideRoutingUrls }] = await Promise.all([import('./gateway/supergraphConfig.js'), import('./gateway/overrideRoutingUrls.js')]);
+      supergraphSdl = overrideRoutingUrls(readFileSync(supergraphSdlPath, 'utf8'), config.subgraphUrls);
+    }
+    const gateway = await startGateway({ config, services, port, mode: distributed ? 'distributed' : 'in-process', ...(supergraphSdl ? { supergraphSdl } : {}) });
+    logger.info(
+      { component: 'gateway', url: gateway.graphqlUrl, mode: distributed ? 'distributed' : 'in-process' },
+      `mlflow-supergraph ready: GraphQL at ${gateway.graphqlUrl}${config.sandbox ? `, Apollo Sandbox at ${gateway.url}/` : ''} (MLflow: ${trackingUri})`,
+    );
+    close = (timeoutMs) => gateway.close({ timeoutMs });
   }
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
-    await close();
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, `${signal}: draining in-flight requests, then shutting down`);
+    // A last resort: whatever hangs past the drain bound (plus time to close Redis and flush), exit anyway.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish in time; exiting');
+      logger.flush();
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
+    await close(config.shutdownTimeoutMs);
+    await services.close();
     await stopEmulator?.();
-    process.exit(0);
+    await tracing?.shutdown();
+    logger.info({ signal }, 'shut down cleanly');
+    logger.flush(() => process.exit(0));
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

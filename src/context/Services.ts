@@ -2,6 +2,8 @@ import type { Got } from 'got';
 import type { PermissionBackend } from '../auth/PermissionBackend.js';
 import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
+import type { Telemetry } from '../observability/Telemetry.js';
+import type { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
 
 /** Process-wide, stateless-per-user services shared by all requests (connection pools, limiter, cache). */
@@ -9,6 +11,10 @@ export interface Services {
   readonly config: Config;
   readonly mlflowHttp: Got;
   readonly mlflowLimiter: Limiter;
+  /** Fails MLflow calls fast while MLflow is down; probes its return (half-open). */
+  readonly mlflowBreaker: CircuitBreaker;
+  /** Logger and Prometheus metrics of this process. */
+  readonly telemetry: Telemetry;
   /** The permission service that decides object-level access. */
   readonly permissions: PermissionBackend;
   /** The shared cache of upstream payloads (Redis, or in-memory). */

@@ -4,23 +4,45 @@ import { createCache } from '../cache/createCache.js';
 import { EntityCache } from '../cache/EntityCache.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import type { Config } from '../config.js';
+import { instrumentLimiter } from '../observability/instrumentLimiter.js';
+import { createTelemetry, type Telemetry } from '../observability/Telemetry.js';
+import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
-export function createServices(config: Config, trackingUri: string, options: { cache?: KeyValueCache } = {}): Services {
-  const kv = options.cache ?? createCache({ ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}) });
+export function createServices(config: Config, trackingUri: string, options: { cache?: KeyValueCache; telemetry?: Telemetry } = {}): Services {
+  const telemetry = options.telemetry ?? createTelemetry(config);
+  const kv = options.cache ?? createCache({
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}),
+    logger: { warn: (message) => telemetry.logger.warn({ component: 'cache' }, message), info: (message) => telemetry.logger.info({ component: 'cache' }, message) },
+  });
   const mlflowHttp = createHttpInstance({
     baseUrl: trackingUri,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     responseTimeoutMs: config.upstream.responseTimeoutMs,
     maxSockets: config.upstream.concurrency,
   });
+  const limiter = instrumentLimiter(createLimiter(config.upstream.concurrency));
+  const mlflowBreaker = new CircuitBreaker({
+    ...config.circuitBreaker,
+    onStateChange: (from, to) => {
+      const message = `MLflow circuit ${from} → ${to}`;
+      if (to === 'open') telemetry.logger.warn({ component: 'upstream', upstream: 'MLflow', circuit: to }, `${message}: failing fast for ${config.circuitBreaker.cooldownMs} ms`);
+      else telemetry.logger.info({ component: 'upstream', upstream: 'MLflow', circuit: to }, message);
+    },
+  });
+  telemetry.metrics.watchCache(kv);
+  telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
+  telemetry.metrics.watchLimiter('MLflow', limiter.stats);
   return {
     config,
     mlflowHttp,
-    mlflowLimiter: createLimiter(config.upstream.concurrency),
+    mlflowLimiter: limiter.limiter,
+    mlflowBreaker,
+    telemetry,
     permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),

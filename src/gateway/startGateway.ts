@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
@@ -8,7 +7,9 @@ import type { Services } from '../context/Services.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from './httpHandler.js';
-import { landingPagePlugin } from './landingPage.js';
+import { landingPagePlugin, serveExplorerAsset } from './landingPage.js';
+import { persistedQuerySetup } from './persistedQueries.js';
+import { createServiceServer } from '../observability/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
 
 /** What startGateway needs. */
@@ -26,43 +27,42 @@ export interface RunningGateway {
   readonly url: string;
   readonly graphqlUrl: string;
   readonly apollo: ApolloServer<RequestContext>;
-  close(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish within `timeoutMs` (default SHUTDOWN_TIMEOUT_MS), stops. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
  * Starts the gateway's HTTP server: GraphQL at /graphql (and /), the Sandbox landing page at / for
- * browsers, /healthz. CSRF prevention is on; introspection and Sandbox follow the config.
+ * browsers, /healthz, /readyz and /metrics. CSRF prevention is on; introspection and Sandbox follow the config.
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
   const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
+  const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv);
+  // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
+  let stopped = false;
+  const service = createServiceServer({
+    services,
+    component: 'gateway',
+    graphqlPaths: ['/', '/graphql'],
+    graphql: (request, response) => handle(request, response),
+    schemaLoaded: () => !stopped,
+    otherRoutes: (path, _request, response) => serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }),
+  });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     csrfPrevention: true,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [landingPagePlugin(config.sandbox), useOperationLimits(config.limits)],
+    persistedQueries: persisted.persistedQueries,
+    plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
   await warmUp(services);
-  const handle = createApolloHttpHandler(apollo, async (request) => createRequestContext(services, request.headers));
-  const server = http.createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/healthz') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    if (path !== '/' && path !== '/graphql') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found: GraphQL is served at /graphql"}');
-      return;
-    }
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}');
-    });
-  });
-  server.keepAliveTimeout = 65_000;
+  // Assigned before the server listens; the server calls it only for GraphQL paths.
+  const handle = createApolloHttpHandler(apollo, async (request) => service.bind(request, createRequestContext(services, request.headers)));
+  const { server } = service;
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -70,10 +70,11 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     url,
     graphqlUrl: `${url}/graphql`,
     apollo,
-    async close() {
+    async close(closeOptions = {}) {
+      // Graceful: /readyz turns 503, no new connections, in-flight requests finish (within the bound), then stop.
+      await service.drain(closeOptions.timeoutMs ?? config.shutdownTimeoutMs);
+      stopped = true;
       await apollo.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

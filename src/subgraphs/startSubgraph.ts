@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -9,13 +8,15 @@ import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
 import { createApolloHttpHandler } from '../gateway/httpHandler.js';
+import { createServiceServer } from '../observability/createServiceServer.js';
 import type { SubgraphName } from './loadSchema.js';
 
 /** A subgraph served on its own port (distributed mode). */
 export interface RunningSubgraph {
   readonly name: SubgraphName;
   readonly url: string;
-  close(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish within `timeoutMs` (default SHUTDOWN_TIMEOUT_MS), stops. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -24,16 +25,25 @@ export interface RunningSubgraph {
  * rebuilt from the signed identity.
  */
 export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, services: Services, port: number, host = '127.0.0.1'): Promise<RunningSubgraph> {
+  const secret = services.config.subgraphSecret;
+  if (!secret) throw new ConfigError('A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)');
+  // GraphQL at /graphql plus /healthz, /readyz, /metrics (the upstream calls of distributed mode happen here).
+  let stopped = false;
+  const service = createServiceServer({
+    services,
+    component: `subgraph:${name}`,
+    graphqlPaths: ['/graphql'],
+    graphql: (request, response) => handle(request, response),
+    schemaLoaded: () => !stopped,
+  });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     csrfPrevention: true,
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), service.plugin],
   });
   await apollo.start();
-  const secret = services.config.subgraphSecret;
-  if (!secret) throw new ConfigError('A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)');
   // Signatures seen in the last minute: a captured request cannot be replayed.
   const seen = new Map<string, number>();
   const handle = createApolloHttpHandler(apollo, async (request, body) => {
@@ -46,23 +56,18 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });
     }
-    return createRequestContext(services, request.headers, principal);
+    return service.bind(request, createRequestContext(services, request.headers, principal));
   });
-  const server = http.createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}');
-    });
-  });
+  const { server } = service;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
     name,
     url: `http://${host}:${address.port}/graphql`,
-    async close() {
+    async close(closeOptions = {}) {
+      await service.drain(closeOptions.timeoutMs ?? services.config.shutdownTimeoutMs);
+      stopped = true;
       await apollo.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

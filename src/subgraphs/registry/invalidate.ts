@@ -1,12 +1,14 @@
 import type { RequestContext } from '../../context/RequestContext.js';
+import { requestCache } from '../../context/requestCache.js';
 import { registryLoaders } from './loaders.js';
 
-// The one place per entity where a registry write says what it changed. Today that clears this request's
-// loader memos, so a mutation's answer (and any field read after it) shows the write; the shared cache layer
-// hooks its invalidation in here too, so no write path can forget it.
+// The one place per entity where a registry write says what it changed: it clears this request's loader
+// memos, so a mutation's answer (and any field read after it) shows the write, and makes every cached
+// registry search stale for every caller and gateway instance (models and versions are otherwise read fresh).
 
 /** Something about a registered model changed (or it was created, renamed away or deleted). */
-export function invalidateRegisteredModel(context: RequestContext, name: string): void {
+export async function invalidateRegisteredModel(context: RequestContext, name: string): Promise<void> {
+  await requestCache(context).bump('registeredModels', 'modelVersions');
   const loaders = registryLoaders(context);
   loaders.registeredModelByName.clear(name);
   // A model-level write reaches its versions too: a rename changes their `name`, a delete removes them,
@@ -20,7 +22,8 @@ export function invalidateRegisteredModel(context: RequestContext, name: string)
 }
 
 /** Something about one model version changed (or it was created or deleted). */
-export function invalidateModelVersion(context: RequestContext, name: string, version: string): void {
+export async function invalidateModelVersion(context: RequestContext, name: string, version: string): Promise<void> {
+  await requestCache(context).bump('registeredModels', 'modelVersions');
   const loaders = registryLoaders(context);
   const key = { name, version };
   loaders.modelVersion.clear(key);
@@ -34,7 +37,7 @@ export function invalidateModelVersion(context: RequestContext, name: string, ve
 }
 
 /** Renamed: both names are affected (the old stops resolving, the new starts). */
-export function invalidateRenamedModel(context: RequestContext, oldName: string, newName: string): void {
-  invalidateRegisteredModel(context, oldName);
-  invalidateRegisteredModel(context, newName);
+export async function invalidateRenamedModel(context: RequestContext, oldName: string, newName: string): Promise<void> {
+  await invalidateRegisteredModel(context, oldName);
+  await invalidateRegisteredModel(context, newName);
 }

@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import { requestCache } from '../../context/requestCache.js';
+import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { toGraphQLError } from '../../errors/toGraphQLError.js';
@@ -97,13 +99,13 @@ const versionKey = ({ name, version }: VersionKey) => `${name}\u0000${version}`;
  * One page of a model's versions, newest first, from `position`. Names MLflow cannot quote are searched
  * with a wider LIKE pattern; those results are narrowed to the exact name and paged by offset alone.
  */
-export async function searchVersionsOfModel(mlflow: MlflowClient, name: string, size: number, position: CursorPosition): Promise<VersionsPage> {
+export async function searchVersionsOfModel(context: RequestContext, name: string, size: number, position: CursorPosition): Promise<VersionsPage> {
   const { filter, superset } = equalsFilter('name', name);
   if (superset) {
-    const response = await mlflow.call('searchModelVersions', { filter, order_by: VERSIONS_ORDER, max_results: SEARCH_VERSIONS_MAX_RESULTS });
+    const response = await searchVersions(context, { filter, order_by: VERSIONS_ORDER, max_results: SEARCH_VERSIONS_MAX_RESULTS });
     return { items: (response.model_versions ?? []).filter((v) => v.name === name).slice(position.o), nextToken: undefined };
   }
-  const response = await mlflow.call('searchModelVersions', {
+  const response = await searchVersions(context, {
     filter,
     order_by: VERSIONS_ORDER,
     max_results: Math.min(SEARCH_VERSIONS_MAX_RESULTS, position.o + size),
@@ -112,12 +114,25 @@ export async function searchVersionsOfModel(mlflow: MlflowClient, name: string, 
   return { items: (response.model_versions ?? []).slice(position.o), nextToken: response.next_page_token || undefined };
 }
 
+/**
+ * One model-versions/search through the shared cache: pages are kept per caller (what a search returns
+ * depends on who asks) and every registry write makes them stale at once (invalidate.ts bumps the kind).
+ */
+export function searchVersions(context: RequestContext, params: MlflowApi['searchModelVersions']['params']): Promise<MlflowApi['searchModelVersions']['response']> {
+  return requestCache(context).page('modelVersions', params, () => context.mlflow.call('searchModelVersions', params));
+}
+
+/** One registered-models/search through the shared cache (see {@link searchVersions}). */
+export function searchModels(context: RequestContext, params: MlflowApi['searchRegisteredModels']['params']): Promise<MlflowApi['searchRegisteredModels']['response']> {
+  return requestCache(context).page('registeredModels', params, () => context.mlflow.call('searchRegisteredModels', params));
+}
+
 /** Every page of one model-versions/search (most answers fit one page). */
-async function searchAllVersions(mlflow: MlflowClient, filter: string): Promise<WireModelVersion[]> {
+async function searchAllVersions(context: RequestContext, filter: string): Promise<WireModelVersion[]> {
   const all: WireModelVersion[] = [];
   let pageToken: string | undefined;
   do {
-    const response = await mlflow.call('searchModelVersions', { filter, ...(pageToken ? { page_token: pageToken } : {}) });
+    const response = await searchVersions(context, { filter, ...(pageToken ? { page_token: pageToken } : {}) });
     all.push(...(response.model_versions ?? []));
     pageToken = response.next_page_token || undefined;
   } while (pageToken);
@@ -190,7 +205,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       ...chunkRunIdsByRequestLine(listed, searchVersionsPath(context), PAGE_TOKEN_ALLOWANCE).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
       ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
     ];
-    const answers = await fanOut(searches, (search) => searchAllVersions(mlflow, search.filter));
+    const answers = await fanOut(searches, (search) => searchAllVersions(context, search.filter));
     searches.forEach((search, index) => {
       const answer = answers[index] as WireModelVersion[] | Error;
       if (answer instanceof Error) {
@@ -209,7 +224,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
     (keys) =>
       fanOut(keys, async ({ name, size }) => {
-        const page = await searchVersionsOfModel(mlflow, name, size, { o: 0 });
+        const page = await searchVersionsOfModel(context, name, size, { o: 0 });
         primeVersions(page.items);
         return page;
       }),

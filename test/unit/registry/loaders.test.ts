@@ -1,4 +1,7 @@
 import type { RequestContext } from '../../../src/context/RequestContext.js';
+import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
+import { EntityCache } from '../../../src/cache/EntityCache.js';
+import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { createRegistryLoaders } from '../../../src/subgraphs/registry/loaders.js';
 import { UpstreamError } from '../../../src/upstream/http/UpstreamError.js';
 import type { WireModelVersion } from '../../../src/upstream/mlflow/wire.js';
@@ -64,7 +67,15 @@ function fakeContext(versions: WireModelVersion[], prefix = 'http://mlflow.test'
     mlflow,
     memo: new Map(),
     upstreamCalls: { calls: 0 },
-    services: { config: { backend: 'mlflow' }, mlflowHttp: { defaults: { options: { prefixUrl: prefix } } } },
+    principal: { id: undefined, username: undefined, kind: 'anonymous', authorization: undefined, scopes: ['read', 'write'] },
+    services: {
+      config: { backend: 'mlflow', permissions: 'none' },
+      mlflowHttp: { defaults: { options: { prefixUrl: prefix } } },
+      // A fresh cache per test: every batch below is a cold one.
+      cache: new EntityCache(new MemoryCache()),
+      inFlight: new Map(),
+      permissions: noPermissionBackend,
+    },
   } as unknown as RequestContext;
   return { context, calls };
 }

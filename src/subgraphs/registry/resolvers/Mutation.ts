@@ -44,43 +44,43 @@ export const Mutation: MutationResolvers = {
       ...(input.description ? { description: input.description } : {}),
       ...tags(input.tags),
     });
-    invalidateRegisteredModel(context, input.name);
+    await invalidateRegisteredModel(context, input.name);
     return freshModel(context, input.name, registered_model);
   },
   async renameRegisteredModel(_, { name, newName }, context) {
     const { registered_model } = await context.mlflow.call('renameRegisteredModel', { name, new_name: newName });
-    invalidateRenamedModel(context, name, newName);
+    await invalidateRenamedModel(context, name, newName);
     return freshModel(context, newName, registered_model);
   },
   async updateRegisteredModel(_, { name, description }, context) {
     const { registered_model } = await context.mlflow.call('updateRegisteredModel', { name, description });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshModel(context, name, registered_model);
   },
   async deleteRegisteredModel(_, { name }, context) {
     await context.mlflow.call('deleteRegisteredModel', { name });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return { name };
   },
   async setRegisteredModelTag(_, { name, tag }, context) {
     await context.mlflow.call('setRegisteredModelTag', { name, key: tag.key, value: tag.value });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async deleteRegisteredModelTag(_, { name, key }, context) {
     await context.mlflow.call('deleteRegisteredModelTag', { name, key });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async setRegisteredModelAlias(_, { name, alias, version }, context) {
     await context.mlflow.call('setRegisteredModelAlias', { name, alias, version: assertVersion(version) });
     // The alias may have moved from another version: a model-level change.
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshVersion(context, name, version);
   },
   async deleteRegisteredModelAlias(_, { name, alias }, context) {
     await context.mlflow.call('deleteRegisteredModelAlias', { name, alias });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async createModelVersion(_, { input }, context) {
@@ -92,27 +92,27 @@ export const Mutation: MutationResolvers = {
       ...(input.description ? { description: input.description } : {}),
       ...tags(input.tags),
     });
-    invalidateModelVersion(context, input.name, model_version.version);
+    await invalidateModelVersion(context, input.name, model_version.version);
     return freshVersion(context, input.name, model_version.version, model_version);
   },
   async updateModelVersion(_, { name, version, description }, context) {
     const { model_version } = await context.mlflow.call('updateModelVersion', { name, version: assertVersion(version), description });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version, model_version);
   },
   async deleteModelVersion(_, { name, version }, context) {
     await context.mlflow.call('deleteModelVersion', { name, version: assertVersion(version) });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return { name, version };
   },
   async setModelVersionTag(_, { name, version, tag }, context) {
     await context.mlflow.call('setModelVersionTag', { name, version: assertVersion(version), key: tag.key, value: tag.value });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version);
   },
   async deleteModelVersionTag(_, { name, version, key }, context) {
     await context.mlflow.call('deleteModelVersionTag', { name, version: assertVersion(version), key });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version);
   },
   async transitionModelVersionStage(_, { name, version, stage, archiveExistingVersions }, context) {
@@ -123,7 +123,7 @@ export const Mutation: MutationResolvers = {
       archive_existing_versions: archiveExistingVersions ?? false,
     });
     // Archiving moves sibling versions too: a model-level change.
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return freshVersion(context, name, version, model_version);
   },
 
@@ -135,7 +135,7 @@ export const Mutation: MutationResolvers = {
       stage: wireStage(stage),
       ...(comment ? { comment } : {}),
     });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return request ?? { to_stage: wireStage(stage), ...(comment ? { comment } : {}) };
   },
   async approveTransitionRequest(_, { name, version, stage, archiveExistingVersions, comment }, context) {
@@ -147,7 +147,7 @@ export const Mutation: MutationResolvers = {
       archive_existing_versions: archiveExistingVersions,
       ...(comment ? { comment } : {}),
     });
-    invalidateRegisteredModel(context, name);
+    await invalidateRegisteredModel(context, name);
     return { activity: activity ?? null, name, version };
   },
   async rejectTransitionRequest(_, { name, version, stage, comment }, context) {
@@ -158,7 +158,7 @@ export const Mutation: MutationResolvers = {
       stage: wireStage(stage),
       ...(comment ? { comment } : {}),
     });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return { activity: activity ?? null, name, version };
   },
   async deleteTransitionRequest(_, { name, version, stage, creator, comment }, context) {
@@ -170,7 +170,7 @@ export const Mutation: MutationResolvers = {
       creator,
       ...(comment ? { comment } : {}),
     });
-    invalidateModelVersion(context, name, version);
+    await invalidateModelVersion(context, name, version);
     return { activity: activity ?? null, name, version };
   },
   async createModelVersionComment(_, { name, version, comment }, context) {

@@ -1,5 +1,7 @@
-import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
-import { registryLoaders, SEARCH_MODELS_MAX_RESULTS, SEARCH_VERSIONS_MAX_RESULTS } from '../loaders.js';
+import { authorizer } from '../../../auth/authorizer.js';
+import { decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { fillPage } from '../../../graphql/fillPage.js';
+import { registryLoaders, searchModels, searchVersions, SEARCH_MODELS_MAX_RESULTS, SEARCH_VERSIONS_MAX_RESULTS } from '../loaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
 import { assertVersion } from '../toModels.js';
 
@@ -8,19 +10,24 @@ export const Query: QueryResolvers = {
   registeredModel: (_, { name }, context) => registryLoaders(context).registeredModelByName.load(name),
 
   async registeredModels(_, { filter, orderBy, first, after }, context) {
-    const size = pageSize(first);
-    const position = decodeCursor(after);
-    const response = await context.mlflow.call('searchRegisteredModels', {
-      // Resuming mid-page re-reads the page and skips; capped at the backend's maximum, which can only make
-      // this page shorter (its last cursor is then MLflow's next token, so nothing is skipped).
-      max_results: Math.min(SEARCH_MODELS_MAX_RESULTS, position.o + size),
-      ...(position.t ? { page_token: position.t } : {}),
-      ...(filter ? { filter } : {}),
-      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+    const auth = authorizer(context);
+    return fillPage({
+      size: pageSize(first),
+      position: decodeCursor(after),
+      maxResults: SEARCH_MODELS_MAX_RESULTS,
+      async fetch(pageToken, maxResults) {
+        const response = await searchModels(context, {
+          max_results: maxResults,
+          ...(pageToken ? { page_token: pageToken } : {}),
+          ...(filter ? { filter } : {}),
+          ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+        });
+        const models = response.registered_models ?? [];
+        registryLoaders(context).primeModels(models);
+        return { items: models, nextToken: response.next_page_token || undefined };
+      },
+      readable: (models) => Promise.all(models.map((m) => auth.allows({ kind: 'registeredModel', name: m.name }, 'CAN_READ'))),
     });
-    const models = (response.registered_models ?? []).slice(position.o);
-    registryLoaders(context).primeModels(models);
-    return buildConnection(models, size, position, response.next_page_token || undefined);
   },
 
   modelVersion: (_, { name, version }, context) => registryLoaders(context).modelVersion.load({ name, version: assertVersion(version) }),
@@ -28,16 +35,25 @@ export const Query: QueryResolvers = {
   modelVersionByAlias: (_, { name, alias }, context) => registryLoaders(context).modelVersionByAlias.load({ name, alias }),
 
   async modelVersions(_, { filter, orderBy, first, after }, context) {
-    const size = pageSize(first);
-    const position = decodeCursor(after);
-    const response = await context.mlflow.call('searchModelVersions', {
-      max_results: Math.min(SEARCH_VERSIONS_MAX_RESULTS, position.o + size),
-      ...(position.t ? { page_token: position.t } : {}),
-      ...(filter ? { filter } : {}),
-      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+    // MLflow does not filter model-version searches by permission: pages are refilled past what the
+    // caller may not read, so `first: N` still gives N.
+    const auth = authorizer(context);
+    return fillPage({
+      size: pageSize(first),
+      position: decodeCursor(after),
+      maxResults: SEARCH_VERSIONS_MAX_RESULTS,
+      async fetch(pageToken, maxResults) {
+        const response = await searchVersions(context, {
+          max_results: maxResults,
+          ...(pageToken ? { page_token: pageToken } : {}),
+          ...(filter ? { filter } : {}),
+          ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+        });
+        const versions = response.model_versions ?? [];
+        registryLoaders(context).primeVersions(versions);
+        return { items: versions, nextToken: response.next_page_token || undefined };
+      },
+      readable: (versions) => Promise.all(versions.map((v) => auth.allows({ kind: 'registeredModel', name: v.name }, 'CAN_READ'))),
     });
-    const versions = (response.model_versions ?? []).slice(position.o);
-    registryLoaders(context).primeVersions(versions);
-    return buildConnection(versions, size, position, response.next_page_token || undefined);
   },
 };

@@ -29,7 +29,7 @@ export const RegisteredModel: RegisteredModelResolvers = {
       return buildConnection(page.items, size, { o: 0 }, page.nextToken);
     }
     const position = decodeCursor(after);
-    const page = await searchVersionsOfModel(context.mlflow, model.name, size, position);
+    const page = await searchVersionsOfModel(context, model.name, size, position);
     loaders.primeVersions(page.items);
     return buildConnection(page.items, size, position, page.nextToken);
   },

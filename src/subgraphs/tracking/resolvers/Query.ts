@@ -2,6 +2,7 @@ import { authorizer } from '../../../auth/authorizer.js';
 import { requestCache } from '../../../context/requestCache.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { fillPage } from '../../../graphql/fillPage.js';
 import { trackingLoaders } from '../loaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
 import { wireViewType } from '../toModels.js';
@@ -13,19 +14,28 @@ export const Query: QueryResolvers = {
   experimentByName: (_, { name }, context) => trackingLoaders(context).experimentByName.load(name),
 
   async experiments(_, { filter, orderBy, viewType, first, after }, context) {
-    const size = pageSize(first);
-    const position = decodeCursor(after);
-    const params = {
-      max_results: position.o + size,
-      ...(position.t ? { page_token: position.t } : {}),
-      ...(filter ? { filter } : {}),
-      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
-      view_type: wireViewType(viewType),
-    };
-    const response = await requestCache(context).page('experiments', params, () => context.mlflow.call('searchExperiments', params));
-    const experiments = (response.experiments ?? []).slice(position.o);
-    trackingLoaders(context).primeExperiments(experiments);
-    return buildConnection(experiments, size, position, response.next_page_token || undefined);
+    // MLflow basic-auth filters this search by permission itself; Databricks filters after paging, so
+    // pages are refilled past what the caller may not read.
+    const auth = authorizer(context);
+    return fillPage({
+      size: pageSize(first),
+      position: decodeCursor(after),
+      maxResults: 50_000,
+      async fetch(pageToken, maxResults) {
+        const params = {
+          max_results: maxResults,
+          ...(pageToken ? { page_token: pageToken } : {}),
+          ...(filter ? { filter } : {}),
+          ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+          view_type: wireViewType(viewType),
+        };
+        const response = await requestCache(context).page('experiments', params, () => context.mlflow.call('searchExperiments', params));
+        const experiments = response.experiments ?? [];
+        trackingLoaders(context).primeExperiments(experiments);
+        return { items: experiments, nextToken: response.next_page_token || undefined };
+      },
+      readable: (experiments) => Promise.all(experiments.map((e) => auth.allows({ kind: 'experiment', id: e.experiment_id }, 'CAN_READ'))),
+    });
   },
 
   run: (_, { id }, context) => trackingLoaders(context).runById.load(id),

@@ -1,0 +1,73 @@
+import { encodeCursor, type Connection, type CursorPosition } from './connection.js';
+
+/** One upstream page. */
+export interface UpstreamPage<T> {
+  items: T[];
+  nextToken: string | undefined;
+}
+
+/** What fillPage needs. */
+export interface FillPageOptions<T> {
+  size: number;
+  position: CursorPosition;
+  /** Fetches the page that `pageToken` starts, with at most `maxResults` items. */
+  fetch(pageToken: string | undefined, maxResults: number): Promise<UpstreamPage<T>>;
+  /** Which items the caller may read (same order). */
+  readable(items: readonly T[]): Promise<boolean[]>;
+  /** Upper bound on upstream pages for one connection (a caller who may read almost nothing must not cost unboundedly). */
+  maxPages?: number;
+  /** Largest page the upstream serves. */
+  maxResults?: number;
+}
+
+/**
+ * A Relay page of `size` objects the caller may read, refilled from further upstream pages when the
+ * permission check leaves some out (MLflow does not filter model-version searches by permission, and
+ * Databricks filters after paging), so `first: 20` still gives 20 when 20 readable objects exist. Each edge's
+ * cursor points into the upstream page it came from, so paging on never skips or repeats an object.
+ */
+export async function fillPage<T>(options: FillPageOptions<T>): Promise<Connection<T>> {
+  const { size } = options;
+  const maxPages = options.maxPages ?? 10;
+  const edges: { cursor: string; node: T }[] = [];
+  let token = options.position.t;
+  let skip = options.position.o;
+  let hasNextPage = false;
+  for (let pages = 0; pages < maxPages; pages += 1) {
+    // A full page each time: when the check leaves items out, asking for just the missing few costs more calls.
+    const want = Math.min(options.maxResults ?? Number.MAX_SAFE_INTEGER, skip + size);
+    const { items, nextToken } = await options.fetch(token, want);
+    const slice = items.slice(skip);
+    const allowed = await options.readable(slice);
+    let consumed = skip;
+    for (let index = 0; index < slice.length; index += 1) {
+      if (!allowed[index]) {
+        consumed = skip + index + 1;
+        continue;
+      }
+      if (edges.length === size) {
+        hasNextPage = true;
+        break;
+      }
+      consumed = skip + index + 1;
+      edges.push({ node: slice[index] as T, cursor: encodeCursor({ ...(token === undefined ? {} : { t: token }), o: consumed }) });
+    }
+    if (hasNextPage) break;
+    const pageDone = consumed >= skip + slice.length;
+    if (edges.length === size || !nextToken || !pageDone) {
+      hasNextPage = hasNextPage || Boolean(nextToken) || !pageDone;
+      // The last edge ends its upstream page: its cursor can be the next page's token (one call to go on).
+      const last = edges.at(-1);
+      if (last && pageDone && nextToken) last.cursor = encodeCursor({ t: nextToken, o: 0 });
+      break;
+    }
+    token = nextToken;
+    skip = 0;
+    if (pages === maxPages - 1) hasNextPage = true;
+  }
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
