@@ -84,8 +84,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shut down cleanly');
     logger.flush(() => process.exit(0));
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: tsx (npm start) exits on a signal nobody else listens to any more, cutting the drain short.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

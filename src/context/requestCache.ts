@@ -28,6 +28,8 @@ export interface RequestCache {
   page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
   /** A value cached for this caller's credentials (e.g. their permission profile). */
   forCaller<T>(namespace: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  /** Stores objects another call already returned (search results), so later requests find them by id. */
+  prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
   invalidate(namespace: string, ids: readonly string[]): Promise<void>;
   bump(...kinds: SearchKind[]): Promise<void>;
   ttls: Readonly<CacheTtls>;
@@ -117,6 +119,12 @@ export function requestCache(context: RequestContext): RequestCache {
       const value = await single(`${namespace}\u0000${scopeId}`, fetch);
       await cache.setMany(namespace, [{ id: 'self', value, ttlSeconds }], scopeId);
       return value;
+    },
+
+    async prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number) {
+      if (entries.length === 0) return;
+      const entryScope = await scope();
+      await cache.setMany(namespace, entries.map((entry) => ({ ...entry, ttlSeconds })), entryScope);
     },
 
     async invalidate(namespace: string, ids: readonly string[]) {

@@ -17,6 +17,8 @@ interface Observation {
   context?: RequestContext;
 }
 
+const OBSERVATION = Symbol('observability.requestObservation');
+
 /** Codes that page someone: the graph or its upstream failed, not the caller. */
 const SERVER_SIDE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 
@@ -31,7 +33,6 @@ export class RequestTelemetry {
   readonly #telemetry: Telemetry;
   readonly #component: string;
   readonly #byRequest = new WeakMap<IncomingMessage, Observation>();
-  readonly #byContext = new WeakMap<RequestContext, Observation>();
 
   constructor(telemetry: Telemetry, component: string) {
     this.#telemetry = telemetry;
@@ -76,17 +77,17 @@ export class RequestTelemetry {
     const observation = this.#byRequest.get(request);
     if (observation) {
       observation.context = context;
-      this.#byContext.set(context, observation);
+      // In the context's memo, not a WeakMap keyed by the context: Apollo hands plugins a shallow clone of it.
+      context.memo.set(OBSERVATION, observation);
     }
     return context;
   }
 
   /** The Apollo Server plugin that reports the operation and the response's errors to the observation. */
   plugin(): ApolloServerPlugin<RequestContext> {
-    const byContext = this.#byContext;
     return {
       async requestDidStart({ contextValue, request }) {
-        const observation = byContext.get(contextValue);
+        const observation = contextValue.memo.get(OBSERVATION) as Observation | undefined;
         if (!observation) return {};
         observation.operationName = request.operationName ?? undefined;
         return {

@@ -360,6 +360,8 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   }
 
   function primeExperiments(experiments: readonly WireExperiment[]) {
+    // Into the shared cache too (one pipelined write): a warm request then needs no experiments/get.
+    void cache.prime('experiment', experiments.map((e) => ({ id: e.experiment_id, value: e })), cache.ttls.experiment);
     for (const experiment of experiments) {
       experimentById.prime(experiment.experiment_id, experiment);
       experimentByName.prime(experiment.name, experiment);
