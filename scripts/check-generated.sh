@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates codegen output and the composed supergraph, then fails if anything differs from the commit.
+# Regenerates codegen output (subgraph resolver types, the typed client's documents and its persisted-operation
+# manifest) and the composed schemas (supergraph, API schema), then fails if anything differs from the commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export APOLLO_TELEMETRY_DISABLED=true
-npx graphql-codegen --config codegen.ts --silent
+# Compose first: the client is generated against schema/api.graphql, which compose writes.
 npx tsx scripts/compose.ts >/dev/null
-generated=$(git ls-files -mo --exclude-standard -- schema src | grep -E '(\.generated\.ts|supergraph\.graphql|/gql/.*\.ts)$' || true)
-if ! git diff --quiet -- schema src || [ -n "$generated" ]; then
-  changed=$(git status --porcelain -- schema src | grep -E '(\.generated\.ts|supergraph\.graphql|/gql/)' || true)
-  if [ -n "$changed" ]; then
-    echo "Generated files are stale; run 'npm run codegen && npm run compose' and commit:" >&2
-    echo "$changed" >&2
-    exit 1
-  fi
+npx graphql-codegen --config codegen.ts --silent
+pattern='(\.generated\.ts|supergraph\.graphql|api\.graphql|/gql/.*\.ts|src/client/generated/.*)$'
+changed=$(git status --porcelain --untracked-files=all -- schema src | awk '{print $NF}' | grep -E "$pattern" || true)
+if [ -n "$changed" ]; then
+  echo "Generated files are stale; run 'npm run compose && npm run codegen' and commit:" >&2
+  echo "$changed" >&2
+  exit 1
 fi
-echo "generated code and supergraph are current"
+echo "generated code, client documents, persisted-operation manifest and supergraph are current"

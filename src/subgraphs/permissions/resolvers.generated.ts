@@ -91,6 +91,7 @@ export type ModelVersion = {
   viewerPermission: PermissionLevel;
 };
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Removes a grantee's grant on an experiment. Needs CAN_MANAGE on the experiment. */
@@ -104,18 +105,21 @@ export type Mutation = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRevokeExperimentPermissionArgs = {
   experimentId: Scalars['ID']['input'];
   grantee: GranteeInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRevokeRegisteredModelPermissionArgs = {
   grantee: GranteeInput;
   name: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetExperimentPermissionArgs = {
   experimentId: Scalars['ID']['input'];
   grantee: GranteeInput;
@@ -123,6 +127,7 @@ export type MutationSetExperimentPermissionArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetRegisteredModelPermissionArgs = {
   grantee: GranteeInput;
   level: PermissionLevel;
@@ -167,6 +172,7 @@ export type PermissionObjectType =
   /** A registered model (and its versions). */
   | 'REGISTERED_MODEL';
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type Query = {
   __typename?: 'Query';
   /** Who the caller is and which scopes they hold. */

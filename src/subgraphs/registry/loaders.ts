@@ -19,6 +19,8 @@ const FAN_OUT = 8;
 export const SEARCH_VERSIONS_MAX_RESULTS = 10_000;
 /** The most models one registered-models/search returns (MLflow and Databricks). */
 export const SEARCH_MODELS_MAX_RESULTS = 1_000;
+/** Registries with at most this many versions are listed in one search when many models' versions are asked for. */
+export const ALL_VERSIONS_AT_ONCE = 1_000;
 /** Order of a model's versions in `RegisteredModel.versions`: newest first. */
 export const VERSIONS_ORDER = ['version_number DESC'];
 /** Room kept in a chunked GET for a page token, should a chunk's answer need more than one page. */
@@ -222,14 +224,40 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   });
 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
-    (keys) =>
-      fanOut(keys, async ({ name, size }) => {
+    async (keys) => {
+      // MLflow's grammar has no `name IN (...)` for versions, so the versions of 20 models would be 20
+      // searches. A registry small enough to list in one page is listed once and split by model instead.
+      if (new Set(keys.map((k) => k.name)).size >= 2) {
+        const everything = await allVersionsIfFew();
+        if (everything) {
+          return keys.map(({ name }) => ({
+            items: (everything.get(name) ?? []).sort((a, b) => Number(b.version) - Number(a.version)),
+            nextToken: undefined,
+          }));
+        }
+      }
+      return fanOut(keys, async ({ name, size }) => {
         const page = await searchVersionsOfModel(context, name, size, { o: 0 });
         primeVersions(page.items);
         return page;
-      }),
+      });
+    },
     { cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
   );
+
+  /** Every version of every model, by model, when they fit one search page; undefined when they do not. */
+  async function allVersionsIfFew(): Promise<Map<string, WireModelVersion[]> | undefined> {
+    try {
+      const response = await searchVersions(context, { max_results: ALL_VERSIONS_AT_ONCE, order_by: VERSIONS_ORDER });
+      if (response.next_page_token) return undefined;
+      const byModel = new Map<string, WireModelVersion[]>();
+      for (const version of response.model_versions ?? []) byModel.set(version.name, [...(byModel.get(version.name) ?? []), version]);
+      primeVersions(response.model_versions ?? []);
+      return byModel;
+    } catch {
+      return undefined; // an optimization only: fall back to one search per model
+    }
+  }
 
   const downloadUri: RegistryLoaders['downloadUri'] = new DataLoader(
     (keys) => fanOut(keys, async (key) => (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri),

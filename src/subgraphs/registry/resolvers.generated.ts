@@ -262,6 +262,7 @@ export type ModelVersionStatus =
   /** The version is registered and usable. */
   | 'READY';
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Approves a transition request, moving the version (Databricks workspace registry only). */
@@ -312,6 +313,7 @@ export type Mutation = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationApproveTransitionRequestArgs = {
   archiveExistingVersions: Scalars['Boolean']['input'];
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -321,11 +323,13 @@ export type MutationApproveTransitionRequestArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateModelVersionArgs = {
   input: CreateModelVersionInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateModelVersionCommentArgs = {
   comment: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -333,11 +337,13 @@ export type MutationCreateModelVersionCommentArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateRegisteredModelArgs = {
   input: CreateRegisteredModelInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateTransitionRequestArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
@@ -346,17 +352,20 @@ export type MutationCreateTransitionRequestArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteModelVersionArgs = {
   name: Scalars['String']['input'];
   version: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteModelVersionCommentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteModelVersionTagArgs = {
   key: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -364,23 +373,27 @@ export type MutationDeleteModelVersionTagArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteRegisteredModelArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteRegisteredModelAliasArgs = {
   alias: Scalars['String']['input'];
   name: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteRegisteredModelTagArgs = {
   key: Scalars['String']['input'];
   name: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteTransitionRequestArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   creator: Scalars['String']['input'];
@@ -390,6 +403,7 @@ export type MutationDeleteTransitionRequestArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRejectTransitionRequestArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
@@ -398,12 +412,14 @@ export type MutationRejectTransitionRequestArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRenameRegisteredModelArgs = {
   name: Scalars['String']['input'];
   newName: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetModelVersionTagArgs = {
   name: Scalars['String']['input'];
   tag: TagInput;
@@ -411,6 +427,7 @@ export type MutationSetModelVersionTagArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetRegisteredModelAliasArgs = {
   alias: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -418,12 +435,14 @@ export type MutationSetRegisteredModelAliasArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetRegisteredModelTagArgs = {
   name: Scalars['String']['input'];
   tag: TagInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationTransitionModelVersionStageArgs = {
   archiveExistingVersions?: InputMaybe<Scalars['Boolean']['input']>;
   name: Scalars['String']['input'];
@@ -432,6 +451,7 @@ export type MutationTransitionModelVersionStageArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationUpdateModelVersionArgs = {
   description: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -439,12 +459,14 @@ export type MutationUpdateModelVersionArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationUpdateModelVersionCommentArgs = {
   comment: Scalars['String']['input'];
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationUpdateRegisteredModelArgs = {
   description: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -483,6 +505,7 @@ export type PermissionLevel =
   /** No access at all. */
   | 'NO_PERMISSIONS';
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type Query = {
   __typename?: 'Query';
   /** One model version, or null when the model or the version does not exist. */
@@ -498,18 +521,21 @@ export type Query = {
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryModelVersionArgs = {
   name: Scalars['String']['input'];
   version: Scalars['String']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryModelVersionByAliasArgs = {
   alias: Scalars['String']['input'];
   name: Scalars['String']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryModelVersionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<Scalars['String']['input']>;
@@ -518,11 +544,13 @@ export type QueryModelVersionsArgs = {
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryRegisteredModelArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryRegisteredModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<Scalars['String']['input']>;

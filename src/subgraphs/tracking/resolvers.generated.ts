@@ -175,6 +175,7 @@ export type MetricInput = {
   value: Scalars['MetricValue']['input'];
 };
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates an experiment and returns it. */
@@ -210,38 +211,45 @@ export type Mutation = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateExperimentArgs = {
   input: CreateExperimentInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationCreateRunArgs = {
   input: CreateRunInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteExperimentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteExperimentTagArgs = {
   experimentId: Scalars['ID']['input'];
   key: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteRunTagArgs = {
   key: Scalars['String']['input'];
   runId: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationLogBatchArgs = {
   metrics?: InputMaybe<Array<MetricInput>>;
   params?: InputMaybe<Array<ParamInput>>;
@@ -250,46 +258,54 @@ export type MutationLogBatchArgs = {
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationLogMetricArgs = {
   metric: MetricInput;
   runId: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationLogParamArgs = {
   param: ParamInput;
   runId: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRestoreExperimentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationRestoreRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetExperimentTagArgs = {
   experimentId: Scalars['ID']['input'];
   tag: TagInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationSetRunTagArgs = {
   runId: Scalars['ID']['input'];
   tag: TagInput;
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationUpdateExperimentArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
 };
 
 
+/** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationUpdateRunArgs = {
   id: Scalars['ID']['input'];
   input: UpdateRunInput;
@@ -345,6 +361,7 @@ export type PermissionLevel =
   /** No access at all. */
   | 'NO_PERMISSIONS';
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type Query = {
   __typename?: 'Query';
   /** One experiment by id, or null when it does not exist. */
@@ -360,16 +377,19 @@ export type Query = {
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryExperimentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryExperimentByNameArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryExperimentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<Scalars['String']['input']>;
@@ -379,11 +399,13 @@ export type QueryExperimentsArgs = {
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type QueryRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   experimentIds: Array<Scalars['ID']['input']>;

@@ -19,7 +19,8 @@ function version(name: string, number: number, runId: string): WireModelVersion 
   return { name, version: String(number), run_id: runId, current_stage: 'None', status: 'READY' };
 }
 
-function fakeContext(versions: WireModelVersion[], prefix = 'http://mlflow.test') {
+function fakeContext(versions: WireModelVersion[], options: { prefix?: string; bigRegistry?: boolean } = {}) {
+  const prefix = options.prefix ?? 'http://mlflow.test';
   const calls: Call[] = [];
   const mlflow = {
     async call(name: string, params: Record<string, any>) {
@@ -36,7 +37,8 @@ function fakeContext(versions: WireModelVersion[], prefix = 'http://mlflow.test'
           }
           const equals = /^(run_id|name) = '(.*)'$/.exec(filter);
           if (equals) return { model_versions: versions.filter((v) => (equals[1] === 'name' ? v.name : v.run_id) === equals[2]) };
-          return { model_versions: versions };
+          // A registry too large for one page answers the unfiltered search with a next page token.
+          return { model_versions: versions, ...(options.bigRegistry ? { next_page_token: 'more' } : {}) };
         }
         case 'getModelVersionByAlias':
           if (params.alias === 'champion') return { model_version: { ...version(params.name, 1, hexId(1)), aliases: ['champion'] } };
@@ -140,12 +142,22 @@ describe('not found', () => {
 });
 
 describe('firstVersionsPage', () => {
-  it('asks one `name =` search per model, newest first (the grammar has no name IN)', async () => {
+  it('lists a small registry once and splits it by model, newest first', async () => {
     const versions = [version('a', 1, hexId(1)), version('a', 2, hexId(2)), version('b', 1, hexId(3))];
     const { context, calls } = fakeContext(versions);
     const loaders = createRegistryLoaders(context);
+    const [a, b] = await Promise.all(['a', 'b', 'a'].map((name) => loaders.firstVersionsPage.load({ name, size: 10 })));
+    expect(calls.map((c) => [c.name, c.params.filter])).toEqual([['searchModelVersions', undefined]]);
+    expect(a?.items.map((v) => v.version)).toEqual(['2', '1']);
+    expect(b?.items.map((v) => v.version)).toEqual(['1']);
+  });
+
+  it('asks one `name =` search per model when the registry does not fit one page (the grammar has no name IN)', async () => {
+    const versions = [version('a', 1, hexId(1)), version('a', 2, hexId(2)), version('b', 1, hexId(3))];
+    const { context, calls } = fakeContext(versions, { bigRegistry: true });
+    const loaders = createRegistryLoaders(context);
     await Promise.all(['a', 'b', 'a'].map((name) => loaders.firstVersionsPage.load({ name, size: 10 })));
-    expect(calls.map((c) => [c.params.filter, c.params.order_by, c.params.max_results])).toEqual([
+    expect(calls.slice(1).map((c) => [c.params.filter, c.params.order_by, c.params.max_results])).toEqual([
       ["name = 'a'", ['version_number DESC'], 10],
       ["name = 'b'", ['version_number DESC'], 10],
     ]);
