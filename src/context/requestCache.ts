@@ -83,7 +83,6 @@ export function requestCache(context: RequestContext): RequestCache {
         // Ids another request is already fetching are awaited, not fetched again.
         // Keyed by the caller's credentials too: another caller's fetch may fail where this one's would not.
         const flightKey = (id: string) => `${namespace}\u0000${callerScope()}\u0000${id}`;
-        const waiting = missing.filter((id) => inFlight.has(flightKey(id)));
         const mine = missing.filter((id) => !inFlight.has(flightKey(id)));
         const batch = mine.length > 0 ? fetch(mine) : Promise.resolve([] as Batch<T>);
         mine.forEach((id, index) => {

@@ -9,8 +9,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 /** The operation the explorer opens with: who am I, experiments with their best runs and models, across all three subgraphs. */
 export const initialSandboxOperation = `# Welcome to mlflow-supergraph: MLflow's experiments, runs, metrics, models and permissions in one graph.
 # Press Run (▶) to see experiments with their best runs, and the registered models with their aliases.
-# Credentials go in the Headers tab: "Authorization: Bearer <token>" (Databricks, GitLab or MLflow tokens)
-# or "Authorization: Basic <base64 of user:password>" (MLflow basic-auth). The demo needs none.
+# Credentials go in the Headers tab: "Authorization: Bearer YOUR_TOKEN" (Databricks, GitLab or MLflow tokens)
+# or "Authorization: Basic BASE64(user:password)" (MLflow basic-auth). The demo needs none.
 # Every type and field is described in the Documentation panel; deprecated fields say what to use instead.
 query Dashboard($experiments: Int = 5, $runsPerExperiment: Int = 3) {
   viewer {
