@@ -2,7 +2,7 @@
 // sites): the page is loaded in jsdom from the gateway, every resource it asks for is recorded, and anything
 // not served by the gateway itself fails the test. The default Sandbox page is checked as HTML only (it loads
 // from Apollo's CDN, which tests never contact).
-import { JSDOM, ResourceLoader, VirtualConsole, type FetchOptions } from 'jsdom';
+import { JSDOM, requestInterceptor, VirtualConsole } from 'jsdom';
 import { explorerAssetsPath, initialSandboxOperation } from '../../src/gateway/landingPage.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
@@ -19,16 +19,15 @@ describe('GRAPHQL_EXPLORER=graphiql: GraphiQL with no internet', () => {
     const origin = stack.gateway.url;
     const loaded: string[] = [];
     const refused: string[] = [];
-    class GatewayOnly extends ResourceLoader {
-      override fetch(url: string, options: FetchOptions) {
-        if (!url.startsWith(`${origin}/`)) {
-          refused.push(url);
-          return null;
-        }
-        loaded.push(url);
-        return super.fetch(url, options);
+    // Every request the page makes (scripts, stylesheets) passes here: the gateway's own, or refused.
+    const gatewayOnly = requestInterceptor((request) => {
+      if (!request.url.startsWith(`${origin}/`)) {
+        refused.push(request.url);
+        return Promise.resolve(new Response('refused by the test: not served by the gateway', { status: 599 }));
       }
-    }
+      loaded.push(request.url);
+      return undefined;
+    });
     const posted: { url: string; status: number; body: string }[] = [];
     const errors: string[] = [];
     const virtualConsole = new VirtualConsole();
@@ -42,7 +41,7 @@ describe('GRAPHQL_EXPLORER=graphiql: GraphiQL with no internet', () => {
     const dom = new JSDOM(html, {
       url: `${origin}/`,
       runScripts: 'dangerously',
-      resources: new GatewayOnly(),
+      resources: { interceptors: [gatewayOnly] },
       pretendToBeVisual: true,
       virtualConsole,
       beforeParse(window) {
