@@ -1,7 +1,8 @@
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { requestCache } from '../../context/requestCache.js';
-import { BadUserInputError, UnauthenticatedError } from '../../errors/SupergraphError.js';
+import { BadUserInputError, UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { WireAuthUser } from '../../upstream/mlflow-auth/endpoints.js';
 import type { AclEntry, Grantee, PermissionBackend } from '../PermissionBackend.js';
@@ -34,7 +35,16 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
       // Cached for the caller's exact credentials (a wrong password never reads a right one's entry), briefly:
       // a revoked grant must stop working within seconds on every instance.
       const cache = requestCache(context);
-      return cache.forCaller('permission', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
+      try {
+        return await cache.forCaller('permission', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
+      } catch (error) {
+        // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
+        // not speak: say so, and decide nothing (every protected field fails closed with this error).
+        if (errorCodeOf(error) === 'UNSUPPORTED_BY_BACKEND') {
+          throw new UnsupportedByBackendError("MLflow's basic-auth permission API (users/get; MLflow >= 3.13 moved to RBAC)", 'mlflow');
+        }
+        throw error;
+      }
     });
   }
 
