@@ -202,8 +202,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const redisUrl = read(env, 'REDIS_URL');
-  if (redisUrl !== undefined && !/^(redis|rediss|redis\+cluster):\/\//.test(redisUrl)) {
-    throw new ConfigError(`REDIS_URL must start with redis://, rediss:// or redis+cluster://, got "${redact(redisUrl)}"`);
+  if (redisUrl !== undefined && !/^rediss?(\+cluster)?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster://, got "${redact(redisUrl)}"`);
   }
 
   const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? 'auto';

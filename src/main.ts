@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const gateway = await startGateway({ config, services, port, mode: distributed ? 'distributed' : 'in-process', ...(supergraphSdl ? { supergraphSdl } : {}) });
     logger.info(
       { component: 'gateway', url: gateway.graphqlUrl, mode: distributed ? 'distributed' : 'in-process' },
-      `mlflow-supergraph ready: GraphQL at ${gateway.graphqlUrl}${config.sandbox ? `, Apollo Sandbox at ${gateway.url}/` : ''} (MLflow: ${trackingUri})`,
+      `mlflow-supergraph ready: GraphQL at ${gateway.graphqlUrl}${config.sandbox ? `, ${config.explorer === 'graphiql' ? 'GraphiQL' : 'Apollo Sandbox'} at ${gateway.url}/` : ''}${config.persistedQueries.persistedOnly ? ', persisted operations only' : ''} (MLflow: ${trackingUri})`,
     );
     close = (timeoutMs) => gateway.close({ timeoutMs });
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
 import { PrefixingKeyValueCache, type KeyValueCache as ApolloKeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
@@ -9,8 +9,8 @@ import { ConfigError, type Config } from '../config.js';
 import { projectRoot } from './supergraphConfig.js';
 
 // Automatic persisted queries (APQ) and the persisted-only production mode (DESIGN §10).
-// APQ: a client sends the sha256 of its operation; the gateway answers from the shared cache, or with
-// PERSISTED_QUERY_NOT_FOUND, after which the client sends the text once and the gateway stores it under the hash.
+// APQ: a client sends the sha256 of its operation; the gateway answers from the manifests or the shared cache, or
+// with PERSISTED_QUERY_NOT_FOUND, after which the client sends the text once and the gateway stores it under the hash.
 // Persisted-only: the gateway runs only the operations of a manifest generated at codegen time (hash → text), by
 // hash or by full text, and rejects everything else with FORBIDDEN before it executes.
 
@@ -163,25 +163,46 @@ export function usePersistedOnly<TContext extends BaseContext>(manifest: Persist
   };
 }
 
+/**
+ * The APQ cache when manifests are known: registered operations resolve from the manifest (no text round trip,
+ * and a client may send the manifest's hash even for text it prints differently), others from the shared cache.
+ */
+function manifestFirstCache(manifest: PersistedManifest, shared: ApolloKeyValueCache<string>): ApolloKeyValueCache<string> {
+  // Marked as not needing Apollo's `apq:` prefix, so the manifest sees bare hashes; the shared cache keeps it.
+  return PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation({
+    get: async (hash: string) => manifest.get(hash) ?? shared.get(`apq:${hash}`),
+    set: async (hash: string, value: string, options?: KeyValueCacheSetOptions) => {
+      if (!manifest.has(hash)) await shared.set(`apq:${hash}`, value, options);
+    },
+    delete: async (hash: string) => shared.delete(`apq:${hash}`),
+  });
+}
+
 /** What startGateway passes to Apollo Server: its `persistedQueries` option and the plugins that go with it. */
 export interface PersistedQuerySetup<TContext extends BaseContext> {
   persistedQueries: { cache: ApolloKeyValueCache<string>; ttl?: number } | false;
   plugins: ApolloServerPlugin<TContext>[];
-  /** The manifest in force (persisted-only mode), for logs. */
+  /** The registered operations in force, if any. */
   manifest?: PersistedManifest;
 }
 
 /**
- * Persisted queries as configured: APQ over the shared cache (default); or, with GRAPHQL_PERSISTED_ONLY=true,
- * only the manifests' operations (by hash or text) and no registration; or none (GRAPHQL_APQ=false).
+ * Persisted queries as configured: APQ over the shared cache, with the manifests' operations known from the
+ * start (default); or, with GRAPHQL_PERSISTED_ONLY=true, only the manifests' operations (by hash or text) and no
+ * registration; or none (GRAPHQL_APQ=false). Manifests named in GRAPHQL_PERSISTED_MANIFESTS must exist; the
+ * typed client's is used when present.
  */
 export function persistedQuerySetup<TContext extends BaseContext>(config: Pick<Config, 'persistedQueries'>, kv: KeyValueCache): PersistedQuerySetup<TContext> {
   const options = config.persistedQueries;
+  const paths = options.manifests.length > 0 ? options.manifests : existsSync(defaultManifestPath) ? [defaultManifestPath] : [];
   if (options.persistedOnly) {
-    const manifest = PersistedManifest.load(options.manifests.length > 0 ? options.manifests : [defaultManifestPath]);
-    if (manifest.size === 0) throw new ConfigError('GRAPHQL_PERSISTED_ONLY=true needs at least one registered operation, but the manifests are empty');
+    const manifest = PersistedManifest.load(paths);
+    if (manifest.size === 0) throw new ConfigError('GRAPHQL_PERSISTED_ONLY=true needs at least one registered operation, but the manifests are empty (set GRAPHQL_PERSISTED_MANIFESTS)');
     return { persistedQueries: { cache: manifest.asApolloCache() }, plugins: [usePersistedOnly<TContext>(manifest)], manifest };
   }
   if (!options.apq) return { persistedQueries: false, plugins: [] };
-  return { persistedQueries: { cache: createApolloCache(kv, { defaultTtlSeconds: options.ttlSeconds }), ttl: options.ttlSeconds }, plugins: [] };
+  const shared = createApolloCache(kv, { defaultTtlSeconds: options.ttlSeconds });
+  if (paths.length === 0) return { persistedQueries: { cache: shared, ttl: options.ttlSeconds }, plugins: [] };
+  const manifest = PersistedManifest.load(paths);
+  return { persistedQueries: { cache: manifestFirstCache(manifest, shared), ttl: options.ttlSeconds }, plugins: [], manifest };
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import * as clientModule from '../../src/client/index.js';
 import {
@@ -28,7 +29,7 @@ import {
   ViewerDocument,
   type SupergraphClient,
 } from '../../src/client/index.js';
-import { initialSandboxOperation, initialSandboxVariables } from '../../src/gateway/landingPage.js';
+import { initialExplorerHeaders, initialSandboxOperation, initialSandboxVariables } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { ADMIN, ALICE } from '../../src/emulator/index.js';
 import { basic, startStack, type Stack } from '../helpers/startStack.js';
@@ -213,17 +214,27 @@ describe('every client operation against the demo gateway', () => {
 });
 
 describe('automatic persisted queries', () => {
-  it('sends the hash alone, the text once when the gateway does not know it, then the hash alone again', async () => {
+  it('runs the client\'s operations by hash alone from the first request (the gateway knows its manifest)', async () => {
+    stack.coldStart(); // empties the shared cache
+    const recorder = recordingFetch();
+    const apq = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch });
+    await apq.request(MyModelPermissionDocument, { name: 'churn-model' });
+    expect(recorder.requests).toEqual([{ operationName: 'MyModelPermission', hasQuery: false, sha256Hash: persistedDocument(MyModelPermissionDocument).sha256Hash, status: 200 }]);
+  });
+
+  it('sends an unknown operation\'s hash alone, the text once when asked, then the hash alone again', async () => {
     stack.coldStart(); // empties the shared cache, where APQ registrations live
     const recorder = recordingFetch();
     const apq = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch });
-    const { sha256Hash } = persistedDocument(MyModelPermissionDocument);
-    await apq.request(MyModelPermissionDocument, { name: 'churn-model' });
-    await apq.request(MyModelPermissionDocument, { name: 'fraud-detector' });
+    // A document of the service's own (not in the manifest), typed by hand.
+    const ExperimentNames = parse('query ExperimentNames($first: Int!) { experiments(first: $first) { nodes { name } } }') as TypedDocumentNode<{ experiments: { nodes: { name: string }[] } }, { first: number }>;
+    const { sha256Hash } = persistedDocument(ExperimentNames);
+    expect((await apq.request(ExperimentNames, { first: 2 })).experiments.nodes).toHaveLength(2);
+    expect((await apq.request(ExperimentNames, { first: 3 })).experiments.nodes).toHaveLength(3);
     expect(recorder.requests).toEqual([
-      { operationName: 'MyModelPermission', hasQuery: false, sha256Hash, status: 200 }, // PERSISTED_QUERY_NOT_FOUND
-      { operationName: 'MyModelPermission', hasQuery: true, sha256Hash, status: 200 },
-      { operationName: 'MyModelPermission', hasQuery: false, sha256Hash, status: 200 },
+      { operationName: 'ExperimentNames', hasQuery: false, sha256Hash, status: 200 }, // PERSISTED_QUERY_NOT_FOUND
+      { operationName: 'ExperimentNames', hasQuery: true, sha256Hash, status: 200 },
+      { operationName: 'ExperimentNames', hasQuery: false, sha256Hash, status: 200 },
     ]);
   });
 
@@ -295,8 +306,10 @@ describe('typed errors', () => {
 });
 
 describe('the landing page\'s initial operation', () => {
-  it('runs on the demo without errors and shows data from all three subgraphs', async () => {
-    const data = await raw<any>(initialSandboxOperation, initialSandboxVariables);
+  it('runs on the demo without errors and shows data from all three subgraphs, with the explorer\'s initial headers', async () => {
+    const response = await stack.query<any>(initialSandboxOperation, initialSandboxVariables, { ...initialExplorerHeaders });
+    expect(response.errors).toBeUndefined();
+    const data = response.data;
     expect(data.viewer.authKind).toBe('ANONYMOUS');
     expect(data.experiments.nodes.length).toBeGreaterThan(0);
     expect(data.experiments.nodes[0].viewerPermission).toBe('CAN_MANAGE');

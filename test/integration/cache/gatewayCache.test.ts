@@ -15,8 +15,10 @@ describe('gateway with the shared Redis cache', () => {
   let b: Stack;
 
   beforeAll(async () => {
-    a = await startStack({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
-    b = await startStack({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix }, sharedEmulator: a.emulator });
+    // Search pages live 5 s by default; a loaded CI machine can take longer than that between requests here.
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120' };
+    a = await startStack({ env });
+    b = await startStack({ env, sharedEmulator: a.emulator });
   });
   afterAll(async () => {
     await b?.close();
@@ -84,7 +86,7 @@ describe('shared cache with MLflow basic-auth', () => {
   const prefix = `test:${randomUUID()}:`;
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ emulator: { auth: true }, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
+    stack = await startStack({ emulator: { auth: true }, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' } });
   });
   afterAll(async () => {
     await stack?.close();

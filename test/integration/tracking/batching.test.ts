@@ -46,7 +46,7 @@ describe('tracking upstream call budget', () => {
 
   it('deduplicates experiments reached through many runs', async () => {
     const experiment = (await stack.query(`{ experiments(first: 1) { nodes { id } } }`)).data.experiments.nodes[0];
-    stack.emulator.resetCalls();
+    stack.coldStart();
     const runs = await stack.query(`query($ids: [ID!]!) { runs(experimentIds: $ids, first: 30) { nodes { id experiment { id name } } } }`, { ids: [experiment.id] });
     expect(runs.errors).toBeUndefined();
     expect(runs.data.runs.nodes.length).toBeGreaterThan(5);

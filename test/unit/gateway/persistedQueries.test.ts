@@ -207,6 +207,35 @@ describe('persistedQuerySetup (GRAPHQL_APQ, GRAPHQL_APQ_TTL_SECONDS, GRAPHQL_PER
     const setup = persistedQuerySetup(config, kv);
     expect(setup.persistedQueries).toMatchObject({ ttl: 86_400, cache: expect.any(Object) });
     expect(setup.plugins).toEqual([]);
+    expect(setup.manifest?.size).toBeGreaterThanOrEqual(9); // the typed client's operations are known from the start
+  });
+
+  it('answers manifest operations by hash on the first try, and registers other operations in the shared cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    const shared = new MemoryCache();
+    const registered = 'query Hello { hello }';
+    const path = join(dir, 'm.json');
+    writeFileSync(path, JSON.stringify({ [`sha256:${sha256(registered)}`]: registered }));
+    const setup = persistedQuerySetup(loadConfig({ NODE_ENV: 'test', GRAPHQL_PERSISTED_MANIFESTS: path }), shared);
+    const server = new ApolloServer({ typeDefs, resolvers: { Query: { hello: () => 'hello', secret: () => 'secret' } }, persistedQueries: setup.persistedQueries });
+    await server.start();
+    try {
+      expect(single(await server.executeOperation({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } } })).data).toEqual({ hello: 'hello' });
+      const other = '{ secret }';
+      const persistedQuery = { version: 1, sha256Hash: sha256(other) };
+      expect(single(await server.executeOperation({ extensions: { persistedQuery } })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(single(await server.executeOperation({ query: other, extensions: { persistedQuery } })).data).toEqual({ secret: 'secret' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await shared.get(`${defaultApolloCacheOptions.keyPrefix}apq:${persistedQuery.sha256Hash}`)).toBe(other);
+      expect(single(await server.executeOperation({ extensions: { persistedQuery } })).data).toEqual({ secret: 'secret' });
+      // Manifest entries are not copied into the shared cache.
+      await server.executeOperation({ query: registered, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } } });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await shared.get(`${defaultApolloCacheOptions.keyPrefix}apq:${sha256(registered)}`)).toBeUndefined();
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('turns persisted queries off with GRAPHQL_APQ=false', () => {
