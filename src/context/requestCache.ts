@@ -27,7 +27,7 @@ export interface RequestCache {
   load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number): Promise<Batch<T>>;
   page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
   /** A value cached for this caller's credentials (e.g. their permission profile). */
-  forCaller<T>(namespace: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
   /** Stores objects another call already returned (search results), so later requests find them by id. */
   prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
   invalidate(namespace: string, ids: readonly string[]): Promise<void>;
@@ -111,12 +111,12 @@ export function requestCache(context: RequestContext): RequestCache {
       return value;
     },
 
-    async forCaller<T>(namespace: string, fetch: () => Promise<T>, ttlSeconds: number) {
+    async forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number) {
       const scopeId = callerScope();
-      const hit = await cache.get<T>(namespace, 'self', scopeId);
+      const hit = await cache.get<T>(namespace, id, scopeId);
       if (hit !== undefined) return hit;
-      const value = await single(`${namespace}\u0000${scopeId}`, fetch);
-      await cache.setMany(namespace, [{ id: 'self', value, ttlSeconds }], scopeId);
+      const value = await single(`${namespace}\u0000${scopeId}\u0000${id}`, fetch);
+      await cache.setMany(namespace, [{ id, value, ttlSeconds }], scopeId);
       return value;
     },
 

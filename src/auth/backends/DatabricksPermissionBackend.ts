@@ -10,7 +10,8 @@ import {
 } from '../../upstream/databricks/permissionsApi.js';
 import type { AclEntry, Grantee, PermissionBackend } from '../PermissionBackend.js';
 import { fromDatabricksPermission, maxLevel, type PermissionLevel } from '../PermissionLevel.js';
-import type { Resource } from '../Resource.js';
+import { resourceKey, type Resource } from '../Resource.js';
+import { requestCache } from '../../context/requestCache.js';
 
 const CLIENT = Symbol('databricks.permissions.client');
 const ME = Symbol('databricks.permissions.me');
@@ -116,12 +117,13 @@ export class DatabricksPermissionBackend implements PermissionBackend {
   }
 
   async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+    // Each caller's level on an object is cached for that caller's token, briefly (a revoked grant must stop
+    // working within seconds on every instance); errors are not cached.
+    const cache = requestCache(context);
     return Promise.all(
       resources.map(async (resource) => {
         try {
-          if (resource.kind === 'experiment') return await this.experimentLevel(context, resource.id);
-          if ((await this.me(context)).groups.has('admins')) return 'CAN_MANAGE';
-          return (await this.model(context, resource.name)).level;
+          return await cache.forCaller('permission', resourceKey(resource), () => this.uncachedLevel(context, resource), cache.ttls.permission);
         } catch (error) {
           const code = errorCodeOf(error);
           if (code === 'FORBIDDEN' || code === 'NOT_FOUND') return 'NO_PERMISSIONS';
@@ -129,6 +131,12 @@ export class DatabricksPermissionBackend implements PermissionBackend {
         }
       }),
     );
+  }
+
+  private async uncachedLevel(context: RequestContext, resource: Resource): Promise<PermissionLevel> {
+    if (resource.kind === 'experiment') return this.experimentLevel(context, resource.id);
+    if ((await this.me(context)).groups.has('admins')) return 'CAN_MANAGE';
+    return (await this.model(context, resource.name)).level;
   }
 
   async acl(context: RequestContext, resource: Resource): Promise<AclEntry[]> {

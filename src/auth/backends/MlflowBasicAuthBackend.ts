@@ -36,7 +36,7 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
       // a revoked grant must stop working within seconds on every instance.
       const cache = requestCache(context);
       try {
-        return await cache.forCaller('permission', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
+        return await cache.forCaller('permission', 'basicAuthProfile', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
       } catch (error) {
         // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
         // not speak: say so, and decide nothing (every protected field fails closed with this error).
