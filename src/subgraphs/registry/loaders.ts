@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { chunk, fanOut } from '../../graphql/fanOut.js';
 import { requestCache } from '../../context/requestCache.js';
 import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
 import type { RequestContext } from '../../context/RequestContext.js';
@@ -13,8 +14,6 @@ import type { WireModelVersion, WireRegisteredModel } from '../../upstream/mlflo
 import { registryDatabricks } from './databricks.js';
 import { chunkRunIdsByRequestLine, equalsFilter, runIdInFilter, survivesRunIdInList } from './filters.js';
 
-/** Parallel upstream calls one loader batch may issue (the process-wide limiter bounds the total too). */
-const FAN_OUT = 8;
 /** The most versions one model-versions/search returns (Databricks' threshold; MLflow OSS allows more). */
 export const SEARCH_VERSIONS_MAX_RESULTS = 10_000;
 /** The most models one registered-models/search returns (MLflow and Databricks). */
@@ -43,23 +42,6 @@ export function isAliasNotFound(error: unknown): boolean {
   );
 }
 
-/** Maps keys through `fetch` with bounded concurrency; a failed key gets its own Error (DataLoader contract). */
-async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  const results: (V | Error)[] = new Array(keys.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const index = next++;
-      try {
-        results[index] = await fetch(keys[index] as K);
-      } catch (error) {
-        results[index] = toGraphQLError(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FAN_OUT, keys.length) }, worker));
-  return results;
-}
 
 /** Resolves to null instead of throwing when the object does not exist. */
 async function orNull<T>(fetch: () => Promise<T>, notFound: (error: unknown) => boolean = isNotFound): Promise<T | null> {

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { chunk, fanOut } from '../../graphql/fanOut.js';
 import type { Got } from 'got';
 import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/http/requestLine.js';
 import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
@@ -20,35 +21,11 @@ export const BULK_INTERVAL_MAX_RUNS = 100;
 export const SEARCH_MAX_EXPERIMENT_IDS = 10;
 /** Run ids per `attributes.run_id IN (...)` filter: keeps the POST body and SQL IN-list modest. */
 export const SEARCH_MAX_RUN_IDS = 100;
-/** Parallel upstream calls one loader batch may issue (the process-wide limiter bounds the total too). */
-const FAN_OUT = 8;
 
 const isNotFound = (error: unknown) =>
   error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
 
-/** Maps keys through `fetch` with bounded concurrency; a failed key gets its own Error (DataLoader contract). */
-async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  const results: (V | Error)[] = new Array(keys.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const index = next++;
-      try {
-        results[index] = await fetch(keys[index] as K);
-      } catch (error) {
-        results[index] = toGraphQLError(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FAN_OUT, keys.length) }, worker));
-  return results;
-}
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Quotes a value for MLflow's filter grammar. */
 export function quoteFilterValue(value: string): string {
@@ -330,7 +307,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                   });
                   const byRun = new Map<string, WireMetric[]>(ids.map((id) => [id, []]));
                   for (const metric of response.metrics ?? []) if (metric.run_id) byRun.get(metric.run_id)?.push(metric);
-                  for (const [id, metrics] of byRun) results.set(historyCacheKey({ ...first, runId: id }), metrics);
+                  for (const [id, metrics] of byRun) results.set(historyCacheKey({ ...first, runId: id }), capSteps(metrics, first.maxPoints));
                 } catch (error) {
                   const mapped = toGraphQLError(error);
                   if (mapped.extensions.code === 'UNSUPPORTED_BY_BACKEND') {
@@ -369,6 +346,17 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   }
 
   return { experimentById, experimentByName, runById, firstRunsPage, metricHistory, runExperimentHints, primeRuns, primeExperiments };
+}
+
+/**
+ * MLflow's bulk-interval sampling returns `max_results` sampled steps plus the last step (up to one more
+ * than asked). The field promises at most `maxPoints` steps: drop the sampled step just before the last.
+ */
+function capSteps(metrics: WireMetric[], maxPoints: number): WireMetric[] {
+  const steps = [...new Set(metrics.map((m) => Number(m.step ?? 0)))].sort((a, b) => a - b);
+  if (steps.length <= maxPoints) return metrics;
+  const drop = new Set(steps.slice(maxPoints - 1, -1));
+  return metrics.filter((m) => !drop.has(Number(m.step ?? 0)));
 }
 
 /** MLflow takes both bounds or neither: a missing one is filled with the widest value. */

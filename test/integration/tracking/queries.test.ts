@@ -83,3 +83,21 @@ describe('tracking through the gateway', () => {
     expect(experiment.runs.nodes[0].startTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });
+
+describe('metricHistory sampling', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('returns at most maxPoints steps, first and last kept', async () => {
+    const full = (await stack.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id metricHistory(key: "loss") { step } } } } } }`)).data.experiments.nodes[0].runs.nodes[0];
+    expect(full.metricHistory.length).toBeGreaterThan(60);
+    const sampled = (await stack.query(`query($id: ID!) { run(id: $id) { metricHistory(key: "loss", maxPoints: 50) { step } } }`, { id: full.id })).data.run.metricHistory;
+    const steps = sampled.map((m: { step: number }) => m.step);
+    expect(new Set(steps).size).toBeLessThanOrEqual(50);
+    expect(steps[0]).toBe(full.metricHistory[0].step);
+    expect(steps.at(-1)).toBe(full.metricHistory.at(-1).step);
+  });
+});

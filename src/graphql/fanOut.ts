@@ -1,0 +1,32 @@
+import { toGraphQLError } from '../errors/toGraphQLError.js';
+
+/** Parallel upstream calls one loader batch may issue (the process-wide limiter bounds the total too). */
+export const FAN_OUT = 8;
+
+/**
+ * Maps keys through `fetch` with bounded concurrency, for upstream endpoints that have no batch form. Values
+ * come back in key order and a failed key gets its own mapped Error, as DataLoader's batch contract wants.
+ */
+export async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>, concurrency = FAN_OUT): Promise<(V | Error)[]> {
+  const results: (V | Error)[] = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const index = next++;
+      try {
+        results[index] = await fetch(keys[index] as K);
+      } catch (error) {
+        results[index] = toGraphQLError(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  return results;
+}
+
+/** Splits items into groups of at most `size`, in order. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
