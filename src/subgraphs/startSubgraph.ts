@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { verifySubgraphRequest } from '../auth/subgraphSigning.js';
 import { ConfigError } from '../config.js';
@@ -41,7 +41,8 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
     csrfPrevention: true,
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), service.plugin],
+    // No federated inline traces (ftv1): timings of subgraph internals are not for whoever can reach it.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), service.plugin],
   });
   await apollo.start();
   // Signatures seen in the last minute: a captured request cannot be replayed.
