@@ -21,6 +21,8 @@ export interface Services {
   readonly cache: EntityCache;
   /** Upstream fetches in flight in this process, shared by concurrent requests (single flight). */
   readonly inFlight: Map<string, Promise<unknown>>;
+  /** What the backend turned out to support, learned from its answers (e.g. no bulk-interval on Databricks). */
+  readonly capabilities: { bulkInterval: boolean };
   /** Releases connections (Redis). */
   close(): Promise<void>;
 }

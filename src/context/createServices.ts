@@ -46,6 +46,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
     permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
+    capabilities: { bulkInterval: true },
     close: () => kv.close(),
   };
 }

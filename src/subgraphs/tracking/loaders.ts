@@ -75,8 +75,6 @@ export interface TrackingLoaders {
   primeExperiments(experiments: readonly WireExperiment[]): void;
 }
 
-/** Process-wide knowledge of what the backend supports, learned from its answers. */
-export const backendCapabilities = { bulkInterval: true };
 
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
 export function createTrackingLoaders(context: RequestContext): TrackingLoaders {
@@ -294,7 +292,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
           const first = group[0] as HistoryKey;
           const runIds = [...new Set(group.map((k) => k.runId))];
           let perRun = runIds;
-          if (backendCapabilities.bulkInterval) {
+          if (context.services.capabilities.bulkInterval) {
             perRun = [];
             await Promise.all(
               bulkIntervalChunks(mlflowHttp, runIds, first).map(async (ids) => {
@@ -312,7 +310,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                   const mapped = toGraphQLError(error);
                   if (mapped.extensions.code === 'UNSUPPORTED_BY_BACKEND') {
                     // Databricks and GitLab lack the bulk endpoint: remember, and fall back per run.
-                    backendCapabilities.bulkInterval = false;
+                    context.services.capabilities.bulkInterval = false;
                     perRun.push(...ids);
                   } else {
                     for (const id of ids) results.set(historyCacheKey({ ...first, runId: id }), mapped);

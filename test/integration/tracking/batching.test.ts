@@ -72,3 +72,30 @@ describe('tracking upstream call budget', () => {
     expect(stack.emulator.calls()).toEqual({ 'GET /api/2.0/mlflow/runs/get': 1 });
   });
 });
+
+describe('metric histories on a backend without bulk-interval', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('falls back to one get-history per run, with the same answer', async () => {
+    const query = `{ experiments(first: 1) { nodes { runs(first: 4) { nodes { id metricHistory(key: "loss") { step value } } } } } }`;
+    stack.coldStart();
+    const bulk = await stack.query(query);
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/metrics/get-history-bulk-interval')).toBe(1);
+
+    // Databricks and GitLab answer the bulk endpoint with "no such endpoint".
+    stack.emulator.setFaults([{ endpoint: 'GET /api/2.0/mlflow/metrics/get-history-bulk-interval', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'no such endpoint' }]);
+    stack.coldStart();
+    const perRun = await stack.query(query);
+    expect(perRun).toEqual(bulk);
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/metrics/get-history')).toBe(4);
+    // Learned once: the next request does not try the bulk endpoint again.
+    stack.coldStart();
+    await stack.query(query);
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/metrics/get-history-bulk-interval')).toBe(0);
+    stack.emulator.clearFaults();
+  });
+});
