@@ -20,6 +20,8 @@ interface Options {
   latencyMs: number;
   url: string | undefined;
   writeShare: number;
+  /** V8 old-space limit of the server child in MiB (as NODE_OPTIONS=--max-old-space-size in the manifests). */
+  heapMb: number | undefined;
 }
 
 function readOptions(): Options {
@@ -32,11 +34,12 @@ function readOptions(): Options {
       latency: { type: 'string', default: '8' },
       writes: { type: 'string', default: '0.05' },
       url: { type: 'string' },
+      heap: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('npm run soak -- [--duration s=120] [--rps n=50] [--concurrency n=32] [--interval s=10] [--latency ms=8] [--writes share=0.05] [--url http://127.0.0.1:PORT/graphql]');
+    console.log('npm run soak -- [--duration s=120] [--rps n=50] [--concurrency n=32] [--interval s=10] [--latency ms=8] [--writes share=0.05] [--heap MiB] [--url http://127.0.0.1:PORT/graphql]');
     process.exit(0);
   }
   const number = (name: string, raw: string | undefined, min: number, max: number) => {
@@ -57,6 +60,7 @@ function readOptions(): Options {
     intervalS: number('interval', values.interval, 1, 600),
     latencyMs: number('latency', values.latency, 0, 10_000),
     writeShare: number('writes', values.writes, 0, 1),
+    heapMb: values.heap === undefined ? undefined : number('heap', values.heap, 64, 65_536),
     url,
   };
 }
@@ -101,8 +105,8 @@ async function serverMemory(graphqlUrl: string): Promise<{ rssMb: number; heapMb
   }
 }
 
-async function startServer(emulator: Emulator): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+async function startServer(emulator: Emulator, heapMb: number | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, NODE_ENV: 'development', MLFLOW_TRACKING_URI: emulator.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -112,7 +116,6 @@ async function startServer(emulator: Emulator): Promise<{ child: ChildProcess; u
     child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it was ready`)));
     // Keep reading stdout (one log line per request) so the child never blocks on a full pipe.
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (buffer === null) return;
       buffer += chunk.toString();
       const match = /"component":"gateway","url":"([^"]+)"/.exec(buffer);
       if (match?.[1]) {
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
   let url = options.url;
   if (!url) {
     emulator = await startEmulator({ seed: 'demo', latencyMs: options.latencyMs, jitterMs: options.latencyMs / 2 });
-    ({ child, url } = await startServer(emulator));
+    ({ child, url } = await startServer(emulator, options.heapMb));
   }
   const graphqlUrl = url;
   const stop = async () => {
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     const bootMemory = await serverMemory(graphqlUrl);
     const seed = await post(graphqlUrl, `{ experiments(first: 5) { nodes { runs(first: 20) { nodes { id } } } } }`);
     runIds = seed.experiments.nodes.flatMap((e: any) => e.runs.nodes.map((r: any) => r.id));
-    console.log(`soak: ${options.rps} req/s for ${options.durationS} s against ${graphqlUrl} (≤${options.concurrency} in flight, ${Math.round(options.writeShare * 100)}% writes${emulator ? `, emulator latency ${options.latencyMs}±${options.latencyMs / 2} ms` : ''})`);
+    console.log(`soak: ${options.rps} req/s for ${options.durationS} s against ${graphqlUrl} (≤${options.concurrency} in flight, ${Math.round(options.writeShare * 100)}% writes${emulator ? `, emulator latency ${options.latencyMs}±${options.latencyMs / 2} ms` : ''}${options.heapMb ? `, server heap limit ${options.heapMb} MiB` : ''})`);
     console.log(`server RSS at start: ${bootMemory ? `${bootMemory.rssMb.toFixed(1)} MiB (heap ${bootMemory.heapMb.toFixed(1)} MiB)` : 'n/a'}`);
     console.log('   t(s)   served  errors  skipped   rps   p50(ms)  p99(ms)  RSS(MiB)  heap(MiB)  upstream/s');
 
@@ -174,8 +177,9 @@ async function main(): Promise<void> {
     const one = async () => {
       inFlight += 1;
       const write = Math.random() < options.writeShare;
-      const operation = write ? WRITE : pick(READS);
-      const variables = write ? { id: pick(runIds), value: String(issued % 7) } : ('variables' in operation && operation.variables ? operation.variables() : undefined);
+      const read = pick(READS);
+      const operation = write ? WRITE : read;
+      const variables = write ? { id: pick(runIds), value: String(issued % 7) } : read.variables?.();
       const t0 = performance.now();
       try {
         await post(graphqlUrl, operation.query, variables);
