@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import { signSubgraphRequest } from '../auth/subgraphSigning.js';
@@ -43,6 +44,10 @@ export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(su
           if (!('principal' in context)) return;
           const headers = forwardHeaders(context as RequestContext, subgraphSecret as string, request.query ?? '', request.variables);
           for (const [key, value] of Object.entries(headers)) request.http?.headers.set(key, value);
+          // W3C trace context, so a subgraph's spans join the gateway's trace (no-op without a tracer).
+          const carrier: Record<string, string> = {};
+          propagation.inject(otelContext.active(), carrier);
+          for (const [key, value] of Object.entries(carrier)) request.http?.headers.set(key, value);
         },
       });
     },

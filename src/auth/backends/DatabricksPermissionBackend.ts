@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../context/RequestContext.js';
+import { upstreamClientOptions } from '../../context/createRequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
@@ -20,13 +21,7 @@ const MODEL_IDS = Symbol('databricks.permissions.modelIds');
 interface Me { userName: string; groups: Set<string> }
 
 function client(context: RequestContext): DatabricksPermissionsClient {
-  return perRequest(context, CLIENT, () => new DatabricksPermissionsClient({
-    http: context.services.mlflowHttp,
-    limiter: context.services.mlflowLimiter,
-    ...(context.principal.authorization ? { authorization: context.principal.authorization } : {}),
-    headers: { 'x-request-id': context.requestId },
-    counter: context.upstreamCalls,
-  }));
+  return perRequest(context, CLIENT, () => new DatabricksPermissionsClient(upstreamClientOptions(context)));
 }
 
 function grantee(entry: WireAccessControl): Grantee | undefined {

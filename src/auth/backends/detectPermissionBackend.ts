@@ -1,5 +1,6 @@
 import type { Got } from 'got';
 import type { Config } from '../../config.js';
+import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
 import { noPermissionBackend } from './NoPermissionBackend.js';
@@ -10,7 +11,20 @@ import { fromMlflowPermission } from '../PermissionLevel.js';
  * `WWW-Authenticate: Basic realm="mlflow"` (corpus seq 167); a server without auth answers 200.
  */
 export async function probeBasicAuth(http: Got): Promise<boolean> {
-  const response = await http('api/2.0/mlflow/experiments/get', { searchParams: { experiment_id: '0' }, timeout: { request: 5_000 } });
+  let response;
+  try {
+    response = await http('api/2.0/mlflow/experiments/get', { searchParams: { experiment_id: '0' }, timeout: { request: 5_000 } });
+  } catch (cause) {
+    // MLflow unreachable: an UpstreamError, so callers get UPSTREAM_UNAVAILABLE/TIMEOUT, not a masked error.
+    const timeout = (cause as { code?: string }).code === 'ETIMEDOUT';
+    throw new UpstreamError({
+      upstream: 'MLflow',
+      endpoint: 'GET /api/2.0/mlflow/experiments/get',
+      failure: timeout ? 'timeout' : 'network',
+      message: timeout ? 'MLflow did not answer in time' : 'MLflow is unreachable',
+      cause,
+    });
+  }
   return response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(String(response.headers['www-authenticate'] ?? ''));
 }
 

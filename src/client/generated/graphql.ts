@@ -123,7 +123,7 @@ export type CompareRunMetricHistoriesQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunMetricHistoriesQuery = { runs: { nodes: Array<{ id: string, name: string | null, experimentId: string, status: RunStatus, startTime: string | null, endTime: string | null, metricHistory: Array<{ step: number, value: number | 'NaN' | 'Infinity' | '-Infinity', timestamp: string | null }> }> } };
+export type CompareRunMetricHistoriesQuery = { runs: { nodes: Array<{ id: string, name: string | null, experimentId: string, status: RunStatus, startTime: string | null, endTime: string | null, metricHistory: Array<{ step: number, value: number | 'NaN' | 'Infinity' | '-Infinity', timestamp: string | null }> | null }> } };
 
 export type ListExperimentRunsQueryVariables = Exact<{
   experimentId: string;

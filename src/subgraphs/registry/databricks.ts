@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../context/RequestContext.js';
+import { upstreamClientOptions } from '../../context/createRequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import { DatabricksClient } from '../../upstream/databricks/DatabricksClient.js';
@@ -13,16 +14,6 @@ const DATABRICKS_CLIENT = Symbol('registry.databricks');
 export function registryDatabricks(context: RequestContext, operation: string): DatabricksClient {
   const { backend } = context.services.config;
   if (backend !== 'databricks') throw new UnsupportedByBackendError(operation, backend);
-  return perRequest(
-    context,
-    DATABRICKS_CLIENT,
-    () =>
-      new DatabricksClient({
-        http: context.services.mlflowHttp,
-        limiter: context.services.mlflowLimiter,
-        ...(context.principal.authorization ? { authorization: context.principal.authorization } : {}),
-        headers: { 'x-request-id': context.requestId },
-        counter: context.upstreamCalls,
-      }),
-  );
+  // The request's own client options: same pool, limiter, breaker, time budget, metrics and call counter.
+  return perRequest(context, DATABRICKS_CLIENT, () => new DatabricksClient(upstreamClientOptions(context)));
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { tracedBatch } from '../../observability/traceBatch.js';
 import { chunk, fanOut } from '../../graphql/fanOut.js';
 import { requestCache } from '../../context/requestCache.js';
 import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
@@ -157,13 +158,17 @@ export interface RegistryLoaders {
 export function createRegistryLoaders(context: RequestContext): RegistryLoaders {
   const { mlflow } = context;
 
-  const registeredModelByName: RegistryLoaders['registeredModelByName'] = new DataLoader((names) =>
+  const registeredModelByName: RegistryLoaders['registeredModelByName'] = new DataLoader(
     // No batch endpoint for models by name: deduplicated (DataLoader) and fanned out with a bound.
-    fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
+    tracedBatch(context, 'registeredModelByName', (names: readonly string[]) =>
+      fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
+    ),
   );
 
   const modelVersion: RegistryLoaders['modelVersion'] = new DataLoader(
-    (keys) => fanOut(keys, (key) => orNull(async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version)),
+    tracedBatch(context, 'modelVersion', (keys: readonly VersionKey[]) =>
+      fanOut(keys, (key) => orNull(async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version)),
+    ),
     { cacheKeyFn: versionKey },
   );
 
@@ -180,7 +185,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     { cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
   );
 
-  const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(async (runIds) => {
+  const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
     const unique = [...new Set(runIds)];
     const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
     // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
@@ -203,10 +208,10 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       }
     });
     return runIds.map((id) => found.get(id) ?? []);
-  });
+  }));
 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
-    async (keys) => {
+    tracedBatch(context, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {
       // MLflow's grammar has no `name IN (...)` for versions, so the versions of 20 models would be 20
       // searches. A registry small enough to list in one page is listed once and split by model instead.
       if (new Set(keys.map((k) => k.name)).size >= 2) {
@@ -223,7 +228,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         primeVersions(page.items);
         return page;
       });
-    },
+    }),
     { cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
   );
 

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { tracedBatch } from '../../observability/traceBatch.js';
 import { chunk, fanOut } from '../../graphql/fanOut.js';
 import type { Got } from 'got';
 import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/http/requestLine.js';
@@ -83,7 +84,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   const cache = requestCache(context);
   const runExperimentHints = new Map<string, string>();
 
-  const experimentById: TrackingLoaders['experimentById'] = new DataLoader((ids) =>
+  const experimentById: TrackingLoaders['experimentById'] = new DataLoader(tracedBatch(context, 'experimentById', (ids) =>
     // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
     cache.load<WireExperiment>(
       'experiment',
@@ -99,9 +100,9 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         }),
       () => cache.ttls.experiment,
     ),
-  );
+  ));
 
-  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(async (names) => {
+  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(tracedBatch(context, 'experimentByName', async (names) => {
     // Cached by name like by id; renames, deletes and restores invalidate both names (Mutation.ts).
     const found = await cache.load<WireExperiment>(
       'experimentByName',
@@ -119,9 +120,9 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     );
     for (const experiment of found) if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
     return found;
-  });
+  }));
 
-  const runById: TrackingLoaders['runById'] = new DataLoader((ids) => cache.load<WireRun>('run', ids, fetchRuns, runTtl));
+  const runById: TrackingLoaders['runById'] = new DataLoader(tracedBatch(context, 'runById', (ids: readonly string[]) => cache.load<WireRun>('run', ids, fetchRuns, runTtl)));
 
   function runTtl(run: WireRun): number {
     return TERMINAL.has(run.info.status ?? '') ? cache.ttls.runFinished : cache.ttls.runActive;
@@ -196,7 +197,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   }
 
   const firstRunsPage: TrackingLoaders['firstRunsPage'] = new DataLoader(
-    async (keys) => {
+    tracedBatch(context, 'firstRunsPage', async (keys: readonly { experimentId: string; args: RunsPageArgs }[]) => {
       // Group experiments asking for the same page shape; one runs/search per group (chunked to 10 ids)
       // returns first × n runs, split per experiment. An experiment that got fewer than it asked for while
       // the combined result was cut short is fetched on its own (correct, at one extra call).
@@ -258,12 +259,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         if (page && !(page instanceof Error)) primeRuns(page.runs);
         return page ?? new Error(`no page for experiment ${experimentId}`);
       });
-    },
+    }),
     { cacheKeyFn: ({ experimentId, args }) => `${experimentId}\u0000${JSON.stringify(args)}` },
   );
 
   const metricHistory: TrackingLoaders['metricHistory'] = new DataLoader(
-    async (keys) => {
+    tracedBatch(context, 'metricHistory', async (keys: readonly HistoryKey[]) => {
       // The cache id carries the run's latest value of the metric: logging a new point changes it, so a
       // history cached before the write is never read after it.
       const byId = new Map(keys.map((key) => [historyCacheId(key), key]));
@@ -275,7 +276,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       );
       const values = new Map([...byId.keys()].map((id, index) => [id, cached[index]]));
       return keys.map((key) => values.get(historyCacheId(key)) ?? []);
-    },
+    }),
     { cacheKeyFn: historyCacheKey },
   );
 

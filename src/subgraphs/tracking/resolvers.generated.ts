@@ -420,8 +420,8 @@ export type Run = {
   __typename?: 'Run';
   /** Root URI of the run's artifacts. */
   artifactUri?: Maybe<Scalars['String']['output']>;
-  /** The run's artifacts in one directory (the root by default). */
-  artifacts: Array<Artifact>;
+  /** The run's artifacts in one directory (the root by default); null with an error when they cannot be listed. */
+  artifacts?: Maybe<Array<Artifact>>;
   /** When the run ended (null while running). */
   endTime?: Maybe<Scalars['Timestamp']['output']>;
   /** The experiment the run belongs to. */
@@ -437,10 +437,11 @@ export type Run = {
   /** The latest value of one metric, or null. */
   metric?: Maybe<Metric>;
   /**
-   * The recorded values of one metric, by step. At most `maxPoints` values per run are returned; a longer
-   * history is sampled evenly over steps (first and last step kept), as MLflow's charts do.
+   * The recorded values of one metric, by step. At most `maxPoints` steps per run are returned; a longer
+   * history is sampled evenly over steps (first and last step kept), as MLflow's charts do. Null with an error
+   * when the history cannot be fetched (the rest of the run is still answered).
    */
-  metricHistory: Array<Metric>;
+  metricHistory?: Maybe<Array<Metric>>;
   /** The latest value of each metric of the run. */
   metrics: Array<Metric>;
   /** The run's name. */
@@ -896,7 +897,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 export type RunResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run'], FederationReferenceType extends FederationReferenceTypes['Run'] = FederationReferenceTypes['Run']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Run']> | FederationReferenceType, FederationReferenceType, ContextType>;
   artifactUri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  artifacts?: Resolver<Array<ResolversTypes['Artifact']>, ParentType, ContextType, Partial<RunArtifactsArgs>>;
+  artifacts?: Resolver<Maybe<Array<ResolversTypes['Artifact']>>, ParentType, ContextType, Partial<RunArtifactsArgs>>;
   endTime?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -904,7 +905,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   inputs?: Resolver<Array<ResolversTypes['DatasetInput']>, ParentType, ContextType>;
   lifecycleStage?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
   metric?: Resolver<Maybe<ResolversTypes['Metric']>, ParentType, ContextType, RequireFields<RunMetricArgs, 'key'>>;
-  metricHistory?: Resolver<Array<ResolversTypes['Metric']>, ParentType, ContextType, RequireFields<RunMetricHistoryArgs, 'key' | 'maxPoints'>>;
+  metricHistory?: Resolver<Maybe<Array<ResolversTypes['Metric']>>, ParentType, ContextType, RequireFields<RunMetricHistoryArgs, 'key' | 'maxPoints'>>;
   metrics?: Resolver<Array<ResolversTypes['Metric']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   param?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<RunParamArgs, 'key'>>;
