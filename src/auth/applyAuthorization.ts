@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { RequestContext } from '../context/RequestContext.js';
+import { toGraphQLError } from '../errors/toGraphQLError.js';
 import { authorizer } from './authorizer.js';
 import type { PermissionLevel } from './PermissionLevel.js';
 import type { Resource } from './Resource.js';
@@ -128,13 +129,17 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     const original = subgraph?.resolveReference;
     if (!level || !original || !subgraph) return;
     subgraph.resolveReference = async (reference: unknown, context: RequestContext, info: unknown) => {
-      await authorizer(context).requireKnownCaller();
-      const object = await original(reference, context, info);
-      if (object && !(await permitted(type.name, object, context))) {
-        const resource = await resourceOf(type.name, object, context);
-        await authorizer(context).require(resource, level);
+      try {
+        await authorizer(context).requireKnownCaller();
+        const object = await original(reference, context, info);
+        if (object && !(await permitted(type.name, object, context))) {
+          const resource = await resourceOf(type.name, object, context);
+          await authorizer(context).require(resource, level);
+        }
+        return object;
+      } catch (error) {
+        throw toGraphQLError(error);
       }
-      return object;
     };
   }
 
@@ -152,7 +157,10 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     const needsPrecheck = rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
-    field.resolve = async (parent, args, context, info) => {
+    field.resolve = (parent, args, context, info) =>
+      // Errors of the checks themselves (an unreachable permission service) leave with a code too.
+      guarded(parent, args, context, info).catch((error: unknown) => Promise.reject(toGraphQLError(error)));
+    const guarded = async (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: Parameters<GraphQLFieldResolver<unknown, RequestContext>>[3]) => {
       const auth = authorizer(context);
       if (!rules.public) {
         // Every non-public root field needs a known caller when a permission service is in charge.

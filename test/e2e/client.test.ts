@@ -162,8 +162,11 @@ describe('every client operation against the demo gateway', () => {
     const series = await compareRunMetricHistories(client, { experimentIds: [fraud.experimentId], runIds, metricKey: 'loss', maxPoints: 500 });
     expect(series.map((s) => s.id)).toEqual(runIds);
     for (const run of series) {
-      expect(run.metricHistory.map((point) => point.step)).toEqual(Array.from({ length: 200 }, (_, step) => step));
-      expect(run.metricHistory.every((point) => typeof metricNumber(point.value) === 'number' && typeof point.timestamp === 'string')).toBe(true);
+      // Nullable since a failed history must not null its run; here it must be there.
+      const history = run.metricHistory ?? [];
+      expect(run.metricHistory).not.toBeNull();
+      expect(history.map((point) => point.step)).toEqual(Array.from({ length: 200 }, (_, step) => step));
+      expect(history.every((point) => typeof metricNumber(point.value) === 'number' && typeof point.timestamp === 'string')).toBe(true);
     }
     // The three series came from one bulk upstream call, not one per run.
     const calls = stack.emulator.calls();
