@@ -18,6 +18,7 @@ export default {
     ],
   },
   setupFiles: ['<rootDir>/test/setupEnv.ts'],
+  reporters: ['default', '<rootDir>/test/summaryReporter.js'],
   testTimeout: 30000,
   // Integration suites start servers on port 0; two workers match the two cores here.
   maxWorkers: 2,
