@@ -223,8 +223,16 @@ describe(`authorization matrix: ${options.name}`, () => {
   it('tells each caller their own level (viewerPermission)', async () => {
     const levels: Record<string, string> = {};
     for (const person of READERS) {
-      const result = await stack.query(`query($id: ID!) { experiment(id: $id) { viewerPermission } }`, { id: ids.experimentId }, as(person));
+      const result = await stack.query(
+        `query($id: ID!, $run: ID!, $model: String!) { experiment(id: $id) { viewerPermission } run(id: $run) { viewerPermission } registeredModel(name: $model) { viewerPermission version(version: "1") { viewerPermission } } }`,
+        { id: ids.experimentId, run: ids.runId, model: PRIVATE_MODEL },
+        as(person),
+      );
+      expect(result.errors).toBeUndefined();
       levels[person] = result.data.experiment.viewerPermission;
+      // A run has its experiment's level (through @requires experimentId), a version its model's.
+      expect(result.data.run.viewerPermission).toBe(levels[person]);
+      expect(result.data.registeredModel.version.viewerPermission).toBe(result.data.registeredModel.viewerPermission);
     }
     expect(levels).toEqual(options.levels);
     matrixSize += READERS.length;
