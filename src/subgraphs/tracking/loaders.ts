@@ -302,7 +302,9 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                     run_ids: ids,
                     metric_key: first.key,
                     ...stepRange(first),
-                    max_results: first.maxPoints,
+                    // MLflow returns max_results sampled steps plus the last one: ask for one fewer, so
+                    // the sample stays evenly spaced within maxPoints (capSteps is only a safety net).
+                    max_results: Math.max(1, first.maxPoints - 1),
                   });
                   const byRun = new Map<string, WireMetric[]>(ids.map((id) => [id, []]));
                   for (const metric of response.metrics ?? []) if (metric.run_id) byRun.get(metric.run_id)?.push(metric);
