@@ -19,7 +19,7 @@ import {
   type SupergraphClient,
 } from 'mlflow-supergraph/client';
 
-type Version = NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']['nodes'][number];
+type Version = NonNullable<NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']>['nodes'][number];
 
 /** What the script did, printed as JSON. */
 export interface PromotionResult {
@@ -45,8 +45,11 @@ async function loadVersions(client: SupergraphClient, model: string): Promise<{ 
     const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, { name: model, first: 100, ...(after ? { after } : {}) });
     if (!registeredModel) throw new Error(`Registered model "${model}" does not exist (or you may not read it)`);
     aliases = new Map(registeredModel.aliases.map((a) => [a.alias, a.version]));
-    versions.push(...registeredModel.versions.nodes);
-    after = registeredModel.versions.pageInfo.hasNextPage ? (registeredModel.versions.pageInfo.endCursor ?? undefined) : undefined;
+    // Nullable in the schema (a failed listing must not null the model); request() has thrown by then.
+    const page = registeredModel.versions;
+    if (!page) throw new Error(`The versions of "${model}" could not be listed`);
+    versions.push(...page.nodes);
+    after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
   } while (after);
   return { versions, aliases };
 }

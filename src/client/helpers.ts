@@ -31,7 +31,7 @@ export function metricNumber(value: number | 'NaN' | 'Infinity' | '-Infinity'): 
 }
 
 /** One run of a {@link listExperimentRuns} page. */
-export type ExperimentRun = NonNullable<ListExperimentRunsQuery['experiment']>['runs']['nodes'][number];
+export type ExperimentRun = NonNullable<NonNullable<ListExperimentRunsQuery['experiment']>['runs']>['nodes'][number];
 
 /**
  * An experiment's runs, page by page (each yielded array is one page of `first` runs), following
@@ -49,7 +49,10 @@ export async function* listExperimentRuns(
     if (!data.experiment) {
       throw new SupergraphRequestError('ListExperimentRuns', [{ message: `Experiment ${variables.experimentId} does not exist`, path: ['experiment'], extensions: { code: 'NOT_FOUND' } }], data, 200);
     }
-    const { nodes, pageInfo } = data.experiment.runs;
+    // runs is nullable (a failed search must not null the experiment), but request() has already thrown then.
+    const runs = data.experiment.runs;
+    if (!runs) throw new SupergraphRequestError('ListExperimentRuns', [{ message: 'The runs could not be listed', path: ['experiment', 'runs'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } }], data, 200);
+    const { nodes, pageInfo } = runs;
     yield nodes;
     if (!pageInfo.hasNextPage || !pageInfo.endCursor) return;
     after = pageInfo.endCursor;

@@ -131,7 +131,7 @@ describe('every client operation against the demo gateway', () => {
 
     const first = await client.request(ListExperimentRunsDocument, { experimentId: fraud.experimentId, first: 2 });
     expect(first.experiment?.name).toBe(fraud.name);
-    expect(first.experiment?.runs.pageInfo.hasNextPage).toBe(true);
+    expect(first.experiment?.runs?.pageInfo.hasNextPage).toBe(true);
   });
 
   it('GetRunWithMetrics: a run with params, latest metrics, tags, its experiment and the caller\'s permission', async () => {
@@ -178,7 +178,7 @@ describe('every client operation against the demo gateway', () => {
     const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, { name: fraud.model });
     expect(registeredModel?.name).toBe(fraud.model);
     expect(registeredModel?.aliases).toEqual(expect.arrayContaining([{ alias: 'champion', version: '4' }, { alias: 'challenger', version: '5' }]));
-    const versions = registeredModel!.versions.nodes;
+    const versions = registeredModel!.versions!.nodes;
     expect(versions.map((v) => v.version).sort()).toEqual(['1', '2', '3', '4', '5']);
     for (const version of versions) {
       expect(version.status).toBe('READY');

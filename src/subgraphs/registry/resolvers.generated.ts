@@ -584,8 +584,8 @@ export type RegisteredModel = {
   userId?: Maybe<Scalars['String']['output']>;
   /** One version of this model, or null when it does not exist. */
   version?: Maybe<ModelVersion>;
-  /** The model's versions, newest (highest version number) first, page by page. */
-  versions: ModelVersionConnection;
+  /** The model's versions, newest (highest version number) first, page by page; null with an error when they cannot be fetched. */
+  versions?: Maybe<ModelVersionConnection>;
 };
 
 
@@ -1048,7 +1048,7 @@ export type RegisteredModelResolvers<ContextType = RequestContext, ParentType ex
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<RegisteredModelVersionArgs, 'version'>>;
-  versions?: Resolver<ResolversTypes['ModelVersionConnection'], ParentType, ContextType, RequireFields<RegisteredModelVersionsArgs, 'first'>>;
+  versions?: Resolver<Maybe<ResolversTypes['ModelVersionConnection']>, ParentType, ContextType, RequireFields<RegisteredModelVersionsArgs, 'first'>>;
 }>;
 
 export type RegisteredModelConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisteredModelConnection'] = ResolversParentTypes['RegisteredModelConnection']> = ResolversObject<{

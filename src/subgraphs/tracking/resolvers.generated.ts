@@ -97,8 +97,8 @@ export type Experiment = {
   lifecycleStage: LifecycleStage;
   /** The experiment's unique name. */
   name: Scalars['String']['output'];
-  /** The experiment's runs, page by page. */
-  runs: RunConnection;
+  /** The experiment's runs, page by page; null with an error when they cannot be fetched (the experiment is still answered). */
+  runs?: Maybe<RunConnection>;
   /** The value of one tag, or null when the experiment has no such tag. */
   tag?: Maybe<Scalars['String']['output']>;
   /** All tags of the experiment. */
@@ -824,7 +824,7 @@ export type ExperimentResolvers<ContextType = RequestContext, ParentType extends
   lastUpdateTime?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   lifecycleStage?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<ExperimentRunsArgs, 'first' | 'viewType'>>;
+  runs?: Resolver<Maybe<ResolversTypes['RunConnection']>, ParentType, ContextType, RequireFields<ExperimentRunsArgs, 'first' | 'viewType'>>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ExperimentTagArgs, 'key'>>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
 }>;

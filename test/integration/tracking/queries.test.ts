@@ -101,3 +101,25 @@ describe('metricHistory sampling', () => {
     expect(steps.at(-1)).toBe(full.metricHistory.at(-1).step);
   });
 });
+
+describe('partial results', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('loses only the runs of experiments when runs/search fails, not the experiments', async () => {
+    stack.coldStart();
+    stack.emulator.setFaults([{ endpoint: 'POST /api/2.0/mlflow/runs/search', status: 500, message: 'database is locked' }]);
+    const result = await stack.query(`{ experiments(first: 2) { nodes { name runs(first: 2) { nodes { id } } } } }`);
+    stack.emulator.clearFaults();
+    expect(result.data.experiments.nodes).toHaveLength(2);
+    for (const experiment of result.data.experiments.nodes) {
+      expect(typeof experiment.name).toBe('string');
+      expect(experiment.runs).toBeNull();
+    }
+    expect(result.errors?.every((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE')).toBe(true);
+    expect(JSON.stringify(result.errors)).not.toContain('database is locked');
+  });
+});
