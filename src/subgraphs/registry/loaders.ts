@@ -1,16 +1,15 @@
 import DataLoader from 'dataloader';
 import { tracedBatch } from '../../observability/traceBatch.js';
-import { chunk, fanOut } from '../../graphql/fanOut.js';
+import { fanOut } from '../../graphql/fanOut.js';
 import { requestCache } from '../../context/requestCache.js';
 import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
-import { toGraphQLError } from '../../errors/toGraphQLError.js';
 import type { CursorPosition } from '../../graphql/connection.js';
 import type { WireActivity } from '../../upstream/databricks/wire.js';
-import { UpstreamError } from '../../upstream/http/UpstreamError.js';
+import { isNotFound, orNull, UpstreamError } from '../../upstream/http/UpstreamError.js';
+import { requestPath } from '../../upstream/http/requestLine.js';
 import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
-import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../upstream/mlflow/wire.js';
 import { registryDatabricks } from './databricks.js';
 import { chunkRunIdsByRequestLine, equalsFilter, runIdInFilter, survivesRunIdInList } from './filters.js';
@@ -26,10 +25,6 @@ export const VERSIONS_ORDER = ['version_number DESC'];
 /** Room kept in a chunked GET for a page token, should a chunk's answer need more than one page. */
 const PAGE_TOKEN_ALLOWANCE = `page_token=${'x'.repeat(96)}`;
 
-/** Whether an upstream error means "no such object". */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
-}
 
 /**
  * MLflow 2.x answers an unknown alias with 400 INVALID_PARAMETER_VALUE "Registered model alias nope not
@@ -44,15 +39,6 @@ export function isAliasNotFound(error: unknown): boolean {
 }
 
 
-/** Resolves to null instead of throwing when the object does not exist. */
-async function orNull<T>(fetch: () => Promise<T>, notFound: (error: unknown) => boolean = isNotFound): Promise<T | null> {
-  try {
-    return await fetch();
-  } catch (error) {
-    if (notFound(error)) return null;
-    throw error;
-  }
-}
 
 /** A model version's key. */
 export interface VersionKey {
@@ -124,17 +110,6 @@ async function searchAllVersions(context: RequestContext, filter: string): Promi
   return all;
 }
 
-/** The path of model-versions/search as the upstream sees it (with any tracking-URI prefix, e.g. GitLab's). */
-function searchVersionsPath(context: RequestContext): string {
-  const prefix = context.services.mlflowHttp.defaults.options.prefixUrl;
-  let base = '';
-  try {
-    base = new URL(String(prefix)).pathname.replace(/\/+$/, '');
-  } catch {
-    // no prefix: paths are absolute
-  }
-  return `${base}${mlflowEndpoints.searchModelVersions.path}`;
-}
 
 /** The per-request DataLoaders of the registry subgraph. */
 export interface RegistryLoaders {
@@ -191,7 +166,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
     const listed = unique.filter(survivesRunIdInList);
     const searches = [
-      ...chunkRunIdsByRequestLine(listed, searchVersionsPath(context), PAGE_TOKEN_ALLOWANCE).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
+      ...chunkRunIdsByRequestLine(listed, requestPath(context.services.mlflowHttp, mlflowEndpoints.searchModelVersions), PAGE_TOKEN_ALLOWANCE).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
       ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
     ];
     const answers = await fanOut(searches, (search) => searchAllVersions(context, search.filter));

@@ -6,7 +6,7 @@ import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/h
 import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
-import { UpstreamError } from '../../upstream/http/UpstreamError.js';
+import { orNull } from '../../upstream/http/UpstreamError.js';
 import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
 import type { WireExperiment, WireMetric, WireRun, WireViewType } from '../../upstream/mlflow/wire.js';
 import { toGraphQLError } from '../../errors/toGraphQLError.js';
@@ -23,8 +23,6 @@ export const SEARCH_MAX_EXPERIMENT_IDS = 10;
 /** Run ids per `attributes.run_id IN (...)` filter: keeps the POST body and SQL IN-list modest. */
 export const SEARCH_MAX_RUN_IDS = 100;
 
-const isNotFound = (error: unknown) =>
-  error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
 
 
 
@@ -90,14 +88,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       'experiment',
       ids,
       (missing) =>
-        fanOut(missing, async (id) => {
-          try {
-            return (await mlflow.call('getExperiment', { experiment_id: id })).experiment;
-          } catch (error) {
-            if (isNotFound(error)) return null;
-            throw error;
-          }
-        }),
+        fanOut(missing, (id) => orNull(async () => (await mlflow.call('getExperiment', { experiment_id: id })).experiment)),
       () => cache.ttls.experiment,
     ),
   ));
@@ -108,14 +99,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       'experimentByName',
       names,
       (missing) =>
-        fanOut(missing, async (name) => {
-          try {
-            return (await mlflow.call('getExperimentByName', { experiment_name: name })).experiment;
-          } catch (error) {
-            if (isNotFound(error)) return null;
-            throw error;
-          }
-        }),
+        fanOut(missing, (name) => orNull(async () => (await mlflow.call('getExperimentByName', { experiment_name: name })).experiment)),
       () => cache.ttls.experiment,
     );
     for (const experiment of found) if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
@@ -181,14 +165,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     if (unhinted.length >= 2 && context.services.config.backend === 'mlflow') await searchUnhinted(unhinted, found);
     // The rest (and any the searches did not return): deduplicated runs/get, bounded.
     const rest = ids.filter((id) => !found.has(id));
-    const fetched = await fanOut(rest, async (id) => {
-      try {
-        return (await mlflow.call('getRun', { run_id: id })).run;
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-    });
+    const fetched = await fanOut(rest, (id) => orNull(async () => (await mlflow.call('getRun', { run_id: id })).run));
     rest.forEach((id, index) => {
       const value = fetched[index];
       if (value !== null && value !== undefined) found.set(id, value);
