@@ -46,6 +46,8 @@ export interface Config {
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
   apolloTelemetry: boolean;
+  /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
+  naiveResolvers: boolean;
   /** Which permission service decides object access; `auto` detects MLflow basic-auth at first use. */
   permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'none';
   /** basic-auth's default permission for objects without a grant (the server's `default_permission`). */
@@ -278,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // Apollo's gateway reports usage to Apollo unless told not to. Off unless the operator opts in.
     apolloTelemetry: bool(env, 'MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY', false),
+    naiveResolvers: bool(env, 'MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS', false),
   };
 }
 
