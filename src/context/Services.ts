@@ -3,12 +3,15 @@ import type { PermissionBackend } from '../auth/PermissionBackend.js';
 import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
+import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
 import type { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
 
 /** Process-wide, stateless-per-user services shared by all requests (connection pools, limiter, cache). */
 export interface Services {
   readonly config: Config;
+  /** The backend's profile: what it serves, its search grammar and batch limits. */
+  readonly profile: BackendProfile;
   readonly mlflowHttp: Got;
   readonly mlflowLimiter: Limiter;
   /** Fails MLflow calls fast while MLflow is down; probes its return (half-open). */

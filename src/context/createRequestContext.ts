@@ -41,7 +41,7 @@ export function createRequestContext(services: Services, headers: IncomingHeader
     requestId,
     principal: caller,
     services,
-    mlflow: new MlflowClient(clientOptions),
+    mlflow: new MlflowClient(clientOptions, services.profile),
     mlflowAuth: new MlflowAuthClient(clientOptions),
     upstreamCalls,
     memo: new Map<symbol, unknown>([[CLIENT_OPTIONS, clientOptions]]),

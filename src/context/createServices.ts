@@ -2,6 +2,7 @@ import { DatabricksPermissionBackend } from '../auth/backends/DatabricksPermissi
 import { createPermissionBackend } from '../auth/backends/detectPermissionBackend.js';
 import { createCache } from '../cache/createCache.js';
 import { EntityCache } from '../cache/EntityCache.js';
+import { NoopCache } from '../cache/NoopCache.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import type { Config } from '../config.js';
 import { instrumentLimiter } from '../observability/instrumentLimiter.js';
@@ -9,12 +10,14 @@ import { createTelemetry, type Telemetry } from '../observability/Telemetry.js';
 import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
+import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
 export function createServices(config: Config, trackingUri: string, options: { cache?: KeyValueCache; telemetry?: Telemetry } = {}): Services {
   const telemetry = options.telemetry ?? createTelemetry(config);
-  const kv = options.cache ?? createCache({
+  // The benchmark's naive variant (MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS) shares nothing between requests.
+  const kv = config.naiveResolvers ? new NoopCache() : options.cache ?? createCache({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}),
     logger: { warn: (message) => telemetry.logger.warn({ component: 'cache' }, message), info: (message) => telemetry.logger.info({ component: 'cache' }, message) },
@@ -37,8 +40,10 @@ export function createServices(config: Config, trackingUri: string, options: { c
   telemetry.metrics.watchCache(kv);
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
+  const profile = backendProfile(config.backend);
   return {
     config,
+    profile,
     mlflowHttp,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
@@ -46,7 +51,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
     permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
-    capabilities: { bulkInterval: true },
+    capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
     close: () => kv.close(),
   };
 }

@@ -12,8 +12,8 @@ const DATABRICKS_CLIENT = Symbol('registry.databricks');
  * the MLflow connection pool and limiter: Databricks serves MLflow's API on the same host.
  */
 export function registryDatabricks(context: RequestContext, operation: string): DatabricksClient {
-  const { backend } = context.services.config;
-  if (backend !== 'databricks') throw new UnsupportedByBackendError(operation, backend);
+  const { capabilities, kind } = context.services.profile;
+  if (!capabilities.transitionRequests) throw new UnsupportedByBackendError(operation, kind);
   // The request's own client options: same pool, limiter, breaker, time budget, metrics and call counter.
   return perRequest(context, DATABRICKS_CLIENT, () => new DatabricksClient(upstreamClientOptions(context)));
 }

@@ -1,10 +1,27 @@
 import { RestClient, type RestClientOptions } from '../http/RestClient.js';
+import type { BackendProfile } from '../profiles/BackendProfile.js';
+import { unsupportedCall } from '../profiles/unsupportedCall.js';
 import { mlflowEndpoints } from './endpoints.js';
 import type { MlflowApi } from './MlflowApi.js';
 
 /** Typed access to MLflow's tracking and registry REST API for one request (one caller). */
 export class MlflowClient extends RestClient<MlflowApi> {
-  constructor(options: RestClientOptions) {
+  /** `profile`: what the backend serves; calls it cannot serve are refused before they are sent. */
+  constructor(
+    options: RestClientOptions,
+    private readonly profile?: BackendProfile,
+  ) {
     super('MLflow', mlflowEndpoints, options);
+  }
+
+  /** Whether the backend serves `name` with these params (no call is made). */
+  supports<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): boolean {
+    return !this.profile || unsupportedCall(this.profile, name, params) === undefined;
+  }
+
+  override call<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): Promise<MlflowApi[K]['response']> {
+    const refused = this.profile && unsupportedCall(this.profile, name, params);
+    if (refused) return Promise.reject(refused);
+    return super.call(name, params);
   }
 }

@@ -3,7 +3,7 @@ import { requestCache } from '../../../context/requestCache.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { fillPage } from '../../../graphql/fillPage.js';
-import { SEARCH_MAX_EXPERIMENT_IDS, trackingLoaders } from '../loaders.js';
+import { trackingLoaders } from '../loaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
 import { wireViewType } from '../toModels.js';
 
@@ -50,9 +50,11 @@ export const Query: QueryResolvers = {
     const allowed = await Promise.all(experimentIds.map((id) => auth.allows({ kind: 'experiment', id }, 'CAN_READ')));
     const readable = experimentIds.filter((_, index) => allowed[index]);
     if (readable.length === 0) return buildConnection([], size, position, undefined);
-    // One ordered page across experiments needs one search; Databricks takes at most 10 ids in one.
-    if (context.services.config.backend === 'databricks' && readable.length > SEARCH_MAX_EXPERIMENT_IDS) {
-      throw new BadUserInputError(`Databricks searches at most ${SEARCH_MAX_EXPERIMENT_IDS} experiments at once, got ${readable.length}: split experimentIds`);
+    // One ordered page across experiments needs one search; Databricks takes at most 10 ids in one, GitLab 1.
+    const { displayName, capabilities } = context.services.profile;
+    const limit = capabilities.maxExperimentIdsPerRunSearch;
+    if (readable.length > limit) {
+      throw new BadUserInputError(`${displayName} searches at most ${limit} experiment${limit === 1 ? '' : 's'} at once, got ${readable.length}: split experimentIds`, { limit });
     }
     const params = {
       experiment_ids: readable,

@@ -1,0 +1,133 @@
+// What each MLflow-compatible backend can do, as data. The batching planner, the resolvers and the MLflow
+// client read these instead of testing the backend's name, so a backend's limits are declared in one place
+// and everything it cannot serve answers UNSUPPORTED_BY_BACKEND before any upstream call.
+import type { BackendKind } from '../../config.js';
+import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
+
+/** How much of MLflow's search grammar a search endpoint honours. */
+export type FilterSupport =
+  /** MLflow's whole filter grammar. */
+  | 'full'
+  /** Only `name = '<value>'` (GitLab's registered-models/search). */
+  | 'name-equals'
+  /** Accepted and silently ignored by the server (GitLab): the graph refuses filters rather than lie. */
+  | 'none';
+
+/** The declared abilities of one backend. */
+export interface BackendCapabilities {
+  /** MLflow REST endpoints the backend serves; a call to any other is refused before it is sent. */
+  readonly endpoints: ReadonlySet<MlflowEndpointName>;
+  /** `filter` on experiments/search. */
+  readonly experimentFilter: FilterSupport;
+  /** `filter` on runs/search (also what lets runs be fetched by `attributes.run_id IN (...)`). */
+  readonly runFilter: FilterSupport;
+  /** `filter` on registered-models/search. */
+  readonly registeredModelFilter: FilterSupport;
+  /** Experiment ids one runs/search accepts (Databricks 10, GitLab 1). */
+  readonly maxExperimentIdsPerRunSearch: number;
+  /** Sort keys one runs/search accepts (GitLab takes one). */
+  readonly maxRunOrderBy: number;
+  /** Soft-deleted experiments and runs exist (view types other than ACTIVE_ONLY, restore). */
+  readonly deletedObjects: boolean;
+  /** Databricks' registry workflow: transition requests and comments. */
+  readonly transitionRequests: boolean;
+  /** Which permission services can sit beside this backend (the first is the default of `auto`). */
+  readonly permissionServices: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none')[];
+}
+
+/** A backend profile: its kind, a display name and its capabilities. */
+export interface BackendProfile {
+  readonly kind: BackendKind;
+  readonly displayName: string;
+  readonly capabilities: BackendCapabilities;
+}
+
+const ALL_ENDPOINTS = new Set(Object.keys(mlflowEndpoints) as MlflowEndpointName[]);
+
+/**
+ * GitLab's MLflow-compatible subset (lib/api/ml/mlflow/*.rb): no bulk-interval, restore, tag deletes,
+ * renames, aliases writes, stage transitions, model-version search/delete/tags or artifacts/list.
+ */
+const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
+  'createExperiment',
+  'getExperiment',
+  'getExperimentByName',
+  'searchExperiments',
+  'setExperimentTag',
+  'deleteExperiment',
+  'createRun',
+  'getRun',
+  'updateRun',
+  'deleteRun',
+  'searchRuns',
+  'logMetric',
+  'logParam',
+  'setRunTag',
+  'logBatch',
+  'getMetricHistory',
+  'createRegisteredModel',
+  'getRegisteredModel',
+  'updateRegisteredModel',
+  'deleteRegisteredModel',
+  'searchRegisteredModels',
+  'getLatestVersions',
+  'getModelVersionByAlias',
+  'createModelVersion',
+  'getModelVersion',
+  'updateModelVersion',
+  'getModelVersionDownloadUri',
+]);
+
+/** Every profile, by kind. */
+export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
+  mlflow: {
+    kind: 'mlflow',
+    displayName: 'MLflow',
+    capabilities: {
+      endpoints: ALL_ENDPOINTS,
+      experimentFilter: 'full',
+      runFilter: 'full',
+      registeredModelFilter: 'full',
+      maxExperimentIdsPerRunSearch: Number.POSITIVE_INFINITY,
+      maxRunOrderBy: Number.POSITIVE_INFINITY,
+      deletedObjects: true,
+      transitionRequests: false,
+      permissionServices: ['mlflow-basic-auth', 'http', 'none'],
+    },
+  },
+  databricks: {
+    kind: 'databricks',
+    displayName: 'Databricks',
+    capabilities: {
+      endpoints: ALL_ENDPOINTS,
+      experimentFilter: 'full',
+      runFilter: 'full',
+      registeredModelFilter: 'full',
+      maxExperimentIdsPerRunSearch: 10,
+      maxRunOrderBy: Number.POSITIVE_INFINITY,
+      deletedObjects: true,
+      transitionRequests: true,
+      permissionServices: ['databricks', 'http', 'none'],
+    },
+  },
+  gitlab: {
+    kind: 'gitlab',
+    displayName: 'GitLab',
+    capabilities: {
+      endpoints: GITLAB_ENDPOINTS,
+      experimentFilter: 'none',
+      runFilter: 'none',
+      registeredModelFilter: 'name-equals',
+      maxExperimentIdsPerRunSearch: 1,
+      maxRunOrderBy: 1,
+      deletedObjects: false,
+      transitionRequests: false,
+      permissionServices: ['gitlab', 'http', 'none'],
+    },
+  },
+};
+
+/** The profile of a backend kind. */
+export function backendProfile(kind: BackendKind): BackendProfile {
+  return backendProfiles[kind];
+}

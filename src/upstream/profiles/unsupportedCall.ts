@@ -1,0 +1,58 @@
+import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import type { MlflowApi } from '../mlflow/MlflowApi.js';
+import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
+import type { BackendProfile, FilterSupport } from './BackendProfile.js';
+
+/** `name = '<value>'`, the one registered-model filter GitLab understands. */
+const NAME_EQUALS = /^\s*name\s*=\s*'(?:[^'\\]|\\.)*'\s*$/;
+
+function filterRefused(support: FilterSupport, filter: string | undefined): boolean {
+  if (!filter || filter.trim() === '') return false;
+  if (support === 'full') return false;
+  if (support === 'name-equals') return !NAME_EQUALS.test(filter);
+  return true;
+}
+
+/**
+ * Why `profile`'s backend cannot serve this call, or undefined when it can. Checked before every MLflow call,
+ * so an operation the backend lacks, or a search argument it would silently ignore (GitLab drops `filter`),
+ * answers UNSUPPORTED_BY_BACKEND on the field that asked, and nothing is sent upstream.
+ */
+export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendProfile, name: K, params: MlflowApi[K]['params']): UnsupportedByBackendError | undefined {
+  const { capabilities, kind } = profile;
+  if (!capabilities.endpoints.has(name)) return new UnsupportedByBackendError(`${mlflowEndpoints[name].route}`, kind);
+  switch (name) {
+    case 'searchRuns': {
+      const search = params as MlflowApi['searchRuns']['params'];
+      if (filterRefused(capabilities.runFilter, search.filter)) return new UnsupportedByBackendError('Filtering runs (filter)', kind);
+      if (search.experiment_ids.length > capabilities.maxExperimentIdsPerRunSearch) {
+        return new UnsupportedByBackendError(`Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`, kind);
+      }
+      if ((search.order_by?.length ?? 0) > capabilities.maxRunOrderBy) {
+        return new UnsupportedByBackendError(`Sorting runs by more than ${capabilities.maxRunOrderBy} key(s)`, kind);
+      }
+      if (!capabilities.deletedObjects && search.run_view_type && search.run_view_type !== 'ACTIVE_ONLY') {
+        return new UnsupportedByBackendError('Listing deleted runs (viewType)', kind);
+      }
+      return undefined;
+    }
+    case 'searchExperiments': {
+      const search = params as MlflowApi['searchExperiments']['params'];
+      if (filterRefused(capabilities.experimentFilter, search.filter)) return new UnsupportedByBackendError('Filtering experiments (filter)', kind);
+      if (!capabilities.deletedObjects && search.view_type && search.view_type !== 'ACTIVE_ONLY') {
+        return new UnsupportedByBackendError('Listing deleted experiments (viewType)', kind);
+      }
+      return undefined;
+    }
+    case 'searchRegisteredModels': {
+      const search = params as MlflowApi['searchRegisteredModels']['params'];
+      if (filterRefused(capabilities.registeredModelFilter, search.filter)) {
+        const only = capabilities.registeredModelFilter === 'name-equals' ? " other than name = '…'" : '';
+        return new UnsupportedByBackendError(`Filtering registered models${only} (filter)`, kind);
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
