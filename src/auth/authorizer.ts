@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { loaderOptions } from '../graphql/loaderOptions.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import { perRequest } from '../context/RequestContext.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/SupergraphError.js';
@@ -35,7 +36,7 @@ function createAuthorizer(context: RequestContext): Authorizer {
   // One batch per tick: a list of 50 runs in 3 experiments asks the backend about 3 experiments once.
   const levels = new DataLoader<Resource, PermissionLevel | undefined, string>(
     async (resources) => (await backend()).viewerLevels(context, resources),
-    { cacheKeyFn: resourceKey },
+    { ...loaderOptions(context), cacheKeyFn: resourceKey },
   );
   const self: Authorizer = {
     backend,

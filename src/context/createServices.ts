@@ -10,7 +10,6 @@ import { createTelemetry, type Telemetry } from '../observability/Telemetry.js';
 import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
-import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -40,10 +39,8 @@ export function createServices(config: Config, trackingUri: string, options: { c
   telemetry.metrics.watchCache(kv);
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
-  const profile = backendProfile(config.backend);
   return {
     config,
-    profile,
     mlflowHttp,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
@@ -51,7 +48,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
     permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
-    capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
+    capabilities: { bulkInterval: true },
     close: () => kv.close(),
   };
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { loaderOptions } from '../../graphql/loaderOptions.js';
 import { tracedBatch } from '../../observability/traceBatch.js';
 import { fanOut } from '../../graphql/fanOut.js';
 import { requestCache } from '../../context/requestCache.js';
@@ -137,14 +138,14 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     // No batch endpoint for models by name: deduplicated (DataLoader) and fanned out with a bound.
     tracedBatch(context, 'registeredModelByName', (names: readonly string[]) =>
       fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
-    ),
+    ), loaderOptions(context),
   );
 
   const modelVersion: RegistryLoaders['modelVersion'] = new DataLoader(
     tracedBatch(context, 'modelVersion', (keys: readonly VersionKey[]) =>
       fanOut(keys, (key) => orNull(async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version)),
     ),
-    { cacheKeyFn: versionKey },
+    { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
 
   const modelVersionByAlias: RegistryLoaders['modelVersionByAlias'] = new DataLoader(
@@ -157,7 +158,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         if (found) modelVersion.prime({ name: found.name, version: found.version }, found);
         return found;
       }),
-    { cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
+    { ...loaderOptions(context), cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
   );
 
   const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
@@ -183,7 +184,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       }
     });
     return runIds.map((id) => found.get(id) ?? []);
-  }));
+  }), loaderOptions(context));
 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
     tracedBatch(context, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {
@@ -204,7 +205,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         return page;
       });
     }),
-    { cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
+    { ...loaderOptions(context), cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
   );
 
   /** Every version of every model, by model, when they fit one search page; undefined when they do not. */
@@ -223,7 +224,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
 
   const downloadUri: RegistryLoaders['downloadUri'] = new DataLoader(
     (keys) => fanOut(keys, async (key) => (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri),
-    { cacheKeyFn: versionKey },
+    { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
 
   const transitionRequests: RegistryLoaders['transitionRequests'] = new DataLoader(
@@ -231,7 +232,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       const databricks = registryDatabricks(context, 'ModelVersion.transitionRequests');
       return fanOut(keys, async (key) => (await databricks.call('listTransitionRequests', { name: key.name, version: key.version })).requests ?? []);
     },
-    { cacheKeyFn: versionKey },
+    { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
 
   function primeVersions(versions: readonly WireModelVersion[]) {
