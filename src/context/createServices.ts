@@ -10,6 +10,7 @@ import { createTelemetry, type Telemetry } from '../observability/Telemetry.js';
 import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
+import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -39,8 +40,10 @@ export function createServices(config: Config, trackingUri: string, options: { c
   telemetry.metrics.watchCache(kv);
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
+  const profile = backendProfile(config.backend);
   return {
     config,
+    profile,
     mlflowHttp,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
@@ -48,7 +51,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
     permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
-    capabilities: { bulkInterval: true },
+    capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
     close: () => kv.close(),
   };
 }

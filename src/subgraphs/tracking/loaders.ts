@@ -19,7 +19,10 @@ import { sampleSteps } from './sampleSteps.js';
 
 /** MLflow's bulk-interval endpoint takes at most 100 runs per call. */
 export const BULK_INTERVAL_MAX_RUNS = 100;
-/** Databricks accepts at most 10 experiment ids per runs/search; OSS MLflow has no limit. Use the smaller. */
+/**
+ * Experiments per combined first-page runs/search: Databricks accepts at most 10, OSS MLflow has no limit, but
+ * a small group keeps few experiments starved by the others' newer runs. The backend's own limit may be lower.
+ */
 export const SEARCH_MAX_EXPERIMENT_IDS = 10;
 /** Run ids per `attributes.run_id IN (...)` filter: keeps the POST body and SQL IN-list modest. */
 export const SEARCH_MAX_RUN_IDS = 100;
@@ -82,6 +85,10 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   const mlflowHttp = context.services.mlflowHttp;
   const cache = requestCache(context);
   const runExperimentHints = new Map<string, string>();
+  const capabilities = context.services.profile.capabilities;
+  const experimentsPerSearch = Math.min(SEARCH_MAX_EXPERIMENT_IDS, capabilities.maxExperimentIdsPerRunSearch);
+  // `attributes.run_id IN (...)` needs a backend that honours runs/search filters (GitLab ignores them).
+  const runIdSearch = capabilities.runFilter === 'full';
 
   const experimentById: TrackingLoaders['experimentById'] = new DataLoader(tracedBatch(context, 'experimentById', (ids) =>
     // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
@@ -144,13 +151,13 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   async function fetchRuns(ids: readonly string[]): Promise<(WireRun | null | Error)[]> {
     const found = new Map<string, WireRun | Error>();
     // Runs whose experiment we know: one runs/search per chunk with `attributes.run_id IN (...)`.
-    const hinted = ids.filter((id) => runExperimentHints.has(id));
+    const hinted = runIdSearch ? ids.filter((id) => runExperimentHints.has(id)) : [];
     const byExperimentChunk = chunk(hinted, SEARCH_MAX_RUN_IDS);
     await Promise.all(
       byExperimentChunk.map(async (runIds) => {
         const experimentIds = [...new Set(runIds.map((id) => runExperimentHints.get(id) as string))];
         try {
-          for (const experimentChunk of chunk(experimentIds, SEARCH_MAX_EXPERIMENT_IDS)) {
+          for (const experimentChunk of chunk(experimentIds, experimentsPerSearch)) {
             const filter = `attributes.run_id IN (${runIds.map(quoteFilterValue).join(', ')})`;
             const response = await mlflow.call('searchRuns', { experiment_ids: experimentChunk, filter, run_view_type: 'ALL', max_results: runIds.length });
             for (const run of response.runs ?? []) found.set(run.info.run_id, run);
@@ -163,7 +170,8 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     // Runs asked for by id alone (ModelVersion.run, _entities): on open-source MLflow, one search over every
     // experiment the caller can see, `attributes.run_id IN (...)`, instead of one runs/get per run.
     const unhinted = ids.filter((id) => !found.has(id));
-    if (unhinted.length >= 2 && context.services.config.backend === 'mlflow') await searchUnhinted(unhinted, found);
+    // Needs one search over every visible experiment: only where a search takes any number of them.
+    if (unhinted.length >= 2 && runIdSearch && capabilities.maxExperimentIdsPerRunSearch === Number.POSITIVE_INFINITY) await searchUnhinted(unhinted, found);
     // The rest (and any the searches did not return): deduplicated runs/get, bounded.
     const rest = ids.filter((id) => !found.has(id));
     const fetched = await fanOut(rest, (id) => orNull(async () => (await mlflow.call('getRun', { run_id: id })).run));
@@ -201,7 +209,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
 
       await Promise.all(
         [...groups.values()].flatMap(({ args, experimentIds }) =>
-          chunk(experimentIds, SEARCH_MAX_EXPERIMENT_IDS).map(async (ids) => {
+          chunk(experimentIds, experimentsPerSearch).map(async (ids) => {
             try {
               // One more than asked for, per experiment, tells whether each has a next page.
               const want = args.size + 1;
