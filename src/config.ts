@@ -49,7 +49,9 @@ export interface Config {
   /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
   naiveResolvers: boolean;
   /** Which permission service decides object access; `auto` detects MLflow basic-auth at first use. */
-  permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'none';
+  permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'http' | 'none';
+  /** Your own permission service (MLFLOW_SUPERGRAPH_PERMISSIONS=http, see README "Custom permission service"). */
+  permissionService: PermissionServiceConfig | undefined;
   /** basic-auth's default permission for objects without a grant (the server's `default_permission`). */
   defaultPermission: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
   /** Accept identity headers (x-forwarded-user, x-forwarded-groups, x-forwarded-scopes) from a trusted proxy. */
@@ -73,6 +75,20 @@ export interface Config {
   tracing: { endpoint: string | undefined; serviceName: string };
   /** Distributed mode: subgraph URLs overriding the supergraph's routing_url (SUBGRAPH_URL_TRACKING, ...). */
   subgraphUrls: Partial<Record<'tracking' | 'registry' | 'permissions', string>>;
+}
+
+/** Where and how the graph asks a custom permission service (MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_*). */
+export interface PermissionServiceConfig {
+  /** The URL every check is POSTed to (http(s), no credentials, no query string). */
+  url: string;
+  /** Bearer token the graph sends to the service; never logged. */
+  token: string | undefined;
+  /** The service accepts `{"checks": [...]}` and answers `{"results": [...]}` (one call per page). */
+  batch: boolean;
+  /** At most this many checks per batch call. */
+  batchMax: number;
+  /** Per attempt; a timed-out check is denied (UPSTREAM_TIMEOUT). */
+  timeoutMs: number;
 }
 
 /** pino's levels, plus `silent`. */
@@ -148,6 +164,40 @@ function explorer(env: Env): Config['explorer'] {
   return raw;
 }
 
+function permissionServiceConfig(env: Env, permissions: string, rawUrl: string | undefined): PermissionServiceConfig | undefined {
+  if (permissions !== 'http') {
+    // A URL the graph would silently not use leaves the operator believing a service decides: refuse.
+    if (rawUrl !== undefined) throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL is set but MLFLOW_SUPERGRAPH_PERMISSIONS is ${permissions}, not http`);
+    return undefined;
+  }
+  if (rawUrl === undefined) {
+    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL (the http(s) URL each check is POSTed to)');
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(rawUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must be an http(s) URL such as http://127.0.0.1:8181/check, got "${redact(rawUrl)}"`);
+  }
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must not contain credentials or a query string; put the credential in MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_TOKEN');
+  }
+  if (!bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false)) {
+    // The service is told who the caller is; only a trusted proxy's identity headers say so verifiably.
+    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_TRUSTED_PROXY=true (the service decides for the user the proxy names in x-forwarded-email / x-forwarded-user)');
+  }
+  return {
+    url: rawUrl,
+    token: read(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_TOKEN'),
+    batch: bool(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH', false),
+    batchMax: int(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH_MAX', 100, 1, 1000),
+    timeoutMs: int(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_TIMEOUT_MS', 5_000, 1, 600_000),
+  };
+}
+
 /** Reads and validates the environment; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnvRaw = read(env, 'NODE_ENV') ?? 'development';
@@ -208,10 +258,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster://, got "${redact(redisUrl)}"`);
   }
 
-  const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? 'auto';
-  if (!['auto', 'mlflow-basic-auth', 'databricks', 'none'].includes(permissions)) {
-    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks or none, got "${permissions}"`);
+  const permissionServiceUrl = read(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL');
+  // `auto` with a permission service URL means that service: an operator who configured one expects it used.
+  const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? (permissionServiceUrl ? 'http' : 'auto');
+  if (!['auto', 'mlflow-basic-auth', 'databricks', 'http', 'none'].includes(permissions)) {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks, http or none, got "${permissions}"`);
   }
+  const permissionService = permissionServiceConfig(env, permissions, permissionServiceUrl);
   const defaultPermission = read(env, 'MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION') ?? 'READ';
   if (!['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'].includes(defaultPermission)) {
     throw new ConfigError(`MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION must be READ, EDIT, MANAGE or NO_PERMISSIONS, got "${defaultPermission}"`);
@@ -245,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
     tracing: { endpoint: otlpEndpoint, serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'mlflow-supergraph' },
     subgraphUrls,
     permissions: permissions as Config['permissions'],
+    permissionService,
     defaultPermission: defaultPermission as Config['defaultPermission'],
     trustedProxy: bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false),
     subgraphSecret,

@@ -18,7 +18,7 @@ export interface AclEntry {
 }
 
 /** Which permission service decides. */
-export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'none';
+export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'http' | 'none';
 
 /**
  * One interface over the permission services beside MLflow. Levels are always the caller's own, computed
@@ -33,6 +33,14 @@ export interface PermissionBackend {
    * alone enforces" (kind none). An Error for a resource the service could not answer for.
    */
   viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | undefined | Error)[]>;
+  /**
+   * For services that answer "may the caller do X?" rather than "what is the caller's level?": whether the
+   * caller holds at least `required` on each resource, in order (an Error where the service could not say).
+   * When present, the authorizer's checks use it and viewerLevels serves only viewerPermission.
+   */
+  viewerAllows?(context: RequestContext, checks: readonly { resource: Resource; required: PermissionLevel }[]): Promise<(boolean | Error)[]>;
+  /** Throws UNAUTHENTICATED for a known caller this backend still cannot decide for (e.g. an unverified identity). */
+  requireCaller?(context: RequestContext): void;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

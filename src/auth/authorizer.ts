@@ -17,7 +17,7 @@ export interface Authorizer {
   allows(resource: Resource, required: PermissionLevel): Promise<boolean>;
   /** Throws FORBIDDEN unless the caller holds at least `required`. */
   require(resource: Resource, required: PermissionLevel): Promise<void>;
-  /** Throws UNAUTHENTICATED for an anonymous caller when a permission service is in charge. */
+  /** Throws UNAUTHENTICATED for an anonymous caller when a permission service is in charge, or one it cannot decide for. */
   requireKnownCaller(): Promise<void>;
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
   requireScope(scope: string): void;
@@ -38,10 +38,20 @@ function createAuthorizer(context: RequestContext): Authorizer {
     async (resources) => (await backend()).viewerLevels(context, resources),
     { ...loaderOptions(context), cacheKeyFn: resourceKey },
   );
+  // A service that answers yes/no per action (a custom permission service) is asked what each check needs.
+  const checks = new DataLoader<{ resource: Resource; required: PermissionLevel }, boolean, string>(
+    async (items) => {
+      const service = await backend();
+      if (!service.viewerAllows) throw new TypeError(`authorizer: expected a backend with viewerAllows, got ${service.kind}`);
+      return service.viewerAllows(context, items);
+    },
+    { ...loaderOptions(context), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
+  );
   const self: Authorizer = {
     backend,
     level: (resource) => levels.load(resource),
     async allows(resource, required) {
+      if ((await backend()).viewerAllows) return checks.load({ resource, required });
       const level = await levels.load(resource);
       return level === undefined || atLeast(level, required);
     },
@@ -54,8 +64,11 @@ function createAuthorizer(context: RequestContext): Authorizer {
       }
     },
     async requireKnownCaller() {
-      if (context.principal.kind !== 'anonymous') return;
-      if ((await backend()).kind !== 'none') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
+      const service = await backend();
+      if (context.principal.kind === 'anonymous' && service.kind === 'none') return;
+      // A backend that decides only for some identities says which (with its own message).
+      service.requireCaller?.(context);
+      if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
     },
     requireScope(scope) {
       if (!context.principal.scopes.includes(scope)) {

@@ -8,7 +8,7 @@ export function credentialId(secret: string): string {
 }
 
 /** Identity headers a trusted proxy sets. Stripped (ignored) unless MLFLOW_SUPERGRAPH_TRUSTED_PROXY=true. */
-export const PROXY_HEADERS = { user: 'x-forwarded-user', scopes: 'x-forwarded-scopes' } as const;
+export const PROXY_HEADERS = { user: 'x-forwarded-user', email: 'x-forwarded-email', groups: 'x-forwarded-groups', scopes: 'x-forwarded-scopes' } as const;
 
 type Headers = Record<string, string | string[] | undefined>;
 type IdentityConfig = Pick<Config, 'authMode' | 'serviceAuthorization' | 'trustedProxy' | 'readOnlyPrincipals'>;
@@ -19,35 +19,60 @@ function header(headers: Headers, name: string): string | undefined {
 }
 
 const ALL_SCOPES = Object.freeze(['read', 'write']);
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
+/** One address, no spaces or list separators (a header carrying several is not an identity). */
+const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+$/;
+
+/** The proxy's identity headers, or undefined when it named nobody (then the Authorization header decides). */
+function proxyIdentity(headers: Headers): { user: string | undefined; email: string | undefined; groups: readonly string[] } | undefined {
+  const user = header(headers, PROXY_HEADERS.user)?.trim() || undefined;
+  const rawEmail = header(headers, PROXY_HEADERS.email)?.trim();
+  // A malformed address identifies no one: ignored, never guessed at.
+  const email = rawEmail && rawEmail.length <= 320 && EMAIL.test(rawEmail) ? rawEmail : undefined;
+  if (!user && !email) return undefined;
+  const groups = (header(headers, PROXY_HEADERS.groups) ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  return { user, email, groups: groups.length > 0 ? Object.freeze([...new Set(groups)]) : NO_GROUPS };
+}
 
 function withScopes(principal: Principal, config: IdentityConfig, requested?: readonly string[]): Principal {
   let scopes: readonly string[] = requested ?? ALL_SCOPES;
   // Read-only credentials (like GitLab's read_api tokens) are named in configuration.
-  const readOnly = config.readOnlyPrincipals.some((p) => p === principal.id || p === principal.username || `user:${p}` === principal.id);
+  const readOnly = config.readOnlyPrincipals.some((p) => p === principal.id || p === principal.username || p === principal.email || `user:${p}` === principal.id);
   if (readOnly) scopes = scopes.filter((s) => s !== 'write');
   return { ...principal, scopes };
 }
 
 /**
  * Who the caller is. Default: their `Authorization` header (Bearer or Basic), passed through to the
- * backend, which verifies it. With a trusted proxy: its identity headers, and the service credentials
- * upstream (the graph then enforces every permission itself). With AUTH_MODE=service: the service
- * credentials for everyone. Client-sent proxy headers are ignored unless the proxy is trusted.
+ * backend, which verifies it. With a trusted proxy: its identity headers (user name and/or e-mail, groups,
+ * scopes; an e-mail alone identifies a caller), and the service credentials upstream (the graph then
+ * enforces every permission itself). With AUTH_MODE=service: the service credentials for everyone.
+ * Client-sent proxy headers are ignored unless the proxy is trusted.
  */
 export function principalFromHeaders(headers: Headers, config: IdentityConfig): Principal {
-  if (config.trustedProxy) {
-    const user = header(headers, PROXY_HEADERS.user)?.trim();
-    if (user) {
-      const scopes = header(headers, PROXY_HEADERS.scopes)
-        ?.split(/[\s,]+/)
-        .map((s) => s.toLowerCase())
-        .filter((s) => s === 'read' || s === 'write');
-      return withScopes(
-        { id: `user:${user}`, username: user, kind: 'proxy', authorization: config.serviceAuthorization, scopes: ALL_SCOPES },
-        config,
-        scopes && scopes.length > 0 ? scopes : undefined,
-      );
-    }
+  const proxied = config.trustedProxy ? proxyIdentity(headers) : undefined;
+  if (proxied) {
+    const scopes = header(headers, PROXY_HEADERS.scopes)
+      ?.split(/[\s,]+/)
+      .map((s) => s.toLowerCase())
+      .filter((s) => s === 'read' || s === 'write');
+    return withScopes(
+      {
+        id: proxied.user ? `user:${proxied.user}` : `email:${proxied.email}`,
+        username: proxied.user,
+        email: proxied.email,
+        groups: proxied.groups,
+        kind: 'proxy',
+        authorization: config.serviceAuthorization,
+        scopes: ALL_SCOPES,
+      },
+      config,
+      scopes && scopes.length > 0 ? scopes : undefined,
+    );
   }
   const authorization = config.authMode === 'service' ? config.serviceAuthorization : header(headers, 'authorization');
   if (!authorization) return anonymousPrincipal;
@@ -58,10 +83,10 @@ export function principalFromHeaders(headers: Headers, config: IdentityConfig): 
     const colon = decoded.indexOf(':');
     const username = colon > 0 ? decoded.slice(0, colon) : undefined;
     if (!username) return anonymousPrincipal;
-    return withScopes({ id: `user:${username}`, username, kind: kind ?? 'basic', authorization, scopes: ALL_SCOPES }, config);
+    return withScopes({ id: `user:${username}`, username, email: undefined, groups: NO_GROUPS, kind: kind ?? 'basic', authorization, scopes: ALL_SCOPES }, config);
   }
   if (scheme?.toLowerCase() === 'bearer' && value) {
-    return withScopes({ id: `token:${credentialId(value)}`, username: undefined, kind: kind ?? 'bearer', authorization, scopes: ALL_SCOPES }, config);
+    return withScopes({ id: `token:${credentialId(value)}`, username: undefined, email: undefined, groups: NO_GROUPS, kind: kind ?? 'bearer', authorization, scopes: ALL_SCOPES }, config);
   }
   return anonymousPrincipal;
 }

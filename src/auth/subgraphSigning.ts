@@ -17,12 +17,17 @@ function payload(timestamp: string, identity: string, authorization: string | un
   return [timestamp, identity, sha256(authorization ?? ''), sha256(query), sha256(JSON.stringify(variables ?? {}))].join('.');
 }
 
-/** The identity fields forwarded to subgraphs (never the credentials themselves; those travel in Authorization). */
-type ForwardedIdentity = Pick<Principal, 'id' | 'username' | 'kind' | 'scopes'>;
+/**
+ * The identity fields forwarded to subgraphs (never the credentials themselves; those travel in Authorization).
+ * All of them sit inside the signed identity header, so none can be swapped (e-mail and groups decide what a
+ * custom permission service allows).
+ */
+type ForwardedIdentity = Pick<Principal, 'id' | 'username' | 'email' | 'groups' | 'kind' | 'scopes'>;
 
 /** Signs a subgraph request: identity, credentials, operation and variables, bound to a timestamp. */
 export function signSubgraphRequest(secret: string, principal: Principal, query: string, variables: unknown, now = Date.now()): Record<string, string> {
-  const identity = Buffer.from(JSON.stringify({ id: principal.id, username: principal.username, kind: principal.kind, scopes: principal.scopes } satisfies ForwardedIdentity)).toString('base64url');
+  const forwarded: ForwardedIdentity = { id: principal.id, username: principal.username, email: principal.email, groups: principal.groups, kind: principal.kind, scopes: principal.scopes };
+  const identity = Buffer.from(JSON.stringify(forwarded)).toString('base64url');
   const timestamp = String(now);
   const signature = createHmac('sha256', secret).update(payload(timestamp, identity, principal.authorization, query, variables)).digest('base64url');
   return { [SIGNING_HEADERS.identity]: identity, [SIGNING_HEADERS.timestamp]: timestamp, [SIGNING_HEADERS.signature]: signature };
@@ -69,11 +74,14 @@ export function verifySubgraphRequest(
   } catch {
     throw new SignatureError('identity header is malformed');
   }
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : []);
   return {
     id: forwarded.id ?? undefined,
     username: forwarded.username ?? undefined,
+    email: typeof forwarded.email === 'string' ? forwarded.email : undefined,
+    groups: strings(forwarded.groups),
     kind: forwarded.kind,
     authorization,
-    scopes: Array.isArray(forwarded.scopes) ? forwarded.scopes.filter((s) => typeof s === 'string') : [],
+    scopes: strings(forwarded.scopes),
   };
 }

@@ -39,11 +39,21 @@ function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
 }
 
+/**
+ * What makes one caller's entries theirs. Usually their credentials; behind a trusted proxy every caller
+ * carries the same service credentials, so the identity the proxy vouched for is what tells them apart.
+ */
+function callerIdentity(context: RequestContext): string {
+  const { principal } = context;
+  if (principal.kind !== 'proxy') return principal.authorization ?? 'anonymous';
+  return JSON.stringify(['proxy', principal.id, principal.email ?? null, [...principal.groups].sort(), principal.authorization ?? null]);
+}
+
 /** The cache helper of this request. */
 export function requestCache(context: RequestContext): RequestCache {
   const { cache, inFlight } = context.services;
   let callerScopeId: string | undefined;
-  const callerScope = () => (callerScopeId ??= principalScope(context.principal.authorization ?? 'anonymous'));
+  const callerScope = () => (callerScopeId ??= principalScope(callerIdentity(context)));
 
   // Shared unless no permission service decides and the backend may enforce access on its own (GitLab, or
   // an operator's explicit "none"): then one caller's view must never reach another.

@@ -87,7 +87,7 @@ describe('distributed mode with signed subgraph requests', () => {
 
   it('rejects a tampered or replayed request', async () => {
     const url = (subgraphs.get('registry') as RunningSubgraph).url;
-    const carol = { id: 'user:carol', username: 'carol', kind: 'basic' as const, authorization: basic(CAROL.username, CAROL.password), scopes: ['read', 'write'] };
+    const carol = { id: 'user:carol', username: 'carol', email: undefined, groups: [], kind: 'basic' as const, authorization: basic(CAROL.username, CAROL.password), scopes: ['read', 'write'] };
     const signed = signSubgraphRequest(SECRET, carol, entitiesQuery, variables);
     const send = (headers: Record<string, string>, vars: unknown = variables) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: entitiesQuery, variables: vars }) });

@@ -2,6 +2,7 @@ import type { Got } from 'got';
 import type { Config } from '../../config.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
+import { HttpPermissionBackend } from './HttpPermissionBackend.js';
 import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
 import { noPermissionBackend } from './NoPermissionBackend.js';
 import { fromMlflowPermission } from '../PermissionLevel.js';
@@ -40,6 +41,8 @@ export function createPermissionBackend(config: Config, http: Got, databricks?: 
         return basicAuth;
       case 'none':
         return noPermissionBackend;
+      case 'http':
+        return new HttpPermissionBackend(config);
       case 'databricks':
         return databricks?.() ?? noPermissionBackend;
       case 'auto':

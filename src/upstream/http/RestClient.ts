@@ -26,6 +26,8 @@ export interface RestClientOptions {
   deadline?: number;
   /** Wraps each call, e.g. in a tracing span; must call and return `run()`. */
   around?: <T>(route: string, run: () => Promise<T>) => Promise<T>;
+  /** Retries of an idempotent call (callRest's default when absent). */
+  retries?: number;
 }
 
 /** Statuses that mean "the service is down or overloaded", as opposed to "this request was wrong". */
@@ -77,7 +79,7 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** One call through the circuit breaker; decided after the limiter slot is taken, so queued calls see a trip. */
   async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
-    const { http, authorization, headers, observe, breaker, deadline } = this.options;
+    const { http, authorization, headers, observe, breaker, deadline, retries } = this.options;
     const decision = breaker?.request() ?? { allowed: true as const, probe: false };
     if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
     try {
@@ -86,7 +88,7 @@ export class RestClient<Api extends ApiShape<Api>> {
         this.upstream,
         endpoint,
         params,
-        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }) },
+        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }) },
         observe,
       );
       breaker?.success(decision.probe);

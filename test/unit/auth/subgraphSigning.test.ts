@@ -2,7 +2,7 @@ import { signSubgraphRequest, verifySubgraphRequest } from '../../../src/auth/su
 import type { Principal } from '../../../src/context/Principal.js';
 
 const secret = 'a'.repeat(64);
-const alice: Principal = { id: 'user:alice', username: 'alice', kind: 'basic', authorization: 'Basic YWxpY2U6cHc=', scopes: ['read', 'write'] };
+const alice: Principal = { id: 'user:alice', username: 'alice', email: undefined, groups: [], kind: 'basic', authorization: 'Basic YWxpY2U6cHc=', scopes: ['read', 'write'] };
 const query = '{ _entities(representations: $r) { __typename } }';
 const variables = { r: [{ __typename: 'Run', id: '1' }] };
 
