@@ -49,7 +49,7 @@ export interface Config {
   /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
   naiveResolvers: boolean;
   /** Which permission service decides object access; `auto` detects MLflow basic-auth at first use. */
-  permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'http' | 'none';
+  permissions: 'auto' | 'mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none';
   /** Your own permission service (MLFLOW_SUPERGRAPH_PERMISSIONS=http, see README "Custom permission service"). */
   permissionService: PermissionServiceConfig | undefined;
   /** basic-auth's default permission for objects without a grant (the server's `default_permission`). */
@@ -261,8 +261,8 @@ export function loadConfig(env: Env = process.env): Config {
   const permissionServiceUrl = read(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL');
   // `auto` with a permission service URL means that service: an operator who configured one expects it used.
   const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? (permissionServiceUrl ? 'http' : 'auto');
-  if (!['auto', 'mlflow-basic-auth', 'databricks', 'http', 'none'].includes(permissions)) {
-    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks, http or none, got "${permissions}"`);
+  if (!['auto', 'mlflow-basic-auth', 'databricks', 'gitlab', 'http', 'none'].includes(permissions)) {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks, gitlab, http or none, got "${permissions}"`);
   }
   const permissionService = permissionServiceConfig(env, permissions, permissionServiceUrl);
   const defaultPermission = read(env, 'MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION') ?? 'READ';

@@ -18,7 +18,7 @@ export interface AclEntry {
 }
 
 /** Which permission service decides. */
-export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'http' | 'none';
+export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none';
 
 /**
  * One interface over the permission services beside MLflow. Levels are always the caller's own, computed
@@ -41,6 +41,11 @@ export interface PermissionBackend {
   viewerAllows?(context: RequestContext, checks: readonly { resource: Resource; required: PermissionLevel }[]): Promise<(boolean | Error)[]>;
   /** Throws UNAUTHENTICATED for a known caller this backend still cannot decide for (e.g. an unverified identity). */
   requireCaller?(context: RequestContext): void;
+  /**
+   * The scopes the service grants the caller's credential (`read`, `write`), where it knows them better than the
+   * gateway can (GitLab's `read_api` tokens look like any other). Absent: the gateway's own reading stands.
+   */
+  scopes?(context: RequestContext): Promise<readonly string[]>;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

@@ -166,7 +166,7 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
         // Every non-public root field needs a known caller when a permission service is in charge.
         if (isRoot || rules.requiresAuth || parentRules.requiresAuth) await auth.requireKnownCaller();
         const scope = rules.scope ?? parentRules.scope;
-        if (scope) auth.requireScope(scope);
+        if (scope) await auth.requireScope(scope);
         if (rules.level) {
           if (rules.argument) {
             const value = argumentAt(args, rules.argument.path);

@@ -20,7 +20,7 @@ export interface Authorizer {
   /** Throws UNAUTHENTICATED for an anonymous caller when a permission service is in charge, or one it cannot decide for. */
   requireKnownCaller(): Promise<void>;
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
-  requireScope(scope: string): void;
+  requireScope(scope: string): Promise<void>;
 }
 
 const AUTHORIZER = Symbol('auth.authorizer');
@@ -70,8 +70,12 @@ function createAuthorizer(context: RequestContext): Authorizer {
       service.requireCaller?.(context);
       if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
     },
-    requireScope(scope) {
-      if (!context.principal.scopes.includes(scope)) {
+    async requireScope(scope) {
+      // Both must grant it: the gateway's reading (configuration, proxy headers) and, where the permission
+      // service knows the credential's scopes (GitLab), the service's.
+      const service = await backend();
+      const granted = context.principal.scopes.includes(scope) && (!service.scopes || (await service.scopes(context)).includes(scope));
+      if (!granted) {
         throw new ForbiddenError(`Your credentials are read-only: the "${scope}" scope is required`, { requiredScope: scope });
       }
     },

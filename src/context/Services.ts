@@ -4,6 +4,7 @@ import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
 import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
+import type { BackendDetector } from '../upstream/profiles/detectBackend.js';
 import type { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
 
@@ -12,6 +13,8 @@ export interface Services {
   readonly config: Config;
   /** The backend's profile: what it serves, its search grammar and batch limits. */
   readonly profile: BackendProfile;
+  /** What the backend reports about itself (version, server features), probed once and logged. */
+  readonly detector: BackendDetector;
   readonly mlflowHttp: Got;
   readonly mlflowLimiter: Limiter;
   /** Fails MLflow calls fast while MLflow is down; probes its return (half-open). */

@@ -11,6 +11,10 @@ import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
 import { backendProfile } from '../upstream/profiles/BackendProfile.js';
+import { BackendDetector } from '../upstream/profiles/detectBackend.js';
+import { GitLabPermissionBackend } from '../auth/backends/GitLabPermissionBackend.js';
+import { ConfigError } from '../config.js';
+import { gitlabLocation } from '../upstream/gitlab/GitLabClient.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -41,14 +45,32 @@ export function createServices(config: Config, trackingUri: string, options: { c
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
   const profile = backendProfile(config.backend);
+  const detector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) =>
+    telemetry.logger.info(
+      { component: 'backend', backend: profile.kind, version: detection.version ?? null, serverInfo: detection.serverInfo ?? null, basicAuth: detection.basicAuth ?? null, probes: detection.probes },
+      `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
+    ),
+  );
   return {
     config,
     profile,
+    detector,
     mlflowHttp,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
     telemetry,
-    permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend()),
+    permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend(), () => {
+      // GitLab's own API (token scopes, the caller's role) lives at the root of the tracking URI's host path.
+      const location = gitlabLocation(trackingUri);
+      if (!location) throw new ConfigError('MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow');
+      const gitlabHttp = createHttpInstance({
+        baseUrl: location.apiRoot,
+        connectTimeoutMs: config.upstream.connectTimeoutMs,
+        responseTimeoutMs: config.upstream.responseTimeoutMs,
+        maxSockets: config.upstream.concurrency,
+      });
+      return new GitLabPermissionBackend(location, gitlabHttp);
+    }),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
     capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },

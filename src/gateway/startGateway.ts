@@ -88,5 +88,7 @@ async function warmUp(services: Services): Promise<void> {
   await Promise.all([
     services.cache.kv.whenReady?.(2_000),
     services.permissions.resolve().catch(() => undefined),
+    // Logs what the backend reports about itself (version, server features); never stops start-up.
+    services.detector.detect(services.config.serviceAuthorization).catch(() => undefined),
   ]);
 }

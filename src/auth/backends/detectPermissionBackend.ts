@@ -33,7 +33,12 @@ export async function probeBasicAuth(http: Got): Promise<boolean> {
  * The configured permission backend. With `auto`, the first request probes the server once (single
  * flight) and the answer is kept; until the probe succeeds, requests fail closed (the probe error).
  */
-export function createPermissionBackend(config: Config, http: Got, databricks?: () => PermissionBackend): PermissionBackend {
+export function createPermissionBackend(
+  config: Config,
+  http: Got,
+  databricks?: () => PermissionBackend,
+  gitlab?: () => PermissionBackend,
+): PermissionBackend {
   const basicAuth = new MlflowBasicAuthBackend(fromMlflowPermission(config.defaultPermission));
   const explicit = (): PermissionBackend | undefined => {
     switch (config.permissions) {
@@ -45,8 +50,11 @@ export function createPermissionBackend(config: Config, http: Got, databricks?: 
         return new HttpPermissionBackend(config);
       case 'databricks':
         return databricks?.() ?? noPermissionBackend;
+      case 'gitlab':
+        return gitlab?.() ?? noPermissionBackend;
       case 'auto':
         if (config.backend === 'databricks' && databricks) return databricks();
+        if (config.backend === 'gitlab' && gitlab) return gitlab();
         if (config.backend !== 'mlflow') return noPermissionBackend;
         return undefined;
     }

@@ -41,6 +41,63 @@ export type Artifact = {
   path: Scalars['String']['output'];
 };
 
+/** The backend behind the graph, as configured and as detected. */
+export type Backend = {
+  __typename?: 'Backend';
+  /** What the backend can do. */
+  capabilities: BackendCapabilities;
+  /** The backend's kind (configured, or read from the tracking URI). */
+  kind: BackendKind;
+  /** The permission service deciding object access: `mlflow-basic-auth`, `mlflow-rbac` (detected, not served), `databricks`, `gitlab`, `http` or `none`. */
+  permissionService: Scalars['String']['output'];
+  /** Each probe made to learn the above and what it answered, in order. */
+  probes: Array<Scalars['String']['output']>;
+  /** MLflow 3.x server features from `/api/3.0/mlflow/server-info` as JSON text (store type, workspaces, ...); null where the server has none. */
+  serverInfo?: Maybe<Scalars['String']['output']>;
+  /** Schema coordinates (`Type.field`, `Type.field(argument:)`) that answer UNSUPPORTED_BY_BACKEND on this backend. */
+  unsupported: Array<Scalars['String']['output']>;
+  /** The server's version as it reports it (MLflow's `/version`, GitLab's `/api/v4/version`); null when it reports none to this caller. */
+  version?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a backend can do. Fields and arguments it cannot serve answer UNSUPPORTED_BY_BACKEND before any upstream call. */
+export type BackendCapabilities = {
+  __typename?: 'BackendCapabilities';
+  /** Setting and removing model aliases. */
+  aliasWrites: Scalars['Boolean']['output'];
+  /** Listing run artifacts (`Run.artifacts`). */
+  artifacts: Scalars['Boolean']['output'];
+  /** Metric histories of many runs in one call (`metrics/get-history-bulk-interval`); otherwise one call per run. */
+  bulkMetricHistory: Scalars['Boolean']['output'];
+  /** Soft-deleted experiments and runs (view types other than ACTIVE_ONLY, restore). */
+  deletedObjects: Scalars['Boolean']['output'];
+  /** `filter` on experiment searches (`Query.experiments`). */
+  experimentFilter: FilterSupport;
+  /** How many experiments one runs search may name (`Query.runs(experimentIds:)`); null when unlimited. */
+  maxExperimentIdsPerRunSearch?: Maybe<Scalars['Int']['output']>;
+  /** How many `orderBy` keys one runs search may take; null when unlimited. */
+  maxRunOrderBy?: Maybe<Scalars['Int']['output']>;
+  /** Model-version searches (`Query.modelVersions`, `RegisteredModel.versions`, `Run.modelVersions`). */
+  modelVersionSearch: Scalars['Boolean']['output'];
+  /** `filter` on registered-model searches (`Query.registeredModels`). */
+  registeredModelFilter: FilterSupport;
+  /** `filter` on run searches (`Query.runs`, `Experiment.runs`). */
+  runFilter: FilterSupport;
+  /** Stage transitions (`transitionModelVersionStage`). */
+  stageTransitions: Scalars['Boolean']['output'];
+  /** Databricks' registry workflow: transition requests and comments. */
+  transitionRequests: Scalars['Boolean']['output'];
+};
+
+/** Which kind of MLflow-compatible server the graph runs against. */
+export type BackendKind =
+  /** A Databricks workspace (MLflow API, permissions API, registry workflow). */
+  | 'DATABRICKS'
+  /** GitLab's MLflow-compatible API (`/api/v4/projects/:id/ml/mlflow`), a subset of MLflow's. */
+  | 'GITLAB'
+  /** Open-source MLflow 2.x/3.x (optionally behind its basic-auth app). */
+  | 'MLFLOW';
+
 /** Fields of a new experiment. */
 export type CreateExperimentInput = {
   /** Where its runs' artifacts go (the server's default when omitted). */
@@ -140,6 +197,15 @@ export type ExperimentEdge = {
   /** The experiment. */
   node: Experiment;
 };
+
+/** How much of MLflow's search grammar a search honours. */
+export type FilterSupport =
+  /** MLflow's whole filter grammar. */
+  | 'FULL'
+  /** Only `name = '<value>'`. */
+  | 'NAME_EQUALS'
+  /** No filters: the server ignores them, so the graph refuses them with UNSUPPORTED_BY_BACKEND. */
+  | 'NONE';
 
 /** Whether an experiment or run is active or deleted (soft-deleted objects can be restored). */
 export type LifecycleStage =
@@ -364,6 +430,8 @@ export type PermissionLevel =
 /** The entry points for reading: experiments, runs and their metrics (tracking), registered models and their versions (registry), and who the caller is (permissions). */
 export type Query = {
   __typename?: 'Query';
+  /** The MLflow-compatible backend behind the graph: its kind, detected version, capabilities and what it cannot serve. */
+  backend: Backend;
   /** One experiment by id, or null when it does not exist. */
   experiment?: Maybe<Experiment>;
   /** One experiment by its name, or null when it does not exist. */
@@ -675,14 +743,18 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Artifact: ResolverTypeWrapper<ArtifactModel>;
+  Backend: ResolverTypeWrapper<Backend>;
+  BackendCapabilities: ResolverTypeWrapper<BackendCapabilities>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  BackendKind: BackendKind;
   CreateExperimentInput: CreateExperimentInput;
   CreateRunInput: CreateRunInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DatasetInput: ResolverTypeWrapper<DatasetInputModel>;
   Experiment: ResolverTypeWrapper<ExperimentModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ExperimentConnection: ResolverTypeWrapper<ExperimentConnectionModel>;
   ExperimentEdge: ResolverTypeWrapper<Omit<ExperimentEdge, 'node'> & { node: ResolversTypes['Experiment'] }>;
+  FilterSupport: FilterSupport;
   LifecycleStage: LifecycleStage;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Metric: ResolverTypeWrapper<MetricModel>;
@@ -714,12 +786,14 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Artifact: ArtifactModel;
+  Backend: Backend;
+  BackendCapabilities: BackendCapabilities;
+  Int: Scalars['Int']['output'];
   CreateExperimentInput: CreateExperimentInput;
   CreateRunInput: CreateRunInput;
   ID: Scalars['ID']['output'];
   DatasetInput: DatasetInputModel;
   Experiment: ExperimentModel;
-  Int: Scalars['Int']['output'];
   ExperimentConnection: ExperimentConnectionModel;
   ExperimentEdge: Omit<ExperimentEdge, 'node'> & { node: ResolversParentTypes['Experiment'] };
   Long: Scalars['Long']['output'];
@@ -806,6 +880,31 @@ export type ArtifactResolvers<ContextType = RequestContext, ParentType extends R
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type BackendResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Backend'] = ResolversParentTypes['Backend']> = ResolversObject<{
+  capabilities?: Resolver<ResolversTypes['BackendCapabilities'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
+  permissionService?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  probes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  serverInfo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unsupported?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type BackendCapabilitiesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackendCapabilities'] = ResolversParentTypes['BackendCapabilities']> = ResolversObject<{
+  aliasWrites?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  artifacts?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  bulkMetricHistory?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deletedObjects?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  experimentFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
+  maxExperimentIdsPerRunSearch?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxRunOrderBy?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  modelVersionSearch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  registeredModelFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
+  runFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
+  stageTransitions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  transitionRequests?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type DatasetInputResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetInput'] = ResolversParentTypes['DatasetInput']> = ResolversObject<{
   digest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -887,6 +986,7 @@ export type ParamResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  backend?: Resolver<ResolversTypes['Backend'], ParentType, ContextType>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentArgs, 'id'>>;
   experimentByName?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<QueryExperimentByNameArgs, 'name'>>;
   experiments?: Resolver<ResolversTypes['ExperimentConnection'], ParentType, ContextType, RequireFields<QueryExperimentsArgs, 'first' | 'viewType'>>;
@@ -947,6 +1047,8 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Artifact?: ArtifactResolvers<ContextType>;
+  Backend?: BackendResolvers<ContextType>;
+  BackendCapabilities?: BackendCapabilitiesResolvers<ContextType>;
   DatasetInput?: DatasetInputResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;

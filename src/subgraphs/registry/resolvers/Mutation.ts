@@ -1,3 +1,4 @@
+import { authorizer } from '../../../auth/authorizer.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
@@ -31,6 +32,19 @@ async function freshVersion(context: RequestContext, name: string, version: stri
   const found = await loaders.modelVersion.clear({ name, version }).load({ name, version });
   if (!found) throw new NotFoundError(`Model version ${name} ${version} does not exist`);
   return found;
+}
+
+/**
+ * Databricks splits stage rights: None, Archived and Staging moves need CAN_MANAGE_STAGING_VERSIONS, a move to or
+ * from Production CAN_MANAGE_PRODUCTION_VERSIONS. Checked here, before the write, so a refused move never reaches
+ * the backend. Other permission services have no such levels (basic-auth's EDIT moves stages: the field's CAN_EDIT).
+ */
+async function requireStageLevel(context: RequestContext, name: string, version: string, stage: string): Promise<void> {
+  const auth = authorizer(context);
+  if ((await auth.backend()).kind !== 'databricks') return;
+  const current = await registryLoaders(context).modelVersion.load({ name, version: assertVersion(version) });
+  const production = stage === 'PRODUCTION' || current?.current_stage?.toLowerCase() === 'production';
+  await auth.require({ kind: 'registeredModel', name }, production ? 'CAN_MANAGE_PRODUCTION_VERSIONS' : 'CAN_MANAGE_STAGING_VERSIONS');
 }
 
 const tags = (list: readonly { key: string; value: string }[] | null | undefined) =>
@@ -116,6 +130,7 @@ export const Mutation: MutationResolvers = {
     return freshVersion(context, name, version);
   },
   async transitionModelVersionStage(_, { name, version, stage, archiveExistingVersions }, context) {
+    await requireStageLevel(context, name, version, stage);
     const { model_version } = await context.mlflow.call('transitionModelVersionStage', {
       name,
       version: assertVersion(version),
@@ -139,6 +154,7 @@ export const Mutation: MutationResolvers = {
     return request ?? { to_stage: wireStage(stage), ...(comment ? { comment } : {}) };
   },
   async approveTransitionRequest(_, { name, version, stage, archiveExistingVersions, comment }, context) {
+    await requireStageLevel(context, name, version, stage);
     const databricks = registryDatabricks(context, 'approveTransitionRequest');
     const { activity } = await databricks.call('approveTransitionRequest', {
       name,

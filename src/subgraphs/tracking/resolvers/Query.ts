@@ -4,8 +4,51 @@ import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { fillPage } from '../../../graphql/fillPage.js';
 import { trackingLoaders } from '../loaders.js';
-import type { QueryResolvers } from '../resolvers.generated.js';
+import type { Backend, QueryResolvers } from '../resolvers.generated.js';
+import type { RequestContext } from '../../../context/RequestContext.js';
+import { unsupportedCoordinates } from '../../../graphql/unsupportedCoordinates.js';
 import { wireViewType } from '../toModels.js';
+
+const finite = (limit: number): number | null => (Number.isFinite(limit) ? limit : null);
+
+/** MLflow 3.13 replaced basic-auth's permission API with RBAC, which the graph detects but does not serve. */
+function isRbacVersion(version: string | undefined): boolean {
+  const [major = 0, minor = 0] = (version ?? '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  return major > 3 || (major === 3 && minor >= 13);
+}
+
+/** Query.backend: the profile's declarations plus what probing the server found. */
+async function describeBackend(context: RequestContext): Promise<Backend> {
+  const { profile, detector, permissions } = context.services;
+  const [detection, permissionBackend] = await Promise.all([detector.detect(context.principal.authorization), permissions.resolve()]);
+  let permissionService: string = permissionBackend.kind;
+  if (permissionService === 'mlflow-basic-auth' && isRbacVersion(detection.version)) permissionService = 'mlflow-rbac';
+  const { capabilities: c } = profile;
+  const filter = (support: typeof c.runFilter) => (support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE');
+  return {
+    kind: profile.kind.toUpperCase() as Backend['kind'],
+    version: detection.version ?? null,
+    serverInfo: detection.serverInfo ? JSON.stringify(detection.serverInfo) : null,
+    permissionService,
+    capabilities: {
+      experimentFilter: filter(c.experimentFilter),
+      runFilter: filter(c.runFilter),
+      registeredModelFilter: filter(c.registeredModelFilter),
+      maxExperimentIdsPerRunSearch: finite(c.maxExperimentIdsPerRunSearch),
+      maxRunOrderBy: finite(c.maxRunOrderBy),
+      // What the process learned (a proxy without bulk-interval) narrows what the profile declares.
+      bulkMetricHistory: context.services.capabilities.bulkInterval,
+      modelVersionSearch: c.endpoints.has('searchModelVersions'),
+      aliasWrites: c.endpoints.has('setRegisteredModelAlias'),
+      stageTransitions: c.endpoints.has('transitionModelVersionStage'),
+      transitionRequests: c.transitionRequests,
+      artifacts: c.endpoints.has('listArtifacts'),
+      deletedObjects: c.deletedObjects,
+    },
+    unsupported: unsupportedCoordinates(profile, permissionService),
+    probes: [...detection.probes],
+  };
+}
 
 /** Root query fields of the tracking subgraph. */
 export const Query: QueryResolvers = {
@@ -39,6 +82,8 @@ export const Query: QueryResolvers = {
   },
 
   run: (_, { id }, context) => trackingLoaders(context).runById.load(id),
+
+  backend: (_, __, context) => describeBackend(context),
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');

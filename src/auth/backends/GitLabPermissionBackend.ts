@@ -1,0 +1,121 @@
+import type { RequestContext } from '../../context/RequestContext.js';
+import { upstreamClientOptions } from '../../context/createRequestContext.js';
+import { perRequest } from '../../context/RequestContext.js';
+import { requestCache } from '../../context/requestCache.js';
+import { UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { errorCodeOf } from '../../errors/toGraphQLError.js';
+import type { Got } from 'got';
+import { GitLabClient, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
+import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
+import type { AclEntry, PermissionBackend } from '../PermissionBackend.js';
+import type { PermissionLevel } from '../PermissionLevel.js';
+import type { Resource } from '../Resource.js';
+
+const CLIENT = Symbol('gitlab.client');
+
+/** GitLab's access levels (Guest 10, Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50) → the graph's scale. */
+export function fromGitLabAccessLevel(accessLevel: number | undefined, visibility: string | undefined): PermissionLevel {
+  const level = accessLevel ?? 0;
+  if (level >= 40) return 'CAN_MANAGE';
+  // write_model_experiments and the model registry's writes need Developer.
+  if (level >= 30) return 'CAN_EDIT';
+  if (level >= 20) return 'CAN_READ';
+  // Guests and non-members read model experiments only where the project itself is readable to them.
+  return visibility === 'public' || visibility === 'internal' ? 'CAN_READ' : 'NO_PERMISSIONS';
+}
+
+/** What a token's scopes allow: `api` reads and writes, `read_api` only reads (GitLab refuses its non-GET calls). */
+export function scopesOfGitLabToken(scopes: readonly string[] | undefined): ('read' | 'write')[] {
+  const granted = new Set(scopes ?? []);
+  if (granted.has('api')) return ['read', 'write'];
+  if (granted.has('read_api')) return ['read'];
+  return [];
+}
+
+interface Caller {
+  /** The caller's level on everything in the project (GitLab's roles are per project). */
+  level: PermissionLevel;
+  scopes: ('read' | 'write')[];
+}
+
+/**
+ * GitLab: access is the caller's role in the project that holds the MLflow API, capped by the token's scopes
+ * (a `read_api` token reads, never writes). Two GETs per caller — the token (`personal_access_tokens/self`) and
+ * the project (`projects/:id`, with the caller's `permissions`) — cached for that caller's credential for the
+ * permission TTL. Every experiment and model of the project carries the same level.
+ */
+export class GitLabPermissionBackend implements PermissionBackend {
+  readonly kind = 'gitlab' as const;
+
+  constructor(
+    private readonly location: GitLabLocation,
+    /** A got instance whose prefix is GitLab's API root. */
+    private readonly http: Got,
+  ) {}
+
+  async resolve(): Promise<PermissionBackend> {
+    return this;
+  }
+
+  private client(context: RequestContext): GitLabClient {
+    // The request's own options (breaker, budget, metrics, call counter, credentials), GitLab's API root.
+    return perRequest(context, CLIENT, () => new GitLabClient({ ...upstreamClientOptions(context), http: this.http }));
+  }
+
+  /** The caller's level and scopes, cached per credential. */
+  caller(context: RequestContext): Promise<Caller> {
+    if (!context.principal.authorization) {
+      return Promise.reject(new UnauthenticatedError('GitLab needs a token: Authorization: Bearer <personal, project or group access token>'));
+    }
+    const cache = requestCache(context);
+    return cache.forCaller('gitlabCaller', this.location.projectId, () => this.uncachedCaller(context), cache.ttls.permission);
+  }
+
+  private async uncachedCaller(context: RequestContext): Promise<Caller> {
+    const client = this.client(context);
+    const [token, project] = await Promise.all([
+      client.call('currentToken', {}),
+      client.call('project', { id: this.location.projectId }).catch((error: unknown): WireGitLabProject | undefined => {
+        // GitLab answers 404 for a project the caller may not see.
+        if (errorCodeOf(error) === 'NOT_FOUND' || errorCodeOf(error) === 'FORBIDDEN') return undefined;
+        throw error;
+      }),
+    ]);
+    const scopes = token.active === false || token.revoked === true ? [] : scopesOfGitLabToken(token.scopes);
+    if (!project || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
+    const access = Math.max(project.permissions?.project_access?.access_level ?? 0, project.permissions?.group_access?.access_level ?? 0);
+    const role = fromGitLabAccessLevel(access, project.visibility);
+    return { level: scopes.includes('write') ? role : role === 'NO_PERMISSIONS' ? role : 'CAN_READ', scopes };
+  }
+
+  async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+    try {
+      const { level } = await this.caller(context);
+      return resources.map(() => level);
+    } catch (error) {
+      return resources.map(() => error as Error);
+    }
+  }
+
+  /** The scopes GitLab grants this caller's token (the gateway cannot tell `api` from `read_api` by looking). */
+  async scopes(context: RequestContext): Promise<readonly string[]> {
+    return (await this.caller(context)).scopes;
+  }
+
+  async isAdmin(): Promise<boolean> {
+    // Instance administrators are not visible through a project's permissions; nothing here depends on it.
+    return false;
+  }
+
+  async acl(): Promise<AclEntry[]> {
+    throw new UnsupportedByBackendError('Access control lists (GitLab grants roles per project, in GitLab)', 'gitlab');
+  }
+
+  async setPermission(): Promise<void> {
+    throw new UnsupportedByBackendError('Changing permissions (GitLab grants roles per project, in GitLab)', 'gitlab');
+  }
+
+  async revokePermission(): Promise<void> {
+    throw new UnsupportedByBackendError('Changing permissions (GitLab grants roles per project, in GitLab)', 'gitlab');
+  }
+}

@@ -1,0 +1,30 @@
+/** A GitLab access token as `personal_access_tokens/self` reports it. */
+export interface WireGitLabToken {
+  id?: number;
+  name?: string;
+  scopes?: string[];
+  active?: boolean;
+  revoked?: boolean;
+  user_id?: number;
+  expires_at?: string | null;
+}
+
+/** An access level grant (10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner). */
+export interface WireGitLabAccess {
+  access_level?: number;
+}
+
+/** A project as `projects/:id` reports it to the caller. */
+export interface WireGitLabProject {
+  id?: number;
+  path_with_namespace?: string;
+  visibility?: string;
+  permissions?: { project_access?: WireGitLabAccess | null; group_access?: WireGitLabAccess | null };
+}
+
+/** GitLab's REST API, the part the graph uses: endpoint name → wire params and response. */
+export interface GitLabApi {
+  currentToken: { params: Record<string, never>; response: WireGitLabToken };
+  project: { params: { id: string }; response: WireGitLabProject };
+  version: { params: Record<string, never>; response: { version?: string; revision?: string } };
+}
