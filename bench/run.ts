@@ -1,106 +1,332 @@
-// npm run bench: the cost of the headline queries, cold and warm, against the emulator with MLflow-like
-// latency. Reports upstream calls (the cost that matters most), latency and memory, as ratios measured
-// in one run (machines here are noisy: compare within a run, not across runs).
+// npm run bench: what the layer saves, side by side in one run so a noisy machine cannot flatter one variant.
+//
+//   npm run bench                 # the full size (about ten minutes on 2 cores)
+//   npm run bench -- --quick      # the same data, few samples and short load runs (CI: well under a minute)
+//
+// Four scenarios (dashboard, run comparison, registry overview, one run) × four variants: naive resolvers
+// (MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, no memo, no shared cache), batched with a cold cache,
+// batched with a warm Redis, and a hand-written REST waterfall calling MLflow directly as a frontend would.
+// Upstream is the emulator behind a recording proxy (bench/RecordingProxy.ts) that adds MLflow-like latency
+// and records every call, in a process of its own; the load generator (autocannon) is another process; the
+// gateways run here. Per request: upstream calls and sequential waves; at concurrency 1: p50/p95/p99; at
+// 16 and 64: req/s and p99; peak RSS. Markdown to stdout, JSON to bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { MemoryCache } from '../src/cache/MemoryCache.js';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'graphql';
+import { Redis } from 'ioredis';
+import { createCache } from '../src/cache/createCache.js';
 import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/context/createServices.js';
-import { startEmulator } from '../src/emulator/index.js';
-import { startGateway } from '../src/gateway/startGateway.js';
-import { postGraphQL } from '../test/helpers/startStack.js';
+import type { Services } from '../src/context/Services.js';
+import { startGateway, type RunningGateway } from '../src/gateway/startGateway.js';
+import { measureOperation } from '../src/gateway/useOperationLimits.js';
+import { ColdCache } from './ColdCache.js';
+import { rssSampler, startHelper, type Helper } from './ipc.js';
+import type { LoadJob, LoadResult } from './loadWorker.js';
+import { readOptions, type BenchOptions } from './options.js';
+import { computeRatios, dashboardTargets, toMarkdown, VARIANTS, type BenchReport, type LoadFigures, type ScenarioResult, type VariantName, type VariantResult } from './report.js';
+import { basicAuthorization, RestClient } from './RestClient.js';
+import { SCENARIOS, type Scenario, type ScenarioName, type Summary } from './scenarios.js';
+import { countWaves, percentile, rotate, round, type UpstreamCall } from './stats.js';
+import type { UpstreamReady } from './upstream.js';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 10);
-// A real MLflow 2.12 (SQLite) answers runs/get in ~7-10 ms and a 100-run search in ~150 ms (DESIGN §1).
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 
-const QUERIES: Record<string, { query: string; naive: (data: any) => number }> = {
-  dashboard: {
-    query: `{ experiments(first: 10) { nodes { name runs(first: 20) { nodes { id experiment { name } metricHistory(key: "loss") { step value } } } } } }`,
-    // One resolver per object, as MLflow's own GraphQL does it: a search, a runs search per experiment,
-    // and per run one experiments/get and one get-history.
-    naive: (d) => {
-      const runs = d.experiments.nodes.flatMap((e: any) => e.runs.nodes).length;
-      return 1 + d.experiments.nodes.length + 2 * runs;
-    },
-  },
-  modelsToRuns: {
-    query: `{ registeredModels(first: 20) { nodes { name versions(first: 10) { nodes { version aliases run { id experiment { name } metrics { key value } } } } } } }`,
-    naive: (d) => {
-      const versions = d.registeredModels.nodes.flatMap((m: any) => m.versions.nodes).length;
-      return 1 + d.registeredModels.nodes.length + 2 * versions;
-    },
-  },
-  runsToVersions: {
-    query: `{ experiments(first: 3) { nodes { runs(first: 50) { nodes { id modelVersions { name version } } } } } }`,
-    naive: (d) => {
-      const runs = d.experiments.nodes.flatMap((e: any) => e.runs.nodes).length;
-      return 1 + d.experiments.nodes.length + runs;
-    },
-  },
-};
+/** Every TTL an hour: the warm variant must stay warm for the whole run (production defaults are seconds to minutes). */
+const LONG_TTLS = Object.fromEntries(
+  ['RUN_FINISHED', 'RUN_ACTIVE', 'PARAMS', 'METRIC_HISTORY_FINISHED', 'METRIC_HISTORY_ACTIVE', 'EXPERIMENT', 'REGISTERED_MODEL', 'MODEL_VERSION', 'PERMISSION', 'SEARCH_PAGE'].map((name) => [`CACHE_TTL_${name}`, '3600']),
+);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+interface GatewayVariant {
+  gateway: RunningGateway;
+  services: Services;
 }
 
-async function main() {
-  const emulator = await startEmulator({ seed: 'demo', latencyMs: LATENCY_MS, jitterMs: 2 });
-  const config = loadConfig({ NODE_ENV: 'production', MLFLOW_TRACKING_URI: emulator.url, GRAPHQL_SANDBOX: 'false' });
-  const cache = new MemoryCache();
-  const services = createServices(config, emulator.url, { cache });
-  const gateway = await startGateway({ config, services, port: 0 });
-  const results: Record<string, unknown> = {};
-  const rssStart = process.memoryUsage().rss;
+interface Sample {
+  ms: number;
+  calls: UpstreamCall[];
+}
 
-  for (const [name, { query, naive }] of Object.entries(QUERIES)) {
-    const cold: number[] = [];
-    const warm: number[] = [];
-    let coldCalls = 0;
-    let warmCalls = 0;
-    let naiveCalls = 0;
-    for (let i = 0; i < ITERATIONS; i += 1) {
-      cache.clear();
-      emulator.resetCalls();
-      let started = performance.now();
-      const response = await postGraphQL(gateway.graphqlUrl, query);
-      cold.push(performance.now() - started);
-      if (response.errors) throw new Error(`${name}: ${JSON.stringify(response.errors)}`);
-      coldCalls = emulator.totalCalls();
-      naiveCalls = naive(response.data);
-      emulator.resetCalls();
-      started = performance.now();
-      await postGraphQL(gateway.graphqlUrl, query);
-      warm.push(performance.now() - started);
-      warmCalls = emulator.totalCalls();
-    }
-    results[name] = {
-      upstreamCallsCold: coldCalls,
-      upstreamCallsWarm: warmCalls,
-      upstreamCallsOnePerObject: naiveCalls,
-      callsRatioVsOnePerObject: +(naiveCalls / coldCalls).toFixed(1),
-      coldMedianMs: +median(cold).toFixed(1),
-      warmMedianMs: +median(warm).toFixed(1),
-      coldOverWarm: +(median(cold) / median(warm)).toFixed(2),
-    };
+/** Emptied between scenarios by the cold check; deleted at the end. */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  let rounds = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+    rounds += 1;
+  } while (cursor !== '0' && rounds < 100_000);
+}
+
+async function startVariantGateway(options: BenchOptions, proxyUrl: string, prefix: string, env: Record<string, string>, cache?: ColdCache): Promise<GatewayVariant> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    MLFLOW_TRACKING_URI: proxyUrl,
+    MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth',
+    GRAPHQL_SANDBOX: 'false',
+    GRAPHQL_INTROSPECTION: 'false',
+    LOG_LEVEL: 'warn',
+    OTEL_SDK_DISABLED: 'true',
+    REDIS_URL: options.redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    ...LONG_TTLS,
+    ...env,
+  });
+  const services = createServices(config, proxyUrl, cache ? { cache } : {});
+  const gateway = await startGateway({ config, services, port: 0 });
+  return { gateway, services };
+}
+
+async function postGraphql(url: string, authorization: string, scenario: Scenario, variables: Record<string, unknown>): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query: scenario.query, variables }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+  if (response.status !== 200 || body.errors) throw new Error(`${scenario.name}: HTTP ${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  return body.data;
+}
+
+function spreadOf(values: readonly number[]) {
+  return { median: percentile(values, 50), min: Math.min(...values), max: Math.max(...values) };
+}
+
+function byEndpoint(calls: readonly UpstreamCall[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const call of calls) {
+    const key = `${call.method} ${call.path.replace('/api/2.0/mlflow/', '')}`;
+    out[key] = (out[key] ?? 0) + 1;
   }
-  const rssEnd = process.memoryUsage().rss;
-  await gateway.close();
-  await services.close();
-  await emulator.close();
-  const report = {
-    date: new Date().toISOString(),
-    node: process.version,
-    iterations: ITERATIONS,
-    upstreamLatencyMs: LATENCY_MS,
-    results,
-    rssMiB: { start: Math.round(rssStart / 2 ** 20), end: Math.round(rssEnd / 2 ** 20) },
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = performance.now();
+  const log = (message: string) => console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  const runPrefix = `mlflow-supergraph-bench:${process.pid}-${Date.now()}:`;
+  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`Redis at ${options.redisUrl} is not reachable (${(error as Error).message}); start one or set REDIS_URL`);
+  }
+
+  log(`building the data set (${options.size.experiments} experiments × ${options.size.runsPerExperiment} runs, ${options.size.models} models × ${options.size.versionsPerModel} versions)`);
+  const upstream: Helper<UpstreamReady> = await startHelper('bench/upstream.ts', { size: options.size, latencyMs: options.latencyMs, itemMs: options.itemMs });
+  const { proxyUrl, data } = upstream.ready;
+  log(`upstream ready in ${upstream.ready.setupMs} ms at ${proxyUrl}`);
+  const authorization = basicAuthorization(data.user.username, data.user.password);
+  const load: Helper<{ pid: number }> = await startHelper('bench/loadWorker.ts', {});
+
+  const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
+  const gateways: Record<Exclude<VariantName, 'waterfall'>, GatewayVariant> = {
+    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true' }),
+    cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
+    warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/latest.json', JSON.stringify(report, null, 2));
-  console.table(results);
-  console.log(`RSS ${report.rssMiB.start} MiB → ${report.rssMiB.end} MiB; upstream latency ${LATENCY_MS} ms; ${ITERATIONS} iterations; bench/results/latest.json`);
+  const rest = new RestClient(proxyUrl, authorization);
+  // One sampler per load run (reset at its start), one for the whole run.
+  const rss = rssSampler();
+  const rssOverall = rssSampler();
+
+  /** One request of a variant; returns what it fetched. */
+  const once = async (variant: VariantName, scenario: Scenario): Promise<{ summary: Summary; data?: unknown }> => {
+    if (variant === 'waterfall') return { summary: await scenario.waterfall(rest, data) };
+    const answer = await postGraphql(gateways[variant].gateway.graphqlUrl, authorization, scenario, scenario.variables(data));
+    return { summary: scenario.summarize(answer), data: answer };
+  };
+  /** One recorded request: its latency and the upstream calls it caused. */
+  const measured = async (variant: VariantName, scenario: Scenario): Promise<Sample & { summary: Summary }> => {
+    await upstream.request('record');
+    const t0 = performance.now();
+    const { summary } = await once(variant, scenario);
+    const ms = performance.now() - t0;
+    const calls = await upstream.request<UpstreamCall[]>('collect');
+    return { ms, calls, summary };
+  };
+
+  try {
+    // 1. Untimed: every variant fetches the same data; the warm gateway is warmed; the cold method is checked.
+    log('checking that every variant fetches the same data, warming the warm variant');
+    const summaries = {} as Record<ScenarioName, Summary>;
+    const coldCheck = {} as BenchReport['coldCheck'];
+    for (const scenario of SCENARIOS) {
+      const answers = await Promise.all((['naive', 'cold', 'warm'] as const).map((variant) => once(variant, scenario)));
+      const reference = JSON.stringify(answers[0]?.data);
+      answers.forEach((answer, index) => {
+        if (JSON.stringify(answer.data) !== reference) throw new Error(`${scenario.name}: the ${['naive', 'cold', 'warm'][index]} variant answered differently from naive`);
+      });
+      const summary = (answers[0] as { summary: Summary }).summary;
+      const waterfall = await once('waterfall', scenario);
+      if (JSON.stringify(waterfall.summary) !== JSON.stringify(summary)) throw new Error(`${scenario.name}: the REST waterfall fetched ${JSON.stringify(waterfall.summary)}, the gateway ${JSON.stringify(summary)}`);
+      summaries[scenario.name] = summary;
+      // Cold by an emptied Redis (truly the first request) vs cold by discarded reads (what load runs use).
+      await deleteKeys(redis, `${runPrefix}cold:`);
+      coldCache.discardReads = false;
+      const emptied = await measured('cold', scenario);
+      coldCache.discardReads = true;
+      const discarded = await measured('cold', scenario);
+      coldCheck[scenario.name] = { emptiedRedis: emptied.calls.length, discardedReads: discarded.calls.length };
+    }
+    const rssAfterSetup = Math.round(process.memoryUsage().rss / 2 ** 20);
+
+    // 2. Concurrency 1, interleaved: each iteration runs every variant once, starting with another one.
+    log(`concurrency 1: ${options.iterations} interleaved requests per scenario and variant`);
+    const samples = new Map<string, Sample[]>();
+    for (let i = 0; i < options.iterations; i += 1) {
+      for (const [s, scenario] of SCENARIOS.entries()) {
+        for (const { name: variant } of rotate(VARIANTS, i + s)) {
+          const sample = await measured(variant, scenario);
+          if (JSON.stringify(sample.summary) !== JSON.stringify(summaries[scenario.name])) throw new Error(`${scenario.name}/${variant}: answer changed during the run`);
+          const key = `${scenario.name}/${variant}`;
+          samples.set(key, [...(samples.get(key) ?? []), sample]);
+        }
+      }
+    }
+
+    // 3. Load, interleaved the same way; after each run the gateway drains before the next starts.
+    const loads = new Map<string, LoadResult & { upstreamCalls: number }>();
+    const peaks = new Map<string, number>();
+    const drain = async () => {
+      let last = -1;
+      const until = performance.now() + 180_000;
+      while (performance.now() < until) {
+        const { total, inFlight } = await upstream.request<{ total: number; inFlight: number }>('count');
+        if (inFlight === 0 && total === last) break;
+        last = total;
+        await sleep(100);
+      }
+      // Abandoned requests may still be computing without calling upstream: a moment for them too.
+      await sleep(options.quick ? 100 : 500);
+    };
+    for (const c of options.concurrency) {
+      for (let round_ = 0; round_ < options.rounds; round_ += 1) {
+        for (const [s, scenario] of SCENARIOS.entries()) {
+          log(`load c=${c} round ${round_ + 1}/${options.rounds}: ${scenario.name}`);
+          for (const { name: variant } of rotate(VARIANTS, round_ + s)) {
+            if (variant === 'naive' && !options.naiveLoad) continue;
+            const job: LoadJob =
+              variant === 'waterfall'
+                ? { kind: 'waterfall', scenario: scenario.name, baseUrl: proxyUrl, authorization, data, connections: c, durationS: options.durationS }
+                : {
+                    kind: 'graphql',
+                    url: gateways[variant].gateway.graphqlUrl,
+                    body: JSON.stringify({ query: scenario.query, variables: scenario.variables(data) }),
+                    headers: { 'content-type': 'application/json', authorization },
+                    connections: c,
+                    durationS: options.durationS,
+                  };
+            coldCache.discardReads = true;
+            const before = (await upstream.request<{ total: number }>('count')).total;
+            rss.reset();
+            if (variant === 'waterfall') await load.request('rssReset');
+            const result = await load.request<LoadResult>('load', job, (options.durationS + 120) * 1000);
+            const peak = rss.peakMiB();
+            await drain();
+            const after = (await upstream.request<{ total: number }>('count')).total;
+            // The gateway process does a GraphQL variant's work; the load generator does the waterfall's.
+            const variantPeak = variant === 'waterfall' ? await load.request<number>('rss') : peak;
+            peaks.set(`${scenario.name}/${variant}`, Math.max(peaks.get(`${scenario.name}/${variant}`) ?? 0, variantPeak));
+            const key = `${scenario.name}/${variant}/${c}`;
+            const previous = loads.get(key);
+            const upstreamCalls = after - before;
+            loads.set(
+              key,
+              previous
+                ? {
+                    completed: previous.completed + result.completed,
+                    failed: previous.failed + result.failed,
+                    durationS: previous.durationS + result.durationS,
+                    rps: previous.rps + result.rps,
+                    p50Ms: Math.max(previous.p50Ms, result.p50Ms),
+                    p99Ms: Number.isNaN(previous.p99Ms) ? result.p99Ms : Number.isNaN(result.p99Ms) ? previous.p99Ms : Math.max(previous.p99Ms, result.p99Ms),
+                    upstreamCalls: previous.upstreamCalls + upstreamCalls,
+                  }
+                : { ...result, upstreamCalls },
+            );
+          }
+        }
+      }
+    }
+    const loadGeneratorPeak = await load.request<number>('rss');
+
+    // 4. The report.
+    const scenarios = {} as Record<ScenarioName, ScenarioResult>;
+    for (const scenario of SCENARIOS) {
+      const variants = {} as Record<VariantName, VariantResult>;
+      for (const { name: variant } of VARIANTS) {
+        const list = samples.get(`${scenario.name}/${variant}`) ?? [];
+        const ms = list.map((x) => x.ms);
+        const loadFigures: Record<string, LoadFigures | null> = {};
+        for (const c of options.concurrency) {
+          const figures = loads.get(`${scenario.name}/${variant}/${c}`);
+          loadFigures[c] = figures
+            ? {
+                rps: round(figures.rps / options.rounds),
+                p99Ms: round(figures.p99Ms),
+                completed: figures.completed,
+                failed: figures.failed,
+                upstreamCallsPerAnswer: round(figures.upstreamCalls / Math.max(1, figures.completed)),
+              }
+            : null;
+        }
+        variants[variant] = {
+          calls: spreadOf(list.map((x) => x.calls.length)),
+          waves: spreadOf(list.map((x) => countWaves(x.calls))),
+          byEndpoint: byEndpoint(list[0]?.calls ?? []),
+          latencyMs: { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)), samples: ms.length },
+          load: loadFigures,
+          peakRssMiB: peaks.get(`${scenario.name}/${variant}`) ?? null,
+        };
+      }
+      scenarios[scenario.name] = { title: scenario.title, depth: measureOperation(parse(scenario.query), undefined, scenario.variables(data)).depth, summary: summaries[scenario.name], variants };
+    }
+    const ratios = Object.fromEntries(Object.entries(scenarios).map(([name, result]) => [name, computeRatios(result, options.concurrency)])) as BenchReport['ratios'];
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: availableParallelism(),
+      quick: options.quick,
+      settings: {
+        latencyMs: options.latencyMs,
+        itemMs: options.itemMs,
+        iterations: options.iterations,
+        concurrency: options.concurrency,
+        durationS: options.durationS,
+        rounds: options.rounds,
+        naiveLoad: options.naiveLoad,
+        size: options.size,
+        upstreamConcurrency: gateways.cold.services.config.upstream.concurrency,
+        cache: 'Redis (every TTL 3600 s)',
+      },
+      scenarios,
+      ratios,
+      targets: dashboardTargets(scenarios.dashboard, options.concurrency),
+      coldCheck,
+      rssMiB: { gatewayAfterSetup: rssAfterSetup, gatewayPeak: rssOverall.peakMiB(), upstreamPeak: await upstream.request<number>('rss'), loadGeneratorPeak },
+      durationS: round((performance.now() - startedAt) / 1000),
+    };
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(toMarkdown(report, options.concurrency));
+    log(`JSON in ${options.out}`);
+  } finally {
+    for (const { gateway, services } of Object.values(gateways)) {
+      await gateway.close({ timeoutMs: 5_000 }).catch(() => undefined);
+      await services.close().catch(() => undefined);
+    }
+    await load.close();
+    await upstream.close();
+    await deleteKeys(redis, runPrefix).catch(() => undefined);
+    redis.disconnect();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,107 @@
+// The benchmark's load generator, in a process of its own so its CPU is not the gateway's: autocannon for
+// GraphQL (one POST per request), a closed loop of waterfalls for the REST variant. Answers over IPC.
+import autocannon from 'autocannon';
+import type { BenchData } from './benchData.js';
+import { failStart, rssSampler, serveParent } from './ipc.js';
+import { RestClient } from './RestClient.js';
+import { SCENARIOS, type ScenarioName } from './scenarios.js';
+import { percentile } from './stats.js';
+
+/** One load run's request. */
+export type LoadJob =
+  | { kind: 'graphql'; url: string; body: string; headers: Record<string, string>; connections: number; durationS: number }
+  | { kind: 'waterfall'; scenario: ScenarioName; baseUrl: string; authorization: string; data: BenchData; connections: number; durationS: number };
+
+/** What one load run measured. */
+export interface LoadResult {
+  /** Requests answered within the duration (HTTP 200 without GraphQL errors). */
+  completed: number;
+  /** Requests that failed: transport errors, timeouts, non-2xx, GraphQL `errors`. */
+  failed: number;
+  durationS: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Closed-loop requests longer than this count as failures (and the run waits for them no longer). */
+const TIMEOUT_S = 60;
+
+async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<LoadResult> {
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url: job.url,
+    method: 'POST',
+    headers: job.headers,
+    body: job.body,
+    connections: job.connections,
+    duration: job.durationS,
+    // Stop checks happen once per sample: sample often so short runs end on time.
+    sampleInt: 100,
+    timeout: TIMEOUT_S,
+    requests: [
+      {
+        // A 200 carrying GraphQL errors is a failure too (e.g. UPSTREAM_TIMEOUT under load).
+        onResponse: (status: number, body: string) => {
+          if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  const completed2xx = result['2xx'] ?? 0;
+  const completed = Math.max(0, completed2xx - graphqlErrors);
+  const durationS = result.duration;
+  return {
+    completed,
+    failed: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    durationS,
+    rps: completed / durationS,
+    p50Ms: completed > 0 ? result.latency.p50 : Number.NaN,
+    p99Ms: completed > 0 ? result.latency.p99 : Number.NaN,
+  };
+}
+
+async function runWaterfall(job: Extract<LoadJob, { kind: 'waterfall' }>): Promise<LoadResult> {
+  const scenario = SCENARIOS.find((s) => s.name === job.scenario);
+  if (!scenario) throw new Error(`unknown scenario ${job.scenario}`);
+  const api = new RestClient(job.baseUrl, job.authorization);
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + job.durationS * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try {
+        await scenario.waterfall(api, job.data);
+        // Counted like autocannon counts: answers received within the duration.
+        if (performance.now() <= deadline) latencies.push(performance.now() - t0);
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  // Each worker finishes its last waterfall: the run drains itself, bounded by the client timeout.
+  await Promise.race([Promise.all(Array.from({ length: job.connections }, worker)), new Promise((resolve) => setTimeout(resolve, (job.durationS + TIMEOUT_S) * 1000))]);
+  const durationS = job.durationS;
+  return { completed: latencies.length, failed, durationS, rps: latencies.length / durationS, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+function main(): void {
+  const rss = rssSampler();
+  const ready = serveParent(
+    {
+      load: (job: LoadJob) => (job.kind === 'graphql' ? runGraphql(job) : runWaterfall(job)),
+      rss: () => rss.peakMiB(),
+      rssReset: () => rss.reset(),
+    },
+    async () => undefined,
+  );
+  ready({ pid: process.pid });
+}
+
+try {
+  main();
+} catch (error) {
+  failStart(error);
+}

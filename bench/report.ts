@@ -1,0 +1,187 @@
+// The benchmark's report: result types, the ratios between variants, the dashboard targets, and Markdown.
+import type { Summary, ScenarioName } from './scenarios.js';
+import { round } from './stats.js';
+
+/** The variants, compared in one run. */
+export type VariantName = 'naive' | 'cold' | 'warm' | 'waterfall';
+
+/** Variants in report order, with what each stands for. */
+export const VARIANTS: readonly { name: VariantName; label: string }[] = [
+  { name: 'naive', label: 'naive resolvers (no batching, no cache)' },
+  { name: 'cold', label: 'batched, cold cache' },
+  { name: 'warm', label: 'batched, warm Redis' },
+  { name: 'waterfall', label: 'REST waterfall, no gateway' },
+];
+
+/** Median, min and max of a per-request count. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Throughput at one concurrency, over the rounds. */
+export interface LoadFigures {
+  /** Answers per second, mean over the rounds. */
+  rps: number;
+  /** Worst p99 over the rounds (ms); NaN when nothing was answered. */
+  p99Ms: number;
+  completed: number;
+  failed: number;
+  /** Upstream calls during the runs per answered request (abandoned requests' calls included). */
+  upstreamCallsPerAnswer: number;
+}
+
+/** One variant in one scenario. */
+export interface VariantResult {
+  calls: Spread;
+  waves: Spread;
+  /** Calls per endpoint of the first measured request. */
+  byEndpoint: Record<string, number>;
+  latencyMs: { p50: number; p95: number; p99: number; samples: number };
+  /** By concurrency; null where the run was skipped. */
+  load: Record<string, LoadFigures | null>;
+  /**
+   * Peak RSS (MiB) during this cell's load runs of the process doing the work: the gateway process (which
+   * holds all three gateways, so this includes the others' idle footprint), or the waterfall's client.
+   */
+  peakRssMiB: number | null;
+}
+
+/** One scenario. */
+export interface ScenarioResult {
+  title: string;
+  /** The query's depth as the gateway's operation limits measure it. */
+  depth: number;
+  /** What every variant fetched. */
+  summary: Summary;
+  variants: Record<VariantName, VariantResult>;
+}
+
+/** One checked target. */
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The JSON written to bench/results/latest.json. */
+export interface BenchReport {
+  date: string;
+  node: string;
+  cpus: number;
+  quick: boolean;
+  settings: Record<string, unknown>;
+  scenarios: Record<ScenarioName, ScenarioResult>;
+  ratios: Record<ScenarioName, Record<string, number>>;
+  targets: Target[];
+  /** Cold measured by discarding cache reads vs by an emptied Redis: upstream calls per scenario, equal when the method is sound. */
+  coldCheck: Record<ScenarioName, { emptiedRedis: number; discardedReads: number }>;
+  rssMiB: { gatewayAfterSetup: number; gatewayPeak: number; upstreamPeak: number; loadGeneratorPeak: number };
+  durationS: number;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Number.POSITIVE_INFINITY) : round(a / b));
+
+/** Ratios between variants, per scenario. */
+export function computeRatios(scenario: ScenarioResult, concurrency: readonly number[]): Record<string, number> {
+  const v = scenario.variants;
+  const out: Record<string, number> = {
+    naiveOverBatchedCalls: ratio(v.naive.calls.median, v.cold.calls.median),
+    waterfallOverBatchedCalls: ratio(v.waterfall.calls.median, v.cold.calls.median),
+    coldOverWaterfallP50: ratio(v.cold.latencyMs.p50, v.waterfall.latencyMs.p50),
+    naiveOverColdP50: ratio(v.naive.latencyMs.p50, v.cold.latencyMs.p50),
+    coldOverWarmP50: ratio(v.cold.latencyMs.p50, v.warm.latencyMs.p50),
+  };
+  for (const c of concurrency) {
+    const warm = v.warm.load[c];
+    const cold = v.cold.load[c];
+    if (warm && cold) out[`warmOverColdRps${c}`] = ratio(warm.rps, cold.rps);
+    const waterfall = v.waterfall.load[c];
+    if (cold && waterfall) out[`coldOverWaterfallRps${c}`] = ratio(cold.rps, waterfall.rps);
+  }
+  return out;
+}
+
+/** The issue's targets for the dashboard. */
+export function dashboardTargets(dashboard: ScenarioResult, concurrency: readonly number[]): Target[] {
+  const { naive, cold, warm, waterfall } = dashboard.variants;
+  const targets: Target[] = [
+    { name: 'cold waves ≤ query depth', goal: `≤ ${dashboard.depth}`, measured: String(cold.waves.max), met: cold.waves.max <= dashboard.depth },
+    { name: 'cold upstream calls ≤ 25', goal: '≤ 25', measured: String(cold.calls.max), met: cold.calls.max <= 25 },
+    { name: 'naive upstream calls > 1000', goal: '> 1000', measured: String(naive.calls.median), met: naive.calls.median > 1000 },
+    { name: 'warm upstream calls = 0', goal: '0', measured: String(warm.calls.max), met: warm.calls.max === 0 },
+    {
+      name: 'cold p50 ≤ 1.2 × REST waterfall p50',
+      goal: `≤ ${fmt(1.2 * waterfall.latencyMs.p50)} ms`,
+      measured: `${fmt(cold.latencyMs.p50)} ms (${fmt(cold.latencyMs.p50 / waterfall.latencyMs.p50, 2)}×)`,
+      met: cold.latencyMs.p50 <= 1.2 * waterfall.latencyMs.p50,
+    },
+    { name: 'warm p50 ≤ 10 ms', goal: '≤ 10 ms', measured: `${fmt(warm.latencyMs.p50)} ms`, met: warm.latencyMs.p50 <= 10 },
+  ];
+  for (const c of concurrency) {
+    const w = warm.load[c];
+    const k = cold.load[c];
+    if (!w || !k) continue;
+    targets.push({ name: `warm req/s ≥ 2 × cold req/s at concurrency ${c}`, goal: `≥ ${fmt(2 * k.rps)}`, measured: `${fmt(w.rps)} (${fmt(w.rps / k.rps, 2)}×)`, met: w.rps >= 2 * k.rps });
+  }
+  return targets;
+}
+
+function fmt(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined) return 'skipped';
+  if (value === Number.POSITIVE_INFINITY) return '∞';
+  if (!Number.isFinite(value)) return '—';
+  return value >= 100 ? String(Math.round(value)) : value.toFixed(digits);
+}
+
+function spread(s: Spread): string {
+  return s.min === s.max ? String(s.median) : `${s.median} (${s.min}–${s.max})`;
+}
+
+/** The report as Markdown: settings, the full table, ratios, targets. */
+export function toMarkdown(report: BenchReport, concurrency: readonly number[]): string {
+  const lines: string[] = [];
+  const s = report.settings;
+  lines.push(`### npm run bench${report.quick ? ' -- --quick' : ''} (${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs)`);
+  lines.push('');
+  lines.push(
+    `Upstream: the emulator behind a recording proxy, ${s.latencyMs} ms per call + ${s.itemMs} ms per item a search returns; ` +
+      `${s.iterations} interleaved requests per cell at concurrency 1; ${s.rounds} × ${s.durationS} s autocannon runs per cell at concurrency ${concurrency.join(' and ')} ` +
+      `(req/s: mean over the runs; p99: the worst run). Calls and waves: median per request (min–max when they vary).`,
+  );
+  lines.push('');
+  const loadHeads = concurrency.flatMap((c) => [`req/s c=${c}`, `p99 ms c=${c}`]);
+  lines.push(`| scenario | variant | upstream calls | waves | p50 ms | p95 ms | p99 ms | ${loadHeads.join(' | ')} | peak RSS MiB |`);
+  lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ${loadHeads.map(() => '---:').join(' | ')} | ---: |`);
+  for (const [name, scenario] of Object.entries(report.scenarios)) {
+    for (const { name: variant, label } of VARIANTS) {
+      const r = scenario.variants[variant];
+      const load = concurrency.flatMap((c) => {
+        const figures = r.load[c];
+        if (figures === null || figures === undefined) return ['skipped', 'skipped'];
+        return [fmt(figures.rps), figures.completed === 0 ? `none in ${s.durationS} s` : fmt(figures.p99Ms)];
+      });
+      lines.push(
+        `| ${name} (depth ${scenario.depth}) | ${label} | ${spread(r.calls)} | ${spread(r.waves)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${load.join(' | ')} | ${r.peakRssMiB ?? '—'} |`,
+      );
+    }
+  }
+  lines.push('');
+  const ratioHeads = ['naive / batched calls', 'waterfall / batched calls', 'cold / waterfall p50', 'cold / warm p50', ...concurrency.map((c) => `warm / cold req/s c=${c}`)];
+  lines.push(`| scenario | ${ratioHeads.join(' | ')} |`);
+  lines.push(`| --- | ${ratioHeads.map(() => '---:').join(' | ')} |`);
+  for (const [name, r] of Object.entries(report.ratios)) {
+    const cells = [r.naiveOverBatchedCalls, r.waterfallOverBatchedCalls, r.coldOverWaterfallP50, r.coldOverWarmP50, ...concurrency.map((c) => r[`warmOverColdRps${c}`])];
+    lines.push(`| ${name} | ${cells.map((x) => (x === undefined ? 'skipped' : `${fmt(x, 2)}×`)).join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push('| dashboard target | goal | measured | met |');
+  lines.push('| --- | --- | --- | --- |');
+  for (const t of report.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  const rss = report.rssMiB;
+  lines.push(`RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`);
+  return lines.join('\n');
+}
