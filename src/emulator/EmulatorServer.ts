@@ -1,6 +1,7 @@
 // The HTTP front of the emulator (node:http, loopback): gunicorn's request-line limit, per-endpoint
 // call counters, injected latency and faults, authentication, routing, and the /__emulator control
-// API. Every request goes through handle(); the store does the MLflow work.
+// API. Every request goes through handle(); the store does the MLflow work. In gitlab mode GitLab's
+// own front (routes/gitlab.ts) replaces the MLflow router and its authentication hooks.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { PermissionName } from './AuthStore.js';
@@ -18,6 +19,7 @@ import {
 import { MLFLOW_PREFIXES, Router, type EmulatorRequest, type Route, type RouteContext } from './router.js';
 import { basicAuthAfter, basicAuthBefore, basicAuthRoutes } from './routes/basicAuth.js';
 import { databricksAfter, databricksBefore, databricksRoutes, templatePath } from './routes/databricks.js';
+import { gitlabDispatch, gitlabEndpointKey } from './routes/gitlab.js';
 import { registryRoutes } from './routes/registryRoutes.js';
 import { trackingRoutes } from './routes/trackingRoutes.js';
 import type { Json } from './wireJson.js';
@@ -41,6 +43,8 @@ export interface EmulatorServerConfig {
   readonly port: number;
   readonly auth: boolean;
   readonly databricks: boolean;
+  /** Serve as GitLab's MLflow-compatible API (routes/gitlab.ts) instead of MLflow. */
+  readonly gitlab?: boolean;
   readonly defaultPermission: PermissionName;
   readonly latency: Latency;
   readonly endpointLatency?: Readonly<Record<string, Latency>>;
@@ -190,7 +194,12 @@ export class EmulatorServer {
   private context(): RouteContext {
     return {
       store: this.store,
-      settings: { auth: this.config.auth, databricks: this.config.databricks, defaultPermission: this.config.defaultPermission },
+      settings: {
+        auth: this.config.auth,
+        databricks: this.config.databricks,
+        gitlab: this.config.gitlab === true,
+        defaultPermission: this.config.defaultPermission,
+      },
     };
   }
 
@@ -200,7 +209,7 @@ export class EmulatorServer {
     res.writeHead(reply.status, {
       'Content-Type': reply.contentType,
       'Content-Length': String(body.length),
-      Server: 'gunicorn',
+      Server: this.config.gitlab ? 'nginx' : 'gunicorn',
       ...reply.headers,
     });
     res.end(method === 'HEAD' ? undefined : body);
@@ -234,12 +243,14 @@ export class EmulatorServer {
       return;
     }
 
-    const endpoint = `${method} ${path}`;
+    // GitLab's MLflow calls count under the MLflow path, so tests name endpoints alike in every mode.
+    const endpoint = this.config.gitlab ? gitlabEndpointKey(method, path) : `${method} ${path}`;
     this.counters.set(endpoint, (this.counters.get(endpoint) ?? 0) + 1);
 
     const requestLine = `${method} ${url} HTTP/${req.httpVersion}`;
     const lineLength = Buffer.byteLength(requestLine, 'latin1');
-    if (lineLength > REQUEST_LINE_LIMIT) {
+    // gunicorn's limit belongs to MLflow's front; GitLab is not behind gunicorn.
+    if (!this.config.gitlab && lineLength > REQUEST_LINE_LIMIT) {
       // gunicorn answers before the app sees the request and closes the connection.
       req.resume();
       this.write(res, rawReply(gunicornRequestLineTooLarge(lineLength, REQUEST_LINE_LIMIT)), 'GET');
@@ -287,6 +298,14 @@ export class EmulatorServer {
   /** Routes a request through authentication, the handler and the after-request hooks. */
   dispatch(request: EmulatorRequest): Reply {
     const context = this.context();
+    if (this.config.gitlab) {
+      try {
+        return rawReply(gitlabDispatch(request, context));
+      } catch (error) {
+        process.stderr.write(`emulator: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        return jsonReply({ message: '500 Internal Server Error' }, 500);
+      }
+    }
     try {
       const match = this.router.match(templatePath(request.path), request.method);
       const route = match.kind === 'route' ? match.route : undefined;

@@ -1,7 +1,9 @@
 // Everything the emulator holds, in one object tests can inspect: tracking, registry, basic-auth
-// users and the Databricks side. A seed function fills it; reset() builds a new one from the seed.
+// users, the Databricks side and the GitLab side. A seed function fills it; reset() builds a new one
+// from the seed.
 import { AuthStore } from './AuthStore.js';
 import { DatabricksStore } from './DatabricksStore.js';
+import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
 import { TrackingStore } from './TrackingStore.js';
@@ -14,6 +16,8 @@ export interface EmulatorStoreOptions {
   readonly randomSeed?: number;
   /** Clock (milliseconds since the epoch); default: wall clock, strictly increasing per call. */
   readonly now?: () => number;
+  /** The GitLab project (gitlab mode); default {@link defaultGitlabProject}. */
+  readonly gitlabProject?: GitlabProjectRecord;
 }
 
 /**
@@ -35,6 +39,7 @@ export class EmulatorStore {
   readonly registry: RegistryStore;
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
+  readonly gitlab: GitlabStore;
   readonly random: Prng;
   readonly now: () => number;
 
@@ -49,5 +54,6 @@ export class EmulatorStore {
     this.registry = new RegistryStore({ now: this.now, random: this.random });
     this.auth = new AuthStore();
     this.databricks = new DatabricksStore();
+    this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());
   }
 }

@@ -1,6 +1,6 @@
-// `npm run emulator -- --port 5000 [--auth] [--databricks] [--seed demo|empty] [--latency-ms N]`
+// `npm run emulator -- --port 5000 [--auth | --databricks | --gitlab [--gitlab-project-id 7]] [--seed demo|empty] [--latency-ms N]`
 import { parseArgs } from 'node:util';
-import { ADMIN, DATABRICKS_PERSONAS, SEED_USERS, startEmulator } from './index.js';
+import { ADMIN, DATABRICKS_PERSONAS, GITLAB_PERSONAS, SEED_USERS, startEmulator } from './index.js';
 
 const { values } = parseArgs({
   options: {
@@ -9,6 +9,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: 'demo' },
     auth: { type: 'boolean', default: false },
     databricks: { type: 'boolean', default: false },
+    gitlab: { type: 'boolean', default: false },
+    'gitlab-project-id': { type: 'string', default: '7' },
     'latency-ms': { type: 'string', default: '0' },
     'jitter-ms': { type: 'string', default: '0' },
     'default-permission': { type: 'string', default: 'READ' },
@@ -22,6 +24,10 @@ const latencyMs = Number.parseInt(values['latency-ms'], 10);
 const jitterMs = Number.parseInt(values['jitter-ms'], 10);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`expected --port 0..65535, got ${values.port}`);
 if (values.seed !== 'demo' && values.seed !== 'empty') throw new TypeError(`expected --seed demo|empty, got ${values.seed}`);
+const gitlabProjectId = Number.parseInt(values['gitlab-project-id'], 10);
+if (!Number.isInteger(gitlabProjectId) || gitlabProjectId < 1) {
+  throw new TypeError(`expected --gitlab-project-id to be a positive integer, got ${values['gitlab-project-id']}`);
+}
 const permission = values['default-permission'];
 if (permission !== 'READ' && permission !== 'EDIT' && permission !== 'MANAGE' && permission !== 'NO_PERMISSIONS') {
   throw new TypeError(`expected --default-permission READ|EDIT|MANAGE|NO_PERMISSIONS, got ${permission}`);
@@ -33,14 +39,21 @@ const emulator = await startEmulator({
   seed: values.seed,
   auth: values.auth,
   databricks: values.databricks,
+  gitlab: values.gitlab,
+  gitlabProjectId,
   latencyMs,
   jitterMs,
   defaultPermission: permission,
   ...(values['admin-password'] === undefined ? {} : { adminPassword: values['admin-password'] }),
 });
-const mode = values.databricks ? 'databricks' : values.auth ? 'basic-auth' : 'open';
+const mode = values.gitlab ? 'gitlab' : values.databricks ? 'databricks' : values.auth ? 'basic-auth' : 'open';
 process.stdout.write(`MLflow emulator (${mode}, seed ${values.seed}) listening on ${emulator.url}\n`);
-if (values.databricks) {
+if (values.gitlab) {
+  process.stdout.write(`MLFLOW_TRACKING_URI=${emulator.trackingUri}\n`);
+  process.stdout.write(
+    `tokens (PRIVATE-TOKEN or Bearer): ${GITLAB_PERSONAS.map((p) => `${p.token} (${p.username}, ${p.scopes.join('+')}, ${p.accessLevel ?? 'no'} access)`).join(', ')}\n`,
+  );
+} else if (values.databricks) {
   process.stdout.write(`bearer tokens: ${DATABRICKS_PERSONAS.map((p) => `${p.token} (${p.userName})`).join(', ')}\n`);
 } else if (values.auth) {
   const users = values.seed === 'demo' ? [ADMIN, ...SEED_USERS] : [ADMIN];

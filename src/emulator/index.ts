@@ -1,10 +1,14 @@
 // The MLflow emulator's public API: start an in-memory MLflow 2.12 (optionally behind basic auth or
-// Databricks tokens) on a loopback port, inspect and steer it from tests.
+// Databricks tokens, or as GitLab's MLflow-compatible API) on a loopback port, inspect and steer it
+// from tests.
 import { EmulatorServer, type Latency } from './EmulatorServer.js';
 import { EmulatorStore } from './EmulatorStore.js';
 import type { FaultSpec } from './FaultInjector.js';
+import { defaultGitlabProject, type GitlabVisibility } from './GitlabStore.js';
+import { gitlabTrackingPath } from './routes/gitlab.js';
 import { seedDemo } from './seeds/demoSeed.js';
 import { seedEmpty } from './seeds/emptySeed.js';
+import { seedGitlab } from './seeds/gitlabSeed.js';
 
 export type { FaultSpec } from './FaultInjector.js';
 export { EmulatorStore } from './EmulatorStore.js';
@@ -12,6 +16,9 @@ export type { TrackingStore } from './TrackingStore.js';
 export type { RegistryStore } from './RegistryStore.js';
 export type { AuthStore, PermissionName } from './AuthStore.js';
 export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
+export type { GitlabStore, GitlabVisibility, GitlabProjectRecord } from './GitlabStore.js';
+export { GITLAB_VERSION } from './gitlabJson.js';
+export { gitlabMlflowEndpoints } from './routes/gitlab.js';
 export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
@@ -29,6 +36,15 @@ export interface EmulatorOptions {
   auth?: boolean;
   /** Serve as Databricks: bearer tokens, ACLs, permission and registry-workflow endpoints. */
   databricks?: boolean;
+  /**
+   * Serve as GitLab's MLflow-compatible API (`/api/v4/projects/:id/ml/mlflow/...`, PRIVATE-TOKEN or
+   * Bearer tokens, project roles) plus `/api/v4/{user,personal_access_tokens/self,projects/:id,version}`.
+   */
+  gitlab?: boolean;
+  /** The GitLab project id the MLflow API lives under (gitlab mode; default 7). */
+  gitlabProjectId?: number;
+  /** The GitLab project's visibility (gitlab mode; default `private`). */
+  gitlabProjectVisibility?: GitlabVisibility;
   /** Latency added to every call (default 0). */
   latencyMs?: number;
   /** Uniform random extra latency on top of latencyMs (default 0). */
@@ -43,8 +59,13 @@ export interface EmulatorOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** Base URL, `http://127.0.0.1:PORT`. */
+  /** Base URL, `http://127.0.0.1:PORT` (where `/__emulator/*` lives). */
   readonly url: string;
+  /**
+   * What an MLflow client uses as MLFLOW_TRACKING_URI: `url` itself, or in gitlab mode
+   * `http://127.0.0.1:PORT/api/v4/projects/7/ml/mlflow`.
+   */
+  readonly trackingUri: string;
   readonly port: number;
   /** Snapshot of the per-endpoint call counters ("METHOD /path" → count). */
   calls(): Record<string, number>;
@@ -79,6 +100,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? 'empty';
   if (seed !== 'demo' && seed !== 'empty') throw new TypeError(`expected seed 'demo' or 'empty', got ${String(seed)}`);
   const defaultPermission = options.defaultPermission ?? 'READ';
+  const gitlab = options.gitlab ?? false;
+  if (gitlab && (options.auth || options.databricks)) {
+    throw new TypeError('expected one of auth, databricks and gitlab, got gitlab with another mode');
+  }
+  const gitlabProjectId = options.gitlabProjectId ?? 7;
+  if (!Number.isInteger(gitlabProjectId) || gitlabProjectId < 1) {
+    throw new TypeError(`expected gitlabProjectId to be a positive integer, got ${String(options.gitlabProjectId)}`);
+  }
+  const visibility = options.gitlabProjectVisibility ?? 'private';
+  if (visibility !== 'private' && visibility !== 'internal' && visibility !== 'public') {
+    throw new TypeError(`expected gitlabProjectVisibility private|internal|public, got ${String(visibility)}`);
+  }
   const endpointLatency: Record<string, Latency> = {};
   for (const [endpoint, latency] of Object.entries(options.endpointLatency ?? {})) {
     endpointLatency[endpoint] = { ms: latency.latencyMs, jitterMs: latency.jitterMs ?? 0 };
@@ -88,21 +121,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: options.port ?? 0,
     auth: options.auth ?? false,
     databricks: options.databricks ?? false,
+    gitlab,
     defaultPermission,
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {
-      const store = new EmulatorStore();
+      const store = new EmulatorStore(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {});
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') seedDemo(store, seedOptions);
       else seedEmpty(store, seedOptions);
+      if (gitlab) seedGitlab(store);
       return store;
     },
   });
   const port = await server.listen();
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
+    trackingUri: gitlab ? `${url}${gitlabTrackingPath(gitlabProjectId)}` : url,
     port,
     calls: () => server.calls(),
     callCount: (endpoint) => server.callCount(endpoint),

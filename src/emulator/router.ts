@@ -24,6 +24,7 @@ export interface EmulatorRequest extends RawRequest {
 export interface EmulatorSettings {
   readonly auth: boolean;
   readonly databricks: boolean;
+  readonly gitlab: boolean;
   readonly defaultPermission: PermissionName;
 }
 
