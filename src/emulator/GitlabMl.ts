@@ -101,7 +101,11 @@ export class GitlabMl {
   /** `ExperimentRepository#by_iid_or_name`: the iid when given (even empty), else the name; 404 when none. */
   findExperiment(iid: unknown, name: unknown): ExperimentRecord {
     let experiment: ExperimentRecord | undefined;
-    if (iid !== undefined && iid !== null) experiment = this.store.tracking.experiments.get(String(iid).trim());
+    if (iid !== undefined && iid !== null) {
+      // ActiveRecord casts the iid to an integer the way Ruby's to_i does ("12abc" is 12, "abc" is 0).
+      const digits = /^\s*([+-]?\d+)/.exec(String(iid))?.[1];
+      if (digits !== undefined) experiment = this.store.tracking.experiments.get(String(Number.parseInt(digits, 10)));
+    }
     else if (typeof name === 'string') experiment = this.store.tracking.experimentsByName.get(name);
     if (!experiment) throw gitlabErrors.resourceNotFound();
     return experiment;

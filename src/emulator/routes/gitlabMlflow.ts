@@ -42,8 +42,9 @@ export interface GitlabMlflowRoute {
   readonly handler: (call: GitlabCall) => Json;
 }
 
-/** Search page sizes: GitLab's default and cap. */
+/** The page size of GitLab's searches when `max_results` is not given. */
 export const GITLAB_SEARCH_DEFAULT_MAX_RESULTS = 200;
+/** The most a GitLab search returns per page, whatever `max_results` asks. */
 export const GITLAB_SEARCH_MAX_RESULTS = 1000;
 /** `Ml::Candidate.statuses` as the API accepts them. */
 export const CANDIDATE_STATES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];

@@ -492,6 +492,9 @@ describe('GitLab mode', () => {
       expect(status.json()).toEqual({ error: 'status does not have a valid value' });
       const notANumber = await mlflow('/runs/create', GITLAB_DEVELOPER.token, { body: { experiment_id: 'abc' } });
       expect(notANumber.json()).toEqual({ error: 'experiment_id is invalid' });
+      // MLflow clients send order_by as a list; GitLab declares a string.
+      const list = await mlflow('/runs/search', GITLAB_DEVELOPER.token, { body: { experiment_ids: ['1'], order_by: ['metrics.accuracy DESC'] } });
+      expect(list.json()).toEqual({ error: 'order_by is invalid' });
       // A reporter never reaches validation.
       expect((await mlflow('/runs/log-metric', GITLAB_REPORTER.token, { body: {} })).status).toBe(401);
     });
