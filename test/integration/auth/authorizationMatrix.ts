@@ -22,10 +22,14 @@ interface Ids { experimentId: string; runId: string; versionRunId: string }
 export interface MatrixOptions {
   name: string;
   emulator: EmulatorOptions;
-  /** Gateway configuration beyond the emulator's URL. */
-  env?: Record<string, string>;
-  /** The Authorization header of each persona. */
-  credentials: Record<Person, string>;
+  /** Gateway configuration beyond the emulator's URL (a function: read when the stack starts). */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** The Authorization header of each persona, or the headers that identify them (a trusted proxy's). */
+  credentials: Record<Person, string | Record<string, string>>;
+  /** Headers of a caller whose credentials are wrong (default: a wrong password or token for bob). */
+  wrongCredentials?: Record<string, string>;
+  /** False when the backend cannot list ACLs: the admin gets UNSUPPORTED_BY_BACKEND, the others FORBIDDEN. */
+  aclSupported?: boolean;
   /** Who may read the private objects. */
   readers: Person[];
   /** Each reader's viewerPermission on the private experiment. */
@@ -51,10 +55,15 @@ describe(`authorization matrix: ${options.name}`, () => {
   let ids: Ids;
   let matrixSize = 0;
   const READERS = options.readers;
-  const as = (person: Person) => ({ authorization: options.credentials[person] });
+  const as = (person: Person): Record<string, string> => {
+    const credentials = options.credentials[person];
+    return typeof credentials === 'string' ? { authorization: credentials } : credentials;
+  };
+  const aclSupported = options.aclSupported ?? true;
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: options.emulator, ...(options.env ? { env: options.env } : {}) });
+    const env = typeof options.env === 'function' ? options.env() : options.env;
+    stack = await startStack({ emulator: options.emulator, ...(env ? { env } : {}) });
     const admin = await stack.query(
       `query($name: String!, $model: String!) { experimentByName(name: $name) { id runs(first: 1) { nodes { id } } } modelVersion(name: $model, version: "2") { run { id } } }`,
       { name: PRIVATE_EXPERIMENT, model: PRIVATE_MODEL },
@@ -101,8 +110,12 @@ describe(`authorization matrix: ${options.name}`, () => {
       const result = await stack.query(path.query, path.vars(), as(person));
       matrixSize += 1;
       // Only managers see the ACL; everyone but carol reads the private objects.
-      const allowed = path.name.includes('ACL') ? person === 'admin' : READERS.includes(person);
-      if (allowed) {
+      const allowed = path.name.includes('ACL') ? person === 'admin' && aclSupported : READERS.includes(person);
+      if (path.name.includes('ACL') && !aclSupported) {
+        // Refused for what the caller lacks first (FORBIDDEN), then for what the backend lacks.
+        expect(path.found(result.data)).toBeFalsy();
+        expect(result.errors?.map((e) => e.extensions?.code)).toContain(person === 'admin' ? 'UNSUPPORTED_BY_BACKEND' : 'FORBIDDEN');
+      } else if (allowed) {
         expect(path.found(result.data)).toBe(true);
       } else {
         expect(path.found(result.data)).toBeFalsy();
@@ -154,7 +167,9 @@ describe(`authorization matrix: ${options.name}`, () => {
     const anonymous = await stack.query(`{ experiments(first: 5) { nodes { name } } }`);
     expect(anonymous.data?.experiments ?? null).toBeNull();
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const wrong = await stack.query(`{ experiments(first: 5) { nodes { name } } }`, {}, { authorization: options.credentials.bob.startsWith('Basic') ? `Basic ${Buffer.from('bob:not-his-password').toString('base64')}` : 'Bearer dapi-not-a-token' });
+    const bob = options.credentials.bob;
+    const wrongHeaders = options.wrongCredentials ?? { authorization: typeof bob === 'string' && bob.startsWith('Basic') ? `Basic ${Buffer.from('bob:not-his-password').toString('base64')}` : 'Bearer dapi-not-a-token' };
+    const wrong = await stack.query(`{ experiments(first: 5) { nodes { name } } }`, {}, wrongHeaders);
     expect(wrong.data?.experiments ?? null).toBeNull();
     expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     matrixSize += 2;
