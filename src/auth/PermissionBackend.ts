@@ -46,6 +46,11 @@ export interface PermissionBackend {
    * gateway can (GitLab's `read_api` tokens look like any other). Absent: the gateway's own reading stands.
    */
   scopes?(context: RequestContext): Promise<readonly string[]>;
+  /**
+   * The caller's own grant on `resource` just changed (they created it, and the backend made them its manager):
+   * forget what is cached of their levels, so their next check — even in the same request — sees the grant.
+   */
+  forgetCaller?(context: RequestContext, resource: Resource): Promise<void>;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

@@ -21,6 +21,8 @@ export interface Authorizer {
   requireKnownCaller(): Promise<void>;
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
   requireScope(scope: string): Promise<void>;
+  /** The caller just created `resource` (and so manages it): forget their cached levels on it. */
+  forget(resource: Resource): Promise<void>;
 }
 
 const AUTHORIZER = Symbol('auth.authorizer');
@@ -69,6 +71,11 @@ function createAuthorizer(context: RequestContext): Authorizer {
       // A backend that decides only for some identities says which (with its own message).
       service.requireCaller?.(context);
       if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
+    },
+    async forget(resource) {
+      levels.clear(resource);
+      checks.clearAll();
+      await (await backend()).forgetCaller?.(context, resource);
     },
     async requireScope(scope) {
       // Both must grant it: the gateway's reading (configuration, proxy headers) and, where the permission

@@ -74,7 +74,10 @@ export function principalFromHeaders(headers: Headers, config: IdentityConfig): 
       scopes && scopes.length > 0 ? scopes : undefined,
     );
   }
-  const authorization = config.authMode === 'service' ? config.serviceAuthorization : header(headers, 'authorization');
+  // GitLab's clients send `PRIVATE-TOKEN: <token>`; GitLab takes the same token as a Bearer, which is how it goes on.
+  const privateToken = header(headers, 'private-token')?.trim();
+  const sent = header(headers, 'authorization') ?? (privateToken ? `Bearer ${privateToken}` : undefined);
+  const authorization = config.authMode === 'service' ? config.serviceAuthorization : sent;
   if (!authorization) return anonymousPrincipal;
   const kind = config.authMode === 'service' ? 'service' : undefined;
   const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);

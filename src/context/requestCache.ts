@@ -28,6 +28,8 @@ export interface RequestCache {
   page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
   /** A value cached for this caller's credentials (e.g. their permission profile). */
   forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  /** Drops what {@link forCaller} keeps for this caller (their own grants changed). */
+  forgetForCaller(namespace: string, ids: readonly string[]): Promise<void>;
   /** Stores objects another call already returned (search results), so later requests find them by id. */
   prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
   invalidate(namespace: string, ids: readonly string[]): Promise<void>;
@@ -128,6 +130,10 @@ export function requestCache(context: RequestContext): RequestCache {
       const value = await single(`${namespace}\u0000${scopeId}\u0000${id}`, fetch);
       await cache.setMany(namespace, [{ id, value, ttlSeconds }], scopeId);
       return value;
+    },
+
+    async forgetForCaller(namespace: string, ids: readonly string[]) {
+      await cache.invalidate(namespace, ids, callerScope());
     },
 
     async prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number) {

@@ -11,8 +11,8 @@ const endpoint = (name: MlflowEndpointName): Requirement => (capabilities) => ca
 /** Fields served by an endpoint whose name differs from the field's, or by a capability. */
 const FIELD_REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'Query.modelVersions': endpoint('searchModelVersions'),
-  'RegisteredModel.versions': endpoint('searchModelVersions'),
-  'Run.modelVersions': endpoint('searchModelVersions'),
+  'RegisteredModel.versions': (c) => c.versionsInModel || c.endpoints.has('searchModelVersions'),
+  'Run.modelVersions': (c) => c.versionsInModel || c.endpoints.has('searchModelVersions'),
   'Run.artifacts': endpoint('listArtifacts'),
   'ModelVersion.transitionRequests': (c) => c.transitionRequests,
   'Mutation.createTransitionRequest': (c) => c.transitionRequests,

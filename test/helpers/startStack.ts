@@ -28,10 +28,12 @@ export interface GraphQLResponse<T> {
 export async function startStack(options: { emulator?: EmulatorOptions; env?: Record<string, string>; sharedEmulator?: Emulator } = {}): Promise<Stack> {
   // A second gateway may share the first one's emulator (and Redis) to test what crosses instances.
   const emulator = options.sharedEmulator ?? (await startEmulator({ seed: 'demo', ...options.emulator }));
-  const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, ...options.env });
+  // The URI an MLflow client would use (GitLab mode serves MLflow under /api/v4/projects/:id/ml/mlflow).
+  const trackingUri = emulator.trackingUri;
+  const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: trackingUri, ...options.env });
   // Tests share nothing between stacks: an in-memory cache of their own unless a Redis URL is configured.
   const memory = config.redisUrl ? undefined : new MemoryCache();
-  const services = createServices(config, emulator.url, memory ? { cache: memory } : {});
+  const services = createServices(config, trackingUri, memory ? { cache: memory } : {});
   const gateway = await startGateway({ config, services, port: 0 });
   return {
     emulator,

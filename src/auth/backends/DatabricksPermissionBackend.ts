@@ -83,6 +83,11 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     return found;
   }
 
+  async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
+    if (resource.kind === 'registeredModel') perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(resource.name);
+    await requestCache(context).forgetForCaller('permission', [resourceKey(resource)]);
+  }
+
   async isAdmin(context: RequestContext): Promise<boolean> {
     return (await this.me(context)).groups.has('admins');
   }

@@ -19,8 +19,9 @@ export function fromGitLabAccessLevel(accessLevel: number | undefined, visibilit
   if (level >= 40) return 'CAN_MANAGE';
   // write_model_experiments and the model registry's writes need Developer.
   if (level >= 30) return 'CAN_EDIT';
-  if (level >= 20) return 'CAN_READ';
-  // Guests and non-members read model experiments only where the project itself is readable to them.
+  // GitLab's policy lets every member from Guest up read model experiments and the registry.
+  if (level >= 10) return 'CAN_READ';
+  // Non-members read them only where the project itself is readable to them.
   return visibility === 'public' || visibility === 'internal' ? 'CAN_READ' : 'NO_PERMISSIONS';
 }
 

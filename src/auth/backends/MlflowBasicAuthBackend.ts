@@ -48,6 +48,12 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     });
   }
 
+  async forgetCaller(context: RequestContext): Promise<void> {
+    // The profile lists every grant of the caller: one entry to drop, here and in the shared cache.
+    context.memo.delete(PROFILE);
+    await requestCache(context).forgetForCaller('permission', ['basicAuthProfile']);
+  }
+
   async isAdmin(context: RequestContext): Promise<boolean> {
     return (await this.profile(context)).is_admin;
   }

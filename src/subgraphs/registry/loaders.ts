@@ -162,6 +162,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   );
 
   const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
+    if (context.services.profile.capabilities.versionsInModel) return versionsByRunFromModels(runIds);
     const unique = [...new Set(runIds)];
     const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
     // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
@@ -185,6 +186,28 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     });
     return runIds.map((id) => found.get(id) ?? []);
   }), loaderOptions(context));
+
+  /**
+   * GitLab has no model-version search, but every model lists all its versions: one registered-models search
+   * (paged) indexes the versions of the whole project by run, however many runs ask.
+   */
+  async function versionsByRunFromModels(runIds: readonly string[]): Promise<WireModelVersion[][]> {
+    const byRun = new Map<string, WireModelVersion[]>();
+    let pageToken: string | undefined;
+    do {
+      const params = { max_results: SEARCH_MODELS_MAX_RESULTS, ...(pageToken ? { page_token: pageToken } : {}) };
+      const response = await searchModels(context, params);
+      for (const model of response.registered_models ?? []) {
+        registeredModelByName.prime(model.name, model);
+        for (const version of model.gitlab_versions ?? []) {
+          if (version.run_id) byRun.set(version.run_id, [...(byRun.get(version.run_id) ?? []), version]);
+        }
+      }
+      pageToken = response.next_page_token || undefined;
+    } while (pageToken);
+    for (const versions of byRun.values()) primeVersions(versions);
+    return runIds.map((id) => byRun.get(id) ?? []);
+  }
 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
     tracedBatch(context, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {

@@ -75,8 +75,8 @@ export type BackendCapabilities = {
   experimentFilter: FilterSupport;
   /** How many experiments one runs search may name (`Query.runs(experimentIds:)`); null when unlimited. */
   maxExperimentIdsPerRunSearch?: Maybe<Scalars['Int']['output']>;
-  /** How many `orderBy` keys one runs search may take; null when unlimited. */
-  maxRunOrderBy?: Maybe<Scalars['Int']['output']>;
+  /** How many `orderBy` keys one search may take; null when unlimited. */
+  maxOrderBy?: Maybe<Scalars['Int']['output']>;
   /** Model-version searches (`Query.modelVersions`, `RegisteredModel.versions`, `Run.modelVersions`). */
   modelVersionSearch: Scalars['Boolean']['output'];
   /** `filter` on registered-model searches (`Query.registeredModels`). */
@@ -897,7 +897,7 @@ export type BackendCapabilitiesResolvers<ContextType = RequestContext, ParentTyp
   deletedObjects?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   experimentFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   maxExperimentIdsPerRunSearch?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  maxRunOrderBy?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxOrderBy?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   modelVersionSearch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   registeredModelFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   runFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;

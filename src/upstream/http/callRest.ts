@@ -55,9 +55,16 @@ function errorFromResponse(upstream: string, endpoint: Endpoint, response: Respo
   const contentType = String(response.headers['content-type'] ?? '');
   if (contentType.includes('json') || body.startsWith('{')) {
     try {
-      const parsed = JSON.parse(body) as { error_code?: unknown; message?: unknown };
+      const parsed = JSON.parse(body) as { error_code?: unknown; message?: unknown; error?: unknown; error_description?: unknown };
       if (typeof parsed.error_code === 'string') errorCode = parsed.error_code;
+      // OAuth-style codes (GitLab's `insufficient_scope`) stand where MLflow puts error_code.
+      else if (typeof parsed.error === 'string' && typeof parsed.error_description === 'string' && /^[a-z_]+$/.test(parsed.error)) errorCode = parsed.error;
+      // MLflow says `message`; GitLab also answers `{"message": [..]}`, `{"error": "404 Not Found"}` and OAuth's
+      // `{"error": "insufficient_scope", "error_description": "..."}`.
       if (typeof parsed.message === 'string') message = parsed.message;
+      else if (Array.isArray(parsed.message) && parsed.message.every((m) => typeof m === 'string')) message = parsed.message.join('; ');
+      else if (typeof parsed.error_description === 'string') message = parsed.error_description;
+      else if (typeof parsed.error === 'string') message = parsed.error;
     } catch {
       // fall through to the status text
     }

@@ -25,6 +25,7 @@ export interface MlflowApi {
     params: { max_results: number; page_token?: string; filter?: string; order_by?: string[]; view_type?: WireViewType };
     response: { experiments?: WireExperiment[] } & Paged;
   };
+  listExperiments: { params: Record<string, never>; response: { experiments?: WireExperiment[] } };
   updateExperiment: { params: { experiment_id: string; new_name: string }; response: Empty };
   deleteExperiment: { params: { experiment_id: string }; response: Empty };
   restoreExperiment: { params: { experiment_id: string }; response: Empty };

@@ -22,6 +22,8 @@ export class MlflowClient extends RestClient<MlflowApi> {
   override call<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): Promise<MlflowApi[K]['response']> {
     const refused = this.profile && unsupportedCall(this.profile, name, params);
     if (refused) return Promise.reject(refused);
-    return super.call(name, params);
+    const wire = this.profile?.wire;
+    if (!wire) return super.call(name, params);
+    return super.call(name, wire.request(name, params)).then((response) => wire.response(name, response));
   }
 }

@@ -10,6 +10,8 @@ export const mlflowEndpoints = {
   getExperiment: endpoint('GET /api/2.0/mlflow/experiments/get'),
   getExperimentByName: endpoint('GET /api/2.0/mlflow/experiments/get-by-name'),
   searchExperiments: endpoint('POST /api/2.0/mlflow/experiments/search', { readOnly: true }),
+  /** MLflow 1.x (removed in 2.0); GitLab still serves it, as a GET its read-only tokens may call. */
+  listExperiments: endpoint('GET /api/2.0/mlflow/experiments/list'),
   updateExperiment: endpoint('POST /api/2.0/mlflow/experiments/update'),
   deleteExperiment: endpoint('POST /api/2.0/mlflow/experiments/delete'),
   restoreExperiment: endpoint('POST /api/2.0/mlflow/experiments/restore'),

@@ -61,6 +61,8 @@ export interface WireRegisteredModel {
   aliases?: { alias: string; version: string }[];
   /** Databricks only. */
   id?: string;
+  /** GitLab only: every version of the model (GitLab lists them all in `latest_versions`), newest semver first. */
+  gitlab_versions?: WireModelVersion[];
 }
 
 /** model-versions/get → model_version */
@@ -79,6 +81,8 @@ export interface WireModelVersion {
   tags?: WireTag[];
   run_link?: string;
   aliases?: string[];
+  /** GitLab only: the version's numeric id (GitLab's `version` field; `version` here carries its semver). */
+  gitlab_version_id?: string;
 }
 
 /** Lifecycle filter for searches. */

@@ -2,7 +2,9 @@
 // client read these instead of testing the backend's name, so a backend's limits are declared in one place
 // and everything it cannot serve answers UNSUPPORTED_BY_BACKEND before any upstream call.
 import type { BackendKind } from '../../config.js';
+import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
+import { fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
 
 /** How much of MLflow's search grammar a search endpoint honours. */
 export type FilterSupport =
@@ -25,14 +27,24 @@ export interface BackendCapabilities {
   readonly registeredModelFilter: FilterSupport;
   /** Experiment ids one runs/search accepts (Databricks 10, GitLab 1). */
   readonly maxExperimentIdsPerRunSearch: number;
-  /** Sort keys one runs/search accepts (GitLab takes one). */
-  readonly maxRunOrderBy: number;
+  /** Sort keys one search accepts (GitLab takes one). */
+  readonly maxOrderBy: number;
   /** Soft-deleted experiments and runs exist (view types other than ACTIVE_ONLY, restore). */
   readonly deletedObjects: boolean;
   /** Databricks' registry workflow: transition requests and comments. */
   readonly transitionRequests: boolean;
+  /** How experiments are listed: MLflow's paged search, or GitLab's `experiments/list` (a GET, so read-only tokens may list). */
+  readonly experimentListing: 'search' | 'list';
+  /** A registered model carries all its versions (GitLab): versions are listed, and found by run, from the models. */
+  readonly versionsInModel: boolean;
   /** Which permission services can sit beside this backend (the first is the default of `auto`). */
   readonly permissionServices: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none')[];
+}
+
+/** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
+export interface WireAdapter {
+  request<K extends MlflowEndpointName>(name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'];
+  response<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response']): MlflowApi[K]['response'];
 }
 
 /** A backend profile: its kind, a display name and its capabilities. */
@@ -40,9 +52,12 @@ export interface BackendProfile {
   readonly kind: BackendKind;
   readonly displayName: string;
   readonly capabilities: BackendCapabilities;
+  /** Applied by the MLflow client to every call, so the rest of the graph sees MLflow's wire format only. */
+  readonly wire?: WireAdapter;
 }
 
-const ALL_ENDPOINTS = new Set(Object.keys(mlflowEndpoints) as MlflowEndpointName[]);
+/** MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. */
+const ALL_ENDPOINTS = new Set((Object.keys(mlflowEndpoints) as MlflowEndpointName[]).filter((name) => name !== 'listExperiments'));
 
 /**
  * GitLab's MLflow-compatible subset (lib/api/ml/mlflow/*.rb): no bulk-interval, restore, tag deletes,
@@ -53,6 +68,7 @@ const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
   'getExperiment',
   'getExperimentByName',
   'searchExperiments',
+  'listExperiments',
   'setExperimentTag',
   'deleteExperiment',
   'createRun',
@@ -89,9 +105,11 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       runFilter: 'full',
       registeredModelFilter: 'full',
       maxExperimentIdsPerRunSearch: Number.POSITIVE_INFINITY,
-      maxRunOrderBy: Number.POSITIVE_INFINITY,
+      maxOrderBy: Number.POSITIVE_INFINITY,
       deletedObjects: true,
       transitionRequests: false,
+      experimentListing: 'search',
+      versionsInModel: false,
       permissionServices: ['mlflow-basic-auth', 'http', 'none'],
     },
   },
@@ -104,9 +122,11 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       runFilter: 'full',
       registeredModelFilter: 'full',
       maxExperimentIdsPerRunSearch: 10,
-      maxRunOrderBy: Number.POSITIVE_INFINITY,
+      maxOrderBy: Number.POSITIVE_INFINITY,
       deletedObjects: true,
       transitionRequests: true,
+      experimentListing: 'search',
+      versionsInModel: false,
       permissionServices: ['databricks', 'http', 'none'],
     },
   },
@@ -119,11 +139,14 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       runFilter: 'none',
       registeredModelFilter: 'name-equals',
       maxExperimentIdsPerRunSearch: 1,
-      maxRunOrderBy: 1,
+      maxOrderBy: 1,
       deletedObjects: false,
       transitionRequests: false,
+      experimentListing: 'list',
+      versionsInModel: true,
       permissionServices: ['gitlab', 'http', 'none'],
     },
+    wire: { request: toGitLabRequest, response: fromGitLabResponse },
   },
 };
 

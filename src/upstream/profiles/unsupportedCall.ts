@@ -13,6 +13,10 @@ function filterRefused(support: FilterSupport, filter: string | undefined): bool
   return true;
 }
 
+function sortRefused(what: string, max: number, kind: string): UnsupportedByBackendError {
+  return new UnsupportedByBackendError(`Sorting ${what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`, kind);
+}
+
 /**
  * Why `profile`'s backend cannot serve this call, or undefined when it can. Checked before every MLflow call,
  * so an operation the backend lacks, or a search argument it would silently ignore (GitLab drops `filter`),
@@ -28,9 +32,7 @@ export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendPr
       if (search.experiment_ids.length > capabilities.maxExperimentIdsPerRunSearch) {
         return new UnsupportedByBackendError(`Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`, kind);
       }
-      if ((search.order_by?.length ?? 0) > capabilities.maxRunOrderBy) {
-        return new UnsupportedByBackendError(`Sorting runs by more than ${capabilities.maxRunOrderBy} key(s)`, kind);
-      }
+      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('runs', capabilities.maxOrderBy, kind);
       if (!capabilities.deletedObjects && search.run_view_type && search.run_view_type !== 'ACTIVE_ONLY') {
         return new UnsupportedByBackendError('Listing deleted runs (viewType)', kind);
       }
@@ -39,6 +41,7 @@ export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendPr
     case 'searchExperiments': {
       const search = params as MlflowApi['searchExperiments']['params'];
       if (filterRefused(capabilities.experimentFilter, search.filter)) return new UnsupportedByBackendError('Filtering experiments (filter)', kind);
+      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('experiments', capabilities.maxOrderBy, kind);
       if (!capabilities.deletedObjects && search.view_type && search.view_type !== 'ACTIVE_ONLY') {
         return new UnsupportedByBackendError('Listing deleted experiments (viewType)', kind);
       }
@@ -50,6 +53,7 @@ export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendPr
         const only = capabilities.registeredModelFilter === 'name-equals' ? " other than name = '…'" : '';
         return new UnsupportedByBackendError(`Filtering registered models${only} (filter)`, kind);
       }
+      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('registered models', capabilities.maxOrderBy, kind);
       return undefined;
     }
     default:

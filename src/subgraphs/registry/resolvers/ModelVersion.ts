@@ -33,7 +33,8 @@ export const ModelVersion: ModelVersionResolvers = {
     return (model?.aliases ?? []).filter((a) => String(a.version) === number).map((a) => a.alias);
   },
 
-  downloadUri: (version, _, context) => registryLoaders(context).downloadUri.load({ name: version.name, version: String(version.version) }),
+  // GitLab addresses the download by the version's numeric id, everything else by its semver.
+  downloadUri: (version, _, context) => registryLoaders(context).downloadUri.load({ name: version.name, version: version.gitlab_version_id ?? String(version.version) }),
 
   registeredModel: (version, _, context) => registryLoaders(context).registeredModelByName.load(version.name),
 

@@ -24,6 +24,13 @@ export const RegisteredModel: RegisteredModelResolvers = {
   async versions(model, { first, after }, context) {
     const size = pageSize(first);
     const loaders = registryLoaders(context);
+    if (context.services.profile.capabilities.versionsInModel) {
+      // GitLab: the model already carries every version (newest first); no search exists, none is needed.
+      const all = model.gitlab_versions ?? (await loaders.registeredModelByName.load(model.name))?.gitlab_versions ?? [];
+      const position = decodeCursor(after);
+      loaders.primeVersions(all);
+      return buildConnection(all.slice(position.o), size, position, undefined);
+    }
     if (!after) {
       const page = await loaders.firstVersionsPage.load({ name: model.name, size });
       return buildConnection(page.items, size, { o: 0 }, page.nextToken);

@@ -1,3 +1,4 @@
+import { authorizer } from '../../../auth/authorizer.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
@@ -49,6 +50,8 @@ export const Mutation: MutationResolvers = {
       ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
       ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
     });
+    // The creator now manages it (basic-auth and Databricks grant that): their next write must not wait out a cached level.
+    await authorizer(context).forget({ kind: 'experiment', id: experiment_id });
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {

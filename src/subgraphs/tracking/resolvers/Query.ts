@@ -6,6 +6,7 @@ import { fillPage } from '../../../graphql/fillPage.js';
 import { trackingLoaders } from '../loaders.js';
 import type { Backend, QueryResolvers } from '../resolvers.generated.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
+import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { unsupportedCoordinates } from '../../../graphql/unsupportedCoordinates.js';
 import { wireViewType } from '../toModels.js';
 
@@ -35,7 +36,7 @@ async function describeBackend(context: RequestContext): Promise<Backend> {
       runFilter: filter(c.runFilter),
       registeredModelFilter: filter(c.registeredModelFilter),
       maxExperimentIdsPerRunSearch: finite(c.maxExperimentIdsPerRunSearch),
-      maxRunOrderBy: finite(c.maxRunOrderBy),
+      maxOrderBy: finite(c.maxOrderBy),
       // What the process learned (a proxy without bulk-interval) narrows what the profile declares.
       bulkMetricHistory: context.services.capabilities.bulkInterval,
       modelVersionSearch: c.endpoints.has('searchModelVersions'),
@@ -48,6 +49,29 @@ async function describeBackend(context: RequestContext): Promise<Backend> {
     unsupported: unsupportedCoordinates(profile, permissionService),
     probes: [...detection.probes],
   };
+}
+
+/**
+ * GitLab lists a project's experiments in one GET (`experiments/list`, no paging), which read-only tokens may call,
+ * while its search is a POST they may not; arguments GitLab would ignore are refused as a search would refuse them.
+ */
+async function listExperiments(
+  context: RequestContext,
+  args: { filter?: string | null | undefined; orderBy?: readonly string[] | null | undefined; viewType?: Parameters<typeof wireViewType>[0] },
+): Promise<{ items: WireExperiment[]; nextToken: undefined }> {
+  const check = {
+    max_results: 1,
+    ...(args.filter ? { filter: args.filter } : {}),
+    ...(args.orderBy?.length ? { order_by: [...args.orderBy] } : {}),
+    view_type: wireViewType(args.viewType),
+  };
+  if (!context.mlflow.supports('searchExperiments', check)) await context.mlflow.call('searchExperiments', check); // rejects with the reason
+  const response = await requestCache(context).page('experiments', { list: true }, () => context.mlflow.call('listExperiments', {}));
+  const experiments = [...(response.experiments ?? [])];
+  const order = args.orderBy?.[0]?.trim().toLowerCase() ?? '';
+  if (order.startsWith('name')) experiments.sort((a, b) => a.name.localeCompare(b.name) * (order.endsWith('desc') ? -1 : 1));
+  trackingLoaders(context).primeExperiments(experiments);
+  return { items: experiments, nextToken: undefined };
 }
 
 /** Root query fields of the tracking subgraph. */
@@ -65,6 +89,7 @@ export const Query: QueryResolvers = {
       position: decodeCursor(after),
       maxResults: 50_000,
       async fetch(pageToken, maxResults) {
+        if (context.services.profile.capabilities.experimentListing === 'list') return listExperiments(context, { filter, orderBy, viewType });
         const params = {
           max_results: maxResults,
           ...(pageToken ? { page_token: pageToken } : {}),

@@ -1,0 +1,78 @@
+// GitLab's MLflow-compatible API answers in MLflow's shapes with a few differences of meaning, undone here in one
+// place so that everything above sees MLflow's wire format (lib/api/ml/mlflow/*.rb, entities/ml/mlflow/*.rb):
+// - a model version's `version` is GitLab's numeric id, its semver (`1.0.0`, what lookups take) sits in `aliases`;
+// - a registered model's `latest_versions` holds every version, and registry timestamps are in seconds;
+// - `get-latest-versions` answers `[null]` for a model without versions;
+// - `order_by` is one string, not MLflow's list (a list is a 400 "order_by is invalid").
+import type { MlflowApi } from '../mlflow/MlflowApi.js';
+import type { MlflowEndpointName } from '../mlflow/endpoints.js';
+import type { WireModelVersion, WireRegisteredModel } from '../mlflow/wire.js';
+
+/** Seconds since the epoch are below this (year 5138); milliseconds of any recent date are above it. */
+const MILLISECONDS_FROM = 1e11;
+
+function toMilliseconds(value: number | string | undefined): number | string | undefined {
+  if (value === undefined || value === null) return value;
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 && number < MILLISECONDS_FROM ? number * 1000 : value;
+}
+
+/** Semantic versions compared part by part (1.10.0 after 1.9.0); non-numeric parts compare as text. */
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split(/[.+-]/);
+  const pb = b.split(/[.+-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const [x = '', y = ''] = [pa[i], pb[i]];
+    const [nx, ny] = [Number(x), Number(y)];
+    const diff = x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function version(raw: WireModelVersion): WireModelVersion {
+  const semver = raw.aliases?.[0];
+  return {
+    ...raw,
+    ...(semver ? { version: semver, gitlab_version_id: String(raw.version) } : {}),
+    // GitLab's aliases are the version's own semver, not MLflow aliases: none to report.
+    aliases: [],
+    creation_timestamp: toMilliseconds(raw.creation_timestamp),
+    last_updated_timestamp: toMilliseconds(raw.last_updated_timestamp),
+  } as WireModelVersion;
+}
+
+function versions(list: readonly (WireModelVersion | null)[] | undefined): WireModelVersion[] {
+  return (list ?? []).filter((v): v is WireModelVersion => Boolean(v)).map(version).sort((a, b) => compareSemver(b.version, a.version));
+}
+
+function model(raw: WireRegisteredModel): WireRegisteredModel {
+  const all = versions(raw.latest_versions);
+  return {
+    ...raw,
+    creation_timestamp: toMilliseconds(raw.creation_timestamp),
+    last_updated_timestamp: toMilliseconds(raw.last_updated_timestamp),
+    // MLflow's "latest" is one per stage; GitLab has no stages, and calls the highest semver its latest.
+    latest_versions: all.slice(0, 1),
+    gitlab_versions: all,
+  } as WireRegisteredModel;
+}
+
+/** MLflow-shaped params → what GitLab reads. */
+export function toGitLabRequest<K extends MlflowEndpointName>(_name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'] {
+  const orderBy = (params as { order_by?: unknown }).order_by;
+  if (!Array.isArray(orderBy)) return params;
+  const { order_by: _, ...rest } = params as { order_by: string[] };
+  return (orderBy.length > 0 ? { ...rest, order_by: orderBy[0] } : rest) as unknown as MlflowApi[K]['params'];
+}
+
+/** GitLab's answer → MLflow's meaning. */
+export function fromGitLabResponse<K extends MlflowEndpointName>(_name: K, response: MlflowApi[K]['response']): MlflowApi[K]['response'] {
+  if (!response || typeof response !== 'object') return response;
+  const out = { ...(response as Record<string, unknown>) };
+  if (out.model_version) out.model_version = version(out.model_version as WireModelVersion);
+  if (Array.isArray(out.model_versions)) out.model_versions = versions(out.model_versions as WireModelVersion[]);
+  if (out.registered_model) out.registered_model = model(out.registered_model as WireRegisteredModel);
+  if (Array.isArray(out.registered_models)) out.registered_models = (out.registered_models as WireRegisteredModel[]).map(model);
+  return out as MlflowApi[K]['response'];
+}

@@ -1,0 +1,176 @@
+// The backend profiles every per-profile suite runs against: the emulator in each mode, the graph configured for
+// it, the personas that play writer / reader / outsider there, and what the profile cannot serve (the
+// UNSUPPORTED_BY_BACKEND coordinates, listed here by hand so a change to a profile shows up as a test diff).
+import { credentialId } from '../../../src/auth/principalFromHeaders.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DATABRICKS_ALICE,
+  DATABRICKS_BOB,
+  DATABRICKS_CAROL,
+  GITLAB_MAINTAINER,
+  GITLAB_OUTSIDER,
+  GITLAB_READER,
+  type EmulatorOptions,
+} from '../../../src/emulator/index.js';
+import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+
+type Headers = Record<string, string>;
+
+/** One backend profile as the suites see it. */
+export interface ProfileCase {
+  readonly name: string;
+  readonly kind: 'MLFLOW' | 'DATABRICKS' | 'GITLAB';
+  readonly permissionService: string;
+  readonly emulator: EmulatorOptions;
+  readonly env: Record<string, string>;
+  /** May read everything and write the demo's fraud-detection experiment and fraud-detector model. */
+  readonly writer: Headers;
+  /** May read, may not write (a read-only token, or a reader's grant). */
+  readonly reader: Headers;
+  /** May not read the private demo experiment (or, on GitLab, the project at all). */
+  readonly outsider: Headers;
+  /** The version string the emulator reports (GitLab: semver). */
+  readonly reportsVersion: boolean;
+  readonly expectedUnsupported: readonly string[];
+}
+
+const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
+const READ_ONLY_TOKEN = 'mlflow-readonly-token';
+
+const TRANSITION_REQUESTS = [
+  'ModelVersion.transitionRequests',
+  'Mutation.approveTransitionRequest',
+  'Mutation.createModelVersionComment',
+  'Mutation.createTransitionRequest',
+  'Mutation.deleteModelVersionComment',
+  'Mutation.deleteTransitionRequest',
+  'Mutation.rejectTransitionRequest',
+  'Mutation.updateModelVersionComment',
+];
+const ACLS = [
+  'Experiment.permissions',
+  'Mutation.revokeExperimentPermission',
+  'Mutation.revokeRegisteredModelPermission',
+  'Mutation.setExperimentPermission',
+  'Mutation.setRegisteredModelPermission',
+  'RegisteredModel.permissions',
+];
+const GITLAB_MISSING = [
+  'Experiment.runs(filter:)',
+  'Experiment.runs(viewType:)',
+  'Mutation.deleteExperimentTag',
+  'Mutation.deleteModelVersion',
+  'Mutation.deleteModelVersionTag',
+  'Mutation.deleteRegisteredModelAlias',
+  'Mutation.deleteRegisteredModelTag',
+  'Mutation.deleteRunTag',
+  'Mutation.renameRegisteredModel',
+  'Mutation.restoreExperiment',
+  'Mutation.restoreRun',
+  'Mutation.setModelVersionTag',
+  'Mutation.setRegisteredModelAlias',
+  'Mutation.setRegisteredModelTag',
+  'Mutation.transitionModelVersionStage',
+  'Mutation.updateExperiment',
+  'Query.experiments(filter:)',
+  'Query.experiments(viewType:)',
+  'Query.modelVersions',
+  'Query.runs(filter:)',
+  'Query.runs(viewType:)',
+  'Run.artifacts',
+];
+
+/** Every profile, in the order the suites run them. */
+export const PROFILES: readonly ProfileCase[] = [
+  {
+    name: 'mlflow (no auth)',
+    kind: 'MLFLOW',
+    permissionService: 'none',
+    emulator: { seed: 'demo' },
+    // No permission service: a read-only credential is named in configuration; nobody is an outsider.
+    env: { MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: `token:${credentialId(READ_ONLY_TOKEN)}` },
+    writer: {},
+    reader: bearer(READ_ONLY_TOKEN),
+    outsider: {},
+    reportsVersion: true,
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
+  },
+  {
+    name: 'mlflow basic-auth',
+    kind: 'MLFLOW',
+    permissionService: 'mlflow-basic-auth',
+    emulator: { seed: 'demo', auth: true },
+    env: {},
+    writer: { authorization: basic(ALICE.username, ALICE.password) },
+    reader: { authorization: basic(BOB.username, BOB.password) },
+    outsider: { authorization: basic(CAROL.username, CAROL.password) },
+    reportsVersion: true,
+    expectedUnsupported: [...TRANSITION_REQUESTS].sort(),
+  },
+  {
+    name: 'databricks',
+    kind: 'DATABRICKS',
+    permissionService: 'databricks',
+    emulator: { seed: 'demo', databricks: true },
+    env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
+    writer: bearer(DATABRICKS_ALICE.token),
+    reader: bearer(DATABRICKS_BOB.token),
+    outsider: bearer(DATABRICKS_CAROL.token),
+    reportsVersion: false,
+    expectedUnsupported: [],
+  },
+  {
+    name: 'gitlab',
+    kind: 'GITLAB',
+    permissionService: 'gitlab',
+    emulator: { seed: 'demo', gitlab: true },
+    env: {},
+    writer: bearer(GITLAB_MAINTAINER.token),
+    reader: bearer(GITLAB_READER.token),
+    outsider: bearer(GITLAB_OUTSIDER.token),
+    reportsVersion: true,
+    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS].sort(),
+  },
+];
+
+/** Starts the stack of a profile. */
+export function startProfile(profile: ProfileCase): Promise<Stack> {
+  return startStack({ emulator: profile.emulator, env: profile.env });
+}
+
+/** MLflow calls that change something: every non-GET except the searches that only read. */
+export function writeCalls(stack: Stack): number {
+  const readOnlyPosts = new Set(['POST /api/2.0/mlflow/runs/search', 'POST /api/2.0/mlflow/experiments/search', 'POST /api/2.0/mlflow/registered-models/get-latest-versions']);
+  return Object.entries(stack.emulator.calls())
+    .filter(([endpoint]) => !endpoint.startsWith('GET ') && !readOnlyPosts.has(endpoint))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+/** Ids of the demo objects the suites touch, read through the graph as the writer. */
+export interface DemoIds {
+  experimentId: string;
+  runId: string;
+  modelName: string;
+  version: string;
+}
+
+/** Looks up the demo's fraud-detection experiment, one of its runs, and the fraud-detector model's latest version. */
+export async function demoIds(stack: Stack, profile: ProfileCase): Promise<DemoIds> {
+  const result = await stack.query(
+    `{ experimentByName(name: "fraud-detection") { id runs(first: 1) { nodes { id } } }
+       registeredModel(name: "fraud-detector") { name latestVersions { version } } }`,
+    {},
+    profile.writer,
+  );
+  if (result.errors) throw new Error(`${profile.name}: demo lookup failed: ${JSON.stringify(result.errors)}`);
+  const experiment = result.data.experimentByName;
+  const versions: { version: string }[] = result.data.registeredModel.latestVersions;
+  return {
+    experimentId: experiment.id,
+    runId: experiment.runs.nodes[0].id,
+    modelName: result.data.registeredModel.name,
+    version: versions[versions.length - 1]?.version as string,
+  };
+}
