@@ -78,14 +78,16 @@ export function decide(knowledge: Knowledge, required: PermissionLevel): boolean
 /** The caller's whole level, or the actions still to ask (read first; then every unknown one above it at once). */
 export function fullLevel(knowledge: Knowledge): PermissionLevel | PermissionAction[] {
   if (knowledge.level !== undefined) return knowledge.level;
+  const { answers } = knowledge;
   let level: PermissionLevel = 'NO_PERMISSIONS';
   for (const [index, action] of ACTIONS.entries()) {
-    const allowed = knowledge.answers[action];
+    // An action above allowed allows this one (no denial below it, or the loop would have ended).
+    const allowed = answers[action] ?? (ACTIONS.slice(index + 1).some((a) => answers[a] === true) ? true : undefined);
     if (allowed === false) return level;
     if (allowed === undefined) {
       // Nothing known: `read` alone, which a service answering with levels settles in one check.
-      if (index === 0) return ['read'];
-      return ACTIONS.slice(index).filter((a) => knowledge.answers[a] === undefined);
+      if (Object.keys(answers).length === 0) return ['read'];
+      return ACTIONS.slice(index).filter((a) => answers[a] === undefined);
     }
     level = ACTION_IMPLIES[action];
   }
@@ -117,7 +119,8 @@ function cacheId(resource: Resource, action: PermissionAction | 'admin'): string
 function serviceFailure(error: unknown): Error {
   if (error instanceof SupergraphError) return error;
   if (!(error instanceof UpstreamError)) return error as Error;
-  const status = error.status === undefined ? {} : { upstreamStatus: error.status };
+  // The status only when the service answered with an error (a malformed 200 is not a status worth reporting).
+  const status = error.failure !== 'http' || error.status === undefined ? {} : { upstreamStatus: error.status };
   if (error.failure === 'timeout' || error.status === 504) return new SupergraphError('UPSTREAM_TIMEOUT', `${PERMISSION_SERVICE} did not answer in time`, status, error);
   const message = error.failure === 'http' ? `${PERMISSION_SERVICE} is unavailable (HTTP ${error.status ?? '?'})` : error.message;
   return new SupergraphError('UPSTREAM_UNAVAILABLE', message, status, error);
@@ -239,6 +242,14 @@ export class HttpPermissionBackend implements PermissionBackend {
     }
     await cache.setMany(CACHE_NAMESPACE, [{ id: 'admin', value: answer, ttlSeconds: cache.ttls.permission }], scope);
     return answer.allowed;
+  }
+
+  /** The caller's rights on `resource` changed (they created it): forget their answers, in this request and shared. */
+  async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
+    perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>()).delete(resourceKey(resource));
+    const inFlight = perRequest(context, IN_FLIGHT, () => new Map<string, Promise<void>>());
+    for (const action of ACTIONS) inFlight.delete(cacheId(resource, action));
+    await context.services.cache.invalidate(CACHE_NAMESPACE, ACTIONS.map((action) => cacheId(resource, action)), this.#scope(context));
   }
 
   async acl(): Promise<AclEntry[]> {

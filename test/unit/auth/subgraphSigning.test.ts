@@ -16,6 +16,17 @@ describe('subgraph request signing', () => {
     expect(principal).toMatchObject({ id: 'user:alice', username: 'alice', kind: 'basic', scopes: ['read', 'write'], authorization: alice.authorization });
   });
 
+  it('carries a proxy caller\'s e-mail and groups, and refuses them swapped', () => {
+    const proxied: Principal = { id: 'email:bob@example.com', username: undefined, email: 'bob@example.com', groups: ['users', 'supply-readers'], kind: 'proxy', authorization: 'Bearer svc', scopes: ['read'] };
+    const headers = headersFor(proxied);
+    expect(verifySubgraphRequest(secret, headers, query, variables)).toEqual({ ...proxied });
+    const forwarded = JSON.parse(Buffer.from((headers as Record<string, string>)['x-supergraph-identity'] ?? '', 'base64url').toString('utf8'));
+    for (const swapped of [{ ...forwarded, email: 'admin@example.com' }, { ...forwarded, groups: ['admins'] }, { ...forwarded, groups: [] }]) {
+      const identity = Buffer.from(JSON.stringify(swapped)).toString('base64url');
+      expect(() => verifySubgraphRequest(secret, { ...headers, 'x-supergraph-identity': identity }, query, variables)).toThrow('does not match');
+    }
+  });
+
   it('refuses an unsigned request', () => {
     expect(() => verifySubgraphRequest(secret, { authorization: alice.authorization }, query, variables)).toThrow('not signed');
   });
