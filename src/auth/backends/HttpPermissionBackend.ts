@@ -195,7 +195,7 @@ export class HttpPermissionBackend implements PermissionBackend {
     await this.#ask(context, questions);
     return checks.map(({ resource, required }) => {
       const known = knowledge(resource);
-      return decide(known, required) ?? known.failures[actionFor(required)] ?? serviceFailure(new Error('permission check left undecided'));
+      return decide(known, required) ?? known.failures[actionFor(required)] ?? new Error('HttpPermissionBackend: a check was left undecided');
     });
   }
 
@@ -220,7 +220,7 @@ export class HttpPermissionBackend implements PermissionBackend {
       const known = knowledge(resource);
       const next = fullLevel(known);
       if (typeof next === 'string') return next;
-      return next.map((a) => known.failures[a]).find(Boolean) ?? serviceFailure(new Error('permission level left undecided'));
+      return next.map((a) => known.failures[a]).find(Boolean) ?? new Error('HttpPermissionBackend: a level was left undecided');
     });
   }
 
@@ -309,7 +309,13 @@ export class HttpPermissionBackend implements PermissionBackend {
         if (hit) learn(memo.get(resourceKey(resource)) as Knowledge, action, hit);
       });
     }
-    return (resource) => memo.get(resourceKey(resource)) as Knowledge;
+    // A resource forgotten meanwhile (forgetCaller) starts blank: undecided, so denied, never guessed.
+    return (resource) => {
+      const key = resourceKey(resource);
+      let known = memo.get(key);
+      if (!known) memo.set(key, (known = { level: undefined, answers: {}, failures: {} }));
+      return known;
+    };
   }
 
   /** Asks the service each (resource, action) once per request: batched and chunked, or one POST each. */
@@ -348,8 +354,10 @@ export class HttpPermissionBackend implements PermissionBackend {
         }
         const toCache: { id: string; value: WireAnswer; ttlSeconds: number }[] = [];
         mine.forEach((question, index) => {
-          const known = knowledge.get(resourceKey(question.resource)) as Knowledge;
+          const known = knowledge.get(resourceKey(question.resource));
           const answer = answers[index] as WireAnswer | Error;
+          // Forgotten meanwhile (forgetCaller): this answer predates the change, so it is neither kept nor cached.
+          if (!known) return;
           if (answer instanceof Error) known.failures[question.action] = serviceFailure(answer);
           else {
             learn(known, question.action, answer);
