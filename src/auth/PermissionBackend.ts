@@ -51,6 +51,11 @@ export interface PermissionBackend {
    * forget what is cached of their levels, so their next check — even in the same request — sees the grant.
    */
   forgetCaller?(context: RequestContext, resource: Resource): Promise<void>;
+  /**
+   * Behind a trusted proxy: grant the proxied caller what the backend grants the creator of `resource` (MLflow
+   * basic-auth and Databricks make the creator its manager, but they saw the service's credentials).
+   */
+  grantCreator?(context: RequestContext, resource: Resource): Promise<void>;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

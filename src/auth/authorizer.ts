@@ -21,8 +21,11 @@ export interface Authorizer {
   requireKnownCaller(): Promise<void>;
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
   requireScope(scope: string): Promise<void>;
-  /** The caller just created `resource` (and so manages it): forget their cached levels on it. */
-  forget(resource: Resource): Promise<void>;
+  /**
+   * The caller just created `resource`: make them its manager where the backend could not see them (behind a
+   * trusted proxy it saw the service's credentials), and forget their cached levels on it.
+   */
+  created(resource: Resource): Promise<void>;
 }
 
 const AUTHORIZER = Symbol('auth.authorizer');
@@ -72,10 +75,12 @@ function createAuthorizer(context: RequestContext): Authorizer {
       service.requireCaller?.(context);
       if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
     },
-    async forget(resource) {
+    async created(resource) {
+      const service = await backend();
+      if (context.principal.kind === 'proxy') await service.grantCreator?.(context, resource);
       levels.clear(resource);
       checks.clearAll();
-      await (await backend()).forgetCaller?.(context, resource);
+      await service.forgetCaller?.(context, resource);
     },
     async requireScope(scope) {
       // Both must grant it: the gateway's reading (configuration, proxy headers) and, where the permission

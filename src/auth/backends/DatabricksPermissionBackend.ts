@@ -49,6 +49,16 @@ function toEntries(acl: WireObjectPermissions): AclEntry[] {
   });
 }
 
+/** The highest level an ACL gives `me`, directly or through a group (every user is in `users`). */
+function levelIn(entries: readonly AclEntry[], me: Me): PermissionLevel {
+  let level: PermissionLevel = 'NO_PERMISSIONS';
+  for (const entry of entries) {
+    const applies = (entry.grantee.kind === 'user' && entry.grantee.name === me.userName) || (entry.grantee.kind === 'group' && (me.groups.has(entry.grantee.name) || entry.grantee.name === 'users'));
+    if (applies) level = maxLevel(level, entry.level);
+  }
+  return level;
+}
+
 /**
  * Databricks permissions: ACLs with inheritance (workspace folders), registered models addressed by id.
  * The caller's level on an experiment is computed from its ACL for the caller and their groups (SCIM Me);
@@ -64,6 +74,10 @@ export class DatabricksPermissionBackend implements PermissionBackend {
 
   private me(context: RequestContext): Promise<Me> {
     return perRequest(context, ME, async () => {
+      // Behind a trusted proxy the token is the service's: the proxied user is who the proxy says, with the
+      // groups it forwards (every workspace user is in `users`).
+      const { principal } = context;
+      if (principal.kind === 'proxy') return { userName: principal.email ?? principal.username ?? '', groups: new Set(['users', ...principal.groups]) };
       if (!context.principal.authorization) throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
       const me = await client(context).call('me', {});
       return { userName: me.userName ?? '', groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)) };
@@ -83,6 +97,12 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     return found;
   }
 
+  async grantCreator(context: RequestContext, resource: Resource): Promise<void> {
+    // Databricks names users by their e-mail (userName).
+    const name = context.principal.email ?? context.principal.username;
+    if (name) await this.setPermission(context, resource, { kind: 'user', name }, 'CAN_MANAGE');
+  }
+
   async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
     if (resource.kind === 'registeredModel') perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(resource.name);
     await requestCache(context).forgetForCaller('permission', [resourceKey(resource)]);
@@ -97,15 +117,12 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     if (me.groups.has('admins')) return 'CAN_MANAGE';
     try {
       const acl = await client(context).call('getExperimentPermissions', { experiment_id: id });
-      let level: PermissionLevel = 'NO_PERMISSIONS';
-      for (const entry of toEntries(acl)) {
-        const applies = (entry.grantee.kind === 'user' && entry.grantee.name === me.userName) || (entry.grantee.kind === 'group' && (me.groups.has(entry.grantee.name) || entry.grantee.name === 'users'));
-        if (applies) level = maxLevel(level, entry.level);
-      }
-      return level;
+      return levelIn(toEntries(acl), me);
     } catch (error) {
       // Not allowed to read the ACL: fall back to what the caller can observe, never more.
       if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
+      // The probe would answer for the service's token, not for a proxied user: nothing is known of them.
+      if (context.principal.kind === 'proxy') return 'NO_PERMISSIONS';
       try {
         await client(context).call('getExperiment', { experiment_id: id });
         return 'CAN_READ';
@@ -135,8 +152,13 @@ export class DatabricksPermissionBackend implements PermissionBackend {
 
   private async uncachedLevel(context: RequestContext, resource: Resource): Promise<PermissionLevel> {
     if (resource.kind === 'experiment') return this.experimentLevel(context, resource.id);
-    if ((await this.me(context)).groups.has('admins')) return 'CAN_MANAGE';
-    return (await this.model(context, resource.name)).level;
+    const me = await this.me(context);
+    if (me.groups.has('admins')) return 'CAN_MANAGE';
+    const model = await this.model(context, resource.name);
+    // Databricks reports the level of the token's owner; a proxied user's is read from the model's ACL.
+    if (context.principal.kind !== 'proxy') return model.level;
+    const acl = await client(context).call('getRegisteredModelPermissions', { registered_model_id: model.id });
+    return levelIn(toEntries(acl), me);
   }
 
   async acl(context: RequestContext, resource: Resource): Promise<AclEntry[]> {

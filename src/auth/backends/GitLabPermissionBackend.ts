@@ -33,6 +33,11 @@ export function scopesOfGitLabToken(scopes: readonly string[] | undefined): ('re
   return [];
 }
 
+/** A read-only token reads at most, whatever the role behind it. */
+function capByScopes(role: PermissionLevel, scopes: readonly string[]): PermissionLevel {
+  return scopes.includes('write') || role === 'NO_PERMISSIONS' ? role : 'CAN_READ';
+}
+
 interface Caller {
   /** The caller's level on everything in the project (GitLab's roles are per project). */
   level: PermissionLevel;
@@ -73,6 +78,7 @@ export class GitLabPermissionBackend implements PermissionBackend {
   }
 
   private async uncachedCaller(context: RequestContext): Promise<Caller> {
+    if (context.principal.kind === 'proxy') return this.proxiedCaller(context);
     const client = this.client(context);
     const [token, project] = await Promise.all([
       client.call('currentToken', {}),
@@ -85,8 +91,34 @@ export class GitLabPermissionBackend implements PermissionBackend {
     const scopes = token.active === false || token.revoked === true ? [] : scopesOfGitLabToken(token.scopes);
     if (!project || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
     const access = Math.max(project.permissions?.project_access?.access_level ?? 0, project.permissions?.group_access?.access_level ?? 0);
-    const role = fromGitLabAccessLevel(access, project.visibility);
-    return { level: scopes.includes('write') ? role : role === 'NO_PERMISSIONS' ? role : 'CAN_READ', scopes };
+    return { level: capByScopes(fromGitLabAccessLevel(access, project.visibility), scopes), scopes };
+  }
+
+  /**
+   * Behind a trusted proxy the graph calls GitLab with its service token: the proxied user's role is looked up
+   * (by user name, or by e-mail, which GitLab answers to administrators' tokens only), and their scopes are
+   * what the proxy forwarded, never more than the service token's own.
+   */
+  private async proxiedCaller(context: RequestContext): Promise<Caller> {
+    const { principal } = context;
+    const client = this.client(context);
+    const [service, project, users] = await Promise.all([
+      client.call('currentToken', {}),
+      client.call('project', { id: this.location.projectId }).catch((error: unknown): WireGitLabProject | undefined => {
+        if (errorCodeOf(error) === 'NOT_FOUND') return undefined;
+        throw error;
+      }),
+      client.call('users', principal.username ? { username: principal.username } : { search: principal.email ?? '' }),
+    ]);
+    const serviceScopes = scopesOfGitLabToken(service.scopes);
+    const scopes = serviceScopes.filter((scope) => principal.scopes.includes(scope));
+    const user = users.find((u) => (principal.username ? u.username?.toLowerCase() === principal.username.toLowerCase() : true));
+    if (!project || !user || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
+    const member = await client.call('member', { id: this.location.projectId, user_id: String(user.id) }).catch((error: unknown) => {
+      if (errorCodeOf(error) === 'NOT_FOUND') return undefined;
+      throw error;
+    });
+    return { level: capByScopes(fromGitLabAccessLevel(member?.access_level, project.visibility), scopes), scopes };
   }
 
   async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {

@@ -48,6 +48,11 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     });
   }
 
+  async grantCreator(context: RequestContext, resource: Resource): Promise<void> {
+    const { username } = context.principal;
+    if (username) await this.setPermission(context, resource, { kind: 'user', name: username }, 'CAN_MANAGE');
+  }
+
   async forgetCaller(context: RequestContext): Promise<void> {
     // The profile lists every grant of the caller: one entry to drop, here and in the shared cache.
     context.memo.delete(PROFILE);

@@ -24,6 +24,7 @@ export const MLFLOW_API_PATH = '/api/2.0/mlflow/';
 
 const MLFLOW_PATH = /^\/api\/v4\/projects\/(.+?)\/ml\/mlflow(\/api\/2\.0\/mlflow\/.*)$/;
 const PROJECT_PATH = /^\/api\/v4\/projects\/(.+)$/;
+const MEMBER_PATH = /^\/api\/v4\/projects\/([^/]+)\/members\/all\/(\d+)$/;
 
 /** Access levels the MLflow API's policies need (ProjectPolicy: guest reads, developer writes). */
 const GUEST = 10;
@@ -191,6 +192,34 @@ function projectCall(request: EmulatorRequest, store: EmulatorStore, ref: string
   return json(projectJson(baseUrl(request), project, level));
 }
 
+/**
+ * `GET /api/v4/users?username=<name>` (or `?search=<e-mail>`, which GitLab matches on e-mail for admins only):
+ * a list, empty when nobody matches. What a service behind a trusted proxy uses to find the proxied user.
+ */
+function usersCall(request: EmulatorRequest, store: EmulatorStore): RawResponse {
+  const caller = authenticate(request, store, scopesFor(request.method, ['read_user']));
+  if (!isRead(request.method)) throw gitlabErrors.methodNotAllowed(['GET', 'HEAD']);
+  const username = request.query.get('username');
+  const search = request.query.get('search');
+  const admin = store.gitlab.accessLevel(caller.user.id) >= 50;
+  const found = [...store.gitlab.users.values()].filter((user) =>
+    username ? user.username.toLowerCase() === username.toLowerCase() : search ? (admin && user.email === search) || user.username === search : true,
+  );
+  return json(found.map((user) => ({ id: user.id, username: user.username, name: user.name, state: 'active' })));
+}
+
+/** `GET /api/v4/projects/:id/members/all/:user_id`: a member's effective access level, 404 for a non-member. */
+function memberCall(request: EmulatorRequest, store: EmulatorStore, ref: string, userId: number): RawResponse {
+  const caller = authenticate(request, store, scopesFor(request.method));
+  const project = findProject(store, ref);
+  if (!project || !canReadProject(store, project, caller.user)) throw gitlabErrors.projectNotFound();
+  if (!isRead(request.method)) throw gitlabErrors.methodNotAllowed(['GET', 'HEAD']);
+  const user = store.gitlab.users.get(userId);
+  const level = user ? store.gitlab.members.get(user.id) : undefined;
+  if (!user || level === undefined) throw new RawResponse(404, JSON.stringify({ message: '404 Not found' }), 'application/json');
+  return json({ id: user.id, username: user.username, name: user.name, state: 'active', access_level: level });
+}
+
 /** Answers one request in gitlab mode (every refusal is a RawResponse, thrown or returned). */
 export function gitlabDispatch(request: EmulatorRequest, { store }: RouteContext): RawResponse {
   try {
@@ -200,6 +229,9 @@ export function gitlabDispatch(request: EmulatorRequest, { store }: RouteContext
     if (mlflow) return mlflowCall(request, store, mlflow[1] ?? '', mlflow[2] ?? '', raw);
     const identity = identityCall(request, store, path);
     if (identity) return identity;
+    if (path === `${GITLAB_API_ROOT}/users`) return usersCall(request, store);
+    const member = MEMBER_PATH.exec(path);
+    if (member?.[1] && member[2]) return memberCall(request, store, member[1], Number(member[2]));
     const project = PROJECT_PATH.exec(path);
     // `/projects/<id>/<anything else>` is another GitLab API this emulator does not have.
     if (project?.[1] && (!project[1].includes('/') || findProject(store, project[1]))) return projectCall(request, store, project[1]);

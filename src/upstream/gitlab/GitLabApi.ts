@@ -26,5 +26,7 @@ export interface WireGitLabProject {
 export interface GitLabApi {
   currentToken: { params: Record<string, never>; response: WireGitLabToken };
   project: { params: { id: string }; response: WireGitLabProject };
+  users: { params: { username?: string; search?: string }; response: { id: number; username?: string }[] };
+  member: { params: { id: string; user_id: string }; response: WireGitLabAccess & { id?: number; username?: string } };
   version: { params: Record<string, never>; response: { version?: string; revision?: string } };
 }

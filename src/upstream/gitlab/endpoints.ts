@@ -9,6 +9,10 @@ export const gitlabEndpoints = {
   currentToken: endpoint('GET /personal_access_tokens/self'),
   /** The project the MLflow API lives in, with the caller's `permissions` (access levels). */
   project: endpoint('GET /projects/{id}'),
+  /** Users by `username` (or `search`, which matches e-mail addresses for administrators only). */
+  users: endpoint('GET /users'),
+  /** A user's effective role in the project (inherited from groups too); 404 for a non-member. */
+  member: endpoint('GET /projects/{id}/members/all/{user_id}'),
   /** GitLab's version (needs a token). */
   version: endpoint('GET /version'),
 } as const;

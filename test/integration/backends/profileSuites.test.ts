@@ -2,9 +2,10 @@
 // the emulator: the same queries must give the same shapes everywhere, writes must be read back in the next
 // request, and a reader or outsider must be refused before anything reaches the backend.
 import type { Stack } from '../../helpers/startStack.js';
-import { demoIds, PROFILES, startProfile, writeCalls, type DemoIds } from './profiles.js';
+import { behindProxy, demoIds, PROFILES, startProfile, writeCalls, type DemoIds } from './profiles.js';
 
-describe.each(PROFILES)('profile $name', (profile) => {
+// Each profile twice: callers with their own credentials, and callers a trusted proxy vouches for.
+describe.each([...PROFILES, ...PROFILES.map(behindProxy)])('profile $name', (profile) => {
   let stack: Stack;
   let ids: DemoIds;
   beforeAll(async () => {
@@ -108,6 +109,7 @@ describe.each(PROFILES)('profile $name', (profile) => {
       const names: string[] = result.data?.experiments?.nodes?.map((e: { name: string }) => e.name) ?? [];
       const direct = await stack.query(`{ experimentByName(name: "demand-forecasting") { name } }`, {}, profile.outsider);
       if (profile.permissionService === 'none') {
+        // (Behind a proxy too: without a permission service the backend decides, and it sees the service's credentials.)
         // Without auth there is nothing private: everyone reads the demo's "private" experiment.
         expect(names).toContain('demand-forecasting');
         expect(direct.data.experimentByName.name).toBe('demand-forecasting');

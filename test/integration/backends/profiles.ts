@@ -3,13 +3,16 @@
 // UNSUPPORTED_BY_BACKEND coordinates, listed here by hand so a change to a profile shows up as a test diff).
 import { credentialId } from '../../../src/auth/principalFromHeaders.js';
 import {
+  ADMIN,
   ALICE,
   BOB,
   CAROL,
+  DATABRICKS_ADMIN,
   DATABRICKS_ALICE,
   DATABRICKS_BOB,
   DATABRICKS_CAROL,
   GITLAB_MAINTAINER,
+  GITLAB_OWNER,
   GITLAB_OUTSIDER,
   GITLAB_READER,
   type EmulatorOptions,
@@ -34,9 +37,12 @@ export interface ProfileCase {
   /** The version string the emulator reports (GitLab: semver). */
   readonly reportsVersion: boolean;
   readonly expectedUnsupported: readonly string[];
+  /** Behind a trusted proxy: the service credentials the graph calls the backend with, and proxied personas. */
+  readonly proxy: { env: Record<string, string>; writer: Headers; reader: Headers; outsider: Headers };
 }
 
 const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
+const proxied = (user: string, scopes?: string): Headers => ({ 'x-forwarded-user': user, ...(scopes ? { 'x-forwarded-scopes': scopes } : {}) });
 const READ_ONLY_TOKEN = 'mlflow-readonly-token';
 
 const TRANSITION_REQUESTS = [
@@ -96,6 +102,7 @@ export const PROFILES: readonly ProfileCase[] = [
     outsider: {},
     reportsVersion: true,
     expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
+    proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
     name: 'mlflow basic-auth',
@@ -108,6 +115,12 @@ export const PROFILES: readonly ProfileCase[] = [
     outsider: { authorization: basic(CAROL.username, CAROL.password) },
     reportsVersion: true,
     expectedUnsupported: [...TRANSITION_REQUESTS].sort(),
+    proxy: {
+      env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
+      writer: proxied(ALICE.username),
+      reader: proxied(BOB.username),
+      outsider: proxied(CAROL.username),
+    },
   },
   {
     name: 'databricks',
@@ -120,6 +133,13 @@ export const PROFILES: readonly ProfileCase[] = [
     outsider: bearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
     expectedUnsupported: [],
+    // Databricks names users by e-mail: the proxy forwards only that.
+    proxy: {
+      env: { DATABRICKS_TOKEN: DATABRICKS_ADMIN.token },
+      writer: { 'x-forwarded-email': DATABRICKS_ALICE.userName },
+      reader: { 'x-forwarded-email': DATABRICKS_BOB.userName },
+      outsider: { 'x-forwarded-email': DATABRICKS_CAROL.userName },
+    },
   },
   {
     name: 'gitlab',
@@ -132,12 +152,27 @@ export const PROFILES: readonly ProfileCase[] = [
     outsider: bearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
     expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS].sort(),
+    proxy: {
+      env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
+      writer: proxied(GITLAB_MAINTAINER.username),
+      reader: proxied(GITLAB_READER.username, 'read'),
+      outsider: proxied(GITLAB_OUTSIDER.username),
+    },
   },
 ];
 
 /** Starts the stack of a profile. */
 export function startProfile(profile: ProfileCase): Promise<Stack> {
   return startStack({ emulator: profile.emulator, env: profile.env });
+}
+
+/**
+ * The profile as its proxied personas play it: the graph trusts the proxy's identity headers and calls the
+ * backend with the service credentials; the same suites must hold.
+ */
+export function behindProxy(profile: ProfileCase): ProfileCase {
+  const { writer, reader, outsider, env } = profile.proxy;
+  return { ...profile, name: `${profile.name} behind a trusted proxy`, writer, reader, outsider, env: { ...profile.env, ...env, MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true' } };
 }
 
 /** MLflow calls that change something: every non-GET except the searches that only read. */

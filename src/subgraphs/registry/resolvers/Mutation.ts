@@ -60,7 +60,7 @@ export const Mutation: MutationResolvers = {
     });
     await invalidateRegisteredModel(context, input.name);
     // The creator now manages it: their next write (a first version) must not wait out a cached level.
-    await authorizer(context).forget({ kind: 'registeredModel', name: input.name });
+    await authorizer(context).created({ kind: 'registeredModel', name: input.name });
     return freshModel(context, input.name, registered_model);
   },
   async renameRegisteredModel(_, { name, newName }, context) {

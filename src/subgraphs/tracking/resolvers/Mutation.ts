@@ -51,7 +51,7 @@ export const Mutation: MutationResolvers = {
       ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
     });
     // The creator now manages it (basic-auth and Databricks grant that): their next write must not wait out a cached level.
-    await authorizer(context).forget({ kind: 'experiment', id: experiment_id });
+    await authorizer(context).created({ kind: 'experiment', id: experiment_id });
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {
