@@ -1,3 +1,4 @@
+import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
 import type { RequestContext } from '../../../src/context/RequestContext.js';
 import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
@@ -72,6 +73,7 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
     principal: { id: undefined, username: undefined, kind: 'anonymous', authorization: undefined, scopes: ['read', 'write'] },
     services: {
       config: { backend: 'mlflow', permissions: 'none' },
+      profile: backendProfile('mlflow'),
       mlflowHttp: { defaults: { options: { prefixUrl: prefix } } },
       // A fresh cache per test: every batch below is a cold one.
       cache: new EntityCache(new MemoryCache()),
