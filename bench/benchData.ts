@@ -13,6 +13,8 @@ export interface DataSize {
   versionsPerModel: number;
   /** Runs in the comparison scenario (taken from the first two experiments). */
   compareRuns: number;
+  /** Callers with the same grants: load runs rotate through them, as many users would. */
+  users: number;
 }
 
 /** Metric keys every run logs. */
@@ -20,8 +22,8 @@ export const METRIC_KEYS = ['loss', 'val_loss', 'accuracy', 'f1'] as const;
 
 /** What the scenarios need to know about the data. */
 export interface BenchData {
-  /** The benchmark's caller: a non-admin basic-auth user with a mix of grants. */
-  user: { username: string; password: string };
+  /** The benchmark's callers: non-admin basic-auth users, each with the same mix of grants. */
+  users: { username: string; password: string }[];
   experimentIds: string[];
   /** Prefix of every benchmark experiment's name (the dashboard filters on it). */
   experimentPrefix: string;
@@ -35,13 +37,13 @@ export interface BenchData {
 /** Builds the data set in an emulator started with `auth: true`, as its admin. */
 export async function buildBenchData(emulatorUrl: string, admin: { username: string; password: string }, size: DataSize): Promise<BenchData> {
   const api = new RestClient(emulatorUrl, basicAuthorization(admin.username, admin.password));
-  const user = { username: 'bench-viewer', password: 'bench-viewer-pw' };
-  await api.post('users/create', user);
+  const users = Array.from({ length: Math.max(1, size.users) }, (_, i) => ({ username: `bench-viewer-${String(i).padStart(2, '0')}`, password: `bench-viewer-pw-${i}` }));
+  await inParallel(users, 8, (user) => api.post('users/create', user));
   const experimentPrefix = 'bench-';
   const experimentIds = await inParallel(Array.from({ length: size.experiments }, (_, i) => i), 4, async (i) => {
     const { experiment_id: id } = await api.post<{ experiment_id: string }>('experiments/create', { name: `${experimentPrefix}${String(i).padStart(2, '0')}`, tags: [{ key: 'team', value: `team-${i % 3}` }] });
     // A mix of levels, so viewerPermission is a real decision: MANAGE, EDIT, then the default READ.
-    if (i % 3 === 0) await api.post('experiments/permissions/create', { experiment_id: id, username: user.username, permission: i % 2 === 0 ? 'MANAGE' : 'EDIT' });
+    if (i % 3 === 0) await inParallel(users, 8, (user) => api.post('experiments/permissions/create', { experiment_id: id, username: user.username, permission: i % 2 === 0 ? 'MANAGE' : 'EDIT' }));
     return id;
   });
 
@@ -69,7 +71,7 @@ export async function buildBenchData(emulatorUrl: string, admin: { username: str
   const modelNames = await inParallel(Array.from({ length: size.models }, (_, m) => m), 4, async (m) => {
     const name = `bench-model-${String(m).padStart(2, '0')}`;
     await api.post('registered-models/create', { name, tags: [{ key: 'team', value: `team-${m % 3}` }] });
-    if (m % 4 === 0) await api.post('registered-models/permissions/create', { name, username: user.username, permission: 'EDIT' });
+    if (m % 4 === 0) await inParallel(users, 8, (user) => api.post('registered-models/permissions/create', { name, username: user.username, permission: 'EDIT' }));
     for (let v = 0; v < size.versionsPerModel; v += 1) {
       const runId = allRuns[(m * size.versionsPerModel + v) * 3 % allRuns.length] as string;
       await api.post('model-versions/create', { name, source: `runs:/${runId}/model`, run_id: runId });
@@ -82,7 +84,7 @@ export async function buildBenchData(emulatorUrl: string, admin: { username: str
   const compareExperiments = experimentIds.slice(0, Math.min(2, experimentIds.length));
   const compareRunIds = compareExperiments.flatMap((_, e) => (runIds[e] ?? []).slice(0, half)).slice(0, size.compareRuns);
   return {
-    user,
+    users,
     experimentIds,
     experimentPrefix,
     modelNames,

@@ -12,6 +12,8 @@ export interface BenchOptions {
   concurrency: number[];
   /** Seconds per throughput run. */
   durationS: number;
+  /** Instead of timed runs: a burst of this many requests per connection, all waited for (--quick: 1). */
+  burst: number | undefined;
   /** Throughput runs per scenario, variant and concurrency (interleaved). */
   rounds: number;
   /** The naive variant's load runs (skipped by --quick: at 1000+ calls a request they take long to drain). */
@@ -58,7 +60,7 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const quick = values.quick;
   const redisUrl = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`the benchmark needs a single Redis node (redis:// or rediss://), got REDIS_URL=${redisUrl.replace(/\/\/[^@/]*@/, '//[REDACTED]@')}`);
-  const concurrency = (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 1024));
+  const concurrency = (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 256));
   return {
     quick,
     // --quick keeps the dashboard's 10 experiments but 10 runs each: a call per experiment or per run would
@@ -71,10 +73,15 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       models: 20,
       versionsPerModel: 5,
       compareRuns: 20,
+      // As many callers as the highest concurrency: requests in flight (nearly) never share a caller
+      // (--quick: 16, fewer to warm up).
+      users: quick ? Math.min(16, Math.max(...concurrency)) : Math.max(...concurrency),
     },
     iterations: number('iterations', values.iterations, quick ? 3 : 40, 1, 10_000),
     concurrency,
-    durationS: number('duration', values.duration, quick ? 0.5 : 5, 0.2, 600),
+    durationS: number('duration', values.duration, 5, 0.2, 600),
+    // --quick: each connection sends one request and the run waits for them all (no abandoned work to drain).
+    burst: quick && values.duration === undefined ? 1 : undefined,
     rounds: number('rounds', values.rounds, quick ? 1 : 2, 1, 100),
     naiveLoad: !quick,
     latencyMs: number('latency', values.latency, 5, 0, 10_000),

@@ -28,6 +28,8 @@ export interface LoadFigures {
   p99Ms: number;
   completed: number;
   failed: number;
+  /** One failure's message, when some failed. */
+  failure?: string;
   /** Upstream calls during the runs per answered request (abandoned requests' calls included). */
   upstreamCallsPerAnswer: number;
 }
@@ -148,8 +150,9 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   lines.push('');
   lines.push(
     `Upstream: the emulator behind a recording proxy, ${s.latencyMs} ms per call + ${s.itemMs} ms per item a search returns; ` +
-      `${s.iterations} interleaved requests per cell at concurrency 1; ${s.rounds} × ${s.durationS} s autocannon runs per cell at concurrency ${concurrency.join(' and ')} ` +
-      `(req/s: mean over the runs; p99: the worst run). Calls and waves: median per request (min–max when they vary).`,
+      `${s.iterations} interleaved requests per cell at concurrency 1; ` +
+      (s.burst ? `a burst of ${s.burst} × concurrency requests per cell at concurrency ${concurrency.join(' and ')} ` : `${s.rounds} × ${s.durationS} s autocannon runs per cell at concurrency ${concurrency.join(' and ')} `) +
+      `(req/s: mean over the runs; p99: the worst run), rotating through ${(s.size as { users: number }).users} callers. Calls and waves: median per request at concurrency 1 (min–max when they vary).`,
   );
   lines.push('');
   const loadHeads = concurrency.flatMap((c) => [`req/s c=${c}`, `p99 ms c=${c}`]);
@@ -161,7 +164,7 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
       const load = concurrency.flatMap((c) => {
         const figures = r.load[c];
         if (figures === null || figures === undefined) return ['skipped', 'skipped'];
-        return [fmt(figures.rps), figures.completed === 0 ? `none in ${s.durationS} s` : fmt(figures.p99Ms)];
+        return [fmt(figures.rps), figures.completed === 0 ? (s.burst ? 'none' : `none in ${s.durationS} s`) : fmt(figures.p99Ms)];
       });
       lines.push(
         `| ${name} (depth ${scenario.depth}) | ${label} | ${spread(r.calls)} | ${spread(r.waves)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${load.join(' | ')} | ${r.peakRssMiB ?? '—'} |`,
@@ -181,6 +184,23 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   lines.push('| --- | --- | --- | --- |');
   for (const t of report.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
   lines.push('');
+  // The cache only helps while it answers: say where the warm variant still went upstream under load.
+  const leaks = Object.entries(report.scenarios).flatMap(([name, scenario]) =>
+    concurrency.flatMap((c) => {
+      const figures = scenario.variants.warm.load[c];
+      return figures && figures.upstreamCallsPerAnswer > 0 ? [`${name} c=${c}: ${figures.upstreamCallsPerAnswer}`] : [];
+    }),
+  );
+  if (leaks.length > 0) lines.push(`Warm variant, upstream calls per answer under load (cache reads that timed out went upstream): ${leaks.join('; ')}.`);
+  const failures = Object.entries(report.scenarios).flatMap(([name, scenario]) =>
+    Object.entries(scenario.variants).flatMap(([variant, result]) =>
+      concurrency.flatMap((c) => {
+        const figures = result.load[c];
+        return figures && figures.failed > 0 ? [`${name}/${variant} c=${c}: ${figures.failed} (${figures.failure ?? 'no message'})`] : [];
+      }),
+    ),
+  );
+  if (failures.length > 0) lines.push(`Failed requests under load: ${failures.join('; ')}.`);
   const rss = report.rssMiB;
   lines.push(`RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`);
   return lines.join('\n');

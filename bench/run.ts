@@ -24,10 +24,10 @@ import { startGateway, type RunningGateway } from '../src/gateway/startGateway.j
 import { measureOperation } from '../src/gateway/useOperationLimits.js';
 import { ColdCache } from './ColdCache.js';
 import { rssSampler, startHelper, type Helper } from './ipc.js';
-import type { LoadJob, LoadResult } from './loadWorker.js';
+import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
 import { readOptions, type BenchOptions } from './options.js';
 import { computeRatios, dashboardTargets, toMarkdown, VARIANTS, type BenchReport, type LoadFigures, type ScenarioResult, type VariantName, type VariantResult } from './report.js';
-import { basicAuthorization, RestClient } from './RestClient.js';
+import { basicAuthorization, inParallel, RestClient } from './RestClient.js';
 import { SCENARIOS, type Scenario, type ScenarioName, type Summary } from './scenarios.js';
 import { countWaves, percentile, rotate, round, type UpstreamCall } from './stats.js';
 import type { UpstreamReady } from './upstream.js';
@@ -122,7 +122,9 @@ async function main(): Promise<void> {
   const upstream: Helper<UpstreamReady> = await startHelper('bench/upstream.ts', { size: options.size, latencyMs: options.latencyMs, itemMs: options.itemMs });
   const { proxyUrl, data } = upstream.ready;
   log(`upstream ready in ${upstream.ready.setupMs} ms at ${proxyUrl}`);
-  const authorization = basicAuthorization(data.user.username, data.user.password);
+  // Concurrency 1 runs as the first caller; load runs rotate through all of them (see loadWorker.ts).
+  const callers: Caller[] = data.users.map((user) => ({ username: user.username, authorization: basicAuthorization(user.username, user.password) }));
+  const [first] = callers as [Caller];
   const load: Helper<{ pid: number }> = await startHelper('bench/loadWorker.ts', {});
 
   const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
@@ -131,15 +133,15 @@ async function main(): Promise<void> {
     cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
     warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };
-  const rest = new RestClient(proxyUrl, authorization);
+  const rest = new RestClient(proxyUrl, first.authorization);
   // One sampler per load run (reset at its start), one for the whole run.
   const rss = rssSampler();
   const rssOverall = rssSampler();
 
   /** One request of a variant; returns what it fetched. */
-  const once = async (variant: VariantName, scenario: Scenario): Promise<{ summary: Summary; data?: unknown }> => {
-    if (variant === 'waterfall') return { summary: await scenario.waterfall(rest, data) };
-    const answer = await postGraphql(gateways[variant].gateway.graphqlUrl, authorization, scenario, scenario.variables(data));
+  const once = async (variant: VariantName, scenario: Scenario, caller: Caller = first): Promise<{ summary: Summary; data?: unknown }> => {
+    if (variant === 'waterfall') return { summary: await scenario.waterfall(caller === first ? rest : new RestClient(proxyUrl, caller.authorization), data, caller.username) };
+    const answer = await postGraphql(gateways[variant].gateway.graphqlUrl, caller.authorization, scenario, scenario.variables(data));
     return { summary: scenario.summarize(answer), data: answer };
   };
   /** One recorded request: its latency and the upstream calls it caused. */
@@ -174,6 +176,11 @@ async function main(): Promise<void> {
       coldCache.discardReads = true;
       const discarded = await measured('cold', scenario);
       coldCheck[scenario.name] = { emptiedRedis: emptied.calls.length, discardedReads: discarded.calls.length };
+      // Search pages are cached per caller: warm the warm variant for every caller the load runs use.
+      await inParallel(callers, 4, async (caller) => {
+        const answer = await once('warm', scenario, caller);
+        if (JSON.stringify(answer.summary) !== JSON.stringify(summary)) throw new Error(`${scenario.name}: ${caller.username} sees other data than ${first.username}`);
+      });
     }
     const rssAfterSetup = Math.round(process.memoryUsage().rss / 2 ** 20);
 
@@ -214,20 +221,22 @@ async function main(): Promise<void> {
             if (variant === 'naive' && !options.naiveLoad) continue;
             const job: LoadJob =
               variant === 'waterfall'
-                ? { kind: 'waterfall', scenario: scenario.name, baseUrl: proxyUrl, authorization, data, connections: c, durationS: options.durationS }
+                ? { kind: 'waterfall', scenario: scenario.name, baseUrl: proxyUrl, callers, data, connections: c, durationS: options.durationS, requests: options.burst && options.burst * c }
                 : {
                     kind: 'graphql',
                     url: gateways[variant].gateway.graphqlUrl,
                     body: JSON.stringify({ query: scenario.query, variables: scenario.variables(data) }),
-                    headers: { 'content-type': 'application/json', authorization },
+                    callers,
                     connections: c,
                     durationS: options.durationS,
+                    requests: options.burst && options.burst * c,
                   };
             coldCache.discardReads = true;
             const before = (await upstream.request<{ total: number }>('count')).total;
             rss.reset();
             if (variant === 'waterfall') await load.request('rssReset');
             const result = await load.request<LoadResult>('load', job, (options.durationS + 120) * 1000);
+            if (result.failed > 0) log(`  ${variant}: ${result.failed} failed, e.g. ${result.failure}`);
             const peak = rss.peakMiB();
             await drain();
             const after = (await upstream.request<{ total: number }>('count')).total;
@@ -243,6 +252,7 @@ async function main(): Promise<void> {
                 ? {
                     completed: previous.completed + result.completed,
                     failed: previous.failed + result.failed,
+                    failure: previous.failure ?? result.failure,
                     durationS: previous.durationS + result.durationS,
                     rps: previous.rps + result.rps,
                     p50Ms: Math.max(previous.p50Ms, result.p50Ms),
@@ -273,6 +283,7 @@ async function main(): Promise<void> {
                 p99Ms: round(figures.p99Ms),
                 completed: figures.completed,
                 failed: figures.failed,
+                ...(figures.failure ? { failure: figures.failure } : {}),
                 upstreamCallsPerAnswer: round(figures.upstreamCalls / Math.max(1, figures.completed)),
               }
             : null;
@@ -300,6 +311,7 @@ async function main(): Promise<void> {
         iterations: options.iterations,
         concurrency: options.concurrency,
         durationS: options.durationS,
+        burst: options.burst ?? null,
         rounds: options.rounds,
         naiveLoad: options.naiveLoad,
         size: options.size,

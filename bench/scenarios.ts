@@ -20,8 +20,8 @@ export interface Scenario {
   variables(data: BenchData): Record<string, unknown>;
   /** Counts from the GraphQL answer's `data`. */
   summarize(data: any): Summary;
-  /** The REST waterfall: fetches the same data from MLflow and counts it the same way. */
-  waterfall(api: RestClient, data: BenchData): Promise<Summary>;
+  /** The REST waterfall as `username` (whose credentials `api` carries): the same data, counted the same way. */
+  waterfall(api: RestClient, data: BenchData, username: string): Promise<Summary>;
 }
 
 /** A frontend's parallelism per level is unbounded here (HTTP/2 or a generous browser): kind to the waterfall. */
@@ -64,11 +64,11 @@ const dashboard: Scenario = {
       modelVersions: runs.reduce((n: number, r: any) => n + r.modelVersions.length, 0),
     };
   },
-  async waterfall(api, data) {
+  async waterfall(api, data, username) {
     // Level 1: the experiments, and the caller's grants (MLflow basic-auth: users/get answers both).
     const [{ experiments = [] }, { user }] = await Promise.all([
       api.post('experiments/search', { filter: `name LIKE '${data.experimentPrefix}%'`, max_results: data.size.experiments }),
-      api.get('users/get', { username: data.user.username }),
+      api.get('users/get', { username }),
     ]);
     void user;
     // Level 2: each experiment's first page of runs (params and latest metrics come with them).
@@ -110,7 +110,7 @@ const compare: Scenario = {
       histories: runs.reduce((n: number, r: any) => n + [r.loss, r.valLoss, r.accuracy].filter((h) => h && h.length > 0).length, 0),
     };
   },
-  async waterfall(api, data) {
+  async waterfall(api, data, username) {
     // One level: the run ids are known (the user picked them), so the runs and the three series go together.
     const [page, ...series] = await Promise.all([
       api.post('runs/search', { experiment_ids: data.compare.experimentIds, filter: `attributes.run_id IN (${data.compare.runIds.map(quote).join(', ')})`, max_results: data.compare.runIds.length }),
@@ -143,11 +143,11 @@ const registry: Scenario = {
       experiments: versions.filter((v: any) => v.run?.experiment?.name).length,
     };
   },
-  async waterfall(api, data) {
+  async waterfall(api, data, username) {
     // Level 1: the models, and the caller's grants.
     const [{ registered_models: models = [] }] = await Promise.all([
       api.get('registered-models/search', { max_results: data.size.models }),
-      api.get('users/get', { username: data.user.username }),
+      api.get('users/get', { username }),
     ]);
     // Level 2: each model's versions (MLflow's filter grammar has no `name IN (...)`).
     const pages = await inParallel(models, PARALLEL, (m: any) => api.get('model-versions/search', { filter: `name=${quote(m.name)}`, order_by: ['version_number DESC'], max_results: 10 }));
@@ -174,12 +174,12 @@ const run: Scenario = {
 }`,
   variables: (data) => ({ id: data.runId }),
   summarize: (data) => ({ runs: data.run ? 1 : 0, params: data.run.params.length, metrics: data.run.metrics.length, modelVersions: data.run.modelVersions.length, experiments: data.run.experiment ? 1 : 0 }),
-  async waterfall(api, data) {
+  async waterfall(api, data, username) {
     // Level 1: the run, its model versions and the caller's grants (all known from the run id).
     const [{ run: found }, { model_versions: versions = [] }] = await Promise.all([
       api.get('runs/get', { run_id: data.runId }),
       api.get('model-versions/search', { filter: `run_id=${quote(data.runId)}` }),
-      api.get('users/get', { username: data.user.username }),
+      api.get('users/get', { username }),
     ]);
     // Level 2: its experiment.
     const { experiment } = await api.get('experiments/get', { experiment_id: found.info.experiment_id });
