@@ -44,7 +44,7 @@ export interface BackendCapabilities {
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
 export interface WireAdapter {
   request<K extends MlflowEndpointName>(name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'];
-  response<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response']): MlflowApi[K]['response'];
+  response<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response'], params: MlflowApi[K]['params']): MlflowApi[K]['response'];
 }
 
 /** A backend profile: its kind, a display name and its capabilities. */

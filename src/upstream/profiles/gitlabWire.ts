@@ -3,7 +3,8 @@
 // - a model version's `version` is GitLab's numeric id, its semver (`1.0.0`, what lookups take) sits in `aliases`;
 // - a registered model's `latest_versions` holds every version, and registry timestamps are in seconds;
 // - `get-latest-versions` answers `[null]` for a model without versions;
-// - `order_by` is one string, not MLflow's list (a list is a 400 "order_by is invalid").
+// - `order_by` is one string, not MLflow's list (a list is a 400 "order_by is invalid");
+// - `name = 'x'` on registered-models/search matches names containing x: narrowed to the name itself.
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
 import type { WireModelVersion, WireRegisteredModel } from '../mlflow/wire.js';
@@ -58,6 +59,12 @@ function model(raw: WireRegisteredModel): WireRegisteredModel {
   } as WireRegisteredModel;
 }
 
+/** The value of a `name = '<value>'` filter (MLflow's quoting undone), or undefined for any other filter. */
+export function nameEquals(filter: string | undefined): string | undefined {
+  const match = filter ? /^\s*name\s*=\s*'((?:[^'\\]|\\.)*)'\s*$/.exec(filter) : null;
+  return match ? (match[1] as string).replace(/\\(.)/g, '$1') : undefined;
+}
+
 /** MLflow-shaped params → what GitLab reads. */
 export function toGitLabRequest<K extends MlflowEndpointName>(_name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'] {
   const orderBy = (params as { order_by?: unknown }).order_by;
@@ -67,9 +74,13 @@ export function toGitLabRequest<K extends MlflowEndpointName>(_name: K, params: 
 }
 
 /** GitLab's answer → MLflow's meaning. */
-export function fromGitLabResponse<K extends MlflowEndpointName>(_name: K, response: MlflowApi[K]['response']): MlflowApi[K]['response'] {
+export function fromGitLabResponse<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response'], params?: MlflowApi[K]['params']): MlflowApi[K]['response'] {
   if (!response || typeof response !== 'object') return response;
   const out = { ...(response as Record<string, unknown>) };
+  const exactName = name === 'searchRegisteredModels' ? nameEquals((params as { filter?: string } | undefined)?.filter) : undefined;
+  if (exactName !== undefined && Array.isArray(out.registered_models)) {
+    out.registered_models = (out.registered_models as WireRegisteredModel[]).filter((m) => m.name === exactName);
+  }
   if (out.model_version) out.model_version = version(out.model_version as WireModelVersion);
   if (Array.isArray(out.model_versions)) out.model_versions = versions(out.model_versions as WireModelVersion[]);
   if (out.registered_model) out.registered_model = model(out.registered_model as WireRegisteredModel);

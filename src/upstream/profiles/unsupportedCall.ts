@@ -2,14 +2,13 @@ import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
 import type { BackendProfile, FilterSupport } from './BackendProfile.js';
+import { nameEquals } from './gitlabWire.js';
 
-/** `name = '<value>'`, the one registered-model filter GitLab understands. */
-const NAME_EQUALS = /^\s*name\s*=\s*'(?:[^'\\]|\\.)*'\s*$/;
 
 function filterRefused(support: FilterSupport, filter: string | undefined): boolean {
   if (!filter || filter.trim() === '') return false;
   if (support === 'full') return false;
-  if (support === 'name-equals') return !NAME_EQUALS.test(filter);
+  if (support === 'name-equals') return nameEquals(filter) === undefined;
   return true;
 }
 
