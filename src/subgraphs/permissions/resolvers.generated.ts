@@ -213,13 +213,17 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** How the caller authenticated. */
   authKind: AuthKind;
+  /** The e-mail address a trusted proxy forwarded, when it did. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The groups a trusted proxy forwarded (empty otherwise). */
+  groups: Array<Scalars['String']['output']>;
   /** A stable, non-secret id (user name, or a hash of the token). */
   id?: Maybe<Scalars['ID']['output']>;
   /** True when the backend reports the caller as an administrator. */
   isAdmin: Scalars['Boolean']['output'];
-  /** The permission service deciding access: mlflow-basic-auth, databricks or none. */
+  /** The permission service deciding access: mlflow-basic-auth, databricks, gitlab, http or none. */
   permissionBackend: Scalars['String']['output'];
-  /** Scopes the caller's credentials hold: read, write. */
+  /** Scopes the caller's credentials hold: read, write (on GitLab, as GitLab reports the token's scopes). */
   scopes: Array<Scalars['String']['output']>;
   /** The user name, when known. */
   username?: Maybe<Scalars['String']['output']>;
@@ -496,6 +500,8 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
 
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
   authKind?: Resolver<ResolversTypes['AuthKind'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   isAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   permissionBackend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -84,6 +84,12 @@ describe('GitLab read_api token', () => {
     expect(writeCalls(stack)).toBe(0);
   });
 
+  it('is reported read-only, as GitLab knows the token', async () => {
+    const result = await stack.query(`{ viewer { scopes permissionBackend } }`, {}, reader);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.viewer).toEqual({ scopes: ['read'], permissionBackend: 'gitlab' });
+  });
+
   it('is known by GitLab’s PRIVATE-TOKEN header too', async () => {
     const result = await stack.query(`{ run(id: "${ids.runId}") { id } }`, {}, { 'private-token': GITLAB_READER.token });
     expect(result.errors).toBeUndefined();

@@ -45,7 +45,15 @@ export const resolvers: Resolvers = withErrorMapping<Resolvers>({
     id: (principal) => principal.id ?? null,
     username: (principal) => principal.username ?? null,
     authKind: (principal) => principal.kind.toUpperCase() as 'ANONYMOUS',
-    scopes: (principal) => [...principal.scopes],
+    email: (principal) => principal.email ?? null,
+    groups: (principal) => [...principal.groups],
+    async scopes(principal, _, context) {
+      // What the permission service knows of the credential narrows the gateway's own reading (GitLab read_api).
+      const backend = await authorizer(context).backend();
+      if (principal.kind === 'anonymous' || !backend.scopes) return [...principal.scopes];
+      const granted = await backend.scopes(context);
+      return principal.scopes.filter((scope) => granted.includes(scope));
+    },
     async isAdmin(principal, _, context) {
       if (principal.kind === 'anonymous') return false;
       return (await authorizer(context).backend()).isAdmin(context);
