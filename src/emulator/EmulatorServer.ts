@@ -46,6 +46,8 @@ export interface EmulatorServerConfig {
   /** Serve as GitLab's MLflow-compatible API (routes/gitlab.ts) instead of MLflow. */
   readonly gitlab?: boolean;
   readonly defaultPermission: PermissionName;
+  /** What /version answers (default the recorded 2.12.2); from 3.0 on, /api/3.0/mlflow/server-info is served too. */
+  readonly mlflowVersion?: string;
   readonly latency: Latency;
   readonly endpointLatency?: Readonly<Record<string, Latency>>;
   /** Builds a fresh, seeded store (at start and on reset). */
@@ -86,7 +88,12 @@ function textRoute(operation: string, path: string, text: string): Route {
 function buildRouter(config: EmulatorServerConfig): Router {
   const router = new Router();
   router.add(textRoute('Health', '/health', 'OK'));
-  router.add(textRoute('Version', '/version', MLFLOW_VERSION));
+  const version = config.mlflowVersion ?? MLFLOW_VERSION;
+  router.add(textRoute('Version', '/version', version));
+  // MLflow 3 reports its features (mlflow/server/handlers.py: store type, workspaces); 2.x answers 404.
+  if (Number.parseInt(version, 10) >= 3) {
+    router.add({ operation: 'GetServerInfo', path: '/api/3.0/mlflow/server-info', methods: ['GET'], handler: () => ({ store_type: 'SqlStore', workspaces_enabled: false }) });
+  }
   for (const route of trackingRoutes) router.add(route, MLFLOW_PREFIXES);
   for (const route of registryRoutes) router.add(route, MLFLOW_PREFIXES);
   if (config.auth && !config.databricks) for (const route of basicAuthRoutes) router.add(route);

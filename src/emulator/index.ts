@@ -41,6 +41,8 @@ export interface EmulatorOptions {
    * Bearer tokens, project roles) plus `/api/v4/{user,personal_access_tokens/self,projects/:id,version}`.
    */
   gitlab?: boolean;
+  /** What /version answers (default 2.12.2, the recorded server); 3.x also serves /api/3.0/mlflow/server-info. */
+  mlflowVersion?: string;
   /** The GitLab project id the MLflow API lives under (gitlab mode; default 7). */
   gitlabProjectId?: number;
   /** The GitLab project's visibility (gitlab mode; default `private`). */
@@ -123,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     databricks: options.databricks ?? false,
     gitlab,
     defaultPermission,
+    ...(options.mlflowVersion === undefined ? {} : { mlflowVersion: options.mlflowVersion }),
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {

@@ -25,6 +25,9 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     return this;
   }
 
+  /** Set once the server answered that users/get is gone (MLflow >= 3.13's RBAC): reported by Query.backend. */
+  rbacDetected = false;
+
   /** The caller's profile, once per request. */
   private profile(context: RequestContext): Promise<WireAuthUser> {
     return perRequest(context, PROFILE, async () => {
@@ -41,6 +44,7 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
         // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
         // not speak: say so, and decide nothing (every protected field fails closed with this error).
         if (errorCodeOf(error) === 'UNSUPPORTED_BY_BACKEND') {
+          this.rbacDetected = true;
           throw new UnsupportedByBackendError("MLflow's basic-auth permission API (users/get; MLflow >= 3.13 moved to RBAC)", 'mlflow');
         }
         throw error;

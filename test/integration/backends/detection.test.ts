@@ -4,7 +4,7 @@ import { ADMIN, startEmulator, type Emulator } from '../../../src/emulator/index
 import { createHttpInstance, defaultHttpInstanceOptions } from '../../../src/upstream/http/createHttpInstance.js';
 import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
 import { BackendDetector, detectBackend, type BackendDetection } from '../../../src/upstream/profiles/detectBackend.js';
-import { basic } from '../../helpers/startStack.js';
+import { basic, startStack } from '../../helpers/startStack.js';
 
 const http = (url: string) => createHttpInstance({ ...defaultHttpInstanceOptions, baseUrl: url });
 
@@ -50,5 +50,34 @@ describe('backend detection', () => {
     expect(refused.version).toBeUndefined();
     const admin = await detector.detect(basic(ADMIN.username, ADMIN.password));
     expect(admin.version).toBe('2.12.2');
+  });
+});
+
+describe('MLflow 3 behind basic-auth, through Query.backend', () => {
+  it('reports the version, the server features and the RBAC permission API it does not serve', async () => {
+    const stack = await startStack({ emulator: { auth: true, mlflowVersion: '3.14.0' } });
+    try {
+      const result = await stack.query(`{ backend { kind version serverInfo permissionService probes } }`, {}, { authorization: basic(ADMIN.username, ADMIN.password) });
+      expect(result.errors).toBeUndefined();
+      expect(result.data.backend).toMatchObject({ kind: 'MLFLOW', version: '3.14.0', permissionService: 'mlflow-rbac' });
+      expect(JSON.parse(result.data.backend.serverInfo)).toEqual({ store_type: 'SqlStore', workspaces_enabled: false });
+      expect(result.data.backend.probes.some((p: string) => /server-info → 200/.test(p))).toBe(true);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('says mlflow-rbac once users/get turned out to be gone, whatever the version', async () => {
+    const stack = await startStack({ emulator: { auth: true } });
+    try {
+      stack.emulator.setFaults([{ endpoint: 'GET /api/2.0/mlflow/users/get', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'Not found' }]);
+      const admin = { authorization: basic(ADMIN.username, ADMIN.password) };
+      const refused = await stack.query(`{ experimentByName(name: "Default") { name } }`, {}, admin);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
+      const result = await stack.query(`{ backend { permissionService } }`, {}, admin);
+      expect(result.data.backend.permissionService).toBe('mlflow-rbac');
+    } finally {
+      await stack.close();
+    }
   });
 });
