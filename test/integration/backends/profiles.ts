@@ -18,6 +18,7 @@ import {
   type EmulatorOptions,
 } from '../../../src/emulator/index.js';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startPermissionService, type FakeRule } from '../../helpers/startPermissionService.js';
 
 type Headers = Record<string, string>;
 
@@ -39,6 +40,8 @@ export interface ProfileCase {
   readonly expectedUnsupported: readonly string[];
   /** Behind a trusted proxy: the service credentials the graph calls the backend with, and proxied personas. */
   readonly proxy: { env: Record<string, string>; writer: Headers; reader: Headers; outsider: Headers };
+  /** A custom permission service decides (a fake one is started beside the emulator), with these rules. */
+  readonly permissionRules?: (demo: { privateExperimentId: string }) => Record<string, FakeRule>;
 }
 
 const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
@@ -87,6 +90,10 @@ const GITLAB_MISSING = [
   'Query.runs(viewType:)',
   'Run.artifacts',
 ];
+
+/** The demo's personas as a platform's own permission service (keyed by e-mail) sees them. */
+const SERVICE_EMAILS = { writer: 'alice@example.com', reader: 'bob@example.com', outsider: 'carol@example.com' };
+const byEmail = (email: string): Headers => ({ 'x-forwarded-email': email });
 
 /** Every profile, in the order the suites run them. */
 export const PROFILES: readonly ProfileCase[] = [
@@ -159,11 +166,37 @@ export const PROFILES: readonly ProfileCase[] = [
       outsider: proxied(GITLAB_OUTSIDER.username),
     },
   },
+  {
+    // An in-house platform: MLflow without auth behind an auth proxy, access decided by its own service.
+    name: 'mlflow + custom permission service',
+    kind: 'MLFLOW',
+    permissionService: 'http',
+    emulator: { seed: 'demo' },
+    env: { MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true' },
+    writer: byEmail(SERVICE_EMAILS.writer),
+    reader: byEmail(SERVICE_EMAILS.reader),
+    outsider: byEmail(SERVICE_EMAILS.outsider),
+    reportsVersion: true,
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
+    // Identities come from the proxy already: behind a proxy it is the same profile.
+    proxy: { env: {}, writer: byEmail(SERVICE_EMAILS.writer), reader: byEmail(SERVICE_EMAILS.reader), outsider: byEmail(SERVICE_EMAILS.outsider) },
+    permissionRules: ({ privateExperimentId }) => ({
+      [SERVICE_EMAILS.writer]: { default: 'CAN_MANAGE' },
+      [SERVICE_EMAILS.reader]: { default: 'CAN_READ' },
+      [SERVICE_EMAILS.outsider]: { default: 'CAN_READ', experiments: { [privateExperimentId]: 'NO_PERMISSIONS' } },
+    }),
+  },
 ];
 
-/** Starts the stack of a profile. */
-export function startProfile(profile: ProfileCase): Promise<Stack> {
-  return startStack({ emulator: profile.emulator, env: profile.env });
+/** Starts the stack of a profile (and its fake permission service, rules set once the demo's ids are known). */
+export async function startProfile(profile: ProfileCase): Promise<Stack> {
+  if (!profile.permissionRules) return startStack({ emulator: profile.emulator, env: profile.env });
+  const service = await startPermissionService({ rules: {}, batch: true });
+  const env = { ...profile.env, MLFLOW_SUPERGRAPH_PERMISSIONS: 'http', MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL: service.url, MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'true' };
+  const stack = await startStack({ emulator: profile.emulator, env });
+  const privateExperimentId = stack.emulator.store.tracking.getExperimentByName('demand-forecasting')?.experimentId as string;
+  service.rules = profile.permissionRules({ privateExperimentId });
+  return { ...stack, close: async () => { await stack.close(); await service.close(); } };
 }
 
 /**
