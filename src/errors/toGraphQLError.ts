@@ -69,8 +69,6 @@ function upstreamMessage(error: UpstreamError, code: ErrorCode): string {
     case 'UNAUTHENTICATED':
       return `${error.upstream} rejected the credentials: authenticate with a Bearer token or Basic credentials`;
     case 'FORBIDDEN':
-      // GitLab lets read_api tokens make GETs only, and serves some reads (runs/search) as POSTs.
-      if (error.errorCode === 'insufficient_scope') return `${error.upstream}: the access token's scopes do not allow this request (read-only tokens may make GET requests only): use a token with the api scope`;
       return `${error.upstream}: permission denied`;
     default:
       return error.message;

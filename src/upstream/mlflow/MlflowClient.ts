@@ -24,6 +24,12 @@ export class MlflowClient extends RestClient<MlflowApi> {
     if (refused) return Promise.reject(refused);
     const wire = this.profile?.wire;
     if (!wire) return super.call(name, params);
-    return super.call(name, wire.request(name, params)).then((response) => wire.response(name, response, params));
+    return super.call(name, wire.request(name, params)).then(
+      (response) => wire.response(name, response, params),
+      (error: unknown) => {
+        if (!wire.failure) throw error;
+        return wire.failure(name, error);
+      },
+    );
   }
 }

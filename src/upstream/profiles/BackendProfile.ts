@@ -4,7 +4,7 @@
 import type { BackendKind } from '../../config.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
-import { fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
+import { fromGitLabFailure, fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
 
 /** How much of MLflow's search grammar a search endpoint honours. */
 export type FilterSupport =
@@ -45,6 +45,8 @@ export interface BackendCapabilities {
 export interface WireAdapter {
   request<K extends MlflowEndpointName>(name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'];
   response<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response'], params: MlflowApi[K]['params']): MlflowApi[K]['response'];
+  /** A failed call: an answer that means something else on this backend (an empty listing), or the error to raise. */
+  failure?<K extends MlflowEndpointName>(name: K, error: unknown): MlflowApi[K]['response'];
 }
 
 /** A backend profile: its kind, a display name and its capabilities. */
@@ -146,7 +148,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       versionsInModel: true,
       permissionServices: ['gitlab', 'http', 'none'],
     },
-    wire: { request: toGitLabRequest, response: fromGitLabResponse },
+    wire: { request: toGitLabRequest, response: fromGitLabResponse, failure: fromGitLabFailure },
   },
 };
 

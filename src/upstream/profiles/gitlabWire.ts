@@ -4,7 +4,11 @@
 // - a registered model's `latest_versions` holds every version, and registry timestamps are in seconds;
 // - `get-latest-versions` answers `[null]` for a model without versions;
 // - `order_by` is one string, not MLflow's list (a list is a 400 "order_by is invalid");
-// - `name = 'x'` on registered-models/search matches names containing x: narrowed to the name itself.
+// - `name = 'x'` on registered-models/search matches names containing x: narrowed to the name itself;
+// - a project the caller may not see is a 404 `{"message": "404 Project Not Found"}` on every endpoint, and
+//   GitLab treats every POST as a write: a reporter's runs search is a 401, a read_api token's a 403.
+import { ForbiddenError } from '../../errors/SupergraphError.js';
+import { UpstreamError } from '../http/UpstreamError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
 import type { WireModelVersion, WireRegisteredModel } from '../mlflow/wire.js';
@@ -86,4 +90,34 @@ export function fromGitLabResponse<K extends MlflowEndpointName>(name: K, respon
   if (out.registered_model) out.registered_model = model(out.registered_model as WireRegisteredModel);
   if (Array.isArray(out.registered_models)) out.registered_models = (out.registered_models as WireRegisteredModel[]).map(model);
   return out as MlflowApi[K]['response'];
+}
+
+/** Listings whose "you may not see this project" answer is an empty listing (a list omits what one may not read). */
+const EMPTY_LISTING: Partial<Record<MlflowEndpointName, object>> = {
+  searchExperiments: { experiments: [] },
+  listExperiments: { experiments: [] },
+  searchRuns: { runs: [] },
+  searchRegisteredModels: { registered_models: [] },
+  getLatestVersions: { model_versions: [] },
+};
+
+/** POSTs that only read, which GitLab's role and scope checks still count as writes. */
+const READING_POSTS = new Set<MlflowEndpointName>(['searchExperiments', 'searchRuns', 'getLatestVersions']);
+
+/** GitLab's refusals → what they mean in MLflow's terms (or in the graph's). */
+export function fromGitLabFailure<K extends MlflowEndpointName>(name: K, error: unknown): MlflowApi[K]['response'] {
+  if (!(error instanceof UpstreamError) || error.failure !== 'http') throw error;
+  // No project access at all: nothing to list, and no such object for a lookup.
+  if (error.status === 404 && error.errorCode === undefined && /^404 (Project )?Not Found$/i.test(error.message)) {
+    const empty = EMPTY_LISTING[name];
+    if (empty) return { ...empty } as MlflowApi[K]['response'];
+    throw new UpstreamError({ upstream: error.upstream, endpoint: error.endpoint, failure: 'http', status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST', message: error.message, cause: error });
+  }
+  if (READING_POSTS.has(name) && error.errorCode === 'insufficient_scope') {
+    throw new ForbiddenError('GitLab lets read_api tokens make GET requests only, and serves this search as a POST: use a token with the api scope', { requiredScope: 'api' });
+  }
+  if (READING_POSTS.has(name) && error.status === 401) {
+    throw new ForbiddenError('GitLab serves this search as a POST, which it lets only Developers and above make: ask for the Developer role in the project');
+  }
+  throw error;
 }
