@@ -110,8 +110,8 @@ export function failStart(error: unknown): never {
   process.exit(1);
 }
 
-/** Tracks this process's peak RSS (sampled every 50 ms). */
-export function rssSampler(): { peakMiB(): number; reset(): void } {
+/** Tracks this process's peak RSS (sampled every 50 ms); `reset` starts over and returns the RSS now (MiB). */
+export function rssSampler(): { peakMiB(): number; reset(): number } {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -121,6 +121,7 @@ export function rssSampler(): { peakMiB(): number; reset(): void } {
     peakMiB: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
     reset: () => {
       peak = process.memoryUsage().rss;
+      return Math.round(peak / 2 ** 20);
     },
   };
 }

@@ -1,6 +1,9 @@
 // Command-line options of `npm run bench`: the full size by default, `--quick` for CI.
 import { parseArgs } from 'node:util';
 import type { DataSize } from './benchData.js';
+import type { ScenarioName } from './scenarios.js';
+
+const SCENARIO_NAMES: readonly ScenarioName[] = ['dashboard', 'compare', 'registry', 'run'];
 
 /** Everything one benchmark run is parameterized by. */
 export interface BenchOptions {
@@ -22,10 +25,13 @@ export interface BenchOptions {
   itemMs: number;
   redisUrl: string;
   out: string;
+  /** Scenarios to run (default all). */
+  scenarios: ScenarioName[];
 }
 
 const HELP = `npm run bench -- [--quick] [--iterations n] [--duration s] [--rounds n] [--concurrency 16,64]
                     [--latency ms=5] [--item-ms ms=0.05] [--experiments n=10] [--runs n=50] [--out file]
+                    [--scenarios dashboard,compare,registry,run] [--no-load]
 Needs Redis (REDIS_URL, default redis://127.0.0.1:6379). Writes a Markdown report to stdout and JSON to --out
 (default bench/results/latest.json).`;
 
@@ -44,6 +50,8 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       experiments: { type: 'string' },
       runs: { type: 'string' },
       out: { type: 'string' },
+      scenarios: { type: 'string' },
+      'no-load': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -60,7 +68,9 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const quick = values.quick;
   const redisUrl = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`the benchmark needs a single Redis node (redis:// or rediss://), got REDIS_URL=${redisUrl.replace(/\/\/[^@/]*@/, '//[REDACTED]@')}`);
-  const concurrency = (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 256));
+  const concurrency = values['no-load'] ? [] : (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 256));
+  const scenarios = (values.scenarios ?? SCENARIO_NAMES.join(',')).split(',').map((name) => name.trim()) as ScenarioName[];
+  for (const name of scenarios) if (!SCENARIO_NAMES.includes(name)) throw new Error(`--scenarios takes ${SCENARIO_NAMES.join(', ')}, got "${name}"`);
   return {
     quick,
     // --quick keeps the dashboard's 10 experiments but 10 runs each: a call per experiment or per run would
@@ -75,7 +85,7 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       compareRuns: 20,
       // As many callers as the highest concurrency: requests in flight (nearly) never share a caller
       // (--quick: 16, fewer to warm up).
-      users: quick ? Math.min(16, Math.max(...concurrency)) : Math.max(...concurrency),
+      users: Math.max(1, quick ? Math.min(16, Math.max(0, ...concurrency)) : Math.max(0, ...concurrency)),
     },
     iterations: number('iterations', values.iterations, quick ? 3 : 40, 1, 10_000),
     concurrency,
@@ -88,5 +98,6 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     itemMs: number('item-ms', values['item-ms'], 0.05, 0, 1_000),
     redisUrl,
     out: values.out ?? 'bench/results/latest.json',
+    scenarios,
   };
 }

@@ -48,6 +48,8 @@ export interface VariantResult {
    * holds all three gateways, so this includes the others' idle footprint), or the waterfall's client.
    */
   peakRssMiB: number | null;
+  /** The most that RSS grew during one of those runs (MiB): the variant's own working set under load, roughly. */
+  rssGrowthMiB: number | null;
 }
 
 /** One scenario. */
@@ -75,11 +77,11 @@ export interface BenchReport {
   cpus: number;
   quick: boolean;
   settings: Record<string, unknown>;
-  scenarios: Record<ScenarioName, ScenarioResult>;
-  ratios: Record<ScenarioName, Record<string, number>>;
+  scenarios: Partial<Record<ScenarioName, ScenarioResult>>;
+  ratios: Partial<Record<ScenarioName, Record<string, number>>>;
   targets: Target[];
   /** Cold measured by discarding cache reads vs by an emptied Redis: upstream calls per scenario, equal when the method is sound. */
-  coldCheck: Record<ScenarioName, { emptiedRedis: number; discardedReads: number }>;
+  coldCheck: Partial<Record<ScenarioName, { emptiedRedis: number; discardedReads: number }>>;
   rssMiB: { gatewayAfterSetup: number; gatewayPeak: number; upstreamPeak: number; loadGeneratorPeak: number };
   durationS: number;
 }
@@ -156,7 +158,7 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   );
   lines.push('');
   const loadHeads = concurrency.flatMap((c) => [`req/s c=${c}`, `p99 ms c=${c}`]);
-  lines.push(`| scenario | variant | upstream calls | waves | p50 ms | p95 ms | p99 ms | ${loadHeads.join(' | ')} | peak RSS MiB |`);
+  lines.push(`| scenario | variant | upstream calls | waves | p50 ms | p95 ms | p99 ms | ${loadHeads.join(' | ')} | peak RSS MiB (growth) |`);
   lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ${loadHeads.map(() => '---:').join(' | ')} | ---: |`);
   for (const [name, scenario] of Object.entries(report.scenarios)) {
     for (const { name: variant, label } of VARIANTS) {
@@ -167,7 +169,7 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
         return [fmt(figures.rps), figures.completed === 0 ? (s.burst ? 'none' : `none in ${s.durationS} s`) : fmt(figures.p99Ms)];
       });
       lines.push(
-        `| ${name} (depth ${scenario.depth}) | ${label} | ${spread(r.calls)} | ${spread(r.waves)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${load.join(' | ')} | ${r.peakRssMiB ?? '—'} |`,
+        `| ${name} (depth ${scenario.depth}) | ${label} | ${spread(r.calls)} | ${spread(r.waves)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${load.join(' | ')} | ${r.peakRssMiB === null ? '—' : `${r.peakRssMiB} (+${r.rssGrowthMiB ?? 0})`} |`,
       );
     }
   }
@@ -180,10 +182,12 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
     lines.push(`| ${name} | ${cells.map((x) => (x === undefined ? 'skipped' : `${fmt(x, 2)}×`)).join(' | ')} |`);
   }
   lines.push('');
-  lines.push('| dashboard target | goal | measured | met |');
-  lines.push('| --- | --- | --- | --- |');
-  for (const t of report.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
-  lines.push('');
+  if (report.targets.length > 0) {
+    lines.push('| dashboard target | goal | measured | met |');
+    lines.push('| --- | --- | --- | --- |');
+    for (const t of report.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+    lines.push('');
+  }
   // The cache only helps while it answers: say where the warm variant still went upstream under load.
   const leaks = Object.entries(report.scenarios).flatMap(([name, scenario]) =>
     concurrency.flatMap((c) => {
@@ -202,6 +206,6 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   );
   if (failures.length > 0) lines.push(`Failed requests under load: ${failures.join('; ')}.`);
   const rss = report.rssMiB;
-  lines.push(`RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`);
+  lines.push(`RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together; per cell: the peak during its load runs, and how much RSS grew during one); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`);
   return lines.join('\n');
 }

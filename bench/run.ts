@@ -107,6 +107,7 @@ function byEndpoint(calls: readonly UpstreamCall[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const options = readOptions();
+  const scenarios_ = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   const startedAt = performance.now();
   const log = (message: string) => console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
   const runPrefix = `mlflow-supergraph-bench:${process.pid}-${Date.now()}:`;
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
     log('checking that every variant fetches the same data, warming the warm variant');
     const summaries = {} as Record<ScenarioName, Summary>;
     const coldCheck = {} as BenchReport['coldCheck'];
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios_) {
       const answers = await Promise.all((['naive', 'cold', 'warm'] as const).map((variant) => once(variant, scenario)));
       const reference = JSON.stringify(answers[0]?.data);
       answers.forEach((answer, index) => {
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     log(`concurrency 1: ${options.iterations} interleaved requests per scenario and variant`);
     const samples = new Map<string, Sample[]>();
     for (let i = 0; i < options.iterations; i += 1) {
-      for (const [s, scenario] of SCENARIOS.entries()) {
+      for (const [s, scenario] of scenarios_.entries()) {
         for (const { name: variant } of rotate(VARIANTS, i + s)) {
           const sample = await measured(variant, scenario);
           if (JSON.stringify(sample.summary) !== JSON.stringify(summaries[scenario.name])) throw new Error(`${scenario.name}/${variant}: answer changed during the run`);
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
 
     // 3. Load, interleaved the same way; after each run the gateway drains before the next starts.
     const loads = new Map<string, LoadResult & { upstreamCalls: number }>();
-    const peaks = new Map<string, number>();
+    const peaks = new Map<string, { peak: number; growth: number }>();
     const drain = async () => {
       let last = -1;
       const until = performance.now() + 180_000;
@@ -215,7 +216,7 @@ async function main(): Promise<void> {
     };
     for (const c of options.concurrency) {
       for (let round_ = 0; round_ < options.rounds; round_ += 1) {
-        for (const [s, scenario] of SCENARIOS.entries()) {
+        for (const [s, scenario] of scenarios_.entries()) {
           log(`load c=${c} round ${round_ + 1}/${options.rounds}: ${scenario.name}`);
           for (const { name: variant } of rotate(VARIANTS, round_ + s)) {
             if (variant === 'naive' && !options.naiveLoad) continue;
@@ -233,8 +234,8 @@ async function main(): Promise<void> {
                   };
             coldCache.discardReads = true;
             const before = (await upstream.request<{ total: number }>('count')).total;
-            rss.reset();
-            if (variant === 'waterfall') await load.request('rssReset');
+            const gatewayBase = rss.reset();
+            const base = variant === 'waterfall' ? await load.request<number>('rssReset') : gatewayBase;
             const result = await load.request<LoadResult>('load', job, (options.durationS + 120) * 1000);
             if (result.failed > 0) log(`  ${variant}: ${result.failed} failed, e.g. ${result.failure}`);
             const peak = rss.peakMiB();
@@ -242,7 +243,8 @@ async function main(): Promise<void> {
             const after = (await upstream.request<{ total: number }>('count')).total;
             // The gateway process does a GraphQL variant's work; the load generator does the waterfall's.
             const variantPeak = variant === 'waterfall' ? await load.request<number>('rss') : peak;
-            peaks.set(`${scenario.name}/${variant}`, Math.max(peaks.get(`${scenario.name}/${variant}`) ?? 0, variantPeak));
+            const cell = peaks.get(`${scenario.name}/${variant}`) ?? { peak: 0, growth: 0 };
+            peaks.set(`${scenario.name}/${variant}`, { peak: Math.max(cell.peak, variantPeak), growth: Math.max(cell.growth, variantPeak - base) });
             const key = `${scenario.name}/${variant}/${c}`;
             const previous = loads.get(key);
             const upstreamCalls = after - before;
@@ -269,7 +271,7 @@ async function main(): Promise<void> {
 
     // 4. The report.
     const scenarios = {} as Record<ScenarioName, ScenarioResult>;
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios_) {
       const variants = {} as Record<VariantName, VariantResult>;
       for (const { name: variant } of VARIANTS) {
         const list = samples.get(`${scenario.name}/${variant}`) ?? [];
@@ -294,7 +296,8 @@ async function main(): Promise<void> {
           byEndpoint: byEndpoint(list[0]?.calls ?? []),
           latencyMs: { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)), samples: ms.length },
           load: loadFigures,
-          peakRssMiB: peaks.get(`${scenario.name}/${variant}`) ?? null,
+          peakRssMiB: peaks.get(`${scenario.name}/${variant}`)?.peak ?? null,
+          rssGrowthMiB: peaks.get(`${scenario.name}/${variant}`)?.growth ?? null,
         };
       }
       scenarios[scenario.name] = { title: scenario.title, depth: measureOperation(parse(scenario.query), undefined, scenario.variables(data)).depth, summary: summaries[scenario.name], variants };
@@ -320,7 +323,7 @@ async function main(): Promise<void> {
       },
       scenarios,
       ratios,
-      targets: dashboardTargets(scenarios.dashboard, options.concurrency),
+      targets: scenarios.dashboard ? dashboardTargets(scenarios.dashboard, options.concurrency) : [],
       coldCheck,
       rssMiB: { gatewayAfterSetup: rssAfterSetup, gatewayPeak: rssOverall.peakMiB(), upstreamPeak: await upstream.request<number>('rss'), loadGeneratorPeak },
       durationS: round((performance.now() - startedAt) / 1000),
