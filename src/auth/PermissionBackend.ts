@@ -56,6 +56,11 @@ export interface PermissionBackend {
    * basic-auth and Databricks make the creator its manager, but they saw the service's credentials).
    */
   grantCreator?(context: RequestContext, resource: Resource): Promise<void>;
+  /**
+   * Starts fetching what this caller's checks will need (their profile, identity or role), so the first check
+   * does not wait behind the request's first upstream call. Never throws: a failure surfaces at the check.
+   */
+  prefetch?(context: RequestContext): void;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

@@ -74,6 +74,9 @@ function createAuthorizer(context: RequestContext): Authorizer {
       // A backend that decides only for some identities says which (with its own message).
       service.requireCaller?.(context);
       if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
+      // Every root field comes through here first: what the caller's checks will need is fetched alongside the
+      // field's own first call, not after it (one sequential upstream wave fewer).
+      service.prefetch?.(context);
     },
     async created(resource) {
       const service = await backend();

@@ -68,6 +68,10 @@ export class GitLabPermissionBackend implements PermissionBackend {
     return perRequest(context, CLIENT, () => new GitLabClient({ ...upstreamClientOptions(context), http: this.http }));
   }
 
+  prefetch(context: RequestContext): void {
+    if (context.principal.authorization) this.caller(context).catch(() => undefined);
+  }
+
   /** The caller's level and scopes, cached per credential. */
   caller(context: RequestContext): Promise<Caller> {
     if (!context.principal.authorization) {

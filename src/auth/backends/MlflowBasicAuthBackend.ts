@@ -63,6 +63,11 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     await requestCache(context).forgetForCaller('permission', ['basicAuthProfile']);
   }
 
+  prefetch(context: RequestContext): void {
+    // Memoized per request: the checks that follow await this same fetch.
+    if (context.principal.username) this.profile(context).catch(() => undefined);
+  }
+
   async isAdmin(context: RequestContext): Promise<boolean> {
     return (await this.profile(context)).is_admin;
   }
