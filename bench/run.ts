@@ -73,6 +73,7 @@ async function startVariantGateway(options: BenchOptions, proxyUrl: string, pref
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: prefix,
     ...LONG_TTLS,
+    ...(process.env.REDIS_COMMAND_TIMEOUT_MS ? { REDIS_COMMAND_TIMEOUT_MS: process.env.REDIS_COMMAND_TIMEOUT_MS } : {}),
     ...env,
   });
   const services = createServices(config, proxyUrl, cache ? { cache } : {});

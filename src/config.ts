@@ -25,6 +25,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of every Redis key (several deployments can share one Redis). */
   cacheKeyPrefix: string | undefined;
+  /**
+   * Upper bound on one Redis command (REDIS_COMMAND_TIMEOUT_MS, default 1000): past it the read is a miss. Not
+   * shorter: the timer runs on the event loop, and under load a busy loop trips a short one although Redis
+   * answered in a millisecond, sending cached requests upstream when upstream is what is busy.
+   */
+  redisCommandTimeoutMs: number;
   /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600). */
   cacheTtls: Partial<Record<'runFinished' | 'runActive' | 'params' | 'metricHistoryFinished' | 'metricHistoryActive' | 'experiment' | 'registeredModel' | 'modelVersion' | 'permission' | 'searchPage', number>>;
   introspection: boolean;
@@ -312,6 +318,7 @@ export function loadConfig(env: Env = process.env): Config {
     serviceAuthorization,
     redisUrl,
     cacheKeyPrefix: read(env, 'REDIS_KEY_PREFIX'),
+    redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 1_000, 1, 60_000),
     cacheTtls: cacheTtls(env),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     sandbox: bool(env, 'GRAPHQL_SANDBOX', !production),

@@ -24,6 +24,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
   const kv = config.naiveResolvers ? new NoopCache() : options.cache ?? createCache({
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}),
+    commandTimeoutMs: config.redisCommandTimeoutMs,
     logger: { warn: (message) => telemetry.logger.warn({ component: 'cache' }, message), info: (message) => telemetry.logger.info({ component: 'cache' }, message) },
   });
   const mlflowHttp = createHttpInstance({
