@@ -14,9 +14,10 @@ export class MlflowClient extends RestClient<MlflowApi> {
     super('MLflow', mlflowEndpoints, options);
   }
 
-  /** Whether the backend serves `name` with these params (no call is made). */
-  supports<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): boolean {
-    return !this.profile || unsupportedCall(this.profile, name, params) === undefined;
+  /** Throws UNSUPPORTED_BY_BACKEND unless the backend serves `name` with these params (no call is made). */
+  assertSupported<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): void {
+    const refused = this.profile && unsupportedCall(this.profile, name, params);
+    if (refused) throw refused;
   }
 
   override call<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): Promise<MlflowApi[K]['response']> {

@@ -4,54 +4,11 @@ import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
 import { fillPage } from '../../../graphql/fillPage.js';
 import { trackingLoaders } from '../loaders.js';
-import type { Backend, QueryResolvers } from '../resolvers.generated.js';
+import type { QueryResolvers } from '../resolvers.generated.js';
+import { describeBackend } from '../describeBackend.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
-import { unsupportedCoordinates } from '../../../graphql/unsupportedCoordinates.js';
 import { wireViewType } from '../toModels.js';
-
-const finite = (limit: number): number | null => (Number.isFinite(limit) ? limit : null);
-
-/** MLflow 3.13 replaced basic-auth's permission API with RBAC, which the graph detects but does not serve. */
-function isRbacVersion(version: string | undefined): boolean {
-  const [major = 0, minor = 0] = (version ?? '').split('.').map((part) => Number.parseInt(part, 10) || 0);
-  return major > 3 || (major === 3 && minor >= 13);
-}
-
-/** Query.backend: the profile's declarations plus what probing the server found. */
-async function describeBackend(context: RequestContext): Promise<Backend> {
-  const { profile, detector, permissions } = context.services;
-  const [detection, permissionBackend] = await Promise.all([detector.detect(context.principal.authorization), permissions.resolve()]);
-  let permissionService: string = permissionBackend.kind;
-  // MLflow >= 3.13 moved permissions to RBAC: known from its version, or from users/get having gone.
-  const rbac = isRbacVersion(detection.version) || (permissionBackend as { rbacDetected?: boolean }).rbacDetected === true;
-  if (permissionService === 'mlflow-basic-auth' && rbac) permissionService = 'mlflow-rbac';
-  const { capabilities: c } = profile;
-  const filter = (support: typeof c.runFilter) => (support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE');
-  return {
-    kind: profile.kind.toUpperCase() as Backend['kind'],
-    version: detection.version ?? null,
-    serverInfo: detection.serverInfo ? JSON.stringify(detection.serverInfo) : null,
-    permissionService,
-    capabilities: {
-      experimentFilter: filter(c.experimentFilter),
-      runFilter: filter(c.runFilter),
-      registeredModelFilter: filter(c.registeredModelFilter),
-      maxExperimentIdsPerRunSearch: finite(c.maxExperimentIdsPerRunSearch),
-      maxOrderBy: finite(c.maxOrderBy),
-      // What the process learned (a proxy without bulk-interval) narrows what the profile declares.
-      bulkMetricHistory: context.services.capabilities.bulkInterval,
-      modelVersionSearch: c.endpoints.has('searchModelVersions'),
-      aliasWrites: c.endpoints.has('setRegisteredModelAlias'),
-      stageTransitions: c.endpoints.has('transitionModelVersionStage'),
-      transitionRequests: c.transitionRequests,
-      artifacts: c.endpoints.has('listArtifacts'),
-      deletedObjects: c.deletedObjects,
-    },
-    unsupported: unsupportedCoordinates(profile, permissionService),
-    probes: [...detection.probes],
-  };
-}
 
 /**
  * GitLab lists a project's experiments in one GET (`experiments/list`, no paging), which read-only tokens may call,
@@ -67,7 +24,8 @@ async function listExperiments(
     ...(args.orderBy?.length ? { order_by: [...args.orderBy] } : {}),
     view_type: wireViewType(args.viewType),
   };
-  if (!context.mlflow.supports('searchExperiments', check)) await context.mlflow.call('searchExperiments', check); // rejects with the reason
+  // Arguments a search would refuse are refused here too (the listing cannot filter either).
+  context.mlflow.assertSupported('searchExperiments', check);
   const response = await requestCache(context).page('experiments', { list: true }, () => context.mlflow.call('listExperiments', {}));
   const experiments = [...(response.experiments ?? [])];
   const order = args.orderBy?.[0]?.trim().toLowerCase() ?? '';
