@@ -6,13 +6,16 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTelemetryDefault, ConfigError, loadConfig } from './config.js';
 
+/** The backends `npm start -- --demo <name>` can play. */
+const DEMO_BACKENDS = ['mlflow', 'basic-auth', 'databricks', 'gitlab'];
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   // Before any Apollo gateway code runs: no telemetry leaves the machine unless the operator opts in.
   applyTelemetryDefault(config);
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { port: { type: 'string' }, distributed: { type: 'boolean', default: false } },
+    options: { port: { type: 'string' }, distributed: { type: 'boolean', default: false }, demo: { type: 'string', default: 'mlflow' } },
   });
   const port = values.port === undefined ? config.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
@@ -29,11 +32,16 @@ async function main(): Promise<void> {
   let stopEmulator: (() => Promise<void>) | undefined;
   let demoUrl: string | undefined;
   if (!trackingUri) {
+    // `--demo` picks the backend the demo emulator plays, to try each profile: mlflow, basic-auth, databricks, gitlab.
+    const demo = values.demo ?? 'mlflow';
+    if (!DEMO_BACKENDS.includes(demo)) throw new ConfigError(`--demo must be one of ${DEMO_BACKENDS.join(', ')}, got "${demo}"`);
     const { startEmulator } = await import('./emulator/index.js');
-    const emulator = await startEmulator({ seed: 'demo' });
-    trackingUri = emulator.url;
-    demoUrl = emulator.url;
+    const emulator = await startEmulator({ seed: 'demo', auth: demo === 'basic-auth', databricks: demo === 'databricks', gitlab: demo === 'gitlab' });
+    trackingUri = emulator.trackingUri;
+    demoUrl = emulator.trackingUri;
     stopEmulator = () => emulator.close();
+    // The backend follows from the URI (GitLab's project path) or is named (Databricks), as for a real one.
+    if (demo === 'gitlab' || demo === 'databricks') config = loadConfig({ ...process.env, MLFLOW_TRACKING_URI: trackingUri, ...(demo === 'databricks' ? { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } : {}) });
   }
   const services = createServices(config, trackingUri);
   const { logger } = services.telemetry;
