@@ -1,40 +1,21 @@
 // SIGTERM to the real process (`node --import tsx src/main.ts`, as `npm start` runs it): the request in flight
 // is answered, the process logs a clean drain and exits 0 within the bound. Pod deletion does exactly this.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { postGraphQL } from '../helpers/startStack.js';
+import { spawnMain, type MainProcess } from '../helpers/spawnMain.js';
 
 describe('SIGTERM', () => {
   let emulator: Emulator;
   let child: ChildProcess;
-  const lines: Record<string, any>[] = [];
+  let main: MainProcess;
+  let lines: Record<string, any>[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo' });
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', MLFLOW_TRACKING_URI: emulator.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '5000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          lines.push({ text: line });
-        }
-      }
-    });
-    const deadline = Date.now() + 30_000;
-    while (!lines.some((line) => typeof line.url === 'string' && line.component === 'gateway')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start: ${JSON.stringify(lines)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    main = await spawnMain([], { MLFLOW_TRACKING_URI: emulator.url, SHUTDOWN_TIMEOUT_MS: '5000' });
+    child = main.child;
+    lines = main.lines;
   }, 40_000);
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -42,7 +23,7 @@ describe('SIGTERM', () => {
   });
 
   it('drains the request in flight, closes the cache and exits 0', async () => {
-    const graphqlUrl = lines.find((line) => line.component === 'gateway' && typeof line.url === 'string')?.url as string;
+    const { graphqlUrl } = main;
     emulator.setLatency(800);
     const inFlight = postGraphQL(graphqlUrl, `query InFlight { experiments(first: 2) { nodes { id name } } }`);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Stack } from '../../helpers/startStack.js';
-import { demoIds, PROFILES, startProfile, writeCalls, type DemoIds } from './profiles.js';
+import { PROFILES, type DemoIds, useProfile, writeCalls } from './profiles.js';
 
 const apiSchema: GraphQLSchema = buildSchema(readFileSync('schema/api.graphql', 'utf8'));
 
@@ -64,11 +64,10 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
 describe.each(PROFILES)('backend profile: $name', (profile) => {
   let stack: Stack;
   let ids: DemoIds;
-  beforeAll(async () => {
-    stack = await startProfile(profile);
-    ids = await demoIds(stack, profile);
+  useProfile(profile, (started, found) => {
+    stack = started;
+    ids = found;
   });
-  afterAll(() => stack.close());
 
   it('reports its kind, version, permission service and what it cannot serve', async () => {
     const result = await stack.query(

@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import { GITLAB_DEVELOPER, GITLAB_READER } from '../../../src/emulator/index.js';
 import type { Stack } from '../../helpers/startStack.js';
-import { demoIds, PROFILES, startProfile, writeCalls, type DemoIds } from './profiles.js';
+import { PROFILES, type DemoIds, useProfile, writeCalls } from './profiles.js';
 
 const gitlab = PROFILES.find((p) => p.kind === 'GITLAB');
 if (!gitlab) throw new Error('no GitLab profile');
@@ -56,11 +56,10 @@ function argument(arg: GraphQLArgument, ids: DemoIds): string {
 describe('GitLab read_api token', () => {
   let stack: Stack;
   let ids: DemoIds;
-  beforeAll(async () => {
-    stack = await startProfile(gitlab);
-    ids = await demoIds(stack, gitlab);
+  useProfile(gitlab, (started, found) => {
+    stack = started;
+    ids = found;
   });
-  afterAll(() => stack.close());
 
   it('reads runs by id, with params, metrics and histories, and the experiments and models around them', async () => {
     stack.emulator.resetCalls();

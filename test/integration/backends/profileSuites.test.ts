@@ -2,17 +2,16 @@
 // the emulator: the same queries must give the same shapes everywhere, writes must be read back in the next
 // request, and a reader or outsider must be refused before anything reaches the backend.
 import type { Stack } from '../../helpers/startStack.js';
-import { behindProxy, demoIds, PROFILES, startProfile, writeCalls, type DemoIds } from './profiles.js';
+import { behindProxy, PROFILES, type DemoIds, useProfile, writeCalls } from './profiles.js';
 
 // Each profile twice: callers with their own credentials, and callers a trusted proxy vouches for.
 describe.each([...PROFILES, ...PROFILES.filter((p) => !p.permissionRules).map(behindProxy)])('profile $name', (profile) => {
   let stack: Stack;
   let ids: DemoIds;
-  beforeAll(async () => {
-    stack = await startProfile(profile);
-    ids = await demoIds(stack, profile);
+  useProfile(profile, (started, found) => {
+    stack = started;
+    ids = found;
   });
-  afterAll(() => stack.close());
 
   const ok = async (query: string, variables: Record<string, unknown> = {}, headers = profile.writer) => {
     const result = await stack.query(query, variables, headers);

@@ -216,6 +216,16 @@ export function writeCalls(stack: Stack): number {
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
+/** Starts the profile's stack before the suite (the demo's ids looked up as its writer) and stops it after. */
+export function useProfile(profile: ProfileCase, started: (stack: Stack, ids: DemoIds) => void): void {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startProfile(profile);
+    started(stack, await demoIds(stack, profile));
+  });
+  afterAll(() => stack?.close());
+}
+
 /** Ids of the demo objects the suites touch, read through the graph as the writer. */
 export interface DemoIds {
   experimentId: string;
