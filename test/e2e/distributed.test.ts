@@ -1,18 +1,12 @@
 // Distributed mode: each subgraph on its own port, the gateway calling them over HTTP with signed requests.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
-import { createServices } from '../../src/context/createServices.js';
-import type { Services } from '../../src/context/Services.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { ADMIN, ALICE, CAROL } from '../../src/emulator/seeds/users.js';
-import { composeSupergraph } from '../../src/gateway/composeSupergraph.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
-import { subgraphSchemaFactories } from '../../src/gateway/subgraphSchemas.js';
+import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
-import { startSubgraph, type RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
+import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
+import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
 import { basic, postGraphQL } from '../helpers/startStack.js';
 
 const SECRET = 'x'.repeat(48);
@@ -21,32 +15,17 @@ describe('distributed mode with signed subgraph requests', () => {
   let emulator: Emulator;
   let gateway: RunningGateway;
   const subgraphs = new Map<SubgraphName, RunningSubgraph>();
-  const services: Services[] = [];
+  let distributed: DistributedStack | undefined;
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo', auth: true });
     const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET });
-    for (const name of ['tracking', 'registry', 'permissions'] as const) {
-      const subgraphServices = createServices(config, emulator.url);
-      services.push(subgraphServices);
-      const factory = subgraphSchemaFactories[name];
-      if (!factory) throw new Error(`no schema for ${name}`);
-      subgraphs.set(name, await startSubgraph(name, factory(), subgraphServices, 0));
-    }
-    // The supergraph composed with this run's ports as routing URLs.
-    const dir = mkdtempSync(join(tmpdir(), 'supergraph-'));
-    const yaml = ['federation_version: =2.5.0', 'subgraphs:']
-      .concat([...subgraphs].flatMap(([name, s]) => [`  ${name}:`, `    routing_url: ${s.url}`, '    schema:', `      file: ${process.cwd()}/schema/${name}.graphql`]))
-      .join('\n');
-    writeFileSync(join(dir, 'supergraph.yaml'), yaml);
-    const gatewayServices = createServices(config, emulator.url);
-    services.push(gatewayServices);
-    gateway = await startGateway({ config, services: gatewayServices, port: 0, mode: 'distributed', supergraphSdl: composeSupergraph(join(dir, 'supergraph.yaml')) });
+    distributed = await startDistributed(config, emulator.url);
+    gateway = distributed.gateway;
+    for (const [name, subgraph] of distributed.subgraphs) subgraphs.set(name, subgraph);
   });
   afterAll(async () => {
-    await gateway?.close();
-    for (const s of subgraphs.values()) await s.close();
-    for (const s of services) await s.close();
+    await distributed?.close();
     await emulator?.close();
   });
 

@@ -1,20 +1,14 @@
 // Distributed mode with a custom permission service: the subgraph servers ask the service, so the caller's
 // e-mail and groups must cross the gateway → subgraph hop inside the signed identity, and a request whose
 // identity was swapped (another e-mail, extra groups) must be refused before the service is asked.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
 import type { Principal } from '../../src/context/Principal.js';
-import { createServices } from '../../src/context/createServices.js';
-import type { Services } from '../../src/context/Services.js';
 import { DEMO_EXPERIMENTS, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { composeSupergraph } from '../../src/gateway/composeSupergraph.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
-import { subgraphSchemaFactories } from '../../src/gateway/subgraphSchemas.js';
+import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
-import { startSubgraph, type RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
+import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
+import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
 import { postGraphQL } from '../helpers/startStack.js';
 import { startPermissionService, type FakePermissionService } from '../helpers/startPermissionService.js';
 
@@ -26,7 +20,7 @@ describe('distributed mode with a custom permission service', () => {
   let service: FakePermissionService;
   let gateway: RunningGateway;
   const subgraphs = new Map<SubgraphName, RunningSubgraph>();
-  const services: Services[] = [];
+  let distributed: DistributedStack | undefined;
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo' });
@@ -46,26 +40,12 @@ describe('distributed mode with a custom permission service', () => {
       MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL: service.url,
       MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'true',
     });
-    for (const name of ['tracking', 'registry', 'permissions'] as const) {
-      const subgraphServices = createServices(config, emulator.url);
-      services.push(subgraphServices);
-      const factory = subgraphSchemaFactories[name];
-      if (!factory) throw new Error(`no schema for ${name}`);
-      subgraphs.set(name, await startSubgraph(name, factory(), subgraphServices, 0));
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'supergraph-http-'));
-    const yaml = ['federation_version: =2.5.0', 'subgraphs:']
-      .concat([...subgraphs].flatMap(([name, s]) => [`  ${name}:`, `    routing_url: ${s.url}`, '    schema:', `      file: ${process.cwd()}/schema/${name}.graphql`]))
-      .join('\n');
-    writeFileSync(join(dir, 'supergraph.yaml'), yaml);
-    const gatewayServices = createServices(config, emulator.url);
-    services.push(gatewayServices);
-    gateway = await startGateway({ config, services: gatewayServices, port: 0, mode: 'distributed', supergraphSdl: composeSupergraph(join(dir, 'supergraph.yaml')) });
+    distributed = await startDistributed(config, emulator.url);
+    gateway = distributed.gateway;
+    for (const [name, subgraph] of distributed.subgraphs) subgraphs.set(name, subgraph);
   });
   afterAll(async () => {
-    await gateway?.close();
-    for (const s of subgraphs.values()) await s.close();
-    for (const s of services) await s.close();
+    await distributed?.close();
     await service?.close();
     await emulator?.close();
   });
