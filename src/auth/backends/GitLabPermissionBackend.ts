@@ -2,16 +2,19 @@ import type { RequestContext } from '../../context/RequestContext.js';
 import { upstreamClientOptions } from '../../context/createRequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { requestCache } from '../../context/requestCache.js';
-import { UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type { Got } from 'got';
 import { GitLabClient, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
 import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
-import type { AclEntry, PermissionBackend } from '../PermissionBackend.js';
+import type { PermissionBackend } from '../PermissionBackend.js';
+import { aclsUnsupported } from './aclsUnsupported.js';
 import type { PermissionLevel } from '../PermissionLevel.js';
 import type { Resource } from '../Resource.js';
 
 const CLIENT = Symbol('gitlab.client');
+/** GitLab grants roles per project, in GitLab: there is no per-object list to read or change. */
+const NO_ACLS = aclsUnsupported('gitlab', 'GitLab grants roles per project, in GitLab');
 
 /** GitLab's access levels (Guest 10, Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50) → the graph's scale. */
 export function fromGitLabAccessLevel(accessLevel: number | undefined, visibility: string | undefined): PermissionLevel {
@@ -86,16 +89,20 @@ export class GitLabPermissionBackend implements PermissionBackend {
     const client = this.client(context);
     const [token, project] = await Promise.all([
       client.call('currentToken', {}),
-      client.call('project', { id: this.location.projectId }).catch((error: unknown): WireGitLabProject | undefined => {
-        // GitLab answers 404 for a project the caller may not see.
-        if (errorCodeOf(error) === 'NOT_FOUND' || errorCodeOf(error) === 'FORBIDDEN') return undefined;
-        throw error;
-      }),
+      this.project(client),
     ]);
     const scopes = token.active === false || token.revoked === true ? [] : scopesOfGitLabToken(token.scopes);
     if (!project || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
     const access = Math.max(project.permissions?.project_access?.access_level ?? 0, project.permissions?.group_access?.access_level ?? 0);
     return { level: capByScopes(fromGitLabAccessLevel(access, project.visibility), scopes), scopes };
+  }
+
+  /** The project as the client's credentials see it; undefined when GitLab hides it from them (404). */
+  private project(client: GitLabClient): Promise<WireGitLabProject | undefined> {
+    return client.call('project', { id: this.location.projectId }).catch((error: unknown) => {
+      if (errorCodeOf(error) === 'NOT_FOUND' || errorCodeOf(error) === 'FORBIDDEN') return undefined;
+      throw error;
+    });
   }
 
   /**
@@ -108,10 +115,7 @@ export class GitLabPermissionBackend implements PermissionBackend {
     const client = this.client(context);
     const [service, project, users] = await Promise.all([
       client.call('currentToken', {}),
-      client.call('project', { id: this.location.projectId }).catch((error: unknown): WireGitLabProject | undefined => {
-        if (errorCodeOf(error) === 'NOT_FOUND') return undefined;
-        throw error;
-      }),
+      this.project(client),
       client.call('users', principal.username ? { username: principal.username } : { search: principal.email ?? '' }),
     ]);
     const serviceScopes = scopesOfGitLabToken(service.scopes);
@@ -144,15 +148,7 @@ export class GitLabPermissionBackend implements PermissionBackend {
     return false;
   }
 
-  async acl(): Promise<AclEntry[]> {
-    throw new UnsupportedByBackendError('Access control lists (GitLab grants roles per project, in GitLab)', 'gitlab');
-  }
-
-  async setPermission(): Promise<void> {
-    throw new UnsupportedByBackendError('Changing permissions (GitLab grants roles per project, in GitLab)', 'gitlab');
-  }
-
-  async revokePermission(): Promise<void> {
-    throw new UnsupportedByBackendError('Changing permissions (GitLab grants roles per project, in GitLab)', 'gitlab');
-  }
+  readonly acl = NO_ACLS.acl;
+  readonly setPermission = NO_ACLS.setPermission;
+  readonly revokePermission = NO_ACLS.revokePermission;
 }

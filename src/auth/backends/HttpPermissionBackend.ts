@@ -3,7 +3,7 @@ import type { Config, PermissionServiceConfig } from '../../config.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { upstreamClientOptions } from '../../context/createRequestContext.js';
-import { SupergraphError, UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { SupergraphError, UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { CircuitBreaker } from '../../upstream/http/CircuitBreaker.js';
 import { createLimiter, type Limiter } from '../../upstream/http/createLimiter.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
@@ -16,7 +16,8 @@ import {
   type WireCheck,
   type WirePrincipal,
 } from '../../upstream/permission-service/PermissionServiceClient.js';
-import type { AclEntry, PermissionBackend } from '../PermissionBackend.js';
+import type { PermissionBackend } from '../PermissionBackend.js';
+import { aclsUnsupported } from './aclsUnsupported.js';
 import { atLeast, PERMISSION_LEVELS, type PermissionLevel } from '../PermissionLevel.js';
 import { resourceKey, type Resource } from '../Resource.js';
 
@@ -125,6 +126,9 @@ function serviceFailure(error: unknown): Error {
   const message = error.failure === 'http' ? `${PERMISSION_SERVICE} is unavailable (HTTP ${error.status ?? '?'})` : error.message;
   return new SupergraphError('UPSTREAM_UNAVAILABLE', message, status, error);
 }
+
+/** The service owns its rules; the contract has no grant call, so nothing is half-changed here. */
+const NO_ACLS = aclsUnsupported('custom permission service (http)');
 
 /**
  * Your own permission service (MLFLOW_SUPERGRAPH_PERMISSIONS=http), asked over HTTP for every object the
@@ -252,18 +256,9 @@ export class HttpPermissionBackend implements PermissionBackend {
     await context.services.cache.invalidate(CACHE_NAMESPACE, ACTIONS.map((action) => cacheId(resource, action)), this.#scope(context));
   }
 
-  async acl(): Promise<AclEntry[]> {
-    throw new UnsupportedByBackendError('Access control lists', 'custom permission service (http)');
-  }
-
-  async setPermission(): Promise<void> {
-    // The service owns its rules; the contract has no grant call, so nothing is half-changed here.
-    throw new UnsupportedByBackendError('Changing permissions', 'custom permission service (http)');
-  }
-
-  async revokePermission(): Promise<void> {
-    throw new UnsupportedByBackendError('Changing permissions', 'custom permission service (http)');
-  }
+  readonly acl = NO_ACLS.acl;
+  readonly setPermission = NO_ACLS.setPermission;
+  readonly revokePermission = NO_ACLS.revokePermission;
 
   /** The principal as the service sees it: who the proxy named, never a credential. */
   #principal(context: RequestContext): WirePrincipal {

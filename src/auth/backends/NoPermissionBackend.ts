@@ -1,5 +1,5 @@
-import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
+import { aclsUnsupported } from './aclsUnsupported.js';
 
 /**
  * No permission service (open-source MLflow without auth, or a backend that enforces on its own such as
@@ -17,13 +17,5 @@ export const noPermissionBackend: PermissionBackend = {
   async isAdmin() {
     return false;
   },
-  async acl() {
-    throw new UnsupportedByBackendError('Access control lists', 'configured (no permission service)');
-  },
-  async setPermission() {
-    throw new UnsupportedByBackendError('Changing permissions', 'configured (no permission service)');
-  },
-  async revokePermission() {
-    throw new UnsupportedByBackendError('Changing permissions', 'configured (no permission service)');
-  },
+  ...aclsUnsupported('configured (no permission service)'),
 };
