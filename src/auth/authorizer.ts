@@ -19,6 +19,11 @@ export interface Authorizer {
   require(resource: Resource, required: PermissionLevel): Promise<void>;
   /** Throws UNAUTHENTICATED for an anonymous caller when a permission service is in charge, or one it cannot decide for. */
   requireKnownCaller(): Promise<void>;
+  /**
+   * The scopes the caller's credentials hold: the gateway's reading (configuration, proxy headers), narrowed by
+   * the permission service where it knows the credential better (GitLab's read_api tokens).
+   */
+  scopes(): Promise<readonly string[]>;
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
   requireScope(scope: string): Promise<void>;
   /**
@@ -85,12 +90,14 @@ function createAuthorizer(context: RequestContext): Authorizer {
       checks.clearAll();
       await service.forgetCaller?.(context, resource);
     },
-    async requireScope(scope) {
-      // Both must grant it: the gateway's reading (configuration, proxy headers) and, where the permission
-      // service knows the credential's scopes (GitLab), the service's.
+    async scopes() {
       const service = await backend();
-      const granted = context.principal.scopes.includes(scope) && (!service.scopes || (await service.scopes(context)).includes(scope));
-      if (!granted) {
+      if (context.principal.kind === 'anonymous' || !service.scopes) return context.principal.scopes;
+      const granted = await service.scopes(context);
+      return context.principal.scopes.filter((scope) => granted.includes(scope));
+    },
+    async requireScope(scope) {
+      if (!(await self.scopes()).includes(scope)) {
         throw new ForbiddenError(`Your credentials are read-only: the "${scope}" scope is required`, { requiredScope: scope });
       }
     },

@@ -13,8 +13,6 @@ import { createLimiter } from '../upstream/http/createLimiter.js';
 import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import { BackendDetector } from '../upstream/profiles/detectBackend.js';
 import { GitLabPermissionBackend } from '../auth/backends/GitLabPermissionBackend.js';
-import { ConfigError } from '../config.js';
-import { gitlabLocation } from '../upstream/gitlab/GitLabClient.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -60,17 +58,9 @@ export function createServices(config: Config, trackingUri: string, options: { c
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
     telemetry,
-    permissions: createPermissionBackend(config, mlflowHttp, () => new DatabricksPermissionBackend(), () => {
-      // GitLab's own API (token scopes, the caller's role) lives at the root of the tracking URI's host path.
-      const location = gitlabLocation(trackingUri);
-      if (!location) throw new ConfigError('MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow');
-      const gitlabHttp = createHttpInstance({
-        baseUrl: location.apiRoot,
-        connectTimeoutMs: config.upstream.connectTimeoutMs,
-        responseTimeoutMs: config.upstream.responseTimeoutMs,
-        maxSockets: config.upstream.concurrency,
-      });
-      return new GitLabPermissionBackend(location, gitlabHttp);
+    permissions: createPermissionBackend(config, mlflowHttp, {
+      databricks: () => new DatabricksPermissionBackend(),
+      gitlab: () => GitLabPermissionBackend.forTrackingUri(config, trackingUri),
     }),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),

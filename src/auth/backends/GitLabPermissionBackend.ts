@@ -5,7 +5,9 @@ import { requestCache } from '../../context/requestCache.js';
 import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type { Got } from 'got';
-import { GitLabClient, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
+import { ConfigError, type Config } from '../../config.js';
+import { createHttpInstance } from '../../upstream/http/createHttpInstance.js';
+import { GitLabClient, gitlabLocation, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
 import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
@@ -61,6 +63,19 @@ export class GitLabPermissionBackend implements PermissionBackend {
     /** A got instance whose prefix is GitLab's API root. */
     private readonly http: Got,
   ) {}
+
+  /** For the project a GitLab tracking URI names, with a connection pool of its own at GitLab's API root. */
+  static forTrackingUri(config: Config, trackingUri: string): GitLabPermissionBackend {
+    const location = gitlabLocation(trackingUri);
+    if (!location) throw new ConfigError('MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow');
+    const http = createHttpInstance({
+      baseUrl: location.apiRoot,
+      connectTimeoutMs: config.upstream.connectTimeoutMs,
+      responseTimeoutMs: config.upstream.responseTimeoutMs,
+      maxSockets: config.upstream.concurrency,
+    });
+    return new GitLabPermissionBackend(location, http);
+  }
 
   async resolve(): Promise<PermissionBackend> {
     return this;

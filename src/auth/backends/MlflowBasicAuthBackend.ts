@@ -25,8 +25,12 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     return this;
   }
 
-  /** Set once the server answered that users/get is gone (MLflow >= 3.13's RBAC): reported by Query.backend. */
-  rbacDetected = false;
+  /** Set once the server answered that users/get is gone (MLflow >= 3.13's RBAC). */
+  private rbacDetected = false;
+
+  get reportedKind(): string {
+    return this.rbacDetected ? 'mlflow-rbac' : this.kind;
+  }
 
   /** The caller's profile, once per request. */
   private profile(context: RequestContext): Promise<WireAuthUser> {

@@ -36,9 +36,10 @@ export async function probeBasicAuth(http: Got): Promise<boolean> {
 export function createPermissionBackend(
   config: Config,
   http: Got,
-  databricks?: () => PermissionBackend,
-  gitlab?: () => PermissionBackend,
+  /** Backends that need more than the config to build (the process's clients), made only when chosen. */
+  factories: { databricks?: () => PermissionBackend; gitlab?: () => PermissionBackend } = {},
 ): PermissionBackend {
+  const { databricks, gitlab } = factories;
   const basicAuth = new MlflowBasicAuthBackend(fromMlflowPermission(config.defaultPermission));
   const explicit = (): PermissionBackend | undefined => {
     switch (config.permissions) {

@@ -15,10 +15,9 @@ function isRbacVersion(version: string | undefined): boolean {
 export async function describeBackend(context: RequestContext): Promise<Backend> {
   const { profile, detector, permissions } = context.services;
   const [detection, permissionBackend] = await Promise.all([detector.detect(context.principal.authorization), permissions.resolve()]);
-  let permissionService: string = permissionBackend.kind;
   // MLflow >= 3.13 moved permissions to RBAC: known from its version, or from users/get having gone.
-  const rbac = isRbacVersion(detection.version) || (permissionBackend as { rbacDetected?: boolean }).rbacDetected === true;
-  if (permissionService === 'mlflow-basic-auth' && rbac) permissionService = 'mlflow-rbac';
+  let permissionService = permissionBackend.reportedKind ?? permissionBackend.kind;
+  if (permissionService === 'mlflow-basic-auth' && isRbacVersion(detection.version)) permissionService = 'mlflow-rbac';
   const { capabilities: c } = profile;
   const filter = (support: typeof c.runFilter) => (support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE');
   return {

@@ -1,7 +1,7 @@
 import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
-import type { BackendProfile, FilterSupport } from './BackendProfile.js';
+import type { BackendCapabilities, BackendProfile, FilterSupport } from './BackendProfile.js';
 import { nameEquals } from './gitlabWire.js';
 
 
@@ -12,8 +12,20 @@ function filterRefused(support: FilterSupport, filter: string | undefined): bool
   return true;
 }
 
-function sortRefused(what: string, max: number, kind: string): UnsupportedByBackendError {
-  return new UnsupportedByBackendError(`Sorting ${what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`, kind);
+/** The searches whose arguments a backend may not honour: what they list, and which capability governs their filter. */
+const SEARCHES: Partial<Record<MlflowEndpointName, { what: string; filter: (c: BackendCapabilities) => FilterSupport }>> = {
+  searchRuns: { what: 'runs', filter: (c) => c.runFilter },
+  searchExperiments: { what: 'experiments', filter: (c) => c.experimentFilter },
+  searchRegisteredModels: { what: 'registered models', filter: (c) => c.registeredModelFilter },
+};
+
+/** The arguments of those searches, as far as this check reads them. */
+interface SearchParams {
+  filter?: string;
+  order_by?: string[];
+  view_type?: string;
+  run_view_type?: string;
+  experiment_ids?: string[];
 }
 
 /**
@@ -24,38 +36,20 @@ function sortRefused(what: string, max: number, kind: string): UnsupportedByBack
 export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendProfile, name: K, params: MlflowApi[K]['params']): UnsupportedByBackendError | undefined {
   const { capabilities, kind } = profile;
   if (!capabilities.endpoints.has(name)) return new UnsupportedByBackendError(`${mlflowEndpoints[name].route}`, kind);
-  switch (name) {
-    case 'searchRuns': {
-      const search = params as MlflowApi['searchRuns']['params'];
-      if (filterRefused(capabilities.runFilter, search.filter)) return new UnsupportedByBackendError('Filtering runs (filter)', kind);
-      if (search.experiment_ids.length > capabilities.maxExperimentIdsPerRunSearch) {
-        return new UnsupportedByBackendError(`Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`, kind);
-      }
-      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('runs', capabilities.maxOrderBy, kind);
-      if (!capabilities.deletedObjects && search.run_view_type && search.run_view_type !== 'ACTIVE_ONLY') {
-        return new UnsupportedByBackendError('Listing deleted runs (viewType)', kind);
-      }
-      return undefined;
-    }
-    case 'searchExperiments': {
-      const search = params as MlflowApi['searchExperiments']['params'];
-      if (filterRefused(capabilities.experimentFilter, search.filter)) return new UnsupportedByBackendError('Filtering experiments (filter)', kind);
-      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('experiments', capabilities.maxOrderBy, kind);
-      if (!capabilities.deletedObjects && search.view_type && search.view_type !== 'ACTIVE_ONLY') {
-        return new UnsupportedByBackendError('Listing deleted experiments (viewType)', kind);
-      }
-      return undefined;
-    }
-    case 'searchRegisteredModels': {
-      const search = params as MlflowApi['searchRegisteredModels']['params'];
-      if (filterRefused(capabilities.registeredModelFilter, search.filter)) {
-        const only = capabilities.registeredModelFilter === 'name-equals' ? " other than name = '…'" : '';
-        return new UnsupportedByBackendError(`Filtering registered models${only} (filter)`, kind);
-      }
-      if ((search.order_by?.length ?? 0) > capabilities.maxOrderBy) return sortRefused('registered models', capabilities.maxOrderBy, kind);
-      return undefined;
-    }
-    default:
-      return undefined;
+  const search = SEARCHES[name];
+  if (!search) return undefined;
+  const { filter, order_by: orderBy, view_type: viewType, run_view_type: runViewType, experiment_ids: experimentIds } = params as SearchParams;
+  const support = search.filter(capabilities);
+  if (filterRefused(support, filter)) {
+    const only = support === 'name-equals' ? " other than name = '…'" : '';
+    return new UnsupportedByBackendError(`Filtering ${search.what}${only} (filter)`, kind);
   }
+  if (experimentIds && experimentIds.length > capabilities.maxExperimentIdsPerRunSearch) {
+    return new UnsupportedByBackendError(`Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`, kind);
+  }
+  const max = capabilities.maxOrderBy;
+  if ((orderBy?.length ?? 0) > max) return new UnsupportedByBackendError(`Sorting ${search.what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`, kind);
+  const lifecycle = viewType ?? runViewType;
+  if (!capabilities.deletedObjects && lifecycle && lifecycle !== 'ACTIVE_ONLY') return new UnsupportedByBackendError(`Listing deleted ${search.what} (viewType)`, kind);
+  return undefined;
 }

@@ -47,13 +47,7 @@ export const resolvers: Resolvers = withErrorMapping<Resolvers>({
     authKind: (principal) => principal.kind.toUpperCase() as 'ANONYMOUS',
     email: (principal) => principal.email ?? null,
     groups: (principal) => [...principal.groups],
-    async scopes(principal, _, context) {
-      // What the permission service knows of the credential narrows the gateway's own reading (GitLab read_api).
-      const backend = await authorizer(context).backend();
-      if (principal.kind === 'anonymous' || !backend.scopes) return [...principal.scopes];
-      const granted = await backend.scopes(context);
-      return principal.scopes.filter((scope) => granted.includes(scope));
-    },
+    scopes: async (_, __, context) => [...(await authorizer(context).scopes())],
     async isAdmin(principal, _, context) {
       if (principal.kind === 'anonymous') return false;
       return (await authorizer(context).backend()).isAdmin(context);
