@@ -57,6 +57,7 @@ function createAuthorizer(context: RequestContext): Authorizer {
     },
     { ...loaderOptions(context), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
   );
+  let prefetched = false;
   const self: Authorizer = {
     backend,
     level: (resource) => levels.load(resource),
@@ -81,7 +82,8 @@ function createAuthorizer(context: RequestContext): Authorizer {
       if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
       // Every root field comes through here first: what the caller's checks will need is fetched alongside the
       // field's own first call, not after it (one sequential upstream wave fewer).
-      service.prefetch?.(context);
+      if (!prefetched) service.prefetch?.(context);
+      prefetched = true;
     },
     async created(resource) {
       const service = await backend();

@@ -15,6 +15,7 @@ import type { PermissionLevel } from '../PermissionLevel.js';
 import type { Resource } from '../Resource.js';
 
 const CLIENT = Symbol('gitlab.client');
+const CALLER = Symbol('gitlab.caller');
 /** GitLab grants roles per project, in GitLab: there is no per-object list to read or change. */
 const NO_ACLS = aclsUnsupported('gitlab', 'GitLab grants roles per project, in GitLab');
 
@@ -90,13 +91,15 @@ export class GitLabPermissionBackend implements PermissionBackend {
     if (context.principal.authorization) this.caller(context).catch(() => undefined);
   }
 
-  /** The caller's level and scopes, cached per credential. */
+  /** The caller's level and scopes: once per request, cached per credential for the permission TTL. */
   caller(context: RequestContext): Promise<Caller> {
     if (!context.principal.authorization) {
       return Promise.reject(new UnauthenticatedError('GitLab needs a token: Authorization: Bearer <personal, project or group access token>'));
     }
-    const cache = requestCache(context);
-    return cache.forCaller('gitlabCaller', this.location.projectId, () => this.uncachedCaller(context), cache.ttls.permission);
+    return perRequest(context, CALLER, () => {
+      const cache = requestCache(context);
+      return cache.forCaller('gitlabCaller', this.location.projectId, () => this.uncachedCaller(context), cache.ttls.permission);
+    });
   }
 
   private async uncachedCaller(context: RequestContext): Promise<Caller> {
