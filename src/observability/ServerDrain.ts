@@ -39,11 +39,22 @@ export class ServerDrain {
     this.#inFlight += 1;
     // Responses sent while draining tell the client not to reuse the connection, so it reconnects elsewhere.
     if (this.#draining) response.setHeader('connection', 'close');
-    response.once('close', () => {
-      this.#inFlight -= 1;
-      if (this.#draining) this.#server.closeIdleConnections();
-      if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    });
+    response.once('close', () => this.#release());
+  }
+
+  /**
+   * Counts work that goes on after its response was sent (the request's log line and metrics), so a drain
+   * does not report idle — and the process say it shut down — before that work is done.
+   */
+  hold(work: Promise<unknown>): void {
+    this.#inFlight += 1;
+    void work.finally(() => this.#release());
+  }
+
+  #release(): void {
+    this.#inFlight -= 1;
+    if (this.#draining) this.#server.closeIdleConnections();
+    if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /** Stops accepting, waits up to `timeoutMs` for in-flight requests, then closes every connection. */

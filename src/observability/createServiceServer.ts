@@ -71,7 +71,7 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       response.writeHead(404, JSON_TYPE).end('{"error":"not found: GraphQL is served at /graphql"}');
       return;
     }
-    telemetry
+    const handled = telemetry
       .handle(request, response, () => options.graphql(request, response))
       .catch((error: unknown) => {
         // Apollo answers GraphQL errors itself; reaching here is a bug or a broken connection. Never a stack.
@@ -79,6 +79,7 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
         if (!response.headersSent) response.writeHead(500, JSON_TYPE);
         response.end(INTERNAL_ERROR);
       });
+    drain.hold(handled);
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
   const drain = new ServerDrain(server);
