@@ -64,6 +64,11 @@ export interface Config {
   trustedProxy: boolean;
   /** Shared secret the gateway signs subgraph requests with (distributed mode). */
   subgraphSecret: string | undefined;
+  /**
+   * MLFLOW_SUPERGRAPH_SECRET (≥32 chars): the keys of opaque cursors and of per-caller cache keys are derived from
+   * it. Every replica of one deployment needs the same value; unset, each process makes a random one.
+   */
+  serverSecret: string | undefined;
   /** Principals (user names or `token:<id>`) whose credentials are read-only: no mutation runs for them. */
   readOnlyPrincipals: readonly string[];
   /** pino level of the JSON logs on stdout (LOG_LEVEL; `silent` by default under NODE_ENV=test). */
@@ -280,6 +285,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
   }
 
+  const serverSecret = read(env, 'MLFLOW_SUPERGRAPH_SECRET');
+  if (serverSecret !== undefined && serverSecret.length < 32) {
+    throw new ConfigError('MLFLOW_SUPERGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
+  }
+
   const logLevel = read(env, 'LOG_LEVEL')?.toLowerCase() ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -308,6 +318,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultPermission: defaultPermission as Config['defaultPermission'],
     trustedProxy: bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false),
     subgraphSecret,
+    serverSecret,
     readOnlyPrincipals: (read(env, 'MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: read(env, 'HOST') ?? '127.0.0.1',

@@ -1,5 +1,6 @@
 import type { Got } from 'got';
 import type { PermissionBackend } from '../auth/PermissionBackend.js';
+import type { ServerKeys } from '../auth/serverKeys.js';
 import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
@@ -29,6 +30,8 @@ export interface Services {
   readonly inFlight: Map<string, Promise<unknown>>;
   /** What the backend turned out to support, learned from its answers (e.g. no bulk-interval on Databricks). */
   readonly capabilities: { bulkInterval: boolean };
+  /** Keys derived from MLFLOW_SUPERGRAPH_SECRET (cursors, per-caller cache scopes). */
+  readonly keys: ServerKeys;
   /** Releases connections (Redis). */
   close(): Promise<void>;
 }

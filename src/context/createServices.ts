@@ -13,6 +13,7 @@ import { createLimiter } from '../upstream/http/createLimiter.js';
 import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import { BackendDetector } from '../upstream/profiles/detectBackend.js';
 import { GitLabPermissionBackend } from '../auth/backends/GitLabPermissionBackend.js';
+import { deriveServerKeys } from '../auth/serverKeys.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -64,6 +65,7 @@ export function createServices(config: Config, trackingUri: string, options: { c
     }),
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
+    keys: deriveServerKeys(config.serverSecret),
     capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
     close: () => kv.close(),
   };
