@@ -10,6 +10,19 @@ export const ErrorCode = {
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UNSUPPORTED_BY_BACKEND: 'UNSUPPORTED_BY_BACKEND',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /**
+   * The operation would exceed a bound of this gateway (HTTP 400, before any upstream call where it can be known
+   * in advance): `extensions.limit` says which (`depth`, `aliases`, `cost`, `upstreamCalls`, `responseBytes`).
+   */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** No operation to run: several in the document and no `operationName`, or an `operationName` it lacks (HTTP 400). */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** Automatic persisted queries: the hash is not known yet; send the query text with it once (HTTP 200, APQ protocol). */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Automatic persisted queries are turned off on this gateway (GRAPHQL_APQ=false). */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** The query text sent with a persisted-query hash does not hash to it (HTTP 400). */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
 } as const;
 
 /** One of the codes in {@link ErrorCode}. */
