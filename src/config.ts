@@ -69,6 +69,12 @@ export interface Config {
    * it. Every replica of one deployment needs the same value; unset, each process makes a random one.
    */
   serverSecret: string | undefined;
+  /**
+   * MLFLOW_SUPERGRAPH_CACHE_SHARING: `auto` shares entries between callers only where the backend profile declares
+   * it for the permission service that decides (DESIGN §5); `per-caller` never shares (say, basic-auth MLflow behind
+   * an app layer that refuses more than basic-auth does). There is no way to force sharing.
+   */
+  cacheSharing: 'auto' | 'per-caller';
   /** Principals (user names or `token:<id>`) whose credentials are read-only: no mutation runs for them. */
   readOnlyPrincipals: readonly string[];
   /** pino level of the JSON logs on stdout (LOG_LEVEL; `silent` by default under NODE_ENV=test). */
@@ -290,6 +296,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MLFLOW_SUPERGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
   }
 
+  const cacheSharing = read(env, 'MLFLOW_SUPERGRAPH_CACHE_SHARING') ?? 'auto';
+  if (cacheSharing !== 'auto' && cacheSharing !== 'per-caller') {
+    throw new ConfigError(`MLFLOW_SUPERGRAPH_CACHE_SHARING must be auto or per-caller, got "${cacheSharing}"`);
+  }
+
   const logLevel = read(env, 'LOG_LEVEL')?.toLowerCase() ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -319,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxy: bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false),
     subgraphSecret,
     serverSecret,
+    cacheSharing,
     readOnlyPrincipals: (read(env, 'MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: read(env, 'HOST') ?? '127.0.0.1',

@@ -26,6 +26,8 @@ export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'gitlab
  */
 export interface PermissionBackend {
   readonly kind: PermissionBackendKind;
+  /** Why this backend was chosen, when that matters to an operator (a `none` backend: what the probe found). */
+  readonly reason?: string;
   /** What `Query.backend` reports when it says more than `kind` (basic-auth that turned out to be MLflow's RBAC). */
   readonly reportedKind?: string;
   /** The concrete backend (a detecting backend answers once it knows which service is there). */

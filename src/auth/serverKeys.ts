@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { principalScope } from '../cache/cacheKey.js';
 
 /**
  * Keys this process derives from MLFLOW_SUPERGRAPH_SECRET, one per purpose (HKDF-SHA256 with a distinct label
@@ -30,6 +31,5 @@ export function deriveServerKeys(secret: string | undefined): ServerKeys {
  * truncated to 128 bits. Someone able to list Redis keys cannot confirm a guessed password offline.
  */
 export function scopeId(keys: Pick<ServerKeys, 'cacheScope'>, identity: string): string {
-  const digest = createHmac('sha256', keys.cacheScope).update('mlflow-supergraph/cache-scope\0').update(identity, 'utf8').digest();
-  return `p${digest.subarray(0, 16).toString('base64url')}`;
+  return principalScope(identity, keys.cacheScope);
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Version of every cached payload format. Bump it whenever what is stored under a key changes shape: keys embed
@@ -42,16 +42,16 @@ export function cacheKey({ namespace, id, scope }: CacheKeyParts): string {
 
 /**
  * A short opaque scope id for a principal (a user name, or the credential itself under token passthrough), so
- * per-principal entries never put credentials in keys. SHA-256, truncated to 128 bits: collisions are out of
- * reach. Pass `secret` (shared by all gateway instances) to make it an HMAC, so someone able to list Redis keys
- * cannot confirm a guessed low-entropy password offline.
+ * per-principal entries never put credentials in keys. Always an HMAC under a server key (shared by all gateway
+ * instances), truncated to 128 bits: someone able to list Redis keys cannot confirm a guessed low-entropy
+ * password offline, as they could from a bare hash.
  */
-export function principalScope(principal: string, secret?: string): string {
+export function principalScope(principal: string, key: Buffer | string): string {
   if (typeof principal !== 'string' || principal.length === 0) {
     throw new TypeError('principalScope: expected a non-empty principal string');
   }
-  // The domain prefix keeps these digests from matching a hash of the same string computed for another purpose.
-  const hash = secret ? createHmac('sha256', secret) : createHash('sha256');
-  const digest = hash.update('mlflow-supergraph/cache-scope\0').update(principal, 'utf8').digest();
+  if (key === undefined || key.length < 16) throw new TypeError('principalScope: expected a server key of at least 16 bytes');
+  // The domain prefix keeps these digests from matching an HMAC of the same string computed for another purpose.
+  const digest = createHmac('sha256', key).update('mlflow-supergraph/cache-scope\0').update(principal, 'utf8').digest();
   return `p${digest.subarray(0, 16).toString('base64url')}`;
 }

@@ -1,6 +1,7 @@
 import type { Got } from 'got';
 import type { PermissionBackend } from '../auth/PermissionBackend.js';
 import type { ServerKeys } from '../auth/serverKeys.js';
+import type { CacheSharing } from '../auth/cacheSharing.js';
 import type { EntityCache } from '../cache/EntityCache.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
@@ -30,6 +31,11 @@ export interface Services {
   readonly inFlight: Map<string, Promise<unknown>>;
   /** What the backend turned out to support, learned from its answers (e.g. no bulk-interval on Databricks). */
   readonly capabilities: { bulkInterval: boolean };
+  /**
+   * Whether cached entries may be shared between callers, decided once the permission service is known (it may
+   * take a probe; a failed probe is retried, and requests fail closed meanwhile).
+   */
+  cacheSharing(): Promise<CacheSharing>;
   /** Keys derived from MLFLOW_SUPERGRAPH_SECRET (cursors, per-caller cache scopes). */
   readonly keys: ServerKeys;
   /** Releases connections (Redis). */

@@ -14,6 +14,7 @@ import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import { BackendDetector } from '../upstream/profiles/detectBackend.js';
 import { GitLabPermissionBackend } from '../auth/backends/GitLabPermissionBackend.js';
 import { deriveServerKeys } from '../auth/serverKeys.js';
+import { decideCacheSharing, type CacheSharing } from '../auth/cacheSharing.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
@@ -51,6 +52,30 @@ export function createServices(config: Config, trackingUri: string, options: { c
       `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
     ),
   );
+  const permissions = createPermissionBackend(config, mlflowHttp, {
+    databricks: () => new DatabricksPermissionBackend(),
+    gitlab: () => GitLabPermissionBackend.forTrackingUri(config, trackingUri),
+  });
+  const keys = deriveServerKeys(config.serverSecret);
+  if (keys.generated && config.redisUrl) {
+    telemetry.logger.warn(
+      { component: 'cache' },
+      'MLFLOW_SUPERGRAPH_SECRET is not set: this process made its own key, so its per-caller cache entries and cursors are not shared with other replicas (set the same secret on every replica)',
+    );
+  }
+  let sharing: Promise<CacheSharing> | undefined;
+  const cacheSharing = (): Promise<CacheSharing> =>
+    (sharing ??= permissions.resolve().then(
+      (backend) => {
+        const decided = decideCacheSharing(config, profile, backend);
+        telemetry.logger.info({ component: 'cache', cacheSharing: decided.mode, reason: decided.reason }, `cache sharing: ${decided.mode} — ${decided.reason}`);
+        return decided;
+      },
+      (error: unknown) => {
+        sharing = undefined; // the permission probe failed: decide again on the next request
+        throw error;
+      },
+    ));
   return {
     config,
     profile,
@@ -59,13 +84,11 @@ export function createServices(config: Config, trackingUri: string, options: { c
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
     telemetry,
-    permissions: createPermissionBackend(config, mlflowHttp, {
-      databricks: () => new DatabricksPermissionBackend(),
-      gitlab: () => GitLabPermissionBackend.forTrackingUri(config, trackingUri),
-    }),
+    permissions,
+    cacheSharing,
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
     inFlight: new Map(),
-    keys: deriveServerKeys(config.serverSecret),
+    keys,
     capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
     close: () => kv.close(),
   };

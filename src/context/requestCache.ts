@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { principalScope } from '../cache/cacheKey.js';
+import { callerIdentity } from '../auth/callerIdentity.js';
+import { scopeId } from '../auth/serverKeys.js';
 import type { CacheTtls } from '../cache/EntityCache.js';
 import type { RequestContext } from './RequestContext.js';
 import { perRequest } from './RequestContext.js';
@@ -16,9 +17,9 @@ type Batch<T> = (T | null | Error)[];
 
 /**
  * Per-request access to the shared cache (DESIGN §5), used by the loaders:
- * - entities (`load`): shared entries, served only through fields whose object permission is checked by the
- *   authorization layer; keyed per principal instead when no permission service decides and the backend
- *   enforces access on its own;
+ * - entities (`load`): shared only where sharing is earned (`services.cacheSharing()`: a permission service this
+ *   layer asks decides each caller's level on each object, and the profile declares it); otherwise, and always for
+ *   an anonymous caller's view, keyed by an HMAC of the caller's credential;
  * - search pages (`page`): always per principal (MLflow filters searches by the caller's permissions), with a
  *   generation number per search kind that every write bumps, so a write is visible to the next search;
  * - concurrent identical fetches in this process share one upstream call (single flight, across requests).
@@ -41,31 +42,16 @@ function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
 }
 
-/**
- * What makes one caller's entries theirs. Usually their credentials; behind a trusted proxy every caller
- * carries the same service credentials, so the identity the proxy vouched for is what tells them apart.
- */
-function callerIdentity(context: RequestContext): string {
-  const { principal } = context;
-  if (principal.kind !== 'proxy') return principal.authorization ?? 'anonymous';
-  return JSON.stringify(['proxy', principal.id, principal.email ?? null, [...principal.groups].sort(), principal.authorization ?? null]);
-}
-
 /** The cache helper of this request. */
 export function requestCache(context: RequestContext): RequestCache {
   const { cache, inFlight } = context.services;
   let callerScopeId: string | undefined;
-  const callerScope = () => (callerScopeId ??= principalScope(callerIdentity(context)));
+  // An HMAC under the server's key, never a bare hash: Redis key names must not let anyone test a guessed password.
+  const callerScope = () => (callerScopeId ??= scopeId(context.services.keys, callerIdentity(context.principal)));
 
-  // Shared unless no permission service decides and the backend may enforce access on its own (GitLab, or
-  // an operator's explicit "none"): then one caller's view must never reach another.
+  // Where entities live: shared only where sharing is earned (see CacheSharing), else under the caller's scope.
   const scope = () =>
-    perRequest(context, SCOPE, async (): Promise<string | undefined> => {
-      const backend = await context.services.permissions.resolve();
-      const { config } = context.services;
-      const shared = backend.kind !== 'none' || (config.permissions === 'auto' && config.backend === 'mlflow');
-      return shared ? undefined : callerScope();
-    });
+    perRequest(context, SCOPE, async (): Promise<string | undefined> => ((await context.services.cacheSharing()).mode === 'shared' ? undefined : callerScope()));
 
   const generations = () =>
     perRequest(context, GENERATIONS, async () => {

@@ -25,11 +25,13 @@ export interface GraphQLResponse<T> {
 }
 
 /** Starts emulator + gateway; `env` adds configuration variables. */
-export async function startStack(options: { emulator?: EmulatorOptions; env?: Record<string, string>; sharedEmulator?: Emulator } = {}): Promise<Stack> {
+export async function startStack(
+  options: { emulator?: EmulatorOptions; env?: Record<string, string>; sharedEmulator?: Emulator; /** Something in front of the emulator (an auth proxy, an app layer). */ trackingUri?: (emulator: Emulator) => string } = {},
+): Promise<Stack> {
   // A second gateway may share the first one's emulator (and Redis) to test what crosses instances.
   const emulator = options.sharedEmulator ?? (await startEmulator({ seed: 'demo', ...options.emulator }));
   // The URI an MLflow client would use (GitLab mode serves MLflow under /api/v4/projects/:id/ml/mlflow).
-  const trackingUri = emulator.trackingUri;
+  const trackingUri = options.trackingUri?.(emulator) ?? emulator.trackingUri;
   const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: trackingUri, ...options.env });
   // Tests share nothing between stacks: an in-memory cache of their own unless a Redis URL is configured.
   const memory = config.redisUrl ? undefined : new MemoryCache();

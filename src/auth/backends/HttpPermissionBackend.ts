@@ -1,4 +1,4 @@
-import { principalScope } from '../../cache/cacheKey.js';
+import { scopeId } from '../serverKeys.js';
 import type { Config, PermissionServiceConfig } from '../../config.js';
 import type { RequestContext } from '../../context/RequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
@@ -269,7 +269,7 @@ export class HttpPermissionBackend implements PermissionBackend {
   /** The cache scope of this caller's answers: everything the service is told about them. */
   #scope(context: RequestContext): string {
     const { id, username, email, groups } = context.principal;
-    return principalScope(JSON.stringify(['http-permission', id ?? null, username ?? null, email ?? null, [...groups].sort()]));
+    return scopeId(context.services.keys, JSON.stringify(['http-permission', id ?? null, username ?? null, email ?? null, [...groups].sort()]));
   }
 
   #client(context: RequestContext): PermissionServiceClient {

@@ -2,20 +2,28 @@ import type { PermissionBackend } from '../PermissionBackend.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
 
 /**
- * No permission service (open-source MLflow without auth, or a backend that enforces on its own such as
- * GitLab): the backend alone decides, and its 401/403 answers are mapped. Object checks pass through;
- * questions only a permission service can answer are UNSUPPORTED_BY_BACKEND.
+ * No permission service (open-source MLflow without auth, an auth layer the graph does not know, or a backend
+ * that enforces on its own such as GitLab): the backend alone decides, and its 401/403 answers are mapped.
+ * Object checks pass through; questions only a permission service can answer are UNSUPPORTED_BY_BACKEND.
+ * Because nothing here decides per object, every cached entry is kept per caller (DESIGN §5).
  */
-export const noPermissionBackend: PermissionBackend = {
-  kind: 'none',
-  async resolve() {
-    return noPermissionBackend;
-  },
-  async viewerLevels(_context, resources) {
-    return resources.map(() => undefined);
-  },
-  async isAdmin() {
-    return false;
-  },
-  ...aclsUnsupported('configured (no permission service)'),
-};
+export function noPermissionBackendBecause(reason: string): PermissionBackend {
+  const backend: PermissionBackend = {
+    kind: 'none',
+    reason,
+    async resolve() {
+      return backend;
+    },
+    async viewerLevels(_context, resources) {
+      return resources.map(() => undefined);
+    },
+    async isAdmin() {
+      return false;
+    },
+    ...aclsUnsupported('configured (no permission service)'),
+  };
+  return backend;
+}
+
+/** No permission service, for no stated reason (tests, and backends built without a probe). */
+export const noPermissionBackend: PermissionBackend = noPermissionBackendBecause('no permission service is configured');

@@ -4,14 +4,23 @@ import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { HttpPermissionBackend } from './HttpPermissionBackend.js';
 import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
-import { noPermissionBackend } from './NoPermissionBackend.js';
+import { noPermissionBackend, noPermissionBackendBecause } from './NoPermissionBackend.js';
 import { fromMlflowPermission } from '../PermissionLevel.js';
 
+/** What an anonymous request to MLflow met. */
+export type AuthProbe =
+  /** MLflow's basic-auth app: 401 with `WWW-Authenticate: Basic realm="mlflow"` (corpus seq 167). */
+  | { scheme: 'mlflow-basic-auth'; status: number }
+  /** Answered without credentials: no auth the graph can see (something may still decide per user). */
+  | { scheme: 'open'; status: number }
+  /** Refused, but not by MLflow's basic-auth: an auth proxy or app layer the graph does not know decides. */
+  | { scheme: 'unknown'; status: number; challenge: string | undefined };
+
 /**
- * Asks the backend, without credentials, for experiment 0: MLflow's basic-auth app answers 401 with
- * `WWW-Authenticate: Basic realm="mlflow"` (corpus seq 167); a server without auth answers 200.
+ * Asks the backend, without credentials, for experiment 0 and classifies the answer (see {@link AuthProbe}).
+ * Any other status (404 for a deleted default experiment, a 500) is read as "open": it came from MLflow itself.
  */
-export async function probeBasicAuth(http: Got): Promise<boolean> {
+export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
   let response;
   try {
     response = await http('api/2.0/mlflow/experiments/get', { searchParams: { experiment_id: '0' }, timeout: { request: 5_000 } });
@@ -26,7 +35,25 @@ export async function probeBasicAuth(http: Got): Promise<boolean> {
       cause,
     });
   }
-  return response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(String(response.headers['www-authenticate'] ?? ''));
+  const challenge = response.headers['www-authenticate'] === undefined ? undefined : String(response.headers['www-authenticate']);
+  if (response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(challenge ?? '')) return { scheme: 'mlflow-basic-auth', status: 401 };
+  // A 401/403 from anything else (another realm, a Bearer challenge, an app layer's own page) is an auth layer.
+  if (response.statusCode === 401 || response.statusCode === 403) return { scheme: 'unknown', status: response.statusCode, challenge };
+  return { scheme: 'open', status: response.statusCode };
+}
+
+/** Whether MLflow's basic-auth app answers (see {@link probeAuthScheme}). */
+export async function probeBasicAuth(http: Got): Promise<boolean> {
+  return (await probeAuthScheme(http)).scheme === 'mlflow-basic-auth';
+}
+
+/** Why no permission service was chosen after a probe: said in the start-up log and in Query.backend. */
+function probeReason(probe: AuthProbe): string {
+  if (probe.scheme === 'unknown') {
+    const realm = probe.challenge ? ` (WWW-Authenticate: ${probe.challenge.slice(0, 80)})` : '';
+    return `MLflow refused an anonymous request with HTTP ${probe.status}${realm}, not MLflow's basic-auth: an auth layer this gateway does not know decides access`;
+  }
+  return `MLflow answered an anonymous request with HTTP ${probe.status}: no permission service this gateway can ask (anything in front of MLflow may still decide per user)`;
 }
 
 /**
@@ -46,7 +73,7 @@ export function createPermissionBackend(
       case 'mlflow-basic-auth':
         return basicAuth;
       case 'none':
-        return noPermissionBackend;
+        return noPermissionBackendBecause('MLFLOW_SUPERGRAPH_PERMISSIONS=none: the backend, or what sits in front of it, decides access');
       case 'http':
         return new HttpPermissionBackend(config);
       case 'databricks':
@@ -65,8 +92,8 @@ export function createPermissionBackend(
 
   let detected: Promise<PermissionBackend> | undefined;
   const resolve = (): Promise<PermissionBackend> => {
-    detected ??= probeBasicAuth(http).then(
-      (isBasicAuth) => (isBasicAuth ? basicAuth : noPermissionBackend),
+    detected ??= probeAuthScheme(http).then(
+      (probe) => (probe.scheme === 'mlflow-basic-auth' ? basicAuth : noPermissionBackendBecause(probeReason(probe))),
       (error: unknown) => {
         detected = undefined; // try again on the next request
         throw error;

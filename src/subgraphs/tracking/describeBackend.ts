@@ -14,7 +14,11 @@ function isRbacVersion(version: string | undefined): boolean {
 /** Query.backend: the profile's declarations plus what probing the server found. */
 export async function describeBackend(context: RequestContext): Promise<Backend> {
   const { profile, detector, permissions } = context.services;
-  const [detection, permissionBackend] = await Promise.all([detector.detect(context.principal.authorization), permissions.resolve()]);
+  const [detection, permissionBackend, sharing] = await Promise.all([
+    detector.detect(context.principal.authorization),
+    permissions.resolve(),
+    context.services.cacheSharing(),
+  ]);
   // MLflow >= 3.13 moved permissions to RBAC: known from its version, or from users/get having gone.
   let permissionService = permissionBackend.reportedKind ?? permissionBackend.kind;
   if (permissionService === 'mlflow-basic-auth' && isRbacVersion(detection.version)) permissionService = 'mlflow-rbac';
@@ -42,5 +46,6 @@ export async function describeBackend(context: RequestContext): Promise<Backend>
     },
     unsupported: unsupportedCoordinates(profile, permissionService),
     probes: [...detection.probes],
+    cacheSharing: { mode: sharing.mode === 'shared' ? 'SHARED' : 'PER_CALLER', reason: sharing.reason },
   };
 }

@@ -44,6 +44,8 @@ export type Artifact = {
 /** The backend behind the graph, as configured and as detected. */
 export type Backend = {
   __typename?: 'Backend';
+  /** Whether cached answers may be shared between callers, and why (the security model in the README). */
+  cacheSharing: CacheSharing;
   /** What the backend can do. */
   capabilities: BackendCapabilities;
   /** The backend's kind (configured, or read from the tracking URI). */
@@ -97,6 +99,22 @@ export type BackendKind =
   | 'GITLAB'
   /** Open-source MLflow 2.x/3.x (optionally behind its basic-auth app). */
   | 'MLFLOW';
+
+/** The cache-sharing decision of this deployment. */
+export type CacheSharing = {
+  __typename?: 'CacheSharing';
+  /** Shared or per caller. */
+  mode: CacheSharingMode;
+  /** Why: which permission service decides, or what the anonymous probe of MLflow found. */
+  reason: Scalars['String']['output'];
+};
+
+/** Whether an answer fetched with one caller's credentials may be served to another. */
+export type CacheSharingMode =
+  /** Every cached entry is kept for the caller whose credentials fetched it (anonymous callers included). */
+  | 'PER_CALLER'
+  /** Entities are shared; each is served only after the permission service decided this caller's level on that object. */
+  | 'SHARED';
 
 /** Fields of a new experiment. */
 export type CreateExperimentInput = {
@@ -747,6 +765,8 @@ export type ResolversTypes = ResolversObject<{
   BackendCapabilities: ResolverTypeWrapper<BackendCapabilities>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   BackendKind: BackendKind;
+  CacheSharing: ResolverTypeWrapper<CacheSharing>;
+  CacheSharingMode: CacheSharingMode;
   CreateExperimentInput: CreateExperimentInput;
   CreateRunInput: CreateRunInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -789,6 +809,7 @@ export type ResolversParentTypes = ResolversObject<{
   Backend: Backend;
   BackendCapabilities: BackendCapabilities;
   Int: Scalars['Int']['output'];
+  CacheSharing: CacheSharing;
   CreateExperimentInput: CreateExperimentInput;
   CreateRunInput: CreateRunInput;
   ID: Scalars['ID']['output'];
@@ -881,6 +902,7 @@ export type ArtifactResolvers<ContextType = RequestContext, ParentType extends R
 }>;
 
 export type BackendResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Backend'] = ResolversParentTypes['Backend']> = ResolversObject<{
+  cacheSharing?: Resolver<ResolversTypes['CacheSharing'], ParentType, ContextType>;
   capabilities?: Resolver<ResolversTypes['BackendCapabilities'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
   permissionService?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -903,6 +925,11 @@ export type BackendCapabilitiesResolvers<ContextType = RequestContext, ParentTyp
   runFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   stageTransitions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   transitionRequests?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type CacheSharingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CacheSharing'] = ResolversParentTypes['CacheSharing']> = ResolversObject<{
+  mode?: Resolver<ResolversTypes['CacheSharingMode'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type DatasetInputResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatasetInput'] = ResolversParentTypes['DatasetInput']> = ResolversObject<{
@@ -1049,6 +1076,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Artifact?: ArtifactResolvers<ContextType>;
   Backend?: BackendResolvers<ContextType>;
   BackendCapabilities?: BackendCapabilitiesResolvers<ContextType>;
+  CacheSharing?: CacheSharingResolvers<ContextType>;
   DatasetInput?: DatasetInputResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentConnection?: ExperimentConnectionResolvers<ContextType>;

@@ -39,6 +39,13 @@ export interface BackendCapabilities {
   readonly versionsInModel: boolean;
   /** Which permission services can sit beside this backend (the first is the default of `auto`). */
   readonly permissionServices: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none')[];
+  /**
+   * The permission services under which an entry fetched with one caller's credentials may be served to another
+   * caller: each decides that caller's own level on that exact object before the entry is served (DESIGN §5).
+   * Sharing is declared, never assumed: under any service not listed (and always under `none`) entries are keyed
+   * per caller, so a new backend or service that forgets this shares nothing.
+   */
+  readonly cacheSharedUnder: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http')[];
 }
 
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
@@ -113,6 +120,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       experimentListing: 'search',
       versionsInModel: false,
       permissionServices: ['mlflow-basic-auth', 'http', 'none'],
+      cacheSharedUnder: ['mlflow-basic-auth', 'http'],
     },
   },
   databricks: {
@@ -130,6 +138,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       experimentListing: 'search',
       versionsInModel: false,
       permissionServices: ['databricks', 'http', 'none'],
+      cacheSharedUnder: ['databricks', 'http'],
     },
   },
   gitlab: {
@@ -147,6 +156,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       experimentListing: 'list',
       versionsInModel: true,
       permissionServices: ['gitlab', 'http', 'none'],
+      cacheSharedUnder: ['gitlab', 'http'],
     },
     wire: { request: toGitLabRequest, response: fromGitLabResponse, failure: fromGitLabFailure },
   },

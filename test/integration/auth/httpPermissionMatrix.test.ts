@@ -164,8 +164,9 @@ describe('custom permission service: cache per principal (shared through Redis)'
   let second: Stack;
   beforeAll(async () => {
     service = await startPermissionService({ rules: RULES, batch: true, token: PERMISSION_TOKEN });
-    // Two gateway instances, one emulator, one Redis: what one instance caches, the other reads.
-    const env = httpEnv(service, { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `test-httpperm-${process.pid}-${Date.now()}`, CACHE_TTL_PERMISSION: '30' });
+    // Two gateway instances, one emulator, one Redis: what one instance caches, the other reads (one deployment,
+    // one MLFLOW_SUPERGRAPH_SECRET: per-caller keys are HMACs under it).
+    const env = httpEnv(service, { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `test-httpperm-${process.pid}-${Date.now()}`, CACHE_TTL_PERMISSION: '30', MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40) });
     first = await startStack({ emulator: { seed: 'demo' }, env });
     second = await startStack({ sharedEmulator: first.emulator, env });
   });

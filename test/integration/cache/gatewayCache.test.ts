@@ -16,7 +16,8 @@ describe('gateway with the shared Redis cache', () => {
 
   beforeAll(async () => {
     // Search pages live 5 s by default; a loaded CI machine can take longer than that between requests here.
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120' };
+    // Two replicas of one deployment share its secret: without it each keeps its own per-caller entries.
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40) };
     a = await startStack({ env });
     b = await startStack({ env, sharedEmulator: a.emulator });
   });

@@ -107,8 +107,8 @@ describe('EntityCache', () => {
 
   it('keeps scopes apart: one principal never reads another principal’s entry', async () => {
     const cache = new EntityCache(new MemoryCache());
-    const alice = principalScope('alice-token');
-    const bob = principalScope('bob-token');
+    const alice = principalScope('alice-token', 'k'.repeat(32));
+    const bob = principalScope('bob-token', 'k'.repeat(32));
     await cache.setMany('permission', [{ id: 'exp-1', value: 'CAN_MANAGE' }], alice);
     expect(await cache.getMany('permission', ['exp-1'], alice)).toEqual(['CAN_MANAGE']);
     expect(await cache.getMany('permission', ['exp-1'], bob)).toEqual([undefined]);

@@ -1,4 +1,8 @@
-import { CACHE_FORMAT_VERSION, cacheKey, principalScope } from '../../../src/cache/cacheKey.js';
+import { CACHE_FORMAT_VERSION, cacheKey, principalScope as keyedScope } from '../../../src/cache/cacheKey.js';
+
+const KEY = 'k'.repeat(32);
+/** Every scope is keyed now; the tests below use one fixed server key unless they compare keys. */
+const principalScope = (principal: string, key: string = KEY) => keyedScope(principal, key);
 
 describe('cacheKey', () => {
   it('builds versioned keys with the namespace as hash tag and a shared scope by default', () => {
@@ -61,10 +65,17 @@ describe('principalScope', () => {
     expect(principalScope('alice')).not.toBe(principalScope('Alice'));
   });
 
-  it('becomes a keyed hash when given a secret', () => {
-    expect(principalScope('alice', 'k1')).not.toBe(principalScope('alice'));
-    expect(principalScope('alice', 'k1')).not.toBe(principalScope('alice', 'k2'));
-    expect(principalScope('alice', 'k1')).toBe(principalScope('alice', 'k1'));
+  it('is a keyed hash: another server key gives another scope', () => {
+    const k1 = '1'.repeat(32);
+    const k2 = '2'.repeat(32);
+    expect(principalScope('alice', k1)).not.toBe(principalScope('alice'));
+    expect(principalScope('alice', k1)).not.toBe(principalScope('alice', k2));
+    expect(principalScope('alice', k1)).toBe(principalScope('alice', k1));
+  });
+
+  it('is never a bare hash: without a server key it refuses', () => {
+    expect(() => keyedScope('alice', undefined as unknown as string)).toThrow('expected a server key');
+    expect(() => keyedScope('alice', 'short')).toThrow('expected a server key');
   });
 
   it('refuses an empty principal (it would silently share one scope between anonymous callers)', () => {

@@ -1,6 +1,8 @@
 import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
 import type { RequestContext } from '../../../src/context/RequestContext.js';
 import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
+import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
+import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { createRegistryLoaders } from '../../../src/subgraphs/registry/loaders.js';
@@ -79,6 +81,8 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
       cache: new EntityCache(new MemoryCache()),
       inFlight: new Map(),
       permissions: noPermissionBackend,
+      keys: deriveServerKeys(undefined),
+      cacheSharing: async () => decideCacheSharing({ cacheSharing: 'auto' }, backendProfile('mlflow'), noPermissionBackend),
     },
   } as unknown as RequestContext;
   return { context, calls };

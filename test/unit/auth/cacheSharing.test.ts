@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import got from 'got';
+import { noPermissionBackend, noPermissionBackendBecause } from '../../../src/auth/backends/NoPermissionBackend.js';
+import { probeAuthScheme } from '../../../src/auth/backends/detectPermissionBackend.js';
+import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
+import type { PermissionBackend } from '../../../src/auth/PermissionBackend.js';
+import { backendProfile, type BackendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
+
+const service = (kind: PermissionBackend['kind']): PermissionBackend => ({ ...noPermissionBackend, kind });
+const auto = { cacheSharing: 'auto' as const };
+
+describe('decideCacheSharing', () => {
+  it.each([
+    ['mlflow', 'mlflow-basic-auth'],
+    ['mlflow', 'http'],
+    ['databricks', 'databricks'],
+    ['databricks', 'http'],
+    ['gitlab', 'gitlab'],
+    ['gitlab', 'http'],
+  ] as const)('shares on %s under %s, a service that decides per object', (kind, permissions) => {
+    const decided = decideCacheSharing(auto, backendProfile(kind), service(permissions));
+    expect(decided.mode).toBe('shared');
+    expect(decided.reason).toContain(permissions);
+  });
+
+  it.each(['mlflow', 'databricks', 'gitlab'] as const)('keeps entries per caller on %s with no permission service, giving its reason', (kind) => {
+    const decided = decideCacheSharing(auto, backendProfile(kind), noPermissionBackendBecause('MLflow refused an anonymous request with HTTP 401'));
+    expect(decided).toEqual({ mode: 'per-caller', reason: expect.stringContaining('HTTP 401') });
+  });
+
+  it('keeps entries per caller when the profile does not declare sharing under the service (a new backend shares nothing)', () => {
+    const undeclared: BackendProfile = { ...backendProfile('mlflow'), capabilities: { ...backendProfile('mlflow').capabilities, cacheSharedUnder: [] } };
+    expect(decideCacheSharing(auto, undeclared, service('mlflow-basic-auth')).mode).toBe('per-caller');
+    // A service one backend declares says nothing about another's.
+    expect(decideCacheSharing(auto, backendProfile('mlflow'), service('databricks')).mode).toBe('per-caller');
+  });
+
+  it('never shares when the operator says per-caller', () => {
+    const decided = decideCacheSharing({ cacheSharing: 'per-caller' }, backendProfile('mlflow'), service('mlflow-basic-auth'));
+    expect(decided).toEqual({ mode: 'per-caller', reason: expect.stringContaining('MLFLOW_SUPERGRAPH_CACHE_SHARING=per-caller') });
+  });
+});
+
+describe('probeAuthScheme', () => {
+  let server: Server;
+  let answer: { status: number; headers: Record<string, string> };
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      response.writeHead(answer.status, answer.headers);
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const probe = () => probeAuthScheme(got.extend({ prefixUrl: base, throwHttpErrors: false, retry: { limit: 0 } }));
+
+  it.each([
+    [401, { 'www-authenticate': 'Basic realm="mlflow"' }, 'mlflow-basic-auth'],
+    [401, { 'www-authenticate': 'Bearer realm="app-layer"' }, 'unknown'],
+    [401, { 'www-authenticate': 'Basic realm="nginx"' }, 'unknown'],
+    [403, {}, 'unknown'],
+    [200, {}, 'open'],
+    [404, {}, 'open'],
+  ] as const)('reads HTTP %i %j as %s', async (status, headers, scheme) => {
+    answer = { status, headers: { 'content-type': 'application/json', ...headers } };
+    expect((await probe()).scheme).toBe(scheme);
+  });
+});
