@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
  * Version of every cached payload format. Bump it whenever what is stored under a key changes shape: keys embed
  * it, so instances running the new code never read entries written by the old (they simply miss and refill).
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 
 /** The parts of a cache key. */
 export interface CacheKeyParts {

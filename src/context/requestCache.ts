@@ -12,6 +12,12 @@ const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 const GENERATIONS = Symbol('cache.generations');
 const SCOPE = Symbol('cache.scope');
 
+/** A per-caller entry: the value and the object's write generation it was fetched under. */
+interface Stamped<T> {
+  g: string;
+  v: T;
+}
+
 /** Values (or a per-key Error) in key order, as a DataLoader batch returns them; null means "does not exist". */
 type Batch<T> = (T | null | Error)[];
 
@@ -60,6 +66,29 @@ export function requestCache(context: RequestContext): RequestCache {
       return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
     });
 
+  /**
+   * Per-caller entries of another caller cannot be deleted by a write (their keys are HMACs this request cannot
+   * name), so each object has a shared write generation: a per-caller entry carries the generation it was
+   * fetched under and is served only while that is still the object's current one. Read in parallel with the
+   * entries (one round trip); only in per-caller mode, where shared entries are not simply deleted.
+   */
+  const writeGenerations = async (namespace: string, ids: readonly string[]): Promise<string[]> =>
+    (await cache.getMany<string>('wgen', ids.map((id) => `${namespace}:${id}`))).map((value) => value ?? '0');
+
+  /** Entries as stored: shared ones bare, per-caller ones stamped with the object's write generation. */
+  async function readEntries<T>(namespace: string, ids: readonly string[], entryScope: string | undefined): Promise<{ values: (T | undefined)[]; stamps: string[] }> {
+    if (entryScope === undefined) return { values: await cache.getMany<T>(namespace, ids), stamps: [] };
+    const [stamped, stamps] = await Promise.all([cache.getMany<Stamped<T>>(namespace, ids, entryScope), writeGenerations(namespace, ids)]);
+    return { values: stamped.map((entry, index) => (entry && entry.g === stamps[index] ? entry.v : undefined)), stamps };
+  }
+
+  async function writeEntries<T>(namespace: string, entries: readonly { id: string; value: T; ttlSeconds: number }[], entryScope: string | undefined, stamps?: ReadonlyMap<string, string>): Promise<void> {
+    if (entries.length === 0) return;
+    if (entryScope === undefined) return cache.setMany(namespace, entries);
+    const known = stamps ?? new Map((await writeGenerations(namespace, entries.map((e) => e.id))).map((g, index) => [entries[index]?.id as string, g]));
+    await cache.setMany<Stamped<T>>(namespace, entries.map((entry) => ({ id: entry.id, ttlSeconds: entry.ttlSeconds, value: { g: known.get(entry.id) ?? '0', v: entry.value } })), entryScope);
+  }
+
   /** Shares one in-flight promise per key across concurrent requests of this process. */
   function single<T>(key: string, fetch: () => Promise<T>): Promise<T> {
     const existing = inFlight.get(key) as Promise<T> | undefined;
@@ -74,7 +103,7 @@ export function requestCache(context: RequestContext): RequestCache {
 
     async load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number) {
       const entryScope = await scope();
-      const cached = await cache.getMany<T>(namespace, ids, entryScope);
+      const { values: cached, stamps } = await readEntries<T>(namespace, ids, entryScope);
       const missing = ids.filter((_, index) => cached[index] === undefined);
       const fetched = new Map<string, T | null | Error>();
       if (missing.length > 0) {
@@ -93,7 +122,8 @@ export function requestCache(context: RequestContext): RequestCache {
           const value = fetched.get(id);
           return value === null || value === undefined || value instanceof Error ? [] : [{ id, value, ttlSeconds: ttl(value, id) }];
         });
-        if (toStore.length > 0) await cache.setMany(namespace, toStore, entryScope);
+        // Stamped with the generation read before the fetch: a write in between makes the entry stale at once.
+        await writeEntries(namespace, toStore, entryScope, new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])));
       }
       return ids.map((id, index) => (cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null)));
     },
@@ -124,13 +154,14 @@ export function requestCache(context: RequestContext): RequestCache {
 
     async prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number) {
       if (entries.length === 0) return;
-      const entryScope = await scope();
-      await cache.setMany(namespace, entries.map((entry) => ({ ...entry, ttlSeconds })), entryScope);
+      await writeEntries(namespace, entries.map((entry) => ({ ...entry, ttlSeconds })), await scope());
     },
 
     async invalidate(namespace: string, ids: readonly string[]) {
       const entryScope = await scope();
       await cache.invalidate(namespace, ids, entryScope);
+      // Every other caller's copy: a new generation for each object makes it stale, on every instance.
+      if (entryScope !== undefined) await cache.setMany('wgen', ids.map((id) => ({ id: `${namespace}:${id}`, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })));
     },
 
     async bump(...kinds: SearchKind[]) {
