@@ -1,39 +1,13 @@
+// Relay connections over MLflow page tokens. A position is "the page that token `t` starts, after skipping
+// `o` items"; the end cursor of a page is simply MLflow's next_page_token with o = 0, so the usual
+// `after: endCursor` costs one upstream call. Tokens are opaque (Databricks' are not offsets), so an edge
+// cursor in the middle of a page is resumed by re-reading that page and skipping. Positions count rows the
+// caller may not read, so they leave this module only sealed by a `Cursors` (see cursorCodec.ts).
 import { BadUserInputError } from '../errors/SupergraphError.js';
+import type { CursorPosition, Cursors } from './cursorCodec.js';
 
-/**
- * Relay cursors over MLflow page tokens. A cursor names a position as "the page that `t` starts, after
- * skipping `o` items"; the end cursor of a page is simply MLflow's next_page_token with o = 0, so the usual
- * `after: endCursor` costs one upstream call. Tokens are opaque (Databricks' are not offsets), so an
- * edge cursor in the middle of a page is resumed by re-reading that page and skipping.
- */
-export interface CursorPosition {
-  /** MLflow page token of the page this position is in; undefined for the first page. */
-  t?: string;
-  /** Items of that page to skip. */
-  o: number;
-}
-
-/** Encodes a position as an opaque cursor string. */
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-/** Decodes `after`; a cursor this graph did not issue is a BAD_USER_INPUT error. */
-export function decodeCursor(cursor: string | null | undefined): CursorPosition {
-  if (cursor === null || cursor === undefined || cursor === '') return { o: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (parsed && typeof parsed === 'object') {
-      const { t, o } = parsed as { t?: unknown; o?: unknown };
-      if ((t === undefined || typeof t === 'string') && typeof o === 'number' && Number.isInteger(o) && o >= 0 && o <= 50_000) {
-        return t === undefined ? { o } : { t, o };
-      }
-    }
-  } catch {
-    // fall through
-  }
-  throw new BadUserInputError(`Invalid cursor "${cursor.slice(0, 64)}": pass a cursor from pageInfo.endCursor or an edge`);
-}
+/** A position in a list (re-exported for loaders that page from one). */
+export type { CursorPosition } from './cursorCodec.js';
 
 /** Validates a page size argument. */
 export function pageSize(first: number | null | undefined, max = 1000, fallback = 20): number {
@@ -54,17 +28,18 @@ export interface Connection<T> {
 /**
  * Builds a connection from one upstream page. `items` are what the page returned after skipping; `token`
  * is the page token that was requested; `skipped` how many items of it were skipped; `nextToken` MLflow's
- * next_page_token. When the page had more items than `size`, the connection ends mid-page.
+ * next_page_token. When the page had more items than `size`, the connection ends mid-page. `cursors` seals
+ * every cursor for this caller and this connection's query.
  */
-export function buildConnection<T>(items: readonly T[], size: number, position: CursorPosition, nextToken: string | undefined): Connection<T> {
+export function buildConnection<T>(items: readonly T[], size: number, position: CursorPosition, nextToken: string | undefined, cursors: Cursors): Connection<T> {
   const page = items.slice(0, size);
   const moreInPage = items.length > size;
   const edges = page.map((node, index) => {
     const isLast = index === page.length - 1;
     const cursor =
       isLast && !moreInPage && nextToken
-        ? encodeCursor({ t: nextToken, o: 0 })
-        : encodeCursor({ ...(position.t === undefined ? {} : { t: position.t }), o: position.o + index + 1 });
+        ? cursors.encode({ t: nextToken, o: 0 })
+        : cursors.encode({ ...(position.t === undefined ? {} : { t: position.t }), o: position.o + index + 1 });
     return { cursor, node };
   });
   return {
@@ -75,7 +50,7 @@ export function buildConnection<T>(items: readonly T[], size: number, position: 
       hasPreviousPage: false,
       startCursor: edges[0]?.cursor ?? null,
       // An empty page can still have a next token (MLflow pages by offset over filtered rows).
-      endCursor: edges.at(-1)?.cursor ?? (nextToken ? encodeCursor({ t: nextToken, o: 0 }) : null),
+      endCursor: edges.at(-1)?.cursor ?? (nextToken ? cursors.encode({ t: nextToken, o: 0 }) : null),
     },
   };
 }

@@ -1,4 +1,5 @@
-import { encodeCursor, type Connection, type CursorPosition } from './connection.js';
+import type { Connection, CursorPosition } from './connection.js';
+import type { Cursors } from './cursorCodec.js';
 
 /** One upstream page. */
 export interface UpstreamPage<T> {
@@ -10,6 +11,8 @@ export interface UpstreamPage<T> {
 export interface FillPageOptions<T> {
   size: number;
   position: CursorPosition;
+  /** Seals each edge's cursor for this caller and this connection's query. */
+  cursors: Cursors;
   /** Fetches the page that `pageToken` starts, with at most `maxResults` items. */
   fetch(pageToken: string | undefined, maxResults: number): Promise<UpstreamPage<T>>;
   /** Which items the caller may read (same order). */
@@ -50,7 +53,7 @@ export async function fillPage<T>(options: FillPageOptions<T>): Promise<Connecti
         break;
       }
       consumed = skip + index + 1;
-      edges.push({ node: slice[index] as T, cursor: encodeCursor({ ...(token === undefined ? {} : { t: token }), o: consumed }) });
+      edges.push({ node: slice[index] as T, cursor: options.cursors.encode({ ...(token === undefined ? {} : { t: token }), o: consumed }) });
     }
     if (hasNextPage) break;
     const pageDone = consumed >= skip + slice.length;
@@ -58,7 +61,7 @@ export async function fillPage<T>(options: FillPageOptions<T>): Promise<Connecti
       hasNextPage = hasNextPage || Boolean(nextToken) || !pageDone;
       // The last edge ends its upstream page: its cursor can be the next page's token (one call to go on).
       const last = edges.at(-1);
-      if (last && pageDone && nextToken) last.cursor = encodeCursor({ t: nextToken, o: 0 });
+      if (last && pageDone && nextToken) last.cursor = options.cursors.encode({ t: nextToken, o: 0 });
       break;
     }
     token = nextToken;
