@@ -253,8 +253,8 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
     expect(bobModels.keys).toHaveLength(MODELS);
     // Positions after 0, 1, 3 or 5 hidden rows, with or without an MLflow token: one length for all.
     const lengths = new Set([...aliceModels.cursors, ...aliceVersions.cursors, ...aliceExperiments.cursors, ...bobModels.cursors].map((cursor) => cursor.length));
-    expect({ cursors: aliceModels.cursors.length + aliceVersions.cursors.length, distinctLengths: lengths.size }).toEqual({ cursors: expect.any(Number), distinctLengths: 1 });
     expect(aliceModels.cursors.length).toBeGreaterThanOrEqual(readableModels.length);
+    expect(lengths.size).toBe(1);
 
     // Every mid-page edge cursor resumes right after its edge, hidden rows before it or not.
     const { body } = await post(stack, models.query.replace('first: 2', 'first: 100'), { after: null }, asAlice);

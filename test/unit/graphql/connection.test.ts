@@ -41,6 +41,22 @@ describe('Relay connections over MLflow page tokens', () => {
     expect(() => decodeCursor(forged)).toThrow(/Invalid cursor/);
   });
 
+  it('seals a cursor only when it is read, once, and pageInfo shares the edges\' strings', () => {
+    let seals = 0;
+    const counting = { encode: (position: Parameters<typeof cursors.encode>[0]) => ((seals += 1), cursors.encode(position)), decode: cursors.decode };
+    const connection = buildConnection(Array.from({ length: 1001 }, (_, i) => i), 1000, { o: 0 }, undefined, counting);
+    expect(connection.nodes).toHaveLength(1000);
+    expect(seals).toBe(0);
+    const end = connection.pageInfo.endCursor;
+    expect(seals).toBe(1);
+    expect(connection.edges[999]?.cursor).toBe(end);
+    expect(connection.pageInfo.startCursor).toBe(connection.edges[0]?.cursor);
+    expect(seals).toBe(2);
+    expect(decodeCursor(end)).toEqual({ o: 1000 });
+    // An empty page with a next token still ends with a cursor to it.
+    expect(decodeCursor(buildConnection([], 5, { o: 0 }, 'tok9', counting).pageInfo.endCursor)).toEqual({ t: 'tok9', o: 0 });
+  });
+
   it('bounds page sizes', () => {
     expect(pageSize(undefined)).toBe(20);
     expect(pageSize(1000)).toBe(1000);
