@@ -1,7 +1,8 @@
 // Relay cursors through the real stack (gateway + subgraphs + emulator): they reveal nothing (no MLflow page
 // token, no offset, one length for every position), and a tampered, truncated, foreign or cross-query cursor is
 // refused as BAD_USER_INPUT before anything is asked upstream. The basic-auth stack hides models and experiments
-// from alice with NO_PERMISSIONS grants; MLflow's page tokens (and fillPage's skips) count those hidden rows.
+// from alice with NO_PERMISSIONS grants; MLflow's page tokens (and fillPage's skips) count those hidden rows. Replicas
+// sharing MLFLOW_SUPERGRAPH_SECRET accept each other's cursors; another secret is another key.
 import { ADMIN, ALICE, BOB } from '../../src/emulator/index.js';
 import { createPageToken } from '../../src/emulator/pageToken.js';
 import { mlflowRest } from '../integration/registry/seedRegistry.js';
@@ -289,6 +290,35 @@ describe('cursors on an MLflow without authentication (anonymous callers allowed
       const anonymousCursor = await firstEndCursor(stack, spec, variables, anonymous);
       await expectRefused(stack, spec, variables, anonymousCursor, asAlice);
       await expectAccepted(stack, spec, variables, anonymousCursor, anonymous);
+    }
+  });
+});
+
+describe('cursors across replicas', () => {
+  const secret = (c: string) => c.repeat(40);
+  let first: Stack;
+  let sameSecret: Stack;
+  let otherSecret: Stack;
+  let variables: Record<string, unknown>;
+
+  beforeAll(async () => {
+    first = await startStack({ emulator: { seed: 'empty' }, env: { MLFLOW_SUPERGRAPH_SECRET: secret('a') } });
+    variables = { experimentId: await seed(first, false) };
+    sameSecret = await startStack({ sharedEmulator: first.emulator, env: { MLFLOW_SUPERGRAPH_SECRET: secret('a') } });
+    otherSecret = await startStack({ sharedEmulator: first.emulator, env: { MLFLOW_SUPERGRAPH_SECRET: secret('b') } });
+  });
+
+  afterAll(async () => {
+    await otherSecret?.close();
+    await sameSecret?.close();
+    await first?.close();
+  });
+
+  it('accepts a cursor on another replica with the same MLFLOW_SUPERGRAPH_SECRET and refuses it under another key', async () => {
+    for (const spec of SPECS) {
+      const cursor = await firstEndCursor(first, spec, variables, asAlice);
+      await expectAccepted(sameSecret, spec, variables, cursor, asAlice);
+      await expectRefused(otherSecret, spec, variables, cursor, asAlice);
     }
   });
 });
