@@ -1,4 +1,5 @@
-import { encodeCursor, type Connection, type CursorPosition } from './connection.js';
+import { connectionOf, sealedEdge, type Connection, type CursorPosition } from './connection.js';
+import type { Cursors } from './cursorCodec.js';
 
 /** One upstream page. */
 export interface UpstreamPage<T> {
@@ -10,6 +11,8 @@ export interface UpstreamPage<T> {
 export interface FillPageOptions<T> {
   size: number;
   position: CursorPosition;
+  /** Seals each edge's cursor for this caller and this connection's query. */
+  cursors: Cursors;
   /** Fetches the page that `pageToken` starts, with at most `maxResults` items. */
   fetch(pageToken: string | undefined, maxResults: number): Promise<UpstreamPage<T>>;
   /** Which items the caller may read (same order). */
@@ -29,7 +32,8 @@ export interface FillPageOptions<T> {
 export async function fillPage<T>(options: FillPageOptions<T>): Promise<Connection<T>> {
   const { size } = options;
   const maxPages = options.maxPages ?? 10;
-  const edges: { cursor: string; node: T }[] = [];
+  // Positions first, sealed edges at the end: the last edge's position may still change to the next token.
+  const found: { node: T; position: CursorPosition }[] = [];
   let token = options.position.t;
   let skip = options.position.o;
   let hasNextPage = false;
@@ -45,29 +49,29 @@ export async function fillPage<T>(options: FillPageOptions<T>): Promise<Connecti
         consumed = skip + index + 1;
         continue;
       }
-      if (edges.length === size) {
+      if (found.length === size) {
         hasNextPage = true;
         break;
       }
       consumed = skip + index + 1;
-      edges.push({ node: slice[index] as T, cursor: encodeCursor({ ...(token === undefined ? {} : { t: token }), o: consumed }) });
+      found.push({ node: slice[index] as T, position: { ...(token === undefined ? {} : { t: token }), o: consumed } });
     }
     if (hasNextPage) break;
     const pageDone = consumed >= skip + slice.length;
-    if (edges.length === size || !nextToken || !pageDone) {
+    if (found.length === size || !nextToken || !pageDone) {
       hasNextPage = hasNextPage || Boolean(nextToken) || !pageDone;
       // The last edge ends its upstream page: its cursor can be the next page's token (one call to go on).
-      const last = edges.at(-1);
-      if (last && pageDone && nextToken) last.cursor = encodeCursor({ t: nextToken, o: 0 });
+      const last = found.at(-1);
+      if (last && pageDone && nextToken) last.position = { t: nextToken, o: 0 };
       break;
     }
     token = nextToken;
     skip = 0;
     if (pages === maxPages - 1) hasNextPage = true;
   }
-  return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
-    pageInfo: { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return connectionOf(
+    found.map(({ node, position }) => sealedEdge(node, position, options.cursors)),
+    hasNextPage,
+    options.cursors,
+  );
 }

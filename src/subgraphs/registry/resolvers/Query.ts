@@ -1,5 +1,6 @@
 import { authorizer } from '../../../auth/authorizer.js';
-import { decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
 import { registryLoaders, searchModels, searchVersions, SEARCH_MODELS_MAX_RESULTS, SEARCH_VERSIONS_MAX_RESULTS } from '../loaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
@@ -11,9 +12,11 @@ export const Query: QueryResolvers = {
 
   async registeredModels(_, { filter, orderBy, first, after }, context) {
     const auth = authorizer(context);
+    const cursors = connectionCursors(context, { field: 'Query.registeredModels', args: { filter: filter || null, orderBy: orderBy ?? [] } });
     return fillPage({
       size: pageSize(first),
-      position: decodeCursor(after),
+      position: cursors.decode(after),
+      cursors,
       maxResults: SEARCH_MODELS_MAX_RESULTS,
       async fetch(pageToken, maxResults) {
         const response = await searchModels(context, {
@@ -38,9 +41,11 @@ export const Query: QueryResolvers = {
     // MLflow does not filter model-version searches by permission: pages are refilled past what the
     // caller may not read, so `first: N` still gives N.
     const auth = authorizer(context);
+    const cursors = connectionCursors(context, { field: 'Query.modelVersions', args: { filter: filter || null, orderBy: orderBy ?? [] } });
     return fillPage({
       size: pageSize(first),
-      position: decodeCursor(after),
+      position: cursors.decode(after),
+      cursors,
       maxResults: SEARCH_VERSIONS_MAX_RESULTS,
       async fetch(pageToken, maxResults) {
         const response = await searchVersions(context, {

@@ -1,4 +1,5 @@
-import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { buildConnection, pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { registryLoaders, searchVersionsOfModel } from '../loaders.js';
 import type { ModelAliasResolvers, RegisteredModelResolvers } from '../resolvers.generated.js';
 import { assertVersion, modelVersionStage, nonEmpty, tagList, tagValue } from '../toModels.js';
@@ -23,22 +24,23 @@ export const RegisteredModel: RegisteredModelResolvers = {
 
   async versions(model, { first, after }, context) {
     const size = pageSize(first);
+    const cursors = connectionCursors(context, { field: 'RegisteredModel.versions', args: { name: model.name } });
+    // Decoded before any upstream call: a cursor this caller was not given for this model costs nothing.
+    const position = cursors.decode(after);
     const loaders = registryLoaders(context);
     if (context.services.profile.capabilities.versionsInModel) {
       // GitLab: the model already carries every version (newest first); no search exists, none is needed.
       const all = model.gitlab_versions ?? (await loaders.registeredModelByName.load(model.name))?.gitlab_versions ?? [];
-      const position = decodeCursor(after);
       loaders.primeVersions(all);
-      return buildConnection(all.slice(position.o), size, position, undefined);
+      return buildConnection(all.slice(position.o), size, position, undefined, cursors);
     }
     if (!after) {
       const page = await loaders.firstVersionsPage.load({ name: model.name, size });
-      return buildConnection(page.items, size, { o: 0 }, page.nextToken);
+      return buildConnection(page.items, size, { o: 0 }, page.nextToken, cursors);
     }
-    const position = decodeCursor(after);
     const page = await searchVersionsOfModel(context, model.name, size, position);
     loaders.primeVersions(page.items);
-    return buildConnection(page.items, size, position, page.nextToken);
+    return buildConnection(page.items, size, position, page.nextToken, cursors);
   },
 
   version: (model, { version }, context) => registryLoaders(context).modelVersion.load({ name: model.name, version: assertVersion(version) }),

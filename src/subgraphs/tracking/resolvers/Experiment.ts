@@ -1,5 +1,6 @@
 import { requestCache } from '../../../context/requestCache.js';
-import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { buildConnection, pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { trackingLoaders } from '../loaders.js';
 import type { ExperimentResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js';
@@ -21,14 +22,15 @@ export const Experiment: ExperimentResolvers = {
     const size = pageSize(first);
     const args = { filter: filter ?? null, orderBy: orderBy ?? null, viewType: wireViewType(viewType), size };
     const loaders = trackingLoaders(context);
+    const cursors = connectionCursors(context, { field: 'Experiment.runs', args: { experimentId: experiment.experiment_id, filter: filter || null, orderBy: orderBy ?? [], viewType: args.viewType } });
     if (!after) {
       // First pages of many experiments are fetched together (one runs/search per 10 experiments).
       const page = await loaders.firstRunsPage.load({ experimentId: experiment.experiment_id, args });
-      const connection = buildConnection(page.runs, size, { o: 0 }, undefined);
+      const connection = buildConnection(page.runs, size, { o: 0 }, undefined, cursors);
       connection.pageInfo.hasNextPage = page.hasMore;
       return connection;
     }
-    const position = decodeCursor(after);
+    const position = cursors.decode(after);
     const params = {
       experiment_ids: [experiment.experiment_id],
       max_results: position.o + size,
@@ -40,6 +42,6 @@ export const Experiment: ExperimentResolvers = {
     const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     loaders.primeRuns(runs);
-    return buildConnection(runs, size, position, response.next_page_token || undefined);
+    return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);
   },
 };

@@ -1,7 +1,8 @@
 import { authorizer } from '../../../auth/authorizer.js';
 import { requestCache } from '../../../context/requestCache.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
-import { buildConnection, decodeCursor, pageSize } from '../../../graphql/connection.js';
+import { buildConnection, pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
 import { trackingLoaders } from '../loaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
@@ -44,9 +45,11 @@ export const Query: QueryResolvers = {
     // MLflow basic-auth filters this search by permission itself; Databricks filters after paging, so
     // pages are refilled past what the caller may not read.
     const auth = authorizer(context);
+    const cursors = connectionCursors(context, { field: 'Query.experiments', args: { filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) } });
     return fillPage({
       size: pageSize(first),
-      position: decodeCursor(after),
+      position: cursors.decode(after),
+      cursors,
       maxResults: 50_000,
       async fetch(pageToken, maxResults) {
         if (context.services.profile.capabilities.experimentListing === 'list') return listExperiments(context, { filter, orderBy, viewType });
@@ -73,13 +76,14 @@ export const Query: QueryResolvers = {
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');
     const size = pageSize(first);
-    const position = decodeCursor(after);
+    const cursors = connectionCursors(context, { field: 'Query.runs', args: { experimentIds, filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) } });
+    const position = cursors.decode(after);
     // MLflow's basic-auth does not filter runs/search by permission (corpus seq 207): search only the
     // experiments the caller may read, so every run returned is readable and pages stay full.
     const auth = authorizer(context);
     const allowed = await Promise.all(experimentIds.map((id) => auth.allows({ kind: 'experiment', id }, 'CAN_READ')));
     const readable = experimentIds.filter((_, index) => allowed[index]);
-    if (readable.length === 0) return buildConnection([], size, position, undefined);
+    if (readable.length === 0) return buildConnection([], size, position, undefined, cursors);
     // One ordered page across experiments needs one search; Databricks takes at most 10 ids in one, GitLab 1.
     const { displayName, capabilities } = context.services.profile;
     const limit = capabilities.maxExperimentIdsPerRunSearch;
@@ -97,6 +101,6 @@ export const Query: QueryResolvers = {
     const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     trackingLoaders(context).primeRuns(runs);
-    return buildConnection(runs, size, position, response.next_page_token || undefined);
+    return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);
   },
 };
