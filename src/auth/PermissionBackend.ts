@@ -17,6 +17,12 @@ export interface AclEntry {
   inheritedFrom: string | undefined;
 }
 
+/** The caller as the permission service knows them (verified). */
+export interface CallerIdentity {
+  username: string | undefined;
+  email: string | undefined;
+}
+
 /** Which permission service decides. */
 export type PermissionBackendKind = 'mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http' | 'none';
 
@@ -65,6 +71,16 @@ export interface PermissionBackend {
    * does not wait behind the request's first upstream call. Never throws: a failure surfaces at the check.
    */
   prefetch?(context: RequestContext): void;
+  /**
+   * Who the service says the caller is, proving their credentials on the way: a credential it rejects throws
+   * UNAUTHENTICATED. Absent: nothing here verifies credentials, and the gateway's reading of them stands.
+   */
+  identify?(context: RequestContext): Promise<CallerIdentity>;
+  /**
+   * Throws FORBIDDEN (with the reason) unless the caller may create a `kind` object, where the service decides that
+   * without an object to check (GitLab's project role). Absent: creating needs no level here.
+   */
+  requireCreate?(context: RequestContext, kind: Resource['kind']): Promise<void>;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(context: RequestContext): Promise<boolean>;
   /** The access control list of a resource. */

@@ -3,7 +3,7 @@ import { loaderOptions } from '../graphql/loaderOptions.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import { perRequest } from '../context/RequestContext.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/SupergraphError.js';
-import type { PermissionBackend } from './PermissionBackend.js';
+import type { CallerIdentity, PermissionBackend } from './PermissionBackend.js';
 import { atLeast, type PermissionLevel } from './PermissionLevel.js';
 import { resourceKey, type Resource } from './Resource.js';
 
@@ -27,6 +27,13 @@ export interface Authorizer {
   /** Throws FORBIDDEN when the caller's credentials lack a scope (read-only tokens and `write`). */
   requireScope(scope: string): Promise<void>;
   /**
+   * The caller as the permission service verified them (user name, e-mail): UNAUTHENTICATED for credentials it
+   * rejects. Without a service that verifies credentials, the gateway's own reading of them.
+   */
+  identify(): Promise<CallerIdentity>;
+  /** Throws FORBIDDEN (with the reason) unless the caller may create a `kind` object, where the service decides that. */
+  requireCreate(kind: Resource['kind']): Promise<void>;
+  /**
    * The caller just created `resource`: make them its manager where the backend could not see them (behind a
    * trusted proxy it saw the service's credentials), and forget their cached levels on it.
    */
@@ -34,6 +41,8 @@ export interface Authorizer {
 }
 
 const AUTHORIZER = Symbol('auth.authorizer');
+/** What an open MLflow (no auth, no permission service) lets anyone do. */
+const OPEN_MLFLOW_SCOPES: readonly string[] = Object.freeze(['read', 'write']);
 
 /** The authorizer of this request. */
 export function authorizer(context: RequestContext): Authorizer {
@@ -85,6 +94,19 @@ function createAuthorizer(context: RequestContext): Authorizer {
       if (!prefetched) service.prefetch?.(context);
       prefetched = true;
     },
+    async identify() {
+      const { principal } = context;
+      const own = { username: principal.username, email: principal.email };
+      // A trusted proxy vouches for whom it names (the service's credentials upstream say nothing of them).
+      if (principal.kind === 'anonymous' || principal.kind === 'proxy') return own;
+      const service = await backend();
+      if (!service.identify) return own;
+      const verified = await service.identify(context);
+      return { username: verified.username ?? own.username, email: verified.email ?? own.email };
+    },
+    async requireCreate(kind) {
+      await (await backend()).requireCreate?.(context, kind);
+    },
     async created(resource) {
       const service = await backend();
       if (context.principal.kind === 'proxy') await service.grantCreator?.(context, resource);
@@ -94,12 +116,17 @@ function createAuthorizer(context: RequestContext): Authorizer {
     },
     async scopes() {
       const service = await backend();
-      if (context.principal.kind === 'anonymous' || !service.scopes) return context.principal.scopes;
+      // An MLflow server without auth lets anyone write, and nothing in front of it (no permission service)
+      // decides otherwise: refusing anonymous writes there would make the graph stricter than the server it
+      // fronts (and the demo read-only). Everywhere else anonymous callers read at most.
+      if (context.principal.kind === 'anonymous') return service.kind === 'none' && context.services.config.backend === 'mlflow' ? OPEN_MLFLOW_SCOPES : context.principal.scopes;
+      if (!service.scopes) return context.principal.scopes;
       const granted = await service.scopes(context);
       return context.principal.scopes.filter((scope) => granted.includes(scope));
     },
     async requireScope(scope) {
       if (!(await self.scopes()).includes(scope)) {
+        if (context.principal.kind === 'anonymous') throw new UnauthenticatedError(`Authentication required: anonymous callers may not use the "${scope}" scope here`);
         throw new ForbiddenError(`Your credentials are read-only: the "${scope}" scope is required`, { requiredScope: scope });
       }
     },

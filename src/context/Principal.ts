@@ -16,7 +16,10 @@ export interface Principal {
   readonly scopes: readonly string[];
 }
 
-/** The caller with no credentials. */
+/**
+ * The caller with no credentials: reads only. Where no permission service is in charge of an open MLflow (which
+ * lets anyone write), the authorizer grants `write` on top (see Authorizer.scopes); never here.
+ */
 export const anonymousPrincipal: Principal = Object.freeze({
   id: undefined,
   username: undefined,
@@ -24,5 +27,5 @@ export const anonymousPrincipal: Principal = Object.freeze({
   groups: Object.freeze([]),
   kind: 'anonymous',
   authorization: undefined,
-  scopes: Object.freeze(['read', 'write']),
+  scopes: Object.freeze(['read']),
 });

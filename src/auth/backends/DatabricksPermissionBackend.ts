@@ -9,7 +9,7 @@ import {
   type WireAccessControlRequest,
   type WireObjectPermissions,
 } from '../../upstream/databricks/permissionsApi.js';
-import type { AclEntry, Grantee, PermissionBackend } from '../PermissionBackend.js';
+import type { AclEntry, CallerIdentity, Grantee, PermissionBackend } from '../PermissionBackend.js';
 import { fromDatabricksPermission, maxLevel, type PermissionLevel } from '../PermissionLevel.js';
 import { resourceKey, type Resource } from '../Resource.js';
 import { requestCache } from '../../context/requestCache.js';
@@ -18,7 +18,7 @@ const CLIENT = Symbol('databricks.permissions.client');
 const ME = Symbol('databricks.permissions.me');
 const MODEL_IDS = Symbol('databricks.permissions.modelIds');
 
-interface Me { userName: string; groups: Set<string> }
+interface Me { userName: string; email: string | undefined; groups: Set<string> }
 
 function client(context: RequestContext): DatabricksPermissionsClient {
   return perRequest(context, CLIENT, () => new DatabricksPermissionsClient(upstreamClientOptions(context)));
@@ -77,10 +77,11 @@ export class DatabricksPermissionBackend implements PermissionBackend {
       // Behind a trusted proxy the token is the service's: the proxied user is who the proxy says, with the
       // groups it forwards (every workspace user is in `users`).
       const { principal } = context;
-      if (principal.kind === 'proxy') return { userName: principal.email ?? principal.username ?? '', groups: new Set(['users', ...principal.groups]) };
+      if (principal.kind === 'proxy') return { userName: principal.email ?? principal.username ?? '', email: principal.email, groups: new Set(['users', ...principal.groups]) };
       if (!context.principal.authorization) throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
       const me = await client(context).call('me', {});
-      return { userName: me.userName ?? '', groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)) };
+      const email = me.emails?.find((e) => e.primary)?.value ?? me.emails?.[0]?.value ?? (me.userName?.includes('@') ? me.userName : undefined);
+      return { userName: me.userName ?? '', email, groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)) };
     });
   }
 
@@ -106,6 +107,12 @@ export class DatabricksPermissionBackend implements PermissionBackend {
   async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
     if (resource.kind === 'registeredModel') perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(resource.name);
     await requestCache(context).forgetForCaller('permission', [resourceKey(resource)]);
+  }
+
+  /** SCIM Me, with the caller's token (which proves it): the workspace user name and e-mail. */
+  async identify(context: RequestContext): Promise<CallerIdentity> {
+    const me = await this.me(context);
+    return { username: me.userName || undefined, email: me.email };
   }
 
   async isAdmin(context: RequestContext): Promise<boolean> {

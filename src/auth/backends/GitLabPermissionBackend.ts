@@ -2,16 +2,17 @@ import type { RequestContext } from '../../context/RequestContext.js';
 import { upstreamClientOptions } from '../../context/createRequestContext.js';
 import { perRequest } from '../../context/RequestContext.js';
 import { requestCache } from '../../context/requestCache.js';
-import { UnauthenticatedError } from '../../errors/SupergraphError.js';
+import { ForbiddenError, UnauthenticatedError } from '../../errors/SupergraphError.js';
+import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type { Got } from 'got';
 import { ConfigError, type Config } from '../../config.js';
 import { createHttpInstance } from '../../upstream/http/createHttpInstance.js';
 import { GitLabClient, gitlabLocation, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
 import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
-import type { PermissionBackend } from '../PermissionBackend.js';
+import type { CallerIdentity, PermissionBackend } from '../PermissionBackend.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
-import type { PermissionLevel } from '../PermissionLevel.js';
+import { atLeast, type PermissionLevel } from '../PermissionLevel.js';
 import type { Resource } from '../Resource.js';
 
 const CLIENT = Symbol('gitlab.client');
@@ -118,9 +119,34 @@ export class GitLabPermissionBackend implements PermissionBackend {
   /** The project as the client's credentials see it; undefined when GitLab hides it from them (404). */
   private project(client: GitLabClient): Promise<WireGitLabProject | undefined> {
     return client.call('project', { id: this.location.projectId }).catch((error: unknown) => {
+      // GitLab's "404 Project Not Found" carries no MLflow error code (the mapping reads it as a missing endpoint):
+      // the status says it. A non-member is still a caller; only the project's data is refused them.
+      if (error instanceof UpstreamError && error.failure === 'http' && (error.status === 404 || error.status === 403)) return undefined;
       if (errorCodeOf(error) === 'NOT_FOUND' || errorCodeOf(error) === 'FORBIDDEN') return undefined;
       throw error;
     });
+  }
+
+  /**
+   * The token's owner (`GET /user`, with the caller's token, which proves it), cached for the caller's credential.
+   * Behind a trusted proxy: who the proxy says (the service token's owner is not the caller).
+   */
+  async identify(context: RequestContext): Promise<CallerIdentity> {
+    const { principal } = context;
+    if (principal.kind === 'proxy') return { username: principal.username, email: principal.email };
+    if (!principal.authorization) throw new UnauthenticatedError('GitLab needs a token: Authorization: Bearer <personal, project or group access token>');
+    const cache = requestCache(context);
+    const user = await cache.forCaller('gitlabCaller', 'user', () => this.client(context).call('currentUser', {}), cache.ttls.permission);
+    return { username: user.username || undefined, email: user.email || user.public_email || undefined };
+  }
+
+  /** GitLab's roles are per project: creating an experiment or a model needs Developer (write_model_*), checked before the write. */
+  async requireCreate(context: RequestContext, kind: Resource['kind']): Promise<void> {
+    const { level, scopes } = await this.caller(context);
+    if (atLeast(level, 'CAN_EDIT')) return;
+    const what = kind === 'experiment' ? 'experiments' : 'registered models';
+    if (!scopes.includes('write')) throw new ForbiddenError(`Your GitLab token is read-only: creating ${what} needs a token with the api scope`, { requiredScope: 'api' });
+    throw new ForbiddenError(`GitLab lets Developers and above create ${what} in this project: ask for the Developer role`, { requiredLevel: 'CAN_EDIT' });
   }
 
   /**

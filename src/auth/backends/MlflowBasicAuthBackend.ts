@@ -5,7 +5,7 @@ import { BadUserInputError, UnauthenticatedError, UnsupportedByBackendError } fr
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { WireAuthUser } from '../../upstream/mlflow-auth/endpoints.js';
-import type { AclEntry, Grantee, PermissionBackend } from '../PermissionBackend.js';
+import type { AclEntry, CallerIdentity, Grantee, PermissionBackend } from '../PermissionBackend.js';
 import { fromMlflowPermission, toMlflowPermission, type PermissionLevel } from '../PermissionLevel.js';
 import type { Resource } from '../Resource.js';
 
@@ -70,6 +70,15 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
   prefetch(context: RequestContext): void {
     // Memoized per request: the checks that follow await this same fetch.
     if (context.principal.username) this.profile(context).catch(() => undefined);
+  }
+
+  /**
+   * The profile fetch is made with the caller's own credentials, so it also proves them (a wrong password is
+   * MLflow's 401, UNAUTHENTICATED); it is the one the permission checks use, cached for the caller's credential.
+   */
+  async identify(context: RequestContext): Promise<CallerIdentity> {
+    const user = await this.profile(context);
+    return { username: user.username ?? context.principal.username, email: context.principal.email };
   }
 
   async isAdmin(context: RequestContext): Promise<boolean> {

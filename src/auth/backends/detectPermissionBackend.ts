@@ -1,5 +1,5 @@
 import type { Got } from 'got';
-import type { Config } from '../../config.js';
+import { ConfigError, type Config } from '../../config.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { HttpPermissionBackend } from './HttpPermissionBackend.js';
@@ -67,6 +67,17 @@ export function createPermissionBackend(
   factories: { databricks?: () => PermissionBackend; gitlab?: () => PermissionBackend } = {},
 ): PermissionBackend {
   const { databricks, gitlab } = factories;
+  // A permission service that was asked for (or that `auto` chose for this backend) and cannot be built stops
+  // start-up: falling back to "no permission service" would serve every caller unchecked.
+  const build = (name: 'databricks' | 'gitlab', factory: (() => PermissionBackend) | undefined): PermissionBackend => {
+    if (!factory) throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built in this process`);
+    try {
+      return factory();
+    } catch (cause) {
+      if (cause instanceof ConfigError) throw cause;
+      throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built: ${(cause as Error).message}`, { cause });
+    }
+  };
   const basicAuth = new MlflowBasicAuthBackend(fromMlflowPermission(config.defaultPermission));
   const explicit = (): PermissionBackend | undefined => {
     switch (config.permissions) {
@@ -77,13 +88,13 @@ export function createPermissionBackend(
       case 'http':
         return new HttpPermissionBackend(config);
       case 'databricks':
-        return databricks?.() ?? noPermissionBackend;
+        return build('databricks', databricks);
       case 'gitlab':
-        return gitlab?.() ?? noPermissionBackend;
+        return build('gitlab', gitlab);
       case 'auto':
-        if (config.backend === 'databricks' && databricks) return databricks();
-        if (config.backend === 'gitlab' && gitlab) return gitlab();
-        if (config.backend !== 'mlflow') return noPermissionBackend;
+        // Each backend's own permission service; only MLflow's is detected (basic-auth or none) at run time.
+        if (config.backend === 'databricks') return build('databricks', databricks);
+        if (config.backend === 'gitlab') return build('gitlab', gitlab);
         return undefined;
     }
   };

@@ -469,6 +469,8 @@ const databricksWorkflowRoutes: Route[] = [
         id: principal.userName,
         userName: principal.userName,
         displayName: principal.displayName,
+        // SCIM's emails (Databricks lists the user's work address, primary); user names are e-mail addresses.
+        emails: [{ value: principal.userName, type: 'work', primary: true }],
         active: true,
         groups: principal.groups.map((group) => ({ display: group, value: group })),
       };

@@ -277,7 +277,10 @@ export type Mutation = {
   createTransitionRequest: TransitionRequest;
   /** Deletes a model version (permanently). */
   deleteModelVersion: DeleteModelVersionPayload;
-  /** Deletes a comment (Databricks workspace registry only). */
+  /**
+   * Deletes a comment (Databricks workspace registry only). Needs CAN_MANAGE on the model, checked before the write
+   * (the graph cannot see a comment's author; see updateModelVersionComment).
+   */
   deleteModelVersionComment: DeleteModelVersionCommentPayload;
   /** Removes a tag from a model version. */
   deleteModelVersionTag: ModelVersion;
@@ -306,7 +309,11 @@ export type Mutation = {
   transitionModelVersionStage: ModelVersion;
   /** Changes a version's description. */
   updateModelVersion: ModelVersion;
-  /** Edits a comment (Databricks workspace registry only). */
+  /**
+   * Edits a comment (Databricks workspace registry only). Needs CAN_MANAGE on the model, checked before the write:
+   * Databricks offers no way to read a comment, so the graph cannot see who wrote it, and CAN_MANAGE is the level that
+   * may manage any comment (Databricks itself still lets only the author edit one).
+   */
   updateModelVersionComment: ModelVersionComment;
   /** Changes a model's description. */
   updateRegisteredModel: RegisteredModel;
@@ -362,6 +369,7 @@ export type MutationDeleteModelVersionArgs = {
 /** Every write MLflow supports: experiments, runs, metrics, params and tags (tracking); registered models, versions, aliases and stages (registry); grants (permissions). Credentials without the write scope may call none of them. */
 export type MutationDeleteModelVersionCommentArgs = {
   id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
 };
 
 
@@ -463,6 +471,7 @@ export type MutationUpdateModelVersionArgs = {
 export type MutationUpdateModelVersionCommentArgs = {
   comment: Scalars['String']['input'];
   id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
 };
 
 
@@ -1004,7 +1013,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   createRegisteredModel?: Resolver<ResolversTypes['RegisteredModel'], ParentType, ContextType, RequireFields<MutationCreateRegisteredModelArgs, 'input'>>;
   createTransitionRequest?: Resolver<ResolversTypes['TransitionRequest'], ParentType, ContextType, RequireFields<MutationCreateTransitionRequestArgs, 'name' | 'stage' | 'version'>>;
   deleteModelVersion?: Resolver<ResolversTypes['DeleteModelVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'name' | 'version'>>;
-  deleteModelVersionComment?: Resolver<ResolversTypes['DeleteModelVersionCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionCommentArgs, 'id'>>;
+  deleteModelVersionComment?: Resolver<ResolversTypes['DeleteModelVersionCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionCommentArgs, 'id' | 'name'>>;
   deleteModelVersionTag?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionTagArgs, 'key' | 'name' | 'version'>>;
   deleteRegisteredModel?: Resolver<ResolversTypes['DeleteRegisteredModelPayload'], ParentType, ContextType, RequireFields<MutationDeleteRegisteredModelArgs, 'name'>>;
   deleteRegisteredModelAlias?: Resolver<ResolversTypes['RegisteredModel'], ParentType, ContextType, RequireFields<MutationDeleteRegisteredModelAliasArgs, 'alias' | 'name'>>;
@@ -1017,7 +1026,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   setRegisteredModelTag?: Resolver<ResolversTypes['RegisteredModel'], ParentType, ContextType, RequireFields<MutationSetRegisteredModelTagArgs, 'name' | 'tag'>>;
   transitionModelVersionStage?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType, RequireFields<MutationTransitionModelVersionStageArgs, 'archiveExistingVersions' | 'name' | 'stage' | 'version'>>;
   updateModelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'description' | 'name' | 'version'>>;
-  updateModelVersionComment?: Resolver<ResolversTypes['ModelVersionComment'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionCommentArgs, 'comment' | 'id'>>;
+  updateModelVersionComment?: Resolver<ResolversTypes['ModelVersionComment'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionCommentArgs, 'comment' | 'id' | 'name'>>;
   updateRegisteredModel?: Resolver<ResolversTypes['RegisteredModel'], ParentType, ContextType, RequireFields<MutationUpdateRegisteredModelArgs, 'description' | 'name'>>;
 }>;
 

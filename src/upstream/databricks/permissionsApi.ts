@@ -40,7 +40,7 @@ export interface WireObjectPermissions {
 
 /** Params and responses of {@link databricksPermissionEndpoints}. */
 export interface DatabricksPermissionsApi {
-  me: { params: Record<string, never>; response: { userName?: string; id?: string; groups?: { display?: string; value?: string }[] } };
+  me: { params: Record<string, never>; response: { userName?: string; id?: string; emails?: { value?: string; primary?: boolean }[]; groups?: { display?: string; value?: string }[] } };
   getExperimentPermissions: { params: { experiment_id: string }; response: WireObjectPermissions };
   updateExperimentPermissions: { params: { experiment_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };
   setExperimentPermissions: { params: { experiment_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };

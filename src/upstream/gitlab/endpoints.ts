@@ -7,6 +7,8 @@ import { endpoint } from '../http/endpoint.js';
 export const gitlabEndpoints = {
   /** The token itself: its scopes (`api`, `read_api`, ...); any valid token may read it. */
   currentToken: endpoint('GET /personal_access_tokens/self'),
+  /** The token's owner (user name, e-mail); any valid token may read it. */
+  currentUser: endpoint('GET /user'),
   /** The project the MLflow API lives in, with the caller's `permissions` (access levels). */
   project: endpoint('GET /projects/{id}'),
   /** Users by `username` (or `search`, which matches e-mail addresses for administrators only). */

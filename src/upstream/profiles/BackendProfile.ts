@@ -31,6 +31,8 @@ export interface BackendCapabilities {
   readonly maxOrderBy: number;
   /** Soft-deleted experiments and runs exist (view types other than ACTIVE_ONLY, restore). */
   readonly deletedObjects: boolean;
+  /** runs/update takes `run_name` (GitLab's takes status and end_time only: a candidate cannot be renamed). */
+  readonly runRename: boolean;
   /** Databricks' registry workflow: transition requests and comments. */
   readonly transitionRequests: boolean;
   /** How experiments are listed: MLflow's paged search, or GitLab's `experiments/list` (a GET, so read-only tokens may list). */
@@ -116,6 +118,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       maxExperimentIdsPerRunSearch: Number.POSITIVE_INFINITY,
       maxOrderBy: Number.POSITIVE_INFINITY,
       deletedObjects: true,
+      runRename: true,
       transitionRequests: false,
       experimentListing: 'search',
       versionsInModel: false,
@@ -134,6 +137,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       maxExperimentIdsPerRunSearch: 10,
       maxOrderBy: Number.POSITIVE_INFINITY,
       deletedObjects: true,
+      runRename: true,
       transitionRequests: true,
       experimentListing: 'search',
       versionsInModel: false,
@@ -152,6 +156,7 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
       maxExperimentIdsPerRunSearch: 1,
       maxOrderBy: 1,
       deletedObjects: false,
+      runRename: false,
       transitionRequests: false,
       experimentListing: 'list',
       versionsInModel: true,

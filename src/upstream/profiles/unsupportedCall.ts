@@ -36,6 +36,10 @@ interface SearchParams {
 export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendProfile, name: K, params: MlflowApi[K]['params']): UnsupportedByBackendError | undefined {
   const { capabilities, kind } = profile;
   if (!capabilities.endpoints.has(name)) return new UnsupportedByBackendError(`${mlflowEndpoints[name].route}`, kind);
+  // GitLab's runs/update ignores a run_name it does not take: refused, not silently dropped.
+  if (name === 'updateRun' && (params as { run_name?: string }).run_name !== undefined && !capabilities.runRename) {
+    return new UnsupportedByBackendError('Renaming runs (updateRun name)', kind);
+  }
   const search = SEARCHES[name];
   if (!search) return undefined;
   const { filter, order_by: orderBy, view_type: viewType, run_view_type: runViewType, experiment_ids: experimentIds } = params as SearchParams;

@@ -83,14 +83,14 @@ describe('comments', () => {
     expect(created.createModelVersionComment).toMatchObject({ comment: 'first', userId: DATABRICKS_ADMIN.userName });
     expect(created.createModelVersionComment.availableActions).toEqual(expect.arrayContaining(['EDIT_COMMENT', 'DELETE_COMMENT']));
 
-    const updated = await ok(`mutation($id: ID!) { updateModelVersionComment(id: $id, comment: "edited") { id comment lastUpdateTime } }`, { id });
+    const updated = await ok(`mutation($id: ID!) { updateModelVersionComment(name: "dbx-model", id: $id, comment: "edited") { id comment lastUpdateTime } }`, { id });
     expect(updated.updateModelVersionComment).toMatchObject({ id, comment: 'edited' });
 
     stack.emulator.resetCalls();
-    expect(await ok(`mutation($id: ID!) { deleteModelVersionComment(id: $id) { id } }`, { id })).toEqual({ deleteModelVersionComment: { id } });
+    expect(await ok(`mutation($id: ID!) { deleteModelVersionComment(name: "dbx-model", id: $id) { id } }`, { id })).toEqual({ deleteModelVersionComment: { id } });
     expect(stack.emulator.callCount('DELETE /api/2.0/mlflow/comments/delete')).toBe(1);
 
-    const again = await stack.query(`mutation($id: ID!) { updateModelVersionComment(id: $id, comment: "gone") { id } }`, { id }, admin);
+    const again = await stack.query(`mutation($id: ID!) { updateModelVersionComment(name: "dbx-model", id: $id, comment: "gone") { id } }`, { id }, admin);
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

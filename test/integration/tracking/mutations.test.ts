@@ -37,6 +37,18 @@ describe('tracking writes through the gateway', () => {
     ]);
   });
 
+  it('ends a run marked FINISHED without an endTime now, as MLflow\'s client does', async () => {
+    const { runId } = await createRun();
+    const before = Date.now();
+    const ended = await stack.query(`mutation($id: ID!) { updateRun(id: $id, input: { status: FINISHED }) { status endTime } }`, { id: runId });
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data.updateRun.status).toBe('FINISHED');
+    expect(Date.parse(ended.data.updateRun.endTime)).toBeGreaterThanOrEqual(before);
+    // A given endTime is kept.
+    const explicit = await stack.query(`mutation($id: ID!) { updateRun(id: $id, input: { status: KILLED, endTime: "2024-01-02T00:00:00.000Z" }) { endTime } }`, { id: runId });
+    expect(explicit.data.updateRun.endTime).toBe('2024-01-02T00:00:00.000Z');
+  });
+
   it('round-trips NaN and ±Infinity explicitly, never as null', async () => {
     const { runId } = await createRun();
     const result = await stack.query(

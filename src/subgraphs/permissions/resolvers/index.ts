@@ -39,7 +39,13 @@ const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 /** All resolvers of the permissions subgraph. */
 export const resolvers: Resolvers = withErrorMapping<Resolvers>({
   Query: {
-    viewer: (_, __, context) => context.principal,
+    // The backend's word, not the header's: a Basic header names a user whether or not the password is right, so
+    // the name is reported only once the permission service accepted the credentials (UNAUTHENTICATED otherwise),
+    // and services that know the caller (SCIM Me, GitLab's /user) fill in what the credentials do not say.
+    async viewer(_, __, context) {
+      const identity = await authorizer(context).identify();
+      return { ...context.principal, username: identity.username, email: identity.email };
+    },
   },
   Viewer: {
     id: (principal) => principal.id ?? null,

@@ -53,6 +53,7 @@ const tags = (list: readonly { key: string; value: string }[] | null | undefined
 /** Every model registry write, and the Databricks transition requests and comments. */
 export const Mutation: MutationResolvers = {
   async createRegisteredModel(_, { input }, context) {
+    await authorizer(context).requireCreate('registeredModel');
     const { registered_model } = await context.mlflow.call('createRegisteredModel', {
       name: input.name,
       ...(input.description ? { description: input.description } : {}),
@@ -196,6 +197,8 @@ export const Mutation: MutationResolvers = {
     const response = await databricks.call('createComment', { name, version: assertVersion(version), comment });
     return response.comment ?? { comment };
   },
+  // The model's CAN_MANAGE is checked before these two (the field's @hasPermission): Databricks has no API to read a
+  // comment, so its author is unknown here, and behind a trusted proxy Databricks sees the service as every author.
   async updateModelVersionComment(_, { id, comment }, context) {
     const databricks = registryDatabricks(context, 'updateModelVersionComment');
     const response = await databricks.call('updateComment', { id, comment });

@@ -38,6 +38,35 @@ async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
   return run;
 }
 
+/** MLflow's terminal run statuses (RunStatus.is_terminated). */
+const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+/**
+ * On a backend that deletes for good (GitLab: no lifecycle stage, no restore), the object as it was before the
+ * delete, to answer with (a read after it would be a false NOT_FOUND); undefined where deletes are soft (the
+ * fresh read afterwards shows lifecycleStage DELETED).
+ */
+async function deletedBeforeHand<T>(context: RequestContext, load: () => Promise<T | null | undefined>): Promise<T | undefined> {
+  if (context.services.profile.capabilities.deletedObjects) return undefined;
+  const found = await load();
+  if (!found) throw new NotFoundError('The object to delete does not exist');
+  return found;
+}
+
+/** What a hard delete makes stale: the object, its lookups and every search that listed it. */
+async function forget(context: RequestContext, kind: 'experiment' | 'run', id: string, name?: string): Promise<void> {
+  const cache = requestCache(context);
+  const loaders = trackingLoaders(context);
+  if (kind === 'run') {
+    await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
+    loaders.runById.clear(id);
+    return;
+  }
+  await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs'), ...(name ? [cache.invalidate('experimentByName', [name])] : [])]);
+  loaders.experimentById.clear(id);
+  if (name) loaders.experimentByName.clear(name);
+}
+
 function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
   return { key: metric.key, value: metric.value, timestamp: metric.timestamp ?? Date.now(), step: metric.step ?? 0 };
 }
@@ -45,6 +74,7 @@ function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
 /** Every MLflow tracking write. */
 export const Mutation: MutationResolvers = {
   async createExperiment(_, { input }, context) {
+    await authorizer(context).requireCreate('experiment');
     const { experiment_id } = await context.mlflow.call('createExperiment', {
       name: input.name,
       ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
@@ -60,8 +90,11 @@ export const Mutation: MutationResolvers = {
     return freshExperiment(context, id, previousName);
   },
   async deleteExperiment(_, { id }, context) {
+    const before = await deletedBeforeHand(context, () => trackingLoaders(context).experimentById.load(id));
     await context.mlflow.call('deleteExperiment', { experiment_id: id });
-    return freshExperiment(context, id);
+    if (!before) return freshExperiment(context, id);
+    await forget(context, 'experiment', id, before.name);
+    return { ...before, lifecycle_stage: 'deleted' };
   },
   async restoreExperiment(_, { id }, context) {
     await context.mlflow.call('restoreExperiment', { experiment_id: id });
@@ -87,17 +120,24 @@ export const Mutation: MutationResolvers = {
     return run;
   },
   async updateRun(_, { id, input }, context) {
+    // MLflow's client ends a run with end_time = now when none is given (MlflowClient.set_terminated); the
+    // server does not, so a run marked FINISHED here would otherwise never end.
+    const endTime = input.endTime ?? (input.status && TERMINAL_STATUSES.has(input.status) ? Date.now() : undefined);
     await context.mlflow.call('updateRun', {
       run_id: id,
       ...(input.status ? { status: input.status } : {}),
-      ...(input.endTime !== undefined && input.endTime !== null ? { end_time: input.endTime } : {}),
+      ...(endTime !== undefined ? { end_time: endTime } : {}),
+      // A name the backend cannot apply is refused before the call (unsupportedCall), never dropped.
       ...(input.name ? { run_name: input.name } : {}),
     });
     return freshRun(context, id);
   },
   async deleteRun(_, { id }, context) {
+    const before = await deletedBeforeHand(context, () => trackingLoaders(context).runById.load(id));
     await context.mlflow.call('deleteRun', { run_id: id });
-    return freshRun(context, id);
+    if (!before) return freshRun(context, id);
+    await forget(context, 'run', id);
+    return { ...before, info: { ...before.info, lifecycle_stage: 'deleted' } };
   },
   async restoreRun(_, { id }, context) {
     await context.mlflow.call('restoreRun', { run_id: id });
