@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import type { Principal } from '../context/Principal.js';
 
@@ -6,6 +6,8 @@ import type { Principal } from '../context/Principal.js';
 export const SIGNING_HEADERS = {
   identity: 'x-supergraph-identity',
   timestamp: 'x-supergraph-timestamp',
+  /** Random per request, so two identical requests sent in the same millisecond are not taken for a replay. */
+  nonce: 'x-supergraph-nonce',
   signature: 'x-supergraph-signature',
 } as const;
 
@@ -26,8 +28,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 // The audience (the target subgraph's name) comes first: a request signed for `registry` does not verify at
 // `tracking`, so a captured request cannot be replayed to another subgraph, whose schema may read it differently.
-function payload(audience: string, timestamp: string, identity: string, authorization: string | undefined, query: string, variables: unknown): string {
-  return ['v2', audience, timestamp, identity, sha256(authorization ?? ''), sha256(query), sha256(JSON.stringify(variables ?? {}))].join('.');
+function payload(audience: string, timestamp: string, nonce: string, identity: string, authorization: string | undefined, query: string, variables: unknown): string {
+  return ['v2', audience, timestamp, nonce, identity, sha256(authorization ?? ''), sha256(query), sha256(JSON.stringify(variables ?? {}))].join('.');
 }
 
 /**
@@ -45,8 +47,9 @@ export function signSubgraphRequest(secret: string, audience: string, principal:
   const forwarded: ForwardedIdentity = { id: principal.id, username: principal.username, email: principal.email, groups: principal.groups, kind: principal.kind, scopes: principal.scopes };
   const identity = Buffer.from(JSON.stringify(forwarded)).toString('base64url');
   const timestamp = String(now);
-  const signature = createHmac('sha256', secret).update(payload(audience, timestamp, identity, principal.authorization, query, variables)).digest('base64url');
-  return { [SIGNING_HEADERS.identity]: identity, [SIGNING_HEADERS.timestamp]: timestamp, [SIGNING_HEADERS.signature]: signature };
+  const nonce = randomBytes(16).toString('base64url');
+  const signature = createHmac('sha256', secret).update(payload(audience, timestamp, nonce, identity, principal.authorization, query, variables)).digest('base64url');
+  return { [SIGNING_HEADERS.identity]: identity, [SIGNING_HEADERS.timestamp]: timestamp, [SIGNING_HEADERS.nonce]: nonce, [SIGNING_HEADERS.signature]: signature };
 }
 
 /** Why a subgraph request was refused. */
@@ -94,11 +97,12 @@ export async function verifySubgraphRequest(
   };
   const identity = get(SIGNING_HEADERS.identity);
   const timestamp = get(SIGNING_HEADERS.timestamp);
+  const nonce = get(SIGNING_HEADERS.nonce);
   const signature = get(SIGNING_HEADERS.signature);
-  if (!identity || !timestamp || !signature) throw new SignatureError('request is not signed by the gateway');
+  if (!identity || !timestamp || !nonce || !signature) throw new SignatureError('request is not signed by the gateway');
   if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) throw new SignatureError('signature timestamp is outside the allowed window');
   const authorization = get('authorization');
-  const expected = createHmac('sha256', secret).update(payload(audience, timestamp, identity, authorization, query, variables)).digest();
+  const expected = createHmac('sha256', secret).update(payload(audience, timestamp, nonce, identity, authorization, query, variables)).digest();
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SignatureError('signature does not match');
   // Claimed only once the signature is genuine, so unsigned traffic cannot fill the cache. The key is the

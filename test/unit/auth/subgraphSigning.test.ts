@@ -8,7 +8,7 @@ const alice: Principal = { id: 'user:alice', username: 'alice', email: undefined
 const query = '{ _entities(representations: $r) { __typename } }';
 const variables = { r: [{ __typename: 'Run', id: '1' }] };
 
-function headersFor(principal: Principal, now = Date.now(), audience = 'tracking') {
+function headersFor(principal: Principal, now = Date.now(), audience = 'tracking'): Record<string, string | undefined> {
   return { ...signSubgraphRequest(secret, audience, principal, query, variables, now), authorization: principal.authorization };
 }
 
@@ -56,6 +56,19 @@ describe('subgraph request signing', () => {
     const headers = headersFor(alice);
     await verifySubgraphRequest(secret, 'tracking', headers, query, variables, { nonces });
     await expect(verifySubgraphRequest(secret, 'tracking', headers, query, variables, { nonces })).rejects.toThrow('already used');
+  });
+
+  it('accepts the same request signed twice in the same millisecond (two callers, not a replay), each once', async () => {
+    const nonces = new MemoryCache();
+    const now = Date.now();
+    const first = headersFor(alice, now);
+    const second = headersFor(alice, now);
+    expect(second['x-supergraph-signature']).not.toBe(first['x-supergraph-signature']);
+    await expect(verifySubgraphRequest(secret, 'tracking', first, query, variables, { nonces })).resolves.toMatchObject({ id: 'user:alice' });
+    await expect(verifySubgraphRequest(secret, 'tracking', second, query, variables, { nonces })).resolves.toMatchObject({ id: 'user:alice' });
+    await expect(verifySubgraphRequest(secret, 'tracking', second, query, variables, { nonces })).rejects.toThrow('already used');
+    // The nonce is signed: a replay with a fresh nonce does not verify.
+    await expect(verifySubgraphRequest(secret, 'tracking', { ...first, 'x-supergraph-nonce': 'AAAAAAAAAAAAAAAAAAAAAA' }, query, variables, { nonces })).rejects.toThrow('does not match');
   });
 
   it('refuses a replay whose signature text was re-encoded (same MAC bytes, other base64url spelling)', async () => {
