@@ -57,7 +57,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     formatError,
     persistedQueries: persisted.persistedQueries,
-    plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits(config.limits), useProtocolErrors({ suggestions: config.introspection }), ...persisted.plugins, service.plugin],
+    plugins: [landingPagePlugin(config.sandbox, config.explorer), useProtocolErrors({ suggestions: config.introspection }), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
   await warmUp(services);
