@@ -1,4 +1,4 @@
-import type { KeyValueCache, KeyValueEntry } from '../src/cache/KeyValueCache.js';
+import type { KeyValueCache, KeyValueEntry, SetIfAbsentResult } from '../src/cache/KeyValueCache.js';
 
 /**
  * The "batched, cold" variant's shared cache: the real Redis cache, every read still sent (and paid for),
@@ -32,6 +32,10 @@ export class ColdCache implements KeyValueCache {
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
     return this.inner.set(key, value, ttlSeconds);
+  }
+
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<SetIfAbsentResult> {
+    return this.inner.setIfAbsent(key, value, ttlSeconds);
   }
 
   setMany(entries: readonly KeyValueEntry[]): Promise<void> {

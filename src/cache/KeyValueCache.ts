@@ -8,6 +8,9 @@ export interface KeyValueEntry {
   ttlSeconds: number;
 }
 
+/** The answer of `KeyValueCache.setIfAbsent`. */
+export type SetIfAbsentResult = 'stored' | 'exists' | 'unavailable';
+
 /**
  * The shared cache contract: strings in, strings out, and no operation ever rejects. A backend failure is
  * counted in `stats.errors` and becomes a miss (reads) or a no-op (writes), because the cache only saves upstream
@@ -20,6 +23,13 @@ export interface KeyValueCache {
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   /** Stores a value for `ttlSeconds`; a non-positive TTL stores nothing. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Stores a value only if the key holds none (Redis `SET key value NX PX ttl`, atomic across every process sharing
+   * the backend): `'stored'` when this call stored it, `'exists'` when the key was already there, `'unavailable'`
+   * when the backend could not answer (down, timed out, skipped). Unlike a read, the third answer is not a miss:
+   * callers that use it as a lock or a one-time claim (replay protection) must refuse on `'unavailable'`.
+   */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<SetIfAbsentResult>;
   /** Stores several values in one round trip (pipelined on Redis). */
   setMany(entries: readonly KeyValueEntry[]): Promise<void>;
   /** Removes keys, so every process sharing the backend misses them next time. */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { createCacheStats, type CacheStats } from './cacheStats.js';
-import type { KeyValueCache, KeyValueEntry } from './KeyValueCache.js';
+import type { KeyValueCache, KeyValueEntry, SetIfAbsentResult } from './KeyValueCache.js';
 import { ttlToMilliseconds } from './ttlToMilliseconds.js';
 
 /** Options for `MemoryCache`; both bounds apply, whichever is reached first evicts the least recently used. */
@@ -63,6 +63,15 @@ export class MemoryCache implements KeyValueCache {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.#store(key, value, ttlSeconds);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<SetIfAbsentResult> {
+    if (ttlToMilliseconds(ttlSeconds) === undefined) return 'unavailable';
+    // No await between the check and the store: atomic within this process, which is all this cache spans.
+    if (this.#lru.has(key)) return 'exists';
+    this.#store(key, value, ttlSeconds);
+    // An entry larger than the whole budget is refused by the LRU: then nothing was claimed.
+    return this.#lru.has(key) ? 'stored' : 'unavailable';
   }
 
   async setMany(entries: readonly KeyValueEntry[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { createCacheStats, type CacheStats } from './cacheStats.js';
-import type { KeyValueCache, KeyValueEntry } from './KeyValueCache.js';
+import type { KeyValueCache, KeyValueEntry, SetIfAbsentResult } from './KeyValueCache.js';
 
 /**
  * A cache that stores nothing: every read is a miss, every write a no-op. Chosen only by
@@ -20,6 +20,11 @@ export class NoopCache implements KeyValueCache {
   }
 
   async set(): Promise<void> {}
+
+  /** Remembers nothing, so it can never promise a key was absent: callers relying on the claim fail closed. */
+  async setIfAbsent(): Promise<SetIfAbsentResult> {
+    return 'unavailable';
+  }
 
   async setMany(_entries: readonly KeyValueEntry[]): Promise<void> {}
 

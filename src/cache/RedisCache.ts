@@ -1,7 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { CacheLogger } from './CacheLogger.js';
 import { createCacheStats, type CacheStats } from './cacheStats.js';
-import type { KeyValueCache, KeyValueEntry } from './KeyValueCache.js';
+import type { KeyValueCache, KeyValueEntry, SetIfAbsentResult } from './KeyValueCache.js';
 import { keySlot } from './keySlot.js';
 import { parseRedisUrl, type RedisTarget } from './parseRedisUrl.js';
 import { ttlToMilliseconds } from './ttlToMilliseconds.js';
@@ -148,6 +148,21 @@ export class RedisCache implements KeyValueCache {
       this.stats.sets += 1;
     } catch (error) {
       this.#fail('set', error);
+    }
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<SetIfAbsentResult> {
+    const ttlMs = ttlToMilliseconds(ttlSeconds);
+    // A claim that cannot expire (or would expire at once) protects nothing; refuse it like an outage.
+    if (ttlMs === undefined || !this.#usable()) return 'unavailable';
+    try {
+      const reply = await this.#withDeadline(this.#client.set(this.keyPrefix + key, value, 'PX', ttlMs, 'NX'));
+      if (reply !== 'OK') return 'exists';
+      this.stats.sets += 1;
+      return 'stored';
+    } catch (error) {
+      this.#fail('setIfAbsent', error);
+      return 'unavailable';
     }
   }
 

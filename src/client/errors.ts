@@ -3,12 +3,27 @@ import type { ErrorCode } from '../errors/ErrorCode.js';
 /** Codes of the persisted-query protocol a gateway may answer with; the client handles them itself. */
 export type PersistedQueryCode = 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED';
 
+/**
+ * Why a request was refused as a whole with BAD_USER_INPUT (HTTP 400): GraphQL's own checks, Apollo's request
+ * checks, a subscription (this graph has none), an APQ version other than 1. Open-ended: new reasons may appear.
+ */
+export type BadUserInputReason =
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'SUBSCRIPTIONS_NOT_SUPPORTED'
+  | 'PERSISTED_QUERY_VERSION_UNSUPPORTED';
+
 /** One GraphQL error as the gateway sends it: `extensions.code` is always one of the closed set (DESIGN §7). */
 export interface SupergraphGraphQLError {
   readonly message: string;
   readonly path?: readonly (string | number)[];
   readonly locations?: readonly { line: number; column: number }[];
   readonly extensions: {
+    /**
+     * One of the closed set, protocol codes included (OPERATION_RESOLUTION_FAILURE, PERSISTED_QUERY_HASH_MISMATCH,
+     * QUERY_TOO_COMPLEX; the request was refused with HTTP 400).
+     */
     readonly code: ErrorCode | PersistedQueryCode;
     /** MLflow's own `error_code` (e.g. RESOURCE_DOES_NOT_EXIST), when the error came from MLflow. */
     readonly mlflowErrorCode?: string;
@@ -16,8 +31,8 @@ export interface SupergraphGraphQLError {
     readonly upstreamStatus?: number;
     /** The scope a read-only caller lacked (FORBIDDEN on a mutation). */
     readonly requiredScope?: string;
-    /** For BAD_USER_INPUT raised by GraphQL itself: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, ... */
-    readonly reason?: string;
+    /** For a BAD_USER_INPUT refusing the whole request: which check refused it. */
+    readonly reason?: BadUserInputReason | (string & {});
     readonly [key: string]: unknown;
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { signSubgraphRequest } from '../auth/subgraphSigning.js';
 import { ConfigError } from '../config.js';
 import type { RequestContext } from '../context/RequestContext.js';
@@ -13,10 +13,25 @@ import { supergraphSdlPath } from './supergraphConfig.js';
 export type GatewayMode = 'in-process' | 'distributed';
 
 /** Headers the gateway forwards to a remote subgraph: request id, credentials and the signed identity. */
-function forwardHeaders(context: RequestContext, secret: string, query: string, variables: unknown): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': context.requestId, ...signSubgraphRequest(secret, context.principal, query, variables) };
+function forwardHeaders(context: RequestContext, secret: string, subgraph: string, query: string, variables: unknown): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': context.requestId, ...signSubgraphRequest(secret, subgraph, context.principal, query, variables) };
   if (context.principal.authorization) headers.authorization = context.principal.authorization;
   return headers;
+}
+
+/**
+ * A remote subgraph's data source. A subgraph that answers 503 (it cannot serve now: its replay check has lost the
+ * shared cache, or it is draining) yields UPSTREAM_UNAVAILABLE for the client, not a masked internal error.
+ */
+class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    if (response.status !== 503) return super.errorFromResponse(response);
+    return new GraphQLError(`Subgraph "${this.name}" is unavailable; try again shortly`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.name } });
+  }
+
+  constructor(readonly name: string, config: ConstructorParameters<typeof RemoteGraphQLDataSource<RequestContext>>[0]) {
+    super(config);
+  }
 }
 
 /**
@@ -37,12 +52,12 @@ export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(su
         if (!schema) schemas.set(name, (schema = factory()));
         return new LocalGraphQLDataSource(schema);
       }
-      return new RemoteGraphQLDataSource<RequestContext>({
+      return new SubgraphDataSource(name, {
         ...(url ? { url } : {}),
         willSendRequest({ request, context }) {
           // Health checks run without a request context; only real requests carry a caller.
           if (!('principal' in context)) return;
-          const headers = forwardHeaders(context as RequestContext, subgraphSecret as string, request.query ?? '', request.variables);
+          const headers = forwardHeaders(context as RequestContext, subgraphSecret as string, name, request.query ?? '', request.variables);
           for (const [key, value] of Object.entries(headers)) request.http?.headers.set(key, value);
           // W3C trace context, so a subgraph's spans join the gateway's trace (no-op without a tracer).
           const carrier: Record<string, string> = {};

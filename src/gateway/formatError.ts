@@ -1,11 +1,11 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ALL_ERROR_CODES } from '../errors/ErrorCode.js';
 
-/** Codes of Apollo's protocols that clients act on; passed through unchanged. */
-const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+/** Codes of the GraphQL/APQ protocols that clients act on (all in the closed set); passed through unchanged. */
+const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_HASH_MISMATCH', 'OPERATION_RESOLUTION_FAILURE']);
 
-/** Apollo Server's own codes for a bad request, folded into the closed set. */
-const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+/** Apollo Server's (and useProtocolErrors') codes for a bad request, folded into BAD_USER_INPUT with the code as `reason`. */
+const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'SUBSCRIPTIONS_NOT_SUPPORTED']);
 
 /**
  * The gateway's error formatter: every error leaves with a code from the closed set; unexpected errors

@@ -11,6 +11,7 @@ import { landingPagePlugin, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
 import { createServiceServer } from '../observability/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
+import { useProtocolErrors } from './useProtocolErrors.js';
 
 /** What startGateway needs. */
 export interface GatewayServerOptions {
@@ -56,7 +57,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     formatError,
     persistedQueries: persisted.persistedQueries,
-    plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
+    plugins: [landingPagePlugin(config.sandbox, config.explorer), useProtocolErrors({ suggestions: config.introspection }), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
   await warmUp(services);

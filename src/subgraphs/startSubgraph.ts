@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { verifySubgraphRequest } from '../auth/subgraphSigning.js';
+import { ReplayCheckUnavailableError, verifySubgraphRequest } from '../auth/subgraphSigning.js';
+import type { KeyValueCache } from '../cache/KeyValueCache.js';
+import { MemoryCache } from '../cache/MemoryCache.js';
 import { ConfigError } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
@@ -19,10 +21,25 @@ export interface RunningSubgraph {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
+// One refusal line per interval at most: during a Redis outage every request is refused.
+const refusalLogIntervalMs = 10_000;
+
+/**
+ * Where used signatures are claimed: the shared cache when it is Redis, so a signature used at one replica is
+ * refused at every other. Otherwise (no REDIS_URL, or the naive benchmark's NoopCache) a store of this process's
+ * own: replay protection then spans one process only, and entity payloads cannot evict its claims early.
+ */
+function nonceStore(services: Services): KeyValueCache {
+  const kv = services.cache.kv;
+  if (kv.kind === 'redis') return kv;
+  services.telemetry.logger.warn({ component: 'auth' }, 'Subgraph replay protection is per process (no REDIS_URL): run replicas of a subgraph only with Redis configured');
+  return new MemoryCache({ maxEntries: 1_000_000 });
+}
+
 /**
  * Serves one subgraph schema over HTTP at /graphql, for the gateway to call. Only requests signed by the
- * gateway (HMAC over identity, credentials, operation and a timestamp) are answered; the context is
- * rebuilt from the signed identity.
+ * gateway for this subgraph (HMAC over its name, identity, credentials, operation and a timestamp) and not seen
+ * before by any replica are answered; the context is rebuilt from the signed identity.
  */
 export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, services: Services, port: number, host = '127.0.0.1'): Promise<RunningSubgraph> {
   const secret = services.config.subgraphSecret;
@@ -45,14 +62,26 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), service.plugin],
   });
   await apollo.start();
-  // Signatures seen in the last minute: a captured request cannot be replayed.
-  const seen = new Map<string, number>();
+  // Signatures used in the last NONCE_TTL_MS, by any replica: a captured request cannot be replayed.
+  const nonces = nonceStore(services);
+  let lastRefusalLogAt = Number.NEGATIVE_INFINITY;
   const handle = createApolloHttpHandler(apollo, async (request, body) => {
     const { query = '', variables } = (body && typeof body === 'object' ? body : {}) as { query?: string; variables?: unknown };
     let principal;
     try {
-      principal = verifySubgraphRequest(secret, request.headers, query, variables, seen);
+      principal = await verifySubgraphRequest(secret, name, request.headers, query, variables, { nonces });
     } catch (error) {
+      if (error instanceof ReplayCheckUnavailableError) {
+        // Fail closed: without the shared record of used signatures a replay would pass unnoticed.
+        const now = Date.now();
+        if (now - lastRefusalLogAt >= refusalLogIntervalMs) {
+          lastRefusalLogAt = now;
+          services.telemetry.logger.error({ component: `subgraph:${name}` }, 'Refusing signed gateway requests: the replay check needs the shared cache (Redis), which is unreachable or timing out; failing closed until it answers');
+        }
+        throw new GraphQLError(`Subgraph "${name}" is unavailable: it cannot check the request for replay. Try again shortly.`, {
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', http: { status: 503 } },
+        });
+      }
       throw new GraphQLError(`Refused: ${(error as Error).message}. Subgraphs only answer the gateway.`, {
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });

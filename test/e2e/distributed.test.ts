@@ -67,7 +67,7 @@ describe('distributed mode with signed subgraph requests', () => {
   it('rejects a tampered or replayed request', async () => {
     const url = (subgraphs.get('registry') as RunningSubgraph).url;
     const carol = { id: 'user:carol', username: 'carol', email: undefined, groups: [], kind: 'basic' as const, authorization: basic(CAROL.username, CAROL.password), scopes: ['read', 'write'] };
-    const signed = signSubgraphRequest(SECRET, carol, entitiesQuery, variables);
+    const signed = signSubgraphRequest(SECRET, 'registry', carol, entitiesQuery, variables);
     const send = (headers: Record<string, string>, vars: unknown = variables) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: entitiesQuery, variables: vars }) });
     // Carol's signed identity with the admin's credentials swapped in.
@@ -75,7 +75,7 @@ describe('distributed mode with signed subgraph requests', () => {
     // Signed for other variables.
     expect((await send({ ...signed, authorization: carol.authorization }, { r: [{ __typename: 'RegisteredModel', name: 'fraud-detector' }] })).status).toBe(401);
     // Signed with another secret.
-    expect((await send({ ...signSubgraphRequest('y'.repeat(48), carol, entitiesQuery, variables), authorization: carol.authorization })).status).toBe(401);
+    expect((await send({ ...signSubgraphRequest('y'.repeat(48), 'registry', carol, entitiesQuery, variables), authorization: carol.authorization })).status).toBe(401);
     // The genuine request is answered once (and carol is still refused the private model)...
     const genuine = await send({ ...signed, authorization: carol.authorization });
     expect(genuine.status).toBe(200);

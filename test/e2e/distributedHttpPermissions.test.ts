@@ -69,7 +69,7 @@ describe('distributed mode with a custom permission service', () => {
     const url = (subgraphs.get('tracking') as RunningSubgraph).url;
     const dana: Principal = { id: 'email:dana@example.com', username: undefined, email: 'dana@example.com', groups: [], kind: 'proxy', authorization: undefined, scopes: ['read', 'write'] };
     const send = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: `{ experiment(id: "${PRIVATE_ID}") { name } }` }) });
-    const signed = signSubgraphRequest(SECRET, dana, `{ experiment(id: "${PRIVATE_ID}") { name } }`, undefined);
+    const signed = signSubgraphRequest(SECRET, 'tracking', dana, `{ experiment(id: "${PRIVATE_ID}") { name } }`, undefined);
     const identity = JSON.parse(Buffer.from(signed['x-supergraph-identity'] ?? '', 'base64url').toString('utf8'));
     service.resetCalls();
     for (const swapped of [{ ...identity, groups: ['forecasters'] }, { ...identity, email: 'admin@example.com' }]) {

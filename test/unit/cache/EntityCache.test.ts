@@ -28,6 +28,7 @@ function recording(kv: KeyValueCache) {
       return kv.getMany(keys);
     },
     set: (key, value, ttl) => kv.set(key, value, ttl),
+    setIfAbsent: (key, value, ttl) => kv.setIfAbsent(key, value, ttl),
     setMany: (entries) => {
       sets.push([...entries]);
       return kv.setMany(entries);

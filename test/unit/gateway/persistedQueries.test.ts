@@ -33,6 +33,7 @@ function recordingCache(): { kv: KeyValueCache; sets: { key: string; value: stri
     isHealthy: () => memory.isHealthy(),
     get: (key) => memory.get(key),
     getMany: (keys) => memory.getMany(keys),
+    setIfAbsent: (key, value, ttlSeconds) => memory.setIfAbsent(key, value, ttlSeconds),
     async set(key, value, ttlSeconds) {
       sets.push({ key, value, ttlSeconds });
       await memory.set(key, value, ttlSeconds);
