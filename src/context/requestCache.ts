@@ -41,6 +41,8 @@ export interface RequestCache {
   prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
   invalidate(namespace: string, ids: readonly string[]): Promise<void>;
   bump(...kinds: SearchKind[]): Promise<void>;
+  /** The scope this caller's entities are kept under: undefined where sharing is earned, else their HMAC scope. */
+  entityScope(): Promise<string | undefined>;
   ttls: Readonly<CacheTtls>;
 }
 
@@ -100,6 +102,7 @@ export function requestCache(context: RequestContext): RequestCache {
 
   return {
     ttls: cache.ttls,
+    entityScope: scope,
 
     async load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number) {
       const entryScope = await scope();

@@ -6,6 +6,7 @@ import { PrefixingKeyValueCache, type KeyValueCache as ApolloKeyValueCache, type
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { ConfigError, type Config } from '../config.js';
+import type { currentApqScope } from './apqScope.js';
 import { projectRoot } from './supergraphConfig.js';
 
 // Automatic persisted queries (APQ) and the persisted-only production mode (DESIGN §10).
@@ -25,6 +26,8 @@ export interface ApolloCacheOptions {
   defaultTtlSeconds?: number;
   /** TTL when Apollo asks for no expiry (`ttl: null`): our cache always expires entries. */
   maxTtlSeconds?: number;
+  /** Whose registrations the current request sees (the gateway passes `currentApqScope`); default: shared. */
+  scope?: typeof currentApqScope;
 }
 
 /** Defaults of {@link ApolloCacheOptions}. */
@@ -32,10 +35,12 @@ export const defaultApolloCacheOptions = { keyPrefix: 'msg:v1:gateway:', default
 
 /**
  * Apollo's `KeyValueCache` interface (`@apollo/utils.keyvaluecache`) over our shared cache (Redis, or in memory), so
- * APQ registrations are shared by every gateway instance. Our cache never rejects, so neither does this.
+ * APQ registrations are seen by every gateway instance, within the request's APQ scope (see apqScope.ts). Our
+ * cache never rejects, so neither does this.
  */
 export function createApolloCache(kv: KeyValueCache, options: ApolloCacheOptions = {}): ApolloKeyValueCache<string> {
   const { keyPrefix, defaultTtlSeconds, maxTtlSeconds } = { ...defaultApolloCacheOptions, ...options };
+  const currentScope = options.scope ?? (() => ({ kind: 'shared' as const }));
   for (const [name, value] of [['defaultTtlSeconds', defaultTtlSeconds], ['maxTtlSeconds', maxTtlSeconds]] as const) {
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`createApolloCache: expected ${name} to be a positive number of seconds, got ${value}`);
   }
@@ -44,11 +49,25 @@ export function createApolloCache(kv: KeyValueCache, options: ApolloCacheOptions
     if (set?.ttl === undefined || !(set.ttl > 0)) return defaultTtlSeconds;
     return Math.min(set.ttl, maxTtlSeconds);
   };
+  // Registrations follow the cache's sharing rule: under a per-caller scope, one caller's registered text is
+  // neither served to another nor an oracle telling them which operations someone else ran.
+  const scopedKey = (key: string): string | undefined => {
+    const scope = currentScope();
+    if (scope.kind === 'none') return undefined;
+    return scope.kind === 'shared' ? keyPrefix + key : `${keyPrefix}${scope.scope}:${key}`;
+  };
   return {
-    get: (key) => kv.get(keyPrefix + key),
-    set: (key, value, set) => kv.set(keyPrefix + key, value, ttlFor(set)),
+    get: async (key) => {
+      const full = scopedKey(key);
+      return full === undefined ? undefined : kv.get(full);
+    },
+    set: async (key, value, set) => {
+      const full = scopedKey(key);
+      if (full !== undefined) await kv.set(full, value, ttlFor(set));
+    },
     delete: async (key) => {
-      await kv.delete([keyPrefix + key]);
+      const full = scopedKey(key);
+      if (full !== undefined) await kv.delete([full]);
     },
   };
 }
@@ -192,7 +211,12 @@ export interface PersistedQuerySetup<TContext extends BaseContext> {
  * registration; or none (GRAPHQL_APQ=false). Manifests named in GRAPHQL_PERSISTED_MANIFESTS must exist; the
  * typed client's is used when present.
  */
-export function persistedQuerySetup<TContext extends BaseContext>(config: Pick<Config, 'persistedQueries'>, kv: KeyValueCache): PersistedQuerySetup<TContext> {
+export function persistedQuerySetup<TContext extends BaseContext>(
+  config: Pick<Config, 'persistedQueries'>,
+  kv: KeyValueCache,
+  /** Whose APQ registrations a request sees (the gateway's `currentApqScope`); default: one shared store. */
+  scope?: typeof currentApqScope,
+): PersistedQuerySetup<TContext> {
   const options = config.persistedQueries;
   const paths = options.manifests.length > 0 ? options.manifests : existsSync(defaultManifestPath) ? [defaultManifestPath] : [];
   if (options.persistedOnly) {
@@ -201,7 +225,7 @@ export function persistedQuerySetup<TContext extends BaseContext>(config: Pick<C
     return { persistedQueries: { cache: manifest.asApolloCache() }, plugins: [usePersistedOnly<TContext>(manifest)], manifest };
   }
   if (!options.apq) return { persistedQueries: false, plugins: [] };
-  const shared = createApolloCache(kv, { defaultTtlSeconds: options.ttlSeconds });
+  const shared = createApolloCache(kv, { defaultTtlSeconds: options.ttlSeconds, ...(scope ? { scope } : {}) });
   if (paths.length === 0) return { persistedQueries: { cache: shared, ttl: options.ttlSeconds }, plugins: [] };
   const manifest = PersistedManifest.load(paths);
   return { persistedQueries: { cache: manifestFirstCache(manifest, shared), ttl: options.ttlSeconds }, plugins: [], manifest };

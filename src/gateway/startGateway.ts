@@ -9,6 +9,8 @@ import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from './httpHandler.js';
 import { landingPagePlugin, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
+import { apqScopeStorage, currentApqScope } from './apqScope.js';
+import { requestCache } from '../context/requestCache.js';
 import { createServiceServer } from '../observability/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
@@ -39,14 +41,15 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
   const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
-  const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv);
+  const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
   let stopped = false;
   const service = createServiceServer({
     services,
     component: 'gateway',
     graphqlPaths: ['/', '/graphql'],
-    graphql: (request, response) => handle(request, response),
+    // Each request gets its own APQ scope holder (filled by the context function below).
+    graphql: (request, response) => apqScopeStorage.run({ decided: false }, () => handle(request, response)),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, _request, response) => serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }),
   });
@@ -62,7 +65,20 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   await apollo.start();
   await warmUp(services);
   // Assigned before the server listens; the server calls it only for GraphQL paths.
-  const handle = createApolloHttpHandler(apollo, async (request) => service.bind(request, createRequestContext(services, request.headers)));
+  const handle = createApolloHttpHandler(apollo, async (request) => {
+    const context = createRequestContext(services, request.headers);
+    const holder = apqScopeStorage.getStore();
+    if (holder) {
+      // APQ follows the cache's sharing rule; undecidable (the permission probe failed): no APQ store at all.
+      try {
+        holder.scope = await requestCache(context).entityScope();
+        holder.decided = true;
+      } catch {
+        holder.decided = false;
+      }
+    }
+    return service.bind(request, context);
+  });
   const { server } = service;
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
