@@ -34,6 +34,8 @@ export interface PermissionBackend {
   readonly kind: PermissionBackendKind;
   /** Why this backend was chosen, when that matters to an operator (a `none` backend: what the probe found). */
   readonly reason?: string;
+  /** A `none` backend: false when an auth layer refused the anonymous probe (anonymous callers then never write). */
+  readonly anonymousWrites?: boolean;
   /** What `Query.backend` reports when it says more than `kind` (basic-auth that turned out to be MLflow's RBAC). */
   readonly reportedKind?: string;
   /** The concrete backend (a detecting backend answers once it knows which service is there). */

@@ -118,8 +118,12 @@ function createAuthorizer(context: RequestContext): Authorizer {
       const service = await backend();
       // An MLflow server without auth lets anyone write, and nothing in front of it (no permission service)
       // decides otherwise: refusing anonymous writes there would make the graph stricter than the server it
-      // fronts (and the demo read-only). Everywhere else anonymous callers read at most.
-      if (context.principal.kind === 'anonymous') return service.kind === 'none' && context.services.config.backend === 'mlflow' ? OPEN_MLFLOW_SCOPES : context.principal.scopes;
+      // fronts (and the demo read-only). Everywhere else — including MLflow behind an auth layer that refused the
+      // anonymous probe — anonymous callers read at most.
+      if (context.principal.kind === 'anonymous') {
+        const open = service.kind === 'none' && service.anonymousWrites !== false && context.services.config.backend === 'mlflow';
+        return open ? OPEN_MLFLOW_SCOPES : context.principal.scopes;
+      }
       if (!service.scopes) return context.principal.scopes;
       const granted = await service.scopes(context);
       return context.principal.scopes.filter((scope) => granted.includes(scope));

@@ -120,6 +120,17 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     });
   });
 
+  it('lets no anonymous write through when the layer refused the anonymous probe (0 writes sent)', async () => {
+    const refusedBefore = layer.refusals[401];
+    emulator.resetCalls();
+    const result = await stack.query(`mutation { createExperiment(input: { name: "anonymous-was-here" }) { id } }`, {}, ANONYMOUS);
+    expect(result.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
+    expect(emulator.calls()['POST /api/2.0/mlflow/experiments/create'] ?? 0).toBe(0);
+    // Where the layer let the anonymous probe through, the graph cannot tell it from an open MLflow: the write is
+    // sent, and the layer (which decides) refuses it. Where it refused the probe, nothing is even sent.
+    if (!variant.anonymousDefaultExperiment) expect(layer.refusals[401]).toBe(refusedBefore);
+  });
+
   it('gives the refused callers what the layer told them, mapped', async () => {
     const bob = await stack.query(`query($id: ID!) { run(id: $id) { id params { value } } }`, { id: ids.runId }, BOB);
     expect(bob.data?.run ?? null).toBeNull();

@@ -7,10 +7,11 @@ import { aclsUnsupported } from './aclsUnsupported.js';
  * Object checks pass through; questions only a permission service can answer are UNSUPPORTED_BY_BACKEND.
  * Because nothing here decides per object, every cached entry is kept per caller (DESIGN §5).
  */
-export function noPermissionBackendBecause(reason: string): PermissionBackend {
+export function noPermissionBackendBecause(reason: string, options: { anonymousWrites?: boolean } = {}): PermissionBackend {
   const backend: PermissionBackend = {
     kind: 'none',
     reason,
+    ...(options.anonymousWrites === undefined ? {} : { anonymousWrites: options.anonymousWrites }),
     async resolve() {
       return backend;
     },

@@ -104,7 +104,8 @@ export function createPermissionBackend(
   let detected: Promise<PermissionBackend> | undefined;
   const resolve = (): Promise<PermissionBackend> => {
     detected ??= probeAuthScheme(http).then(
-      (probe) => (probe.scheme === 'mlflow-basic-auth' ? basicAuth : noPermissionBackendBecause(probeReason(probe))),
+      (probe) =>
+        probe.scheme === 'mlflow-basic-auth' ? basicAuth : noPermissionBackendBecause(probeReason(probe), { anonymousWrites: probe.scheme === 'open' }),
       (error: unknown) => {
         detected = undefined; // try again on the next request
         throw error;
