@@ -17,7 +17,7 @@ import {
   SupergraphRequestError,
   type ModelVersionsWithRunMetricsQuery,
   type SupergraphClient,
-} from 'mlflow-supergraph/client';
+} from '@mlflow-supergraph/client';
 
 type Version = NonNullable<NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']>['nodes'][number];
 
