@@ -352,6 +352,22 @@ describe('the example service (examples/promote-champion.ts)', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ version: best, previousVersion: best, changed: false });
   });
 
+  it('--help prints its usage and touches nothing; with no arguments it refuses to write (exit 2, no request)', async () => {
+    const env = { MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl };
+    const before = await raw<any>('{ registeredModel(name: "fraud-detector") { aliases { alias version } } }');
+    stack.emulator.resetCalls();
+    const help = await runBin('tsx', ['examples/promote-champion.ts', '--help'], env);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: promote-champion --model <name>/);
+    const bare = await runBin('tsx', ['examples/promote-champion.ts'], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^promote-champion: --model is required; nothing was changed\./);
+    expect(bare.stderr).toContain('Usage: promote-champion');
+    expect(stack.emulator.calls()).toEqual({});
+    expect(await raw<any>('{ registeredModel(name: "fraud-detector") { aliases { alias version } } }')).toEqual(before);
+  });
+
   it('fails with a clear message and exit code 1 when the model does not exist', async () => {
     const result = await runBin('tsx', ['examples/promote-champion.ts', '--model', 'no-such-model'], { MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl });
     expect(result.code).toBe(1);
