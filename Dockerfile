@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # mlflow-supergraph: multi-stage build on Node 24. The final image holds compiled JavaScript, production
-# dependencies, the schema files and nothing else, and runs as the unprivileged `node` user (uid 1000).
+# dependencies, the schema files, the typed client's persisted-operation manifest (the default of
+# GRAPHQL_PERSISTED_MANIFESTS) and nothing else, and runs as the unprivileged `node` user (uid 1000).
+# test/e2e/dockerImage.test.ts plays these stages without Docker and starts the result.
 #   docker build -t mlflow-supergraph:0.1.0 .
 #   docker run -p 4000:4000 -e MLFLOW_TRACKING_URI=http://mlflow:5000 mlflow-supergraph:0.1.0
 # Modes (the same image): single process (default, no arguments); gateway of a distributed deployment
@@ -37,6 +39,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json supergraph.yaml ./
 COPY schema ./schema
+# GRAPHQL_PERSISTED_ONLY=true reads it here (src/gateway/persistedQueries.ts defaultManifestPath).
+COPY packages/client/src/generated/persisted-documents.json ./packages/client/src/generated/
 USER 1000:1000
 EXPOSE 4000
 # Docker's own check (Kubernetes uses the probes in deploy/k8s instead). No curl in the slim image: use node.

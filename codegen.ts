@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types for each subgraph, generated from its SDL (the contract). Mappers tie each GraphQL type
-// to the MLflow wire object that backs it. The typed client's documents (src/client/generated/) and the
-// persisted-operation manifest come from src/client/operations/*.graphql against the composed API schema
+// to the MLflow wire object that backs it. The typed client's documents (packages/client/src/generated/) and
+// the persisted-operation manifest come from packages/client/src/operations/*.graphql against the composed API schema
 // (schema/api.graphql, written by `npm run compose`). `npm run check:generated` fails CI when any of it is stale.
 
 const scalars = {
@@ -45,7 +45,7 @@ const clientScalars = {
  */
 const client: CodegenConfig['generates'][string] = {
   schema: 'schema/api.graphql',
-  documents: ['src/client/operations/**/*.graphql'],
+  documents: ['packages/client/src/operations/**/*.graphql'],
   preset: 'client',
   presetConfig: {
     fragmentMasking: false,
@@ -67,7 +67,7 @@ const config: CodegenConfig = {
   // Generated imports end in `.js`, as nodenext ESM requires.
   emitLegacyCommonJSImports: false,
   generates: {
-    'src/client/generated/': client,
+    'packages/client/src/generated/': client,
     'src/subgraphs/tracking/resolvers.generated.ts': subgraph('tracking', {
       Experiment: './mappers.js#ExperimentModel',
       Run: './mappers.js#RunModel',

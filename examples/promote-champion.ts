@@ -17,7 +17,7 @@ import {
   SupergraphRequestError,
   type ModelVersionsWithRunMetricsQuery,
   type SupergraphClient,
-} from 'mlflow-supergraph/client';
+} from '@mlflow-supergraph/client';
 
 type Version = NonNullable<NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']>['nodes'][number];
 
@@ -82,15 +82,38 @@ export async function promoteBest(client: SupergraphClient, options: { model: st
   return { ...result, changed: true };
 }
 
+/** What `--help` prints, and what a call without `--model` is refused with. */
+export const usage = `Usage: promote-champion --model <name> [--metric accuracy] [--goal max|min] [--alias champion]
+
+Points <alias> of registered model <name> at the READY version whose run has the best <metric> (a write).
+  --model   the registered model (required: the script never picks one for you)
+  --metric  the run metric to rank by (default: accuracy)
+  --goal    max or min (default: max)
+  --alias   the alias to move (default: champion)
+  --help    this text
+Environment: MLFLOW_SUPERGRAPH_URL (default http://127.0.0.1:4000/graphql), MLFLOW_SUPERGRAPH_TOKEN.
+Prints a JSON summary; exit 0 done (or nothing to change), 1 failed, 2 bad usage.`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: 'fraud-detector' },
+      model: { type: 'string' },
       metric: { type: 'string', default: 'accuracy' },
       goal: { type: 'string', default: 'max' },
       alias: { type: 'string', default: 'champion' },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  // It moves an alias in a shared registry: with no model named, refuse rather than act on a default.
+  if (!values.model) {
+    console.error(`promote-champion: --model is required; nothing was changed.\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.goal !== 'max' && values.goal !== 'min') throw new Error(`--goal must be max or min, got "${values.goal}"`);
   const url = process.env.MLFLOW_SUPERGRAPH_URL ?? 'http://127.0.0.1:4000/graphql';
   const token = process.env.MLFLOW_SUPERGRAPH_TOKEN;

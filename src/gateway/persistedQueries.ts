@@ -16,7 +16,7 @@ import { projectRoot } from './supergraphConfig.js';
 // hash or by full text, and rejects everything else with FORBIDDEN before it executes.
 
 /** The manifest the typed client's codegen writes (src/client/operations/*.graphql). */
-export const defaultManifestPath = resolve(projectRoot, 'src/client/generated/persisted-documents.json');
+export const defaultManifestPath = resolve(projectRoot, 'packages/client/src/generated/persisted-documents.json');
 
 /** Options of {@link createApolloCache}. */
 export interface ApolloCacheOptions {

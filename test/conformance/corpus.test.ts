@@ -1,4 +1,4 @@
-// Replays every recorded MLflow 2.12.2 exchange (../shared/mlflow-corpus/*.jsonl) in order against
+// Replays every recorded MLflow 2.12.2 exchange (test/conformance/corpus/*.jsonl; see its README) in order against
 // fresh emulators and requires the same answers (see corpusReplay.ts for the comparison rules).
 //
 // Two emulators, as the recording had two servers: `tracking` exchanges go to one started with seed
@@ -14,8 +14,9 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { ALLOW_LIST } from './allowList.js';
 import { IdMap, buildRequest, compare, send, type Exchange } from './corpusReplay.js';
 
-const corpusDir =
-  process.env['MLFLOW_CORPUS_DIR'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/mlflow-corpus');
+// The copy committed beside this test (no checkout-relative paths outside the repository): the 2.12.2 files at the
+// top level; v3/ holds the MLflow 3 recording, which this replay does not read.
+const corpusDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
 
 function loadCorpus(): Exchange[] {
   const files = readdirSync(corpusDir).filter((file) => file.endsWith('.jsonl')).sort();

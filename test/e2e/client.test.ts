@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import * as clientModule from '../../src/client/index.js';
+import * as clientModule from '@mlflow-supergraph/client';
 import {
   compareRunMetricHistories,
   createClient,
@@ -28,14 +28,14 @@ import {
   SupergraphTransportError,
   ViewerDocument,
   type SupergraphClient,
-} from '../../src/client/index.js';
+} from '@mlflow-supergraph/client';
 import { initialExplorerHeaders, initialSandboxOperation, initialSandboxVariables } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { ADMIN, ALICE } from '../../src/emulator/index.js';
 import { basic, startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
 
-const generatedDir = join(projectRoot, 'src/client/generated');
+const generatedDir = join(projectRoot, 'packages/client/src/generated');
 const manifest = JSON.parse(readFileSync(join(generatedDir, 'persisted-documents.json'), 'utf8')) as Record<string, string>;
 /** Operation names the manifest registers, i.e. every client operation. */
 const manifestOperations = Object.values(manifest).map((text) => {
@@ -66,14 +66,14 @@ async function raw<T = any>(query: string, variables?: Record<string, unknown>):
 }
 
 describe('generated code', () => {
-  it('regenerates exactly the committed documents and manifest from src/client/operations', async () => {
+  it('regenerates exactly the committed documents and manifest from packages/client/src/operations', async () => {
     const out = mkdtempSync(join(tmpdir(), 'client-codegen-'));
     try {
       const configPath = join(out, 'codegen.client.ts');
       writeFileSync(
         configPath,
         `import config from ${JSON.stringify(pathToFileURL(join(projectRoot, 'codegen.ts')).href)};\n` +
-          `export default { overwrite: true, emitLegacyCommonJSImports: false, generates: { ${JSON.stringify(join(out, 'generated') + '/')}: config.generates['src/client/generated/'] } };\n`,
+          `export default { overwrite: true, emitLegacyCommonJSImports: false, generates: { ${JSON.stringify(join(out, 'generated') + '/')}: config.generates['packages/client/src/generated/'] } };\n`,
       );
       const result = await runBin('graphql-codegen', ['--config', configPath, '--silent']);
       expect(result).toMatchObject({ code: 0 });
@@ -86,7 +86,7 @@ describe('generated code', () => {
     }
   });
 
-  it('type-checks the example and the client type assertions (tsc --noEmit, importing mlflow-supergraph/client)', async () => {
+  it('type-checks the example and the client type assertions (tsc --noEmit, importing @mlflow-supergraph/client)', async () => {
     const result = await runBin('tsc', ['--noEmit', '-p', 'examples/tsconfig.json']);
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -350,6 +350,22 @@ describe('the example service (examples/promote-champion.ts)', () => {
     const second = await runBin('tsx', ['examples/promote-champion.ts', '--model', 'fraud-detector'], env);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ version: best, previousVersion: best, changed: false });
+  });
+
+  it('--help prints its usage and touches nothing; with no arguments it refuses to write (exit 2, no request)', async () => {
+    const env = { MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl };
+    const before = await raw<any>('{ registeredModel(name: "fraud-detector") { aliases { alias version } } }');
+    stack.emulator.resetCalls();
+    const help = await runBin('tsx', ['examples/promote-champion.ts', '--help'], env);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: promote-champion --model <name>/);
+    const bare = await runBin('tsx', ['examples/promote-champion.ts'], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^promote-champion: --model is required; nothing was changed\./);
+    expect(bare.stderr).toContain('Usage: promote-champion');
+    expect(stack.emulator.calls()).toEqual({});
+    expect(await raw<any>('{ registeredModel(name: "fraud-detector") { aliases { alias version } } }')).toEqual(before);
   });
 
   it('fails with a clear message and exit code 1 when the model does not exist', async () => {

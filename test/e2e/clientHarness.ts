@@ -16,9 +16,18 @@ export interface ProcessResult {
  * process, so a synchronous spawn would starve it).
  */
 export function runBin(bin: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<ProcessResult> {
+  return runCommand(join(projectRoot, 'node_modules/.bin', bin), args, { env, timeoutMs });
+}
+
+/**
+ * Runs `command` (a path, or a name looked up on PATH with this Node first on it) in `cwd` (default: the
+ * repository root), asynchronously; kills it after `timeoutMs`.
+ */
+export function runCommand(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ProcessResult> {
+  const { cwd = projectRoot, env = {}, timeoutMs = 120_000 } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(join(projectRoot, 'node_modules/.bin', bin), args, {
-      cwd: projectRoot,
+    const child = spawn(command, args, {
+      cwd,
       env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, NODE_OPTIONS: '', APOLLO_TELEMETRY_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

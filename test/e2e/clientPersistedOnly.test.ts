@@ -1,5 +1,5 @@
 // GRAPHQL_PERSISTED_ONLY=true: the gateway runs only the operations of the manifest generated from the client's
-// operations (src/client/generated/persisted-documents.json), by hash or by full text, and rejects anything else
+// operations (packages/client/src/generated/persisted-documents.json), by hash or by full text, and rejects anything else
 // with FORBIDDEN before it reaches a subgraph or MLflow.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,12 +10,12 @@ import {
   persistedDocument,
   PromoteModelVersionDocument,
   ViewerDocument,
-} from '../../src/client/index.js';
+} from '@mlflow-supergraph/client';
 import { notRegisteredMessage } from '../../src/gateway/persistedQueries.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'src/client/generated/persisted-documents.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8')) as Record<string, string>;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let stack: Stack;

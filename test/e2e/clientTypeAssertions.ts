@@ -9,7 +9,7 @@ import {
   ViewerDocument,
   type ErrorCode,
   type PermissionLevel,
-} from 'mlflow-supergraph/client';
+} from '@mlflow-supergraph/client';
 
 /** Never called: only compiled. */
 export async function typeAssertions(): Promise<void> {

@@ -3,6 +3,7 @@
 // an emulator without auth, so the permission service alone decides. Then what the matrix does not measure:
 // batching, the per-principal cache (shared through Redis), and failing closed on every kind of breakage.
 import { DEMO_EXPERIMENTS } from '../../../src/emulator/index.js';
+import { requireRedis } from '../../helpers/requireRedis.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { startPermissionService, type FakePermissionService, type FakeRule } from '../../helpers/startPermissionService.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
@@ -163,6 +164,7 @@ describe('custom permission service: cache per principal (shared through Redis)'
   let first: Stack;
   let second: Stack;
   beforeAll(async () => {
+    await requireRedis();
     service = await startPermissionService({ rules: RULES, batch: true, token: PERMISSION_TOKEN });
     // Two gateway instances, one emulator, one Redis: what one instance caches, the other reads (one deployment,
     // one MLFLOW_SUPERGRAPH_SECRET: per-caller keys are HMACs under it).
@@ -171,9 +173,9 @@ describe('custom permission service: cache per principal (shared through Redis)'
     second = await startStack({ sharedEmulator: first.emulator, env });
   });
   afterAll(async () => {
-    await second.close();
-    await first.close();
-    await service.close();
+    await second?.close();
+    await first?.close();
+    await service?.close();
   });
   const query = `{ experiments(first: 10) { nodes { name } } registeredModels(first: 10) { nodes { name } } }`;
   const names = (data: any) => [...data.experiments.nodes, ...data.registeredModels.nodes].map((n: { name: string }) => n.name);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { BOB, CAROL } from '../../../src/emulator/seeds/users.js';
+import { requireRedis } from '../../helpers/requireRedis.js';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -15,6 +16,7 @@ describe('gateway with the shared Redis cache', () => {
   let b: Stack;
 
   beforeAll(async () => {
+    await requireRedis(REDIS_URL);
     // Search pages live 5 s by default; a loaded CI machine can take longer than that between requests here.
     // Two replicas of one deployment share its secret: without it each keeps its own per-caller entries.
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40) };
@@ -24,6 +26,7 @@ describe('gateway with the shared Redis cache', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
+    if (!a) return; // Redis was not reachable: nothing was written
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
@@ -87,10 +90,12 @@ describe('shared cache with MLflow basic-auth', () => {
   const prefix = `test:${randomUUID()}:`;
   let stack: Stack;
   beforeAll(async () => {
+    await requireRedis(REDIS_URL);
     stack = await startStack({ emulator: { auth: true }, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' } });
   });
   afterAll(async () => {
     await stack?.close();
+    if (!stack) return; // Redis was not reachable: nothing was written
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);

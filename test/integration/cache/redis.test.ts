@@ -7,6 +7,7 @@ import { createCache } from '../../../src/cache/createCache.js';
 import { cacheKey } from '../../../src/cache/cacheKey.js';
 import { readCacheStats } from '../../../src/cache/cacheStats.js';
 import type { KeyValueCache } from '../../../src/cache/KeyValueCache.js';
+import { requireRedis } from '../../helpers/requireRedis.js';
 import { waitFor } from './redisServer.js';
 
 const url = 'redis://127.0.0.1:6379';
@@ -35,6 +36,7 @@ async function commandsAfter(cache: KeyValueCache, action: () => Promise<unknown
 }
 
 beforeAll(async () => {
+  await requireRedis(url);
   admin = new Redis(url);
   // monitor() opens a second connection in MONITOR mode; the client it came from is not needed.
   const source = new Redis(url);
@@ -48,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(caches.map((cache) => cache.close()));
+  if (!admin) return; // Redis was not reachable: nothing was written
   // Leave nothing behind in the shared Redis.
   let cursor = '0';
   do {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { requireRedisServerBinary } from '../../helpers/requireRedis.js';
 
 /** A free loopback TCP port (the OS picks it; the small race before redis-server binds it is acceptable here). */
 export async function freePort(): Promise<number> {
@@ -35,6 +36,7 @@ export interface RedisServer {
 
 /** Starts `redis-server` without persistence (optionally as a one-node Cluster owning every slot). */
 export async function startRedisServer(options: { port?: number; cluster?: boolean } = {}): Promise<RedisServer> {
+  await requireRedisServerBinary();
   const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'cache-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];

@@ -1,5 +1,5 @@
 // The registry through the gateway against the emulator: every write, the graph staying consistent after
-// rename and delete, and the error cases recorded from a real MLflow 2.12 (../shared/mlflow-corpus).
+// rename and delete, and the error cases recorded from a real MLflow 2.12 (test/conformance/corpus).
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
 

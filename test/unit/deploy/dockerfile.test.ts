@@ -3,35 +3,7 @@
 // in, and every path it copies present in the repository.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-interface Instruction {
-  keyword: string;
-  args: string;
-  stage: number;
-}
-
-/** Dockerfile → instructions (continuation lines joined, comments dropped), each with its stage index. */
-function parseDockerfile(text: string): { instructions: Instruction[]; args: Record<string, string> } {
-  const logical = text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'));
-  const instructions: Instruction[] = [];
-  const args: Record<string, string> = {};
-  let stage = -1;
-  for (const line of logical) {
-    const [, keyword = '', rest = ''] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
-    const upper = keyword.toUpperCase();
-    if (upper === 'FROM') stage += 1;
-    if (upper === 'ARG' && stage === -1) {
-      const [name = '', value = ''] = rest.split('=');
-      args[name] = value;
-    }
-    instructions.push({ keyword: upper, args: rest.replace(/\s+/g, ' '), stage });
-  }
-  return { instructions, args };
-}
+import { parseDockerfile } from '../../helpers/dockerfile.js';
 
 const root = process.cwd();
 const { instructions, args } = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
@@ -92,13 +64,13 @@ describe('Dockerfile', () => {
       for (const source of sources) expect(existsSync(join(root, source))).toBe(true);
     }
     const finalCopies = final.filter((i) => i.keyword === 'COPY').map((i) => i.args).join(' ');
-    for (const needed of ['schema', 'supergraph.yaml', 'package.json', 'dist']) expect(finalCopies).toContain(needed);
+    for (const needed of ['schema', 'supergraph.yaml', 'package.json', 'dist', 'packages/client/src/generated/persisted-documents.json']) expect(finalCopies).toContain(needed);
     expect(existsSync(join(root, 'schema/supergraph.graphql'))).toBe(true);
   });
 
   it('keeps secrets, dependencies and history out of the build context', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
     expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', '.env', 'dist']));
-    for (const needed of ['src', 'schema', 'package.json', 'package-lock.json', 'supergraph.yaml', 'tsconfig.json', 'tsconfig.build.json']) expect(ignored).not.toContain(needed);
+    for (const needed of ['src', 'schema', 'package.json', 'package-lock.json', 'supergraph.yaml', 'tsconfig.json', 'tsconfig.build.json', 'packages']) expect(ignored).not.toContain(needed);
   });
 });

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors/ErrorCode.js';
+import type { ErrorCode } from './ErrorCode.js';
 
 /** Codes of the persisted-query protocol a gateway may answer with; the client handles them itself. */
 export type PersistedQueryCode = 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED';
