@@ -15,7 +15,7 @@ import { projectRoot } from './supergraphConfig.js';
 // Persisted-only: the gateway runs only the operations of a manifest generated at codegen time (hash → text), by
 // hash or by full text, and rejects everything else with FORBIDDEN before it executes.
 
-/** The manifest the typed client's codegen writes (src/client/operations/*.graphql). */
+/** The manifest the typed client's codegen writes (packages/client/src/operations/*.graphql). */
 export const defaultManifestPath = resolve(projectRoot, 'packages/client/src/generated/persisted-documents.json');
 
 /** Options of {@link createApolloCache}. */
