@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
@@ -52,6 +51,9 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop the server before the drain (failing the
+    // requests in flight), and a second stop() while Apollo's is running never resolves.
+    stopOnTerminationSignals: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -59,12 +61,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
-  await warmUp(services);
+  await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.
   const handle = createApolloHttpHandler(apollo, async (request) => service.bind(request, createRequestContext(services, request.headers)));
-  const { server } = service;
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await service.listen(options.port ?? config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   return {
     url,
