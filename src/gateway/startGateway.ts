@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
+import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from './httpHandler.js';
@@ -47,6 +48,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     graphql: (request, response) => handle(request, response),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, _request, response) => serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }),
+    cors: new CorsPolicy(config.corsOrigins),
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,

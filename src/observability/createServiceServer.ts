@@ -21,6 +21,8 @@ export interface ServiceServerOptions {
   schemaLoaded: () => boolean;
   /** Other routes (static assets); returns true when it answered the request. */
   otherRoutes?: (path: string, request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Browser CORS for the GraphQL paths (the gateway's CorsPolicy): `apply` returns true when it answered a preflight. */
+  cors?: { apply(request: IncomingMessage, response: ServerResponse): boolean };
 }
 
 /** An HTTP server with GraphQL plus the operational endpoints. */
@@ -89,6 +91,7 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       response.writeHead(404, JSON_TYPE).end('{"error":"not found: GraphQL is served at /graphql"}');
       return;
     }
+    if (options.cors?.apply(request, response)) return;
     const handled = telemetry
       .handle(request, response, () => options.graphql(request, response))
       .catch((error: unknown) => {
