@@ -7,7 +7,7 @@ import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from './httpHandler.js';
-import { landingPagePlugin, serveExplorerAsset } from './landingPage.js';
+import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
 import { createServiceServer } from '../observability/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
@@ -47,7 +47,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     graphqlPaths: ['/', '/graphql'],
     graphql: (request, response) => handle(request, response),
     schemaLoaded: () => !stopped,
-    otherRoutes: (path, _request, response) => serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }),
+    otherRoutes: (path, request, response) =>
+      serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) || serveApiHelp(path, request, response, { explorer: config.sandbox }),
     cors: new CorsPolicy(config.corsOrigins),
   });
   const apollo = new ApolloServer<RequestContext>({
