@@ -89,6 +89,8 @@ async function portInUse(port: number): Promise<boolean> {
 describe('process lifecycle', () => {
   let emulator: Emulator;
   const started: MainProcess[] = [];
+  /** Processes below `npm start`, killed after the test should it fail and leave them behind. */
+  const strays: number[] = [];
   const spawn = async (...args: Parameters<typeof spawnMain>) => {
     const main = await spawnMain(...args);
     started.push(main);
@@ -101,6 +103,7 @@ describe('process lifecycle', () => {
   afterEach(() => {
     emulator.setLatency(0);
     for (const main of started.splice(0)) if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGKILL');
+    for (const pid of strays.splice(0).filter(alive)) process.kill(pid, 'SIGKILL');
   });
   afterAll(async () => {
     await emulator.close();
@@ -112,12 +115,12 @@ describe('process lifecycle', () => {
     const ready = await (await fetch(main.graphqlUrl.replace('/graphql', '/readyz'))).json();
     expect(ready.checks.cache).toEqual({ ok: true, backend: 'redis' });
     expectCleanShutdown(main, await stop(main, 'SIGTERM'));
-  }, 60_000);
+  }, 120_000);
 
   it('idle, in-memory cache: SIGINT (Ctrl-C) shuts down the same way', async () => {
     const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, REDIS_URL: undefined });
     expectCleanShutdown(main, await stop(main, 'SIGINT'), 'SIGINT');
-  }, 60_000);
+  }, 120_000);
 
   it('busy, with Redis and tracing: the request in flight is answered, spans are flushed, exit 0', async () => {
     const collector = await startCollector();
@@ -139,7 +142,7 @@ describe('process lifecycle', () => {
     } finally {
       await collector.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('distributed: gateway and subgraph servers each drain and exit 0 on SIGTERM', async () => {
     const env = { MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix };
@@ -159,18 +162,19 @@ describe('process lifecycle', () => {
     const settled = await Promise.all(results);
     [gateway, ...subgraphs].forEach((main, i) => expectCleanShutdown(main, settled[i] as { code: number | null; ms: number }));
     expect(subgraphs[0]?.lines.find((line) => line.msg === 'graphql request')).toMatchObject({ operationName: 'DistributedInFlight__tracking__0', outcome: 'success' });
-  }, 90_000);
+  }, 180_000);
 
   it('npm start: SIGTERM to npm reaches the server, which exits 0; the port is free and no child remains', async () => {
     const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url }, { via: 'npm' });
     const port = Number(new URL(main.graphqlUrl).port);
     const tree = descendants(main.child.pid ?? 0);
+    strays.push(...tree);
     expect(tree.length).toBeGreaterThan(0);
     const result = await stop(main, 'SIGTERM');
     expectCleanShutdown(main, result);
     expect(tree.filter(alive)).toEqual([]);
     expect(await portInUse(port)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('a port in use: one line on stderr naming it, exit 1', async () => {
     const holder = net.createServer();
@@ -183,7 +187,7 @@ describe('process lifecycle', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
-  }, 60_000);
+  }, 120_000);
 
   it.each([
     ['a name that does not resolve', 'no-such-host.invalid', 'HOST "no-such-host.invalid" does not resolve to an address'],
@@ -192,7 +196,7 @@ describe('process lifecycle', () => {
     const { code, stderr } = await runMainToExit([], { MLFLOW_TRACKING_URI: emulator.url, HOST: host });
     expect(code).toBe(1);
     expect(stderr.filter((line) => line.trim())).toEqual([`Failed to start: cannot listen on ${host}:0: ${reason}`]);
-  }, 60_000);
+  }, 120_000);
 
   it('MLflow unreachable at start-up: a warning naming it, the server starts anyway and still shuts down cleanly', async () => {
     const closed = net.createServer();
@@ -205,5 +209,5 @@ describe('process lifecycle', () => {
     expect(warning).toMatchObject({ component: 'gateway', error: 'ECONNREFUSED' });
     expect(warning?.msg).toContain(`MLflow at ${mlflow} did not answer at start-up`);
     expectCleanShutdown(main, await stop(main, 'SIGTERM'));
-  }, 60_000);
+  }, 120_000);
 });

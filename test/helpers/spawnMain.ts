@@ -69,7 +69,8 @@ export async function spawnMain(args: readonly string[], env: Record<string, str
   const started = launch(args, env, options.via ?? 'node');
   const { child, lines } = started;
   const component = options.component ?? 'gateway';
-  const deadline = Date.now() + 30_000;
+  // Only a guard (readiness is the log line): generous, since several agents may share two cores.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ready = lines.find((line) => line.component === component && typeof line.url === 'string');
     if (ready) return { ...started, graphqlUrl: ready.url as string };
