@@ -144,6 +144,28 @@ describe('process lifecycle', () => {
     }
   }, 120_000);
 
+  it('a trace collector that never answers does not hold the exit: the flush is bounded and says so', async () => {
+    // Accepts connections and reads requests, never responds: the worst a collector can do.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+      const answer = await postGraphQL(main.graphqlUrl, 'query Traced { experiments(first: 1) { nodes { id } } }');
+      expect(answer.errors).toBeUndefined();
+      const result = await stop(main, 'SIGTERM');
+      expectCleanShutdown(main, result);
+      expect(main.lines.find((line) => line.msg === 'trace exporter did not flush in time; remaining spans dropped')).toMatchObject({ level: 'warn', endpoint });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 120_000);
+
   it('distributed: gateway and subgraph servers each drain and exit 0 on SIGTERM', async () => {
     const env = { MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix };
     const names = ['tracking', 'registry', 'permissions'] as const;
