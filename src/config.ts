@@ -92,6 +92,12 @@ export interface Config {
   tracing: { endpoint: string | undefined; serviceName: string };
   /** Distributed mode: subgraph URLs overriding the supergraph's routing_url (SUBGRAPH_URL_TRACKING, ...). */
   subgraphUrls: Partial<Record<'tracking' | 'registry' | 'permissions', string>>;
+  /**
+   * Browser origins allowed to call the gateway cross-origin, with credentials (CORS_ORIGINS, comma-separated):
+   * exact origins, `scheme://host:*` (any port) or `*` (any origin; refused in production). Default: localhost
+   * and 127.0.0.1 on any port in development, none in production. Same-origin pages need no entry.
+   */
+  corsOrigins: readonly string[];
 }
 
 /** Where and how the graph asks a custom permission service (MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_*). */
@@ -173,6 +179,31 @@ function cacheTtls(env: Env): Config['cacheTtls'] {
     if (read(env, variable) !== undefined) out[name] = int(env, variable, 1, 1, 30 * 24 * 3600);
   }
   return out;
+}
+
+function corsOrigins(env: Env, production: boolean): string[] {
+  const raw = read(env, 'CORS_ORIGINS');
+  if (raw === undefined) return production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'];
+  const entries = raw.split(',').map((entry) => entry.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const entry of entries) {
+    if (entry === '*') {
+      // Any origin with credentials lets every web page read what its visitor may read here.
+      if (production) throw new ConfigError('CORS_ORIGINS=* (any origin) is refused when NODE_ENV=production: list the frontends\' origins');
+      continue;
+    }
+    const anyPort = entry.endsWith(':*');
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(anyPort ? entry.slice(0, -2) : entry);
+    } catch {
+      parsed = undefined;
+    }
+    const bare = parsed && (anyPort ? `${parsed.protocol}//${parsed.hostname}` : parsed.origin);
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || bare !== (anyPort ? entry.slice(0, -2) : entry).toLowerCase()) {
+      throw new ConfigError(`CORS_ORIGINS entries must be origins such as https://app.example.com or http://localhost:* (no path), got "${entry}"`);
+    }
+  }
+  return entries.map((entry) => entry.toLowerCase());
 }
 
 function explorer(env: Env): Config['explorer'] {
@@ -324,6 +355,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     tracing: { endpoint: otlpEndpoint, serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'mlflow-supergraph' },
     subgraphUrls,
+    corsOrigins: corsOrigins(env, production),
     permissions: permissions as Config['permissions'],
     permissionService,
     defaultPermission: defaultPermission as Config['defaultPermission'],

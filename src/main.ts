@@ -6,8 +6,38 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTelemetryDefault, ConfigError, loadConfig } from './config.js';
 
+/** Time for closing Redis (its command timeout), the demo emulator and the trace exporter after the drain. */
+const CLOSE_BUDGET_MS = 4_000;
+
+/** Upper bound on flushing buffered spans at shutdown. */
+const TRACING_FLUSH_MS = 2_000;
+
+/** True when `work` settles within `ms`; false (and `work` left to itself) when it does not. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(() => true, () => true);
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The backends `npm start -- --demo <name>` can play. */
 const DEMO_BACKENDS = ['mlflow', 'basic-auth', 'databricks', 'gitlab'];
+
+/** A signal that arrived before start-up finished; {@link main} shuts down as soon as there is something to drain. */
+let earlySignal: string | undefined;
+let onSignal = (signal: string) => {
+  earlySignal ??= signal;
+};
+// Installed first thing: a pod deleted while starting gets a clean shutdown too, not node's default (killed, no log).
+// `on`, not `once`: a second signal while draining must not fall through to node's default and cut the drain short.
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
 
 async function main(): Promise<void> {
   let config = loadConfig();
@@ -79,26 +109,36 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, `${signal}: draining in-flight requests, then shutting down`);
-    // A last resort: whatever hangs past the drain bound (plus time to close Redis and flush), exit anyway.
+    // A last resort: whatever hangs past the drain bound plus the closing budget, exit anyway. Kept inside
+    // Kubernetes' grace period (deploy/k8s: preStop 5 s + SHUTDOWN_TIMEOUT_MS 20 s + this < 30 s).
     setTimeout(() => {
       logger.error({ signal }, 'shutdown did not finish in time; exiting');
       logger.flush();
       process.exit(1);
-    }, config.shutdownTimeoutMs + 5_000).unref();
-    await close(config.shutdownTimeoutMs);
-    await services.close();
-    await stopEmulator?.();
-    await tracing?.shutdown();
+    }, config.shutdownTimeoutMs + CLOSE_BUDGET_MS).unref();
+    try {
+      await close(config.shutdownTimeoutMs);
+      await services.close();
+      await stopEmulator?.();
+      // A collector that is gone must not hold the exit: spans still unsent after the bound are dropped.
+      if (tracing && !(await settlesWithin(tracing.shutdown(), TRACING_FLUSH_MS))) {
+        logger.warn({ signal, endpoint: config.tracing.endpoint, boundMs: TRACING_FLUSH_MS }, 'trace exporter did not flush in time; remaining spans dropped');
+      }
+    } catch (error) {
+      logger.error({ signal, err: { name: (error as Error).name, message: (error as Error).message } }, 'shutdown failed');
+      logger.flush(() => process.exit(1));
+      return;
+    }
     logger.info({ signal }, 'shut down cleanly');
     logger.flush(() => process.exit(0));
   };
-  // `on`, not `once`: tsx (npm start) exits on a signal nobody else listens to any more, cutting the drain short.
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onSignal = (signal) => void shutdown(signal);
+  if (earlySignal) onSignal(earlySignal);
 }
 
 main().catch((error: unknown) => {
   // Configuration errors are the operator's to fix: one clear line. Anything else: the message, no secrets.
+  // A port in use or a bad HOST arrives as a ListenError whose message says which and what to change.
   console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Failed to start: ${(error as Error).message}`);
   process.exit(1);
 });

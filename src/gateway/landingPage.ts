@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -190,5 +190,32 @@ export function serveExplorerAsset(path: string, response: ServerResponse, optio
   response
     .writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.length, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' })
     .end(asset.body);
+  return true;
+}
+
+/**
+ * A `GET /` or `GET /graphql` with no operation from something that is not a browser asking for the explorer
+ * (curl, a probe, a mistyped client): a short JSON note on where GraphQL is and how to call it, instead of
+ * Apollo's CSRF refusal (which such a request would otherwise get, no `content-type` being set). `/` answers 200;
+ * `/graphql` answers 400 with a BAD_USER_INPUT error, the request being a client mistake. False: not such a request.
+ */
+export function serveApiHelp(path: string, request: IncomingMessage, response: ServerResponse, options: { explorer: boolean }): boolean {
+  const method = request.method ?? 'GET';
+  if ((method !== 'GET' && method !== 'HEAD') || (path !== '/' && path !== '/graphql')) return false;
+  const search = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  if (search.has('query') || search.has('extensions')) return false;
+  // Browsers asking for a page get the explorer (when it is on).
+  if (options.explorer && (request.headers.accept ?? '').includes('text/html')) return false;
+  const base = `http://${request.headers.host ?? '127.0.0.1:4000'}`;
+  const help = {
+    message: 'mlflow-supergraph: GraphQL over HTTP. POST a JSON body {"query": "...", "variables": {...}} to /graphql with content-type: application/json.',
+    graphql: `${base}/graphql`,
+    example: `curl -s ${base}/graphql -H 'content-type: application/json' -H 'authorization: Bearer $TOKEN' -d '{"query":"{ viewer { username } experiments(first: 3) { nodes { id name } } }"}'`,
+    get: `GET ${base}/graphql?query=... also works for queries, with the header apollo-require-preflight: true (CSRF prevention).`,
+    ...(options.explorer ? { explorer: `Open ${base}/ in a browser for the GraphQL explorer.` } : {}),
+  };
+  const body = path === '/' ? help : { errors: [{ message: 'GET /graphql needs a query: POST a JSON body {"query": "..."} (see "help")', extensions: { code: 'BAD_USER_INPUT' } }], help };
+  response.writeHead(path === '/' ? 200 : 400, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(method === 'HEAD' ? undefined : `${JSON.stringify(body, null, 2)}\n`);
   return true;
 }

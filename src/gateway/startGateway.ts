@@ -1,13 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
+import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from './httpHandler.js';
-import { landingPagePlugin, serveExplorerAsset } from './landingPage.js';
+import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { requestCache } from '../context/requestCache.js';
@@ -51,11 +51,16 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     // Each request gets its own APQ scope holder (filled by the context function below).
     graphql: (request, response) => apqScopeStorage.run({ decided: false }, () => handle(request, response)),
     schemaLoaded: () => !stopped,
-    otherRoutes: (path, _request, response) => serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }),
+    otherRoutes: (path, request, response) =>
+      serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) || serveApiHelp(path, request, response, { explorer: config.sandbox }),
+    cors: new CorsPolicy(config.corsOrigins),
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop the server before the drain (failing the
+    // requests in flight), and a second stop() while Apollo's is running never resolves.
+    stopOnTerminationSignals: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -63,7 +68,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     plugins: [landingPagePlugin(config.sandbox, config.explorer), useProtocolErrors({ suggestions: config.introspection }), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
-  await warmUp(services);
+  await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.
   const handle = createApolloHttpHandler(apollo, async (request) => {
     const context = createRequestContext(services, request.headers);
@@ -79,9 +84,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     }
     return service.bind(request, context);
   });
-  const { server } = service;
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await service.listen(options.port ?? config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   return {
     url,

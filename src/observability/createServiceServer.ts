@@ -1,7 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
+import { ListenError } from './ListenError.js';
 import { Readiness } from './Readiness.js';
 import { RequestTelemetry } from './RequestTelemetry.js';
 import { ServerDrain, type DrainResult } from './ServerDrain.js';
@@ -19,6 +21,8 @@ export interface ServiceServerOptions {
   schemaLoaded: () => boolean;
   /** Other routes (static assets); returns true when it answered the request. */
   otherRoutes?: (path: string, request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Browser CORS for the GraphQL paths (the gateway's CorsPolicy): `apply` returns true when it answered a preflight. */
+  cors?: { apply(request: IncomingMessage, response: ServerResponse): boolean };
 }
 
 /** An HTTP server with GraphQL plus the operational endpoints. */
@@ -31,6 +35,22 @@ export interface ServiceServer {
   bind(request: IncomingMessage, context: RequestContext): RequestContext;
   /** Graceful stop: /readyz turns 503, no new connections, in-flight requests get up to `timeoutMs`. */
   drain(timeoutMs: number): Promise<DrainResult>;
+  /** Listens on `host:port`; rejects with a {@link ListenError} (one readable line) when that is impossible. */
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Probes MLflow once at start-up and logs a warning naming it when it does not answer (start-up goes on). */
+  warnIfUpstreamUnreachable(): Promise<void>;
+}
+
+/** The URL of MLflow with any credentials in it removed, for log lines. */
+function redactedUrl(raw: unknown): string {
+  try {
+    const url = new URL(String(raw));
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return 'the configured MLflow';
+  }
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -71,6 +91,7 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       response.writeHead(404, JSON_TYPE).end('{"error":"not found: GraphQL is served at /graphql"}');
       return;
     }
+    if (options.cors?.apply(request, response)) return;
     const handled = telemetry
       .handle(request, response, () => options.graphql(request, response))
       .catch((error: unknown) => {
@@ -108,6 +129,24 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       const result = await drain.drain(timeoutMs);
       logger.info({ component, ...result }, result.completed ? 'drained: every in-flight request finished' : 'drain bound reached: closed the remaining connections');
       return result;
+    },
+    listen(port, host) {
+      return new Promise<AddressInfo>((resolve, reject) => {
+        // Without this listener a failed listen is an unhandled 'error' event: a stack trace instead of a reason.
+        const failed = (error: NodeJS.ErrnoException) => reject(ListenError.from(error, host, port));
+        server.once('error', failed);
+        server.listen(port, host, () => {
+          server.off('error', failed);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async warnIfUpstreamUnreachable() {
+      const { upstream } = (await readiness.check()).checks;
+      if (upstream.ok) return;
+      const mlflow = redactedUrl(services.mlflowHttp.defaults.options.prefixUrl);
+      const reason = upstream.error ?? `HTTP ${upstream.status}`;
+      logger.warn({ component, mlflow, error: reason }, `MLflow at ${mlflow} did not answer at start-up (${reason}): serving anyway, /readyz answers 503 until it does`);
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -56,6 +55,8 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
   const apollo = new ApolloServer<RequestContext>({
     schema,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT (Apollo's own handler races the drain; see startGateway).
+    stopOnTerminationSignals: false,
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: false,
     // No federated inline traces (ftv1): timings of subgraph internals are not for whoever can reach it.
@@ -88,9 +89,7 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
     }
     return service.bind(request, createRequestContext(services, request.headers, principal));
   });
-  const { server } = service;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  const address = server.address() as AddressInfo;
+  const [address] = await Promise.all([service.listen(port, host), service.warnIfUpstreamUnreachable()]);
   return {
     name,
     url: `http://${host}:${address.port}/graphql`,
