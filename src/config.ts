@@ -50,7 +50,11 @@ export interface Config {
     manifests: readonly string[];
   };
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
-  limits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /**
+   * Operation bounds (GRAPHQL_MAX_*): depth, aliases, estimated objects (`maxCost`), upstream calls per request
+   * (`maxUpstreamCalls`: refused on the estimate, and enforced as each call is made) and answer size in bytes.
+   */
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxUpstreamCalls: number; maxResponseBytes: number };
   apolloTelemetry: boolean;
   /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
   naiveResolvers: boolean;
@@ -349,6 +353,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
       maxCost: int(env, 'GRAPHQL_MAX_COST', 50_000, 1, 10_000_000),
+      // Measured: the README's dashboard estimates 13 calls (makes 8), the bench's dashboard 31 (makes ≤ 25).
+      maxUpstreamCalls: int(env, 'GRAPHQL_MAX_UPSTREAM_CALLS', 200, 1, 100_000),
+      // Measured: the bench's dashboard answer is ~300 KB.
+      maxResponseBytes: int(env, 'GRAPHQL_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     // Apollo's gateway reports usage to Apollo unless told not to. Off unless the operator opts in.
     apolloTelemetry: bool(env, 'MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY', false),

@@ -56,7 +56,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     formatError,
     persistedQueries: persisted.persistedQueries,
-    plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
+    plugins: [landingPagePlugin(config.sandbox, config.explorer), useOperationLimits({ ...config.limits, pricing: () => ({ bulkMetricHistory: services.capabilities.bulkInterval }) }), ...persisted.plugins, service.plugin],
   });
   await apollo.start();
   await warmUp(services);

@@ -18,8 +18,11 @@ export interface RestClientOptions {
   /** Extra headers (x-request-id). */
   headers?: Record<string, string>;
   observe?: CallObserver;
-  /** Shared per-request counter of upstream calls (all clients of one request add to it). */
-  counter?: { calls: number };
+  /**
+   * Shared per-request counter of upstream calls (all clients of one request add to it); with `max`, the call
+   * past it is not sent (a `callBudget` UpstreamError): the backstop behind the gateway's estimate.
+   */
+  counter?: { calls: number; max?: number };
   /** The upstream's process-wide circuit breaker: fail fast while it is down. */
   breaker?: CircuitBreaker;
   /** Epoch ms when the request's time budget runs out (see RestCallOptions.deadline). */
@@ -46,6 +49,10 @@ export function isOutage(error: unknown, deadline?: number): boolean | undefined
       return OUTAGE_STATUS.has(error.status ?? 0);
     case 'malformed':
       return false;
+    case 'refused':
+    case 'callBudget':
+      // Never sent: says nothing about the upstream, and one caller's input must not open the circuit.
+      return undefined;
   }
 }
 
@@ -63,8 +70,9 @@ export class RestClient<Api extends ApiShape<Api>> {
   /** Calls `name` with wire params; resolves to the wire response or throws an UpstreamError. */
   call<K extends keyof Api & string>(name: K, params: Api[K]['params']): Promise<Api[K]['response']> {
     const { limiter, counter, around } = this.options;
-    if (counter) counter.calls += 1;
     const endpoint = this.table[name];
+    if (counter?.max !== undefined && counter.calls >= counter.max) return Promise.reject(this.#overBudget(endpoint, counter.max));
+    if (counter) counter.calls += 1;
     const run = async () => {
       // While the circuit is open, fail before queueing for a limiter slot: nobody should wait for "no".
       if (this.options.breaker?.state === 'open') {
@@ -100,6 +108,18 @@ export class RestClient<Api extends ApiShape<Api>> {
       else breaker?.neutral(decision.probe);
       throw error;
     }
+  }
+
+  /** The error for a call past the request's upstream-call budget: nothing sent. */
+  #overBudget(endpoint: Endpoint, max: number): UpstreamError {
+    this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'call_budget' });
+    return new UpstreamError({
+      upstream: this.upstream,
+      endpoint: endpoint.route,
+      failure: 'callBudget',
+      max,
+      message: `This request reached its budget of ${max} upstream calls; ${endpoint.route} was not called: ask for fewer objects`,
+    });
   }
 
   /** The error for a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure), nothing sent. */

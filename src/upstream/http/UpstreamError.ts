@@ -3,7 +3,9 @@ export type UpstreamFailure =
   | 'http' // the upstream answered with a non-2xx status
   | 'timeout' // no answer in time
   | 'network' // connection refused or reset
-  | 'malformed'; // a 2xx answer whose body is not the JSON we expected
+  | 'malformed' // a 2xx answer whose body is not the JSON we expected
+  | 'refused' // not sent: the request, as the caller's input made it, is one the upstream cannot take
+  | 'callBudget'; // not sent: the request used up its upstream-call budget (GRAPHQL_MAX_UPSTREAM_CALLS)
 
 /** Fields for {@link UpstreamError}. */
 export interface UpstreamErrorInit {
@@ -14,6 +16,8 @@ export interface UpstreamErrorInit {
   errorCode?: string;
   message: string;
   cause?: unknown;
+  /** For `callBudget`: the budget (calls per request). */
+  max?: number;
 }
 
 /**
@@ -27,6 +31,7 @@ export class UpstreamError extends Error {
   readonly failure: UpstreamFailure;
   readonly status: number | undefined;
   readonly errorCode: string | undefined;
+  readonly max: number | undefined;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message);
@@ -35,6 +40,7 @@ export class UpstreamError extends Error {
     this.failure = init.failure;
     this.status = init.status;
     this.errorCode = init.errorCode;
+    this.max = init.max;
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false });
   }
 }

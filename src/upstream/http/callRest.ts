@@ -1,6 +1,7 @@
 import type { Got, Response } from 'got';
 import type { Endpoint } from './endpoint.js';
 import { redactText } from './redact.js';
+import { MAX_REQUEST_LINE_BYTES, requestPath } from './requestLine.js';
 import { UpstreamError } from './UpstreamError.js';
 
 /** Per-call options: the caller's credentials and tracing headers. */
@@ -101,6 +102,7 @@ export async function callRest(
   observe?: CallObserver,
 ): Promise<unknown> {
   const { path, rest } = fillPath(endpoint.path, params);
+  if (endpoint.method === 'GET') refuseLongRequestLine(http, upstream, endpoint, path, rest, observe);
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
   // MLflow's DELETE handlers read a JSON body too (registered-models/delete, delete-tag, alias).
@@ -173,6 +175,25 @@ export async function callRest(
     throw lastError;
   }
   throw lastError ?? new Error('callRest: no attempt was made');
+}
+
+/**
+ * Refuses, before sending, a GET whose request line would exceed gunicorn's limit: a real MLflow answers it with
+ * an HTML 400, so sending it only costs a call (and a long name or filter is the caller's input, not an outage).
+ */
+function refuseLongRequestLine(http: Got, upstream: string, endpoint: Endpoint, path: string, rest: Record<string, unknown>, observe?: CallObserver): void {
+  const query = toSearchParams(rest).toString();
+  const base = requestPath(http, endpoint).slice(0, -endpoint.path.length);
+  // `GET <base>/<path>?<query> HTTP/1.1`, as got sends it (the path already percent-encoded by fillPath).
+  const length = `GET ${base}/${path}${query ? `?${query}` : ''} HTTP/1.1`.length;
+  if (length <= MAX_REQUEST_LINE_BYTES) return;
+  observe?.({ upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'refused' });
+  throw new UpstreamError({
+    upstream,
+    endpoint: endpoint.route,
+    failure: 'refused',
+    message: `The arguments are too long for ${upstream}: ${endpoint.route} would need a ${length}-byte request line, over the ${MAX_REQUEST_LINE_BYTES}-byte limit of its web server`,
+  });
 }
 
 /** UPSTREAM_TIMEOUT for a call the request's time budget did not leave room for. */
