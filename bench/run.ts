@@ -133,7 +133,7 @@ async function main(): Promise<void> {
 
   const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
   const gateways: Record<Exclude<VariantName, 'waterfall'>, GatewayVariant> = {
-    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true' }),
+    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true', GRAPHQL_MAX_UPSTREAM_CALLS: '100000' }),
     cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
     warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };

@@ -352,9 +352,11 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
-      maxCost: int(env, 'GRAPHQL_MAX_COST', 50_000, 1, 10_000_000),
-      // Measured: the README's dashboard estimates 13 calls (makes 8), the bench's dashboard 31 (makes ≤ 25).
-      maxUpstreamCalls: int(env, 'GRAPHQL_MAX_UPSTREAM_CALLS', 200, 1, 100_000),
+      // The README's dashboard is 500 221 (200 runs × 2500 default metric points): points count as objects.
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 1_000_000, 1, 100_000_000),
+      // Estimated (made, cold): README dashboard 13 (8), bench dashboard 18 (18), bench registry 224 (5; every
+      // version's run's experiment priced as its own call). The naive bench variant sets its own.
+      maxUpstreamCalls: int(env, 'GRAPHQL_MAX_UPSTREAM_CALLS', 300, 1, 100_000),
       // Measured: the bench's dashboard answer is ~300 KB.
       maxResponseBytes: int(env, 'GRAPHQL_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },

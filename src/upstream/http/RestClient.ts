@@ -36,24 +36,38 @@ export interface RestClientOptions {
 /** Statuses that mean "the service is down or overloaded", as opposed to "this request was wrong". */
 const OUTAGE_STATUS = new Set([502, 503, 504]);
 
-/** Whether a failed call says the upstream is down (counts toward opening the circuit). */
-export function isOutage(error: unknown, deadline?: number): boolean | undefined {
+/**
+ * Whether a failed call says the upstream is down (counts toward opening the circuit). The circuit is shared by
+ * every caller of the process, so a failure one caller's input can cause never counts: a GET refused for its
+ * length or a call past the request's budget was never sent; a 4xx, or MLflow's 500 for a bad filter, is an
+ * answer; and a timeout or 504 of a call that carries the caller's `filter` / `order_by` (a search whose cost the
+ * caller chose) says as much about that filter as about MLflow. Refused or reset connections, 502/503, and
+ * timeouts of calls whose cost no caller chooses still count: a real outage shows on those at once.
+ */
+export function isOutage(error: unknown, deadline?: number, params?: Record<string, unknown>): boolean | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
+  const callerShaped = params !== undefined && (hasValue(params.filter) || hasValue(params.order_by));
   switch (error.failure) {
     case 'network':
       return true;
     case 'timeout':
       // Our own budget running out says nothing about MLflow.
-      return deadline !== undefined && Date.now() >= deadline - 1 ? undefined : true;
+      if (deadline !== undefined && Date.now() >= deadline - 1) return undefined;
+      return callerShaped ? undefined : true;
     case 'http':
+      if (error.status === 504 && callerShaped) return undefined;
       return OUTAGE_STATUS.has(error.status ?? 0);
     case 'malformed':
       return false;
     case 'refused':
     case 'callBudget':
-      // Never sent: says nothing about the upstream, and one caller's input must not open the circuit.
+      // Never sent: says nothing about the upstream.
       return undefined;
   }
+}
+
+function hasValue(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
 }
 
 /**
@@ -102,7 +116,7 @@ export class RestClient<Api extends ApiShape<Api>> {
       breaker?.success(decision.probe);
       return result;
     } catch (error) {
-      const outage = isOutage(error, deadline);
+      const outage = isOutage(error, deadline, params);
       if (outage === true) breaker?.failure(decision.probe);
       else if (outage === false) breaker?.success(decision.probe);
       else breaker?.neutral(decision.probe);
