@@ -58,3 +58,34 @@ describe('GRAPHQL_MAX_UPSTREAM_CALLS', () => {
     }
   });
 });
+
+describe('per-request memo and the answer-size bound', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '1024' } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.coldStart());
+
+  it('lists one run’s artifacts once per request, however many parents reach it', async () => {
+    const { body: found } = await post(stack, '{ experiments(first: 1) { nodes { id runs(first: 1) { nodes { id } } } } }');
+    const experiment = found.data.experiments.nodes[0];
+    const runId = experiment.runs.nodes[0].id;
+    stack.coldStart();
+    const { body } = await post(stack, 'query ($id: ID!, $e: [ID!]!) { a: run(id: $id) { artifacts { path } } b: run(id: $id) { artifacts { path } } c: runs(experimentIds: $e, first: 1) { nodes { artifacts { path } } } }', { id: runId, e: [experiment.id] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.c.nodes[0]).toEqual(body.data.a);
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/artifacts/list')).toBe(1);
+  });
+
+  it('replaces an answer over GRAPHQL_MAX_RESPONSE_BYTES by QUERY_TOO_COMPLEX (limit responseBytes), HTTP 400', async () => {
+    const response = await fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ experiments(first: 50) { nodes { id name artifactLocation tags { key value } runs(first: 5) { nodes { id name params { key value } } } } } }' }) });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text.length).toBeLessThan(400);
+    const body = JSON.parse(text);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max: 1024, actual: expect.any(Number) });
+    expect(body.errors[0].extensions.actual).toBeGreaterThan(1024);
+  });
+});
