@@ -23,7 +23,9 @@ describe('measureOperation prices what execution will do', () => {
     expect(withDefault.cost).toBe(1 + 1000);
     expect(measure('query ($n: Int = 1000) { experiments(first: $n) { nodes { id } } }', { n: 3 }).cost).toBe(1 + 3);
     // maxPoints defaults to 2500 in the schema: a history with no maxPoints is priced at 2500 points a run.
-    expect(measure('{ run(id: "r") { metricHistory(key: "loss") { step } } }').cost).toBe(1 + 2500);
+    expect(measure('{ run(id: "r") { metricHistory(key: "loss") { step } } }').cost).toBe(100 + 2500);
+    // A run counts for the payload it arrives with (params, metrics, tags), selected or not.
+    expect(measure('{ runs(experimentIds: ["1"], first: 10) { nodes { id } } }').cost).toBe(1 + 10 * 100);
   });
 
   it('multiplies by the length of list arguments (a permission check per listed experiment)', () => {
