@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../src/emulator/index.js';
 import { spawnMain } from '../test/helpers/spawnMain.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, steps: { type: 'string', default: '1000' }, params: { type: 'string', default: '20' }, heap: { type: 'string', default: '384' }, cost: { type: 'string', default: '150000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, steps: { type: 'string', default: '1000' }, params: { type: 'string', default: '20' }, heap: { type: 'string', default: '384' }, cost: { type: 'string', default: '1000000' } } });
 /** The gateway's GRAPHQL_MAX_COST default: the requests below are built to just fit it. */
 const MAX_COST = Number(values.cost);
 const RUNS = Number(values.runs);
@@ -49,10 +49,12 @@ const rssMiB = () => {
 };
 
 const ids = [experimentId];
+/** Points per run that the cost bound lets through (a run counts 100). */
+const POINTS = Math.min(2500, Math.floor((MAX_COST - RUNS * 100 - 1) / RUNS));
 // As many aliases as the cost bound lets through (a run counts 100 objects).
 const ALIASES = Math.max(1, Math.floor(MAX_COST / (RUNS * 100 + RUNS * 31 + 1)));
 
-const history = `query ($e: [ID!]!) { runs(experimentIds: $e, first: ${RUNS}) { nodes { id metricHistory(key: "loss", maxPoints: ${Math.min(2500, Math.floor((MAX_COST - RUNS * 100 - 1) / RUNS))}) { step value timestamp } } } }`;
+const history = `query ($e: [ID!]!) { runs(experimentIds: $e, first: ${RUNS}) { nodes { id metricHistory(key: "loss", maxPoints: ${POINTS}) { step value timestamp } } } }`;
 const aliases = `query ($e: [ID!]!) { ${Array.from({ length: ALIASES }, (_, i) => `r${i}: runs(experimentIds: $e, first: ${RUNS}, filter: "params.param_0 != 'x${i}'") { nodes { id name params { key value } tags { key value } metrics { key value } } }`).join(' ')} }`;
 // The most upstream calls: one listing per run, up to GRAPHQL_MAX_UPSTREAM_CALLS (search + permission + runs).
 const artifacts = `query ($e: [ID!]!) { runs(experimentIds: $e, first: 298) { nodes { id artifacts { path } } } }`;
@@ -83,7 +85,7 @@ async function send(name: string, query: string) {
 
 console.log(JSON.stringify({ seeded: { runs: RUNS, steps: STEPS, params: PARAMS }, heapMiB: Number(values.heap) }));
 await send('baseline', small);
-await send(`${RUNS} runs × metricHistory (${Math.min(2500, Math.floor((MAX_COST - RUNS * 100 - 1) / RUNS))} points each)`, history);
+await send(`${RUNS} runs × metricHistory (${POINTS} points each)`, history);
 await send(`${ALIASES} aliases × ${RUNS} runs with params, tags, metrics`, aliases);
 await send('298 runs × artifacts (300 calls estimated)', artifacts);
 await send('after: a small query', small);

@@ -89,7 +89,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof UpstreamError) {
     const code = codeForUpstream(error);
     return new SupergraphError(code, upstreamMessage(error, code), {
-      ...(error.failure === 'callBudget' ? { limit: 'upstreamCalls', max: error.max } : {}),
+      ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
       ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
       ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
     }, error);

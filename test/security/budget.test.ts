@@ -89,3 +89,23 @@ describe('per-request memo and the answer-size bound', () => {
     expect(body.errors[0].extensions.actual).toBeGreaterThan(1024);
   });
 });
+
+describe('GRAPHQL_MAX_UPSTREAM_BYTES', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { GRAPHQL_MAX_UPSTREAM_BYTES: '2048' } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.coldStart());
+
+  it('cuts off the call that takes the request past its budget of bytes received: QUERY_TOO_COMPLEX, limit upstreamBytes', async () => {
+    const { status, body } = await post(stack, '{ experiments(first: 50) { nodes { id runs(first: 50) { nodes { id params { key value } tags { key value } } } } } }');
+    expect(status).toBe(200);
+    const codes = (body.errors ?? []).map((e: any) => e.extensions);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes).toContainEqual(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'upstreamBytes', max: 2048 }));
+    // A small request of the same caller is still answered.
+    const small = await post(stack, '{ experiments(first: 1) { nodes { id } } }');
+    expect(small.body.errors).toBeUndefined();
+  });
+});

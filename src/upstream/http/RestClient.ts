@@ -22,7 +22,7 @@ export interface RestClientOptions {
    * Shared per-request counter of upstream calls (all clients of one request add to it); with `max`, the call
    * past it is not sent (a `callBudget` UpstreamError): the backstop behind the gateway's estimate.
    */
-  counter?: { calls: number; max?: number };
+  counter?: { calls: number; max?: number; bytes?: number; maxBytes?: number };
   /** The upstream's process-wide circuit breaker: fail fast while it is down. */
   breaker?: CircuitBreaker;
   /** Epoch ms when the request's time budget runs out (see RestCallOptions.deadline). */
@@ -101,7 +101,12 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** One call through the circuit breaker; decided after the limiter slot is taken, so queued calls see a trip. */
   async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
-    const { http, authorization, headers, observe, breaker, deadline, retries } = this.options;
+    const { http, authorization, headers, observe, breaker, deadline, retries, counter } = this.options;
+    // Bytes received by every call of the request together: past the budget the call in flight is cut off.
+    const received = counter?.maxBytes === undefined ? undefined : (bytes: number) => {
+      counter.bytes = (counter.bytes ?? 0) + bytes;
+      return counter.bytes <= (counter.maxBytes as number) ? ({ within: true } as const) : ({ within: false, max: counter.maxBytes as number } as const);
+    };
     const decision = breaker?.request() ?? { allowed: true as const, probe: false };
     if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
     try {
@@ -110,7 +115,7 @@ export class RestClient<Api extends ApiShape<Api>> {
         this.upstream,
         endpoint,
         params,
-        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }) },
+        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }), ...(received ? { received } : {}) },
         observe,
       );
       breaker?.success(decision.probe);
@@ -131,6 +136,7 @@ export class RestClient<Api extends ApiShape<Api>> {
       upstream: this.upstream,
       endpoint: endpoint.route,
       failure: 'callBudget',
+      limit: 'upstreamCalls',
       max,
       message: `This request reached its budget of ${max} upstream calls; ${endpoint.route} was not called: ask for fewer objects`,
     });

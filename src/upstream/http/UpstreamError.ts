@@ -5,7 +5,7 @@ export type UpstreamFailure =
   | 'network' // connection refused or reset
   | 'malformed' // a 2xx answer whose body is not the JSON we expected
   | 'refused' // not sent: the request, as the caller's input made it, is one the upstream cannot take
-  | 'callBudget'; // not sent: the request used up its upstream-call budget (GRAPHQL_MAX_UPSTREAM_CALLS)
+  | 'callBudget'; // not sent, or cut off: the request used up its budget of upstream calls or of bytes received
 
 /** Fields for {@link UpstreamError}. */
 export interface UpstreamErrorInit {
@@ -16,7 +16,9 @@ export interface UpstreamErrorInit {
   errorCode?: string;
   message: string;
   cause?: unknown;
-  /** For `callBudget`: the budget (calls per request). */
+  /** For `callBudget`: which budget (`upstreamCalls`: GRAPHQL_MAX_UPSTREAM_CALLS; `upstreamBytes`: GRAPHQL_MAX_UPSTREAM_BYTES). */
+  limit?: 'upstreamCalls' | 'upstreamBytes';
+  /** For `callBudget`: the budget. */
   max?: number;
 }
 
@@ -31,6 +33,7 @@ export class UpstreamError extends Error {
   readonly failure: UpstreamFailure;
   readonly status: number | undefined;
   readonly errorCode: string | undefined;
+  readonly limit: 'upstreamCalls' | 'upstreamBytes' | undefined;
   readonly max: number | undefined;
 
   constructor(init: UpstreamErrorInit) {
@@ -40,6 +43,7 @@ export class UpstreamError extends Error {
     this.failure = init.failure;
     this.status = init.status;
     this.errorCode = init.errorCode;
+    this.limit = init.limit;
     this.max = init.max;
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false });
   }

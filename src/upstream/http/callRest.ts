@@ -16,6 +16,11 @@ export interface RestCallOptions {
    * (UPSTREAM_TIMEOUT without calling), and an attempt in flight is cut off when it passes.
    */
   deadline?: number;
+  /**
+   * Told of the bytes of each answer as they arrive; answering false cuts the call off (a `callBudget` failure,
+   * limit `upstreamBytes`, `max` the budget): the request's memory bound, whatever the data holds.
+   */
+  received?: (bytes: number) => { within: true } | { within: false; max: number };
 }
 
 /** Observes every upstream call (for per-request counters and metrics). */
@@ -119,8 +124,9 @@ export async function callRest(
     }
     const started = performance.now();
     let response: Response<string>;
+    let overBytes: number | undefined;
     try {
-      response = await http(path, {
+      const request = http(path, {
         method: endpoint.method,
         headers,
         ...(endpoint.method === 'GET' ? { searchParams: toSearchParams(rest) } : {}),
@@ -128,7 +134,31 @@ export async function callRest(
         // got merges this with the instance's connect/response timeouts: whichever fires first wins.
         ...(remaining === undefined ? {} : { timeout: { request: Math.ceil(remaining) } }),
       });
+      if (options.received) {
+        const { received } = options;
+        let seen = 0;
+        request.on('downloadProgress', ({ transferred }: { transferred: number }) => {
+          const verdict = received(transferred - seen);
+          seen = transferred;
+          if (!verdict.within && overBytes === undefined) {
+            overBytes = verdict.max;
+            request.cancel();
+          }
+        });
+      }
+      response = await request;
     } catch (cause) {
+      if (overBytes !== undefined) {
+        observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: 'byte_budget' });
+        throw new UpstreamError({
+          upstream,
+          endpoint: endpoint.route,
+          failure: 'callBudget',
+          limit: 'upstreamBytes',
+          max: overBytes,
+          message: `This request received its budget of ${overBytes} bytes from ${upstream}; ${endpoint.route} was cut off: ask for fewer objects or smaller pages`,
+        });
+      }
       const timeout = isTimeout(cause);
       const outOfBudget = timeout && options.deadline !== undefined && Date.now() >= options.deadline - 1;
       lastError = outOfBudget
