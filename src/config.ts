@@ -357,8 +357,8 @@ export function loadConfig(env: Env = process.env): Config {
       // metrics and tags): the README's dashboard is 520 021. Memory is bounded by GRAPHQL_MAX_UPSTREAM_BYTES, not
       // by this estimate (bench/worstRequest.ts, production heap: 1 000 000 points fetched whole died).
       maxCost: int(env, 'GRAPHQL_MAX_COST', 1_000_000, 1, 100_000_000),
-      // Estimated (made, cold): README dashboard 13 (8), bench dashboard 18 (18), bench registry 224 (5; every
-      // version's run's experiment priced as its own call). The naive bench variant sets its own.
+      // Estimated (made, cold): README dashboard 13 (6 on the demo data), bench dashboard 18 (18), bench registry
+      // 74 (5), the authorization matrix's 50 models × 10 versions → run → experiment 107. The naive bench variant sets its own.
       maxUpstreamCalls: int(env, 'GRAPHQL_MAX_UPSTREAM_CALLS', 300, 1, 100_000),
       // The memory bound, whatever the data holds (long histories, 6000-character params): see bench/worstRequest.ts.
       maxUpstreamBytes: int(env, 'GRAPHQL_MAX_UPSTREAM_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -49,6 +49,11 @@ export interface OperationMeasure {
 
 /** Run ids per model-versions search (a GET: gunicorn's request line; measured: 80 ids pass, 100 fail). */
 const VERSIONS_BY_RUN_BATCH = 80;
+/**
+ * Distinct experiments assumed among the runs of one list (Run.experiment is deduplicated per request and cached):
+ * runs usually share a few. An operation that really reaches more is stopped by the runtime call budget.
+ */
+const DISTINCT_EXPERIMENTS = 50;
 /** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders.ts). */
 const RUN_BATCH = 100;
 
@@ -93,7 +98,7 @@ const CALLS: Record<string, CallRule> = {
   // Runs by id: one visible-experiments search, then `run_id IN (...)` searches of 100.
   'ModelVersion.run': (parents) => (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0),
   'Run.artifacts': perParent,
-  'Run.experiment': perParent,
+  'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
   'Run.metricHistory': (parents, _args, pricing) => (pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents),
 };

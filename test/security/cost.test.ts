@@ -39,7 +39,8 @@ describe('measureOperation prices what execution will do', () => {
     // experiments/search + one runs page per experiment, then the field.
     expect(runs('id')).toBe(1 + 4);
     expect(runs('artifacts { path }')).toBe(1 + 4 + 100);
-    expect(runs('experiment { id }')).toBe(1 + 4 + 100);
+    // Deduplicated per request: at most one experiments/get per distinct experiment (assumed ≤ 50).
+    expect(runs('experiment { id }')).toBe(1 + 4 + 50);
     // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, 80 run ids a versions search.
     expect(runs('metricHistory(key: "loss", maxPoints: 10) { step }')).toBe(1 + 4 + 1);
     expect(measure('{ experiments(first: 4) { nodes { runs(first: 25) { nodes { metricHistory(key: "loss", maxPoints: 10) { step } } } } } }', undefined, false).upstreamCalls).toBe(1 + 4 + 100);
