@@ -10,7 +10,7 @@
 // and records every call, in a process of its own; the load generator (autocannon) is another process; the
 // gateways run here. Per request: upstream calls and sequential waves; at concurrency 1: p50/p95/p99; at
 // 16 and 64: req/s and p99; peak RSS. Markdown to stdout, JSON to bench/results/latest.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +21,9 @@ import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/context/createServices.js';
 import type { Services } from '../src/context/Services.js';
 import { startGateway, type RunningGateway } from '../src/gateway/startGateway.js';
-import { measureOperation } from '../src/gateway/useOperationLimits.js';
+import { apiSchemaFromSupergraph } from '../src/gateway/apiSchema.js';
+import { measureOperation } from '../src/gateway/measureOperation.js';
+import { supergraphSdlPath } from '../src/gateway/supergraphConfig.js';
 import { ColdCache } from './ColdCache.js';
 import { rssSampler, startHelper, type Helper } from './ipc.js';
 import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
 
   const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
   const gateways: Record<Exclude<VariantName, 'waterfall'>, GatewayVariant> = {
-    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true' }),
+    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true', GRAPHQL_MAX_UPSTREAM_CALLS: '100000' }),
     cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
     warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };
@@ -301,7 +303,7 @@ async function main(): Promise<void> {
           rssGrowthMiB: peaks.get(`${scenario.name}/${variant}`)?.growth ?? null,
         };
       }
-      scenarios[scenario.name] = { title: scenario.title, depth: measureOperation(parse(scenario.query), undefined, scenario.variables(data)).depth, summary: summaries[scenario.name], variants };
+      scenarios[scenario.name] = { title: scenario.title, depth: measureOperation(apiSchemaFromSupergraph(readFileSync(supergraphSdlPath, 'utf8')), parse(scenario.query), undefined, scenario.variables(data)).depth, summary: summaries[scenario.name], variants };
     }
     const ratios = Object.fromEntries(Object.entries(scenarios).map(([name, result]) => [name, computeRatios(result, options.concurrency)])) as BenchReport['ratios'];
     const report: BenchReport = {

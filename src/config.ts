@@ -50,7 +50,12 @@ export interface Config {
     manifests: readonly string[];
   };
   upstream: { connectTimeoutMs: number; responseTimeoutMs: number; concurrency: number };
-  limits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /**
+   * Operation bounds (GRAPHQL_MAX_*): depth, aliases, estimated objects (`maxCost`), upstream calls per request
+   * (`maxUpstreamCalls`: refused on the estimate, and enforced as each call is made), bytes received from upstream
+   * per request (`maxUpstreamBytes`: the memory bound whatever the data holds) and answer size in bytes.
+   */
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxUpstreamCalls: number; maxUpstreamBytes: number; maxResponseBytes: number };
   apolloTelemetry: boolean;
   /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
   naiveResolvers: boolean;
@@ -392,7 +397,17 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
-      maxCost: int(env, 'GRAPHQL_MAX_COST', 50_000, 1, 10_000_000),
+      // Metric points count (maxPoints defaults to 2500 a run) and a run counts 100 (it arrives with its params,
+      // metrics and tags): the README's dashboard is 520 021. Memory is bounded by GRAPHQL_MAX_UPSTREAM_BYTES, not
+      // by this estimate (bench/worstRequest.ts, production heap: 1 000 000 points fetched whole died).
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 1_000_000, 1, 100_000_000),
+      // Estimated (made, cold): README dashboard 13 (6 on the demo data), bench dashboard 18 (18), bench registry
+      // 74 (5), the authorization matrix's 50 models × 10 versions → run → experiment 107. The naive bench variant sets its own.
+      maxUpstreamCalls: int(env, 'GRAPHQL_MAX_UPSTREAM_CALLS', 300, 1, 100_000),
+      // The memory bound, whatever the data holds (long histories, 6000-character params): see bench/worstRequest.ts.
+      maxUpstreamBytes: int(env, 'GRAPHQL_MAX_UPSTREAM_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      // Measured: the bench's dashboard answer is ~300 KB.
+      maxResponseBytes: int(env, 'GRAPHQL_MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     // Apollo's gateway reports usage to Apollo unless told not to. Off unless the operator opts in.
     apolloTelemetry: bool(env, 'MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY', false),

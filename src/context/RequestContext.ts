@@ -15,8 +15,8 @@ export interface RequestContext {
   readonly mlflow: MlflowClient;
   /** MLflow basic-auth API client carrying this caller's credentials. */
   readonly mlflowAuth: MlflowAuthClient;
-  /** Upstream calls made for this request, all clients together. */
-  readonly upstreamCalls: { calls: number };
+  /** Upstream calls and bytes received for this request, all clients together, and their budgets (GRAPHQL_MAX_UPSTREAM_*). */
+  readonly upstreamCalls: { calls: number; max?: number; bytes?: number; maxBytes?: number };
   /** Per-request state owned by each subgraph (its DataLoaders), keyed by a symbol the subgraph owns. */
   readonly memo: Map<symbol, unknown>;
 }

@@ -25,7 +25,8 @@ const CLIENT_OPTIONS = Symbol('context.upstreamClientOptions');
 export function createRequestContext(services: Services, headers: IncomingHeaders, principal?: Principal): RequestContext {
   const requestId = acceptRequestId(headers['x-request-id']);
   const caller = principal ?? principalFromHeaders(headers, services.config);
-  const upstreamCalls = { calls: 0 };
+  // The hard per-request budget: the call past it is not sent (the gateway refuses most such queries earlier).
+  const upstreamCalls = { calls: 0, max: services.config.limits.maxUpstreamCalls, bytes: 0, maxBytes: services.config.limits.maxUpstreamBytes };
   const clientOptions: RestClientOptions = {
     http: services.mlflowHttp,
     limiter: services.mlflowLimiter,

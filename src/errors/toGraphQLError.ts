@@ -42,6 +42,10 @@ function codeForUpstream(error: UpstreamError): ErrorCode {
     case 'network':
     case 'malformed':
       return 'UPSTREAM_UNAVAILABLE';
+    case 'refused':
+      return 'BAD_USER_INPUT';
+    case 'callBudget':
+      return 'QUERY_TOO_COMPLEX';
     case 'http':
       break;
   }
@@ -85,6 +89,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof UpstreamError) {
     const code = codeForUpstream(error);
     return new SupergraphError(code, upstreamMessage(error, code), {
+      ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
       ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
       ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
     }, error);

@@ -19,7 +19,7 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   if (code && REQUEST_CODES.has(code)) return { message: formatted.message, ...base, extensions: { code: 'BAD_USER_INPUT', reason: code } };
   if (code && code !== 'INTERNAL_SERVER_ERROR' && (ALL_ERROR_CODES as readonly string[]).includes(code)) {
     const safe: Record<string, unknown> = { code };
-    for (const key of ['mlflowErrorCode', 'upstreamStatus', 'backend', 'serviceName', 'requiredScope', 'requiredLevel']) if (extensions[key] !== undefined) safe[key] = extensions[key];
+    for (const key of ['mlflowErrorCode', 'upstreamStatus', 'backend', 'serviceName', 'requiredScope', 'requiredLevel', 'limit', 'max', 'actual']) if (extensions[key] !== undefined) safe[key] = extensions[key];
     return { message: formatted.message, ...base, extensions: safe };
   }
   return { message: 'Internal server error', ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -65,7 +65,13 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     formatError,
     persistedQueries: persisted.persistedQueries,
-    plugins: [landingPagePlugin(config.sandbox, config.explorer), useProtocolErrors({ suggestions: config.introspection }), useOperationLimits(config.limits), ...persisted.plugins, service.plugin],
+    plugins: [
+      landingPagePlugin(config.sandbox, config.explorer),
+      useProtocolErrors({ suggestions: config.introspection }),
+      useOperationLimits({ ...config.limits, pricing: () => ({ bulkMetricHistory: services.capabilities.bulkInterval }) }),
+      ...persisted.plugins,
+      service.plugin,
+    ],
   });
   await apollo.start();
   await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);

@@ -1,85 +1,87 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { GraphQLError } from 'graphql';
+import { defaultCallPricing, measureOperation, type CallPricing } from './measureOperation.js';
+
+// Ours, extended, rather than `graphql-query-complexity` + `@escape.tech/graphql-armor`: the pricing needs the
+// number of parent objects above each field to count batched upstream calls (see measureOperation.ts), and one
+// walk gives depth, aliases, objects and calls together. Field suggestions are not blocked here.
 
 /** Bounds on one operation. */
 export interface LimitsOptions {
   maxDepth: number;
   maxAliases: number;
-  /** Estimated objects fetched: each field costs 1 × the product of the page sizes (`first`) above it. */
+  /** Estimated objects fetched (measureOperation's `cost`: list items × page sizes, metric points included). */
   maxCost: number;
+  /** Upstream calls one request may make: refused before execution on the estimate, enforced at run time too. */
+  maxUpstreamCalls: number;
+  /** Bytes of one JSON answer: a bigger one is replaced by an error, not sent. */
+  maxResponseBytes: number;
+  /** What the backend batches (read per request: capabilities are learned at run time). */
+  pricing?: () => CallPricing;
 }
 
-/** Page size assumed for a list field without `first` (the schema's default). */
-const DEFAULT_PAGE = 20;
+/** Which bound an operation would exceed (`extensions.limit`). */
+export type OperationLimit = 'depth' | 'aliases' | 'cost' | 'upstreamCalls' | 'responseBytes';
 
-function firstArgument(field: FieldNode, variables: Record<string, unknown> | undefined): number | undefined {
-  const arg = field.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'maxPoints');
-  if (!arg) return undefined;
-  if (arg.value.kind === Kind.INT) return Number(arg.value.value);
-  if (arg.value.kind === Kind.VARIABLE) {
-    const value = variables?.[arg.value.name.value];
-    return typeof value === 'number' ? value : undefined;
-  }
-  return undefined;
-}
-
-const LIST_FIELDS = new Set(['runs', 'experiments', 'versions', 'registeredModels', 'modelVersions', 'metricHistory']);
-
-/** Depth, aliases and estimated cost of the operation in `document` named `operationName`. */
-export function measureOperation(document: DocumentNode, operationName: string | undefined, variables?: Record<string, unknown>): { depth: number; aliases: number; cost: number } {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
-  }
-  const measure = (set: SelectionSetNode, depth: number, multiplier: number, seen: Set<string>): { depth: number; aliases: number; cost: number } => {
-    let result = { depth, aliases: 0, cost: 0 };
-    const add = (inner: { depth: number; aliases: number; cost: number }, aliases = 0, cost = 0) => {
-      result = { depth: Math.max(result.depth, inner.depth), aliases: result.aliases + aliases + inner.aliases, cost: result.cost + cost + inner.cost };
-    };
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        const factor = LIST_FIELDS.has(selection.name.value) ? (firstArgument(selection, variables) ?? DEFAULT_PAGE) : 1;
-        const inner = selection.selectionSet ? measure(selection.selectionSet, depth + 1, multiplier * factor, seen) : { depth, aliases: 0, cost: 0 };
-        add(inner, selection.alias ? 1 : 0, multiplier);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        add(measure(selection.selectionSet, depth, multiplier, seen));
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // Cycles are reported by graphql's own NoFragmentCycles rule; just don't loop.
-        if (fragment && !seen.has(name)) add(measure(fragment.selectionSet, depth, multiplier, new Set([...seen, name])));
-      }
-    }
-    return result;
-  };
-  return operation ? measure(operation.selectionSet, 1, 1, new Set()) : { depth: 0, aliases: 0, cost: 0 };
+/** The QUERY_TOO_COMPLEX error for one bound: HTTP 400, with the bound's name, its maximum and the measure. */
+export function queryTooComplex(limit: OperationLimit, max: number, actual: number, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual, http: { status: 400 } } });
 }
 
 /**
- * Refuses an operation that is too deep, uses too many aliases, or would fetch too much, before any
- * upstream call. A plugin (not a validation rule) so page sizes passed as variables are counted.
+ * The UTF-8 length of `JSON.stringify(value)` (exact for JSON data), counted by walking it; stops early once past
+ * `stopAbove` (the result is then only known to exceed it).
+ */
+export function jsonBytes(value: unknown, stopAbove = Number.POSITIVE_INFINITY): number {
+  let total = 0;
+  const visit = (node: unknown): void => {
+    if (total > stopAbove) return;
+    if (node === null || node === undefined) total += 4;
+    else if (typeof node === 'string') total += Buffer.byteLength(JSON.stringify(node));
+    else if (typeof node === 'number' || typeof node === 'boolean') total += String(Number.isFinite(node) || typeof node === 'boolean' ? node : null).length;
+    else if (Array.isArray(node)) {
+      total += 2 + Math.max(0, node.length - 1);
+      for (const item of node) visit(item === undefined ? null : item);
+    } else if (typeof node === 'object') {
+      if (typeof (node as { toJSON?: unknown }).toJSON === 'function') return visit((node as { toJSON: () => unknown }).toJSON());
+      const entries = Object.entries(node as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
+      total += 2 + Math.max(0, entries.length - 1);
+      for (const [key, item] of entries) {
+        total += Buffer.byteLength(JSON.stringify(key)) + 1;
+        visit(item);
+      }
+    }
+  };
+  visit(value);
+  return total;
+}
+
+/**
+ * Refuses an operation that is too deep, uses too many aliases, would fetch too much or make too many upstream
+ * calls, before any upstream call; and replaces an answer over `maxResponseBytes` by an error. A plugin (not a
+ * validation rule) so page sizes passed as variables are counted.
  */
 export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName, request }) {
-          const { depth, aliases, cost } = measureOperation(document, operationName ?? undefined, request.variables);
-          const code = { extensions: { code: 'BAD_USER_INPUT' } };
-          if (depth > options.maxDepth) throw new GraphQLError(`Query depth ${depth} exceeds the limit of ${options.maxDepth}`, code);
-          if (aliases > options.maxAliases) throw new GraphQLError(`Query uses ${aliases} aliases; the limit is ${options.maxAliases}`, code);
-          if (cost > options.maxCost) throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${options.maxCost}; ask for smaller pages (first)`, code);
+        async didResolveOperation({ document, operationName, request, schema }) {
+          const { depth, aliases, cost, upstreamCalls } = measureOperation(schema, document, operationName ?? undefined, request.variables, options.pricing?.() ?? defaultCallPricing);
+          if (depth > options.maxDepth) throw queryTooComplex('depth', options.maxDepth, depth, `Query depth ${depth} exceeds the limit of ${options.maxDepth}`);
+          if (aliases > options.maxAliases) throw queryTooComplex('aliases', options.maxAliases, aliases, `Query uses ${aliases} aliases; the limit is ${options.maxAliases}`);
+          if (cost > options.maxCost) throw queryTooComplex('cost', options.maxCost, cost, `Query cost ${cost} exceeds the limit of ${options.maxCost}; ask for smaller pages (first, maxPoints)`);
+          if (upstreamCalls > options.maxUpstreamCalls) {
+            throw queryTooComplex('upstreamCalls', options.maxUpstreamCalls, upstreamCalls, `Query would make up to ${upstreamCalls} upstream calls; the limit is ${options.maxUpstreamCalls}: ask for fewer objects with per-object fields (artifacts, downloadUri, ...)`);
+          }
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          // Counted without building the JSON text (Apollo builds it next): a 40 MB answer is not made twice.
+          const bytes = jsonBytes(response.body.singleResult, options.maxResponseBytes);
+          if (bytes <= options.maxResponseBytes) return;
+          const error = queryTooComplex('responseBytes', options.maxResponseBytes, bytes, `The answer has ${bytes} bytes; the limit is ${options.maxResponseBytes}: ask for smaller pages`);
+          response.body.singleResult = { errors: [{ message: error.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max: options.maxResponseBytes, actual: bytes } }] };
+          response.http.status = 400;
         },
       };
     },

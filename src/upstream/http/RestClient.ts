@@ -18,8 +18,11 @@ export interface RestClientOptions {
   /** Extra headers (x-request-id). */
   headers?: Record<string, string>;
   observe?: CallObserver;
-  /** Shared per-request counter of upstream calls (all clients of one request add to it). */
-  counter?: { calls: number };
+  /**
+   * Shared per-request counter of upstream calls (all clients of one request add to it); with `max`, the call
+   * past it is not sent (a `callBudget` UpstreamError): the backstop behind the gateway's estimate.
+   */
+  counter?: { calls: number; max?: number; bytes?: number; maxBytes?: number };
   /** The upstream's process-wide circuit breaker: fail fast while it is down. */
   breaker?: CircuitBreaker;
   /** Epoch ms when the request's time budget runs out (see RestCallOptions.deadline). */
@@ -33,20 +36,38 @@ export interface RestClientOptions {
 /** Statuses that mean "the service is down or overloaded", as opposed to "this request was wrong". */
 const OUTAGE_STATUS = new Set([502, 503, 504]);
 
-/** Whether a failed call says the upstream is down (counts toward opening the circuit). */
-export function isOutage(error: unknown, deadline?: number): boolean | undefined {
+/**
+ * Whether a failed call says the upstream is down (counts toward opening the circuit). The circuit is shared by
+ * every caller of the process, so a failure one caller's input can cause never counts: a GET refused for its
+ * length or a call past the request's budget was never sent; a 4xx, or MLflow's 500 for a bad filter, is an
+ * answer; and a timeout or 504 of a call that carries the caller's `filter` / `order_by` (a search whose cost the
+ * caller chose) says as much about that filter as about MLflow. Refused or reset connections, 502/503, and
+ * timeouts of calls whose cost no caller chooses still count: a real outage shows on those at once.
+ */
+export function isOutage(error: unknown, deadline?: number, params?: Record<string, unknown>): boolean | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
+  const callerShaped = params !== undefined && (hasValue(params.filter) || hasValue(params.order_by));
   switch (error.failure) {
     case 'network':
       return true;
     case 'timeout':
       // Our own budget running out says nothing about MLflow.
-      return deadline !== undefined && Date.now() >= deadline - 1 ? undefined : true;
+      if (deadline !== undefined && Date.now() >= deadline - 1) return undefined;
+      return callerShaped ? undefined : true;
     case 'http':
+      if (error.status === 504 && callerShaped) return undefined;
       return OUTAGE_STATUS.has(error.status ?? 0);
     case 'malformed':
       return false;
+    case 'refused':
+    case 'callBudget':
+      // Never sent: says nothing about the upstream.
+      return undefined;
   }
+}
+
+function hasValue(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
 }
 
 /**
@@ -63,8 +84,9 @@ export class RestClient<Api extends ApiShape<Api>> {
   /** Calls `name` with wire params; resolves to the wire response or throws an UpstreamError. */
   call<K extends keyof Api & string>(name: K, params: Api[K]['params']): Promise<Api[K]['response']> {
     const { limiter, counter, around } = this.options;
-    if (counter) counter.calls += 1;
     const endpoint = this.table[name];
+    if (counter?.max !== undefined && counter.calls >= counter.max) return Promise.reject(this.#overBudget(endpoint, counter.max));
+    if (counter) counter.calls += 1;
     const run = async () => {
       // While the circuit is open, fail before queueing for a limiter slot: nobody should wait for "no".
       if (this.options.breaker?.state === 'open') {
@@ -79,7 +101,12 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** One call through the circuit breaker; decided after the limiter slot is taken, so queued calls see a trip. */
   async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
-    const { http, authorization, headers, observe, breaker, deadline, retries } = this.options;
+    const { http, authorization, headers, observe, breaker, deadline, retries, counter } = this.options;
+    // Bytes received by every call of the request together: past the budget the call in flight is cut off.
+    const received = counter?.maxBytes === undefined ? undefined : (bytes: number) => {
+      counter.bytes = (counter.bytes ?? 0) + bytes;
+      return counter.bytes <= (counter.maxBytes as number) ? ({ within: true } as const) : ({ within: false, max: counter.maxBytes as number } as const);
+    };
     const decision = breaker?.request() ?? { allowed: true as const, probe: false };
     if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
     try {
@@ -88,18 +115,31 @@ export class RestClient<Api extends ApiShape<Api>> {
         this.upstream,
         endpoint,
         params,
-        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }) },
+        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }), ...(received ? { received } : {}) },
         observe,
       );
       breaker?.success(decision.probe);
       return result;
     } catch (error) {
-      const outage = isOutage(error, deadline);
+      const outage = isOutage(error, deadline, params);
       if (outage === true) breaker?.failure(decision.probe);
       else if (outage === false) breaker?.success(decision.probe);
       else breaker?.neutral(decision.probe);
       throw error;
     }
+  }
+
+  /** The error for a call past the request's upstream-call budget: nothing sent. */
+  #overBudget(endpoint: Endpoint, max: number): UpstreamError {
+    this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'call_budget' });
+    return new UpstreamError({
+      upstream: this.upstream,
+      endpoint: endpoint.route,
+      failure: 'callBudget',
+      limit: 'upstreamCalls',
+      max,
+      message: `This request reached its budget of ${max} upstream calls; ${endpoint.route} was not called: ask for fewer objects`,
+    });
   }
 
   /** The error for a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure), nothing sent. */

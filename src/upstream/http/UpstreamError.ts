@@ -3,7 +3,9 @@ export type UpstreamFailure =
   | 'http' // the upstream answered with a non-2xx status
   | 'timeout' // no answer in time
   | 'network' // connection refused or reset
-  | 'malformed'; // a 2xx answer whose body is not the JSON we expected
+  | 'malformed' // a 2xx answer whose body is not the JSON we expected
+  | 'refused' // not sent: the request, as the caller's input made it, is one the upstream cannot take
+  | 'callBudget'; // not sent, or cut off: the request used up its budget of upstream calls or of bytes received
 
 /** Fields for {@link UpstreamError}. */
 export interface UpstreamErrorInit {
@@ -14,6 +16,10 @@ export interface UpstreamErrorInit {
   errorCode?: string;
   message: string;
   cause?: unknown;
+  /** For `callBudget`: which budget (`upstreamCalls`: GRAPHQL_MAX_UPSTREAM_CALLS; `upstreamBytes`: GRAPHQL_MAX_UPSTREAM_BYTES). */
+  limit?: 'upstreamCalls' | 'upstreamBytes';
+  /** For `callBudget`: the budget. */
+  max?: number;
 }
 
 /**
@@ -27,6 +33,8 @@ export class UpstreamError extends Error {
   readonly failure: UpstreamFailure;
   readonly status: number | undefined;
   readonly errorCode: string | undefined;
+  readonly limit: 'upstreamCalls' | 'upstreamBytes' | undefined;
+  readonly max: number | undefined;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message);
@@ -35,6 +43,8 @@ export class UpstreamError extends Error {
     this.failure = init.failure;
     this.status = init.status;
     this.errorCode = init.errorCode;
+    this.limit = init.limit;
+    this.max = init.max;
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false });
   }
 }

@@ -1,6 +1,7 @@
 import type { Got, Response } from 'got';
 import type { Endpoint } from './endpoint.js';
 import { redactText } from './redact.js';
+import { MAX_REQUEST_LINE_BYTES, requestPath } from './requestLine.js';
 import { UpstreamError } from './UpstreamError.js';
 
 /** Per-call options: the caller's credentials and tracing headers. */
@@ -15,6 +16,11 @@ export interface RestCallOptions {
    * (UPSTREAM_TIMEOUT without calling), and an attempt in flight is cut off when it passes.
    */
   deadline?: number;
+  /**
+   * Told of the bytes of each answer as they arrive; answering false cuts the call off (a `callBudget` failure,
+   * limit `upstreamBytes`, `max` the budget): the request's memory bound, whatever the data holds.
+   */
+  received?: (bytes: number) => { within: true } | { within: false; max: number };
 }
 
 /** Observes every upstream call (for per-request counters and metrics). */
@@ -101,6 +107,7 @@ export async function callRest(
   observe?: CallObserver,
 ): Promise<unknown> {
   const { path, rest } = fillPath(endpoint.path, params);
+  if (endpoint.method === 'GET') refuseLongRequestLine(http, upstream, endpoint, path, rest, observe);
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
   // MLflow's DELETE handlers read a JSON body too (registered-models/delete, delete-tag, alias).
@@ -117,8 +124,9 @@ export async function callRest(
     }
     const started = performance.now();
     let response: Response<string>;
+    let overBytes: number | undefined;
     try {
-      response = await http(path, {
+      const request = http(path, {
         method: endpoint.method,
         headers,
         ...(endpoint.method === 'GET' ? { searchParams: toSearchParams(rest) } : {}),
@@ -126,7 +134,31 @@ export async function callRest(
         // got merges this with the instance's connect/response timeouts: whichever fires first wins.
         ...(remaining === undefined ? {} : { timeout: { request: Math.ceil(remaining) } }),
       });
+      if (options.received) {
+        const { received } = options;
+        let seen = 0;
+        request.on('downloadProgress', ({ transferred }: { transferred: number }) => {
+          const verdict = received(transferred - seen);
+          seen = transferred;
+          if (!verdict.within && overBytes === undefined) {
+            overBytes = verdict.max;
+            request.cancel();
+          }
+        });
+      }
+      response = await request;
     } catch (cause) {
+      if (overBytes !== undefined) {
+        observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: 'byte_budget' });
+        throw new UpstreamError({
+          upstream,
+          endpoint: endpoint.route,
+          failure: 'callBudget',
+          limit: 'upstreamBytes',
+          max: overBytes,
+          message: `This request received its budget of ${overBytes} bytes from ${upstream}; ${endpoint.route} was cut off: ask for fewer objects or smaller pages`,
+        });
+      }
       const timeout = isTimeout(cause);
       const outOfBudget = timeout && options.deadline !== undefined && Date.now() >= options.deadline - 1;
       lastError = outOfBudget
@@ -173,6 +205,25 @@ export async function callRest(
     throw lastError;
   }
   throw lastError ?? new Error('callRest: no attempt was made');
+}
+
+/**
+ * Refuses, before sending, a GET whose request line would exceed gunicorn's limit: a real MLflow answers it with
+ * an HTML 400, so sending it only costs a call (and a long name or filter is the caller's input, not an outage).
+ */
+function refuseLongRequestLine(http: Got, upstream: string, endpoint: Endpoint, path: string, rest: Record<string, unknown>, observe?: CallObserver): void {
+  const query = toSearchParams(rest).toString();
+  const base = requestPath(http, endpoint).slice(0, -endpoint.path.length);
+  // `GET <base>/<path>?<query> HTTP/1.1`, as got sends it (the path already percent-encoded by fillPath).
+  const length = `GET ${base}/${path}${query ? `?${query}` : ''} HTTP/1.1`.length;
+  if (length <= MAX_REQUEST_LINE_BYTES) return;
+  observe?.({ upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'refused' });
+  throw new UpstreamError({
+    upstream,
+    endpoint: endpoint.route,
+    failure: 'refused',
+    message: `The arguments are too long for ${upstream}: ${endpoint.route} would need a ${length}-byte request line, over the ${MAX_REQUEST_LINE_BYTES}-byte limit of its web server`,
+  });
 }
 
 /** UPSTREAM_TIMEOUT for a call the request's time budget did not leave room for. */

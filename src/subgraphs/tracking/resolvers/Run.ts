@@ -1,10 +1,13 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import type { WireRun } from '../../../upstream/mlflow/wire.js';
+import { perRequest } from '../../../context/RequestContext.js';
 import { trackingLoaders } from '../loaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
 const MAX_POINTS = 2500;
+/** Per-request memo of artifact listings, keyed by run id and path (a run reached through two parents lists once). */
+const ARTIFACTS = Symbol('tracking.artifacts');
 const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
 /** The run's latest point of a metric, as a version stamp for the cached history. */
@@ -57,7 +60,10 @@ export const Run: RunResolvers = {
   tag: (run, { key }) => tagValue(run.data?.tags, key),
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
   async artifacts(run, { path }, context) {
-    const response = await context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) });
-    return response.files ?? [];
+    const memo = perRequest(context, ARTIFACTS, () => new Map<string, Promise<unknown>>());
+    const key = JSON.stringify([run.info.run_id, path ?? '']);
+    let listing = memo.get(key) as ReturnType<typeof context.mlflow.call<'listArtifacts'>> | undefined;
+    if (!listing) memo.set(key, (listing = context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) })));
+    return (await listing).files ?? [];
   },
 };
