@@ -15,7 +15,7 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /**
    * The operation would exceed a bound of this gateway (HTTP 400, before any upstream call where it can be known
-   * in advance): `extensions.limit` says which (`depth`, `aliases`, `cost`, `upstreamCalls`, `responseBytes`).
+   * in advance): `extensions.limit` says which (`depth`, `aliases`, `cost`, `upstreamCalls`, `upstreamBytes`, `responseBytes`).
    */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** No operation to run: several in the document and no `operationName`, or an `operationName` it lacks (HTTP 400). */
