@@ -66,11 +66,14 @@ export class Readiness {
     const accepting = { ok: this.#accepting };
     const kv = this.#services.cache.kv;
     const cache = { ok: kv.isHealthy(), backend: kv.kind };
-    const upstream = await this.#probe();
+    const probed = await this.#probe();
+    const circuit = this.#services.mlflowBreaker.state;
+    // An open circuit fails every call fast, whatever a probe cached a moment ago (e.g. the start-up check) said.
+    const upstream = circuit === 'open' ? { ...probed, ok: false, error: probed.error ?? 'circuit_open' } : probed;
     const ready = schema.ok && accepting.ok && upstream.ok;
     return {
       status: !ready ? 'not_ready' : cache.ok ? 'ready' : 'degraded',
-      checks: { schema, upstream: { ...upstream, circuit: this.#services.mlflowBreaker.state }, cache, accepting },
+      checks: { schema, upstream: { ...upstream, circuit }, cache, accepting },
     };
   }
 

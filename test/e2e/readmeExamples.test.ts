@@ -86,8 +86,9 @@ describe('README: the --demo persona table', () => {
     expect(seen).toEqual({
       mlflow: { username: null, authKind: 'ANONYMOUS' },
       'basic-auth': { username: 'alice', authKind: 'BASIC' },
-      databricks: { username: null, authKind: 'BEARER' },
-      gitlab: { username: null, authKind: 'BEARER' },
+      // Verified by the backend: Databricks' SCIM Me (the user's e-mail), GitLab's /user.
+      databricks: { username: 'alice@example.com', authKind: 'BEARER' },
+      gitlab: { username: 'alice', authKind: 'BEARER' },
     });
   }, 120_000);
 });
