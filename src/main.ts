@@ -87,6 +87,13 @@ async function main(): Promise<void> {
     const { startSubgraph } = await import('./subgraphs/startSubgraph.js');
     const subgraph = await startSubgraph(name as 'tracking', factory(), services, port, config.host);
     logger.info({ component: `subgraph:${name}`, url: subgraph.url }, `subgraph ${name} serving ${subgraph.url}`);
+    if (services.keys.generated) {
+      // Subgraph servers are run as replicas: a cursor one issued must open at the next.
+      logger.warn(
+        { component: `subgraph:${name}` },
+        'MLFLOW_SUPERGRAPH_SECRET is not set: this subgraph server made its own key, so its cursors open only on this process (set the same secret on every replica)',
+      );
+    }
     close = (timeoutMs) => subgraph.close({ timeoutMs });
   } else {
     const { startGateway } = await import('./gateway/startGateway.js');
