@@ -1,8 +1,10 @@
 // The faults real upstreams produce, injected into the MLflow emulator, seen through the gateway: 5xx bursts,
 // hangs past the timeout, reset connections, malformed JSON, an outage (circuit breaker), a spent request
 // budget. Each must fail only the fields that depend on the faulty call, with the right code; writes must never
-// be sent twice; the process must survive; answers must be right again within a second of the fault ending;
-// and /metrics must show what happened.
+// be sent twice; the process must survive; answers must be right again as soon as the fault ends (the first
+// request after it, or the breaker's one probe after its cooldown); and /metrics must show what happened.
+// No assertion is a wall-clock budget a loaded machine could miss: what a timing stood for is counted instead.
+import net, { type AddressInfo } from 'node:net';
 import { startStack, type GraphQLResponse, type Stack } from '../helpers/startStack.js';
 
 const BULK = 'GET /api/2.0/mlflow/metrics/get-history-bulk-interval';
@@ -20,14 +22,50 @@ function expectErrorsOnlyAt(result: GraphQLResponse<unknown>, prefix: (string | 
   }
 }
 
-/** Repeats `attempt` until it passes, for at most `withinMs`; returns how long recovery took. */
-async function recoveryTime(withinMs: number, attempt: () => Promise<boolean>): Promise<number> {
+/**
+ * Repeats `attempt` until it passes; returns how many attempts that took (1: recovered at once). The 20 s is
+ * only a guard for a failing run, never a budget.
+ */
+async function attemptsToRecover(attempt: () => Promise<boolean>, guardMs = 20_000): Promise<number> {
   const started = performance.now();
-  for (;;) {
-    if (await attempt()) return performance.now() - started;
-    if (performance.now() - started > withinMs) throw new Error(`not recovered within ${withinMs} ms`);
+  for (let attempts = 1; ; attempts += 1) {
+    if (await attempt()) return attempts;
+    if (performance.now() - started > guardMs) throw new Error(`not recovered after ${attempts} attempts (${guardMs} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A TCP proxy that counts the connections opened through it; `in front of` says where it forwards them. */
+async function countingProxy(): Promise<{ inFrontOf(uri: string): string; connections(): number; close(): Promise<void> }> {
+  let connections = 0;
+  let target = new URL('http://127.0.0.1:1');
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    connections += 1;
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    inFrontOf(uri) {
+      target = new URL(uri);
+      return `http://127.0.0.1:${port}${target.pathname === '/' ? '' : target.pathname}`;
+    },
+    connections: () => connections,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Sum of the samples of `name` whose labels include all of `labels`, from Prometheus text. */
@@ -98,12 +136,13 @@ describe('upstream faults through the gateway', () => {
     expect(result.data.experiment.id).toBe(experimentId);
     expect(stack.emulator.callCount(BULK)).toBe(3); // a read: first try + 2 retries, no more
 
+    // Nothing of the fault outlives it (no cached error, no open circuit): the very next request is whole.
     stack.emulator.clearFaults();
-    const ms = await recoveryTime(1000, async () => {
+    const attempts = await attemptsToRecover(async () => {
       const again = await stack.query(threeBranches, { run: runId, experiment: experimentId });
       return again.errors === undefined && again.data.withHistory.metricHistory.length > 10;
     });
-    expect(ms).toBeLessThan(1000);
+    expect(attempts).toBe(1);
   });
 
   it('maps a 500 to UPSTREAM_UNAVAILABLE on the experiment only, without retrying it', async () => {
@@ -127,13 +166,16 @@ describe('upstream faults through the gateway', () => {
     expectErrorsOnlyAt(result, ['withHistory', 'metricHistory'], 'UPSTREAM_TIMEOUT');
     expect(result.data.plain.metrics.length).toBeGreaterThan(0);
     expect(result.data.experiment.name).toEqual(expect.any(String));
+    // Three attempts, so each hung one was ended by the 300 ms timeout (a hung attempt never ends by itself).
     expect(stack.emulator.callCount(BULK)).toBe(3);
-    // Three attempts of 300 ms plus short backoffs: bounded, nowhere near a hung request.
-    expect(elapsed).toBeLessThan(2500);
+    // Each timeout was honoured (a lower bound, which load cannot break). The ceiling is only a guard, 10 × the
+    // three attempts and still short of the 10 s request timeout that would end a truly hung request.
+    expect(elapsed).toBeGreaterThanOrEqual(3 * 300 - 10);
+    expect(elapsed).toBeLessThan(10 * 3 * 300);
 
     stack.emulator.clearFaults();
-    const ms = await recoveryTime(1000, async () => (await stack.query(threeBranches, { run: runId, experiment: experimentId })).errors === undefined);
-    expect(ms).toBeLessThan(1000);
+    const attempts = await attemptsToRecover(async () => (await stack.query(threeBranches, { run: runId, experiment: experimentId })).errors === undefined);
+    expect(attempts).toBe(1);
   });
 
   it('fails the run with UPSTREAM_UNAVAILABLE when MLflow resets runs/get connections, and leaves the experiment alone', async () => {
@@ -146,11 +188,11 @@ describe('upstream faults through the gateway', () => {
     expect(stack.emulator.callCount(RUNS_GET)).toBe(3);
 
     stack.emulator.clearFaults();
-    const ms = await recoveryTime(1000, async () => {
+    const attempts = await attemptsToRecover(async () => {
       const again = await stack.query(`query($run: ID!) { run(id: $run) { id name } }`, { run: runId });
       return again.errors === undefined && again.data.run?.id === runId;
     });
-    expect(ms).toBeLessThan(1000);
+    expect(attempts).toBe(1);
   });
 
   it('treats malformed JSON from model-versions/search as UPSTREAM_UNAVAILABLE on Run.modelVersions only', async () => {
@@ -162,8 +204,8 @@ describe('upstream faults through the gateway', () => {
     expect(stack.emulator.callCount(MODEL_VERSIONS_SEARCH)).toBe(3);
 
     stack.emulator.clearFaults();
-    const ms = await recoveryTime(1000, async () => (await stack.query(`query($run: ID!) { run(id: $run) { modelVersions { version } } }`, { run: runId })).errors === undefined);
-    expect(ms).toBeLessThan(1000);
+    const attempts = await attemptsToRecover(async () => (await stack.query(`query($run: ID!) { run(id: $run) { modelVersions { version } } }`, { run: runId })).errors === undefined);
+    expect(attempts).toBe(1);
   });
 
   it('keeps one subgraph\'s failure out of another\'s answer (registry down, tracking fine)', async () => {
@@ -248,29 +290,40 @@ describe('upstream faults through the gateway', () => {
 
 describe('circuit breaker while MLflow is down', () => {
   let stack: Stack;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
   beforeAll(async () => {
-    stack = await startStack({ env: { UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_CIRCUIT_THRESHOLD: '3', UPSTREAM_CIRCUIT_COOLDOWN_MS: '400' } });
+    // MLflow is reached through a proxy that counts connections: an open circuit must not even try to connect.
+    proxy = await countingProxy();
+    stack = await startStack({
+      env: { UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_CIRCUIT_THRESHOLD: '3', UPSTREAM_CIRCUIT_COOLDOWN_MS: '400' },
+      trackingUri: (emulator) => proxy.inFrontOf(emulator.trackingUri),
+    });
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await proxy.close();
+  });
 
   const query = `{ experiment(id: "1") { id name } }`;
 
   it('fails fast with UPSTREAM_UNAVAILABLE once open, reports not ready, and closes again after the outage', async () => {
     stack.emulator.setFaults([{ kind: 'reset' }]);
+    let beforeOpening = 0;
     for (let i = 0; i < 3; i += 1) {
       stack.coldStart();
+      beforeOpening = performance.now();
       const result = await stack.query(query);
       expectErrorsOnlyAt(result, ['experiment'], 'UPSTREAM_UNAVAILABLE');
     }
-    // Open: no call reaches MLflow, and the answer does not wait for a connection attempt.
+    // Open: it fails fast, which is to say no call reaches MLflow and not even a connection is attempted, so
+    // the answer waits for nothing (counted at the emulator and at the proxy, not timed).
     stack.coldStart();
-    const started = performance.now();
+    const connections = proxy.connections();
     const fast = await stack.query(query);
-    const elapsed = performance.now() - started;
     expectErrorsOnlyAt(fast, ['experiment'], 'UPSTREAM_UNAVAILABLE');
     expect(fast.errors?.[0]?.message).toMatch(/paused/);
     expect(stack.emulator.totalCalls()).toBe(0);
-    expect(elapsed).toBeLessThan(200);
+    expect(proxy.connections()).toBe(connections);
 
     const ready = await fetch(`${stack.gateway.url}/readyz`);
     expect(ready.status).toBe(503);
@@ -278,15 +331,17 @@ describe('circuit breaker while MLflow is down', () => {
     expect(report.checks.upstream.ok).toBe(false);
     expect(report.checks.upstream.circuit).toBe('open');
 
-    // The outage ends: after the cooldown one probe goes through and closes the circuit.
+    // The outage ends: after the cooldown one probe goes through and closes the circuit. Requests meanwhile
+    // fail fast without calling MLflow, so by the first whole answer MLflow has seen exactly that one probe.
     stack.emulator.clearFaults();
-    const faultEnded = performance.now();
-    const ms = await recoveryTime(1000, async () => {
+    stack.emulator.resetCalls();
+    await attemptsToRecover(async () => {
       const again = await stack.query(query);
       return again.errors === undefined && again.data.experiment?.id === '1';
     });
-    expect(ms).toBeLessThan(1000);
-    expect(performance.now() - faultEnded).toBeLessThan(1000);
+    expect(stack.emulator.totalCalls()).toBe(1);
+    // Not before the 400 ms cooldown (a lower bound, which load cannot break).
+    expect(performance.now() - beforeOpening).toBeGreaterThanOrEqual(400);
 
     const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
     expect(sample(text, 'mlflow_supergraph_upstream_circuit_opened_total', { upstream: 'MLflow' })).toBe(1);
@@ -313,7 +368,7 @@ describe('circuit breaker while MLflow is down', () => {
     expect(fast.errors?.[0]?.message).toMatch(/paused/);
     expect(stack.emulator.totalCalls()).toBe(0);
     stack.emulator.clearFaults();
-    await recoveryTime(1000, async () => (await stack.query(query)).data?.experiment?.id === '1');
+    await attemptsToRecover(async () => (await stack.query(query)).data?.experiment?.id === '1');
   });
 });
 
@@ -341,10 +396,13 @@ describe('per-request time budget', () => {
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(answered.length + failed.length).toBe(4);
     for (const error of result.errors ?? []) expect(error.extensions?.code).toBe('UPSTREAM_TIMEOUT');
-    // Without the budget: 4 × 300 ms in sequence. With it: about 450 ms.
-    expect(elapsed).toBeLessThan(900);
+    // Without the budget: 4 × 300 ms in sequence. With it: the budget ends the request, which is counted: a
+    // third call would start at 600 ms, past the 450 ms budget, so at most two were ever sent. The elapsed
+    // time is only a guard, 10 × the budget.
+    expect(elapsed).toBeLessThan(10 * 450);
     // Calls whose turn came after the budget were never sent.
     expect(stack.emulator.callCount(EXPERIMENTS_GET)).toBeLessThan(4);
+    expect(stack.emulator.callCount(EXPERIMENTS_GET)).toBeLessThanOrEqual(2);
     // The next request has a budget of its own.
     stack.emulator.setLatency(0);
     const next = await stack.query(`{ experiment(id: "1") { id } }`);

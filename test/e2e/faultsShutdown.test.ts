@@ -25,16 +25,27 @@ describe('SIGTERM', () => {
   it('drains the request in flight, closes the cache and exits 0', async () => {
     const { graphqlUrl } = main;
     emulator.setLatency(800);
+    const searches = () => Object.entries(emulator.calls()).filter(([name]) => name.includes('experiments/search')).reduce((sum, [, n]) => sum + n, 0);
+    const before = searches();
     const inFlight = postGraphQL(graphqlUrl, `query InFlight { experiments(first: 2) { nodes { id name } } }`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // In flight for sure (its upstream call has begun), however long a loaded machine took to get it there.
+    while (searches() <= before) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stdoutEnded = new Promise((resolve) => child.stdout?.once('end', resolve));
     const signalled = performance.now();
+    let exitedMs = Number.NaN;
+    const exited = main.exited.then(({ code }) => {
+      exitedMs = performance.now() - signalled; // taken at the exit event, whatever the test awaits first
+      return code;
+    });
     child.kill('SIGTERM');
     const result = await inFlight;
     expect(result.errors).toBeUndefined();
     expect(result.data.experiments.nodes).toHaveLength(2);
     expect(await exited).toBe(0);
-    expect(performance.now() - signalled).toBeLessThan(5_000);
+    // The issue's bound (exit within 5 s of SIGTERM) is the property itself, so it stays.
+    expect(exitedMs).toBeLessThan(5_000);
+    // The exit event may come before the last log lines are read.
+    await stdoutEnded;
     const messages = lines.map((line) => line.msg);
     expect(messages).toContain('SIGTERM: draining in-flight requests, then shutting down');
     expect(lines.find((line) => line.msg?.startsWith('drained'))).toMatchObject({ completed: true, abandoned: 0 });

@@ -1,7 +1,9 @@
 // The process lifecycle, on the real entry point: SIGTERM/SIGINT on an idle or busy gateway (with Redis, with
 // tracing), distributed (gateway + subgraph servers), through `npm start`; and start-up failures (port in use,
 // bad HOST, MLflow unreachable). Each shutdown must drain, close everything, log "shut down cleanly" and exit 0
-// well inside Kubernetes' grace period: judged by the process's exit event and its log line, timed against 5 s.
+// well inside Kubernetes' grace period: judged by the process's exit event and its log line, timed against 5 s
+// (the issue's requirement: the one wall-clock bound kept, measured so that load on the test runner cannot
+// inflate it — see `stop`).
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -12,12 +14,20 @@ import { runMainToExit, spawnMain, type MainProcess } from '../helpers/spawnMain
 const SECRET = 'lifecycle-subgraph-secret-0123456789abcdef';
 const prefix = `lifecycle-${process.pid}-${Date.now()}:`;
 
-/** Sends `signal` and waits for the exit event: the exit code, the time it took and what was logged. */
+/**
+ * Sends `signal` and waits for the exit event: the exit code and the time from signal to exit. Then waits for
+ * stdout to end, since the exit event may come before the last log lines ("shut down cleanly") are read: on a
+ * loaded machine judging the log at the exit event alone would miss them. The time is taken at the exit event,
+ * not after the pipe has drained.
+ */
 async function stop(main: MainProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
+  const stdoutEnded = new Promise((resolve) => (main.child.stdout?.readableEnded ? resolve(undefined) : main.child.stdout?.once('end', resolve)));
   const signalled = performance.now();
   main.child.kill(signal);
   const { code } = await main.exited;
-  return { code, ms: performance.now() - signalled };
+  const ms = performance.now() - signalled;
+  await stdoutEnded;
+  return { code, ms };
 }
 
 /** The assertions every clean shutdown shares. */
@@ -29,6 +39,10 @@ function expectCleanShutdown(main: MainProcess, result: { code: number | null; m
   expect(main.stderr.filter((line) => line.trim())).toEqual([]);
   expect(result.code).toBe(0);
   expect(result.ms).toBeLessThan(5_000);
+  // The same bound by the process's own clock, from taking the signal to its last line.
+  const took = Date.parse(main.lines.find((line) => line.msg === 'shut down cleanly')?.time) - Date.parse(main.lines.find((line) => line.msg?.startsWith(`${signal}: draining`))?.time);
+  expect(took).toBeGreaterThanOrEqual(0);
+  expect(took).toBeLessThan(5_000);
 }
 
 /** Resolves once the emulator has received a call whose name contains `endpoint` beyond `before` of them. */

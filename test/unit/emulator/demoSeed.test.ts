@@ -4,10 +4,16 @@ import { seedDemo } from '../../../src/emulator/seeds/demoSeed.js';
 import { seedEmpty } from '../../../src/emulator/seeds/emptySeed.js';
 
 describe('demo seed', () => {
-  it('loads in well under a second', () => {
-    const started = performance.now();
-    seedDemo(new EmulatorStore());
-    expect(performance.now() - started).toBeLessThan(1000);
+  // Seeding time is proportional to what the seed creates, and every emulator start (each test stack) pays it.
+  // Its speed is a benchmark's business; here the size that makes it fast is held, which no machine load can
+  // change: today 170 runs and about 86,000 metric points, which seed in well under a second.
+  it('stays small enough to load in well under a second', () => {
+    const store = new EmulatorStore();
+    seedDemo(store);
+    const runs = [...store.tracking.runs.values()];
+    const points = runs.reduce((sum, run) => sum + [...run.metricHistory.values()].reduce((n, history) => n + history.length, 0), 0);
+    expect(runs.length).toBeLessThanOrEqual(200);
+    expect(points).toBeLessThanOrEqual(100_000);
   });
 
   it('is deterministic', () => {

@@ -62,10 +62,18 @@ describe('RestClient protections', () => {
   });
 
   it('cuts off a call in flight when the budget runs out, and does not retry it', async () => {
-    handler = (_request, response) => setTimeout(() => status(200)(_request, response), 1_000);
+    // The server holds its answer until the call has settled: the call can only end by being cut off, or by
+    // the 5 s response timeout, which a spent budget also reports as 'budget'. Telling those apart takes a
+    // ceiling: only a guard, 10 × the 200 ms budget, and still well short of the 5 s.
+    const held: http.ServerResponse[] = [];
+    handler = (_request, response) => void held.push(response);
     const started = performance.now();
     const error = await client({ deadline: Date.now() + 200 }).call('getRun', { run_id: 'r' }).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(600);
+    const elapsed = performance.now() - started;
+    for (const response of held) response.destroy();
+    // Not before the budget ran out: a lower bound, which load cannot break.
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(10 * 200);
     expect(toGraphQLError(error).extensions.code).toBe('UPSTREAM_TIMEOUT');
     expect(calls).toBe(1);
     expect(events.map((event) => event.failure)).toEqual(['budget']);
