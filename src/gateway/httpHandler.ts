@@ -15,10 +15,27 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Options of {@link createApolloHttpHandler}. */
+export interface ApolloHttpHandlerOptions {
+  /**
+   * Largest answer sent (GRAPHQL_MAX_RESPONSE_BYTES): a larger one is replaced by QUERY_TOO_COMPLEX (`limit:
+   * responseBytes`), HTTP 400. Measured on the text Apollo already built, so the bound costs one native length
+   * scan (a JS walk of a 300 KB answer took 8.4 ms, a whole warm dashboard's worth).
+   */
+  maxResponseBytes?: number;
+}
+
+/** The answer that replaces one over `max` bytes. */
+function tooLarge(max: number, actual: number): string {
+  const message = `The answer has ${actual} bytes; the limit is ${max}: ask for smaller pages`;
+  return JSON.stringify({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max, actual } }] });
+}
+
 /** Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. */
 export function createApolloHttpHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (request: IncomingMessage, body: unknown) => Promise<TContext>,
+  options: ApolloHttpHandlerOptions = {},
 ) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const headers = new HeaderMap();
@@ -42,6 +59,14 @@ export function createApolloHttpHandler<TContext extends BaseContext>(
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      const bytes = options.maxResponseBytes === undefined ? 0 : Buffer.byteLength(result.body.string);
+      if (options.maxResponseBytes !== undefined && bytes > options.maxResponseBytes) {
+        response.statusCode = 400;
+        response.setHeader('content-type', 'application/json; charset=utf-8');
+        response.removeHeader('content-length');
+        response.end(tooLarge(options.maxResponseBytes, bytes));
+        return;
+      }
       response.end(result.body.string);
       return;
     }

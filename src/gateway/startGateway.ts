@@ -89,7 +89,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       }
     }
     return service.bind(request, context);
-  });
+  }, { maxResponseBytes: config.limits.maxResponseBytes });
   const { port } = await service.listen(options.port ?? config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   return {

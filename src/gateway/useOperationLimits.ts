@@ -14,8 +14,6 @@ export interface LimitsOptions {
   maxCost: number;
   /** Upstream calls one request may make: refused before execution on the estimate, enforced at run time too. */
   maxUpstreamCalls: number;
-  /** Bytes of one JSON answer: a bigger one is replaced by an error, not sent. */
-  maxResponseBytes: number;
   /** What the backend batches (read per request: capabilities are learned at run time). */
   pricing?: () => CallPricing;
 }
@@ -29,37 +27,9 @@ export function queryTooComplex(limit: OperationLimit, max: number, actual: numb
 }
 
 /**
- * The UTF-8 length of `JSON.stringify(value)` (exact for JSON data), counted by walking it; stops early once past
- * `stopAbove` (the result is then only known to exceed it).
- */
-export function jsonBytes(value: unknown, stopAbove = Number.POSITIVE_INFINITY): number {
-  let total = 0;
-  const visit = (node: unknown): void => {
-    if (total > stopAbove) return;
-    if (node === null || node === undefined) total += 4;
-    else if (typeof node === 'string') total += Buffer.byteLength(JSON.stringify(node));
-    else if (typeof node === 'number' || typeof node === 'boolean') total += String(Number.isFinite(node) || typeof node === 'boolean' ? node : null).length;
-    else if (Array.isArray(node)) {
-      total += 2 + Math.max(0, node.length - 1);
-      for (const item of node) visit(item === undefined ? null : item);
-    } else if (typeof node === 'object') {
-      if (typeof (node as { toJSON?: unknown }).toJSON === 'function') return visit((node as { toJSON: () => unknown }).toJSON());
-      const entries = Object.entries(node as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
-      total += 2 + Math.max(0, entries.length - 1);
-      for (const [key, item] of entries) {
-        total += Buffer.byteLength(JSON.stringify(key)) + 1;
-        visit(item);
-      }
-    }
-  };
-  visit(value);
-  return total;
-}
-
-/**
  * Refuses an operation that is too deep, uses too many aliases, would fetch too much or make too many upstream
- * calls, before any upstream call; and replaces an answer over `maxResponseBytes` by an error. A plugin (not a
- * validation rule) so page sizes passed as variables are counted.
+ * calls, before any upstream call (the answer-size bound is the HTTP handler's: it measures the text Apollo
+ * builds). A plugin (not a validation rule) so page sizes passed as variables are counted.
  */
 export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
   return {
@@ -73,15 +43,6 @@ export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
           if (upstreamCalls > options.maxUpstreamCalls) {
             throw queryTooComplex('upstreamCalls', options.maxUpstreamCalls, upstreamCalls, `Query would make up to ${upstreamCalls} upstream calls; the limit is ${options.maxUpstreamCalls}: ask for fewer objects with per-object fields (artifacts, downloadUri, ...)`);
           }
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          // Counted without building the JSON text (Apollo builds it next): a 40 MB answer is not made twice.
-          const bytes = jsonBytes(response.body.singleResult, options.maxResponseBytes);
-          if (bytes <= options.maxResponseBytes) return;
-          const error = queryTooComplex('responseBytes', options.maxResponseBytes, bytes, `The answer has ${bytes} bytes; the limit is ${options.maxResponseBytes}: ask for smaller pages`);
-          response.body.singleResult = { errors: [{ message: error.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max: options.maxResponseBytes, actual: bytes } }] };
-          response.http.status = 400;
         },
       };
     },
