@@ -131,6 +131,15 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     if (!variant.anonymousDefaultExperiment) expect(layer.refusals[401]).toBe(refusedBefore);
   });
 
+  it('never names a caller the layer does not know in viewer', async () => {
+    const forged = await stack.query(`{ viewer { username } }`, {}, { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` });
+    expect(forged.data?.viewer ?? null).toBeNull();
+    expect(forged.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
+    const bob = await stack.query(`{ viewer { authKind } }`, {}, BOB);
+    expect(bob.errors).toBeUndefined();
+    expect(bob.data.viewer.authKind).toBe('BEARER');
+  });
+
   it('gives the refused callers what the layer told them, mapped', async () => {
     const bob = await stack.query(`query($id: ID!) { run(id: $id) { id params { value } } }`, { id: ids.runId }, BOB);
     expect(bob.data?.run ?? null).toBeNull();

@@ -1,3 +1,5 @@
+import { errorCodeOf } from '../../errors/toGraphQLError.js';
+import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
 
@@ -12,6 +14,18 @@ export function noPermissionBackendBecause(reason: string, options: { anonymousW
     kind: 'none',
     reason,
     ...(options.anonymousWrites === undefined ? {} : { anonymousWrites: options.anonymousWrites }),
+    // Whatever may sit in front of MLflow, a name in a Basic header proves nothing by itself: ask upstream once,
+    // with the caller's credentials, before `viewer` repeats it (one small search: an app layer guards it even
+    // where it leaves the default experiment public). Its 401 is UNAUTHENTICATED; any other answer means the
+    // caller is known (an open MLflow accepts anyone, and then there is nothing more to verify).
+    async identify(context) {
+      try {
+        await context.mlflow.call('searchExperiments', { max_results: 1 });
+      } catch (error) {
+        if (errorCodeOf(error) === 'UNAUTHENTICATED') throw new UnauthenticatedError('The service in front of MLflow did not accept these credentials');
+      }
+      return { username: context.principal.username, email: context.principal.email };
+    },
     async resolve() {
       return backend;
     },
