@@ -1,6 +1,6 @@
-// The client package carries its own copy of the closed set of error codes (it must not import server code):
-// this keeps the copy equal to the server's, so a code added to src/errors/ErrorCode.ts fails here until the
-// package's packages/client/src/ErrorCode.ts has it too.
+// The client package carries a generated copy of the closed set of error codes (it must not import server code;
+// scripts/clientErrorCodes.ts writes it): this checks the copy the package really exports equals the server's, so a
+// code added to src/errors/ErrorCode.ts fails here until codegen has run.
 import { ALL_ERROR_CODES as clientCodes, ErrorCode as clientErrorCode } from '@mlflow-supergraph/client';
 import { ALL_ERROR_CODES as serverCodes, ErrorCode as serverErrorCode } from '../../../src/errors/ErrorCode.js';
 
