@@ -42,11 +42,6 @@ export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
   return { scheme: 'open', status: response.statusCode };
 }
 
-/** Whether MLflow's basic-auth app answers (see {@link probeAuthScheme}). */
-export async function probeBasicAuth(http: Got): Promise<boolean> {
-  return (await probeAuthScheme(http)).scheme === 'mlflow-basic-auth';
-}
-
 /** Why no permission service was chosen after a probe: said in the start-up log and in Query.backend. */
 function probeReason(probe: AuthProbe): string {
   if (probe.scheme === 'unknown') {
