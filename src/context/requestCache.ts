@@ -84,10 +84,11 @@ export function requestCache(context: RequestContext): RequestCache {
     return { values: stamped.map((entry, index) => (entry && entry.g === stamps[index] ? entry.v : undefined)), stamps };
   }
 
-  async function writeEntries<T>(namespace: string, entries: readonly { id: string; value: T; ttlSeconds: number }[], entryScope: string | undefined, stamps?: ReadonlyMap<string, string>): Promise<void> {
+  /** Stores entries; per-caller ones stamped with `stamps` (id → generation), read now when not given. */
+  async function writeEntries<T>(namespace: string, entries: readonly { id: string; value: T; ttlSeconds: number }[], entryScope: string | undefined, stamps?: () => ReadonlyMap<string, string>): Promise<void> {
     if (entries.length === 0) return;
     if (entryScope === undefined) return cache.setMany(namespace, entries);
-    const known = stamps ?? new Map((await writeGenerations(namespace, entries.map((e) => e.id))).map((g, index) => [entries[index]?.id as string, g]));
+    const known = stamps?.() ?? new Map((await writeGenerations(namespace, entries.map((e) => e.id))).map((g, index) => [entries[index]?.id as string, g]));
     await cache.setMany<Stamped<T>>(namespace, entries.map((entry) => ({ id: entry.id, ttlSeconds: entry.ttlSeconds, value: { g: known.get(entry.id) ?? '0', v: entry.value } })), entryScope);
   }
 
@@ -126,7 +127,7 @@ export function requestCache(context: RequestContext): RequestCache {
           return value === null || value === undefined || value instanceof Error ? [] : [{ id, value, ttlSeconds: ttl(value, id) }];
         });
         // Stamped with the generation read before the fetch: a write in between makes the entry stale at once.
-        await writeEntries(namespace, toStore, entryScope, new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])));
+        await writeEntries(namespace, toStore, entryScope, () => new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])));
       }
       return ids.map((id, index) => (cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null)));
     },
