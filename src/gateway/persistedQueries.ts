@@ -40,7 +40,7 @@ export const defaultApolloCacheOptions = { keyPrefix: 'msg:v1:gateway:', default
  */
 export function createApolloCache(kv: KeyValueCache, options: ApolloCacheOptions = {}): ApolloKeyValueCache<string> {
   const { keyPrefix, defaultTtlSeconds, maxTtlSeconds } = { ...defaultApolloCacheOptions, ...options };
-  const currentScope = options.scope ?? (() => ({ kind: 'shared' as const }));
+  const currentScope = options.scope ?? (async () => ({ kind: 'shared' as const }));
   for (const [name, value] of [['defaultTtlSeconds', defaultTtlSeconds], ['maxTtlSeconds', maxTtlSeconds]] as const) {
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`createApolloCache: expected ${name} to be a positive number of seconds, got ${value}`);
   }
@@ -51,22 +51,22 @@ export function createApolloCache(kv: KeyValueCache, options: ApolloCacheOptions
   };
   // Registrations follow the cache's sharing rule: under a per-caller scope, one caller's registered text is
   // neither served to another nor an oracle telling them which operations someone else ran.
-  const scopedKey = (key: string): string | undefined => {
-    const scope = currentScope();
+  const scopedKey = async (key: string): Promise<string | undefined> => {
+    const scope = await currentScope();
     if (scope.kind === 'none') return undefined;
     return scope.kind === 'shared' ? keyPrefix + key : `${keyPrefix}${scope.scope}:${key}`;
   };
   return {
     get: async (key) => {
-      const full = scopedKey(key);
+      const full = await scopedKey(key);
       return full === undefined ? undefined : kv.get(full);
     },
     set: async (key, value, set) => {
-      const full = scopedKey(key);
+      const full = await scopedKey(key);
       if (full !== undefined) await kv.set(full, value, ttlFor(set));
     },
     delete: async (key) => {
-      const full = scopedKey(key);
+      const full = await scopedKey(key);
       if (full !== undefined) await kv.delete([full]);
     },
   };

@@ -49,7 +49,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     component: 'gateway',
     graphqlPaths: ['/', '/graphql'],
     // Each request gets its own APQ scope holder (filled by the context function below).
-    graphql: (request, response) => apqScopeStorage.run({ decided: false }, () => handle(request, response)),
+    graphql: (request, response) => apqScopeStorage.run({}, () => handle(request, response)),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, request, response) =>
       serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) || serveApiHelp(path, request, response, { explorer: config.sandbox }),
@@ -78,16 +78,9 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   // Assigned before the server listens; the server calls it only for GraphQL paths.
   const handle = createApolloHttpHandler(apollo, async (request) => {
     const context = createRequestContext(services, request.headers);
+    // APQ follows the cache's sharing rule; the scope is worked out only if the request uses APQ (apqScope.ts).
     const holder = apqScopeStorage.getStore();
-    if (holder) {
-      // APQ follows the cache's sharing rule; undecidable (the permission probe failed): no APQ store at all.
-      try {
-        holder.scope = await requestCache(context).entityScope();
-        holder.decided = true;
-      } catch {
-        holder.decided = false;
-      }
-    }
+    if (holder) holder.scope = () => requestCache(context).entityScope();
     return service.bind(request, context);
   }, { maxResponseBytes: config.limits.maxResponseBytes });
   const { port } = await service.listen(options.port ?? config.port, config.host);
