@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
+import { collectJsonLines } from '../helpers/jsonLines.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { parseDockerfile } from '../helpers/dockerfile.js';
@@ -140,26 +141,11 @@ async function startEntrypoint(cwd: string, entrypoint: string[], env: Record<st
   const [command, ...args] = entrypoint;
   expect(command).toBe('node');
   const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, any>[] = [];
   let stderr = '';
-  let buffer = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        let parsed: Record<string, any>;
-        try {
-          parsed = JSON.parse(line) as Record<string, any>;
-        } catch {
-          parsed = { text: line };
-        }
-        lines.push(parsed);
-        if (parsed['component'] === 'gateway' && typeof parsed['url'] === 'string') resolve({ child, lines, origin: new URL(parsed['url'] as string).origin });
-      }
+    const lines = collectJsonLines(child.stdout, [], (parsed) => {
+      if (parsed['component'] === 'gateway' && typeof parsed['url'] === 'string') resolve({ child, lines, origin: new URL(parsed['url'] as string).origin });
     });
     child.once('exit', (code) => reject(new Error(`node ${args.join(' ')} exited ${code} before listening:\n${JSON.stringify(lines)}\n${stderr}`)));
   });

@@ -1,5 +1,6 @@
 // Runs the real entry point (`node --import tsx src/main.ts`, as `npm start` runs it) for e2e tests: its JSON log
 // lines collected as they come, and the gateway's /graphql URL once it listens.
+import { collectJsonLines } from './jsonLines.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** A running `src/main.ts`. */
@@ -35,22 +36,8 @@ function launch(args: readonly string[], env: Record<string, string | undefined>
   const [command, argv] = via === 'npm' ? ['npm', ['start', '--silent', '--', ...args]] : [process.execPath, ['--import', 'tsx', 'src/main.ts', ...args]];
   const child = spawn(command, argv, { cwd: process.cwd(), env: mainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const lines: Record<string, any>[] = [];
+  const lines = collectJsonLines(child.stdout);
   const stderr: string[] = [];
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        lines.push({ text: line });
-      }
-    }
-  });
   let errBuffer = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     errBuffer += chunk.toString();
