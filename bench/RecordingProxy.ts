@@ -76,7 +76,14 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...forwardHeaders(req.headers), host: target.host }, agent },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...forwardHeaders(req.headers), host: target.host },
+          agent,
+        },
         (answer) => {
           const body: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => body.push(chunk));
@@ -86,7 +93,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
             const items = countSearchItems(path, payload);
             await sleep(options.latencyMs + items * options.itemMs);
             call = { method: req.method ?? 'GET', path, status: answer.statusCode ?? 0, start, end: Number.NaN, items };
-            res.writeHead(answer.statusCode ?? 502, { ...forwardHeaders(answer.headers), 'content-length': String(payload.length) });
+            res.writeHead(answer.statusCode ?? 502, {
+              ...forwardHeaders(answer.headers),
+              'content-length': String(payload.length),
+            });
             res.end(payload);
           });
         },

@@ -43,12 +43,19 @@ export class RestClient {
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/api/2.0/mlflow/${path}`, {
       method,
-      headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: this.authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
-    if (!response.ok) throw new RestError(response.status, `${method} ${path.split('?')[0]}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (!response.ok)
+      throw new RestError(
+        response.status,
+        `${method} ${path.split('?')[0]}: HTTP ${response.status} ${text.slice(0, 200)}`,
+      );
     return (text ? JSON.parse(text) : {}) as T;
   }
 }
@@ -59,7 +66,11 @@ export function basicAuthorization(username: string, password: string): string {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in item order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -27,9 +27,20 @@ export interface Helper<Ready> {
 }
 
 /** Forks `script` under tsx with `argument` as JSON in argv[2]; resolves when it announces readiness. */
-export async function startHelper<Ready>(script: string, argument: unknown, startTimeoutMs = 120_000): Promise<Helper<Ready>> {
-  const child = fork(script, [JSON.stringify(argument)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+export async function startHelper<Ready>(
+  script: string,
+  argument: unknown,
+  startTimeoutMs = 120_000,
+): Promise<Helper<Ready>> {
+  const child = fork(script, [JSON.stringify(argument)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
+  >();
   let nextId = 1;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', (code) => {
@@ -40,7 +51,10 @@ export async function startHelper<Ready>(script: string, argument: unknown, star
     pending.clear();
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} was not ready within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} was not ready within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     child.once('exit', (code) => reject(new Error(`${script} exited (code ${code}) before it was ready`)));
     child.on('message', (message: IpcReply) => {
       if (message.id === 0) {
@@ -82,7 +96,10 @@ export async function startHelper<Ready>(script: string, argument: unknown, star
 }
 
 /** Child side: announces `ready` and answers requests with `handlers` (a `close` request ends the process). */
-export function serveParent(handlers: Record<string, (payload: any) => unknown>, onClose: () => Promise<void>): (ready: unknown) => void {
+export function serveParent(
+  handlers: Record<string, (payload: any) => unknown>,
+  onClose: () => Promise<void>,
+): (ready: unknown) => void {
   process.on('message', async (message: IpcRequest) => {
     if (message.type === 'close') {
       await onClose().catch(() => undefined);

@@ -60,7 +60,13 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
     requests: [
       {
         // Each request as the next caller: concurrent requests are different users' (no sharing in flight).
-        setupRequest: (request: any) => ({ ...request, headers: { ...request.headers, authorization: (job.callers[next++ % job.callers.length] as Caller).authorization } }),
+        setupRequest: (request: any) => ({
+          ...request,
+          headers: {
+            ...request.headers,
+            authorization: (job.callers[next++ % job.callers.length] as Caller).authorization,
+          },
+        }),
         // A 200 carrying GraphQL errors is a failure too (e.g. UPSTREAM_TIMEOUT under load).
         onResponse: (status: number, body: string) => {
           if (status === 200 && body.includes('"errors"')) {
@@ -77,7 +83,13 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
   return {
     completed,
     failed: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-    failure: failure ?? (result.timeouts > 0 ? `${result.timeouts} timed out after ${TIMEOUT_S} s` : result.errors > 0 ? `${result.errors} connection errors` : undefined),
+    failure:
+      failure ??
+      (result.timeouts > 0
+        ? `${result.timeouts} timed out after ${TIMEOUT_S} s`
+        : result.errors > 0
+          ? `${result.errors} connection errors`
+          : undefined),
     durationS,
     rps: completed / durationS,
     p50Ms: completed > 0 ? result.latency.p50 : Number.NaN,
@@ -88,7 +100,10 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
 async function runWaterfall(job: Extract<LoadJob, { kind: 'waterfall' }>): Promise<LoadResult> {
   const scenario = SCENARIOS.find((s) => s.name === job.scenario);
   if (!scenario) throw new Error(`unknown scenario ${job.scenario}`);
-  const clients = job.callers.map((caller) => ({ username: caller.username, api: new RestClient(job.baseUrl, caller.authorization) }));
+  const clients = job.callers.map((caller) => ({
+    username: caller.username,
+    api: new RestClient(job.baseUrl, caller.authorization),
+  }));
   let next = 0;
   const latencies: number[] = [];
   let failed = 0;
@@ -112,9 +127,20 @@ async function runWaterfall(job: Extract<LoadJob, { kind: 'waterfall' }>): Promi
     }
   };
   // Each worker finishes its last waterfall: the run drains itself, bounded by the client timeout.
-  await Promise.race([Promise.all(Array.from({ length: job.connections }, worker)), new Promise((resolve) => setTimeout(resolve, (job.durationS + TIMEOUT_S) * 1000))]);
+  await Promise.race([
+    Promise.all(Array.from({ length: job.connections }, worker)),
+    new Promise((resolve) => setTimeout(resolve, (job.durationS + TIMEOUT_S) * 1000)),
+  ]);
   const durationS = job.requests ? (performance.now() - started) / 1000 : job.durationS;
-  return { completed: latencies.length, failed, failure, durationS, rps: latencies.length / durationS, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    completed: latencies.length,
+    failed,
+    failure,
+    durationS,
+    rps: latencies.length / durationS,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 function main(): void {

@@ -36,7 +36,10 @@ Needs Redis (REDIS_URL, default redis://127.0.0.1:6379). Writes a Markdown repor
 (default bench/results/latest.json).`;
 
 /** Reads argv and the environment. */
-export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchOptions {
+export function readOptions(
+  argv: string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -62,15 +65,25 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const number = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   const quick = values.quick;
   const redisUrl = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`the benchmark needs a single Redis node (redis:// or rediss://), got REDIS_URL=${redisUrl.replace(/\/\/[^@/]*@/, '//[REDACTED]@')}`);
-  const concurrency = values['no-load'] ? [] : (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 256));
-  const scenarios = (values.scenarios ?? SCENARIO_NAMES.join(',')).split(',').map((name) => name.trim()) as ScenarioName[];
-  for (const name of scenarios) if (!SCENARIO_NAMES.includes(name)) throw new Error(`--scenarios takes ${SCENARIO_NAMES.join(', ')}, got "${name}"`);
+  if (!/^rediss?:\/\//.test(redisUrl))
+    throw new Error(
+      `the benchmark needs a single Redis node (redis:// or rediss://), got REDIS_URL=${redisUrl.replace(/\/\/[^@/]*@/, '//[REDACTED]@')}`,
+    );
+  const concurrency = values['no-load']
+    ? []
+    : (values.concurrency ?? '16,64').split(',').map((c) => number('concurrency', c.trim(), 16, 1, 256));
+  const scenarios = (values.scenarios ?? SCENARIO_NAMES.join(','))
+    .split(',')
+    .map((name) => name.trim()) as ScenarioName[];
+  for (const name of scenarios)
+    if (!SCENARIO_NAMES.includes(name))
+      throw new Error(`--scenarios takes ${SCENARIO_NAMES.join(', ')}, got "${name}"`);
   return {
     quick,
     // --quick keeps the dashboard's 10 experiments but 10 runs each: a call per experiment or per run would

@@ -112,9 +112,19 @@ export function computeRatios(scenario: ScenarioResult, concurrency: readonly nu
 export function dashboardTargets(dashboard: ScenarioResult, concurrency: readonly number[]): Target[] {
   const { naive, cold, warm, waterfall } = dashboard.variants;
   const targets: Target[] = [
-    { name: 'cold waves ≤ query depth', goal: `≤ ${dashboard.depth}`, measured: String(cold.waves.max), met: cold.waves.max <= dashboard.depth },
+    {
+      name: 'cold waves ≤ query depth',
+      goal: `≤ ${dashboard.depth}`,
+      measured: String(cold.waves.max),
+      met: cold.waves.max <= dashboard.depth,
+    },
     { name: 'cold upstream calls ≤ 25', goal: '≤ 25', measured: String(cold.calls.max), met: cold.calls.max <= 25 },
-    { name: 'naive upstream calls > 1000', goal: '> 1000', measured: String(naive.calls.median), met: naive.calls.median > 1000 },
+    {
+      name: 'naive upstream calls > 1000',
+      goal: '> 1000',
+      measured: String(naive.calls.median),
+      met: naive.calls.median > 1000,
+    },
     { name: 'warm upstream calls = 0', goal: '0', measured: String(warm.calls.max), met: warm.calls.max === 0 },
     {
       name: 'cold p50 ≤ 1.2 × REST waterfall p50',
@@ -122,13 +132,23 @@ export function dashboardTargets(dashboard: ScenarioResult, concurrency: readonl
       measured: `${fmt(cold.latencyMs.p50)} ms (${fmt(cold.latencyMs.p50 / waterfall.latencyMs.p50, 2)}×)`,
       met: cold.latencyMs.p50 <= 1.2 * waterfall.latencyMs.p50,
     },
-    { name: 'warm p50 ≤ 10 ms', goal: '≤ 10 ms', measured: `${fmt(warm.latencyMs.p50)} ms`, met: warm.latencyMs.p50 <= 10 },
+    {
+      name: 'warm p50 ≤ 10 ms',
+      goal: '≤ 10 ms',
+      measured: `${fmt(warm.latencyMs.p50)} ms`,
+      met: warm.latencyMs.p50 <= 10,
+    },
   ];
   for (const c of concurrency) {
     const w = warm.load[c];
     const k = cold.load[c];
     if (!w || !k) continue;
-    targets.push({ name: `warm req/s ≥ 2 × cold req/s at concurrency ${c}`, goal: `≥ ${fmt(2 * k.rps)}`, measured: `${fmt(w.rps)} (${fmt(w.rps / k.rps, 2)}×)`, met: w.rps >= 2 * k.rps });
+    targets.push({
+      name: `warm req/s ≥ 2 × cold req/s at concurrency ${c}`,
+      goal: `≥ ${fmt(2 * k.rps)}`,
+      measured: `${fmt(w.rps)} (${fmt(w.rps / k.rps, 2)}×)`,
+      met: w.rps >= 2 * k.rps,
+    });
   }
   return targets;
 }
@@ -148,17 +168,23 @@ function spread(s: Spread): string {
 export function toMarkdown(report: BenchReport, concurrency: readonly number[]): string {
   const lines: string[] = [];
   const s = report.settings;
-  lines.push(`### npm run bench${report.quick ? ' -- --quick' : ''} (${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs)`);
+  lines.push(
+    `### npm run bench${report.quick ? ' -- --quick' : ''} (${report.date.slice(0, 10)}, Node ${report.node}, ${report.cpus} CPUs)`,
+  );
   lines.push('');
   lines.push(
     `Upstream: the emulator behind a recording proxy, ${s.latencyMs} ms per call + ${s.itemMs} ms per item a search returns; ` +
       `${s.iterations} interleaved requests per cell at concurrency 1; ` +
-      (s.burst ? `a burst of ${s.burst} × concurrency requests per cell at concurrency ${concurrency.join(' and ')} ` : `${s.rounds} × ${s.durationS} s autocannon runs per cell at concurrency ${concurrency.join(' and ')} `) +
+      (s.burst
+        ? `a burst of ${s.burst} × concurrency requests per cell at concurrency ${concurrency.join(' and ')} `
+        : `${s.rounds} × ${s.durationS} s autocannon runs per cell at concurrency ${concurrency.join(' and ')} `) +
       `(req/s: mean over the runs; p99: the worst run), rotating through ${(s.size as { users: number }).users} callers. Calls and waves: median per request at concurrency 1 (min–max when they vary).`,
   );
   lines.push('');
   const loadHeads = concurrency.flatMap((c) => [`req/s c=${c}`, `p99 ms c=${c}`]);
-  lines.push(`| scenario | variant | upstream calls | waves | p50 ms | p95 ms | p99 ms | ${loadHeads.join(' | ')} | peak RSS MiB (growth) |`);
+  lines.push(
+    `| scenario | variant | upstream calls | waves | p50 ms | p95 ms | p99 ms | ${loadHeads.join(' | ')} | peak RSS MiB (growth) |`,
+  );
   lines.push(`| --- | --- | ---: | ---: | ---: | ---: | ---: | ${loadHeads.map(() => '---:').join(' | ')} | ---: |`);
   for (const [name, scenario] of Object.entries(report.scenarios)) {
     for (const { name: variant, label } of VARIANTS) {
@@ -166,7 +192,10 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
       const load = concurrency.flatMap((c) => {
         const figures = r.load[c];
         if (figures === null || figures === undefined) return ['skipped', 'skipped'];
-        return [fmt(figures.rps), figures.completed === 0 ? (s.burst ? 'none' : `none in ${s.durationS} s`) : fmt(figures.p99Ms)];
+        return [
+          fmt(figures.rps),
+          figures.completed === 0 ? (s.burst ? 'none' : `none in ${s.durationS} s`) : fmt(figures.p99Ms),
+        ];
       });
       lines.push(
         `| ${name} (depth ${scenario.depth}) | ${label} | ${spread(r.calls)} | ${spread(r.waves)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p95)} | ${fmt(r.latencyMs.p99)} | ${load.join(' | ')} | ${r.peakRssMiB === null ? '—' : `${r.peakRssMiB} (+${r.rssGrowthMiB ?? 0})`} |`,
@@ -174,18 +203,31 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
     }
   }
   lines.push('');
-  const ratioHeads = ['naive / batched calls', 'waterfall / batched calls', 'cold / waterfall p50', 'cold / warm p50', ...concurrency.map((c) => `warm / cold req/s c=${c}`)];
+  const ratioHeads = [
+    'naive / batched calls',
+    'waterfall / batched calls',
+    'cold / waterfall p50',
+    'cold / warm p50',
+    ...concurrency.map((c) => `warm / cold req/s c=${c}`),
+  ];
   lines.push(`| scenario | ${ratioHeads.join(' | ')} |`);
   lines.push(`| --- | ${ratioHeads.map(() => '---:').join(' | ')} |`);
   for (const [name, r] of Object.entries(report.ratios)) {
-    const cells = [r.naiveOverBatchedCalls, r.waterfallOverBatchedCalls, r.coldOverWaterfallP50, r.coldOverWarmP50, ...concurrency.map((c) => r[`warmOverColdRps${c}`])];
+    const cells = [
+      r.naiveOverBatchedCalls,
+      r.waterfallOverBatchedCalls,
+      r.coldOverWaterfallP50,
+      r.coldOverWarmP50,
+      ...concurrency.map((c) => r[`warmOverColdRps${c}`]),
+    ];
     lines.push(`| ${name} | ${cells.map((x) => (x === undefined ? 'skipped' : `${fmt(x, 2)}×`)).join(' | ')} |`);
   }
   lines.push('');
   if (report.targets.length > 0) {
     lines.push('| dashboard target | goal | measured | met |');
     lines.push('| --- | --- | --- | --- |');
-    for (const t of report.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+    for (const t of report.targets)
+      lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
     lines.push('');
   }
   // The cache only helps while it answers: say where the warm variant still went upstream under load.
@@ -195,17 +237,24 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
       return figures && figures.upstreamCallsPerAnswer > 0 ? [`${name} c=${c}: ${figures.upstreamCallsPerAnswer}`] : [];
     }),
   );
-  if (leaks.length > 0) lines.push(`Warm variant, upstream calls per answer under load (cache reads that timed out went upstream): ${leaks.join('; ')}.`);
+  if (leaks.length > 0)
+    lines.push(
+      `Warm variant, upstream calls per answer under load (cache reads that timed out went upstream): ${leaks.join('; ')}.`,
+    );
   const failures = Object.entries(report.scenarios).flatMap(([name, scenario]) =>
     Object.entries(scenario.variants).flatMap(([variant, result]) =>
       concurrency.flatMap((c) => {
         const figures = result.load[c];
-        return figures && figures.failed > 0 ? [`${name}/${variant} c=${c}: ${figures.failed} (${figures.failure ?? 'no message'})`] : [];
+        return figures && figures.failed > 0
+          ? [`${name}/${variant} c=${c}: ${figures.failed} (${figures.failure ?? 'no message'})`]
+          : [];
       }),
     ),
   );
   if (failures.length > 0) lines.push(`Failed requests under load: ${failures.join('; ')}.`);
   const rss = report.rssMiB;
-  lines.push(`RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together; per cell: the peak during its load runs, and how much RSS grew during one); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`);
+  lines.push(
+    `RSS: gateway process ${rss.gatewayAfterSetup} MiB after setup, ${rss.gatewayPeak} MiB at peak (its three gateways together; per cell: the peak during its load runs, and how much RSS grew during one); upstream (emulator + proxy) ${rss.upstreamPeak} MiB; load generator ${rss.loadGeneratorPeak} MiB. Run took ${Math.round(report.durationS)} s.`,
+  );
   return lines.join('\n');
 }

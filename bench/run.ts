@@ -28,7 +28,17 @@ import { ColdCache } from './ColdCache.js';
 import { rssSampler, startHelper, type Helper } from './ipc.js';
 import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
 import { readOptions, type BenchOptions } from './options.js';
-import { computeRatios, dashboardTargets, toMarkdown, VARIANTS, type BenchReport, type LoadFigures, type ScenarioResult, type VariantName, type VariantResult } from './report.js';
+import {
+  computeRatios,
+  dashboardTargets,
+  toMarkdown,
+  VARIANTS,
+  type BenchReport,
+  type LoadFigures,
+  type ScenarioResult,
+  type VariantName,
+  type VariantResult,
+} from './report.js';
 import { basicAuthorization, inParallel, RestClient } from './RestClient.js';
 import { SCENARIOS, type Scenario, type ScenarioName, type Summary } from './scenarios.js';
 import { countWaves, percentile, rotate, round, type UpstreamCall } from './stats.js';
@@ -38,7 +48,18 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 /** Every TTL an hour: the warm variant must stay warm for the whole run (production defaults are seconds to minutes). */
 const LONG_TTLS = Object.fromEntries(
-  ['RUN_FINISHED', 'RUN_ACTIVE', 'PARAMS', 'METRIC_HISTORY_FINISHED', 'METRIC_HISTORY_ACTIVE', 'EXPERIMENT', 'REGISTERED_MODEL', 'MODEL_VERSION', 'PERMISSION', 'SEARCH_PAGE'].map((name) => [`CACHE_TTL_${name}`, '3600']),
+  [
+    'RUN_FINISHED',
+    'RUN_ACTIVE',
+    'PARAMS',
+    'METRIC_HISTORY_FINISHED',
+    'METRIC_HISTORY_ACTIVE',
+    'EXPERIMENT',
+    'REGISTERED_MODEL',
+    'MODEL_VERSION',
+    'PERMISSION',
+    'SEARCH_PAGE',
+  ].map((name) => [`CACHE_TTL_${name}`, '3600']),
 );
 
 interface GatewayVariant {
@@ -63,7 +84,13 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0' && rounds < 100_000);
 }
 
-async function startVariantGateway(options: BenchOptions, proxyUrl: string, prefix: string, env: Record<string, string>, cache?: ColdCache): Promise<GatewayVariant> {
+async function startVariantGateway(
+  options: BenchOptions,
+  proxyUrl: string,
+  prefix: string,
+  env: Record<string, string>,
+  cache?: ColdCache,
+): Promise<GatewayVariant> {
   const config = loadConfig({
     NODE_ENV: 'production',
     MLFLOW_TRACKING_URI: proxyUrl,
@@ -83,15 +110,24 @@ async function startVariantGateway(options: BenchOptions, proxyUrl: string, pref
   return { gateway, services };
 }
 
-async function postGraphql(url: string, authorization: string, scenario: Scenario, variables: Record<string, unknown>): Promise<any> {
+async function postGraphql(
+  url: string,
+  authorization: string,
+  scenario: Scenario,
+  variables: Record<string, unknown>,
+): Promise<any> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ query: scenario.query, variables }),
     signal: AbortSignal.timeout(120_000),
   });
-  const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (response.status !== 200 || body.errors) throw new Error(`${scenario.name}: HTTP ${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  const body = (await response.json()) as {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  if (response.status !== 200 || body.errors)
+    throw new Error(`${scenario.name}: HTTP ${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
   return body.data;
 }
 
@@ -112,28 +148,43 @@ async function main(): Promise<void> {
   const options = readOptions();
   const scenarios_ = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   const startedAt = performance.now();
-  const log = (message: string) => console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  const log = (message: string) =>
+    console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
   const runPrefix = `mlflow-supergraph-bench:${process.pid}-${Date.now()}:`;
   const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis at ${options.redisUrl} is not reachable (${(error as Error).message}); start one or set REDIS_URL`);
+    throw new Error(
+      `Redis at ${options.redisUrl} is not reachable (${(error as Error).message}); start one or set REDIS_URL`,
+    );
   }
 
-  log(`building the data set (${options.size.experiments} experiments × ${options.size.runsPerExperiment} runs, ${options.size.models} models × ${options.size.versionsPerModel} versions)`);
-  const upstream: Helper<UpstreamReady> = await startHelper('bench/upstream.ts', { size: options.size, latencyMs: options.latencyMs, itemMs: options.itemMs });
+  log(
+    `building the data set (${options.size.experiments} experiments × ${options.size.runsPerExperiment} runs, ${options.size.models} models × ${options.size.versionsPerModel} versions)`,
+  );
+  const upstream: Helper<UpstreamReady> = await startHelper('bench/upstream.ts', {
+    size: options.size,
+    latencyMs: options.latencyMs,
+    itemMs: options.itemMs,
+  });
   const { proxyUrl, data } = upstream.ready;
   log(`upstream ready in ${upstream.ready.setupMs} ms at ${proxyUrl}`);
   // Concurrency 1 runs as the first caller; load runs rotate through all of them (see loadWorker.ts).
-  const callers: Caller[] = data.users.map((user) => ({ username: user.username, authorization: basicAuthorization(user.username, user.password) }));
+  const callers: Caller[] = data.users.map((user) => ({
+    username: user.username,
+    authorization: basicAuthorization(user.username, user.password),
+  }));
   const [first] = callers as [Caller];
   const load: Helper<{ pid: number }> = await startHelper('bench/loadWorker.ts', {});
 
   const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
   const gateways: Record<Exclude<VariantName, 'waterfall'>, GatewayVariant> = {
-    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, { MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true', GRAPHQL_MAX_UPSTREAM_CALLS: '100000' }),
+    naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, {
+      MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true',
+      GRAPHQL_MAX_UPSTREAM_CALLS: '100000',
+    }),
     cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
     warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };
@@ -143,9 +194,25 @@ async function main(): Promise<void> {
   const rssOverall = rssSampler();
 
   /** One request of a variant; returns what it fetched. */
-  const once = async (variant: VariantName, scenario: Scenario, caller: Caller = first): Promise<{ summary: Summary; data?: unknown }> => {
-    if (variant === 'waterfall') return { summary: await scenario.waterfall(caller === first ? rest : new RestClient(proxyUrl, caller.authorization), data, caller.username) };
-    const answer = await postGraphql(gateways[variant].gateway.graphqlUrl, caller.authorization, scenario, scenario.variables(data));
+  const once = async (
+    variant: VariantName,
+    scenario: Scenario,
+    caller: Caller = first,
+  ): Promise<{ summary: Summary; data?: unknown }> => {
+    if (variant === 'waterfall')
+      return {
+        summary: await scenario.waterfall(
+          caller === first ? rest : new RestClient(proxyUrl, caller.authorization),
+          data,
+          caller.username,
+        ),
+      };
+    const answer = await postGraphql(
+      gateways[variant].gateway.graphqlUrl,
+      caller.authorization,
+      scenario,
+      scenario.variables(data),
+    );
     return { summary: scenario.summarize(answer), data: answer };
   };
   /** One recorded request: its latency and the upstream calls it caused. */
@@ -167,11 +234,17 @@ async function main(): Promise<void> {
       const answers = await Promise.all((['naive', 'cold', 'warm'] as const).map((variant) => once(variant, scenario)));
       const reference = JSON.stringify(answers[0]?.data);
       answers.forEach((answer, index) => {
-        if (JSON.stringify(answer.data) !== reference) throw new Error(`${scenario.name}: the ${['naive', 'cold', 'warm'][index]} variant answered differently from naive`);
+        if (JSON.stringify(answer.data) !== reference)
+          throw new Error(
+            `${scenario.name}: the ${['naive', 'cold', 'warm'][index]} variant answered differently from naive`,
+          );
       });
       const summary = (answers[0] as { summary: Summary }).summary;
       const waterfall = await once('waterfall', scenario);
-      if (JSON.stringify(waterfall.summary) !== JSON.stringify(summary)) throw new Error(`${scenario.name}: the REST waterfall fetched ${JSON.stringify(waterfall.summary)}, the gateway ${JSON.stringify(summary)}`);
+      if (JSON.stringify(waterfall.summary) !== JSON.stringify(summary))
+        throw new Error(
+          `${scenario.name}: the REST waterfall fetched ${JSON.stringify(waterfall.summary)}, the gateway ${JSON.stringify(summary)}`,
+        );
       summaries[scenario.name] = summary;
       // Cold by an emptied Redis (truly the first request) vs cold by discarded reads (what load runs use).
       await deleteKeys(redis, `${runPrefix}cold:`);
@@ -183,7 +256,8 @@ async function main(): Promise<void> {
       // Search pages are cached per caller: warm the warm variant for every caller the load runs use.
       await inParallel(callers, 4, async (caller) => {
         const answer = await once('warm', scenario, caller);
-        if (JSON.stringify(answer.summary) !== JSON.stringify(summary)) throw new Error(`${scenario.name}: ${caller.username} sees other data than ${first.username}`);
+        if (JSON.stringify(answer.summary) !== JSON.stringify(summary))
+          throw new Error(`${scenario.name}: ${caller.username} sees other data than ${first.username}`);
       });
     }
     const rssAfterSetup = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -195,7 +269,8 @@ async function main(): Promise<void> {
       for (const [s, scenario] of scenarios_.entries()) {
         for (const { name: variant } of rotate(VARIANTS, i + s)) {
           const sample = await measured(variant, scenario);
-          if (JSON.stringify(sample.summary) !== JSON.stringify(summaries[scenario.name])) throw new Error(`${scenario.name}/${variant}: answer changed during the run`);
+          if (JSON.stringify(sample.summary) !== JSON.stringify(summaries[scenario.name]))
+            throw new Error(`${scenario.name}/${variant}: answer changed during the run`);
           const key = `${scenario.name}/${variant}`;
           samples.set(key, [...(samples.get(key) ?? []), sample]);
         }
@@ -225,7 +300,16 @@ async function main(): Promise<void> {
             if (variant === 'naive' && !options.naiveLoad) continue;
             const job: LoadJob =
               variant === 'waterfall'
-                ? { kind: 'waterfall', scenario: scenario.name, baseUrl: proxyUrl, callers, data, connections: c, durationS: options.durationS, requests: options.burst && options.burst * c }
+                ? {
+                    kind: 'waterfall',
+                    scenario: scenario.name,
+                    baseUrl: proxyUrl,
+                    callers,
+                    data,
+                    connections: c,
+                    durationS: options.durationS,
+                    requests: options.burst && options.burst * c,
+                  }
                 : {
                     kind: 'graphql',
                     url: gateways[variant].gateway.graphqlUrl,
@@ -247,7 +331,10 @@ async function main(): Promise<void> {
             // The gateway process does a GraphQL variant's work; the load generator does the waterfall's.
             const variantPeak = variant === 'waterfall' ? await load.request<number>('rss') : peak;
             const cell = peaks.get(`${scenario.name}/${variant}`) ?? { peak: 0, growth: 0 };
-            peaks.set(`${scenario.name}/${variant}`, { peak: Math.max(cell.peak, variantPeak), growth: Math.max(cell.growth, variantPeak - base) });
+            peaks.set(`${scenario.name}/${variant}`, {
+              peak: Math.max(cell.peak, variantPeak),
+              growth: Math.max(cell.growth, variantPeak - base),
+            });
             const key = `${scenario.name}/${variant}/${c}`;
             const previous = loads.get(key);
             const upstreamCalls = after - before;
@@ -261,7 +348,11 @@ async function main(): Promise<void> {
                     durationS: previous.durationS + result.durationS,
                     rps: previous.rps + result.rps,
                     p50Ms: Math.max(previous.p50Ms, result.p50Ms),
-                    p99Ms: Number.isNaN(previous.p99Ms) ? result.p99Ms : Number.isNaN(result.p99Ms) ? previous.p99Ms : Math.max(previous.p99Ms, result.p99Ms),
+                    p99Ms: Number.isNaN(previous.p99Ms)
+                      ? result.p99Ms
+                      : Number.isNaN(result.p99Ms)
+                        ? previous.p99Ms
+                        : Math.max(previous.p99Ms, result.p99Ms),
                     upstreamCalls: previous.upstreamCalls + upstreamCalls,
                   }
                 : { ...result, upstreamCalls },
@@ -297,15 +388,32 @@ async function main(): Promise<void> {
           calls: spreadOf(list.map((x) => x.calls.length)),
           waves: spreadOf(list.map((x) => countWaves(x.calls))),
           byEndpoint: byEndpoint(list[0]?.calls ?? []),
-          latencyMs: { p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)), samples: ms.length },
+          latencyMs: {
+            p50: round(percentile(ms, 50)),
+            p95: round(percentile(ms, 95)),
+            p99: round(percentile(ms, 99)),
+            samples: ms.length,
+          },
           load: loadFigures,
           peakRssMiB: peaks.get(`${scenario.name}/${variant}`)?.peak ?? null,
           rssGrowthMiB: peaks.get(`${scenario.name}/${variant}`)?.growth ?? null,
         };
       }
-      scenarios[scenario.name] = { title: scenario.title, depth: measureOperation(apiSchemaFromSupergraph(readFileSync(supergraphSdlPath, 'utf8')), parse(scenario.query), undefined, scenario.variables(data)).depth, summary: summaries[scenario.name], variants };
+      scenarios[scenario.name] = {
+        title: scenario.title,
+        depth: measureOperation(
+          apiSchemaFromSupergraph(readFileSync(supergraphSdlPath, 'utf8')),
+          parse(scenario.query),
+          undefined,
+          scenario.variables(data),
+        ).depth,
+        summary: summaries[scenario.name],
+        variants,
+      };
     }
-    const ratios = Object.fromEntries(Object.entries(scenarios).map(([name, result]) => [name, computeRatios(result, options.concurrency)])) as BenchReport['ratios'];
+    const ratios = Object.fromEntries(
+      Object.entries(scenarios).map(([name, result]) => [name, computeRatios(result, options.concurrency)]),
+    ) as BenchReport['ratios'];
     const report: BenchReport = {
       date: new Date().toISOString(),
       node: process.version,
@@ -328,7 +436,12 @@ async function main(): Promise<void> {
       ratios,
       targets: scenarios.dashboard ? dashboardTargets(scenarios.dashboard, options.concurrency) : [],
       coldCheck,
-      rssMiB: { gatewayAfterSetup: rssAfterSetup, gatewayPeak: rssOverall.peakMiB(), upstreamPeak: await upstream.request<number>('rss'), loadGeneratorPeak },
+      rssMiB: {
+        gatewayAfterSetup: rssAfterSetup,
+        gatewayPeak: rssOverall.peakMiB(),
+        upstreamPeak: await upstream.request<number>('rss'),
+        loadGeneratorPeak,
+      },
       durationS: round((performance.now() - startedAt) / 1000),
     };
     mkdirSync(dirname(options.out), { recursive: true });

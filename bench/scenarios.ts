@@ -52,7 +52,11 @@ const dashboard: Scenario = {
     nodes { id name viewerPermission runs(first: $runs) { nodes { ${runInfo} modelVersions { name version } viewerPermission } } }
   }
 }`,
-  variables: (data) => ({ filter: `name LIKE '${data.experimentPrefix}%'`, experiments: data.size.experiments, runs: data.size.runsPerExperiment }),
+  variables: (data) => ({
+    filter: `name LIKE '${data.experimentPrefix}%'`,
+    experiments: data.size.experiments,
+    runs: data.size.runsPerExperiment,
+  }),
   summarize(data) {
     const experiments = data.experiments.nodes;
     const runs = experiments.flatMap((e: any) => e.runs.nodes);
@@ -67,16 +71,31 @@ const dashboard: Scenario = {
   async waterfall(api, data, username) {
     // Level 1: the experiments, and the caller's grants (MLflow basic-auth: users/get answers both).
     const [{ experiments = [] }, { user }] = await Promise.all([
-      api.post('experiments/search', { filter: `name LIKE '${data.experimentPrefix}%'`, max_results: data.size.experiments }),
+      api.post('experiments/search', {
+        filter: `name LIKE '${data.experimentPrefix}%'`,
+        max_results: data.size.experiments,
+      }),
       api.get('users/get', { username }),
     ]);
     void user;
     // Level 2: each experiment's first page of runs (params and latest metrics come with them).
-    const pages = await inParallel(experiments, PARALLEL, (e: any) => api.post('runs/search', { experiment_ids: [e.experiment_id], max_results: data.size.runsPerExperiment, run_view_type: 'ACTIVE_ONLY' }));
+    const pages = await inParallel(experiments, PARALLEL, (e: any) =>
+      api.post('runs/search', {
+        experiment_ids: [e.experiment_id],
+        max_results: data.size.runsPerExperiment,
+        run_view_type: 'ACTIVE_ONLY',
+      }),
+    );
     const runs = pages.flatMap((page: any) => page.runs ?? []);
     // Level 3: the runs' model versions, one `run_id IN (...)` search per chunk.
-    const versions = await inParallel(chunk(runs.map((r: any) => r.info.run_id as string), RUN_IDS_PER_VERSION_SEARCH), PARALLEL, (ids) =>
-      api.get('model-versions/search', { filter: `run_id IN (${ids.map(quote).join(', ')})`, max_results: 1000 }),
+    const versions = await inParallel(
+      chunk(
+        runs.map((r: any) => r.info.run_id as string),
+        RUN_IDS_PER_VERSION_SEARCH,
+      ),
+      PARALLEL,
+      (ids) =>
+        api.get('model-versions/search', { filter: `run_id IN (${ids.map(quote).join(', ')})`, max_results: 1000 }),
     );
     return {
       experiments: experiments.length,
@@ -102,19 +121,36 @@ const compare: Scenario = {
       accuracy: metricHistory(key: "accuracy", maxPoints: ${HISTORY_POINTS}) { step value } }
   }
 }`,
-  variables: (data) => ({ experimentIds: data.compare.experimentIds, filter: `attributes.run_id IN (${data.compare.runIds.map(quote).join(', ')})`, first: data.compare.runIds.length }),
+  variables: (data) => ({
+    experimentIds: data.compare.experimentIds,
+    filter: `attributes.run_id IN (${data.compare.runIds.map(quote).join(', ')})`,
+    first: data.compare.runIds.length,
+  }),
   summarize(data) {
     const runs = data.runs.nodes;
     return {
       runs: runs.length,
-      histories: runs.reduce((n: number, r: any) => n + [r.loss, r.valLoss, r.accuracy].filter((h) => h && h.length > 0).length, 0),
+      histories: runs.reduce(
+        (n: number, r: any) => n + [r.loss, r.valLoss, r.accuracy].filter((h) => h && h.length > 0).length,
+        0,
+      ),
     };
   },
   async waterfall(api, data, username) {
     // One level: the run ids are known (the user picked them), so the runs and the three series go together.
     const [page, ...series] = await Promise.all([
-      api.post('runs/search', { experiment_ids: data.compare.experimentIds, filter: `attributes.run_id IN (${data.compare.runIds.map(quote).join(', ')})`, max_results: data.compare.runIds.length }),
-      ...HISTORY_KEYS.map((key) => api.get('metrics/get-history-bulk-interval', { run_ids: data.compare.runIds, metric_key: key, max_results: HISTORY_POINTS })),
+      api.post('runs/search', {
+        experiment_ids: data.compare.experimentIds,
+        filter: `attributes.run_id IN (${data.compare.runIds.map(quote).join(', ')})`,
+        max_results: data.compare.runIds.length,
+      }),
+      ...HISTORY_KEYS.map((key) =>
+        api.get('metrics/get-history-bulk-interval', {
+          run_ids: data.compare.runIds,
+          metric_key: key,
+          max_results: HISTORY_POINTS,
+        }),
+      ),
     ]);
     const runs = page.runs ?? [];
     return {
@@ -150,13 +186,28 @@ const registry: Scenario = {
       api.get('users/get', { username }),
     ]);
     // Level 2: each model's versions (MLflow's filter grammar has no `name IN (...)`).
-    const pages = await inParallel(models, PARALLEL, (m: any) => api.get('model-versions/search', { filter: `name=${quote(m.name)}`, order_by: ['version_number DESC'], max_results: 10 }));
+    const pages = await inParallel(models, PARALLEL, (m: any) =>
+      api.get('model-versions/search', {
+        filter: `name=${quote(m.name)}`,
+        order_by: ['version_number DESC'],
+        max_results: 10,
+      }),
+    );
     const versions = pages.flatMap((p: any) => p.model_versions ?? []);
     // Level 3: each version's run; level 4: each run's experiment (deduplicated, as any frontend would).
     const runIds = [...new Set(versions.map((v: any) => v.run_id as string))];
-    const runs = new Map((await inParallel(runIds, PARALLEL, (id) => api.get('runs/get', { run_id: id }))).map((r: any) => [r.run.info.run_id, r.run]));
+    const runs = new Map(
+      (await inParallel(runIds, PARALLEL, (id) => api.get('runs/get', { run_id: id }))).map((r: any) => [
+        r.run.info.run_id,
+        r.run,
+      ]),
+    );
     const experimentIds = [...new Set([...runs.values()].map((r: any) => r.info.experiment_id as string))];
-    const experiments = new Map((await inParallel(experimentIds, PARALLEL, (id) => api.get('experiments/get', { experiment_id: id }))).map((e: any) => [e.experiment.experiment_id, e.experiment]));
+    const experiments = new Map(
+      (await inParallel(experimentIds, PARALLEL, (id) => api.get('experiments/get', { experiment_id: id }))).map(
+        (e: any) => [e.experiment.experiment_id, e.experiment],
+      ),
+    );
     return {
       models: models.length,
       versions: versions.length,
@@ -173,7 +224,13 @@ const run: Scenario = {
   run(id: $id) { ${runInfo} endTime tags { key value } experiment { id name } modelVersions { name version } viewerPermission }
 }`,
   variables: (data) => ({ id: data.runId }),
-  summarize: (data) => ({ runs: data.run ? 1 : 0, params: data.run.params.length, metrics: data.run.metrics.length, modelVersions: data.run.modelVersions.length, experiments: data.run.experiment ? 1 : 0 }),
+  summarize: (data) => ({
+    runs: data.run ? 1 : 0,
+    params: data.run.params.length,
+    metrics: data.run.metrics.length,
+    modelVersions: data.run.modelVersions.length,
+    experiments: data.run.experiment ? 1 : 0,
+  }),
   async waterfall(api, data, username) {
     // Level 1: the run, its model versions and the caller's grants (all known from the run id).
     const [{ run: found }, { model_versions: versions = [] }] = await Promise.all([
@@ -183,7 +240,13 @@ const run: Scenario = {
     ]);
     // Level 2: its experiment.
     const { experiment } = await api.get('experiments/get', { experiment_id: found.info.experiment_id });
-    return { runs: 1, params: (found.data.params ?? []).length, metrics: (found.data.metrics ?? []).length, modelVersions: versions.length, experiments: experiment ? 1 : 0 };
+    return {
+      runs: 1,
+      params: (found.data.params ?? []).length,
+      metrics: (found.data.metrics ?? []).length,
+      modelVersions: versions.length,
+      experiments: experiment ? 1 : 0,
+    };
   },
 };
 

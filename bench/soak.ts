@@ -39,19 +39,23 @@ function readOptions(): Options {
     },
   });
   if (values.help) {
-    console.log('npm run soak -- [--duration s=120] [--rps n=50] [--concurrency n=32] [--interval s=10] [--latency ms=8] [--writes share=0.05] [--heap MiB] [--url http://127.0.0.1:PORT/graphql]');
+    console.log(
+      'npm run soak -- [--duration s=120] [--rps n=50] [--concurrency n=32] [--interval s=10] [--latency ms=8] [--writes share=0.05] [--heap MiB] [--url http://127.0.0.1:PORT/graphql]',
+    );
     process.exit(0);
   }
   const number = (name: string, raw: string | undefined, min: number, max: number) => {
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   const url = values.url;
   if (url !== undefined) {
     const host = new URL(url).hostname;
     // Load tests target this machine only.
-    if (!(host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host))) throw new Error(`--url must point at a loopback address, got ${host}`);
+    if (!(host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host)))
+      throw new Error(`--url must point at a loopback address, got ${host}`);
   }
   return {
     durationS: number('duration', values.duration, 1, 3600),
@@ -67,13 +71,36 @@ function readOptions(): Options {
 
 /** The read mix: what dashboards, run pages and model pages ask for. */
 const READS: { name: string; query: string; variables?: () => Record<string, unknown> }[] = [
-  { name: 'Dashboard', query: `query Dashboard { experiments(first: 5) { nodes { id name runs(first: 10) { nodes { id status metrics { key value } } } } } }` },
-  { name: 'LossCurves', query: `query LossCurves($id: ID!) { experiment(id: $id) { runs(first: 20) { nodes { id metricHistory(key: "loss", maxPoints: 100) { step value } } } } }`, variables: () => ({ id: String(1 + Math.floor(Math.random() * 5)) }) },
-  { name: 'RunPage', query: `query RunPage($id: ID!) { run(id: $id) { id name status params { key value } metrics { key value } tags { key value } experiment { name } modelVersions { name version } } }`, variables: () => ({ id: pick(runIds) }) },
-  { name: 'Models', query: `query Models { registeredModels(first: 10) { nodes { name versions(first: 3) { nodes { version stage run { id status } } } } } }` },
-  { name: 'ByName', query: `query ByName($name: String!) { experimentByName(name: $name) { id name tags { key value } } }`, variables: () => ({ name: pick(['fraud-detection', 'churn-prediction', 'image-classification-resnet', 'llm-finetune-summarization']) }) },
+  {
+    name: 'Dashboard',
+    query: `query Dashboard { experiments(first: 5) { nodes { id name runs(first: 10) { nodes { id status metrics { key value } } } } } }`,
+  },
+  {
+    name: 'LossCurves',
+    query: `query LossCurves($id: ID!) { experiment(id: $id) { runs(first: 20) { nodes { id metricHistory(key: "loss", maxPoints: 100) { step value } } } } }`,
+    variables: () => ({ id: String(1 + Math.floor(Math.random() * 5)) }),
+  },
+  {
+    name: 'RunPage',
+    query: `query RunPage($id: ID!) { run(id: $id) { id name status params { key value } metrics { key value } tags { key value } experiment { name } modelVersions { name version } } }`,
+    variables: () => ({ id: pick(runIds) }),
+  },
+  {
+    name: 'Models',
+    query: `query Models { registeredModels(first: 10) { nodes { name versions(first: 3) { nodes { version stage run { id status } } } } } }`,
+  },
+  {
+    name: 'ByName',
+    query: `query ByName($name: String!) { experimentByName(name: $name) { id name tags { key value } } }`,
+    variables: () => ({
+      name: pick(['fraud-detection', 'churn-prediction', 'image-classification-resnet', 'llm-finetune-summarization']),
+    }),
+  },
 ];
-const WRITE = { name: 'TagRun', query: `mutation TagRun($id: ID!, $value: String!) { setRunTag(runId: $id, tag: { key: "soak", value: $value }) { id } }` };
+const WRITE = {
+  name: 'TagRun',
+  query: `mutation TagRun($id: ID!, $value: String!) { setRunTag(runId: $id, tag: { key: "soak", value: $value }) { id } }`,
+};
 
 let runIds: string[] = [];
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
@@ -84,7 +111,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
   const body = JSON.parse(text);
@@ -96,7 +128,15 @@ async function post(url: string, query: string, variables?: Record<string, unkno
 async function serverMemory(graphqlUrl: string): Promise<{ rssMb: number; heapMb: number } | undefined> {
   try {
     const text = await (await fetch(new URL('/metrics', graphqlUrl), { signal: AbortSignal.timeout(5_000) })).text();
-    const value = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((line) => line.startsWith(`${name} `)).join('\n'))?.[2]);
+    const value = (name: string) =>
+      Number(
+        /^(\S+) (\S+)$/m.exec(
+          text
+            .split('\n')
+            .filter((line) => line.startsWith(`${name} `))
+            .join('\n'),
+        )?.[2],
+      );
     const rss = value('process_resident_memory_bytes');
     const heap = value('nodejs_heap_size_used_bytes');
     return Number.isFinite(rss) ? { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 } : undefined;
@@ -105,11 +145,26 @@ async function serverMemory(graphqlUrl: string): Promise<{ rssMb: number; heapMb
   }
 }
 
-async function startServer(emulator: Emulator, heapMb: number | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), '--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', MLFLOW_TRACKING_URI: emulator.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startServer(
+  emulator: Emulator,
+  heapMb: number | undefined,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), '--import', 'tsx', 'src/main.ts'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        MLFLOW_TRACKING_URI: emulator.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        APOLLO_TELEMETRY_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
@@ -153,8 +208,12 @@ async function main(): Promise<void> {
     const bootMemory = await serverMemory(graphqlUrl);
     const seed = await post(graphqlUrl, `{ experiments(first: 5) { nodes { runs(first: 20) { nodes { id } } } } }`);
     runIds = seed.experiments.nodes.flatMap((e: any) => e.runs.nodes.map((r: any) => r.id));
-    console.log(`soak: ${options.rps} req/s for ${options.durationS} s against ${graphqlUrl} (≤${options.concurrency} in flight, ${Math.round(options.writeShare * 100)}% writes${emulator ? `, emulator latency ${options.latencyMs}±${options.latencyMs / 2} ms` : ''}${options.heapMb ? `, server heap limit ${options.heapMb} MiB` : ''})`);
-    console.log(`server RSS at start: ${bootMemory ? `${bootMemory.rssMb.toFixed(1)} MiB (heap ${bootMemory.heapMb.toFixed(1)} MiB)` : 'n/a'}`);
+    console.log(
+      `soak: ${options.rps} req/s for ${options.durationS} s against ${graphqlUrl} (≤${options.concurrency} in flight, ${Math.round(options.writeShare * 100)}% writes${emulator ? `, emulator latency ${options.latencyMs}±${options.latencyMs / 2} ms` : ''}${options.heapMb ? `, server heap limit ${options.heapMb} MiB` : ''})`,
+    );
+    console.log(
+      `server RSS at start: ${bootMemory ? `${bootMemory.rssMb.toFixed(1)} MiB (heap ${bootMemory.heapMb.toFixed(1)} MiB)` : 'n/a'}`,
+    );
     console.log('   t(s)   served  errors  skipped   rps   p50(ms)  p99(ms)  RSS(MiB)  heap(MiB)  upstream/s');
 
     const all: number[] = [];
@@ -245,11 +304,21 @@ async function main(): Promise<void> {
     const sorted = all.sort((a, b) => a - b);
     const elapsedS = (performance.now() - started) / 1000;
     console.log('');
-    console.log(`requests served: ${served} in ${elapsedS.toFixed(1)} s (${(served / elapsedS).toFixed(1)}/s); errors: ${errors}; skipped (over --concurrency): ${skipped}`);
-    console.log(`latency ms: p50 ${percentile(sorted, 50).toFixed(1)}, p95 ${percentile(sorted, 95).toFixed(1)}, p99 ${percentile(sorted, 99).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}`);
-    const format = (memory: { rssMb: number; heapMb: number } | undefined) => (memory ? `${memory.rssMb.toFixed(1)} MiB (heap ${memory.heapMb.toFixed(1)} MiB)` : 'n/a');
-    console.log(`server RSS: at start ${format(bootMemory)}, after first interval ${format(firstMemory)}, at end ${format(endMemory)}`);
-    if (emulator) console.log(`upstream calls: ${emulator.totalCalls()} (${(emulator.totalCalls() / Math.max(1, served)).toFixed(2)} per request)`);
+    console.log(
+      `requests served: ${served} in ${elapsedS.toFixed(1)} s (${(served / elapsedS).toFixed(1)}/s); errors: ${errors}; skipped (over --concurrency): ${skipped}`,
+    );
+    console.log(
+      `latency ms: p50 ${percentile(sorted, 50).toFixed(1)}, p95 ${percentile(sorted, 95).toFixed(1)}, p99 ${percentile(sorted, 99).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}`,
+    );
+    const format = (memory: { rssMb: number; heapMb: number } | undefined) =>
+      memory ? `${memory.rssMb.toFixed(1)} MiB (heap ${memory.heapMb.toFixed(1)} MiB)` : 'n/a';
+    console.log(
+      `server RSS: at start ${format(bootMemory)}, after first interval ${format(firstMemory)}, at end ${format(endMemory)}`,
+    );
+    if (emulator)
+      console.log(
+        `upstream calls: ${emulator.totalCalls()} (${(emulator.totalCalls() / Math.max(1, served)).toFixed(2)} per request)`,
+      );
     for (const [message, count] of errorSamples) console.log(`  error ×${count}: ${message}`);
     process.exitCode = errors === 0 ? 0 : 1;
   } finally {

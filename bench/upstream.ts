@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const emulator = await startEmulator({ seed: 'empty', auth: true, latencyMs: 0 });
   const data = await buildBenchData(emulator.url, ADMIN, options.size);
-  const proxy = await startRecordingProxy({ target: emulator.url, latencyMs: options.latencyMs, itemMs: options.itemMs });
+  const proxy = await startRecordingProxy({
+    target: emulator.url,
+    latencyMs: options.latencyMs,
+    itemMs: options.itemMs,
+  });
   const ready = serveParent(
     {
       record: () => proxy.startRecording(),

@@ -7,7 +7,15 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../src/emulator/index.js';
 import { spawnMain } from '../test/helpers/spawnMain.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' }, steps: { type: 'string', default: '1000' }, params: { type: 'string', default: '20' }, heap: { type: 'string', default: '384' }, cost: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1000' },
+    steps: { type: 'string', default: '1000' },
+    params: { type: 'string', default: '20' },
+    heap: { type: 'string', default: '384' },
+    cost: { type: 'string', default: '1000000' },
+  },
+});
 /** The gateway's GRAPHQL_MAX_COST default: the requests below are built to just fit it. */
 const MAX_COST = Number(values.cost);
 const RUNS = Number(values.runs);
@@ -16,24 +24,42 @@ const PARAMS = Number(values.params);
 
 const emulator = await startEmulator({ seed: 'empty' });
 const api = async (path: string, body: unknown) => {
-  const response = await fetch(`${emulator.trackingUri}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${emulator.trackingUri}/api/2.0/mlflow/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as any;
 };
 const { experiment_id: experimentId } = await api('experiments/create', { name: 'worst-case' });
 for (let r = 0; r < RUNS; r += 1) {
   const { run } = await api('runs/create', { experiment_id: experimentId, start_time: 1_700_000_000_000 + r });
-  const params = Array.from({ length: PARAMS }, (_, p) => ({ key: `param_${p}`, value: `${r}-${p}-`.padEnd(100, 'x') }));
+  const params = Array.from({ length: PARAMS }, (_, p) => ({
+    key: `param_${p}`,
+    value: `${r}-${p}-`.padEnd(100, 'x'),
+  }));
   const tags = Array.from({ length: 10 }, (_, t) => ({ key: `tag_${t}`, value: `${t}`.padEnd(50, 't') }));
   await api('runs/log-batch', { run_id: run.info.run_id, params, tags });
   for (let from = 0; from < STEPS; from += 1000) {
-    const metrics = Array.from({ length: Math.min(1000, STEPS - from) }, (_, i) => ({ key: 'loss', value: 1 / (from + i + 1), timestamp: 1_700_000_000_000 + from + i, step: from + i }));
+    const metrics = Array.from({ length: Math.min(1000, STEPS - from) }, (_, i) => ({
+      key: 'loss',
+      value: 1 / (from + i + 1),
+      timestamp: 1_700_000_000_000 + from + i,
+      step: from + i,
+    }));
     await api('runs/log-batch', { run_id: run.info.run_id, metrics });
   }
   await api('runs/update', { run_id: run.info.run_id, status: 'FINISHED', end_time: 1_700_000_100_000 });
 }
 
-const gateway = await spawnMain([], { NODE_ENV: 'production', NODE_OPTIONS: `--max-old-space-size=${values.heap}`, GRAPHQL_MAX_COST: String(MAX_COST), MLFLOW_TRACKING_URI: emulator.trackingUri, LOG_LEVEL: 'info' });
+const gateway = await spawnMain([], {
+  NODE_ENV: 'production',
+  NODE_OPTIONS: `--max-old-space-size=${values.heap}`,
+  GRAPHQL_MAX_COST: String(MAX_COST),
+  MLFLOW_TRACKING_URI: emulator.trackingUri,
+  LOG_LEVEL: 'info',
+});
 const pid = gateway.child.pid as number;
 let stderrTail = '';
 gateway.child.stderr?.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-400)));
@@ -44,7 +70,8 @@ const rssMiB = () => {
   } catch {
     return { rss: NaN, peak: NaN }; // the gateway is gone
   }
-  const kib = (name: string) => Number(/\d+/.exec(status.split('\n').find((line) => line.startsWith(name)) ?? '0')?.[0] ?? 0);
+  const kib = (name: string) =>
+    Number(/\d+/.exec(status.split('\n').find((line) => line.startsWith(name)) ?? '0')?.[0] ?? 0);
   return { rss: Math.round(kib('VmRSS:') / 1024), peak: Math.round(kib('VmHWM:') / 1024) };
 };
 
@@ -68,7 +95,11 @@ async function send(name: string, query: string) {
   let bytes = 0;
   let summary = '';
   try {
-    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { e: ids } }) });
+    const response = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables: { e: ids } }),
+    });
     const text = await response.text();
     status = response.status;
     bytes = text.length;
@@ -80,7 +111,20 @@ async function send(name: string, query: string) {
   const ms = Math.round(performance.now() - started);
   const after = rssMiB();
   const alive = !Number.isNaN(after.rss);
-  console.log(JSON.stringify({ name, status, ms, bytes, upstreamCalls: emulator.totalCalls(), rssBeforeMiB: before.rss, rssAfterMiB: after.rss, peakRssMiB: after.peak, alive, summary }));
+  console.log(
+    JSON.stringify({
+      name,
+      status,
+      ms,
+      bytes,
+      upstreamCalls: emulator.totalCalls(),
+      rssBeforeMiB: before.rss,
+      rssAfterMiB: after.rss,
+      peakRssMiB: after.peak,
+      alive,
+      summary,
+    }),
+  );
 }
 
 console.log(JSON.stringify({ seeded: { runs: RUNS, steps: STEPS, params: PARAMS }, heapMiB: Number(values.heap) }));

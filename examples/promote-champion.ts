@@ -19,7 +19,9 @@ import {
   type SupergraphClient,
 } from '@mlflow-supergraph/client';
 
-type Version = NonNullable<NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']>['nodes'][number];
+type Version = NonNullable<
+  NonNullable<ModelVersionsWithRunMetricsQuery['registeredModel']>['versions']
+>['nodes'][number];
 
 /** What the script did, printed as JSON. */
 export interface PromotionResult {
@@ -37,12 +39,19 @@ export interface PromotionResult {
 }
 
 /** Every version of `model` with its run's latest metrics, following pages. */
-async function loadVersions(client: SupergraphClient, model: string): Promise<{ versions: Version[]; aliases: Map<string, string> }> {
+async function loadVersions(
+  client: SupergraphClient,
+  model: string,
+): Promise<{ versions: Version[]; aliases: Map<string, string> }> {
   const versions: Version[] = [];
   let aliases = new Map<string, string>();
   let after: string | undefined;
   do {
-    const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, { name: model, first: 100, ...(after ? { after } : {}) });
+    const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, {
+      name: model,
+      first: 100,
+      ...(after ? { after } : {}),
+    });
     if (!registeredModel) throw new Error(`Registered model "${model}" does not exist (or you may not read it)`);
     aliases = new Map(registeredModel.aliases.map((a) => [a.alias, a.version]));
     // Nullable in the schema (a failed listing must not null the model); request() has thrown by then.
@@ -55,7 +64,10 @@ async function loadVersions(client: SupergraphClient, model: string): Promise<{ 
 }
 
 /** Moves `alias` of `model` to the READY version whose run has the best `metric`. */
-export async function promoteBest(client: SupergraphClient, options: { model: string; metric: string; goal: 'max' | 'min'; alias: string }): Promise<PromotionResult> {
+export async function promoteBest(
+  client: SupergraphClient,
+  options: { model: string; metric: string; goal: 'max' | 'min'; alias: string },
+): Promise<PromotionResult> {
   const { model, metric, goal, alias } = options;
   const { versions, aliases } = await loadVersions(client, model);
   let best: { version: Version; value: number; runId: string } | undefined;
@@ -65,20 +77,36 @@ export async function promoteBest(client: SupergraphClient, options: { model: st
     if (!latest) continue;
     const value = metricNumber(latest.value);
     if (Number.isNaN(value)) continue;
-    if (!best || (goal === 'max' ? value > best.value : value < best.value)) best = { version, value, runId: version.run.id };
+    if (!best || (goal === 'max' ? value > best.value : value < best.value))
+      best = { version, value, runId: version.run.id };
   }
   if (!best) throw new Error(`No READY version of "${model}" has a run with metric "${metric}"`);
 
   const previousVersion = aliases.get(alias) ?? null;
-  const result = { model, alias, metric, version: best.version.version, previousVersion, value: best.value, runId: best.runId };
+  const result = {
+    model,
+    alias,
+    metric,
+    version: best.version.version,
+    previousVersion,
+    value: best.value,
+    runId: best.runId,
+  };
   if (previousVersion === best.version.version) return { ...result, changed: false };
 
   const { registeredModel } = await client.request(MyModelPermissionDocument, { name: model });
   if (!registeredModel || !permits(registeredModel.viewerPermission, 'CAN_EDIT')) {
-    throw new Error(`Moving an alias needs CAN_EDIT on "${model}"; you have ${registeredModel?.viewerPermission ?? 'no access'}`);
+    throw new Error(
+      `Moving an alias needs CAN_EDIT on "${model}"; you have ${registeredModel?.viewerPermission ?? 'no access'}`,
+    );
   }
-  const promoted = await client.request(PromoteModelVersionDocument, { name: model, alias, version: best.version.version });
-  if (!promoted.setRegisteredModelAlias.aliases.includes(alias)) throw new Error(`The gateway did not confirm alias "${alias}" on version ${best.version.version}`);
+  const promoted = await client.request(PromoteModelVersionDocument, {
+    name: model,
+    alias,
+    version: best.version.version,
+  });
+  if (!promoted.setRegisteredModelAlias.aliases.includes(alias))
+    throw new Error(`The gateway did not confirm alias "${alias}" on version ${best.version.version}`);
   return { ...result, changed: true };
 }
 
@@ -114,11 +142,17 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (values.goal !== 'max' && values.goal !== 'min') throw new Error(`--goal must be max or min, got "${values.goal}"`);
+  if (values.goal !== 'max' && values.goal !== 'min')
+    throw new Error(`--goal must be max or min, got "${values.goal}"`);
   const url = process.env.MLFLOW_SUPERGRAPH_URL ?? 'http://127.0.0.1:4000/graphql';
   const token = process.env.MLFLOW_SUPERGRAPH_TOKEN;
   const client = createClient({ url, ...(token ? { token } : {}) });
-  const result = await promoteBest(client, { model: values.model, metric: values.metric, goal: values.goal, alias: values.alias });
+  const result = await promoteBest(client, {
+    model: values.model,
+    metric: values.metric,
+    goal: values.goal,
+    alias: values.alias,
+  });
   console.log(JSON.stringify(result));
 }
 

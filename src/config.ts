@@ -32,7 +32,21 @@ export interface Config {
    */
   redisCommandTimeoutMs: number;
   /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600). */
-  cacheTtls: Partial<Record<'runFinished' | 'runActive' | 'params' | 'metricHistoryFinished' | 'metricHistoryActive' | 'experiment' | 'registeredModel' | 'modelVersion' | 'permission' | 'searchPage', number>>;
+  cacheTtls: Partial<
+    Record<
+      | 'runFinished'
+      | 'runActive'
+      | 'params'
+      | 'metricHistoryFinished'
+      | 'metricHistoryActive'
+      | 'experiment'
+      | 'registeredModel'
+      | 'modelVersion'
+      | 'permission'
+      | 'searchPage',
+      number
+    >
+  >;
   introspection: boolean;
   /** Serve an explorer on the landing page (GRAPHQL_SANDBOX; on outside production). */
   sandbox: boolean;
@@ -55,7 +69,14 @@ export interface Config {
    * (`maxUpstreamCalls`: refused on the estimate, and enforced as each call is made), bytes received from upstream
    * per request (`maxUpstreamBytes`: the memory bound whatever the data holds) and answer size in bytes.
    */
-  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxUpstreamCalls: number; maxUpstreamBytes: number; maxResponseBytes: number };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxUpstreamCalls: number;
+    maxUpstreamBytes: number;
+    maxResponseBytes: number;
+  };
   apolloTelemetry: boolean;
   /** MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, memo or shared cache. Exists only for the benchmark's comparison (bench/). */
   naiveResolvers: boolean;
@@ -166,7 +187,9 @@ function url(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:5000, got "${redact(raw)}"`);
   }
   if (parsed.username || parsed.password) {
-    throw new ConfigError(`${name} must not contain credentials; use MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD`);
+    throw new ConfigError(
+      `${name} must not contain credentials; use MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD`,
+    );
   }
   return raw.replace(/\/+$/, '');
 }
@@ -175,7 +198,18 @@ function redact(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//[REDACTED]@');
 }
 
-const TTL_NAMES = ['runFinished', 'runActive', 'params', 'metricHistoryFinished', 'metricHistoryActive', 'experiment', 'registeredModel', 'modelVersion', 'permission', 'searchPage'] as const;
+const TTL_NAMES = [
+  'runFinished',
+  'runActive',
+  'params',
+  'metricHistoryFinished',
+  'metricHistoryActive',
+  'experiment',
+  'registeredModel',
+  'modelVersion',
+  'permission',
+  'searchPage',
+] as const;
 
 function cacheTtls(env: Env): Config['cacheTtls'] {
   const out: Config['cacheTtls'] = {};
@@ -189,11 +223,17 @@ function cacheTtls(env: Env): Config['cacheTtls'] {
 function corsOrigins(env: Env, production: boolean): string[] {
   const raw = read(env, 'CORS_ORIGINS');
   if (raw === undefined) return production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'];
-  const entries = raw.split(',').map((entry) => entry.trim().replace(/\/+$/, '')).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const entry of entries) {
     if (entry === '*') {
       // Any origin with credentials lets every web page read what its visitor may read here.
-      if (production) throw new ConfigError('CORS_ORIGINS=* (any origin) is refused when NODE_ENV=production: list the frontends\' origins');
+      if (production)
+        throw new ConfigError(
+          "CORS_ORIGINS=* (any origin) is refused when NODE_ENV=production: list the frontends' origins",
+        );
       continue;
     }
     const anyPort = entry.endsWith(':*');
@@ -204,8 +244,14 @@ function corsOrigins(env: Env, production: boolean): string[] {
       parsed = undefined;
     }
     const bare = parsed && (anyPort ? `${parsed.protocol}//${parsed.hostname}` : parsed.origin);
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || bare !== (anyPort ? entry.slice(0, -2) : entry).toLowerCase()) {
-      throw new ConfigError(`CORS_ORIGINS entries must be origins such as https://app.example.com or http://localhost:* (no path), got "${entry}"`);
+    if (
+      !parsed ||
+      (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+      bare !== (anyPort ? entry.slice(0, -2) : entry).toLowerCase()
+    ) {
+      throw new ConfigError(
+        `CORS_ORIGINS entries must be origins such as https://app.example.com or http://localhost:* (no path), got "${entry}"`,
+      );
     }
   }
   return entries.map((entry) => entry.toLowerCase());
@@ -213,18 +259,28 @@ function corsOrigins(env: Env, production: boolean): string[] {
 
 function explorer(env: Env): Config['explorer'] {
   const raw = read(env, 'GRAPHQL_EXPLORER')?.toLowerCase() ?? 'sandbox';
-  if (raw !== 'sandbox' && raw !== 'graphiql') throw new ConfigError(`GRAPHQL_EXPLORER must be sandbox or graphiql, got "${raw}"`);
+  if (raw !== 'sandbox' && raw !== 'graphiql')
+    throw new ConfigError(`GRAPHQL_EXPLORER must be sandbox or graphiql, got "${raw}"`);
   return raw;
 }
 
-function permissionServiceConfig(env: Env, permissions: string, rawUrl: string | undefined): PermissionServiceConfig | undefined {
+function permissionServiceConfig(
+  env: Env,
+  permissions: string,
+  rawUrl: string | undefined,
+): PermissionServiceConfig | undefined {
   if (permissions !== 'http') {
     // A URL the graph would silently not use leaves the operator believing a service decides: refuse.
-    if (rawUrl !== undefined) throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL is set but MLFLOW_SUPERGRAPH_PERMISSIONS is ${permissions}, not http`);
+    if (rawUrl !== undefined)
+      throw new ConfigError(
+        `MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL is set but MLFLOW_SUPERGRAPH_PERMISSIONS is ${permissions}, not http`,
+      );
     return undefined;
   }
   if (rawUrl === undefined) {
-    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL (the http(s) URL each check is POSTed to)');
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL (the http(s) URL each check is POSTed to)',
+    );
   }
   let parsed: URL | undefined;
   try {
@@ -233,14 +289,20 @@ function permissionServiceConfig(env: Env, permissions: string, rawUrl: string |
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must be an http(s) URL such as http://127.0.0.1:8181/check, got "${redact(rawUrl)}"`);
+    throw new ConfigError(
+      `MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must be an http(s) URL such as http://127.0.0.1:8181/check, got "${redact(rawUrl)}"`,
+    );
   }
   if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must not contain credentials or a query string; put the credential in MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_TOKEN');
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL must not contain credentials or a query string; put the credential in MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_TOKEN',
+    );
   }
   if (!bool(env, 'MLFLOW_SUPERGRAPH_TRUSTED_PROXY', false)) {
     // The service is told who the caller is; only a trusted proxy's identity headers say so verifiably.
-    throw new ConfigError('MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_TRUSTED_PROXY=true (the service decides for the user the proxy names in x-forwarded-email / x-forwarded-user)');
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_PERMISSIONS=http needs MLFLOW_SUPERGRAPH_TRUSTED_PROXY=true (the service decides for the user the proxy names in x-forwarded-email / x-forwarded-user)',
+    );
   }
   return {
     url: rawUrl,
@@ -265,7 +327,10 @@ export function loadConfig(env: Env = process.env): Config {
   // MLflow's clients accept MLFLOW_TRACKING_URI=databricks, meaning "the workspace in DATABRICKS_HOST".
   let trackingUri: string | undefined;
   if (rawTrackingUri === 'databricks') {
-    if (!databricksHost) throw new ConfigError('MLFLOW_TRACKING_URI=databricks needs DATABRICKS_HOST (https://<workspace>.cloud.databricks.com)');
+    if (!databricksHost)
+      throw new ConfigError(
+        'MLFLOW_TRACKING_URI=databricks needs DATABRICKS_HOST (https://<workspace>.cloud.databricks.com)',
+      );
     trackingUri = databricksHost;
   } else {
     trackingUri = url(env, 'MLFLOW_TRACKING_URI') ?? databricksHost;
@@ -303,28 +368,38 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`MLFLOW_SUPERGRAPH_AUTH_MODE must be passthrough or service, got "${authModeRaw}"`);
   }
   if (authModeRaw === 'service' && !serviceAuthorization) {
-    throw new ConfigError('MLFLOW_SUPERGRAPH_AUTH_MODE=service needs MLFLOW_TRACKING_TOKEN, DATABRICKS_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD');
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_AUTH_MODE=service needs MLFLOW_TRACKING_TOKEN, DATABRICKS_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD',
+    );
   }
 
   const redisUrl = read(env, 'REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?(\+cluster)?:\/\//.test(redisUrl)) {
-    throw new ConfigError(`REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster://, got "${redact(redisUrl)}"`);
+    throw new ConfigError(
+      `REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster://, got "${redact(redisUrl)}"`,
+    );
   }
 
   const permissionServiceUrl = read(env, 'MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL');
   // `auto` with a permission service URL means that service: an operator who configured one expects it used.
   const permissions = read(env, 'MLFLOW_SUPERGRAPH_PERMISSIONS') ?? (permissionServiceUrl ? 'http' : 'auto');
   if (!['auto', 'mlflow-basic-auth', 'databricks', 'gitlab', 'http', 'none'].includes(permissions)) {
-    throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks, gitlab, http or none, got "${permissions}"`);
+    throw new ConfigError(
+      `MLFLOW_SUPERGRAPH_PERMISSIONS must be auto, mlflow-basic-auth, databricks, gitlab, http or none, got "${permissions}"`,
+    );
   }
   const permissionService = permissionServiceConfig(env, permissions, permissionServiceUrl);
   const defaultPermission = read(env, 'MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION') ?? 'READ';
   if (!['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'].includes(defaultPermission)) {
-    throw new ConfigError(`MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION must be READ, EDIT, MANAGE or NO_PERMISSIONS, got "${defaultPermission}"`);
+    throw new ConfigError(
+      `MLFLOW_SUPERGRAPH_DEFAULT_PERMISSION must be READ, EDIT, MANAGE or NO_PERMISSIONS, got "${defaultPermission}"`,
+    );
   }
   const subgraphSecret = read(env, 'MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET');
   if (subgraphSecret !== undefined && subgraphSecret.length < 32) {
-    throw new ConfigError('MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)');
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)',
+    );
   }
 
   const serverSecret = read(env, 'MLFLOW_SUPERGRAPH_SECRET');
@@ -343,7 +418,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   // OpenTelemetry's own variables, so a collector sidecar configured for other services works unchanged.
   const otelDisabled = bool(env, 'OTEL_SDK_DISABLED', false) || read(env, 'OTEL_TRACES_EXPORTER') === 'none';
-  const otlpEndpoint = otelDisabled ? undefined : (url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  const otlpEndpoint = otelDisabled
+    ? undefined
+    : (url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
   const subgraphUrls: Config['subgraphUrls'] = {};
   for (const name of ['tracking', 'registry', 'permissions'] as const) {
     const value = url(env, `SUBGRAPH_URL_${name.toUpperCase()}`);
@@ -368,7 +445,10 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphSecret,
     serverSecret,
     cacheSharing,
-    readOnlyPrincipals: (read(env, 'MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    readOnlyPrincipals: (read(env, 'MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS') ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: read(env, 'HOST') ?? '127.0.0.1',
     nodeEnv,
@@ -387,7 +467,10 @@ export function loadConfig(env: Env = process.env): Config {
       apq: bool(env, 'GRAPHQL_APQ', true),
       ttlSeconds: int(env, 'GRAPHQL_APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
       persistedOnly: bool(env, 'GRAPHQL_PERSISTED_ONLY', false),
-      manifests: (read(env, 'GRAPHQL_PERSISTED_MANIFESTS') ?? '').split(',').map((path) => path.trim()).filter(Boolean),
+      manifests: (read(env, 'GRAPHQL_PERSISTED_MANIFESTS') ?? '')
+        .split(',')
+        .map((path) => path.trim())
+        .filter(Boolean),
     },
     upstream: {
       connectTimeoutMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),

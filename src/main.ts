@@ -15,7 +15,10 @@ const TRACING_FLUSH_MS = 2_000;
 /** True when `work` settles within `ms`; false (and `work` left to itself) when it does not. */
 async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const settled = work.then(() => true, () => true);
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
   });
@@ -45,13 +48,20 @@ async function main(): Promise<void> {
   applyTelemetryDefault(config);
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { port: { type: 'string' }, distributed: { type: 'boolean', default: false }, demo: { type: 'string', default: 'mlflow' } },
+    options: {
+      port: { type: 'string' },
+      distributed: { type: 'boolean', default: false },
+      demo: { type: 'string', default: 'mlflow' },
+    },
   });
   const port = values.port === undefined ? config.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   if (!config.trackingUri && config.nodeEnv === 'production') {
     // A misspelt variable must not turn a production deployment into the demo, serving made-up data.
-    throw new ConfigError('MLFLOW_TRACKING_URI is required when NODE_ENV=production (without it the demo emulator would be served)');
+    throw new ConfigError(
+      'MLFLOW_TRACKING_URI is required when NODE_ENV=production (without it the demo emulator would be served)',
+    );
   }
 
   // Tracing first, so the provider is registered before @apollo/gateway asks for its tracer.
@@ -64,18 +74,33 @@ async function main(): Promise<void> {
   if (!trackingUri) {
     // `--demo` picks the backend the demo emulator plays, to try each profile: mlflow, basic-auth, databricks, gitlab.
     const demo = values.demo ?? 'mlflow';
-    if (!DEMO_BACKENDS.includes(demo)) throw new ConfigError(`--demo must be one of ${DEMO_BACKENDS.join(', ')}, got "${demo}"`);
+    if (!DEMO_BACKENDS.includes(demo))
+      throw new ConfigError(`--demo must be one of ${DEMO_BACKENDS.join(', ')}, got "${demo}"`);
     const { startEmulator } = await import('./emulator/index.js');
-    const emulator = await startEmulator({ seed: 'demo', auth: demo === 'basic-auth', databricks: demo === 'databricks', gitlab: demo === 'gitlab' });
+    const emulator = await startEmulator({
+      seed: 'demo',
+      auth: demo === 'basic-auth',
+      databricks: demo === 'databricks',
+      gitlab: demo === 'gitlab',
+    });
     trackingUri = emulator.trackingUri;
     demoUrl = emulator.trackingUri;
     stopEmulator = () => emulator.close();
     // The backend follows from the URI (GitLab's project path) or is named (Databricks), as for a real one.
-    if (demo === 'gitlab' || demo === 'databricks') config = loadConfig({ ...process.env, MLFLOW_TRACKING_URI: trackingUri, ...(demo === 'databricks' ? { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } : {}) });
+    if (demo === 'gitlab' || demo === 'databricks')
+      config = loadConfig({
+        ...process.env,
+        MLFLOW_TRACKING_URI: trackingUri,
+        ...(demo === 'databricks' ? { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } : {}),
+      });
   }
   const services = createServices(config, trackingUri);
   const { logger } = services.telemetry;
-  if (demoUrl) logger.info({ mlflow: demoUrl }, `No MLFLOW_TRACKING_URI set: serving the demo MLflow emulator (seeded with demo data) at ${demoUrl}`);
+  if (demoUrl)
+    logger.info(
+      { mlflow: demoUrl },
+      `No MLFLOW_TRACKING_URI set: serving the demo MLflow emulator (seeded with demo data) at ${demoUrl}`,
+    );
   if (tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry traces are exported over OTLP/HTTP');
 
   let close: (timeoutMs: number) => Promise<void>;
@@ -83,7 +108,10 @@ async function main(): Promise<void> {
     const name = positionals[1];
     const { subgraphSchemaFactories } = await import('./gateway/subgraphSchemas.js');
     const factory = subgraphSchemaFactories[name as keyof typeof subgraphSchemaFactories];
-    if (!factory) throw new ConfigError(`unknown subgraph "${name ?? ''}", expected one of ${Object.keys(subgraphSchemaFactories).join(', ')}`);
+    if (!factory)
+      throw new ConfigError(
+        `unknown subgraph "${name ?? ''}", expected one of ${Object.keys(subgraphSchemaFactories).join(', ')}`,
+      );
     const { startSubgraph } = await import('./subgraphs/startSubgraph.js');
     const subgraph = await startSubgraph(name as 'tracking', factory(), services, port, config.host);
     logger.info({ component: `subgraph:${name}`, url: subgraph.url }, `subgraph ${name} serving ${subgraph.url}`);
@@ -100,10 +128,19 @@ async function main(): Promise<void> {
     const distributed = values.distributed;
     let supergraphSdl: string | undefined;
     if (distributed && Object.keys(config.subgraphUrls).length > 0) {
-      const [{ supergraphSdlPath }, { overrideRoutingUrls }] = await Promise.all([import('./gateway/supergraphConfig.js'), import('./gateway/overrideRoutingUrls.js')]);
+      const [{ supergraphSdlPath }, { overrideRoutingUrls }] = await Promise.all([
+        import('./gateway/supergraphConfig.js'),
+        import('./gateway/overrideRoutingUrls.js'),
+      ]);
       supergraphSdl = overrideRoutingUrls(readFileSync(supergraphSdlPath, 'utf8'), config.subgraphUrls);
     }
-    const gateway = await startGateway({ config, services, port, mode: distributed ? 'distributed' : 'in-process', ...(supergraphSdl ? { supergraphSdl } : {}) });
+    const gateway = await startGateway({
+      config,
+      services,
+      port,
+      mode: distributed ? 'distributed' : 'in-process',
+      ...(supergraphSdl ? { supergraphSdl } : {}),
+    });
     logger.info(
       { component: 'gateway', url: gateway.graphqlUrl, mode: distributed ? 'distributed' : 'in-process' },
       `mlflow-supergraph ready: GraphQL at ${gateway.graphqlUrl}${config.sandbox ? `, ${config.explorer === 'graphiql' ? 'GraphiQL' : 'Apollo Sandbox'} at ${gateway.url}/` : ''}${config.persistedQueries.persistedOnly ? ', persisted operations only' : ''} (MLflow: ${trackingUri})`,
@@ -115,7 +152,10 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, `${signal}: draining in-flight requests, then shutting down`);
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      `${signal}: draining in-flight requests, then shutting down`,
+    );
     // A last resort: whatever hangs past the drain bound plus the closing budget, exit anyway. Kept inside
     // Kubernetes' grace period (deploy/k8s: preStop 5 s + SHUTDOWN_TIMEOUT_MS 20 s + this < 30 s).
     setTimeout(() => {
@@ -129,10 +169,16 @@ async function main(): Promise<void> {
       await stopEmulator?.();
       // A collector that is gone must not hold the exit: spans still unsent after the bound are dropped.
       if (tracing && !(await settlesWithin(tracing.shutdown(), TRACING_FLUSH_MS))) {
-        logger.warn({ signal, endpoint: config.tracing.endpoint, boundMs: TRACING_FLUSH_MS }, 'trace exporter did not flush in time; remaining spans dropped');
+        logger.warn(
+          { signal, endpoint: config.tracing.endpoint, boundMs: TRACING_FLUSH_MS },
+          'trace exporter did not flush in time; remaining spans dropped',
+        );
       }
     } catch (error) {
-      logger.error({ signal, err: { name: (error as Error).name, message: (error as Error).message } }, 'shutdown failed');
+      logger.error(
+        { signal, err: { name: (error as Error).name, message: (error as Error).message } },
+        'shutdown failed',
+      );
       logger.flush(() => process.exit(1));
       return;
     }
@@ -146,6 +192,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Configuration errors are the operator's to fix: one clear line. Anything else: the message, no secrets.
   // A port in use or a bad HOST arrives as a ListenError whose message says which and what to change.
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Failed to start: ${(error as Error).message}`);
+  console.error(
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : `Failed to start: ${(error as Error).message}`,
+  );
   process.exit(1);
 });

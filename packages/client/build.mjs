@@ -14,8 +14,15 @@ const dist = join(here, 'dist');
 const tsc = createRequire(join(here, 'package.json')).resolve('typescript/bin/tsc');
 
 const stamp = join(dist, '.built');
-const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.cjs.json', 'build.mjs'].flatMap((entry) => files(join(here, entry)));
-if (!process.argv.includes('--force') && existsSync(stamp) && inputs.every((file) => statSync(file).mtimeMs <= statSync(stamp).mtimeMs)) process.exit(0);
+const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.cjs.json', 'build.mjs'].flatMap((entry) =>
+  files(join(here, entry)),
+);
+if (
+  !process.argv.includes('--force') &&
+  existsSync(stamp) &&
+  inputs.every((file) => statSync(file).mtimeMs <= statSync(stamp).mtimeMs)
+)
+  process.exit(0);
 
 rmSync(dist, { recursive: true, force: true });
 for (const project of ['tsconfig.json', 'tsconfig.cjs.json']) {
@@ -28,5 +35,9 @@ writeFileSync(stamp, `${new Date().toISOString()}\n`);
 
 /** A file, or every file below a folder. */
 function files(path) {
-  return statSync(path).isDirectory() ? readdirSync(path, { recursive: true }).map((name) => join(path, name)).filter((file) => statSync(file).isFile()) : [path];
+  return statSync(path).isDirectory()
+    ? readdirSync(path, { recursive: true })
+        .map((name) => join(path, name))
+        .filter((file) => statSync(file).isFile())
+    : [path];
 }

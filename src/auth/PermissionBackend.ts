@@ -44,13 +44,19 @@ export interface PermissionBackend {
    * The caller's level on each resource, in order. `undefined` means "no permission service: the backend
    * alone enforces" (kind none). An Error for a resource the service could not answer for.
    */
-  viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | undefined | Error)[]>;
+  viewerLevels(
+    context: RequestContext,
+    resources: readonly Resource[],
+  ): Promise<(PermissionLevel | undefined | Error)[]>;
   /**
    * For services that answer "may the caller do X?" rather than "what is the caller's level?": whether the
    * caller holds at least `required` on each resource, in order (an Error where the service could not say).
    * When present, the authorizer's checks use it and viewerLevels serves only viewerPermission.
    */
-  viewerAllows?(context: RequestContext, checks: readonly { resource: Resource; required: PermissionLevel }[]): Promise<(boolean | Error)[]>;
+  viewerAllows?(
+    context: RequestContext,
+    checks: readonly { resource: Resource; required: PermissionLevel }[],
+  ): Promise<(boolean | Error)[]>;
   /** Throws UNAUTHENTICATED for a known caller this backend still cannot decide for (e.g. an unverified identity). */
   requireCaller?(context: RequestContext): void;
   /**

@@ -49,5 +49,7 @@ export function toMlflowPermission(level: PermissionLevel): 'NO_PERMISSIONS' | '
 
 /** Databricks' permission names are the graph's own (CAN_READ … CAN_MANAGE); unknown ones grant nothing. */
 export function fromDatabricksPermission(permission: string | undefined): PermissionLevel {
-  return (PERMISSION_LEVELS as readonly string[]).includes(permission ?? '') ? (permission as PermissionLevel) : 'NO_PERMISSIONS';
+  return (PERMISSION_LEVELS as readonly string[]).includes(permission ?? '')
+    ? (permission as PermissionLevel)
+    : 'NO_PERMISSIONS';
 }

@@ -71,7 +71,8 @@ function readRules(directives: readonly ConstDirectiveNode[] | undefined): Rules
 /** Reads `input.experimentId`-style paths from resolver arguments. */
 function argumentAt(args: Record<string, unknown>, path: string): string | undefined {
   let value: unknown = args;
-  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of path.split('.'))
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
   return value === undefined || value === null ? undefined : String(value);
 }
 
@@ -80,7 +81,10 @@ function typeRules(schema: GraphQLSchema): Map<string, Rules> {
   const out = new Map<string, Rules>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const directives = [...(type.astNode?.directives ?? []), ...(type.extensionASTNodes ?? []).flatMap((n) => n.directives ?? [])];
+    const directives = [
+      ...(type.astNode?.directives ?? []),
+      ...(type.extensionASTNodes ?? []).flatMap((n) => n.directives ?? []),
+    ];
     out.set(type.name, readRules(directives));
   }
   return out;
@@ -151,16 +155,25 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     const isList = isListType(nullable);
     const returnsProtected = isObjectType(returnType) && protectedLevel(returnType.name) !== undefined;
     // A list of edges whose `node` is protected (Relay connections).
-    const edgeNodeType = isList && isObjectType(returnType) ? getNamedType(returnType.getFields().node?.type ?? returnType) : undefined;
-    const edgesOfProtected = Boolean(edgeNodeType && isObjectType(edgeNodeType) && edgeNodeType !== returnType && protectedLevel(edgeNodeType.name));
+    const edgeNodeType =
+      isList && isObjectType(returnType) ? getNamedType(returnType.getFields().node?.type ?? returnType) : undefined;
+    const edgesOfProtected = Boolean(
+      edgeNodeType && isObjectType(edgeNodeType) && edgeNodeType !== returnType && protectedLevel(edgeNodeType.name),
+    );
     const isRoot = parentType.name === 'Query' || parentType.name === 'Mutation';
-    const needsPrecheck = rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
+    const needsPrecheck =
+      rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
     field.resolve = (parent, args, context, info) =>
       // Errors of the checks themselves (an unreachable permission service) leave with a code too.
       guarded(parent, args, context, info).catch((error: unknown) => Promise.reject(toGraphQLError(error)));
-    const guarded = async (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: Parameters<GraphQLFieldResolver<unknown, RequestContext>>[3]) => {
+    const guarded = async (
+      parent: unknown,
+      args: Record<string, unknown>,
+      context: RequestContext,
+      info: Parameters<GraphQLFieldResolver<unknown, RequestContext>>[3],
+    ) => {
       const auth = authorizer(context);
       if (!rules.public) {
         // Every non-public root field needs a known caller when a permission service is in charge.
@@ -171,12 +184,15 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
           if (rules.argument) {
             const value = argumentAt(args, rules.argument.path);
             const find = options.argumentResource[rules.argument.kind];
-            if (value === undefined || !find) throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
+            if (value === undefined || !find)
+              throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
             await auth.require(await find(value, context), rules.level);
           } else if (options.objectResource[parentType.name]) {
             await auth.require(await resourceOf(parentType.name, parent, context), rules.level);
           } else {
-            throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`);
+            throw new Error(
+              `applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`,
+            );
           }
         }
       }
@@ -187,11 +203,16 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
           return result.filter((_, index) => allowed[index]);
         }
         if (!isList && result && !(await permitted(returnType.name, result, context))) {
-          await auth.require(await resourceOf(returnType.name, result, context), protectedLevel(returnType.name) as PermissionLevel);
+          await auth.require(
+            await resourceOf(returnType.name, result, context),
+            protectedLevel(returnType.name) as PermissionLevel,
+          );
         }
       } else if (edgesOfProtected && Array.isArray(result)) {
         const nodeType = (edgeNodeType as GraphQLObjectType).name;
-        const allowed = await Promise.all(result.map((edge: { node?: unknown }) => permitted(nodeType, edge?.node, context)));
+        const allowed = await Promise.all(
+          result.map((edge: { node?: unknown }) => permitted(nodeType, edge?.node, context)),
+        );
         return result.filter((_, index) => allowed[index]);
       }
       return result;

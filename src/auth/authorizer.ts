@@ -61,7 +61,8 @@ function createAuthorizer(context: RequestContext): Authorizer {
   const checks = new DataLoader<{ resource: Resource; required: PermissionLevel }, boolean, string>(
     async (items) => {
       const service = await backend();
-      if (!service.viewerAllows) throw new TypeError(`authorizer: expected a backend with viewerAllows, got ${service.kind}`);
+      if (!service.viewerAllows)
+        throw new TypeError(`authorizer: expected a backend with viewerAllows, got ${service.kind}`);
       return service.viewerAllows(context, items);
     },
     { ...loaderOptions(context), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
@@ -88,7 +89,8 @@ function createAuthorizer(context: RequestContext): Authorizer {
       if (context.principal.kind === 'anonymous' && service.kind === 'none') return;
       // A backend that decides only for some identities says which (with its own message).
       service.requireCaller?.(context);
-      if (context.principal.kind === 'anonymous') throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
+      if (context.principal.kind === 'anonymous')
+        throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
       // Every root field comes through here first: what the caller's checks will need is fetched alongside the
       // field's own first call, not after it (one sequential upstream wave fewer).
       if (!prefetched) service.prefetch?.(context);
@@ -121,7 +123,8 @@ function createAuthorizer(context: RequestContext): Authorizer {
       // fronts (and the demo read-only). Everywhere else — including MLflow behind an auth layer that refused the
       // anonymous probe — anonymous callers read at most.
       if (context.principal.kind === 'anonymous') {
-        const open = service.kind === 'none' && service.anonymousWrites !== false && context.services.config.backend === 'mlflow';
+        const open =
+          service.kind === 'none' && service.anonymousWrites !== false && context.services.config.backend === 'mlflow';
         return open ? OPEN_MLFLOW_SCOPES : context.principal.scopes;
       }
       if (!service.scopes) return context.principal.scopes;
@@ -130,8 +133,13 @@ function createAuthorizer(context: RequestContext): Authorizer {
     },
     async requireScope(scope) {
       if (!(await self.scopes()).includes(scope)) {
-        if (context.principal.kind === 'anonymous') throw new UnauthenticatedError(`Authentication required: anonymous callers may not use the "${scope}" scope here`);
-        throw new ForbiddenError(`Your credentials are read-only: the "${scope}" scope is required`, { requiredScope: scope });
+        if (context.principal.kind === 'anonymous')
+          throw new UnauthenticatedError(
+            `Authentication required: anonymous callers may not use the "${scope}" scope here`,
+          );
+        throw new ForbiddenError(`Your credentials are read-only: the "${scope}" scope is required`, {
+          requiredScope: scope,
+        });
       }
     },
   };

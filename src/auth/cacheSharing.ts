@@ -17,15 +17,29 @@ export interface CacheSharing {
  * the backend's profile declares sharing under that service. Every other case keys entries by the caller's
  * credential (an HMAC of it), including an anonymous caller, who never receives what a credential fetched.
  */
-export function decideCacheSharing(config: Pick<Config, 'cacheSharing'>, profile: BackendProfile, backend: PermissionBackend): CacheSharing {
+export function decideCacheSharing(
+  config: Pick<Config, 'cacheSharing'>,
+  profile: BackendProfile,
+  backend: PermissionBackend,
+): CacheSharing {
   if (config.cacheSharing === 'per-caller') {
-    return { mode: 'per-caller', reason: 'MLFLOW_SUPERGRAPH_CACHE_SHARING=per-caller: every entry is kept for the caller whose credentials fetched it' };
+    return {
+      mode: 'per-caller',
+      reason:
+        'MLFLOW_SUPERGRAPH_CACHE_SHARING=per-caller: every entry is kept for the caller whose credentials fetched it',
+    };
   }
   if (backend.kind === 'none') {
-    return { mode: 'per-caller', reason: `${backend.reason ?? 'no permission service decides access'}; so every entry is kept for the caller whose credentials fetched it` };
+    return {
+      mode: 'per-caller',
+      reason: `${backend.reason ?? 'no permission service decides access'}; so every entry is kept for the caller whose credentials fetched it`,
+    };
   }
   if (!(profile.capabilities.cacheSharedUnder as readonly string[]).includes(backend.kind)) {
-    return { mode: 'per-caller', reason: `the ${profile.displayName} profile does not declare sharing under the ${backend.kind} permission service` };
+    return {
+      mode: 'per-caller',
+      reason: `the ${profile.displayName} profile does not declare sharing under the ${backend.kind} permission service`,
+    };
   }
   return {
     mode: 'shared',

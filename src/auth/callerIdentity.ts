@@ -7,6 +7,13 @@ import type { Principal } from '../context/Principal.js';
  * for (user, e-mail, groups) is what tells them apart. An anonymous caller is its own, distinct identity.
  */
 export function callerIdentity(principal: Principal): string {
-  if (principal.kind !== 'proxy') return principal.authorization ? `credential:${principal.authorization}` : 'anonymous';
-  return JSON.stringify(['proxy', principal.id ?? null, principal.email ?? null, [...principal.groups].sort(), principal.authorization ?? null]);
+  if (principal.kind !== 'proxy')
+    return principal.authorization ? `credential:${principal.authorization}` : 'anonymous';
+  return JSON.stringify([
+    'proxy',
+    principal.id ?? null,
+    principal.email ?? null,
+    [...principal.groups].sort(),
+    principal.authorization ?? null,
+  ]);
 }

@@ -8,7 +8,12 @@ export function credentialId(secret: string): string {
 }
 
 /** Identity headers a trusted proxy sets. Stripped (ignored) unless MLFLOW_SUPERGRAPH_TRUSTED_PROXY=true. */
-export const PROXY_HEADERS = { user: 'x-forwarded-user', email: 'x-forwarded-email', groups: 'x-forwarded-groups', scopes: 'x-forwarded-scopes' } as const;
+export const PROXY_HEADERS = {
+  user: 'x-forwarded-user',
+  email: 'x-forwarded-email',
+  groups: 'x-forwarded-groups',
+  scopes: 'x-forwarded-scopes',
+} as const;
 
 type Headers = Record<string, string | string[] | undefined>;
 type IdentityConfig = Pick<Config, 'authMode' | 'serviceAuthorization' | 'trustedProxy' | 'readOnlyPrincipals'>;
@@ -25,7 +30,9 @@ const NO_GROUPS: readonly string[] = Object.freeze([]);
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+$/;
 
 /** The proxy's identity headers, or undefined when it named nobody (then the Authorization header decides). */
-function proxyIdentity(headers: Headers): { user: string | undefined; email: string | undefined; groups: readonly string[] } | undefined {
+function proxyIdentity(
+  headers: Headers,
+): { user: string | undefined; email: string | undefined; groups: readonly string[] } | undefined {
   const user = header(headers, PROXY_HEADERS.user)?.trim() || undefined;
   const rawEmail = header(headers, PROXY_HEADERS.email)?.trim();
   // A malformed address identifies no one: ignored, never guessed at.
@@ -41,7 +48,9 @@ function proxyIdentity(headers: Headers): { user: string | undefined; email: str
 function withScopes(principal: Principal, config: IdentityConfig, requested?: readonly string[]): Principal {
   let scopes: readonly string[] = requested ?? ALL_SCOPES;
   // Read-only credentials (like GitLab's read_api tokens) are named in configuration.
-  const readOnly = config.readOnlyPrincipals.some((p) => p === principal.id || p === principal.username || p === principal.email || `user:${p}` === principal.id);
+  const readOnly = config.readOnlyPrincipals.some(
+    (p) => p === principal.id || p === principal.username || p === principal.email || `user:${p}` === principal.id,
+  );
   if (readOnly) scopes = scopes.filter((s) => s !== 'write');
   return { ...principal, scopes };
 }
@@ -86,10 +95,32 @@ export function principalFromHeaders(headers: Headers, config: IdentityConfig): 
     const colon = decoded.indexOf(':');
     const username = colon > 0 ? decoded.slice(0, colon) : undefined;
     if (!username) return anonymousPrincipal;
-    return withScopes({ id: `user:${username}`, username, email: undefined, groups: NO_GROUPS, kind: kind ?? 'basic', authorization, scopes: ALL_SCOPES }, config);
+    return withScopes(
+      {
+        id: `user:${username}`,
+        username,
+        email: undefined,
+        groups: NO_GROUPS,
+        kind: kind ?? 'basic',
+        authorization,
+        scopes: ALL_SCOPES,
+      },
+      config,
+    );
   }
   if (scheme?.toLowerCase() === 'bearer' && value) {
-    return withScopes({ id: `token:${credentialId(value)}`, username: undefined, email: undefined, groups: NO_GROUPS, kind: kind ?? 'bearer', authorization, scopes: ALL_SCOPES }, config);
+    return withScopes(
+      {
+        id: `token:${credentialId(value)}`,
+        username: undefined,
+        email: undefined,
+        groups: NO_GROUPS,
+        kind: kind ?? 'bearer',
+        authorization,
+        scopes: ALL_SCOPES,
+      },
+      config,
+    );
   }
   return anonymousPrincipal;
 }

@@ -23,7 +23,11 @@ function derive(secret: Buffer, label: string): Buffer {
 /** Derives the purpose keys from the configured secret, or from a random one when none is configured. */
 export function deriveServerKeys(secret: string | undefined): ServerKeys {
   const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
-  return Object.freeze({ cursor: derive(material, 'cursor'), cacheScope: derive(material, 'cache-scope'), generated: secret === undefined });
+  return Object.freeze({
+    cursor: derive(material, 'cursor'),
+    cacheScope: derive(material, 'cache-scope'),
+    generated: secret === undefined,
+  });
 }
 
 /**

@@ -28,8 +28,25 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 // The audience (the target subgraph's name) comes first: a request signed for `registry` does not verify at
 // `tracking`, so a captured request cannot be replayed to another subgraph, whose schema may read it differently.
-function payload(audience: string, timestamp: string, nonce: string, identity: string, authorization: string | undefined, query: string, variables: unknown): string {
-  return ['v2', audience, timestamp, nonce, identity, sha256(authorization ?? ''), sha256(query), sha256(JSON.stringify(variables ?? {}))].join('.');
+function payload(
+  audience: string,
+  timestamp: string,
+  nonce: string,
+  identity: string,
+  authorization: string | undefined,
+  query: string,
+  variables: unknown,
+): string {
+  return [
+    'v2',
+    audience,
+    timestamp,
+    nonce,
+    identity,
+    sha256(authorization ?? ''),
+    sha256(query),
+    sha256(JSON.stringify(variables ?? {})),
+  ].join('.');
 }
 
 /**
@@ -43,13 +60,34 @@ type ForwardedIdentity = Pick<Principal, 'id' | 'username' | 'email' | 'groups' 
  * Signs a subgraph request: identity, credentials, operation and variables, bound to a timestamp and to the
  * subgraph it is sent to (`audience`, the subgraph's name in the supergraph).
  */
-export function signSubgraphRequest(secret: string, audience: string, principal: Principal, query: string, variables: unknown, now = Date.now()): Record<string, string> {
-  const forwarded: ForwardedIdentity = { id: principal.id, username: principal.username, email: principal.email, groups: principal.groups, kind: principal.kind, scopes: principal.scopes };
+export function signSubgraphRequest(
+  secret: string,
+  audience: string,
+  principal: Principal,
+  query: string,
+  variables: unknown,
+  now = Date.now(),
+): Record<string, string> {
+  const forwarded: ForwardedIdentity = {
+    id: principal.id,
+    username: principal.username,
+    email: principal.email,
+    groups: principal.groups,
+    kind: principal.kind,
+    scopes: principal.scopes,
+  };
   const identity = Buffer.from(JSON.stringify(forwarded)).toString('base64url');
   const timestamp = String(now);
   const nonce = randomBytes(16).toString('base64url');
-  const signature = createHmac('sha256', secret).update(payload(audience, timestamp, nonce, identity, principal.authorization, query, variables)).digest('base64url');
-  return { [SIGNING_HEADERS.identity]: identity, [SIGNING_HEADERS.timestamp]: timestamp, [SIGNING_HEADERS.nonce]: nonce, [SIGNING_HEADERS.signature]: signature };
+  const signature = createHmac('sha256', secret)
+    .update(payload(audience, timestamp, nonce, identity, principal.authorization, query, variables))
+    .digest('base64url');
+  return {
+    [SIGNING_HEADERS.identity]: identity,
+    [SIGNING_HEADERS.timestamp]: timestamp,
+    [SIGNING_HEADERS.nonce]: nonce,
+    [SIGNING_HEADERS.signature]: signature,
+  };
 }
 
 /** Why a subgraph request was refused. */
@@ -100,17 +138,22 @@ export async function verifySubgraphRequest(
   const nonce = get(SIGNING_HEADERS.nonce);
   const signature = get(SIGNING_HEADERS.signature);
   if (!identity || !timestamp || !nonce || !signature) throw new SignatureError('request is not signed by the gateway');
-  if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) throw new SignatureError('signature timestamp is outside the allowed window');
+  if (!/^\d{1,15}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_SKEW_MS)
+    throw new SignatureError('signature timestamp is outside the allowed window');
   const authorization = get('authorization');
-  const expected = createHmac('sha256', secret).update(payload(audience, timestamp, nonce, identity, authorization, query, variables)).digest();
+  const expected = createHmac('sha256', secret)
+    .update(payload(audience, timestamp, nonce, identity, authorization, query, variables))
+    .digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new SignatureError('signature does not match');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new SignatureError('signature does not match');
   // Claimed only once the signature is genuine, so unsigned traffic cannot fill the cache. The key is the
   // canonical encoding of the verified MAC, not the header text (base64url decoding ignores trailing bits).
   if (options.nonces) {
     const claim = await options.nonces.setIfAbsent(nonceKey(expected.toString('base64url')), '1', NONCE_TTL_MS / 1000);
     if (claim === 'exists') throw new SignatureError('signature was already used');
-    if (claim === 'unavailable') throw new ReplayCheckUnavailableError('the replay check cannot reach the shared cache');
+    if (claim === 'unavailable')
+      throw new ReplayCheckUnavailableError('the replay check cannot reach the shared cache');
   }
   let forwarded: ForwardedIdentity;
   try {
@@ -118,7 +161,8 @@ export async function verifySubgraphRequest(
   } catch {
     throw new SignatureError('identity header is malformed');
   }
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : []);
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
   return {
     id: forwarded.id ?? undefined,
     username: forwarded.username ?? undefined,

@@ -130,9 +130,7 @@ export class EntityCache {
 
   /** The TTL used when an entry names none: the policy entry named like the namespace, else the default. */
   ttlFor(namespace: string): number {
-    return Object.hasOwn(this.ttls, namespace)
-      ? this.ttls[namespace as keyof CacheTtls]
-      : this.#defaultTtlSeconds;
+    return Object.hasOwn(this.ttls, namespace) ? this.ttls[namespace as keyof CacheTtls] : this.#defaultTtlSeconds;
   }
 }
 

@@ -50,7 +50,8 @@ export function principalScope(principal: string, key: Buffer | string): string 
   if (typeof principal !== 'string' || principal.length === 0) {
     throw new TypeError('principalScope: expected a non-empty principal string');
   }
-  if (key === undefined || key.length < 16) throw new TypeError('principalScope: expected a server key of at least 16 bytes');
+  if (key === undefined || key.length < 16)
+    throw new TypeError('principalScope: expected a server key of at least 16 bytes');
   // The domain prefix keeps these digests from matching an HMAC of the same string computed for another purpose.
   const digest = createHmac('sha256', key).update('mlflow-supergraph/cache-scope\0').update(principal, 'utf8').digest();
   return `p${digest.subarray(0, 16).toString('base64url')}`;

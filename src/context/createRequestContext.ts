@@ -22,11 +22,20 @@ export function acceptRequestId(incoming: string | string[] | undefined): string
 const CLIENT_OPTIONS = Symbol('context.upstreamClientOptions');
 
 /** Builds the per-request context: the caller, their MLflow client, fresh per-request memo. */
-export function createRequestContext(services: Services, headers: IncomingHeaders, principal?: Principal): RequestContext {
+export function createRequestContext(
+  services: Services,
+  headers: IncomingHeaders,
+  principal?: Principal,
+): RequestContext {
   const requestId = acceptRequestId(headers['x-request-id']);
   const caller = principal ?? principalFromHeaders(headers, services.config);
   // The hard per-request budget: the call past it is not sent (the gateway refuses most such queries earlier).
-  const upstreamCalls = { calls: 0, max: services.config.limits.maxUpstreamCalls, bytes: 0, maxBytes: services.config.limits.maxUpstreamBytes };
+  const upstreamCalls = {
+    calls: 0,
+    max: services.config.limits.maxUpstreamCalls,
+    bytes: 0,
+    maxBytes: services.config.limits.maxUpstreamBytes,
+  };
   const clientOptions: RestClientOptions = {
     http: services.mlflowHttp,
     limiter: services.mlflowLimiter,
@@ -56,6 +65,9 @@ export function createRequestContext(services: Services, headers: IncomingHeader
  */
 export function upstreamClientOptions(context: RequestContext): RestClientOptions {
   const options = context.memo.get(CLIENT_OPTIONS) as RestClientOptions | undefined;
-  if (!options) throw new TypeError('upstreamClientOptions: expected a context built by createRequestContext, got one without client options');
+  if (!options)
+    throw new TypeError(
+      'upstreamClientOptions: expected a context built by createRequestContext, got one without client options',
+    );
   return options;
 }

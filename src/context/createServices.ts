@@ -18,15 +18,25 @@ import { decideCacheSharing, type CacheSharing } from '../auth/cacheSharing.js';
 import type { Services } from './Services.js';
 
 /** Creates the process-wide services for an upstream at `trackingUri`. */
-export function createServices(config: Config, trackingUri: string, options: { cache?: KeyValueCache; telemetry?: Telemetry } = {}): Services {
+export function createServices(
+  config: Config,
+  trackingUri: string,
+  options: { cache?: KeyValueCache; telemetry?: Telemetry } = {},
+): Services {
   const telemetry = options.telemetry ?? createTelemetry(config);
   // The benchmark's naive variant (MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS) shares nothing between requests.
-  const kv = config.naiveResolvers ? new NoopCache() : options.cache ?? createCache({
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}),
-    commandTimeoutMs: config.redisCommandTimeoutMs,
-    logger: { warn: (message) => telemetry.logger.warn({ component: 'cache' }, message), info: (message) => telemetry.logger.info({ component: 'cache' }, message) },
-  });
+  const kv = config.naiveResolvers
+    ? new NoopCache()
+    : (options.cache ??
+      createCache({
+        ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+        ...(config.cacheKeyPrefix ? { keyPrefix: config.cacheKeyPrefix } : {}),
+        commandTimeoutMs: config.redisCommandTimeoutMs,
+        logger: {
+          warn: (message) => telemetry.logger.warn({ component: 'cache' }, message),
+          info: (message) => telemetry.logger.info({ component: 'cache' }, message),
+        },
+      }));
   const mlflowHttp = createHttpInstance({
     baseUrl: trackingUri,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -38,7 +48,11 @@ export function createServices(config: Config, trackingUri: string, options: { c
     ...config.circuitBreaker,
     onStateChange: (from, to) => {
       const message = `MLflow circuit ${from} → ${to}`;
-      if (to === 'open') telemetry.logger.warn({ component: 'upstream', upstream: 'MLflow', circuit: to }, `${message}: failing fast for ${config.circuitBreaker.cooldownMs} ms`);
+      if (to === 'open')
+        telemetry.logger.warn(
+          { component: 'upstream', upstream: 'MLflow', circuit: to },
+          `${message}: failing fast for ${config.circuitBreaker.cooldownMs} ms`,
+        );
       else telemetry.logger.info({ component: 'upstream', upstream: 'MLflow', circuit: to }, message);
     },
   });
@@ -48,7 +62,14 @@ export function createServices(config: Config, trackingUri: string, options: { c
   const profile = backendProfile(config.backend);
   const detector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) =>
     telemetry.logger.info(
-      { component: 'backend', backend: profile.kind, version: detection.version ?? null, serverInfo: detection.serverInfo ?? null, basicAuth: detection.basicAuth ?? null, probes: detection.probes },
+      {
+        component: 'backend',
+        backend: profile.kind,
+        version: detection.version ?? null,
+        serverInfo: detection.serverInfo ?? null,
+        basicAuth: detection.basicAuth ?? null,
+        probes: detection.probes,
+      },
       `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
     ),
   );
@@ -68,7 +89,10 @@ export function createServices(config: Config, trackingUri: string, options: { c
     (sharing ??= permissions.resolve().then(
       (backend) => {
         const decided = decideCacheSharing(config, profile, backend);
-        telemetry.logger.info({ component: 'cache', cacheSharing: decided.mode, reason: decided.reason }, `cache sharing: ${decided.mode} — ${decided.reason}`);
+        telemetry.logger.info(
+          { component: 'cache', cacheSharing: decided.mode, reason: decided.reason },
+          `cache sharing: ${decided.mode} — ${decided.reason}`,
+        );
         return decided;
       },
       (error: unknown) => {

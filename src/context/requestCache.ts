@@ -31,7 +31,12 @@ type Batch<T> = (T | null | Error)[];
  * - concurrent identical fetches in this process share one upstream call (single flight, across requests).
  */
 export interface RequestCache {
-  load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number): Promise<Batch<T>>;
+  load<T>(
+    namespace: string,
+    ids: readonly string[],
+    fetch: (missing: readonly string[]) => Promise<Batch<T>>,
+    ttl: (value: T, id: string) => number,
+  ): Promise<Batch<T>>;
   page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
   /** A value cached for this caller's credentials (e.g. their permission profile). */
   forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
@@ -59,7 +64,9 @@ export function requestCache(context: RequestContext): RequestCache {
 
   // Where entities live: shared only where sharing is earned (see CacheSharing), else under the caller's scope.
   const scope = () =>
-    perRequest(context, SCOPE, async (): Promise<string | undefined> => ((await context.services.cacheSharing()).mode === 'shared' ? undefined : callerScope()));
+    perRequest(context, SCOPE, async (): Promise<string | undefined> =>
+      (await context.services.cacheSharing()).mode === 'shared' ? undefined : callerScope(),
+    );
 
   const generations = () =>
     perRequest(context, GENERATIONS, async () => {
@@ -75,21 +82,58 @@ export function requestCache(context: RequestContext): RequestCache {
    * entries (one round trip); only in per-caller mode, where shared entries are not simply deleted.
    */
   const writeGenerations = async (namespace: string, ids: readonly string[]): Promise<string[]> =>
-    (await cache.getMany<string>('wgen', ids.map((id) => `${namespace}:${id}`))).map((value) => value ?? '0');
+    (
+      await cache.getMany<string>(
+        'wgen',
+        ids.map((id) => `${namespace}:${id}`),
+      )
+    ).map((value) => value ?? '0');
 
   /** Entries as stored: shared ones bare, per-caller ones stamped with the object's write generation. */
-  async function readEntries<T>(namespace: string, ids: readonly string[], entryScope: string | undefined): Promise<{ values: (T | undefined)[]; stamps: string[] }> {
+  async function readEntries<T>(
+    namespace: string,
+    ids: readonly string[],
+    entryScope: string | undefined,
+  ): Promise<{ values: (T | undefined)[]; stamps: string[] }> {
     if (entryScope === undefined) return { values: await cache.getMany<T>(namespace, ids), stamps: [] };
-    const [stamped, stamps] = await Promise.all([cache.getMany<Stamped<T>>(namespace, ids, entryScope), writeGenerations(namespace, ids)]);
-    return { values: stamped.map((entry, index) => (entry && entry.g === stamps[index] ? entry.v : undefined)), stamps };
+    const [stamped, stamps] = await Promise.all([
+      cache.getMany<Stamped<T>>(namespace, ids, entryScope),
+      writeGenerations(namespace, ids),
+    ]);
+    return {
+      values: stamped.map((entry, index) => (entry && entry.g === stamps[index] ? entry.v : undefined)),
+      stamps,
+    };
   }
 
   /** Stores entries; per-caller ones stamped with `stamps` (id → generation), read now when not given. */
-  async function writeEntries<T>(namespace: string, entries: readonly { id: string; value: T; ttlSeconds: number }[], entryScope: string | undefined, stamps?: () => ReadonlyMap<string, string>): Promise<void> {
+  async function writeEntries<T>(
+    namespace: string,
+    entries: readonly { id: string; value: T; ttlSeconds: number }[],
+    entryScope: string | undefined,
+    stamps?: () => ReadonlyMap<string, string>,
+  ): Promise<void> {
     if (entries.length === 0) return;
     if (entryScope === undefined) return cache.setMany(namespace, entries);
-    const known = stamps?.() ?? new Map((await writeGenerations(namespace, entries.map((e) => e.id))).map((g, index) => [entries[index]?.id as string, g]));
-    await cache.setMany<Stamped<T>>(namespace, entries.map((entry) => ({ id: entry.id, ttlSeconds: entry.ttlSeconds, value: { g: known.get(entry.id) ?? '0', v: entry.value } })), entryScope);
+    const known =
+      stamps?.() ??
+      new Map(
+        (
+          await writeGenerations(
+            namespace,
+            entries.map((e) => e.id),
+          )
+        ).map((g, index) => [entries[index]?.id as string, g]),
+      );
+    await cache.setMany<Stamped<T>>(
+      namespace,
+      entries.map((entry) => ({
+        id: entry.id,
+        ttlSeconds: entry.ttlSeconds,
+        value: { g: known.get(entry.id) ?? '0', v: entry.value },
+      })),
+      entryScope,
+    );
   }
 
   /** Shares one in-flight promise per key across concurrent requests of this process. */
@@ -105,7 +149,12 @@ export function requestCache(context: RequestContext): RequestCache {
     ttls: cache.ttls,
     entityScope: scope,
 
-    async load<T>(namespace: string, ids: readonly string[], fetch: (missing: readonly string[]) => Promise<Batch<T>>, ttl: (value: T, id: string) => number) {
+    async load<T>(
+      namespace: string,
+      ids: readonly string[],
+      fetch: (missing: readonly string[]) => Promise<Batch<T>>,
+      ttl: (value: T, id: string) => number,
+    ) {
       const entryScope = await scope();
       const { values: cached, stamps } = await readEntries<T>(namespace, ids, entryScope);
       const missing = ids.filter((_, index) => cached[index] === undefined);
@@ -117,17 +166,30 @@ export function requestCache(context: RequestContext): RequestCache {
         const mine = missing.filter((id) => !inFlight.has(flightKey(id)));
         const batch = mine.length > 0 ? fetch(mine) : Promise.resolve([] as Batch<T>);
         mine.forEach((id, index) => {
-          const promise = batch.then((values) => values[index] as T | null | Error).finally(() => inFlight.delete(flightKey(id)));
+          const promise = batch
+            .then((values) => values[index] as T | null | Error)
+            .finally(() => inFlight.delete(flightKey(id)));
           inFlight.set(flightKey(id), promise);
         });
-        const results = await Promise.all(missing.map((id) => (inFlight.get(flightKey(id)) as Promise<T | null | Error>).catch((error: unknown) => error as Error)));
+        const results = await Promise.all(
+          missing.map((id) =>
+            (inFlight.get(flightKey(id)) as Promise<T | null | Error>).catch((error: unknown) => error as Error),
+          ),
+        );
         missing.forEach((id, index) => fetched.set(id, results[index] as T | null | Error));
         const toStore = mine.flatMap((id) => {
           const value = fetched.get(id);
-          return value === null || value === undefined || value instanceof Error ? [] : [{ id, value, ttlSeconds: ttl(value, id) }];
+          return value === null || value === undefined || value instanceof Error
+            ? []
+            : [{ id, value, ttlSeconds: ttl(value, id) }];
         });
         // Stamped with the generation read before the fetch: a write in between makes the entry stale at once.
-        await writeEntries(namespace, toStore, entryScope, () => new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])));
+        await writeEntries(
+          namespace,
+          toStore,
+          entryScope,
+          () => new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])),
+        );
       }
       return ids.map((id, index) => (cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null)));
     },
@@ -158,19 +220,30 @@ export function requestCache(context: RequestContext): RequestCache {
 
     async prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number) {
       if (entries.length === 0) return;
-      await writeEntries(namespace, entries.map((entry) => ({ ...entry, ttlSeconds })), await scope());
+      await writeEntries(
+        namespace,
+        entries.map((entry) => ({ ...entry, ttlSeconds })),
+        await scope(),
+      );
     },
 
     async invalidate(namespace: string, ids: readonly string[]) {
       const entryScope = await scope();
       await cache.invalidate(namespace, ids, entryScope);
       // Every other caller's copy: a new generation for each object makes it stale, on every instance.
-      if (entryScope !== undefined) await cache.setMany('wgen', ids.map((id) => ({ id: `${namespace}:${id}`, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })));
+      if (entryScope !== undefined)
+        await cache.setMany(
+          'wgen',
+          ids.map((id) => ({ id: `${namespace}:${id}`, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })),
+        );
     },
 
     async bump(...kinds: SearchKind[]) {
       // A new random generation changes every search key of that kind, for every caller and instance.
-      await cache.setMany('gen', kinds.map((kind) => ({ id: kind, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })));
+      await cache.setMany(
+        'gen',
+        kinds.map((kind) => ({ id: kind, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })),
+      );
       context.memo.delete(GENERATIONS);
     },
   };

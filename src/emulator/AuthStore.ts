@@ -97,7 +97,11 @@ export class AuthStore {
   }
 
   /** experiments/permissions/create. */
-  createExperimentPermission(experimentId: string, username: string, permission: unknown): { user: AuthUser; permission: PermissionName } {
+  createExperimentPermission(
+    experimentId: string,
+    username: string,
+    permission: unknown,
+  ): { user: AuthUser; permission: PermissionName } {
     validatePermission(permission);
     const user = this.getUser(username);
     if (user.experimentPermissions.has(experimentId)) {
@@ -114,7 +118,9 @@ export class AuthStore {
     const user = this.getUser(username);
     const permission = user.experimentPermissions.get(experimentId);
     if (!permission) {
-      throw MlflowError.notFound(`Experiment permission with experiment_id=${experimentId} and username=${username} not found`);
+      throw MlflowError.notFound(
+        `Experiment permission with experiment_id=${experimentId} and username=${username} not found`,
+      );
     }
     return { user, permission };
   }
@@ -133,7 +139,11 @@ export class AuthStore {
   }
 
   /** registered-models/permissions/create. */
-  createRegisteredModelPermission(name: string, username: string, permission: unknown): { user: AuthUser; permission: PermissionName } {
+  createRegisteredModelPermission(
+    name: string,
+    username: string,
+    permission: unknown,
+  ): { user: AuthUser; permission: PermissionName } {
     validatePermission(permission);
     const user = this.getUser(username);
     if (user.registeredModelPermissions.has(name)) {

@@ -166,7 +166,8 @@ export class DatabricksStore {
     let best: PermissionLevel | null = null;
     const consider = (key: string): void => {
       const entry = acl.get(key);
-      if (entry && (best === null || MODEL_LEVELS.indexOf(entry.level) > MODEL_LEVELS.indexOf(best))) best = entry.level;
+      if (entry && (best === null || MODEL_LEVELS.indexOf(entry.level) > MODEL_LEVELS.indexOf(best)))
+        best = entry.level;
     };
     consider(`user:${principal.userName}`);
     for (const group of principal.groups) consider(`group:${group}`);
@@ -187,7 +188,8 @@ export class DatabricksStore {
           ? this.groups.has(principal.name)
           : this.servicePrincipals.has(principal.name);
     if (!known) {
-      const label = principal.kind === 'user' ? 'UserName' : principal.kind === 'group' ? 'GroupName' : 'ServicePrincipalName';
+      const label =
+        principal.kind === 'user' ? 'UserName' : principal.kind === 'group' ? 'GroupName' : 'ServicePrincipalName';
       throw MlflowError.invalidParameter(`Principal: ${label}(${principal.name}) does not exist`);
     }
   }

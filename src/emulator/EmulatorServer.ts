@@ -92,7 +92,12 @@ function buildRouter(config: EmulatorServerConfig): Router {
   router.add(textRoute('Version', '/version', version));
   // MLflow 3 reports its features (mlflow/server/handlers.py: store type, workspaces); 2.x answers 404.
   if (Number.parseInt(version, 10) >= 3) {
-    router.add({ operation: 'GetServerInfo', path: '/api/3.0/mlflow/server-info', methods: ['GET'], handler: () => ({ store_type: 'SqlStore', workspaces_enabled: false }) });
+    router.add({
+      operation: 'GetServerInfo',
+      path: '/api/3.0/mlflow/server-info',
+      methods: ['GET'],
+      handler: () => ({ store_type: 'SqlStore', workspaces_enabled: false }),
+    });
   }
   for (const route of trackingRoutes) router.add(route, MLFLOW_PREFIXES);
   for (const route of registryRoutes) router.add(route, MLFLOW_PREFIXES);
@@ -119,7 +124,8 @@ export class EmulatorServer {
     this.store = config.createStore();
     this.router = buildRouter(config);
     this.latency = config.latency;
-    for (const [endpoint, latency] of Object.entries(config.endpointLatency ?? {})) this.endpointLatency.set(endpoint, latency);
+    for (const [endpoint, latency] of Object.entries(config.endpointLatency ?? {}))
+      this.endpointLatency.set(endpoint, latency);
     // A large header limit so over-long request lines reach the gunicorn check instead of Node's 431.
     this.server = http.createServer({ maxHeaderSize: 1024 * 1024, keepAliveTimeout: 5000 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -287,13 +293,21 @@ export class EmulatorServer {
   private async applyFault(fault: ActiveFault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     switch (fault.kind) {
       case 'status':
-        this.write(res, { status: fault.status, body: errorBody(fault.errorCode, fault.message), contentType: 'application/json' });
+        this.write(res, {
+          status: fault.status,
+          body: errorBody(fault.errorCode, fault.message),
+          contentType: 'application/json',
+        });
         return true;
       case 'reset':
         req.socket.destroy();
         return true;
       case 'malformed':
-        this.write(res, { status: fault.status, body: '{"error_code": "INTERNAL_ERROR", "message": "trunc', contentType: 'application/json' });
+        this.write(res, {
+          status: fault.status,
+          body: '{"error_code": "INTERNAL_ERROR", "message": "trunc',
+          contentType: 'application/json',
+        });
         return true;
       case 'hang':
         if (fault.hangMs === undefined) return true; // never answered; close() drops the socket
@@ -309,7 +323,9 @@ export class EmulatorServer {
       try {
         return rawReply(gitlabDispatch(request, context));
       } catch (error) {
-        process.stderr.write(`emulator: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.stderr.write(
+          `emulator: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
         return jsonReply({ message: '500 Internal Server Error' }, 500);
       }
     }
@@ -329,9 +345,15 @@ export class EmulatorServer {
     } catch (error) {
       if (error instanceof RawResponse) return rawReply(error);
       if (error instanceof MlflowError) {
-        return { status: error.status, body: errorBody(error.errorCode, error.message), contentType: 'application/json' };
+        return {
+          status: error.status,
+          body: errorBody(error.errorCode, error.message),
+          contentType: 'application/json',
+        };
       }
-      process.stderr.write(`emulator: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `emulator: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       return rawReply(internalServerErrorPage());
     }
   }
@@ -357,7 +379,7 @@ export class EmulatorServer {
           const list = Array.isArray(payload)
             ? payload
             : Array.isArray((payload as { faults?: unknown }).faults)
-              ? ((payload as { faults: FaultSpec[] }).faults)
+              ? (payload as { faults: FaultSpec[] }).faults
               : [payload as FaultSpec];
           for (const fault of list) validateFault(fault);
           this.faults.add(list);

@@ -68,7 +68,10 @@ export class FaultInjector {
 
   /** The configured faults with what is left of their counts. */
   list(): FaultSpec[] {
-    return this.faults.map((state) => ({ ...state.spec, ...(state.remaining !== undefined ? { count: state.remaining } : {}) }));
+    return this.faults.map((state) => ({
+      ...state.spec,
+      ...(state.remaining !== undefined ? { count: state.remaining } : {}),
+    }));
   }
 
   /** The fault to apply to a call to `endpoint`, if any (consumes one use of a counted fault). */
@@ -111,7 +114,9 @@ export function validateFault(fault: FaultSpec): void {
     throw new TypeError(`expected count to be a non-negative integer, got ${String(fault.count)}`);
   }
   if (fault.endpoint !== undefined && !/^[A-Z]+ \/\S*$/.test(fault.endpoint)) {
-    throw new TypeError(`expected endpoint like "POST /api/2.0/mlflow/runs/search", got ${JSON.stringify(fault.endpoint)}`);
+    throw new TypeError(
+      `expected endpoint like "POST /api/2.0/mlflow/runs/search", got ${JSON.stringify(fault.endpoint)}`,
+    );
   }
   if (fault.hangMs !== undefined && (typeof fault.hangMs !== 'number' || fault.hangMs < 0)) {
     throw new TypeError(`expected hangMs to be a non-negative number, got ${String(fault.hangMs)}`);

@@ -6,7 +6,14 @@
 import type { EmulatorStore } from './EmulatorStore.js';
 import { gitlabErrors } from './gitlabErrors.js';
 import type { GitlabCandidateMeta, GitlabModelMeta, GitlabStore, GitlabVersionMeta } from './GitlabStore.js';
-import type { ExperimentRecord, MetricPoint, ModelVersionRecord, RegisteredModelRecord, RunRecord, RunStatus } from './records.js';
+import type {
+  ExperimentRecord,
+  MetricPoint,
+  ModelVersionRecord,
+  RegisteredModelRecord,
+  RunRecord,
+  RunStatus,
+} from './records.js';
 
 /** `Ml::Model::EXPERIMENT_NAME_PREFIX`. */
 export const MODEL_EXPERIMENT_PREFIX = '[model]';
@@ -39,12 +46,66 @@ export interface MetricInput {
 }
 
 const ANIMALS = [
-  'aardvark', 'albatross', 'alpaca', 'badger', 'beaver', 'bison', 'bobcat', 'buffalo', 'camel', 'caribou',
-  'cheetah', 'chipmunk', 'cougar', 'coyote', 'crane', 'dingo', 'dolphin', 'eagle', 'egret', 'falcon',
-  'ferret', 'flamingo', 'gazelle', 'gecko', 'gibbon', 'giraffe', 'gopher', 'heron', 'hyena', 'ibis',
-  'iguana', 'jackal', 'jaguar', 'koala', 'lemur', 'leopard', 'llama', 'lynx', 'manatee', 'marmot',
-  'meerkat', 'mongoose', 'narwhal', 'ocelot', 'opossum', 'otter', 'panther', 'pelican', 'puffin', 'quokka',
-  'raccoon', 'reindeer', 'salamander', 'seahorse', 'tapir', 'toucan', 'walrus', 'wombat', 'yak', 'zebra',
+  'aardvark',
+  'albatross',
+  'alpaca',
+  'badger',
+  'beaver',
+  'bison',
+  'bobcat',
+  'buffalo',
+  'camel',
+  'caribou',
+  'cheetah',
+  'chipmunk',
+  'cougar',
+  'coyote',
+  'crane',
+  'dingo',
+  'dolphin',
+  'eagle',
+  'egret',
+  'falcon',
+  'ferret',
+  'flamingo',
+  'gazelle',
+  'gecko',
+  'gibbon',
+  'giraffe',
+  'gopher',
+  'heron',
+  'hyena',
+  'ibis',
+  'iguana',
+  'jackal',
+  'jaguar',
+  'koala',
+  'lemur',
+  'leopard',
+  'llama',
+  'lynx',
+  'manatee',
+  'marmot',
+  'meerkat',
+  'mongoose',
+  'narwhal',
+  'ocelot',
+  'opossum',
+  'otter',
+  'panther',
+  'pelican',
+  'puffin',
+  'quokka',
+  'raccoon',
+  'reindeer',
+  'salamander',
+  'seahorse',
+  'tapir',
+  'toucan',
+  'walrus',
+  'wombat',
+  'yak',
+  'zebra',
 ];
 
 /** `Ml::CreateCandidateService#random_candidate_name`: three animals and a number. */
@@ -105,8 +166,7 @@ export class GitlabMl {
       // ActiveRecord casts the iid to an integer the way Ruby's to_i does ("12abc" is 12, "abc" is 0).
       const digits = /^\s*([+-]?\d+)/.exec(String(iid))?.[1];
       if (digits !== undefined) experiment = this.store.tracking.experiments.get(String(Number.parseInt(digits, 10)));
-    }
-    else if (typeof name === 'string') experiment = this.store.tracking.experimentsByName.get(name);
+    } else if (typeof name === 'string') experiment = this.store.tracking.experimentsByName.get(name);
     if (!experiment) throw gitlabErrors.resourceNotFound();
     return experiment;
   }
@@ -117,7 +177,11 @@ export class GitlabMl {
   }
 
   /** `ExperimentRepository#create!`: a taken or blank name is RESOURCE_ALREADY_EXISTS; duplicate tags are skipped. */
-  createExperiment(name: string, tags: readonly KeyValueInput[] | null, creationTime = this.store.now()): ExperimentRecord {
+  createExperiment(
+    name: string,
+    tags: readonly KeyValueInput[] | null,
+    creationTime = this.store.now(),
+  ): ExperimentRecord {
     if (name.trim() === '' || this.store.tracking.experimentsByName.has(name)) throw gitlabErrors.alreadyExists();
     const experiment = this.store.tracking.createExperiment(name, '', [], creationTime);
     this.insertAll(experiment.tags, tags ?? []);
@@ -236,7 +300,8 @@ export class GitlabMl {
   /** `add_metric!`: metrics.create! (name present, at most 250 characters). */
   addMetric(run: RunRecord, metric: MetricInput): void {
     if (metric.key.trim() === '') throw gitlabErrors.invalidParameter(NAME_BLANK);
-    if (metric.key.length > 250) throw gitlabErrors.invalidParameter('Validation failed: Name is too long (maximum is 250 characters)');
+    if (metric.key.length > 250)
+      throw gitlabErrors.invalidParameter('Validation failed: Name is too long (maximum is 250 characters)');
     this.recordMetric(run, metric);
   }
 
@@ -246,7 +311,12 @@ export class GitlabMl {
   }
 
   private recordMetric(run: RunRecord, metric: MetricInput): void {
-    const point: MetricPoint = { key: metric.key, value: metric.value, timestamp: metric.timestamp, step: metric.step ?? 0 };
+    const point: MetricPoint = {
+      key: metric.key,
+      value: metric.value,
+      timestamp: metric.timestamp,
+      step: metric.step ?? 0,
+    };
     if (metric.step === null) this.gitlab.steplessMetrics.add(point);
     let history = run.metricHistory.get(point.key);
     if (!history) {
@@ -338,7 +408,8 @@ export class GitlabMl {
   ): RegisteredModelRecord {
     const experimentName = `${MODEL_EXPERIMENT_PREFIX}${name}`;
     if (this.store.tracking.experimentsByName.has(experimentName)) throw gitlabErrors.alreadyExists();
-    if (!MODEL_NAME.test(name) || name.length > 255 || this.store.registry.models.has(name)) throw gitlabErrors.alreadyExists();
+    if (!MODEL_NAME.test(name) || name.length > 255 || this.store.registry.models.has(name))
+      throw gitlabErrors.alreadyExists();
     if ((description ?? '').length > 10_000) throw gitlabErrors.alreadyExists();
     const keys = new Set<string>();
     for (const tag of tags ?? []) {
@@ -376,7 +447,8 @@ export class GitlabMl {
   /** What GitLab adds to a version. */
   versionMeta(version: ModelVersionRecord): GitlabVersionMeta {
     const meta = this.gitlab.versions.get(version);
-    if (!meta) throw new TypeError(`expected a GitLab model version, got ${version.name}/${version.version} without one`);
+    if (!meta)
+      throw new TypeError(`expected a GitLab model version, got ${version.name}/${version.version} without one`);
     return meta;
   }
 
@@ -397,7 +469,9 @@ export class GitlabMl {
       const better =
         !best ||
         key[0] > best.key[0] ||
-        (key[0] === best.key[0] && (key[1] > best.key[1] || (key[1] === best.key[1] && (key[2] > best.key[2] || (key[2] === best.key[2] && meta.id > best.id)))));
+        (key[0] === best.key[0] &&
+          (key[1] > best.key[1] ||
+            (key[1] === best.key[1] && (key[2] > best.key[2] || (key[2] === best.key[2] && meta.id > best.id)))));
       if (better) best = { version, key, id: meta.id };
     }
     return best?.version;
@@ -415,7 +489,12 @@ export class GitlabMl {
    */
   createVersion(
     model: RegisteredModelRecord,
-    options: { semver?: string; description: string | null; tags: readonly KeyValueInput[] | null; creationTime?: number },
+    options: {
+      semver?: string;
+      description: string | null;
+      tags: readonly KeyValueInput[] | null;
+      creationTime?: number;
+    },
   ): ModelVersionRecord {
     const latest = this.latestVersion(model);
     const semver = options.semver ?? incrementMajor(latest ? this.versionMeta(latest).semver : undefined);
@@ -444,7 +523,12 @@ export class GitlabMl {
       creationTimestamp: created,
     });
     for (const tag of options.tags ?? []) version.tags.set(stringOrEmpty(tag.key), stringOrEmpty(tag.value));
-    const candidate = this.createCandidate(experiment, { startTime: 0, userId: null, modelVersion: version, createdAt: created });
+    const candidate = this.createCandidate(experiment, {
+      startTime: 0,
+      userId: null,
+      modelVersion: version,
+      createdAt: created,
+    });
     version.runId = candidate.runId;
     this.gitlab.versions.set(version, { id: this.gitlab.newVersionId(), semver, candidateRunId: candidate.runId });
     return version;

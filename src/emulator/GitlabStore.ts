@@ -96,7 +96,8 @@ export class GitlabStore {
 
   /** Adds a token of an existing user. */
   addToken(token: GitlabTokenRecord): void {
-    if (!this.users.has(token.userId)) throw new TypeError(`expected an existing user id for token ${token.name}, got ${token.userId}`);
+    if (!this.users.has(token.userId))
+      throw new TypeError(`expected an existing user id for token ${token.name}, got ${token.userId}`);
     this.tokens.set(token.token, token);
   }
 

@@ -125,7 +125,9 @@ export function notFoundPage(): RawResponse {
 /** 405 for a known path called with a method it does not accept. */
 export function methodNotAllowedPage(allowed: readonly string[]): RawResponse {
   const page = werkzeugPage(405, 'Method Not Allowed', 'The method is not allowed for the requested URL.');
-  return new RawResponse(page.status, page.body, page.contentType, { Allow: [...allowed, 'OPTIONS'].sort().join(', ') });
+  return new RawResponse(page.status, page.body, page.contentType, {
+    Allow: [...allowed, 'OPTIONS'].sort().join(', '),
+  });
 }
 
 /** 500 for an exception Flask did not expect (a Python TypeError/ValueError inside a handler). */

@@ -12,13 +12,7 @@ import {
   parseRegisteredModelsFilter,
 } from './searchFilter.js';
 import type { Page } from './TrackingStore.js';
-import {
-  canonicalStage,
-  parseModelVersion,
-  validateAliasName,
-  validateModelName,
-  validateTag,
-} from './validation.js';
+import { canonicalStage, parseModelVersion, validateAliasName, validateModelName, validateTag } from './validation.js';
 import { latestVersions } from './wireJson.js';
 
 /** Options for a registry store. */
@@ -222,7 +216,12 @@ export class RegistryStore {
   }
 
   /** model-versions/transition-stage, archiving the target stage's other versions when asked. */
-  transitionModelVersionStage(name: string, version: string, stage: string, archiveExisting: boolean): ModelVersionRecord {
+  transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExisting: boolean,
+  ): ModelVersionRecord {
     const canonical = canonicalStage(stage);
     if (archiveExisting && canonical !== 'Staging' && canonical !== 'Production') {
       throw MlflowError.invalidParameter(
@@ -273,7 +272,9 @@ export class RegistryStore {
   /** registered-models/get-latest-versions. */
   getLatestVersions(name: string, stages: readonly string[]): ModelVersionRecord[] {
     const model = this.getRegisteredModel(name);
-    const expected = new Set(stages.length > 0 ? stages.map(canonicalStage) : ['None', 'Staging', 'Production', 'Archived']);
+    const expected = new Set(
+      stages.length > 0 ? stages.map(canonicalStage) : ['None', 'Staging', 'Production', 'Archived'],
+    );
     return latestVersions(model).filter((version) => expected.has(version.currentStage));
   }
 
@@ -325,7 +326,9 @@ export class RegistryStore {
   }): Page<RegisteredModelRecord> {
     const { maxResults } = request;
     if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+      throw MlflowError.invalidParameter(
+        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+      );
     }
     if (maxResults > REGISTERED_MODELS_MAX_RESULTS) {
       throw MlflowError.invalidParameter(
@@ -337,7 +340,9 @@ export class RegistryStore {
     const seen = new Set<string>();
     for (const order of orders) {
       if (seen.has(order.key)) {
-        throw MlflowError.invalidParameter(`\`order_by\` contains duplicate fields: [${request.orderBy.map((o) => `'${o}'`).join(', ')}]`);
+        throw MlflowError.invalidParameter(
+          `\`order_by\` contains duplicate fields: [${request.orderBy.map((o) => `'${o}'`).join(', ')}]`,
+        );
       }
       seen.add(order.key);
     }
@@ -375,7 +380,9 @@ export class RegistryStore {
   }): Page<ModelVersionRecord> {
     const { maxResults } = request;
     if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+      throw MlflowError.invalidParameter(
+        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+      );
     }
     if (maxResults > MODEL_VERSIONS_MAX_RESULTS) {
       throw MlflowError.invalidParameter(
@@ -383,16 +390,23 @@ export class RegistryStore {
       );
     }
     const clauses = parseModelVersionsFilter(request.filter);
-    const orderBy = request.orderBy.length > 0 ? request.orderBy : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
+    const orderBy =
+      request.orderBy.length > 0 ? request.orderBy : ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'];
     const orders = orderBy.map(parseModelVersionOrderBy);
     if (!orders.some((order) => order.key === 'name')) orders.push({ key: 'name', ascending: true });
-    if (!orders.some((order) => order.key === 'version_number')) orders.push({ key: 'version_number', ascending: false });
+    if (!orders.some((order) => order.key === 'version_number'))
+      orders.push({ key: 'version_number', ascending: false });
     const offset = Math.max(0, parsePageToken(request.pageToken));
 
     let candidates: ModelVersionRecord[];
-    const nameClause = clauses.find((clause) => clause.type === 'attribute' && clause.key === 'name' && clause.comparator === '=');
+    const nameClause = clauses.find(
+      (clause) => clause.type === 'attribute' && clause.key === 'name' && clause.comparator === '=',
+    );
     const runClause = clauses.find(
-      (clause) => clause.type === 'attribute' && clause.key === 'run_id' && (clause.comparator === '=' || clause.comparator === 'IN'),
+      (clause) =>
+        clause.type === 'attribute' &&
+        clause.key === 'run_id' &&
+        (clause.comparator === '=' || clause.comparator === 'IN'),
     );
     if (nameClause) {
       candidates = [...(this.models.get(String(nameClause.value))?.versions.values() ?? [])];
@@ -406,7 +420,8 @@ export class RegistryStore {
       (version) =>
         !version.deleted &&
         clauses.every((clause) => {
-          if (clause.type === 'tag') return compareValues(version.tags.get(clause.key), clause.comparator, clause.value);
+          if (clause.type === 'tag')
+            return compareValues(version.tags.get(clause.key), clause.comparator, clause.value);
           switch (clause.key) {
             case 'name':
               return compareValues(version.name, clause.comparator, clause.value);

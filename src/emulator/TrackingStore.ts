@@ -240,7 +240,9 @@ export class TrackingStore {
   }): Page<ExperimentRecord> {
     const { maxResults } = request;
     if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+      throw MlflowError.invalidParameter(
+        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+      );
     }
     if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
       throw MlflowError.invalidParameter(
@@ -251,13 +253,15 @@ export class TrackingStore {
     const orderBy = (request.orderBy.length > 0 ? request.orderBy : ['creation_time DESC', 'experiment_id ASC']).map(
       parseExperimentOrderBy,
     );
-    if (!orderBy.some((order) => order.key === 'experiment_id')) orderBy.push({ key: 'experiment_id', ascending: false });
+    if (!orderBy.some((order) => order.key === 'experiment_id'))
+      orderBy.push({ key: 'experiment_id', ascending: false });
     const offset = Math.max(0, parsePageToken(request.pageToken));
     const stages = stagesFor(request.viewType);
     const matches = [...this.experiments.values()].filter((experiment) => {
       if (!stages.has(experiment.lifecycleStage)) return false;
       return clauses.every((clause) => {
-        if (clause.type === 'tag') return compareValues(experiment.tags.get(clause.key), clause.comparator, clause.value);
+        if (clause.type === 'tag')
+          return compareValues(experiment.tags.get(clause.key), clause.comparator, clause.value);
         const lhs =
           clause.key === 'name'
             ? experiment.name
@@ -474,7 +478,10 @@ export class TrackingStore {
     const run = this.activeRun(runId);
     const conflicts = params
       .filter((param) => run.params.has(param.key) && run.params.get(param.key) !== param.value)
-      .map((param) => `{'key': '${param.key}', 'old_value': '${run.params.get(param.key) ?? ''}', 'new_value': '${param.value}'}`);
+      .map(
+        (param) =>
+          `{'key': '${param.key}', 'old_value': '${run.params.get(param.key) ?? ''}', 'new_value': '${param.value}'}`,
+      );
     if (conflicts.length > 0) {
       throw MlflowError.invalidParameter(
         `Changing param values is not allowed. Params were already logged='[${conflicts.join(', ')}]' for run ID='${runId}'.`,
@@ -516,7 +523,10 @@ export class TrackingStore {
   }
 
   /** Parses and checks a runs/search request's filter and order_by in SqlAlchemyStore's order. */
-  private prepareRunSearch(filter: string, orderBy: readonly string[]): { clauses: RunFilterClause[]; orders: RunOrderBy[] } {
+  private prepareRunSearch(
+    filter: string,
+    orderBy: readonly string[],
+  ): { clauses: RunFilterClause[]; orders: RunOrderBy[] } {
     const clauses = parseRunsFilter(filter);
     const orders = orderBy.map(parseRunOrderBy);
     checkRunsFilterComparators(clauses);
@@ -615,7 +625,10 @@ export class TrackingStore {
 
     // Use the id index when the filter pins run ids (the DataLoader batch case).
     const idClause = clauses.find(
-      (clause) => clause.type === 'attribute' && clause.key === 'run_id' && (clause.comparator === '=' || clause.comparator === 'IN'),
+      (clause) =>
+        clause.type === 'attribute' &&
+        clause.key === 'run_id' &&
+        (clause.comparator === '=' || clause.comparator === 'IN'),
     );
     let candidates: RunRecord[];
     if (idClause) {

@@ -22,8 +22,10 @@ const { values } = parseArgs({
 const port = Number.parseInt(values.port, 10);
 const latencyMs = Number.parseInt(values['latency-ms'], 10);
 const jitterMs = Number.parseInt(values['jitter-ms'], 10);
-if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`expected --port 0..65535, got ${values.port}`);
-if (values.seed !== 'demo' && values.seed !== 'empty') throw new TypeError(`expected --seed demo|empty, got ${values.seed}`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  throw new TypeError(`expected --port 0..65535, got ${values.port}`);
+if (values.seed !== 'demo' && values.seed !== 'empty')
+  throw new TypeError(`expected --seed demo|empty, got ${values.seed}`);
 const gitlabProjectId = Number.parseInt(values['gitlab-project-id'], 10);
 if (!Number.isInteger(gitlabProjectId) || gitlabProjectId < 1) {
   throw new TypeError(`expected --gitlab-project-id to be a positive integer, got ${values['gitlab-project-id']}`);

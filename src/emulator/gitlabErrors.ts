@@ -11,7 +11,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** The insufficient-scope description APIGuard writes. */
-export const INSUFFICIENT_SCOPE_DESCRIPTION = 'The request requires higher privileges than provided by the access token.';
+export const INSUFFICIENT_SCOPE_DESCRIPTION =
+  'The request requires higher privileges than provided by the access token.';
 
 /** GitLab's refusals. */
 export const gitlabErrors = {

@@ -164,7 +164,11 @@ export function tokenJson(token: GitlabTokenRecord): Json {
  * `GET /api/v4/projects/:id`: `permissions` only for an authenticated caller, with their membership
  * (null when not a member; the emulated project belongs to no group, so group_access is null).
  */
-export function projectJson(baseUrl: string, project: GitlabProjectRecord, accessLevel: number | null | undefined): Json {
+export function projectJson(
+  baseUrl: string,
+  project: GitlabProjectRecord,
+  accessLevel: number | null | undefined,
+): Json {
   const pathWithNamespace = `${project.namespacePath}/${project.path}`;
   const out: Json = {
     id: project.id,
@@ -181,7 +185,13 @@ export function projectJson(baseUrl: string, project: GitlabProjectRecord, acces
     http_url_to_repo: `${baseUrl}/${pathWithNamespace}.git`,
     web_url: `${baseUrl}/${pathWithNamespace}`,
     visibility: project.visibility,
-    namespace: { id: 3, name: project.namespaceName, path: project.namespacePath, kind: 'group', full_path: project.namespacePath },
+    namespace: {
+      id: 3,
+      name: project.namespaceName,
+      path: project.namespacePath,
+      kind: 'group',
+      full_path: project.namespacePath,
+    },
   };
   if (accessLevel !== undefined) {
     out['permissions'] = {

@@ -24,12 +24,20 @@ export interface ParamSpec {
 export type Params = Readonly<Record<string, unknown>>;
 
 /** `requires :name, type: ...`. */
-export function requires(name: string, type: ParamType, extra: Omit<ParamSpec, 'name' | 'type' | 'required'> = {}): ParamSpec {
+export function requires(
+  name: string,
+  type: ParamType,
+  extra: Omit<ParamSpec, 'name' | 'type' | 'required'> = {},
+): ParamSpec {
   return { name, type, required: true, ...extra };
 }
 
 /** `optional :name, type: ...`. */
-export function optional(name: string, type: ParamType, extra: Omit<ParamSpec, 'name' | 'type' | 'required'> = {}): ParamSpec {
+export function optional(
+  name: string,
+  type: ParamType,
+  extra: Omit<ParamSpec, 'name' | 'type' | 'required'> = {},
+): ParamSpec {
   return { name, type, ...extra };
 }
 
@@ -85,7 +93,13 @@ function validateInto(
           return element;
         }
         const item: Record<string, unknown> = { ...(element as Record<string, unknown>) };
-        validateInto(spec.items ?? [], element as Record<string, unknown>, item, (name) => `${label}[${index}][${name}]`, errors);
+        validateInto(
+          spec.items ?? [],
+          element as Record<string, unknown>,
+          item,
+          (name) => `${label}[${index}][${name}]`,
+          errors,
+        );
         return item;
       });
       out[spec.name] = items;
@@ -137,7 +151,13 @@ export function bodyParams(body: Buffer, contentType: string | undefined): Recor
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new RawResponse(400, JSON.stringify({ error: `unexpected token at '${text.slice(0, 200)}'` }), 'application/json');
+    throw new RawResponse(
+      400,
+      JSON.stringify({ error: `unexpected token at '${text.slice(0, 200)}'` }),
+      'application/json',
+    );
   }
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }

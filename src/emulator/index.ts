@@ -129,7 +129,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {
-      const store = new EmulatorStore(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {});
+      const store = new EmulatorStore(
+        gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {},
+      );
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') seedDemo(store, seedOptions);
       else seedEmpty(store, seedOptions);

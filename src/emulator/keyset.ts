@@ -27,7 +27,11 @@ function compareValues(a: string | number, b: string | number): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function compareTuples<T>(columns: readonly KeysetColumn<T>[], a: readonly (string | number)[], b: readonly (string | number)[]): number {
+function compareTuples<T>(
+  columns: readonly KeysetColumn<T>[],
+  a: readonly (string | number)[],
+  b: readonly (string | number)[],
+): number {
   for (let i = 0; i < columns.length; i += 1) {
     const column = columns[i];
     const left = a[i];
@@ -44,7 +48,11 @@ function encodeCursor(values: Readonly<Record<string, string>>): string {
   return base64.replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-function decodeCursor<T>(token: string, columns: readonly KeysetColumn<T>[], sample: (string | number)[]): (string | number)[] {
+function decodeCursor<T>(
+  token: string,
+  columns: readonly KeysetColumn<T>[],
+  sample: (string | number)[],
+): (string | number)[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
@@ -81,6 +89,8 @@ export function keysetPaginate<T>(
   const last = page[page.length - 1];
   const more = start + size < keyed.length;
   const nextPageToken =
-    more && last ? encodeCursor(Object.fromEntries(columns.map((column, index) => [column.name, String(last.key[index])]))) : null;
+    more && last
+      ? encodeCursor(Object.fromEntries(columns.map((column, index) => [column.name, String(last.key[index])])))
+      : null;
   return { items: page.map((entry) => entry.item), nextPageToken };
 }

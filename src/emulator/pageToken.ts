@@ -77,7 +77,8 @@ export function parsePageToken(token: string | undefined | null): number {
   if (!offsetValue) throw MlflowError.invalidParameter(`Invalid page token, parsed value=${pyRepr(parsed)}`);
   let offset: number;
   if (typeof offsetValue === 'number') offset = Math.trunc(offsetValue);
-  else if (typeof offsetValue === 'string' && /^\s*[+-]?\d+\s*$/.test(offsetValue)) offset = Number.parseInt(offsetValue, 10);
+  else if (typeof offsetValue === 'string' && /^\s*[+-]?\d+\s*$/.test(offsetValue))
+    offset = Number.parseInt(offsetValue, 10);
   else if (offsetValue === true) offset = 1;
   else throw MlflowError.invalidParameter(`Invalid page token, not stringable ${pyStr(offsetValue)}`);
   return offset;

@@ -25,10 +25,13 @@ export function createPrng(seed: number): Prng {
   prng.int = (min, max) => min + Math.floor(next() * (max - min + 1));
   prng.hex = (length) => {
     let out = '';
-    while (out.length < length) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < length)
+      out += Math.floor(next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, length);
   };
-  prng.pick = <T,>(items: readonly T[]): T => {
+  prng.pick = <T>(items: readonly T[]): T => {
     const item = items[Math.floor(next() * items.length)];
     if (item === undefined) throw new Error(`expected a non-empty list, got ${items.length} items`);
     return item;

@@ -13,7 +13,12 @@ export type ScalarKind = 'string' | 'int32' | 'int64' | 'double' | 'bool';
 /** One field of a request message, in the proto2 sense (presence is tracked). */
 export type FieldSpec =
   | { readonly kind: ScalarKind; readonly repeated?: boolean; readonly default?: string | number | boolean }
-  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly repeated?: boolean; readonly default?: string }
+  | {
+      readonly kind: 'enum';
+      readonly values: readonly string[];
+      readonly repeated?: boolean;
+      readonly default?: string;
+    }
   | { readonly kind: 'message'; readonly fields: MessageSpec; readonly repeated?: boolean };
 
 /** A message: field name → spec, in declaration order (the order GET query strings are read in). */
@@ -280,8 +285,11 @@ export function validateSchema(json: Record<string, unknown>, schema: HandlerSch
         let message: string;
         if (error.custom !== undefined) message = error.custom;
         else if (check === 'required') message = `Missing value for required parameter '${param}'.`;
-        else message = `Invalid value ${pyStr(value)} for parameter '${param}' supplied. Hint: Value was of type '${pyTypeName(value)}'.`;
-        throw MlflowError.invalidParameter(`${message} See the API docs for more information about request parameters.`);
+        else
+          message = `Invalid value ${pyStr(value)} for parameter '${param}' supplied. Hint: Value was of type '${pyTypeName(value)}'.`;
+        throw MlflowError.invalidParameter(
+          `${message} See the API docs for more information about request parameters.`,
+        );
       }
     }
   }
@@ -324,7 +332,10 @@ export function requestJson(request: RawRequest, spec: MessageSpec): Record<stri
     }
     return json;
   }
-  if ((request.method === 'POST' || request.method === 'PUT') && mimetypeOf(request.contentType) !== 'application/json') {
+  if (
+    (request.method === 'POST' || request.method === 'PUT') &&
+    mimetypeOf(request.contentType) !== 'application/json'
+  ) {
     throw MlflowError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].");
   }
   let json = silentJson(request.body);

@@ -80,7 +80,9 @@ export class Router {
 
   /** Every registered "METHOD /path" (for documentation and tests). */
   endpoints(): string[] {
-    return [...this.byPath].flatMap(([path, routes]) => routes.flatMap((route) => route.methods.map((method) => `${method} ${path}`)));
+    return [...this.byPath].flatMap(([path, routes]) =>
+      routes.flatMap((route) => route.methods.map((method) => `${method} ${path}`)),
+    );
   }
 }
 

@@ -22,7 +22,20 @@ interface RawComparison {
   readonly text: string;
 }
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE', 'IS', 'NULL', 'BETWEEN', 'EXISTS', 'TRUE', 'FALSE']);
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ILIKE',
+  'IS',
+  'NULL',
+  'BETWEEN',
+  'EXISTS',
+  'TRUE',
+  'FALSE',
+]);
 
 function readQuoted(source: string, start: number, quote: string): number {
   let i = start + 1;
@@ -173,12 +186,24 @@ function groupComparisons(tokens: readonly FilterToken[]): Array<RawComparison |
       const fourth = significant[i + 3];
       const upper2 = second?.text.toUpperCase();
       if (second?.kind === 'op' && isValueToken(third)) {
-        out.push({ kind: 'comparison', left, op: second.text, right: third, text: `${left.text} ${second.text} ${third.text}` });
+        out.push({
+          kind: 'comparison',
+          left,
+          op: second.text,
+          right: third,
+          text: `${left.text} ${second.text} ${third.text}`,
+        });
         i += 3;
         continue;
       }
       if (second?.kind === 'keyword' && (upper2 === 'LIKE' || upper2 === 'ILIKE') && isValueToken(third)) {
-        out.push({ kind: 'comparison', left, op: second.text, right: third, text: `${left.text} ${second.text} ${third.text}` });
+        out.push({
+          kind: 'comparison',
+          left,
+          op: second.text,
+          right: third,
+          text: `${left.text} ${second.text} ${third.text}`,
+        });
         i += 3;
         continue;
       }
@@ -229,10 +254,14 @@ function splitStatement(filter: string, dialect: Dialect): RawComparison[] {
   }
   const grouped = groupComparisons(tokenizeFilter(filter));
   const invalid = grouped.filter(
-    (item): item is FilterToken => item.kind !== 'comparison' && !(item.kind === 'keyword' && item.text.toUpperCase() === 'AND'),
+    (item): item is FilterToken =>
+      item.kind !== 'comparison' && !(item.kind === 'keyword' && item.text.toUpperCase() === 'AND'),
   );
   if (invalid.length > 0) {
-    const clauses = dialect === 'runs' ? invalid.map((token) => `'${token.text}'`).join(', ') : invalid.map((token) => token.text).join(', ');
+    const clauses =
+      dialect === 'runs'
+        ? invalid.map((token) => `'${token.text}'`).join(', ')
+        : invalid.map((token) => token.text).join(', ');
     throw MlflowError.invalidParameter(`Invalid clause(s) in filter string: ${clauses}`);
   }
   return grouped.filter((item): item is RawComparison => item.kind === 'comparison');
@@ -361,7 +390,11 @@ const METRIC_COMPARATORS = new Set(['>', '>=', '!=', '=', '<', '<=']);
 const PARAM_TAG_COMPARATORS = new Set(['!=', '=', 'LIKE', 'ILIKE']);
 const STRING_ATTRIBUTE_COMPARATORS = new Set(['!=', '=', 'LIKE', 'ILIKE', 'IN', 'NOT IN']);
 
-function runIdentifier(text: string, validAttributes: ReadonlySet<string>, validText: string): { type: RunFilterClause['type']; key: string } {
+function runIdentifier(
+  text: string,
+  validAttributes: ReadonlySet<string>,
+  validText: string,
+): { type: RunFilterClause['type']; key: string } {
   const dot = text.indexOf('.');
   let entity = 'attribute';
   let key = text;
@@ -381,7 +414,9 @@ function runIdentifier(text: string, validAttributes: ReadonlySet<string>, valid
     throw MlflowError.invalidParameter(`Invalid attribute key '${key}' specified. Valid keys are '${validText}'`);
   }
   if (type === 'dataset' && !DATASET_ATTRIBUTES.has(key)) {
-    throw MlflowError.invalidParameter(`Invalid dataset key '${key}' specified. Valid keys are '{'name', 'digest', 'context'}'`);
+    throw MlflowError.invalidParameter(
+      `Invalid dataset key '${key}' specified. Valid keys are '{'name', 'digest', 'context'}'`,
+    );
   }
   return { type, key };
 }
@@ -410,7 +445,9 @@ function runValue(type: RunFilterClause['type'], key: string, token: FilterToken
     case 'attribute': {
       if (RUN_NUMERIC_ATTRIBUTES.has(key)) {
         if (!numeric) {
-          throw MlflowError.invalidParameter(`Expected numeric value type for numeric attribute: ${key}. Found ${token.text}`);
+          throw MlflowError.invalidParameter(
+            `Expected numeric value type for numeric attribute: ${key}. Found ${token.text}`,
+          );
         }
         return Number(token.text);
       }
@@ -467,10 +504,14 @@ export function checkRunsFilterComparators(clauses: readonly RunFilterClause[]):
     if (clause.type === 'attribute') {
       const numeric = RUN_NUMERIC_ATTRIBUTES.has(clause.key);
       if (numeric && !METRIC_COMPARATORS.has(comparator)) {
-        throw MlflowError.internal(`Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}`);
+        throw MlflowError.internal(
+          `Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}`,
+        );
       }
       if (!numeric && !STRING_ATTRIBUTE_COMPARATORS.has(comparator)) {
-        throw MlflowError.internal(`Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}'`);
+        throw MlflowError.internal(
+          `Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}'`,
+        );
       }
     }
     if (clause.type === 'dataset' && !STRING_ATTRIBUTE_COMPARATORS.has(comparator)) {
@@ -526,26 +567,38 @@ const EXPERIMENT_ORDER_ATTRIBUTES_TEXT = "{'experiment_id', 'last_update_time', 
 export function parseExperimentsFilter(filter: string | undefined): EntityFilterClause[] {
   if (!filter) return [];
   const clauses = splitStatement(filter, 'registry').map((comparison): EntityFilterClause => {
-    const { type, key } = registryIdentifier(comparison.left.text, EXPERIMENT_SEARCH_ATTRIBUTES, EXPERIMENT_SEARCH_ATTRIBUTES_TEXT, true);
+    const { type, key } = registryIdentifier(
+      comparison.left.text,
+      EXPERIMENT_SEARCH_ATTRIBUTES,
+      EXPERIMENT_SEARCH_ATTRIBUTES_TEXT,
+      true,
+    );
     const token = comparison.right;
     let value: ClauseValue;
     if (type === 'tag') {
       const quoted = quotedValue(token);
       if (quoted === null) {
-        throw MlflowError.invalidParameter(`Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`);
+        throw MlflowError.invalidParameter(
+          `Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`,
+        );
       }
       value = quoted;
     } else if (EXPERIMENT_NUMERIC_ATTRIBUTES.has(key)) {
       if (token.kind !== 'int' && token.kind !== 'float') {
-        throw MlflowError.invalidParameter(`Expected numeric value type for numeric attribute: ${key}. Found ${token.text}`);
+        throw MlflowError.invalidParameter(
+          `Expected numeric value type for numeric attribute: ${key}. Found ${token.text}`,
+        );
       }
       value = Number(token.text);
     } else {
       const quoted = quotedValue(token);
       if (quoted !== null) value = quoted;
       else if (token.kind === 'paren') {
-        throw MlflowError.invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
-      } else throw MlflowError.invalidParameter(`Expected a quoted string value for attributes. Got value ${token.text}`);
+        throw MlflowError.invalidParameter(
+          "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
+        );
+      } else
+        throw MlflowError.invalidParameter(`Expected a quoted string value for attributes. Got value ${token.text}`);
     }
     return { type, key, comparator: comparison.op.toUpperCase(), value };
   });
@@ -555,13 +608,17 @@ export function parseExperimentsFilter(filter: string | undefined): EntityFilter
       const numeric = EXPERIMENT_NUMERIC_ATTRIBUTES.has(clause.key);
       if (!numeric) {
         if (!STRING_ATTRIBUTE_COMPARATORS.has(comparator)) {
-          throw MlflowError.internal(`Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}'`);
+          throw MlflowError.internal(
+            `Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}'`,
+          );
         }
         if (!PARAM_TAG_COMPARATORS.has(comparator)) {
           throw MlflowError.invalidParameter(`Invalid comparator for string attribute: ${comparator}`);
         }
       } else if (!METRIC_COMPARATORS.has(comparator)) {
-        throw MlflowError.internal(`Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}`);
+        throw MlflowError.internal(
+          `Invalid comparator '${comparator}' not one of '${STRING_ATTRIBUTE_COMPARATORS_TEXT}`,
+        );
       }
     } else if (!PARAM_TAG_COMPARATORS.has(comparator)) {
       throw MlflowError.invalidParameter(`Invalid comparator for tag: ${comparator}`);
@@ -579,10 +636,14 @@ export function parseRegisteredModelsFilter(filter: string | undefined): EntityF
     const quoted = quotedValue(token);
     if (quoted === null) {
       if (type === 'tag') {
-        throw MlflowError.invalidParameter(`Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`);
+        throw MlflowError.invalidParameter(
+          `Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`,
+        );
       }
       if (token.kind === 'paren') {
-        throw MlflowError.invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+        throw MlflowError.invalidParameter(
+          "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
+        );
       }
       throw MlflowError.invalidParameter(
         `Expected a quoted string value or a list of quoted string values for attributes. Got value ${token.text}`,
@@ -622,13 +683,17 @@ export function parseModelVersionsFilter(filter: string | undefined): EntityFilt
     const quoted = quotedValue(token);
     if (type === 'tag') {
       if (quoted === null) {
-        throw MlflowError.invalidParameter(`Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`);
+        throw MlflowError.invalidParameter(
+          `Expected a quoted string value for tag (e.g. 'my-value'). Got value ${token.text}`,
+        );
       }
       value = quoted;
     } else if (quoted !== null) value = quoted;
     else if (token.kind === 'paren') {
       if (key !== 'run_id') {
-        throw MlflowError.invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+        throw MlflowError.invalidParameter(
+          "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
+        );
       }
       value = parseStringList(token).filter(pyIsLower);
     } else if (token.kind === 'int' || token.kind === 'float') {
@@ -648,8 +713,11 @@ export function parseModelVersionsFilter(filter: string | undefined): EntityFilt
   for (const clause of clauses) {
     const { comparator } = clause;
     if (clause.type === 'attribute') {
-      const allowed = MODEL_VERSION_NUMERIC_ATTRIBUTES.has(clause.key) ? METRIC_COMPARATORS : MODEL_VERSION_STRING_COMPARATORS;
-      if (!allowed.has(comparator)) throw MlflowError.invalidParameter(`Invalid comparator for attribute: ${comparator}`);
+      const allowed = MODEL_VERSION_NUMERIC_ATTRIBUTES.has(clause.key)
+        ? METRIC_COMPARATORS
+        : MODEL_VERSION_STRING_COMPARATORS;
+      if (!allowed.has(comparator))
+        throw MlflowError.invalidParameter(`Invalid comparator for attribute: ${comparator}`);
     } else if (!PARAM_TAG_COMPARATORS.has(comparator)) {
       throw MlflowError.invalidParameter(`Invalid comparator for tag: ${comparator}`);
     }
@@ -690,7 +758,8 @@ function shlexSplit(text: string): string[] | null {
 
 /** `SearchUtils._parse_order_by_string`: the key text and whether it sorts ascending. */
 export function parseOrderByString(orderBy: string): { key: string; ascending: boolean } {
-  const unparsable = (): MlflowError => MlflowError.invalidParameter(`Invalid order_by clause '${orderBy}'. Could not be parsed.`);
+  const unparsable = (): MlflowError =>
+    MlflowError.invalidParameter(`Invalid order_by clause '${orderBy}'. Could not be parsed.`);
   const tokens = shlexSplit(orderBy.replace(/`/g, '"'));
   if (tokens === null || tokens.length === 0 || tokens.length > 2) throw unparsable();
   if (/[(),;]/.test(orderBy)) throw unparsable();
@@ -729,15 +798,25 @@ export function parseExperimentOrderBy(orderBy: string): { key: string; ascendin
 }
 
 /** Registered-models order_by: `name`, or `timestamp` / `last_updated_timestamp` (both sort on last update). */
-export function parseRegisteredModelOrderBy(orderBy: string): { key: 'name' | 'last_updated_timestamp'; ascending: boolean } {
+export function parseRegisteredModelOrderBy(orderBy: string): {
+  key: 'name' | 'last_updated_timestamp';
+  ascending: boolean;
+} {
   const { key, ascending } = parseOrderByString(orderBy);
   if (key === 'name') return { key: 'name', ascending };
   if (key === 'timestamp' || key === 'last_updated_timestamp') return { key: 'last_updated_timestamp', ascending };
   throw MlflowError.invalidParameter(`Invalid order by key '${key}' specified.Valid keys are '{'name', 'timestamp'}'`);
 }
 
-const MODEL_VERSION_ORDER_ATTRIBUTES = new Set(['name', 'version_number', 'creation_timestamp', 'last_updated_timestamp', 'timestamp']);
-const MODEL_VERSION_ORDER_ATTRIBUTES_TEXT = "{'name', 'version_number', 'creation_timestamp', 'last_updated_timestamp'}";
+const MODEL_VERSION_ORDER_ATTRIBUTES = new Set([
+  'name',
+  'version_number',
+  'creation_timestamp',
+  'last_updated_timestamp',
+  'timestamp',
+]);
+const MODEL_VERSION_ORDER_ATTRIBUTES_TEXT =
+  "{'name', 'version_number', 'creation_timestamp', 'last_updated_timestamp'}";
 
 /** Model-versions order_by: name, version_number, creation_timestamp, last_updated_timestamp (timestamp). */
 export function parseModelVersionOrderBy(orderBy: string): {
@@ -745,7 +824,12 @@ export function parseModelVersionOrderBy(orderBy: string): {
   ascending: boolean;
 } {
   const { key: text, ascending } = parseOrderByString(orderBy);
-  const { type, key } = registryIdentifier(text, MODEL_VERSION_ORDER_ATTRIBUTES, MODEL_VERSION_ORDER_ATTRIBUTES_TEXT, true);
+  const { type, key } = registryIdentifier(
+    text,
+    MODEL_VERSION_ORDER_ATTRIBUTES,
+    MODEL_VERSION_ORDER_ATTRIBUTES_TEXT,
+    true,
+  );
   if (type !== 'attribute') throw MlflowError.invalidParameter(`Invalid order_by entity: ${type}`);
   const normalized = key === 'timestamp' ? 'last_updated_timestamp' : key;
   return { key: normalized as 'name' | 'version_number' | 'creation_timestamp' | 'last_updated_timestamp', ascending };
@@ -772,7 +856,11 @@ export function sqlLike(value: string, pattern: string, ignoreCase: boolean): bo
 }
 
 /** Applies a comparator to a string or number left-hand side (null never matches). */
-export function compareValues(lhs: string | number | null | undefined, comparator: string, value: ClauseValue): boolean {
+export function compareValues(
+  lhs: string | number | null | undefined,
+  comparator: string,
+  value: ClauseValue,
+): boolean {
   if (lhs === null || lhs === undefined) return false;
   switch (comparator) {
     case '=':

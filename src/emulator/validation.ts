@@ -23,7 +23,8 @@ export function posixNormpath(path: string): string {
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part !== '..' || (initialSlashes === 0 && parts.length === 0) || parts[parts.length - 1] === '..') parts.push(part);
+    if (part !== '..' || (initialSlashes === 0 && parts.length === 0) || parts[parts.length - 1] === '..')
+      parts.push(part);
     else if (parts.length > 0) parts.pop();
   }
   const joined = '/'.repeat(initialSlashes) + parts.join('/');

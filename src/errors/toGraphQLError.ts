@@ -33,7 +33,8 @@ const MLFLOW_CODES: Record<string, ErrorCode> = {
 // MLflow 2.x answers 500 INTERNAL_ERROR for a bad comparator in an experiments filter (corpus seq 21) while
 // the same mistake in a runs filter is a 400. A 500 whose message is a filter/parse complaint is the
 // caller's input, not an outage.
-const BAD_INPUT_500 = /^(Invalid (comparator|filter|attribute|clause|order_by|value)|Error on parsing filter|Unsupported (comparator|filter))/i;
+const BAD_INPUT_500 =
+  /^(Invalid (comparator|filter|attribute|clause|order_by|value)|Error on parsing filter|Unsupported (comparator|filter))/i;
 
 function codeForUpstream(error: UpstreamError): ErrorCode {
   switch (error.failure) {
@@ -50,13 +51,15 @@ function codeForUpstream(error: UpstreamError): ErrorCode {
       break;
   }
   const status = error.status ?? 0;
-  if (status === 500 && error.errorCode === 'INTERNAL_ERROR' && BAD_INPUT_500.test(error.message)) return 'BAD_USER_INPUT';
+  if (status === 500 && error.errorCode === 'INTERNAL_ERROR' && BAD_INPUT_500.test(error.message))
+    return 'BAD_USER_INPUT';
   const byCode = error.errorCode === undefined ? undefined : MLFLOW_CODES[error.errorCode];
   if (byCode) return byCode;
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   // A 404 or 405 without MLflow's JSON error is the web server saying "no such endpoint here".
-  if (status === 404 || status === 405 || status === 501) return error.errorCode ? 'NOT_FOUND' : 'UNSUPPORTED_BY_BACKEND';
+  if (status === 404 || status === 405 || status === 501)
+    return error.errorCode ? 'NOT_FOUND' : 'UNSUPPORTED_BY_BACKEND';
   if (status === 409) return 'CONFLICT';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 504) return 'UPSTREAM_TIMEOUT';
@@ -69,7 +72,9 @@ function upstreamMessage(error: UpstreamError, code: ErrorCode): string {
   switch (code) {
     case 'UPSTREAM_UNAVAILABLE':
       // Don't echo an upstream's internal error text: it can carry SQL, paths or stack traces.
-      return error.failure === 'http' ? `${error.upstream} is unavailable (HTTP ${error.status ?? '?'})` : error.message;
+      return error.failure === 'http'
+        ? `${error.upstream} is unavailable (HTTP ${error.status ?? '?'})`
+        : error.message;
     case 'UNAUTHENTICATED':
       return `${error.upstream} rejected the credentials: authenticate with a Bearer token or Basic credentials`;
     case 'FORBIDDEN':
@@ -88,11 +93,16 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof SupergraphError) return error;
   if (error instanceof UpstreamError) {
     const code = codeForUpstream(error);
-    return new SupergraphError(code, upstreamMessage(error, code), {
-      ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
-      ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
-      ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
-    }, error);
+    return new SupergraphError(
+      code,
+      upstreamMessage(error, code),
+      {
+        ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
+        ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
+        ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
+      },
+      error,
+    );
   }
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
@@ -107,5 +117,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
 /** The `extensions.code` of a mapped error, for tests and metrics. */
 export function errorCodeOf(error: unknown): ErrorCode {
   const code = toGraphQLError(error).extensions.code;
-  return (ALL_ERROR_CODES as readonly string[]).includes(code as string) ? (code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+  return (ALL_ERROR_CODES as readonly string[]).includes(code as string)
+    ? (code as ErrorCode)
+    : 'INTERNAL_SERVER_ERROR';
 }

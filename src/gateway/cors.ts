@@ -55,7 +55,13 @@ export class CorsPolicy {
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.toLowerCase()) return false;
     // Same origin (scheme aside: behind a TLS-terminating proxy the page is https and this server plain http).
     if (host !== undefined && url.host === host.toLowerCase()) return true;
-    return this.#rules.some((rule) => rule.any || (rule.scheme === url.protocol && rule.hostname === url.hostname && (rule.port === '*' || rule.port === url.port)));
+    return this.#rules.some(
+      (rule) =>
+        rule.any ||
+        (rule.scheme === url.protocol &&
+          rule.hostname === url.hostname &&
+          (rule.port === '*' || rule.port === url.port)),
+    );
   }
 
   /**
@@ -65,9 +71,15 @@ export class CorsPolicy {
    */
   apply(request: IncomingMessage, response: ServerResponse): boolean {
     const origin = request.headers.origin;
-    const preflight = request.method === 'OPTIONS' && origin !== undefined && request.headers['access-control-request-method'] !== undefined;
+    const preflight =
+      request.method === 'OPTIONS' &&
+      origin !== undefined &&
+      request.headers['access-control-request-method'] !== undefined;
     // Caches must key on Origin: the same URL answers with and without CORS headers.
-    response.setHeader('vary', preflight ? 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' : 'Origin');
+    response.setHeader(
+      'vary',
+      preflight ? 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' : 'Origin',
+    );
     const allowed = origin !== undefined && this.allows(origin, request.headers.host);
     if (allowed) {
       response.setHeader('access-control-allow-origin', origin);
@@ -78,7 +90,9 @@ export class CorsPolicy {
       return false;
     }
     if (!allowed) {
-      response.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"origin not allowed: add it to CORS_ORIGINS"}');
+      response
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end('{"error":"origin not allowed: add it to CORS_ORIGINS"}');
       return true;
     }
     response

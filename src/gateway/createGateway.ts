@@ -13,8 +13,17 @@ import { supergraphSdlPath } from './supergraphConfig.js';
 export type GatewayMode = 'in-process' | 'distributed';
 
 /** Headers the gateway forwards to a remote subgraph: request id, credentials and the signed identity. */
-function forwardHeaders(context: RequestContext, secret: string, subgraph: string, query: string, variables: unknown): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': context.requestId, ...signSubgraphRequest(secret, subgraph, context.principal, query, variables) };
+function forwardHeaders(
+  context: RequestContext,
+  secret: string,
+  subgraph: string,
+  query: string,
+  variables: unknown,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-request-id': context.requestId,
+    ...signSubgraphRequest(secret, subgraph, context.principal, query, variables),
+  };
   if (context.principal.authorization) headers.authorization = context.principal.authorization;
   return headers;
 }
@@ -24,12 +33,19 @@ function forwardHeaders(context: RequestContext, secret: string, subgraph: strin
  * shared cache, or it is draining) yields UPSTREAM_UNAVAILABLE for the client, not a masked internal error.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ): Promise<GraphQLError> {
     if (response.status !== 503) return super.errorFromResponse(response);
-    return new GraphQLError(`Subgraph "${this.name}" is unavailable; try again shortly`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.name } });
+    return new GraphQLError(`Subgraph "${this.name}" is unavailable; try again shortly`, {
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.name },
+    });
   }
 
-  constructor(readonly name: string, config: ConstructorParameters<typeof RemoteGraphQLDataSource<RequestContext>>[0]) {
+  constructor(
+    readonly name: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<RequestContext>>[0],
+  ) {
     super(config);
   }
 }
@@ -39,8 +55,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
  * directly, sharing the request context (no HTTP hop). Distributed: subgraphs are called at the
  * routing_url composed into the supergraph, with the caller's credentials and request id forwarded.
  */
-export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(supergraphSdlPath, 'utf8'), subgraphSecret?: string): ApolloGateway {
-  if (mode === 'distributed' && !subgraphSecret) throw new ConfigError('Distributed mode needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET, shared with the subgraph servers');
+export function createGateway(
+  mode: GatewayMode,
+  supergraphSdl = readFileSync(supergraphSdlPath, 'utf8'),
+  subgraphSecret?: string,
+): ApolloGateway {
+  if (mode === 'distributed' && !subgraphSecret)
+    throw new ConfigError('Distributed mode needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET, shared with the subgraph servers');
   const schemas = new Map<string, GraphQLSchema>();
   return new ApolloGateway({
     supergraphSdl,
@@ -57,7 +78,13 @@ export function createGateway(mode: GatewayMode, supergraphSdl = readFileSync(su
         willSendRequest({ request, context }) {
           // Health checks run without a request context; only real requests carry a caller.
           if (!('principal' in context)) return;
-          const headers = forwardHeaders(context as RequestContext, subgraphSecret as string, name, request.query ?? '', request.variables);
+          const headers = forwardHeaders(
+            context as RequestContext,
+            subgraphSecret as string,
+            name,
+            request.query ?? '',
+            request.variables,
+          );
           for (const [key, value] of Object.entries(headers)) request.http?.headers.set(key, value);
           // W3C trace context, so a subgraph's spans join the gateway's trace (no-op without a tracer).
           const carrier: Record<string, string> = {};

@@ -28,7 +28,9 @@ export interface ApolloHttpHandlerOptions {
 /** The answer that replaces one over `max` bytes. */
 function tooLarge(max: number, actual: number): string {
   const message = `The answer has ${actual} bytes; the limit is ${max}: ask for smaller pages`;
-  return JSON.stringify({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max, actual } }] });
+  return JSON.stringify({
+    errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseBytes', max, actual } }],
+  });
 }
 
 /** Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. */
@@ -51,11 +53,28 @@ export function createApolloHttpHandler<TContext extends BaseContext>(
     } catch (error) {
       const status = (error as { status?: number }).status ?? 400;
       response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request body too large' : 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] }));
+      response.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: status === 413 ? 'Request body too large' : 'Request body is not valid JSON',
+              extensions: { code: 'BAD_USER_INPUT' },
+            },
+          ],
+        }),
+      );
       return;
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
-    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request, body) });
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (request.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => context(request, body),
+    });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

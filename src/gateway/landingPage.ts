@@ -85,7 +85,11 @@ export function landingPagePlugin(enabled: boolean, explorer: ExplorerKind = 'sa
     const html = graphiqlHtml();
     return {
       async serverWillStart() {
-        return { async renderLandingPage() { return { html }; } };
+        return {
+          async renderLandingPage() {
+            return { html };
+          },
+        };
       },
     };
   }
@@ -106,7 +110,11 @@ function scriptJson(value: unknown): string {
 
 /** The GraphiQL page: React, ReactDOM and GraphiQL's UMD builds, all served by {@link serveExplorerAsset}. */
 export function graphiqlHtml(): string {
-  const settings = { query: initialSandboxOperation, variables: JSON.stringify(initialSandboxVariables, null, 2), headers: JSON.stringify(initialExplorerHeaders, null, 2) };
+  const settings = {
+    query: initialSandboxOperation,
+    variables: JSON.stringify(initialSandboxVariables, null, 2),
+    headers: JSON.stringify(initialExplorerHeaders, null, 2),
+  };
   const asset = (name: string) => `.${explorerAssetsPath}${name}`;
   return `<!doctype html>
 <html lang="en">
@@ -158,10 +166,22 @@ const require = createRequire(import.meta.url);
 function explorerAssets(): Map<string, Asset> {
   const root = (name: string) => dirname(require.resolve(`${name}/package.json`));
   return new Map<string, Asset>([
-    ['graphiql.min.js', { file: join(root('graphiql'), 'graphiql.min.js'), contentType: 'text/javascript; charset=utf-8' }],
+    [
+      'graphiql.min.js',
+      { file: join(root('graphiql'), 'graphiql.min.js'), contentType: 'text/javascript; charset=utf-8' },
+    ],
     ['graphiql.min.css', { file: join(root('graphiql'), 'graphiql.min.css'), contentType: 'text/css; charset=utf-8' }],
-    ['react.production.min.js', { file: join(root('react'), 'umd/react.production.min.js'), contentType: 'text/javascript; charset=utf-8' }],
-    ['react-dom.production.min.js', { file: join(root('react-dom'), 'umd/react-dom.production.min.js'), contentType: 'text/javascript; charset=utf-8' }],
+    [
+      'react.production.min.js',
+      { file: join(root('react'), 'umd/react.production.min.js'), contentType: 'text/javascript; charset=utf-8' },
+    ],
+    [
+      'react-dom.production.min.js',
+      {
+        file: join(root('react-dom'), 'umd/react-dom.production.min.js'),
+        contentType: 'text/javascript; charset=utf-8',
+      },
+    ],
   ]);
 }
 
@@ -177,7 +197,11 @@ export function explorerAssetFile(name: string): string | undefined {
  * Serves GraphiQL's assets at /explorer/<name> when `explorer` is graphiql; answers false (not handled) for any
  * other path, or when GraphiQL is not the explorer, so the caller's routing goes on.
  */
-export function serveExplorerAsset(path: string, response: ServerResponse, options: { enabled: boolean; explorer: ExplorerKind }): boolean {
+export function serveExplorerAsset(
+  path: string,
+  response: ServerResponse,
+  options: { enabled: boolean; explorer: ExplorerKind },
+): boolean {
   if (!options.enabled || options.explorer !== 'graphiql' || !path.startsWith(explorerAssetsPath)) return false;
   assets ??= explorerAssets();
   const asset = assets.get(path.slice(explorerAssetsPath.length));
@@ -188,7 +212,12 @@ export function serveExplorerAsset(path: string, response: ServerResponse, optio
   // Read once, kept in memory: ~1.5 MB in all, served to every analyst who opens the page.
   asset.body ??= readFileSync(asset.file);
   response
-    .writeHead(200, { 'content-type': asset.contentType, 'content-length': asset.body.length, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' })
+    .writeHead(200, {
+      'content-type': asset.contentType,
+      'content-length': asset.body.length,
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    })
     .end(asset.body);
   return true;
 }
@@ -199,7 +228,12 @@ export function serveExplorerAsset(path: string, response: ServerResponse, optio
  * Apollo's CSRF refusal (which such a request would otherwise get, no `content-type` being set). `/` answers 200;
  * `/graphql` answers 400 with a BAD_USER_INPUT error, the request being a client mistake. False: not such a request.
  */
-export function serveApiHelp(path: string, request: IncomingMessage, response: ServerResponse, options: { explorer: boolean }): boolean {
+export function serveApiHelp(
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: { explorer: boolean },
+): boolean {
   const method = request.method ?? 'GET';
   if ((method !== 'GET' && method !== 'HEAD') || (path !== '/' && path !== '/graphql')) return false;
   const search = new URL(request.url ?? '/', 'http://localhost').searchParams;
@@ -208,14 +242,29 @@ export function serveApiHelp(path: string, request: IncomingMessage, response: S
   if (options.explorer && (request.headers.accept ?? '').includes('text/html')) return false;
   const base = `http://${request.headers.host ?? '127.0.0.1:4000'}`;
   const help = {
-    message: 'mlflow-supergraph: GraphQL over HTTP. POST a JSON body {"query": "...", "variables": {...}} to /graphql with content-type: application/json.',
+    message:
+      'mlflow-supergraph: GraphQL over HTTP. POST a JSON body {"query": "...", "variables": {...}} to /graphql with content-type: application/json.',
     graphql: `${base}/graphql`,
     example: `curl -s ${base}/graphql -H 'content-type: application/json' -H 'authorization: Bearer $TOKEN' -d '{"query":"{ viewer { username } experiments(first: 3) { nodes { id name } } }"}'`,
     get: `GET ${base}/graphql?query=... also works for queries, with the header apollo-require-preflight: true (CSRF prevention).`,
     ...(options.explorer ? { explorer: `Open ${base}/ in a browser for the GraphQL explorer.` } : {}),
   };
-  const body = path === '/' ? help : { errors: [{ message: 'GET /graphql needs a query: POST a JSON body {"query": "..."} (see "help")', extensions: { code: 'BAD_USER_INPUT' } }], help };
-  response.writeHead(path === '/' ? 200 : 400, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  const body =
+    path === '/'
+      ? help
+      : {
+          errors: [
+            {
+              message: 'GET /graphql needs a query: POST a JSON body {"query": "..."} (see "help")',
+              extensions: { code: 'BAD_USER_INPUT' },
+            },
+          ],
+          help,
+        };
+  response.writeHead(path === '/' ? 200 : 400, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(method === 'HEAD' ? undefined : `${JSON.stringify(body, null, 2)}\n`);
   return true;
 }

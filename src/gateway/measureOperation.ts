@@ -63,7 +63,10 @@ type CallRule = (parents: number, args: Args, pricing: CallPricing) => number;
 
 const perParent: CallRule = (parents) => parents;
 const once: CallRule = (parents) => (parents > 0 ? 1 : 0);
-const batched = (size: number): CallRule => (parents) => Math.ceil(parents / size);
+const batched =
+  (size: number): CallRule =>
+  (parents) =>
+    Math.ceil(parents / size);
 
 /**
  * Upstream calls per field, as the resolvers and loaders make them (cold cache, worst case of each batch).
@@ -100,7 +103,8 @@ const CALLS: Record<string, CallRule> = {
   'Run.artifacts': perParent,
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
-  'Run.metricHistory': (parents, _args, pricing) => (pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents),
+  'Run.metricHistory': (parents, _args, pricing) =>
+    pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents,
 };
 
 /**
@@ -138,7 +142,8 @@ export function measureOperation(
   let operation: OperationDefinitionNode | undefined;
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
+    if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName))
+      operation ??= definition;
   }
   if (!operation) return { depth: 0, aliases: 0, cost: 0, upstreamCalls: 0 };
   // Coerced exactly as execution will: declared defaults fill what the request leaves out.
@@ -157,7 +162,14 @@ export function measureOperation(
    * `count`: objects of `type` this selection is evaluated on; `items`: what a list field under it multiplies
    * by (a connection's page size applies to its `edges` and `nodes`, not to its `pageInfo`).
    */
-  const walk = (type: GraphQLCompositeType | undefined, set: SelectionSetNode, depth: number, count: number, items: number, seen: ReadonlySet<string>): Totals => {
+  const walk = (
+    type: GraphQLCompositeType | undefined,
+    set: SelectionSetNode,
+    depth: number,
+    count: number,
+    items: number,
+    seen: ReadonlySet<string>,
+  ): Totals => {
     const totals: Totals = { depth, aliases: 0, cost: 0, upstreamCalls: 0 };
     const add = (inner: Totals) => {
       totals.depth = Math.max(totals.depth, inner.depth);
@@ -168,7 +180,16 @@ export function measureOperation(
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        add(walk(condition && isCompositeType(condition) ? condition : type, selection.selectionSet, depth, count, items, seen));
+        add(
+          walk(
+            condition && isCompositeType(condition) ? condition : type,
+            selection.selectionSet,
+            depth,
+            count,
+            items,
+            seen,
+          ),
+        );
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -177,19 +198,32 @@ export function measureOperation(
         // Cycles are reported by graphql's own NoFragmentCycles rule; just don't loop.
         if (!fragment || seen.has(name)) continue;
         const condition = schema.getType(fragment.typeCondition.name.value);
-        add(walk(condition && isCompositeType(condition) ? condition : type, fragment.selectionSet, depth, count, items, new Set([...seen, name])));
+        add(
+          walk(
+            condition && isCompositeType(condition) ? condition : type,
+            fragment.selectionSet,
+            depth,
+            count,
+            items,
+            new Set([...seen, name]),
+          ),
+        );
         continue;
       }
       if (selection.name.value.startsWith('__')) continue;
       if (selection.alias) totals.aliases += 1;
-      const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[selection.name.value] : undefined;
+      const field =
+        type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[selection.name.value] : undefined;
       if (!field) {
         if (selection.selectionSet) add(walk(undefined, selection.selectionSet, depth + 1, count, items, seen));
         continue;
       }
       const args = argumentsOf(field, selection);
       const pageArgument = PAGE_ARGUMENTS.find((name) => field.args.some((arg) => arg.name === name));
-      const page = pageArgument !== undefined && typeof args[pageArgument] === 'number' ? Math.max(0, args[pageArgument]) : undefined;
+      const page =
+        pageArgument !== undefined && typeof args[pageArgument] === 'number'
+          ? Math.max(0, args[pageArgument])
+          : undefined;
       const returnsList = isListType(getNullableType(field.type));
       // A list field holds `items` × its page (or × 1: params, tags); a single object, one per parent.
       const values = returnsList ? items * (page ?? 1) : count;
@@ -206,6 +240,11 @@ export function measureOperation(
     return totals;
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   return walk(root ?? undefined, operation.selectionSet, 1, 1, 1, new Set());
 }

@@ -8,8 +8,13 @@ export function overrideRoutingUrls(supergraphSdl: string, urls: Readonly<Record
   let sdl = supergraphSdl;
   for (const [name, url] of Object.entries(urls)) {
     if (url === undefined) continue;
-    const pattern = new RegExp(`(@join__graph\\(name:\\s*"${name.replace(/[^A-Za-z0-9_-]/g, '')}",\\s*url:\\s*)"[^"]*"`);
-    if (!pattern.test(sdl)) throw new TypeError(`overrideRoutingUrls: expected subgraph "${name}" in the supergraph, found no @join__graph for it`);
+    const pattern = new RegExp(
+      `(@join__graph\\(name:\\s*"${name.replace(/[^A-Za-z0-9_-]/g, '')}",\\s*url:\\s*)"[^"]*"`,
+    );
+    if (!pattern.test(sdl))
+      throw new TypeError(
+        `overrideRoutingUrls: expected subgraph "${name}" in the supergraph, found no @join__graph for it`,
+      );
     sdl = sdl.replace(pattern, `$1${JSON.stringify(url)}`);
   }
   return sdl;

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
-import { PrefixingKeyValueCache, type KeyValueCache as ApolloKeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import {
+  PrefixingKeyValueCache,
+  type KeyValueCache as ApolloKeyValueCache,
+  type KeyValueCacheSetOptions,
+} from '@apollo/utils.keyvaluecache';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { ConfigError, type Config } from '../config.js';
@@ -31,7 +35,11 @@ export interface ApolloCacheOptions {
 }
 
 /** Defaults of {@link ApolloCacheOptions}. */
-export const defaultApolloCacheOptions = { keyPrefix: 'msg:v1:gateway:', defaultTtlSeconds: 24 * 3600, maxTtlSeconds: 7 * 24 * 3600 } as const;
+export const defaultApolloCacheOptions = {
+  keyPrefix: 'msg:v1:gateway:',
+  defaultTtlSeconds: 24 * 3600,
+  maxTtlSeconds: 7 * 24 * 3600,
+} as const;
 
 /**
  * Apollo's `KeyValueCache` interface (`@apollo/utils.keyvaluecache`) over our shared cache (Redis, or in memory), so
@@ -41,8 +49,12 @@ export const defaultApolloCacheOptions = { keyPrefix: 'msg:v1:gateway:', default
 export function createApolloCache(kv: KeyValueCache, options: ApolloCacheOptions = {}): ApolloKeyValueCache<string> {
   const { keyPrefix, defaultTtlSeconds, maxTtlSeconds } = { ...defaultApolloCacheOptions, ...options };
   const currentScope = options.scope ?? (async () => ({ kind: 'shared' as const }));
-  for (const [name, value] of [['defaultTtlSeconds', defaultTtlSeconds], ['maxTtlSeconds', maxTtlSeconds]] as const) {
-    if (!Number.isFinite(value) || value <= 0) throw new TypeError(`createApolloCache: expected ${name} to be a positive number of seconds, got ${value}`);
+  for (const [name, value] of [
+    ['defaultTtlSeconds', defaultTtlSeconds],
+    ['maxTtlSeconds', maxTtlSeconds],
+  ] as const) {
+    if (!Number.isFinite(value) || value <= 0)
+      throw new TypeError(`createApolloCache: expected ${name} to be a positive number of seconds, got ${value}`);
   }
   const ttlFor = (set: KeyValueCacheSetOptions | undefined): number => {
     if (set?.ttl === null) return maxTtlSeconds;
@@ -93,14 +105,28 @@ export class PersistedManifest {
       try {
         raw = JSON.parse(readFileSync(path, 'utf8'));
       } catch (error) {
-        throw new ConfigError(`persisted operation manifest ${path}: expected a readable JSON file, got ${(error as Error).message}`);
+        throw new ConfigError(
+          `persisted operation manifest ${path}: expected a readable JSON file, got ${(error as Error).message}`,
+        );
       }
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`persisted operation manifest ${path}: expected an object of "sha256:<hex>": "<operation text>"`);
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        throw new ConfigError(
+          `persisted operation manifest ${path}: expected an object of "sha256:<hex>": "<operation text>"`,
+        );
       for (const [key, text] of Object.entries(raw)) {
         const hash = key.startsWith('sha256:') ? key.slice('sha256:'.length) : key;
-        if (!hexHash.test(hash)) throw new ConfigError(`persisted operation manifest ${path}: expected keys "sha256:<64 hex digits>", got "${key}"`);
-        if (typeof text !== 'string') throw new ConfigError(`persisted operation manifest ${path}: expected the value of "${key}" to be the operation's text, got ${typeof text}`);
-        if (sha256(text) !== hash) throw new ConfigError(`persisted operation manifest ${path}: the text under "${key}" has sha256 ${sha256(text)}; regenerate the manifest`);
+        if (!hexHash.test(hash))
+          throw new ConfigError(
+            `persisted operation manifest ${path}: expected keys "sha256:<64 hex digits>", got "${key}"`,
+          );
+        if (typeof text !== 'string')
+          throw new ConfigError(
+            `persisted operation manifest ${path}: expected the value of "${key}" to be the operation's text, got ${typeof text}`,
+          );
+        if (sha256(text) !== hash)
+          throw new ConfigError(
+            `persisted operation manifest ${path}: the text under "${key}" has sha256 ${sha256(text)}; regenerate the manifest`,
+          );
         documents.set(hash, text);
       }
     }
@@ -151,7 +177,8 @@ function rejection(): GraphQLFormattedError {
 /** The hash this request is known by: the one Apollo computed from the text, else the one the client sent. */
 function requestHash(context: GraphQLRequestContext<BaseContext>): string | undefined {
   if (context.queryHash) return context.queryHash;
-  const persisted = (context.request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  const persisted = (context.request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery;
   return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
 }
 
@@ -161,7 +188,9 @@ function requestHash(context: GraphQLRequestContext<BaseContext>): string | unde
  * Apollo prepared earlier for an unregistered request (unknown hash, syntax or validation error) is replaced by
  * the same FORBIDDEN rejection, so clients see one clear error whatever they sent.
  */
-export function usePersistedOnly<TContext extends BaseContext>(manifest: PersistedManifest): ApolloServerPlugin<TContext> {
+export function usePersistedOnly<TContext extends BaseContext>(
+  manifest: PersistedManifest,
+): ApolloServerPlugin<TContext> {
   const registered = (context: GraphQLRequestContext<TContext>) => {
     const hash = requestHash(context as GraphQLRequestContext<BaseContext>);
     return hash !== undefined && manifest.has(hash);
@@ -170,7 +199,8 @@ export function usePersistedOnly<TContext extends BaseContext>(manifest: Persist
     async requestDidStart() {
       return {
         async didResolveOperation(context) {
-          if (!registered(context)) throw new GraphQLError(notRegisteredMessage, { extensions: { code: 'FORBIDDEN', http: { status: 400 } } });
+          if (!registered(context))
+            throw new GraphQLError(notRegisteredMessage, { extensions: { code: 'FORBIDDEN', http: { status: 400 } } });
         },
         async willSendResponse(context) {
           if (registered(context)) return;
@@ -186,7 +216,10 @@ export function usePersistedOnly<TContext extends BaseContext>(manifest: Persist
  * The APQ cache when manifests are known: registered operations resolve from the manifest (no text round trip,
  * and a client may send the manifest's hash even for text it prints differently), others from the shared cache.
  */
-function manifestFirstCache(manifest: PersistedManifest, shared: ApolloKeyValueCache<string>): ApolloKeyValueCache<string> {
+function manifestFirstCache(
+  manifest: PersistedManifest,
+  shared: ApolloKeyValueCache<string>,
+): ApolloKeyValueCache<string> {
   // Marked as not needing Apollo's `apq:` prefix, so the manifest sees bare hashes; the shared cache keeps it.
   return PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation({
     get: async (hash: string) => manifest.get(hash) ?? shared.get(`apq:${hash}`),
@@ -218,15 +251,27 @@ export function persistedQuerySetup<TContext extends BaseContext>(
   scope?: typeof currentApqScope,
 ): PersistedQuerySetup<TContext> {
   const options = config.persistedQueries;
-  const paths = options.manifests.length > 0 ? options.manifests : existsSync(defaultManifestPath) ? [defaultManifestPath] : [];
+  const paths =
+    options.manifests.length > 0 ? options.manifests : existsSync(defaultManifestPath) ? [defaultManifestPath] : [];
   if (options.persistedOnly) {
     const manifest = PersistedManifest.load(paths);
-    if (manifest.size === 0) throw new ConfigError('GRAPHQL_PERSISTED_ONLY=true needs at least one registered operation, but the manifests are empty (set GRAPHQL_PERSISTED_MANIFESTS)');
-    return { persistedQueries: { cache: manifest.asApolloCache() }, plugins: [usePersistedOnly<TContext>(manifest)], manifest };
+    if (manifest.size === 0)
+      throw new ConfigError(
+        'GRAPHQL_PERSISTED_ONLY=true needs at least one registered operation, but the manifests are empty (set GRAPHQL_PERSISTED_MANIFESTS)',
+      );
+    return {
+      persistedQueries: { cache: manifest.asApolloCache() },
+      plugins: [usePersistedOnly<TContext>(manifest)],
+      manifest,
+    };
   }
   if (!options.apq) return { persistedQueries: false, plugins: [] };
   const shared = createApolloCache(kv, { defaultTtlSeconds: options.ttlSeconds, ...(scope ? { scope } : {}) });
   if (paths.length === 0) return { persistedQueries: { cache: shared, ttl: options.ttlSeconds }, plugins: [] };
   const manifest = PersistedManifest.load(paths);
-  return { persistedQueries: { cache: manifestFirstCache(manifest, shared), ttl: options.ttlSeconds }, plugins: [], manifest };
+  return {
+    persistedQueries: { cache: manifestFirstCache(manifest, shared), ttl: options.ttlSeconds },
+    plugins: [],
+    manifest,
+  };
 }

@@ -52,7 +52,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     graphql: (request, response) => apqScopeStorage.run({}, () => handle(request, response)),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, request, response) =>
-      serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) || serveApiHelp(path, request, response, { explorer: config.sandbox }),
+      serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) ||
+      serveApiHelp(path, request, response, { explorer: config.sandbox }),
     cors: new CorsPolicy(config.corsOrigins),
   });
   const apollo = new ApolloServer<RequestContext>({
@@ -68,7 +69,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     plugins: [
       landingPagePlugin(config.sandbox, config.explorer),
       useProtocolErrors({ suggestions: config.introspection }),
-      useOperationLimits({ ...config.limits, pricing: () => ({ bulkMetricHistory: services.capabilities.bulkInterval }) }),
+      useOperationLimits({
+        ...config.limits,
+        pricing: () => ({ bulkMetricHistory: services.capabilities.bulkInterval }),
+      }),
       ...persisted.plugins,
       service.plugin,
     ],
@@ -76,13 +80,17 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   await apollo.start();
   await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.
-  const handle = createApolloHttpHandler(apollo, async (request) => {
-    const context = createRequestContext(services, request.headers);
-    // APQ follows the cache's sharing rule; the scope is worked out only if the request uses APQ (apqScope.ts).
-    const holder = apqScopeStorage.getStore();
-    if (holder) holder.scope = () => requestCache(context).entityScope();
-    return service.bind(request, context);
-  }, { maxResponseBytes: config.limits.maxResponseBytes });
+  const handle = createApolloHttpHandler(
+    apollo,
+    async (request) => {
+      const context = createRequestContext(services, request.headers);
+      // APQ follows the cache's sharing rule; the scope is worked out only if the request uses APQ (apqScope.ts).
+      const holder = apqScopeStorage.getStore();
+      if (holder) holder.scope = () => requestCache(context).entityScope();
+      return service.bind(request, context);
+    },
+    { maxResponseBytes: config.limits.maxResponseBytes },
+  );
   const { port } = await service.listen(options.port ?? config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   return {

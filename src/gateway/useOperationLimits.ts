@@ -23,7 +23,9 @@ export type OperationLimit = 'depth' | 'aliases' | 'cost' | 'upstreamCalls' | 'r
 
 /** The QUERY_TOO_COMPLEX error for one bound: HTTP 400, with the bound's name, its maximum and the measure. */
 export function queryTooComplex(limit: OperationLimit, max: number, actual: number, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual, http: { status: 400 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual, http: { status: 400 } },
+  });
 }
 
 /**
@@ -36,12 +38,41 @@ export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, request, schema }) {
-          const { depth, aliases, cost, upstreamCalls } = measureOperation(schema, document, operationName ?? undefined, request.variables, options.pricing?.() ?? defaultCallPricing);
-          if (depth > options.maxDepth) throw queryTooComplex('depth', options.maxDepth, depth, `Query depth ${depth} exceeds the limit of ${options.maxDepth}`);
-          if (aliases > options.maxAliases) throw queryTooComplex('aliases', options.maxAliases, aliases, `Query uses ${aliases} aliases; the limit is ${options.maxAliases}`);
-          if (cost > options.maxCost) throw queryTooComplex('cost', options.maxCost, cost, `Query cost ${cost} exceeds the limit of ${options.maxCost}; ask for smaller pages (first, maxPoints)`);
+          const { depth, aliases, cost, upstreamCalls } = measureOperation(
+            schema,
+            document,
+            operationName ?? undefined,
+            request.variables,
+            options.pricing?.() ?? defaultCallPricing,
+          );
+          if (depth > options.maxDepth)
+            throw queryTooComplex(
+              'depth',
+              options.maxDepth,
+              depth,
+              `Query depth ${depth} exceeds the limit of ${options.maxDepth}`,
+            );
+          if (aliases > options.maxAliases)
+            throw queryTooComplex(
+              'aliases',
+              options.maxAliases,
+              aliases,
+              `Query uses ${aliases} aliases; the limit is ${options.maxAliases}`,
+            );
+          if (cost > options.maxCost)
+            throw queryTooComplex(
+              'cost',
+              options.maxCost,
+              cost,
+              `Query cost ${cost} exceeds the limit of ${options.maxCost}; ask for smaller pages (first, maxPoints)`,
+            );
           if (upstreamCalls > options.maxUpstreamCalls) {
-            throw queryTooComplex('upstreamCalls', options.maxUpstreamCalls, upstreamCalls, `Query would make up to ${upstreamCalls} upstream calls; the limit is ${options.maxUpstreamCalls}: ask for fewer objects with per-object fields (artifacts, downloadUri, ...)`);
+            throw queryTooComplex(
+              'upstreamCalls',
+              options.maxUpstreamCalls,
+              upstreamCalls,
+              `Query would make up to ${upstreamCalls} upstream calls; the limit is ${options.maxUpstreamCalls}: ask for fewer objects with per-object fields (artifacts, downloadUri, ...)`,
+            );
           }
         },
       };

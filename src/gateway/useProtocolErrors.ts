@@ -22,7 +22,8 @@ const suggestion = / ?Did you mean [^?]*\?/g;
 
 /** What the client said about persisted queries, checked the way Apollo checks it. */
 function persistedQueryProblem(request: GraphQLRequest): 'version' | 'mismatch' | undefined {
-  const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery;
   if (!persisted) return undefined;
   if (persisted.version !== 1) return 'version';
   if (typeof request.query !== 'string' || typeof persisted.sha256Hash !== 'string') return undefined;
@@ -39,7 +40,9 @@ function persistedQueryProblem(request: GraphQLRequest): 'version' | 'mismatch' 
  *   than 1: BAD_USER_INPUT with `reason: PERSISTED_QUERY_VERSION_UNSUPPORTED`.
  * With `suggestions` off, "Did you mean …?" is cut from every error message (validation and variable coercion).
  */
-export function useProtocolErrors<TContext extends BaseContext>(options: ProtocolErrorsOptions): ApolloServerPlugin<TContext> {
+export function useProtocolErrors<TContext extends BaseContext>(
+  options: ProtocolErrorsOptions,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }) {
       const persistedProblem = persistedQueryProblem(request);
@@ -49,10 +52,14 @@ export function useProtocolErrors<TContext extends BaseContext>(options: Protoco
             const message = request.operationName
               ? `Unknown operation named "${request.operationName}": the document has no operation by that name.`
               : 'Must provide operationName: the document contains several operations.';
-            throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+            throw new GraphQLError(message, {
+              extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+            });
           }
           if (context.operation.operation === 'subscription') {
-            throw new GraphQLError(subscriptionsNotSupportedMessage, { extensions: { code: SUBSCRIPTIONS_NOT_SUPPORTED, http: { status: 400 } } });
+            throw new GraphQLError(subscriptionsNotSupportedMessage, {
+              extensions: { code: SUBSCRIPTIONS_NOT_SUPPORTED, http: { status: 400 } },
+            });
           }
         },
         async willSendResponse(context) {
@@ -63,13 +70,25 @@ export function useProtocolErrors<TContext extends BaseContext>(options: Protoco
           // INTERNAL_SERVER_ERROR). PERSISTED_QUERY_NOT_SUPPORTED (APQ off) takes precedence: that is the APQ protocol.
           const apqOff = errors.some((error) => error.extensions?.code === 'PERSISTED_QUERY_NOT_SUPPORTED');
           if (persistedProblem === 'mismatch' && !apqOff) {
-            errors = [{ message: 'The query text does not match the persisted-query sha256Hash sent with it: send the sha256 (hex) of exactly this text.', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }];
+            errors = [
+              {
+                message:
+                  'The query text does not match the persisted-query sha256Hash sent with it: send the sha256 (hex) of exactly this text.',
+                extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' },
+              },
+            ];
             context.response.http.status = 400;
           } else if (persistedProblem === 'version' && !apqOff) {
-            errors = [{ message: 'Unsupported persisted query version: only version 1 (sha256) is supported.', extensions: { code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_VERSION_UNSUPPORTED' } }];
+            errors = [
+              {
+                message: 'Unsupported persisted query version: only version 1 (sha256) is supported.',
+                extensions: { code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_VERSION_UNSUPPORTED' },
+              },
+            ];
             context.response.http.status = 400;
           }
-          if (!options.suggestions) errors = errors.map((error) => ({ ...error, message: error.message.replace(suggestion, '') }));
+          if (!options.suggestions)
+            errors = errors.map((error) => ({ ...error, message: error.message.replace(suggestion, '') }));
           body.singleResult.errors = errors;
         },
       };

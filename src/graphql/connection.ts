@@ -55,7 +55,12 @@ export function sealedEdge<T>(node: T, position: CursorPosition, cursors: Cursor
  * A connection over `edges`. Its start and end cursors are read from the first and last edge (the same
  * strings), or, for an empty page that still has a next page, `emptyEnd`'s cursor.
  */
-export function connectionOf<T>(edges: Edge<T>[], hasNextPage: boolean, cursors: Cursors, emptyEnd?: CursorPosition): Connection<T> {
+export function connectionOf<T>(
+  edges: Edge<T>[],
+  hasNextPage: boolean,
+  cursors: Cursors,
+  emptyEnd?: CursorPosition,
+): Connection<T> {
   const emptyEndCursor = emptyEnd ? lazySeal(cursors, emptyEnd) : () => null;
   return {
     edges,
@@ -79,13 +84,21 @@ export function connectionOf<T>(edges: Edge<T>[], hasNextPage: boolean, cursors:
  * next_page_token. When the page had more items than `size`, the connection ends mid-page. `cursors` seals
  * every cursor for this caller and this connection's query.
  */
-export function buildConnection<T>(items: readonly T[], size: number, position: CursorPosition, nextToken: string | undefined, cursors: Cursors): Connection<T> {
+export function buildConnection<T>(
+  items: readonly T[],
+  size: number,
+  position: CursorPosition,
+  nextToken: string | undefined,
+  cursors: Cursors,
+): Connection<T> {
   const page = items.slice(0, size);
   const moreInPage = items.length > size;
   const edges = page.map((node, index) => {
     const isLast = index === page.length - 1;
     const at: CursorPosition =
-      isLast && !moreInPage && nextToken ? { t: nextToken, o: 0 } : { ...(position.t === undefined ? {} : { t: position.t }), o: position.o + index + 1 };
+      isLast && !moreInPage && nextToken
+        ? { t: nextToken, o: 0 }
+        : { ...(position.t === undefined ? {} : { t: position.t }), o: position.o + index + 1 };
     return sealedEdge(node, at, cursors);
   });
   // An empty page can still have a next token (MLflow pages by offset over filtered rows).

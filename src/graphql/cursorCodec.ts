@@ -53,7 +53,9 @@ const HEADER_BYTES = 6;
 /** Largest page token a cursor carries (MLflow's are tens of bytes); a longer one is a bug upstream, not a client's. */
 const MAX_TOKEN_BYTES = 2048;
 /** Longest `after` worth decoding: the largest cursor encode() can produce. */
-const MAX_CURSOR_CHARS = Math.ceil(((IV_BYTES + TAG_BYTES + Math.ceil((HEADER_BYTES + MAX_TOKEN_BYTES) / BUCKET_BYTES) * BUCKET_BYTES) * 4) / 3);
+const MAX_CURSOR_CHARS = Math.ceil(
+  ((IV_BYTES + TAG_BYTES + Math.ceil((HEADER_BYTES + MAX_TOKEN_BYTES) / BUCKET_BYTES) * BUCKET_BYTES) * 4) / 3,
+);
 /** Same bound as MLflow's own max_results ceilings (50 000 for experiments): an offset past it is never issued. */
 const MAX_OFFSET = 50_000;
 const AAD_LABEL = Buffer.from('mlflow-supergraph/cursor/v1\0', 'utf8');
@@ -95,7 +97,9 @@ function canonical(value: unknown): string {
 }
 
 function scopeDigest(scope: CursorScope): Buffer {
-  return createHash('sha256').update(canonical([scope.field, scope.args]), 'utf8').digest();
+  return createHash('sha256')
+    .update(canonical([scope.field, scope.args]), 'utf8')
+    .digest();
 }
 
 function invalid(): BadUserInputError {
@@ -136,8 +140,10 @@ export class CursorCodec {
 
   #seal(position: CursorPosition, aad: Buffer): string {
     const token = Buffer.from(position.t ?? '', 'utf8');
-    if (!Number.isInteger(position.o) || position.o < 0 || position.o > 0xffff_ffff) throw new RangeError(`cursor offset must be a uint32, got ${position.o}`);
-    if (token.length > MAX_TOKEN_BYTES) throw new RangeError(`page token of ${token.length} bytes exceeds the ${MAX_TOKEN_BYTES} a cursor carries`);
+    if (!Number.isInteger(position.o) || position.o < 0 || position.o > 0xffff_ffff)
+      throw new RangeError(`cursor offset must be a uint32, got ${position.o}`);
+    if (token.length > MAX_TOKEN_BYTES)
+      throw new RangeError(`page token of ${token.length} bytes exceeds the ${MAX_TOKEN_BYTES} a cursor carries`);
     // Zero padding to the bucket: a cursor's length is the same for every offset and every short token.
     const plaintext = Buffer.alloc(Math.ceil((HEADER_BYTES + token.length) / BUCKET_BYTES) * BUCKET_BYTES);
     plaintext.writeUInt32BE(position.o, 0);
@@ -161,7 +167,9 @@ export class CursorCodec {
     if (bodyBytes <= 0 || bodyBytes % BUCKET_BYTES !== 0) throw invalid();
     let plaintext: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#keys.seal, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', this.#keys.seal, raw.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(aad);
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       plaintext = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
@@ -183,6 +191,9 @@ export function createCursorCodec(keys: Pick<ServerKeys, 'cursor'>, principal: P
 }
 
 /** The cursors of one connection field for the request's caller (what resolvers call). */
-export function connectionCursors(context: { services: { keys: Pick<ServerKeys, 'cursor'> }; principal: Principal }, scope: CursorScope): Cursors {
+export function connectionCursors(
+  context: { services: { keys: Pick<ServerKeys, 'cursor'> }; principal: Principal },
+  scope: CursorScope,
+): Cursors {
   return createCursorCodec(context.services.keys, context.principal).scoped(scope);
 }

@@ -7,7 +7,11 @@ export const FAN_OUT = 8;
  * Maps keys through `fetch` with bounded concurrency, for upstream endpoints that have no batch form. Values
  * come back in key order and a failed key gets its own mapped Error, as DataLoader's batch contract wants.
  */
-export async function fanOut<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>, concurrency = FAN_OUT): Promise<(V | Error)[]> {
+export async function fanOut<K, V>(
+  keys: readonly K[],
+  fetch: (key: K) => Promise<V>,
+  concurrency = FAN_OUT,
+): Promise<(V | Error)[]> {
   const results: (V | Error)[] = new Array(keys.length);
   let next = 0;
   const worker = async () => {

@@ -9,6 +9,8 @@ const NAIVE = Object.freeze({ maxBatchSize: 1, cache: false });
  * MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS is on, a switch that exists only so the benchmark can measure what the
  * batching saves (bench/run.ts, the "naive" variant). Never turn it on in a deployment.
  */
-export function loaderOptions(context: Pick<RequestContext, 'services'>): Pick<Options<unknown, unknown>, 'maxBatchSize' | 'cache'> {
+export function loaderOptions(
+  context: Pick<RequestContext, 'services'>,
+): Pick<Options<unknown, unknown>, 'maxBatchSize' | 'cache'> {
   return context.services.config.naiveResolvers ? NAIVE : {};
 }

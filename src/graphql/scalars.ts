@@ -11,7 +11,9 @@ function toEpochMs(value: unknown, what: string): number {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(value)) return ms;
   }
-  throw new BadUserInputError(`${what}: expected an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value)}`);
+  throw new BadUserInputError(
+    `${what}: expected an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value)}`,
+  );
 }
 
 function literalValue(ast: ValueNode): unknown {
@@ -69,7 +71,9 @@ function parseMetricValue(value: unknown): MetricValueWire {
   try {
     return normalizeMetricValue(value);
   } catch {
-    throw new BadUserInputError(`MetricValue: expected a number or "NaN", "Infinity", "-Infinity", got ${JSON.stringify(value)}`);
+    throw new BadUserInputError(
+      `MetricValue: expected a number or "NaN", "Infinity", "-Infinity", got ${JSON.stringify(value)}`,
+    );
   }
 }
 

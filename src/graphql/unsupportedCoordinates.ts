@@ -6,7 +6,10 @@ import type { BackendCapabilities, BackendProfile } from '../upstream/profiles/B
 
 type Requirement = (capabilities: BackendCapabilities) => boolean;
 
-const endpoint = (name: MlflowEndpointName): Requirement => (capabilities) => capabilities.endpoints.has(name);
+const endpoint =
+  (name: MlflowEndpointName): Requirement =>
+  (capabilities) =>
+    capabilities.endpoints.has(name);
 
 /** Fields served by an endpoint whose name differs from the field's, or by a capability. */
 const FIELD_REQUIREMENTS: Readonly<Record<string, Requirement>> = {
@@ -48,12 +51,22 @@ const WITHOUT_ACLS: ReadonlySet<string> = new Set(['none', 'gitlab', 'http']);
  * The coordinates `profile`'s backend (with `permissionService` beside it) answers UNSUPPORTED_BY_BACKEND, sorted.
  * Mutations named like an MLflow endpoint (`restoreRun`) need that endpoint.
  */
-export function unsupportedCoordinates(profile: BackendProfile, permissionService: PermissionBackendKind | string): string[] {
+export function unsupportedCoordinates(
+  profile: BackendProfile,
+  permissionService: PermissionBackendKind | string,
+): string[] {
   const out = new Set<string>();
   for (const name of Object.keys(mlflowEndpoints) as MlflowEndpointName[]) {
-    if (!profile.capabilities.endpoints.has(name) && !name.startsWith('get') && !name.startsWith('search') && !name.startsWith('list')) out.add(`Mutation.${name}`);
+    if (
+      !profile.capabilities.endpoints.has(name) &&
+      !name.startsWith('get') &&
+      !name.startsWith('search') &&
+      !name.startsWith('list')
+    )
+      out.add(`Mutation.${name}`);
   }
-  for (const [coordinate, supported] of Object.entries(FIELD_REQUIREMENTS)) if (!supported(profile.capabilities)) out.add(coordinate);
+  for (const [coordinate, supported] of Object.entries(FIELD_REQUIREMENTS))
+    if (!supported(profile.capabilities)) out.add(coordinate);
   if (WITHOUT_ACLS.has(permissionService)) for (const coordinate of ACL_COORDINATES) out.add(coordinate);
   return [...out].sort();
 }

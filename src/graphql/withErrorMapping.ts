@@ -30,7 +30,11 @@ export function withErrorMapping<T extends object>(resolvers: T): T {
     const wrapped: Record<string, unknown> = {};
     for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
       if (typeof resolver === 'function') wrapped[field] = wrap(resolver as AnyFn);
-      else if (resolver && typeof resolver === 'object' && typeof (resolver as { resolve?: unknown }).resolve === 'function') {
+      else if (
+        resolver &&
+        typeof resolver === 'object' &&
+        typeof (resolver as { resolve?: unknown }).resolve === 'function'
+      ) {
         wrapped[field] = { ...resolver, resolve: wrap((resolver as { resolve: AnyFn }).resolve) };
       } else wrapped[field] = resolver;
     }

@@ -71,7 +71,8 @@ export class Metrics {
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     this.#maxOperationNames = options.maxOperationNames ?? defaultMetricsOptions.maxOperationNames;
-    if (options.processMetrics ?? defaultMetricsOptions.processMetrics) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics ?? defaultMetricsOptions.processMetrics)
+      collectDefaultMetrics({ register: this.registry });
 
     this.#requests = new Counter({
       name: `${METRIC_PREFIX}graphql_requests_total`,

@@ -92,12 +92,20 @@ export class Readiness {
     const started = performance.now();
     const circuit = this.#services.mlflowBreaker.state;
     try {
-      const response = await this.#services.mlflowHttp.get('health', { timeout: { request: this.#timeoutMs }, headers: { accept: 'text/plain' } });
+      const response = await this.#services.mlflowHttp.get('health', {
+        timeout: { request: this.#timeoutMs },
+        headers: { accept: 'text/plain' },
+      });
       const latencyMs = Math.round(performance.now() - started);
       return { ok: response.statusCode < 500, status: response.statusCode, latencyMs, circuit };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      return { ok: false, error: typeof code === 'string' ? code : 'unreachable', latencyMs: Math.round(performance.now() - started), circuit };
+      return {
+        ok: false,
+        error: typeof code === 'string' ? code : 'unreachable',
+        latencyMs: Math.round(performance.now() - started),
+        circuit,
+      };
     }
   }
 }

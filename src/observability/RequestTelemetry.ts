@@ -50,23 +50,32 @@ export class RequestTelemetry {
     this.#telemetry.metrics.requestStarted();
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     try {
-      await withSpan(`${request.method ?? 'GET'} ${path}`, {
-        kind: SpanKind.SERVER,
-        parent: extractContext(request.headers),
-        attributes: { [REQUEST_ID_ATTRIBUTE]: requestId, 'http.request.method': request.method ?? 'GET', 'url.path': path, component: this.#component },
-      }, async (span) => {
-        try {
-          await next();
-        } finally {
-          span.setAttribute('http.response.status_code', response.statusCode);
-          if (observation.operationName) span.setAttribute('graphql.operation.name', observation.operationName);
-          if (observation.operationType) span.setAttribute('graphql.operation.type', observation.operationType);
-          if (observation.errorCodes.length > 0) {
-            span.setAttribute('graphql.error_codes', [...new Set(observation.errorCodes)]);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(observation.errorCodes)].join(',') });
+      await withSpan(
+        `${request.method ?? 'GET'} ${path}`,
+        {
+          kind: SpanKind.SERVER,
+          parent: extractContext(request.headers),
+          attributes: {
+            [REQUEST_ID_ATTRIBUTE]: requestId,
+            'http.request.method': request.method ?? 'GET',
+            'url.path': path,
+            component: this.#component,
+          },
+        },
+        async (span) => {
+          try {
+            await next();
+          } finally {
+            span.setAttribute('http.response.status_code', response.statusCode);
+            if (observation.operationName) span.setAttribute('graphql.operation.name', observation.operationName);
+            if (observation.operationType) span.setAttribute('graphql.operation.type', observation.operationType);
+            if (observation.errorCodes.length > 0) {
+              span.setAttribute('graphql.error_codes', [...new Set(observation.errorCodes)]);
+              span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(observation.errorCodes)].join(',') });
+            }
           }
-        }
-      });
+        },
+      );
     } finally {
       this.#finish(observation, request, response, path);
     }
@@ -101,7 +110,9 @@ export class RequestTelemetry {
               return;
             }
             const { data, errors } = response.body.singleResult;
-            observation.errorCodes = (errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR'));
+            observation.errorCodes = (errors ?? []).map((error) =>
+              typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR',
+            );
             observation.outcome = observation.errorCodes.length === 0 ? 'success' : data ? 'partial' : 'error';
           },
         };

@@ -18,7 +18,10 @@ export interface TelemetryOptions {
 }
 
 /** Creates the logger (LOG_LEVEL) and the metrics registry of one process. */
-export function createTelemetry(config: Pick<Config, 'logLevel' | 'nodeEnv' | 'tracing'>, options: TelemetryOptions = {}): Telemetry {
+export function createTelemetry(
+  config: Pick<Config, 'logLevel' | 'nodeEnv' | 'tracing'>,
+  options: TelemetryOptions = {},
+): Telemetry {
   return {
     logger: createLogger({
       level: config.logLevel,

@@ -80,7 +80,10 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
         return;
       }
       serveOperational(path, response).catch((error: unknown) => {
-        logger.error({ component, path, err: { name: (error as Error).name, message: (error as Error).message } }, 'operational endpoint failed');
+        logger.error(
+          { component, path, err: { name: (error as Error).name, message: (error as Error).message } },
+          'operational endpoint failed',
+        );
         if (!response.headersSent) response.writeHead(500, JSON_TYPE);
         response.end('{"error":"internal error"}');
       });
@@ -96,7 +99,10 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       .handle(request, response, () => options.graphql(request, response))
       .catch((error: unknown) => {
         // Apollo answers GraphQL errors itself; reaching here is a bug or a broken connection. Never a stack.
-        logger.error({ component, requestId: request.headers['x-request-id'], err: { name: (error as Error).name } }, 'request handler failed');
+        logger.error(
+          { component, requestId: request.headers['x-request-id'], err: { name: (error as Error).name } },
+          'request handler failed',
+        );
         if (!response.headersSent) response.writeHead(500, JSON_TYPE);
         response.end(INTERNAL_ERROR);
       });
@@ -112,7 +118,9 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     }
     if (path === '/readyz') {
       const report = await readiness.check();
-      response.writeHead(report.status === 'not_ready' ? 503 : 200, { ...JSON_TYPE, 'cache-control': 'no-store' }).end(JSON.stringify(report));
+      response
+        .writeHead(report.status === 'not_ready' ? 503 : 200, { ...JSON_TYPE, 'cache-control': 'no-store' })
+        .end(JSON.stringify(report));
       return;
     }
     const body = await metrics.render();
@@ -127,7 +135,12 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     async drain(timeoutMs) {
       readiness.stopAccepting();
       const result = await drain.drain(timeoutMs);
-      logger.info({ component, ...result }, result.completed ? 'drained: every in-flight request finished' : 'drain bound reached: closed the remaining connections');
+      logger.info(
+        { component, ...result },
+        result.completed
+          ? 'drained: every in-flight request finished'
+          : 'drain bound reached: closed the remaining connections',
+      );
       return result;
     },
     listen(port, host) {
@@ -146,7 +159,10 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       if (upstream.ok) return;
       const mlflow = redactedUrl(services.mlflowHttp.defaults.options.prefixUrl);
       const reason = upstream.error ?? `HTTP ${upstream.status}`;
-      logger.warn({ component, mlflow, error: reason }, `MLflow at ${mlflow} did not answer at start-up (${reason}): serving anyway, /readyz answers 503 until it does`);
+      logger.warn(
+        { component, mlflow, error: reason },
+        `MLflow at ${mlflow} did not answer at start-up (${reason}): serving anyway, /readyz answers 503 until it does`,
+      );
     },
   };
 }

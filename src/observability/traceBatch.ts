@@ -9,14 +9,33 @@ import { REQUEST_ID_ATTRIBUTE, withSpan } from './tracing.js';
  * new DataLoader((ids) => traceBatch(context, 'runById', ids.length, () => fetchRuns(ids)))
  * ```
  */
-export function traceBatch<T>(context: RequestContext, loader: string, size: number, run: () => Promise<T>): Promise<T> {
+export function traceBatch<T>(
+  context: RequestContext,
+  loader: string,
+  size: number,
+  run: () => Promise<T>,
+): Promise<T> {
   // Contexts built by hand in unit tests carry no telemetry: then the batch just runs.
   if (!context.services.telemetry) return run();
   context.services.telemetry.metrics.observeBatch(loader, size);
-  return withSpan(`dataloader ${loader}`, { attributes: { [REQUEST_ID_ATTRIBUTE]: context.requestId, 'dataloader.name': loader, 'dataloader.batch_size': size } }, run);
+  return withSpan(
+    `dataloader ${loader}`,
+    {
+      attributes: {
+        [REQUEST_ID_ATTRIBUTE]: context.requestId,
+        'dataloader.name': loader,
+        'dataloader.batch_size': size,
+      },
+    },
+    run,
+  );
 }
 
 /** Wraps a DataLoader batch function so every batch is measured (size) and traced (span) under `loader`. */
-export function tracedBatch<K, V>(context: RequestContext, loader: string, batch: (keys: readonly K[]) => Promise<V>): (keys: readonly K[]) => Promise<V> {
+export function tracedBatch<K, V>(
+  context: RequestContext,
+  loader: string,
+  batch: (keys: readonly K[]) => Promise<V>,
+): (keys: readonly K[]) => Promise<V> {
   return (keys) => traceBatch(context, loader, keys.length, () => batch(keys));
 }

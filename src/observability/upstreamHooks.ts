@@ -8,7 +8,10 @@ import { REQUEST_ID_ATTRIBUTE, SpanKind, withSpan } from './tracing.js';
  * endpoint row, e.g. `GET /api/2.0/mlflow/runs/get`, carrying the request id) and every attempt feeds the
  * upstream metrics and becomes an event on that span (status, latency, failure kind).
  */
-export function upstreamHooks(telemetry: Telemetry, requestId: string): Required<Pick<RestClientOptions, 'observe' | 'around'>> {
+export function upstreamHooks(
+  telemetry: Telemetry,
+  requestId: string,
+): Required<Pick<RestClientOptions, 'observe' | 'around'>> {
   return {
     observe(event) {
       telemetry.metrics.observeUpstream(event);
@@ -23,10 +26,18 @@ export function upstreamHooks(telemetry: Telemetry, requestId: string): Required
     },
     around(route, run) {
       const space = route.indexOf(' ');
-      return withSpan(route, {
-        kind: SpanKind.CLIENT,
-        attributes: { [REQUEST_ID_ATTRIBUTE]: requestId, 'http.request.method': route.slice(0, space), 'url.template': route.slice(space + 1) },
-      }, () => run());
+      return withSpan(
+        route,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [REQUEST_ID_ATTRIBUTE]: requestId,
+            'http.request.method': route.slice(0, space),
+            'url.template': route.slice(space + 1),
+          },
+        },
+        () => run(),
+      );
     },
   };
 }

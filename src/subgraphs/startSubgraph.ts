@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ReplayCheckUnavailableError, verifySubgraphRequest } from '../auth/subgraphSigning.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
@@ -31,7 +34,10 @@ const refusalLogIntervalMs = 10_000;
 function nonceStore(services: Services): KeyValueCache {
   const kv = services.cache.kv;
   if (kv.kind === 'redis') return kv;
-  services.telemetry.logger.warn({ component: 'auth' }, 'Subgraph replay protection is per process (no REDIS_URL): run replicas of a subgraph only with Redis configured');
+  services.telemetry.logger.warn(
+    { component: 'auth' },
+    'Subgraph replay protection is per process (no REDIS_URL): run replicas of a subgraph only with Redis configured',
+  );
   return new MemoryCache({ maxEntries: 1_000_000 });
 }
 
@@ -40,9 +46,18 @@ function nonceStore(services: Services): KeyValueCache {
  * gateway for this subgraph (HMAC over its name, identity, credentials, operation and a timestamp) and not seen
  * before by any replica are answered; the context is rebuilt from the signed identity.
  */
-export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, services: Services, port: number, host = '127.0.0.1'): Promise<RunningSubgraph> {
+export async function startSubgraph(
+  name: SubgraphName,
+  schema: GraphQLSchema,
+  services: Services,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningSubgraph> {
   const secret = services.config.subgraphSecret;
-  if (!secret) throw new ConfigError('A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)');
+  if (!secret)
+    throw new ConfigError(
+      'A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)',
+    );
   // GraphQL at /graphql plus /healthz, /readyz, /metrics (the upstream calls of distributed mode happen here).
   let stopped = false;
   const service = createServiceServer({
@@ -67,7 +82,10 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
   const nonces = nonceStore(services);
   let lastRefusalLogAt = Number.NEGATIVE_INFINITY;
   const handle = createApolloHttpHandler(apollo, async (request, body) => {
-    const { query = '', variables } = (body && typeof body === 'object' ? body : {}) as { query?: string; variables?: unknown };
+    const { query = '', variables } = (body && typeof body === 'object' ? body : {}) as {
+      query?: string;
+      variables?: unknown;
+    };
     let principal;
     try {
       principal = await verifySubgraphRequest(secret, name, request.headers, query, variables, { nonces });
@@ -77,11 +95,17 @@ export async function startSubgraph(name: SubgraphName, schema: GraphQLSchema, s
         const now = Date.now();
         if (now - lastRefusalLogAt >= refusalLogIntervalMs) {
           lastRefusalLogAt = now;
-          services.telemetry.logger.error({ component: `subgraph:${name}` }, 'Refusing signed gateway requests: the replay check needs the shared cache (Redis), which is unreachable or timing out; failing closed until it answers');
+          services.telemetry.logger.error(
+            { component: `subgraph:${name}` },
+            'Refusing signed gateway requests: the replay check needs the shared cache (Redis), which is unreachable or timing out; failing closed until it answers',
+          );
         }
-        throw new GraphQLError(`Subgraph "${name}" is unavailable: it cannot check the request for replay. Try again shortly.`, {
-          extensions: { code: 'UPSTREAM_UNAVAILABLE', http: { status: 503 } },
-        });
+        throw new GraphQLError(
+          `Subgraph "${name}" is unavailable: it cannot check the request for replay. Try again shortly.`,
+          {
+            extensions: { code: 'UPSTREAM_UNAVAILABLE', http: { status: 503 } },
+          },
+        );
       }
       throw new GraphQLError(`Refused: ${(error as Error).message}. Subgraphs only answer the gateway.`, {
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },

@@ -19,7 +19,9 @@ import { IdMap, buildRequest, compare, send, type Exchange } from './corpusRepla
 const corpusDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
 
 function loadCorpus(): Exchange[] {
-  const files = readdirSync(corpusDir).filter((file) => file.endsWith('.jsonl')).sort();
+  const files = readdirSync(corpusDir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort();
   return files.flatMap((file) =>
     readFileSync(path.join(corpusDir, file), 'utf8')
       .split('\n')
@@ -42,12 +44,15 @@ describe('MLflow 2.12.2 corpus conformance', () => {
 
   it('loads the whole corpus', () => {
     expect(corpus.length).toBe(245);
-    expect(corpus.filter(isSkipped).map((exchange) => exchange.seq)).toEqual([159, 160, 161, 162, 163, 164, 165, 239, 240, 241]);
+    expect(corpus.filter(isSkipped).map((exchange) => exchange.seq)).toEqual([
+      159, 160, 161, 162, 163, 164, 165, 239, 240, 241,
+    ]);
   });
 
   it('answers every recorded exchange as MLflow did', async () => {
-    const adminPassword = corpus.find((exchange) => exchange.server === 'auth' && exchange.auth_user === 'admin' && exchange.status === 200)
-      ?.auth_password;
+    const adminPassword = corpus.find(
+      (exchange) => exchange.server === 'auth' && exchange.auth_user === 'admin' && exchange.status === 200,
+    )?.auth_password;
     expect(adminPassword).toBeDefined();
     emulators.set('tracking', await startEmulator({ seed: 'empty' }));
     emulators.set('auth', await startEmulator({ seed: 'empty', auth: true, adminPassword: adminPassword ?? '' }));
@@ -63,7 +68,8 @@ describe('MLflow 2.12.2 corpus conformance', () => {
     for (const exchange of replayed) {
       const emulator = emulators.get(exchange.server);
       const ids = idMaps.get(exchange.server);
-      if (!emulator || !ids) throw new Error(`expected server tracking or auth, got ${exchange.server} (seq ${exchange.seq})`);
+      if (!emulator || !ids)
+        throw new Error(`expected server tracking or auth, got ${exchange.server} (seq ${exchange.seq})`);
       const answer = await send(emulator.url, buildRequest(exchange, ids));
       let body: unknown = null;
       try {

@@ -88,7 +88,12 @@ export class IdMap {
     if (!isObject(recorded) || !isObject(actual)) return;
     for (const [key, value] of Object.entries(recorded)) {
       const other = actual[key];
-      if (ID_KEYS.has(key) && (typeof value === 'string' || typeof value === 'number') && value !== '' && other !== undefined) {
+      if (
+        ID_KEYS.has(key) &&
+        (typeof value === 'string' || typeof value === 'number') &&
+        value !== '' &&
+        other !== undefined
+      ) {
         const from = String(value);
         const to = String(other);
         if (from !== to) (LONG_ID.test(from) ? this.long : this.short).set(from, to);
@@ -170,7 +175,10 @@ export function maskPath(root: unknown, segments: readonly Segment[]): boolean {
 }
 
 /** The HTTP request to replay for an exchange, with recorded ids mapped to actual ones. */
-export function buildRequest(exchange: Exchange, ids: IdMap): { method: string; path: string; headers: Record<string, string>; body?: string } {
+export function buildRequest(
+  exchange: Exchange,
+  ids: IdMap,
+): { method: string; path: string; headers: Record<string, string>; body?: string } {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(exchange.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) {
@@ -181,13 +189,20 @@ export function buildRequest(exchange: Exchange, ids: IdMap): { method: string; 
   const headers: Record<string, string> = {};
   if (exchange.request_content_type) headers['Content-Type'] = exchange.request_content_type;
   if (exchange.auth_user !== null) {
-    headers['Authorization'] = `Basic ${Buffer.from(`${exchange.auth_user}:${exchange.auth_password ?? ''}`).toString('base64')}`;
+    headers['Authorization'] =
+      `Basic ${Buffer.from(`${exchange.auth_user}:${exchange.auth_password ?? ''}`).toString('base64')}`;
   }
   let body: string | undefined;
   if (typeof exchange.request_body === 'string') body = ids.text(exchange.request_body);
-  else if (exchange.request_body !== null && exchange.request_body !== undefined) body = JSON.stringify(ids.json(exchange.request_body));
+  else if (exchange.request_body !== null && exchange.request_body !== undefined)
+    body = JSON.stringify(ids.json(exchange.request_body));
   if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-  return { method: exchange.method, path: ids.text(exchange.path) + (search ? `?${search}` : ''), headers, ...(body !== undefined ? { body } : {}) };
+  return {
+    method: exchange.method,
+    path: ids.text(exchange.path) + (search ? `?${search}` : ''),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  };
 }
 
 /** The differences between a recorded exchange and the emulator's answer (empty when they match). */
@@ -198,11 +213,14 @@ export function compare(exchange: Exchange, answer: Answer, ids: IdMap): string[
     problems.push(`content-type ${String(answer.contentType)}, recorded ${String(exchange.response_content_type)}`);
   }
   if ((answer.wwwAuthenticate ?? null) !== exchange.response_www_authenticate) {
-    problems.push(`www-authenticate ${String(answer.wwwAuthenticate)}, recorded ${String(exchange.response_www_authenticate)}`);
+    problems.push(
+      `www-authenticate ${String(answer.wwwAuthenticate)}, recorded ${String(exchange.response_www_authenticate)}`,
+    );
   }
   const recordedBody = exchange.response_body;
   if (typeof recordedBody === 'string') {
-    if (answer.text !== recordedBody) problems.push(`body ${JSON.stringify(answer.text)}, recorded ${JSON.stringify(recordedBody)}`);
+    if (answer.text !== recordedBody)
+      problems.push(`body ${JSON.stringify(answer.text)}, recorded ${JSON.stringify(recordedBody)}`);
     return problems;
   }
   let actual: unknown;
@@ -223,7 +241,9 @@ export function compare(exchange: Exchange, answer: Answer, ids: IdMap): string[
     problems.push(`error_code ${String(actual['error_code'])}, recorded ${String(expected['error_code'])}`);
   }
   if (!isDeepStrictEqual(actual, expected)) {
-    problems.push(`body ${JSON.stringify(actual).slice(0, 1500)}\n      recorded ${JSON.stringify(expected).slice(0, 1500)}`);
+    problems.push(
+      `body ${JSON.stringify(actual).slice(0, 1500)}\n      recorded ${JSON.stringify(expected).slice(0, 1500)}`,
+    );
   }
   return problems;
 }

@@ -44,7 +44,10 @@ describe('npm run bench -- --quick', () => {
       }
       // Throughput was measured for every variant but naive (skipped by --quick).
       expect(result.variants.naive.load['16']).toBeNull();
-      for (const name of ['cold', 'warm', 'waterfall'] as const) expect(result.variants[name].load['16']).toEqual(expect.objectContaining({ rps: expect.any(Number), completed: expect.any(Number) }));
+      for (const name of ['cold', 'warm', 'waterfall'] as const)
+        expect(result.variants[name].load['16']).toEqual(
+          expect.objectContaining({ rps: expect.any(Number), completed: expect.any(Number) }),
+        );
     }
   });
 

@@ -29,14 +29,21 @@ import {
   ViewerDocument,
   type SupergraphClient,
 } from '@mlflow-supergraph/client';
-import { initialExplorerHeaders, initialSandboxOperation, initialSandboxVariables } from '../../src/gateway/landingPage.js';
+import {
+  initialExplorerHeaders,
+  initialSandboxOperation,
+  initialSandboxVariables,
+} from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { ADMIN, ALICE } from '../../src/emulator/index.js';
 import { basic, startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
 
 const generatedDir = join(projectRoot, 'packages/client/src/generated');
-const manifest = JSON.parse(readFileSync(join(generatedDir, 'persisted-documents.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(readFileSync(join(generatedDir, 'persisted-documents.json'), 'utf8')) as Record<
+  string,
+  string
+>;
 /** Operation names the manifest registers, i.e. every client operation. */
 const manifestOperations = Object.values(manifest).map((text) => {
   const operation = parse(text).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -80,7 +87,8 @@ describe('generated code', () => {
       const files = readdirSync(join(out, 'generated')).sort();
       expect(files).toEqual(readdirSync(generatedDir).sort());
       expect(files).toEqual(expect.arrayContaining(['graphql.ts', 'persisted-documents.json']));
-      for (const file of files) expect(readFileSync(join(out, 'generated', file), 'utf8')).toBe(readFileSync(join(generatedDir, file), 'utf8'));
+      for (const file of files)
+        expect(readFileSync(join(out, 'generated', file), 'utf8')).toBe(readFileSync(join(generatedDir, file), 'utf8'));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -93,7 +101,10 @@ describe('generated code', () => {
   });
 
   it('sends each document as the manifest holds it: same text, same sha256', () => {
-    const documents = Object.entries(clientModule).filter(([name]) => /^[A-Z]\w*Document$/.test(name)) as [string, DocumentNode & { __meta__?: { hash?: string } }][];
+    const documents = Object.entries(clientModule).filter(([name]) => /^[A-Z]\w*Document$/.test(name)) as [
+      string,
+      DocumentNode & { __meta__?: { hash?: string } },
+    ][];
     expect(documents.map(([name]) => name.replace(/Document$/, '')).sort()).toEqual([...manifestOperations].sort());
     for (const [, document] of documents) {
       const persisted = persistedDocument(document);
@@ -108,14 +119,27 @@ describe('every client operation against the demo gateway', () => {
 
   it('Viewer: the demo has no permission service, so the anonymous caller may read and write', async () => {
     const { viewer } = await client.request(ViewerDocument);
-    expect(viewer).toEqual({ id: null, username: null, authKind: 'ANONYMOUS', scopes: ['read', 'write'], isAdmin: false, permissionBackend: 'none' });
+    expect(viewer).toEqual({
+      id: null,
+      username: null,
+      authKind: 'ANONYMOUS',
+      scopes: ['read', 'write'],
+      isAdmin: false,
+      permissionBackend: 'none',
+    });
   });
 
   it('ListExperimentRuns: pages through every active run of an experiment, each page at most `first` long', async () => {
-    const oracle = await raw<{ runs: { nodes: { id: string }[] } }>(`{ runs(experimentIds: ["${fraud.experimentId}"], first: 1000) { nodes { id } } }`);
+    const oracle = await raw<{ runs: { nodes: { id: string }[] } }>(
+      `{ runs(experimentIds: ["${fraud.experimentId}"], first: 1000) { nodes { id } } }`,
+    );
     const pages: number[] = [];
     const ids: string[] = [];
-    for await (const page of listExperimentRuns(client, { experimentId: fraud.experimentId, first: 15, orderBy: ['attributes.start_time DESC'] })) {
+    for await (const page of listExperimentRuns(client, {
+      experimentId: fraud.experimentId,
+      first: 15,
+      orderBy: ['attributes.start_time DESC'],
+    })) {
       pages.push(page.length);
       for (const run of page) {
         expect(run.experimentId).toBe(fraud.experimentId);
@@ -134,8 +158,10 @@ describe('every client operation against the demo gateway', () => {
     expect(first.experiment?.runs?.pageInfo.hasNextPage).toBe(true);
   });
 
-  it('GetRunWithMetrics: a run with params, latest metrics, tags, its experiment and the caller\'s permission', async () => {
-    const oracle = await raw<{ runs: { nodes: { id: string; params: { key: string; value: string }[]; metric: { value: number } } [] } }>(
+  it("GetRunWithMetrics: a run with params, latest metrics, tags, its experiment and the caller's permission", async () => {
+    const oracle = await raw<{
+      runs: { nodes: { id: string; params: { key: string; value: string }[]; metric: { value: number } }[] };
+    }>(
       `{ runs(experimentIds: ["${fraud.experimentId}"], first: 1, filter: "attributes.status = 'FINISHED'") { nodes { id params { key value } metric(key: "accuracy") { value } } } }`,
     );
     const expected = oracle.runs.nodes[0]!;
@@ -153,20 +179,29 @@ describe('every client operation against the demo gateway', () => {
     expect(await client.request(GetRunWithMetricsDocument, { id: '0'.repeat(32) })).toEqual({ run: null });
   });
 
-  it('CompareRunMetricHistories: several runs\' full series of one metric, in the order asked', async () => {
-    const oracle = await raw<{ runs: { nodes: { id: string }[] } }>(`{ runs(experimentIds: ["${fraud.experimentId}"], first: 3, filter: "attributes.status = 'FINISHED'") { nodes { id } } }`);
+  it("CompareRunMetricHistories: several runs' full series of one metric, in the order asked", async () => {
+    const oracle = await raw<{ runs: { nodes: { id: string }[] } }>(
+      `{ runs(experimentIds: ["${fraud.experimentId}"], first: 3, filter: "attributes.status = 'FINISHED'") { nodes { id } } }`,
+    );
     const runIds = oracle.runs.nodes.map((r) => r.id).reverse();
     expect(runIds).toHaveLength(3);
     stack.coldStart();
     // The demo's fraud-detection runs log `loss` at steps 0..199: under maxPoints, so every point comes back.
-    const series = await compareRunMetricHistories(client, { experimentIds: [fraud.experimentId], runIds, metricKey: 'loss', maxPoints: 500 });
+    const series = await compareRunMetricHistories(client, {
+      experimentIds: [fraud.experimentId],
+      runIds,
+      metricKey: 'loss',
+      maxPoints: 500,
+    });
     expect(series.map((s) => s.id)).toEqual(runIds);
     for (const run of series) {
       // Nullable since a failed history must not null its run; here it must be there.
       const history = run.metricHistory ?? [];
       expect(run.metricHistory).not.toBeNull();
       expect(history.map((point) => point.step)).toEqual(Array.from({ length: 200 }, (_, step) => step));
-      expect(history.every((point) => typeof metricNumber(point.value) === 'number' && typeof point.timestamp === 'string')).toBe(true);
+      expect(
+        history.every((point) => typeof metricNumber(point.value) === 'number' && typeof point.timestamp === 'string'),
+      ).toBe(true);
     }
     // The three series came from one bulk upstream call, not one per run.
     const calls = stack.emulator.calls();
@@ -174,10 +209,15 @@ describe('every client operation against the demo gateway', () => {
     expect(calls['GET /api/2.0/mlflow/metrics/get-history'] ?? 0).toBe(0);
   });
 
-  it('ModelVersionsWithRunMetrics: every version of a model with its run\'s metrics, in one request', async () => {
+  it("ModelVersionsWithRunMetrics: every version of a model with its run's metrics, in one request", async () => {
     const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, { name: fraud.model });
     expect(registeredModel?.name).toBe(fraud.model);
-    expect(registeredModel?.aliases).toEqual(expect.arrayContaining([{ alias: 'champion', version: '4' }, { alias: 'challenger', version: '5' }]));
+    expect(registeredModel?.aliases).toEqual(
+      expect.arrayContaining([
+        { alias: 'champion', version: '4' },
+        { alias: 'challenger', version: '5' },
+      ]),
+    );
     const versions = registeredModel!.versions!.nodes;
     expect(versions.map((v) => v.version).sort()).toEqual(['1', '2', '3', '4', '5']);
     for (const version of versions) {
@@ -189,16 +229,33 @@ describe('every client operation against the demo gateway', () => {
 
   it('GetModelVersionByAlias and PromoteModelVersion: move an alias, then read it back', async () => {
     const before = await client.request(GetModelVersionByAliasDocument, { name: fraud.model, alias: 'champion' });
-    expect(before.modelVersionByAlias).toMatchObject({ name: fraud.model, version: '4', status: 'READY', aliases: expect.arrayContaining(['champion']) });
+    expect(before.modelVersionByAlias).toMatchObject({
+      name: fraud.model,
+      version: '4',
+      status: 'READY',
+      aliases: expect.arrayContaining(['champion']),
+    });
     expect(before.modelVersionByAlias?.downloadUri).toBeTruthy();
 
-    const promoted = await client.request(PromoteModelVersionDocument, { name: fraud.model, alias: 'shadow', version: '3' });
-    expect(promoted.setRegisteredModelAlias).toMatchObject({ name: fraud.model, version: '3', aliases: expect.arrayContaining(['shadow']) });
-    expect(promoted.setRegisteredModelAlias.registeredModel?.aliases).toEqual(expect.arrayContaining([{ alias: 'shadow', version: '3' }]));
+    const promoted = await client.request(PromoteModelVersionDocument, {
+      name: fraud.model,
+      alias: 'shadow',
+      version: '3',
+    });
+    expect(promoted.setRegisteredModelAlias).toMatchObject({
+      name: fraud.model,
+      version: '3',
+      aliases: expect.arrayContaining(['shadow']),
+    });
+    expect(promoted.setRegisteredModelAlias.registeredModel?.aliases).toEqual(
+      expect.arrayContaining([{ alias: 'shadow', version: '3' }]),
+    );
 
     const after = await client.request(GetModelVersionByAliasDocument, { name: fraud.model, alias: 'shadow' });
     expect(after.modelVersionByAlias?.version).toBe('3');
-    expect(await client.request(GetModelVersionByAliasDocument, { name: fraud.model, alias: 'no-such-alias' })).toEqual({ modelVersionByAlias: null });
+    expect(await client.request(GetModelVersionByAliasDocument, { name: fraud.model, alias: 'no-such-alias' })).toEqual(
+      { modelVersionByAlias: null },
+    );
   });
 
   it('MyExperimentPermission and MyModelPermission: what the caller may do', async () => {
@@ -217,20 +274,29 @@ describe('every client operation against the demo gateway', () => {
 });
 
 describe('automatic persisted queries', () => {
-  it('runs the client\'s operations by hash alone from the first request (the gateway knows its manifest)', async () => {
+  it("runs the client's operations by hash alone from the first request (the gateway knows its manifest)", async () => {
     stack.coldStart(); // empties the shared cache
     const recorder = recordingFetch();
     const apq = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch });
     await apq.request(MyModelPermissionDocument, { name: 'churn-model' });
-    expect(recorder.requests).toEqual([{ operationName: 'MyModelPermission', hasQuery: false, sha256Hash: persistedDocument(MyModelPermissionDocument).sha256Hash, status: 200 }]);
+    expect(recorder.requests).toEqual([
+      {
+        operationName: 'MyModelPermission',
+        hasQuery: false,
+        sha256Hash: persistedDocument(MyModelPermissionDocument).sha256Hash,
+        status: 200,
+      },
+    ]);
   });
 
-  it('sends an unknown operation\'s hash alone, the text once when asked, then the hash alone again', async () => {
+  it("sends an unknown operation's hash alone, the text once when asked, then the hash alone again", async () => {
     stack.coldStart(); // empties the shared cache, where APQ registrations live
     const recorder = recordingFetch();
     const apq = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch });
     // A document of the service's own (not in the manifest), typed by hand.
-    const ExperimentNames = parse('query ExperimentNames($first: Int!) { experiments(first: $first) { nodes { name } } }') as TypedDocumentNode<{ experiments: { nodes: { name: string }[] } }, { first: number }>;
+    const ExperimentNames = parse(
+      'query ExperimentNames($first: Int!) { experiments(first: $first) { nodes { name } } }',
+    ) as TypedDocumentNode<{ experiments: { nodes: { name: string }[] } }, { first: number }>;
     const { sha256Hash } = persistedDocument(ExperimentNames);
     expect((await apq.request(ExperimentNames, { first: 2 })).experiments.nodes).toHaveLength(2);
     expect((await apq.request(ExperimentNames, { first: 3 })).experiments.nodes).toHaveLength(3);
@@ -245,13 +311,17 @@ describe('automatic persisted queries', () => {
     const recorder = recordingFetch();
     const text = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch, persistedQueries: 'text' });
     expect((await text.request(ViewerDocument)).viewer.authKind).toBe('ANONYMOUS');
-    expect(recorder.requests).toEqual([{ operationName: 'Viewer', hasQuery: true, sha256Hash: undefined, status: 200 }]);
+    expect(recorder.requests).toEqual([
+      { operationName: 'Viewer', hasQuery: true, sha256Hash: undefined, status: 200 },
+    ]);
   });
 });
 
 describe('typed errors', () => {
   it('throws SupergraphRequestError with the closed-set code, and execute() returns the errors instead', async () => {
-    const error = await client.request(ListExperimentRunsDocument, { experimentId: '1', first: 1001 }).catch((e: unknown) => e);
+    const error = await client
+      .request(ListExperimentRunsDocument, { experimentId: '1', first: 1001 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SupergraphRequestError);
     const request = error as SupergraphRequestError;
     expect(request.code).toBe('BAD_USER_INPUT');
@@ -280,58 +350,101 @@ describe('typed errors', () => {
     await expect(down.request(ViewerDocument)).rejects.toBeInstanceOf(SupergraphTransportError);
 
     const wrongPath = createClient({ url: `${stack.gateway.url}/not-graphql` });
-    await expect(wrongPath.request(ViewerDocument)).rejects.toMatchObject({ name: 'SupergraphTransportError', status: 404 });
+    await expect(wrongPath.request(ViewerDocument)).rejects.toMatchObject({
+      name: 'SupergraphTransportError',
+      status: 404,
+    });
   });
 
   it('rejects a URL with credentials and a token given twice', () => {
-    expect(() => createClient({ url: 'http://user:secret@127.0.0.1:4000/graphql' })).toThrow(/must not contain credentials/);
-    expect(() => createClient({ url: 'http://127.0.0.1:4000/graphql', token: 't', headers: { Authorization: 'Bearer u' } })).toThrow(/either token or an authorization header/);
+    expect(() => createClient({ url: 'http://user:secret@127.0.0.1:4000/graphql' })).toThrow(
+      /must not contain credentials/,
+    );
+    expect(() =>
+      createClient({ url: 'http://127.0.0.1:4000/graphql', token: 't', headers: { Authorization: 'Bearer u' } }),
+    ).toThrow(/either token or an authorization header/);
     expect(() => createClient({ url: '/graphql' })).toThrow(/absolute http\(s\) URL/);
   });
 
   it('carries UNAUTHENTICATED and FORBIDDEN from a gateway in front of MLflow basic-auth, and sends the credentials given', async () => {
-    const secured = await startStack({ emulator: { auth: true }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' } });
+    const secured = await startStack({
+      emulator: { auth: true },
+      env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' },
+    });
     try {
       const anonymous = createClient({ url: secured.gateway.graphqlUrl });
-      await expect(anonymous.request(MyModelPermissionDocument, { name: 'fraud-detector' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(anonymous.request(MyModelPermissionDocument, { name: 'fraud-detector' })).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
 
-      const admin = createClient({ url: secured.gateway.graphqlUrl, headers: () => ({ authorization: basic(ADMIN.username, ADMIN.password) }) });
-      expect((await admin.request(ViewerDocument)).viewer).toMatchObject({ username: ADMIN.username, authKind: 'BASIC', isAdmin: true });
+      const admin = createClient({
+        url: secured.gateway.graphqlUrl,
+        headers: () => ({ authorization: basic(ADMIN.username, ADMIN.password) }),
+      });
+      expect((await admin.request(ViewerDocument)).viewer).toMatchObject({
+        username: ADMIN.username,
+        authKind: 'BASIC',
+        isAdmin: true,
+      });
 
-      const alice = createClient({ url: secured.gateway.graphqlUrl, headers: { authorization: basic(ALICE.username, ALICE.password) } });
-      const forbidden = await alice.execute(PromoteModelVersionDocument, { name: 'demand-forecaster', alias: 'champion', version: '1' });
+      const alice = createClient({
+        url: secured.gateway.graphqlUrl,
+        headers: { authorization: basic(ALICE.username, ALICE.password) },
+      });
+      const forbidden = await alice.execute(PromoteModelVersionDocument, {
+        name: 'demand-forecaster',
+        alias: 'champion',
+        version: '1',
+      });
       expect(forbidden.errors?.map((e) => e.extensions.code)).toContain('FORBIDDEN');
-      expect((await admin.request(GetModelVersionByAliasDocument, { name: 'demand-forecaster', alias: 'champion' })).modelVersionByAlias?.version).toBe('2');
+      expect(
+        (await admin.request(GetModelVersionByAliasDocument, { name: 'demand-forecaster', alias: 'champion' }))
+          .modelVersionByAlias?.version,
+      ).toBe('2');
     } finally {
       await secured.close();
     }
   });
 });
 
-describe('the landing page\'s initial operation', () => {
-  it('runs on the demo without errors and shows data from all three subgraphs, with the explorer\'s initial headers', async () => {
-    const response = await stack.query<any>(initialSandboxOperation, initialSandboxVariables, { ...initialExplorerHeaders });
+describe("the landing page's initial operation", () => {
+  it("runs on the demo without errors and shows data from all three subgraphs, with the explorer's initial headers", async () => {
+    const response = await stack.query<any>(initialSandboxOperation, initialSandboxVariables, {
+      ...initialExplorerHeaders,
+    });
     expect(response.errors).toBeUndefined();
     const data = response.data;
     expect(data.viewer.authKind).toBe('ANONYMOUS');
     expect(data.experiments.nodes.length).toBeGreaterThan(0);
     expect(data.experiments.nodes[0].viewerPermission).toBe('CAN_MANAGE');
-    expect(data.experiments.nodes.some((e: any) => e.runs.nodes.some((r: any) => r.modelVersions.length > 0))).toBe(true);
+    expect(data.experiments.nodes.some((e: any) => e.runs.nodes.some((r: any) => r.modelVersions.length > 0))).toBe(
+      true,
+    );
     expect(data.registeredModels.nodes.map((m: any) => m.name)).toContain('fraud-detector');
   });
 });
 
 describe('the example service (examples/promote-champion.ts)', () => {
   it('moves `champion` to the version whose run has the best accuracy, and leaves it there on a second run', async () => {
-    const { registeredModel } = await raw<any>(`{ registeredModel(name: "fraud-detector") { versions(first: 100) { nodes { version run { metric(key: "accuracy") { value } } } } } }`);
-    const ranked = (registeredModel.versions.nodes as { version: string; run: { metric: { value: number } } }[]).sort((a, b) => b.run.metric.value - a.run.metric.value);
+    const { registeredModel } = await raw<any>(
+      `{ registeredModel(name: "fraud-detector") { versions(first: 100) { nodes { version run { metric(key: "accuracy") { value } } } } } }`,
+    );
+    const ranked = (registeredModel.versions.nodes as { version: string; run: { metric: { value: number } } }[]).sort(
+      (a, b) => b.run.metric.value - a.run.metric.value,
+    );
     const best = ranked[0]!.version;
     const worst = ranked.at(-1)!.version;
     expect(best).not.toBe(worst);
-    await raw(`mutation { setRegisteredModelAlias(name: "fraud-detector", alias: "champion", version: "${worst}") { version } }`);
+    await raw(
+      `mutation { setRegisteredModelAlias(name: "fraud-detector", alias: "champion", version: "${worst}") { version } }`,
+    );
 
     const env = { MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl };
-    const first = await runBin('tsx', ['examples/promote-champion.ts', '--model', 'fraud-detector', '--metric', 'accuracy'], env);
+    const first = await runBin(
+      'tsx',
+      ['examples/promote-champion.ts', '--model', 'fraud-detector', '--metric', 'accuracy'],
+      env,
+    );
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
@@ -369,7 +482,9 @@ describe('the example service (examples/promote-champion.ts)', () => {
   });
 
   it('fails with a clear message and exit code 1 when the model does not exist', async () => {
-    const result = await runBin('tsx', ['examples/promote-champion.ts', '--model', 'no-such-model'], { MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl });
+    const result = await runBin('tsx', ['examples/promote-champion.ts', '--model', 'no-such-model'], {
+      MLFLOW_SUPERGRAPH_URL: stack.gateway.graphqlUrl,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Registered model "no-such-model" does not exist/);
   });

@@ -47,7 +47,10 @@ describe('GRAPHQL_EXPLORER=graphiql: GraphiQL with no internet', () => {
       beforeParse(window) {
         // jsdom has no layout and no fetch: give CodeMirror empty rectangles, and GraphiQL a fetch that records.
         const rect = () => ({ x: 0, y: 0, top: 0, left: 0, bottom: 0, right: 0, width: 0, height: 0, toJSON() {} });
-        Object.assign(window.Range.prototype, { getBoundingClientRect: rect, getClientRects: () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) });
+        Object.assign(window.Range.prototype, {
+          getBoundingClientRect: rect,
+          getClientRects: () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }),
+        });
         window.Element.prototype.scrollIntoView = () => {};
         Object.assign(window, {
           fetch: async (input: string, init?: RequestInit) => {
@@ -68,11 +71,14 @@ describe('GRAPHQL_EXPLORER=graphiql: GraphiQL with no internet', () => {
       await new Promise<void>((resolve) => dom.window.addEventListener('load', () => resolve()));
       // GraphiQL renders, then fetches the schema (introspection) through the gateway.
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && !posted.some((p) => p.body.includes('__schema'))) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (Date.now() < deadline && !posted.some((p) => p.body.includes('__schema')))
+        await new Promise((resolve) => setTimeout(resolve, 50));
 
       expect(refused).toEqual([]);
       expect(loaded.map((url) => new URL(url).pathname).sort()).toEqual(
-        ['graphiql.min.css', 'graphiql.min.js', 'react-dom.production.min.js', 'react.production.min.js'].map((name) => `${explorerAssetsPath}${name}`),
+        ['graphiql.min.css', 'graphiql.min.js', 'react-dom.production.min.js', 'react.production.min.js'].map(
+          (name) => `${explorerAssetsPath}${name}`,
+        ),
       );
       const document = dom.window.document;
       expect(document.querySelector('.graphiql-container')).not.toBeNull();
@@ -117,10 +123,19 @@ describe('GRAPHQL_EXPLORER=sandbox (default): Apollo Sandbox', () => {
     const html = await response.text();
     expect(html).toContain('embeddable-sandbox');
     // Sandbox's options are embedded as JSON in the page.
-    const options = JSON.parse(html.match(/var embeddedSandboxConfig = (\{.*\});/)?.[1] ?? 'null') as Record<string, any> | null;
+    const options = JSON.parse(html.match(/var embeddedSandboxConfig = (\{.*\});/)?.[1] ?? 'null') as Record<
+      string,
+      any
+    > | null;
     expect(options).not.toBeNull();
     expect(options).toMatchObject({
-      initialState: { document: initialSandboxOperation, headers: { Authorization: '' }, variables: { experiments: 5, runsPerExperiment: 3 }, includeCookies: false, pollForSchemaUpdates: false },
+      initialState: {
+        document: initialSandboxOperation,
+        headers: { Authorization: '' },
+        variables: { experiments: 5, runsPerExperiment: 3 },
+        includeCookies: false,
+        pollForSchemaUpdates: false,
+      },
       endpointIsEditable: false,
       runTelemetry: false,
     });

@@ -15,7 +15,12 @@ export interface ProcessResult {
  * Runs `node_modules/.bin/<bin>` from the repository root, asynchronously (the gateway under test runs in this
  * process, so a synchronous spawn would starve it).
  */
-export function runBin(bin: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<ProcessResult> {
+export function runBin(
+  bin: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<ProcessResult> {
   return runCommand(join(projectRoot, 'node_modules/.bin', bin), args, { env, timeoutMs });
 }
 
@@ -23,12 +28,22 @@ export function runBin(bin: string, args: readonly string[], env: Record<string,
  * Runs `command` (a path, or a name looked up on PATH with this Node first on it) in `cwd` (default: the
  * repository root), asynchronously; kills it after `timeoutMs`.
  */
-export function runCommand(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const { cwd = projectRoot, env = {}, timeoutMs = 120_000 } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, NODE_OPTIONS: '', APOLLO_TELEMETRY_DISABLED: 'true', ...env },
+      env: {
+        ...process.env,
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        NODE_OPTIONS: '',
+        APOLLO_TELEMETRY_DISABLED: 'true',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -59,9 +74,18 @@ export interface RecordedRequest {
 export function recordingFetch(): { fetch: typeof globalThis.fetch; requests: RecordedRequest[] } {
   const requests: RecordedRequest[] = [];
   const recording: typeof globalThis.fetch = async (input, init) => {
-    const body = JSON.parse(String(init?.body ?? '{}')) as { operationName?: string; query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } };
+    const body = JSON.parse(String(init?.body ?? '{}')) as {
+      operationName?: string;
+      query?: string;
+      extensions?: { persistedQuery?: { sha256Hash?: string } };
+    };
     const response = await globalThis.fetch(input, init);
-    requests.push({ operationName: body.operationName, hasQuery: typeof body.query === 'string', sha256Hash: body.extensions?.persistedQuery?.sha256Hash, status: response.status });
+    requests.push({
+      operationName: body.operationName,
+      hasQuery: typeof body.query === 'string',
+      sha256Hash: body.extensions?.persistedQuery?.sha256Hash,
+      status: response.status,
+    });
     return response;
   };
   return { fetch: recording, requests };

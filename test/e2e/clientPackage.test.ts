@@ -10,8 +10,13 @@ import { startStack, type Stack } from '../helpers/startStack.js';
 import { runCommand, type ProcessResult } from './clientHarness.js';
 
 const packageDir = join(projectRoot, 'packages/client');
-const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
-const rootManifest = JSON.parse(readFileSync(join(packageDir, 'src/generated/persisted-documents.json'), 'utf8')) as Record<string, string>;
+const packageJson = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+  name: string;
+  dependencies: Record<string, string>;
+};
+const rootManifest = JSON.parse(
+  readFileSync(join(packageDir, 'src/generated/persisted-documents.json'), 'utf8'),
+) as Record<string, string>;
 
 let stack: Stack;
 let work: string;
@@ -32,7 +37,10 @@ beforeAll(async () => {
   mkdirSync(scratch);
   // npm pack runs the package's prepack (a forced build of dist/), so the tarball holds what the sources say now.
   const [, started] = await Promise.all([
-    runCommand('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: packageDir, timeoutMs: 240_000 }).then((r) => succeeded(r, 'npm pack')),
+    runCommand('npm', ['pack', '--silent', '--pack-destination', packDir], {
+      cwd: packageDir,
+      timeoutMs: 240_000,
+    }).then((r) => succeeded(r, 'npm pack')),
     startStack(),
   ]);
   stack = started;
@@ -40,13 +48,23 @@ beforeAll(async () => {
   expect(tarballs).toHaveLength(1);
   const tarball = join(packDir, tarballs[0]!);
 
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'client-package-consumer', version: '1.0.0', private: true }, null, 2));
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'client-package-consumer', version: '1.0.0', private: true }, null, 2),
+  );
   const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball];
   const offline = await runCommand('npm', ['--offline', ...args], { cwd: scratch, timeoutMs: 240_000 });
   // A cold npm cache (a fresh CI machine) lacks the package's dependencies: fetch them from the registry once.
-  install = offline.code === 0 || !/ENOTCACHED/.test(offline.stdout + offline.stderr)
-    ? { offline: succeeded(offline, 'npm install --offline') }
-    : { offline, online: succeeded(await runCommand('npm', ['--prefer-offline', ...args], { cwd: scratch, timeoutMs: 240_000 }), 'npm install') };
+  install =
+    offline.code === 0 || !/ENOTCACHED/.test(offline.stdout + offline.stderr)
+      ? { offline: succeeded(offline, 'npm install --offline') }
+      : {
+          offline,
+          online: succeeded(
+            await runCommand('npm', ['--prefer-offline', ...args], { cwd: scratch, timeoutMs: 240_000 }),
+            'npm install',
+          ),
+        };
 }, 480_000);
 
 afterAll(async () => {
@@ -57,18 +75,43 @@ afterAll(async () => {
 /** Runs a script of the scratch project with the project's Node; its stdout is one JSON value. */
 async function runScript(file: string, source: string): Promise<unknown> {
   writeFileSync(join(scratch, file), source);
-  const result = succeeded(await runCommand(process.execPath, [file, stack.gateway.graphqlUrl], { cwd: scratch }), `node ${file}`);
+  const result = succeeded(
+    await runCommand(process.execPath, [file, stack.gateway.graphqlUrl], { cwd: scratch }),
+    `node ${file}`,
+  );
   return JSON.parse(result.stdout);
 }
 
 describe('the packed client package', () => {
   it('installs from its tarball with only its own runtime dependencies (no server packages)', () => {
-    const installed = JSON.parse(readFileSync(join(scratch, 'node_modules', packageJson.name, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    expect(Object.keys(installed.dependencies).sort()).toEqual(['@graphql-tools/documents', '@graphql-typed-document-node/core']);
+    const installed = JSON.parse(
+      readFileSync(join(scratch, 'node_modules', packageJson.name, 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    expect(Object.keys(installed.dependencies).sort()).toEqual([
+      '@graphql-tools/documents',
+      '@graphql-typed-document-node/core',
+    ]);
     const top = readdirSync(join(scratch, 'node_modules')).filter((name) => !name.startsWith('.'));
-    expect(top.sort()).toEqual(['@graphql-tools', '@graphql-typed-document-node', '@mlflow-supergraph', 'graphql', 'tslib']);
-    const shipped = readdirSync(join(scratch, 'node_modules', packageJson.name, 'dist'), { recursive: true }).map(String);
-    expect(shipped).toEqual(expect.arrayContaining(['esm/index.js', 'esm/index.d.ts', 'cjs/index.js', 'cjs/index.d.ts', 'cjs/package.json', 'persisted-documents.json']));
+    expect(top.sort()).toEqual([
+      '@graphql-tools',
+      '@graphql-typed-document-node',
+      '@mlflow-supergraph',
+      'graphql',
+      'tslib',
+    ]);
+    const shipped = readdirSync(join(scratch, 'node_modules', packageJson.name, 'dist'), { recursive: true }).map(
+      String,
+    );
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'esm/index.js',
+        'esm/index.d.ts',
+        'cjs/index.js',
+        'cjs/index.d.ts',
+        'cjs/package.json',
+        'persisted-documents.json',
+      ]),
+    );
     expect(shipped.filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))).toEqual([]);
     expect(install.offline.code === 0 || install.online?.code === 0).toBe(true);
   });
@@ -115,9 +158,18 @@ client.request(GetModelVersionByAliasDocument, { name: 'fraud-detector', alias: 
   console.log(JSON.stringify({ resolved: require.resolve('${packageJson.name}'), data, inManifest: manifest[hash] !== undefined, manifestSize: Object.keys(manifest).length }));
 }, (error) => { console.error(error); process.exit(1); });
 `,
-    )) as { resolved: string; data: { modelVersionByAlias: { name: string; version: string; runId: string; aliases: string[] } }; inManifest: boolean; manifestSize: number };
+    )) as {
+      resolved: string;
+      data: { modelVersionByAlias: { name: string; version: string; runId: string; aliases: string[] } };
+      inManifest: boolean;
+      manifestSize: number;
+    };
     expect(result.resolved).toMatch(/node_modules\/@mlflow-supergraph\/client\/dist\/cjs\/index\.js$/);
-    expect(result.data.modelVersionByAlias).toMatchObject({ name: 'fraud-detector', version: oracle.data!.modelVersionByAlias.version, runId: oracle.data!.modelVersionByAlias.runId });
+    expect(result.data.modelVersionByAlias).toMatchObject({
+      name: 'fraud-detector',
+      version: oracle.data!.modelVersionByAlias.version,
+      runId: oracle.data!.modelVersionByAlias.runId,
+    });
     expect(result.data.modelVersionByAlias.aliases).toContain('champion');
     expect(result.inManifest).toBe(true);
     expect(result.manifestSize).toBe(Object.keys(rootManifest).length);
@@ -126,7 +178,18 @@ client.request(GetModelVersionByAliasDocument, { name: 'fraud-detector', alias: 
   it('type-checks a typed usage against the shipped declarations (tsc --noEmit, the root typescript)', async () => {
     writeFileSync(
       join(scratch, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM'], module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: [] }, files: ['usage.mts', 'usage.cts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['usage.mts', 'usage.cts'],
+      }),
     );
     // Each @ts-expect-error must meet an error: were the declarations missing or `any`, tsc would report it unused.
     writeFileSync(
@@ -158,7 +221,11 @@ export const levels: readonly client.PermissionLevel[] = client.permissionLevels
 export const wrong: client.PermissionLevel = 'CAN_FLY';
 `,
     );
-    const result = await runCommand(process.execPath, [join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: scratch });
+    const result = await runCommand(
+      process.execPath,
+      [join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      { cwd: scratch },
+    );
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

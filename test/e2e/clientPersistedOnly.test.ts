@@ -15,7 +15,9 @@ import { notRegisteredMessage } from '../../src/gateway/persistedQueries.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(
+  readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8'),
+) as Record<string, string>;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let stack: Stack;
@@ -30,11 +32,18 @@ afterAll(async () => {
 
 /** POSTs a raw GraphQL-over-HTTP body; returns status and parsed body. */
 async function post(body: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const response = await fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 
-const rejected = { status: 400, body: { errors: [{ message: notRegisteredMessage, extensions: { code: 'FORBIDDEN' } }] } };
+const rejected = {
+  status: 400,
+  body: { errors: [{ message: notRegisteredMessage, extensions: { code: 'FORBIDDEN' } }] },
+};
 
 describe('persisted-only mode rejects unknown operations', () => {
   it('rejects an unknown operation sent as text, with FORBIDDEN and a message saying only registered operations are allowed', async () => {
@@ -44,7 +53,11 @@ describe('persisted-only mode rejects unknown operations', () => {
   });
 
   it('rejects an unknown hash with the same error (not PERSISTED_QUERY_NOT_FOUND, which would invite a retry)', async () => {
-    expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('query Unknown { viewer { id } }') } } })).toEqual(rejected);
+    expect(
+      await post({
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('query Unknown { viewer { id } }') } },
+      }),
+    ).toEqual(rejected);
   });
 
   it('does not let a client register a new operation through APQ', async () => {
@@ -54,7 +67,7 @@ describe('persisted-only mode rejects unknown operations', () => {
     expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).toEqual(rejected);
   });
 
-  it('rejects a registered operation\'s text once it is changed, even by a single field', async () => {
+  it("rejects a registered operation's text once it is changed, even by a single field", async () => {
     const text = persistedDocument(ViewerDocument).text.replace('isAdmin ', '');
     expect(await post({ query: text })).toEqual(rejected);
   });
@@ -66,7 +79,10 @@ describe('persisted-only mode rejects unknown operations', () => {
 
   it('never calls MLflow for a rejected mutation', async () => {
     stack.coldStart();
-    const answer = await post({ query: 'mutation { setRegisteredModelAlias(name: "fraud-detector", alias: "champion", version: "1") { version } }' });
+    const answer = await post({
+      query:
+        'mutation { setRegisteredModelAlias(name: "fraud-detector", alias: "champion", version: "1") { version } }',
+    });
     expect(answer).toEqual(rejected);
     expect(stack.emulator.calls()).toEqual({});
   });
@@ -75,7 +91,16 @@ describe('persisted-only mode rejects unknown operations', () => {
 describe('persisted-only mode accepts manifest operations', () => {
   const viewerText = persistedDocument(ViewerDocument).text;
   const viewerHash = persistedDocument(ViewerDocument).sha256Hash;
-  const expectedViewer = { viewer: { authKind: 'ANONYMOUS', id: null, isAdmin: false, permissionBackend: 'none', scopes: ['read', 'write'], username: null } };
+  const expectedViewer = {
+    viewer: {
+      authKind: 'ANONYMOUS',
+      id: null,
+      isAdmin: false,
+      permissionBackend: 'none',
+      scopes: ['read', 'write'],
+      username: null,
+    },
+  };
 
   it('serves the manifest the client codegen wrote', () => {
     expect(manifest[`sha256:${viewerHash}`]).toBe(viewerText);
@@ -83,21 +108,32 @@ describe('persisted-only mode accepts manifest operations', () => {
   });
 
   it('accepts a manifest operation by hash alone', async () => {
-    expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: viewerHash } } })).toEqual({ status: 200, body: { data: expectedViewer } });
+    expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: viewerHash } } })).toEqual({
+      status: 200,
+      body: { data: expectedViewer },
+    });
   });
 
   it('accepts a manifest operation by full text (its hash is in the manifest), with or without the hash', async () => {
     expect(await post({ query: viewerText })).toEqual({ status: 200, body: { data: expectedViewer } });
-    expect(await post({ query: viewerText, extensions: { persistedQuery: { version: 1, sha256Hash: viewerHash } } })).toEqual({ status: 200, body: { data: expectedViewer } });
+    expect(
+      await post({ query: viewerText, extensions: { persistedQuery: { version: 1, sha256Hash: viewerHash } } }),
+    ).toEqual({ status: 200, body: { data: expectedViewer } });
   });
 
   it('accepts every manifest entry by hash (each one validates against the served schema)', async () => {
     for (const [key, text] of Object.entries(manifest)) {
-      const answer = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: key.replace(/^sha256:/, '') } }, variables: {} });
+      const answer = await post({
+        extensions: { persistedQuery: { version: 1, sha256Hash: key.replace(/^sha256:/, '') } },
+        variables: {},
+      });
       // Entries with required variables answer a variable error (BAD_USER_INPUT), but none is rejected as unregistered.
-      const codes: string[] = (answer.body.errors ?? []).map((e: { extensions: { code: string } }) => e.extensions.code);
+      const codes: string[] = (answer.body.errors ?? []).map(
+        (e: { extensions: { code: string } }) => e.extensions.code,
+      );
       expect({ text, codes }).toEqual({ text, codes: codes.filter((code) => code === 'BAD_USER_INPUT') });
-      if (!/\(\$\w+: \w+!/.test(text) && !/, \$\w+: \w+!/.test(text)) expect({ text, data: answer.body.data }).toEqual({ text, data: expect.any(Object) });
+      if (!/\(\$\w+: \w+!/.test(text) && !/, \$\w+: \w+!/.test(text))
+        expect({ text, data: answer.body.data }).toEqual({ text, data: expect.any(Object) });
     }
   });
 
@@ -105,9 +141,16 @@ describe('persisted-only mode accepts manifest operations', () => {
     for (const persistedQueries of ['apq', 'text'] as const) {
       const client = createClient({ url: stack.gateway.graphqlUrl, persistedQueries });
       expect(await client.request(ViewerDocument)).toEqual(expectedViewer);
-      const promoted = await client.request(PromoteModelVersionDocument, { name: 'churn-model', alias: `candidate-${persistedQueries}`, version: '1' });
+      const promoted = await client.request(PromoteModelVersionDocument, {
+        name: 'churn-model',
+        alias: `candidate-${persistedQueries}`,
+        version: '1',
+      });
       expect(promoted.setRegisteredModelAlias.aliases).toContain(`candidate-${persistedQueries}`);
-      const byAlias = await client.request(GetModelVersionByAliasDocument, { name: 'churn-model', alias: `candidate-${persistedQueries}` });
+      const byAlias = await client.request(GetModelVersionByAliasDocument, {
+        name: 'churn-model',
+        alias: `candidate-${persistedQueries}`,
+      });
       expect(byAlias.modelVersionByAlias?.version).toBe('1');
     }
   });

@@ -27,10 +27,14 @@ describe('CORS in a browser (Chromium)', () => {
 
   beforeAll(async () => {
     // Never skipped: a missing browser is a failed test with the fix in its message.
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium)`);
     // The frontend's origin: a static page on its own port (http://127.0.0.1:<port> allowed, http://localhost:<port> not).
     pages = http.createServer((request, response) => {
-      if (request.url === '/') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>frontend</title><p>frontend</p>');
+      if (request.url === '/')
+        response
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<!doctype html><title>frontend</title><p>frontend</p>');
       else response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
@@ -40,7 +44,16 @@ describe('CORS in a browser (Chromium)', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -61,7 +74,11 @@ describe('CORS in a browser (Chromium)', () => {
   }
 
   /** Runs fetch inside the page. */
-  async function fetchInPage(page: Page, url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<Outcome> {
+  async function fetchInPage(
+    page: Page,
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Outcome> {
     return page.evaluate(
       async ({ url, init }) => {
         try {
@@ -83,9 +100,16 @@ describe('CORS in a browser (Chromium)', () => {
   }
 
   /** The README snippet's request: JSON POST with a bearer token (non-simple: preflighted). */
-  const apolloClientRequest = { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer frontend-token' }, body: JSON.stringify({ query: QUERY }) };
+  const apolloClientRequest = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer frontend-token' },
+    body: JSON.stringify({ query: QUERY }),
+  };
 
-  const searches = () => Object.entries(stack.emulator.calls()).filter(([name]) => name.includes('experiments/search')).reduce((sum, [, n]) => sum + n, 0);
+  const searches = () =>
+    Object.entries(stack.emulator.calls())
+      .filter(([name]) => name.includes('experiments/search'))
+      .reduce((sum, [, n]) => sum + n, 0);
 
   it('an allowed origin gets the data (preflight answered, response readable, x-request-id exposed)', async () => {
     const page = await openFrontend(`http://127.0.0.1:${pagePort}`);
@@ -112,13 +136,18 @@ describe('CORS in a browser (Chromium)', () => {
   it('a "simple" cross-site GET (no preflight header) is still refused by CSRF prevention, even from an allowed origin', async () => {
     const page = await openFrontend(`http://127.0.0.1:${pagePort}`);
     const before = searches();
-    const outcome = await fetchInPage(page, `${stack.gateway.graphqlUrl}?query=${encodeURIComponent(QUERY)}`, { method: 'GET' });
+    const outcome = await fetchInPage(page, `${stack.gateway.graphqlUrl}?query=${encodeURIComponent(QUERY)}`, {
+      method: 'GET',
+    });
     expect(outcome).toMatchObject({ status: 400 });
     if (!('status' in outcome)) throw new Error(outcome.error);
     expect(JSON.stringify(outcome.body)).toMatch(/Cross-Site Request Forgery/);
     expect(searches()).toBe(before);
     // The same GET with Apollo's preflight header is an ordinary (preflighted) query and is answered.
-    const preflighted = await fetchInPage(page, `${stack.gateway.graphqlUrl}?query=${encodeURIComponent(QUERY)}`, { method: 'GET', headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await fetchInPage(page, `${stack.gateway.graphqlUrl}?query=${encodeURIComponent(QUERY)}`, {
+      method: 'GET',
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(preflighted).toMatchObject({ status: 200, body: { data: { experiments: { nodes: expect.any(Array) } } } });
     await page.close();
   }, 30_000);

@@ -12,9 +12,17 @@ describe('npm start -- --demo', () => {
   it('plays GitLab: detected from the project URI, its version probed, its roles deciding', async () => {
     const { child, graphqlUrl: url, lines } = await spawnMain(['--demo', 'gitlab'], NO_BACKEND);
     try {
-      const result = await postGraphQL(url, `{ backend { kind version permissionService } viewer { scopes } }`, {}, { authorization: `Bearer ${GITLAB_MAINTAINER.token}` });
+      const result = await postGraphQL(
+        url,
+        `{ backend { kind version permissionService } viewer { scopes } }`,
+        {},
+        { authorization: `Bearer ${GITLAB_MAINTAINER.token}` },
+      );
       expect(result.errors).toBeUndefined();
-      expect(result.data).toEqual({ backend: { kind: 'GITLAB', version: expect.stringMatching(/^\d+\.\d+/), permissionService: 'gitlab' }, viewer: { scopes: ['read', 'write'] } });
+      expect(result.data).toEqual({
+        backend: { kind: 'GITLAB', version: expect.stringMatching(/^\d+\.\d+/), permissionService: 'gitlab' },
+        viewer: { scopes: ['read', 'write'] },
+      });
       expect(lines.some((line) => line.component === 'backend' && line.backend === 'gitlab')).toBe(true);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -24,9 +32,18 @@ describe('npm start -- --demo', () => {
   }, 40_000);
 
   it('refuses a demo it does not have, naming the choices', async () => {
-    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', PORT: '0' };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      NODE_ENV: 'development',
+      PORT: '0',
+    };
     delete env.MLFLOW_TRACKING_URI;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--demo', 'sagemaker'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--demo', 'sagemaker'], {
+      cwd: process.cwd(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

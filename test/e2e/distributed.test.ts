@@ -19,7 +19,11 @@ describe('distributed mode with signed subgraph requests', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo', auth: true });
-    const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MLFLOW_TRACKING_URI: emulator.url,
+      MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET,
+    });
     distributed = await startDistributed(config, emulator.url);
     gateway = distributed.gateway;
     for (const [name, subgraph] of distributed.subgraphs) subgraphs.set(name, subgraph);
@@ -43,7 +47,12 @@ describe('distributed mode with signed subgraph requests', () => {
   });
 
   it('keeps authorization in distributed mode (carol cannot read the private model)', async () => {
-    const result = await postGraphQL(gateway.graphqlUrl, `{ registeredModel(name: "demand-forecaster") { name } }`, {}, { authorization: basic(CAROL.username, CAROL.password) });
+    const result = await postGraphQL(
+      gateway.graphqlUrl,
+      `{ registeredModel(name: "demand-forecaster") { name } }`,
+      {},
+      { authorization: basic(CAROL.username, CAROL.password) },
+    );
     expect(result.data?.registeredModel ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -66,20 +75,49 @@ describe('distributed mode with signed subgraph requests', () => {
 
   it('rejects a tampered or replayed request', async () => {
     const url = (subgraphs.get('registry') as RunningSubgraph).url;
-    const carol = { id: 'user:carol', username: 'carol', email: undefined, groups: [], kind: 'basic' as const, authorization: basic(CAROL.username, CAROL.password), scopes: ['read', 'write'] };
+    const carol = {
+      id: 'user:carol',
+      username: 'carol',
+      email: undefined,
+      groups: [],
+      kind: 'basic' as const,
+      authorization: basic(CAROL.username, CAROL.password),
+      scopes: ['read', 'write'],
+    };
     const signed = signSubgraphRequest(SECRET, 'registry', carol, entitiesQuery, variables);
     const send = (headers: Record<string, string>, vars: unknown = variables) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: entitiesQuery, variables: vars }) });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: entitiesQuery, variables: vars }),
+      });
     // Carol's signed identity with the admin's credentials swapped in.
     expect((await send({ ...signed, authorization: admin })).status).toBe(401);
     // Signed for other variables.
-    expect((await send({ ...signed, authorization: carol.authorization }, { r: [{ __typename: 'RegisteredModel', name: 'fraud-detector' }] })).status).toBe(401);
+    expect(
+      (
+        await send(
+          { ...signed, authorization: carol.authorization },
+          { r: [{ __typename: 'RegisteredModel', name: 'fraud-detector' }] },
+        )
+      ).status,
+    ).toBe(401);
     // Signed with another secret.
-    expect((await send({ ...signSubgraphRequest('y'.repeat(48), 'registry', carol, entitiesQuery, variables), authorization: carol.authorization })).status).toBe(401);
+    expect(
+      (
+        await send({
+          ...signSubgraphRequest('y'.repeat(48), 'registry', carol, entitiesQuery, variables),
+          authorization: carol.authorization,
+        })
+      ).status,
+    ).toBe(401);
     // The genuine request is answered once (and carol is still refused the private model)...
     const genuine = await send({ ...signed, authorization: carol.authorization });
     expect(genuine.status).toBe(200);
-    const body = (await genuine.json()) as { data: { _entities: unknown[] }; errors: { extensions: { code: string } }[] };
+    const body = (await genuine.json()) as {
+      data: { _entities: unknown[] };
+      errors: { extensions: { code: string } }[];
+    };
     expect(body.data._entities[0]).toBeNull();
     expect(body.errors[0]?.extensions.code).toBe('FORBIDDEN');
     // ...and not twice.

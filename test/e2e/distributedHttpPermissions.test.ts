@@ -54,11 +54,21 @@ describe('distributed mode with a custom permission service', () => {
 
   it('the subgraphs ask the service with the e-mail and groups the proxy sent the gateway', async () => {
     service.resetCalls();
-    const withGroup = await postGraphQL(gateway.graphqlUrl, query, {}, { 'x-forwarded-email': 'dana@example.com', 'x-forwarded-groups': 'forecasters' });
+    const withGroup = await postGraphQL(
+      gateway.graphqlUrl,
+      query,
+      {},
+      { 'x-forwarded-email': 'dana@example.com', 'x-forwarded-groups': 'forecasters' },
+    );
     expect(withGroup.errors).toBeUndefined();
     expect(withGroup.data.experiment.name).toBe('demand-forecasting');
     expect(withGroup.data.viewer.id).toBe('email:dana@example.com');
-    expect(service.received().map((c) => c.principal)).toContainEqual({ id: 'email:dana@example.com', username: null, email: 'dana@example.com', groups: ['forecasters'] });
+    expect(service.received().map((c) => c.principal)).toContainEqual({
+      id: 'email:dana@example.com',
+      username: null,
+      email: 'dana@example.com',
+      groups: ['forecasters'],
+    });
 
     const withoutGroup = await postGraphQL(gateway.graphqlUrl, query, {}, { 'x-forwarded-email': 'dana@example.com' });
     expect(withoutGroup.data?.experiment ?? null).toBeNull();
@@ -67,13 +77,38 @@ describe('distributed mode with a custom permission service', () => {
 
   it('refuses a signed identity whose e-mail or groups were swapped, before asking the service', async () => {
     const url = (subgraphs.get('tracking') as RunningSubgraph).url;
-    const dana: Principal = { id: 'email:dana@example.com', username: undefined, email: 'dana@example.com', groups: [], kind: 'proxy', authorization: undefined, scopes: ['read', 'write'] };
-    const send = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: `{ experiment(id: "${PRIVATE_ID}") { name } }` }) });
-    const signed = signSubgraphRequest(SECRET, 'tracking', dana, `{ experiment(id: "${PRIVATE_ID}") { name } }`, undefined);
+    const dana: Principal = {
+      id: 'email:dana@example.com',
+      username: undefined,
+      email: 'dana@example.com',
+      groups: [],
+      kind: 'proxy',
+      authorization: undefined,
+      scopes: ['read', 'write'],
+    };
+    const send = (headers: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: `{ experiment(id: "${PRIVATE_ID}") { name } }` }),
+      });
+    const signed = signSubgraphRequest(
+      SECRET,
+      'tracking',
+      dana,
+      `{ experiment(id: "${PRIVATE_ID}") { name } }`,
+      undefined,
+    );
     const identity = JSON.parse(Buffer.from(signed['x-supergraph-identity'] ?? '', 'base64url').toString('utf8'));
     service.resetCalls();
-    for (const swapped of [{ ...identity, groups: ['forecasters'] }, { ...identity, email: 'admin@example.com' }]) {
-      const response = await send({ ...signed, 'x-supergraph-identity': Buffer.from(JSON.stringify(swapped)).toString('base64url') });
+    for (const swapped of [
+      { ...identity, groups: ['forecasters'] },
+      { ...identity, email: 'admin@example.com' },
+    ]) {
+      const response = await send({
+        ...signed,
+        'x-supergraph-identity': Buffer.from(JSON.stringify(swapped)).toString('base64url'),
+      });
       expect(response.status).toBe(401);
     }
     expect(service.calls()).toBe(0);

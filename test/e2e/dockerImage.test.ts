@@ -6,7 +6,20 @@
 // a persisted operation answers and GraphiQL's page and assets load. A RUN it does not know fails the test, so a
 // changed Dockerfile is checked again rather than skipped.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { collectJsonLines } from '../helpers/jsonLines.js';
@@ -15,7 +28,9 @@ import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { parseDockerfile } from '../helpers/dockerfile.js';
 import { runCommand } from './clientHarness.js';
 
-const manifest = JSON.parse(readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(
+  readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8'),
+) as Record<string, string>;
 
 let work: string;
 let runtimeDir: string;
@@ -40,14 +55,27 @@ function link(from: string, to: string, skip: (name: string) => boolean = () => 
 
 /** .dockerignore patterns as a test on context-relative paths (the subset of the syntax the file uses). */
 function dockerIgnore(): (path: string) => boolean {
-  const patterns = readFileSync(join(projectRoot, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
-  const regexes = patterns.map((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/.*)?$`));
+  const patterns = readFileSync(join(projectRoot, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const regexes = patterns.map(
+    (pattern) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*\*\//g, '(.*/)?')
+          .replace(/\*/g, '[^/]*')}(/.*)?$`,
+      ),
+  );
   return (path) => regexes.some((regex) => regex.test(path));
 }
 
 /** `RUN npm ci` with --omit=dev: the lockfile's non-dev packages, linked from this checkout (what npm would extract). */
 function linkProductionDependencies(stageDir: string): number {
-  const lock = JSON.parse(readFileSync(join(stageDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean; link?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(stageDir, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; optional?: boolean; link?: boolean }>;
+  };
   let count = 0;
   for (const [path, entry] of Object.entries(lock.packages)) {
     // Workspace links (packages/*) point at folders the image does not copy; the server imports none of them.
@@ -64,7 +92,9 @@ function linkProductionDependencies(stageDir: string): number {
 }
 
 /** Plays the Dockerfile's stages into folders under `root`; returns the final stage's folder and its ENV. */
-async function assembleImage(root: string): Promise<{ dir: string; env: Record<string, string>; entrypoint: string[] }> {
+async function assembleImage(
+  root: string,
+): Promise<{ dir: string; env: Record<string, string>; entrypoint: string[] }> {
   const { instructions } = parseDockerfile(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'));
   const ignored = dockerIgnore();
   const stages = new Map<string, string>();
@@ -102,7 +132,11 @@ async function assembleImage(root: string): Promise<{ dir: string; env: Record<s
         // Docker: a folder's contents go into the destination; a file goes into it when it ends in "/" or when
         // there are several sources, else becomes it.
         const isDirectory = statSync(path).isDirectory();
-        const into = isDirectory ? target : destination.endsWith('/') || sources.length > 1 ? join(target, basename(source)) : target;
+        const into = isDirectory
+          ? target
+          : destination.endsWith('/') || sources.length > 1
+            ? join(target, basename(source))
+            : target;
         if (isDirectory && !from) {
           for (const file of readdirSync(path, { recursive: true }).map(String)) {
             const contextPath = join(source, file);
@@ -115,11 +149,13 @@ async function assembleImage(root: string): Promise<{ dir: string; env: Record<s
     } else if (keyword === 'RUN') {
       for (const command of args.split('&&').map((part) => part.trim())) {
         if (/^npm ci\b/.test(command)) {
-          if (command.includes('--omit=dev')) notes.push(`${basename(dir)}: ${linkProductionDependencies(dir)} production packages`);
+          if (command.includes('--omit=dev'))
+            notes.push(`${basename(dir)}: ${linkProductionDependencies(dir)} production packages`);
           else symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules')); // all dependencies, for the build
         } else if (command === 'npm run build') {
           const result = await runCommand('npm', ['run', 'build'], { cwd: dir, timeoutMs: 300_000 });
-          if (result.code !== 0) throw new Error(`npm run build failed in the build stage:\n${result.stdout}\n${result.stderr}`);
+          if (result.code !== 0)
+            throw new Error(`npm run build failed in the build stage:\n${result.stdout}\n${result.stderr}`);
         } else if (command !== 'npm cache clean --force') {
           throw new Error(`this test does not know how to play RUN ${command}; teach assembleImage what it does`);
         }
@@ -137,17 +173,28 @@ async function assembleImage(root: string): Promise<{ dir: string; env: Record<s
 }
 
 /** Starts the entry point in `cwd` with exactly `env` (plus PATH); resolves once the gateway logs its URL. */
-async function startEntrypoint(cwd: string, entrypoint: string[], env: Record<string, string>): Promise<NonNullable<typeof main>> {
+async function startEntrypoint(
+  cwd: string,
+  entrypoint: string[],
+  env: Record<string, string>,
+): Promise<NonNullable<typeof main>> {
   const [command, ...args] = entrypoint;
   expect(command).toBe('node');
-  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const lines = collectJsonLines(child.stdout, [], (parsed) => {
-      if (parsed['component'] === 'gateway' && typeof parsed['url'] === 'string') resolve({ child, lines, origin: new URL(parsed['url'] as string).origin });
+      if (parsed['component'] === 'gateway' && typeof parsed['url'] === 'string')
+        resolve({ child, lines, origin: new URL(parsed['url'] as string).origin });
     });
-    child.once('exit', (code) => reject(new Error(`node ${args.join(' ')} exited ${code} before listening:\n${JSON.stringify(lines)}\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`node ${args.join(' ')} exited ${code} before listening:\n${JSON.stringify(lines)}\n${stderr}`)),
+    );
   });
 }
 
@@ -185,7 +232,9 @@ describe('the runtime image, assembled from the Dockerfile', () => {
     expect(existsSync(join(runtimeDir, 'node_modules/typescript'))).toBe(false);
     expect(existsSync(join(runtimeDir, 'node_modules/jest'))).toBe(false);
     expect(existsSync(join(runtimeDir, 'src'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(runtimeDir, 'packages/client/src/generated/persisted-documents.json'), 'utf8'))).toEqual(manifest);
+    expect(
+      JSON.parse(readFileSync(join(runtimeDir, 'packages/client/src/generated/persisted-documents.json'), 'utf8')),
+    ).toEqual(manifest);
     expect(main?.lines.some((line) => line.level === 'error' || line.level >= 50)).toBe(false);
     expect(notes.join('; ')).toMatch(/\d+ production packages/);
   });
@@ -196,14 +245,21 @@ describe('the runtime image, assembled from the Dockerfile', () => {
     const byHash = await fetch(`${main!.origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ operationName: 'Viewer', extensions: { persistedQuery: { version: 1, sha256Hash: hash!.slice('sha256:'.length) } } }),
+      body: JSON.stringify({
+        operationName: 'Viewer',
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash!.slice('sha256:'.length) } },
+      }),
     });
     const answer = (await byHash.json()) as { data?: { viewer?: { authKind: string } }; errors?: unknown[] };
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.viewer?.authKind).toBe('ANONYMOUS');
     expect(text).toContain('viewer');
 
-    const adHoc = await fetch(`${main!.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+    const adHoc = await fetch(`${main!.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ viewer { id } }' }),
+    });
     expect(adHoc.status).toBeGreaterThanOrEqual(400);
     expect(adHoc.status).toBeLessThan(500);
   });
@@ -216,7 +272,12 @@ describe('the runtime image, assembled from the Dockerfile', () => {
     // Every reference resolves to this process (no CDN): relative URLs, against the page's own.
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => new URL(match[1]!, `${main!.origin}/`));
     expect(assets.map((url) => url.origin)).toEqual(assets.map(() => main!.origin));
-    expect(assets.map((url) => url.pathname).sort()).toEqual(['/explorer/graphiql.min.css', '/explorer/graphiql.min.js', '/explorer/react-dom.production.min.js', '/explorer/react.production.min.js']);
+    expect(assets.map((url) => url.pathname).sort()).toEqual([
+      '/explorer/graphiql.min.css',
+      '/explorer/graphiql.min.js',
+      '/explorer/react-dom.production.min.js',
+      '/explorer/react.production.min.js',
+    ]);
     for (const asset of assets) {
       const response = await fetch(asset);
       expect({ asset, status: response.status }).toEqual({ asset, status: 200 });

@@ -30,13 +30,18 @@ async function attemptsToRecover(attempt: () => Promise<boolean>, guardMs = 20_0
   const started = performance.now();
   for (let attempts = 1; ; attempts += 1) {
     if (await attempt()) return attempts;
-    if (performance.now() - started > guardMs) throw new Error(`not recovered after ${attempts} attempts (${guardMs} ms)`);
+    if (performance.now() - started > guardMs)
+      throw new Error(`not recovered after ${attempts} attempts (${guardMs} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 /** A TCP proxy that counts the connections opened through it; `in front of` says where it forwards them. */
-async function countingProxy(): Promise<{ inFrontOf(uri: string): string; connections(): number; close(): Promise<void> }> {
+async function countingProxy(): Promise<{
+  inFrontOf(uri: string): string;
+  connections(): number;
+  close(): Promise<void>;
+}> {
   let connections = 0;
   let target = new URL('http://127.0.0.1:1');
   const sockets = new Set<net.Socket>();
@@ -99,7 +104,9 @@ describe('upstream faults through the gateway', () => {
         UPSTREAM_CIRCUIT_THRESHOLD: '20',
       },
     });
-    const found = await stack.query(`{ experiments(first: 1) { nodes { id runs(first: 5, filter: "attributes.status = 'FINISHED'") { nodes { id metrics { key } } } } } }`);
+    const found = await stack.query(
+      `{ experiments(first: 1) { nodes { id runs(first: 5, filter: "attributes.status = 'FINISHED'") { nodes { id metrics { key } } } } } }`,
+    );
     expect(found.errors).toBeUndefined();
     const experiment = found.data.experiments.nodes[0];
     experimentId = experiment.id;
@@ -148,7 +155,10 @@ describe('upstream faults through the gateway', () => {
   it('maps a 500 to UPSTREAM_UNAVAILABLE on the experiment only, without retrying it', async () => {
     stack.coldStart();
     stack.emulator.setFaults([{ endpoint: EXPERIMENTS_GET, kind: 'status', status: 500 }]);
-    const result = await stack.query(`query($run: ID!, $experiment: ID!) { experiment(id: $experiment) { id name } run(id: $run) { id name } }`, { run: runId, experiment: experimentId });
+    const result = await stack.query(
+      `query($run: ID!, $experiment: ID!) { experiment(id: $experiment) { id name } run(id: $run) { id name } }`,
+      { run: runId, experiment: experimentId },
+    );
     expectErrorsOnlyAt(result, ['experiment'], 'UPSTREAM_UNAVAILABLE');
     expect(result.errors?.[0]?.message).not.toContain('Injected'); // the upstream's own text is not echoed
     expect(result.data.experiment).toBeNull();
@@ -174,14 +184,19 @@ describe('upstream faults through the gateway', () => {
     expect(elapsed).toBeLessThan(10 * 3 * 300);
 
     stack.emulator.clearFaults();
-    const attempts = await attemptsToRecover(async () => (await stack.query(threeBranches, { run: runId, experiment: experimentId })).errors === undefined);
+    const attempts = await attemptsToRecover(
+      async () => (await stack.query(threeBranches, { run: runId, experiment: experimentId })).errors === undefined,
+    );
     expect(attempts).toBe(1);
   });
 
   it('fails the run with UPSTREAM_UNAVAILABLE when MLflow resets runs/get connections, and leaves the experiment alone', async () => {
     stack.coldStart();
     stack.emulator.setFaults([{ endpoint: RUNS_GET, kind: 'reset' }]);
-    const result = await stack.query(`query($run: ID!, $experiment: ID!) { run(id: $run) { id name } experiment(id: $experiment) { id name } }`, { run: runId, experiment: experimentId });
+    const result = await stack.query(
+      `query($run: ID!, $experiment: ID!) { run(id: $run) { id name } experiment(id: $experiment) { id name } }`,
+      { run: runId, experiment: experimentId },
+    );
     expectErrorsOnlyAt(result, ['run'], 'UPSTREAM_UNAVAILABLE');
     expect(result.data.run).toBeNull();
     expect(result.data.experiment.id).toBe(experimentId);
@@ -198,23 +213,32 @@ describe('upstream faults through the gateway', () => {
   it('treats malformed JSON from model-versions/search as UPSTREAM_UNAVAILABLE on Run.modelVersions only', async () => {
     stack.coldStart();
     stack.emulator.setFaults([{ endpoint: MODEL_VERSIONS_SEARCH, kind: 'malformed' }]);
-    const result = await stack.query(`query($run: ID!) { withModels: run(id: $run) { id modelVersions { version } } plain: run(id: $run) { id name } }`, { run: runId });
+    const result = await stack.query(
+      `query($run: ID!) { withModels: run(id: $run) { id modelVersions { version } } plain: run(id: $run) { id name } }`,
+      { run: runId },
+    );
     expectErrorsOnlyAt(result, ['withModels', 'modelVersions'], 'UPSTREAM_UNAVAILABLE');
     expect(result.data.plain.id).toBe(runId);
     expect(stack.emulator.callCount(MODEL_VERSIONS_SEARCH)).toBe(3);
 
     stack.emulator.clearFaults();
-    const attempts = await attemptsToRecover(async () => (await stack.query(`query($run: ID!) { run(id: $run) { modelVersions { version } } }`, { run: runId })).errors === undefined);
+    const attempts = await attemptsToRecover(
+      async () =>
+        (await stack.query(`query($run: ID!) { run(id: $run) { modelVersions { version } } }`, { run: runId }))
+          .errors === undefined,
+    );
     expect(attempts).toBe(1);
   });
 
-  it('keeps one subgraph\'s failure out of another\'s answer (registry down, tracking fine)', async () => {
+  it("keeps one subgraph's failure out of another's answer (registry down, tracking fine)", async () => {
     stack.coldStart();
     stack.emulator.setFaults([
       { endpoint: 'GET /api/2.0/mlflow/registered-models/get', kind: 'status', status: 503 },
       { endpoint: 'GET /api/2.0/mlflow/registered-models/search', kind: 'status', status: 503 },
     ]);
-    const result = await stack.query(`{ registeredModel(name: "fraud-detector") { name } experiments(first: 2) { nodes { id name } } }`);
+    const result = await stack.query(
+      `{ registeredModel(name: "fraud-detector") { name } experiments(first: 2) { nodes { id name } } }`,
+    );
     expectErrorsOnlyAt(result, ['registeredModel'], 'UPSTREAM_UNAVAILABLE');
     expect(result.data.registeredModel).toBeNull();
     expect(result.data.experiments.nodes).toHaveLength(2);
@@ -246,9 +270,14 @@ describe('upstream faults through the gateway', () => {
       await new Promise((resolve) => setTimeout(resolve, 800));
       expect(stack.emulator.callCount(LOG_BATCH)).toBe(1);
       stack.coldStart();
-      const history = await stack.query(`query($run: ID!) { run(id: $run) { metricHistory(key: "fault_probe") { value } } }`, { run: runId });
+      const history = await stack.query(
+        `query($run: ID!) { run(id: $run) { metricHistory(key: "fault_probe") { value } } }`,
+        { run: runId },
+      );
       expect(history.errors).toBeUndefined();
-      expect(history.data.run.metricHistory.filter((point: any) => point.value === value).length).toBeLessThanOrEqual(1);
+      expect(history.data.run.metricHistory.filter((point: any) => point.value === value).length).toBeLessThanOrEqual(
+        1,
+      );
     });
   });
 
@@ -267,8 +296,10 @@ describe('upstream faults through the gateway', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    const upstream = (labels: Record<string, string>) => sample(text, 'mlflow_supergraph_upstream_requests_total', { upstream: 'MLflow', ...labels });
-    const errors = (labels: Record<string, string>) => sample(text, 'mlflow_supergraph_upstream_errors_total', { upstream: 'MLflow', ...labels });
+    const upstream = (labels: Record<string, string>) =>
+      sample(text, 'mlflow_supergraph_upstream_requests_total', { upstream: 'MLflow', ...labels });
+    const errors = (labels: Record<string, string>) =>
+      sample(text, 'mlflow_supergraph_upstream_errors_total', { upstream: 'MLflow', ...labels });
     expect(upstream({ endpoint: BULK, status: '503' })).toBeGreaterThanOrEqual(5); // 2 absorbed + 3 failed
     expect(upstream({ endpoint: EXPERIMENTS_GET, status: '500' })).toBe(1);
     expect(upstream({ endpoint: BULK, status: 'timeout' })).toBeGreaterThanOrEqual(3);
@@ -279,10 +310,18 @@ describe('upstream faults through the gateway', () => {
     expect(errors({ endpoint: MODEL_VERSIONS_SEARCH, kind: 'malformed' })).toBe(3);
     expect(errors({ endpoint: LOG_BATCH })).toBeGreaterThanOrEqual(3);
     expect(upstream({ endpoint: LOG_BATCH })).toBe(4); // one attempt per mutation, never a retry
-    expect(sample(text, 'mlflow_supergraph_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' })).toBeGreaterThanOrEqual(5);
-    expect(sample(text, 'mlflow_supergraph_graphql_errors_total', { code: 'UPSTREAM_TIMEOUT' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'mlflow_supergraph_graphql_requests_total', { operation: 'Branches', outcome: 'partial' })).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'mlflow_supergraph_graphql_requests_total', { operation: 'Branches', outcome: 'success' })).toBeGreaterThanOrEqual(3);
+    expect(
+      sample(text, 'mlflow_supergraph_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' }),
+    ).toBeGreaterThanOrEqual(5);
+    expect(sample(text, 'mlflow_supergraph_graphql_errors_total', { code: 'UPSTREAM_TIMEOUT' })).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(
+      sample(text, 'mlflow_supergraph_graphql_requests_total', { operation: 'Branches', outcome: 'partial' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(text, 'mlflow_supergraph_graphql_requests_total', { operation: 'Branches', outcome: 'success' }),
+    ).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'mlflow_supergraph_cache_hits_total', { backend: 'memory' })).toBeGreaterThan(0);
     expect(sample(text, 'mlflow_supergraph_upstream_circuit_state', { upstream: 'MLflow' })).toBe(0);
   });
@@ -350,7 +389,9 @@ describe('circuit breaker while MLflow is down', () => {
   });
 
   it('opens on 503s from a proxy in front of MLflow too, but not on 4xx answers', async () => {
-    stack.emulator.setFaults([{ endpoint: EXPERIMENTS_GET, kind: 'status', status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' }]);
+    stack.emulator.setFaults([
+      { endpoint: EXPERIMENTS_GET, kind: 'status', status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' },
+    ]);
     for (let i = 0; i < 5; i += 1) {
       stack.coldStart();
       const result = await stack.query(query);

@@ -25,7 +25,10 @@ describe('SIGTERM', () => {
   it('drains the request in flight, closes the cache and exits 0', async () => {
     const { graphqlUrl } = main;
     emulator.setLatency(800);
-    const searches = () => Object.entries(emulator.calls()).filter(([name]) => name.includes('experiments/search')).reduce((sum, [, n]) => sum + n, 0);
+    const searches = () =>
+      Object.entries(emulator.calls())
+        .filter(([name]) => name.includes('experiments/search'))
+        .reduce((sum, [, n]) => sum + n, 0);
     const before = searches();
     const inFlight = postGraphQL(graphqlUrl, `query InFlight { experiments(first: 2) { nodes { id name } } }`);
     // In flight for sure (its upstream call has begun), however long a loaded machine took to get it there.
@@ -53,9 +56,14 @@ describe('SIGTERM', () => {
     // emit a line taken a millisecond earlier after a later one, so stream order alone is not the order of events.
     const shutdown = lines.find((line) => line.msg === 'shut down cleanly');
     expect(shutdown).toBeDefined();
-    const last = Math.max(...lines.filter((line) => typeof line.time === 'string').map((line) => Date.parse(line.time)));
+    const last = Math.max(
+      ...lines.filter((line) => typeof line.time === 'string').map((line) => Date.parse(line.time)),
+    );
     expect(last).toBe(Date.parse(shutdown?.time));
     // The drained request was logged like any other.
-    expect(lines.find((line) => line.msg === 'graphql request')).toMatchObject({ operationName: 'InFlight', outcome: 'success' });
+    expect(lines.find((line) => line.msg === 'graphql request')).toMatchObject({
+      operationName: 'InFlight',
+      outcome: 'success',
+    });
   }, 20_000);
 });

@@ -14,7 +14,8 @@ describe('GraphQL over HTTP audit', () => {
   });
   afterAll(() => stack?.close());
 
-  const count = (level: 'MUST' | 'SHOULD', status: 'ok' | 'warn' | 'error') => results.filter((r) => r.name.startsWith(level) && r.status === status).length;
+  const count = (level: 'MUST' | 'SHOULD', status: 'ok' | 'warn' | 'error') =>
+    results.filter((r) => r.name.startsWith(level) && r.status === status).length;
 
   it('passes every MUST', () => {
     const failed = results.filter((r) => r.name.startsWith('MUST') && r.status !== 'ok').map((r) => r.name);
@@ -24,7 +25,9 @@ describe('GraphQL over HTTP audit', () => {
 
   it('passes at least 20 SHOULDs', () => {
     const total = results.filter((r) => r.name.startsWith('SHOULD')).length;
-    console.log(`graphql-over-http audit: MUST ${count('MUST', 'ok')}/${results.filter((r) => r.name.startsWith('MUST')).length}, SHOULD ${count('SHOULD', 'ok')}/${total}`);
+    console.log(
+      `graphql-over-http audit: MUST ${count('MUST', 'ok')}/${results.filter((r) => r.name.startsWith('MUST')).length}, SHOULD ${count('SHOULD', 'ok')}/${total}`,
+    );
     expect(count('SHOULD', 'ok')).toBeGreaterThanOrEqual(20);
   });
 });

@@ -20,8 +20,13 @@ const prefix = `lifecycle-${process.pid}-${Date.now()}:`;
  * loaded machine judging the log at the exit event alone would miss them. The time is taken at the exit event,
  * not after the pipe has drained.
  */
-async function stop(main: MainProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
-  const stdoutEnded = new Promise((resolve) => (main.child.stdout?.readableEnded ? resolve(undefined) : main.child.stdout?.once('end', resolve)));
+async function stop(
+  main: MainProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<{ code: number | null; ms: number }> {
+  const stdoutEnded = new Promise((resolve) =>
+    main.child.stdout?.readableEnded ? resolve(undefined) : main.child.stdout?.once('end', resolve),
+  );
   const signalled = performance.now();
   main.child.kill(signal);
   const { code } = await main.exited;
@@ -40,19 +45,26 @@ function expectCleanShutdown(main: MainProcess, result: { code: number | null; m
   expect(result.code).toBe(0);
   expect(result.ms).toBeLessThan(5_000);
   // The same bound by the process's own clock, from taking the signal to its last line.
-  const took = Date.parse(main.lines.find((line) => line.msg === 'shut down cleanly')?.time) - Date.parse(main.lines.find((line) => line.msg?.startsWith(`${signal}: draining`))?.time);
+  const took =
+    Date.parse(main.lines.find((line) => line.msg === 'shut down cleanly')?.time) -
+    Date.parse(main.lines.find((line) => line.msg?.startsWith(`${signal}: draining`))?.time);
   expect(took).toBeGreaterThanOrEqual(0);
   expect(took).toBeLessThan(5_000);
 }
 
 /** Resolves once the emulator has received a call whose name contains `endpoint` beyond `before` of them. */
 async function upstreamCalled(emulator: Emulator, endpoint: string, before: number): Promise<void> {
-  const count = () => Object.entries(emulator.calls()).filter(([name]) => name.includes(endpoint)).reduce((sum, [, n]) => sum + n, 0);
+  const count = () =>
+    Object.entries(emulator.calls())
+      .filter(([name]) => name.includes(endpoint))
+      .reduce((sum, [, n]) => sum + n, 0);
   while (count() <= before) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 function callCount(emulator: Emulator, endpoint: string): number {
-  return Object.entries(emulator.calls()).filter(([name]) => name.includes(endpoint)).reduce((sum, [, n]) => sum + n, 0);
+  return Object.entries(emulator.calls())
+    .filter(([name]) => name.includes(endpoint))
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
 /** A stand-in OpenTelemetry collector: records the bodies POSTed to /v1/traces. */
@@ -68,14 +80,21 @@ async function startCollector(): Promise<{ url: string; bodies: string[]; close(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Every descendant process id of `pid` (children, their children, ...). */
 function descendants(pid: number): number[] {
   let children: number[] = [];
   try {
-    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
   } catch {
     // ps exits 1 when there are none.
   }
@@ -116,7 +135,8 @@ describe('process lifecycle', () => {
   });
   afterEach(() => {
     emulator.setLatency(0);
-    for (const main of started.splice(0)) if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGKILL');
+    for (const main of started.splice(0))
+      if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGKILL');
     for (const pid of strays.splice(0).filter(alive)) process.kill(pid, 'SIGKILL');
   });
   afterAll(async () => {
@@ -124,7 +144,11 @@ describe('process lifecycle', () => {
   });
 
   it('idle, with Redis: SIGTERM closes Redis and exits 0 with "shut down cleanly"', async () => {
-    const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
+    const main = await spawn([], {
+      MLFLOW_TRACKING_URI: emulator.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: prefix,
+    });
     // Redis is really connected, so there is a connection to close.
     const ready = await (await fetch(main.graphqlUrl.replace('/graphql', '/readyz'))).json();
     expect(ready.checks.cache).toEqual({ ok: true, backend: 'redis' });
@@ -139,18 +163,29 @@ describe('process lifecycle', () => {
   it('busy, with Redis and tracing: the request in flight is answered, spans are flushed, exit 0', async () => {
     const collector = await startCollector();
     try {
-      const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+      const main = await spawn([], {
+        MLFLOW_TRACKING_URI: emulator.url,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_KEY_PREFIX: prefix,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      });
       expect(main.lines.map((line) => line.msg)).toContain('OpenTelemetry traces are exported over OTLP/HTTP');
       emulator.setLatency(800);
       const before = callCount(emulator, 'experiments/search');
-      const inFlight = postGraphQL(main.graphqlUrl, 'query LifecycleInFlight { experiments(first: 2) { nodes { id name } } }');
+      const inFlight = postGraphQL(
+        main.graphqlUrl,
+        'query LifecycleInFlight { experiments(first: 2) { nodes { id name } } }',
+      );
       await upstreamCalled(emulator, 'experiments/search', before);
       const result = stop(main, 'SIGTERM');
       const answer = await inFlight;
       expect(answer.errors).toBeUndefined();
       expect(answer.data.experiments.nodes).toHaveLength(2);
       expectCleanShutdown(main, await result);
-      expect(main.lines.find((line) => line.msg?.startsWith('drained'))).toMatchObject({ completed: true, abandoned: 0 });
+      expect(main.lines.find((line) => line.msg?.startsWith('drained'))).toMatchObject({
+        completed: true,
+        abandoned: 0,
+      });
       // The batch processor's timer (5 s) had not fired: these spans left on the shutdown flush.
       expect(collector.bodies.join('\n')).toContain('mlflow-supergraph');
     } finally {
@@ -173,7 +208,9 @@ describe('process lifecycle', () => {
       expect(answer.errors).toBeUndefined();
       const result = await stop(main, 'SIGTERM');
       expectCleanShutdown(main, result);
-      expect(main.lines.find((line) => line.msg === 'trace exporter did not flush in time; remaining spans dropped')).toMatchObject({ level: 'warn', endpoint });
+      expect(
+        main.lines.find((line) => line.msg === 'trace exporter did not flush in time; remaining spans dropped'),
+      ).toMatchObject({ level: 'warn', endpoint });
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
@@ -181,14 +218,26 @@ describe('process lifecycle', () => {
   }, 120_000);
 
   it('distributed: gateway and subgraph servers each drain and exit 0 on SIGTERM', async () => {
-    const env = { MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix };
+    const env = {
+      MLFLOW_TRACKING_URI: emulator.url,
+      MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: prefix,
+    };
     const names = ['tracking', 'registry', 'permissions'] as const;
-    const subgraphs = await Promise.all(names.map((name) => spawn(['subgraph', name], env, { component: `subgraph:${name}` })));
-    const urls = Object.fromEntries(names.map((name, i) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphs[i]?.graphqlUrl]));
+    const subgraphs = await Promise.all(
+      names.map((name) => spawn(['subgraph', name], env, { component: `subgraph:${name}` })),
+    );
+    const urls = Object.fromEntries(
+      names.map((name, i) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphs[i]?.graphqlUrl]),
+    );
     const gateway = await spawn(['--distributed'], { ...env, ...urls });
     emulator.setLatency(800);
     const before = callCount(emulator, 'experiments/search');
-    const inFlight = postGraphQL(gateway.graphqlUrl, 'query DistributedInFlight { experiments(first: 2) { nodes { id name } } }');
+    const inFlight = postGraphQL(
+      gateway.graphqlUrl,
+      'query DistributedInFlight { experiments(first: 2) { nodes { id name } } }',
+    );
     // In flight at the tracking subgraph (its upstream call has begun) when every process gets SIGTERM at once.
     await upstreamCalled(emulator, 'experiments/search', before);
     const results = [gateway, ...subgraphs].map((main) => stop(main, 'SIGTERM'));
@@ -196,8 +245,13 @@ describe('process lifecycle', () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data.experiments.nodes).toHaveLength(2);
     const settled = await Promise.all(results);
-    [gateway, ...subgraphs].forEach((main, i) => expectCleanShutdown(main, settled[i] as { code: number | null; ms: number }));
-    expect(subgraphs[0]?.lines.find((line) => line.msg === 'graphql request')).toMatchObject({ operationName: 'DistributedInFlight__tracking__0', outcome: 'success' });
+    [gateway, ...subgraphs].forEach((main, i) =>
+      expectCleanShutdown(main, settled[i] as { code: number | null; ms: number }),
+    );
+    expect(subgraphs[0]?.lines.find((line) => line.msg === 'graphql request')).toMatchObject({
+      operationName: 'DistributedInFlight__tracking__0',
+      outcome: 'success',
+    });
   }, 180_000);
 
   it('npm start: SIGTERM to npm reaches the server, which exits 0; the port is free and no child remains', async () => {
@@ -219,20 +273,30 @@ describe('process lifecycle', () => {
     try {
       const { code, stderr } = await runMainToExit([], { MLFLOW_TRACKING_URI: emulator.url, PORT: String(port) });
       expect(code).toBe(1);
-      expect(stderr.filter((line) => line.trim())).toEqual([`Failed to start: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to a free port)`]);
+      expect(stderr.filter((line) => line.trim())).toEqual([
+        `Failed to start: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to a free port)`,
+      ]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
   }, 120_000);
 
   it.each([
-    ['a name that does not resolve', 'no-such-host.invalid', 'HOST "no-such-host.invalid" does not resolve to an address'],
+    [
+      'a name that does not resolve',
+      'no-such-host.invalid',
+      'HOST "no-such-host.invalid" does not resolve to an address',
+    ],
     ['an address of another machine', '192.0.2.1', 'HOST "192.0.2.1" is not an address of this machine'],
-  ])('a bad HOST (%s): one line on stderr, exit 1', async (_case, host, reason) => {
-    const { code, stderr } = await runMainToExit([], { MLFLOW_TRACKING_URI: emulator.url, HOST: host });
-    expect(code).toBe(1);
-    expect(stderr.filter((line) => line.trim())).toEqual([`Failed to start: cannot listen on ${host}:0: ${reason}`]);
-  }, 120_000);
+  ])(
+    'a bad HOST (%s): one line on stderr, exit 1',
+    async (_case, host, reason) => {
+      const { code, stderr } = await runMainToExit([], { MLFLOW_TRACKING_URI: emulator.url, HOST: host });
+      expect(code).toBe(1);
+      expect(stderr.filter((line) => line.trim())).toEqual([`Failed to start: cannot listen on ${host}:0: ${reason}`]);
+    },
+    120_000,
+  );
 
   it('MLflow unreachable at start-up: a warning naming it, the server starts anyway and still shuts down cleanly', async () => {
     const closed = net.createServer();

@@ -30,7 +30,8 @@ describe('README: Example queries a frontend sends', () => {
   const operations = parse(block).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   // Each operation's variables: the `# Variables: {...}` comment line in the lines just above it.
   const variables = new Map<string, Record<string, unknown>>();
-  for (const match of block.matchAll(/# Variables: (\{.*?\})(?: \(.*\))?\n(?:#.*\n)*query (\w+)/g)) variables.set(match[2]!, JSON.parse(match[1]!) as Record<string, unknown>);
+  for (const match of block.matchAll(/# Variables: (\{.*?\})(?: \(.*\))?\n(?:#.*\n)*query (\w+)/g))
+    variables.set(match[2]!, JSON.parse(match[1]!) as Record<string, unknown>);
 
   it('has the three example operations, with variables for each that needs them', () => {
     expect(operations.map((o) => o.name?.value)).toEqual(['Dashboard', 'Model', 'Compare']);
@@ -41,7 +42,10 @@ describe('README: Example queries a frontend sends', () => {
     const operation = operations.find((o) => o.name?.value === name)!;
     const result = await stack.query<any>(print(operation), variables.get(name) ?? {});
     expect(result.errors).toBeUndefined();
-    if (name === 'Dashboard') expect(result.data.experiments.nodes.some((e: any) => e.runs.nodes.some((r: any) => r.metricHistory.length > 0))).toBe(true);
+    if (name === 'Dashboard')
+      expect(
+        result.data.experiments.nodes.some((e: any) => e.runs.nodes.some((r: any) => r.metricHistory.length > 0)),
+      ).toBe(true);
     if (name === 'Model') {
       const champion = result.data.registeredModel.aliases.find((a: any) => a.alias === 'champion');
       expect(champion).toBeDefined();
@@ -54,13 +58,15 @@ describe('README: Example queries a frontend sends', () => {
 });
 
 describe('README: the --demo persona table', () => {
-  const rows = [...section('Two commands').matchAll(/^\| `([\w-]+)`(?: \(default\))? \| (?:`([^`]+)`|nothing)[^|]*\| ([^|]+)\|$/gm)].map((m) => ({ demo: m[1]!, header: m[2], who: m[3]!.trim() }));
+  const rows = [
+    ...section('Two commands').matchAll(/^\| `([\w-]+)`(?: \(default\))? \| (?:`([^`]+)`|nothing)[^|]*\| ([^|]+)\|$/gm),
+  ].map((m) => ({ demo: m[1]!, header: m[2], who: m[3]!.trim() }));
 
   it('lists every backend --demo offers', () => {
     expect(rows.map((r) => r.demo)).toEqual(['mlflow', 'basic-auth', 'databricks', 'gitlab']);
   });
 
-  it('lets each row\'s persona in with the header as pasted (a rejected header is an error, not data)', async () => {
+  it("lets each row's persona in with the header as pasted (a rejected header is an error, not data)", async () => {
     // The stack `npm start -- --demo <name>` builds (src/main.ts), in-process: the demo emulator playing that
     // backend, the gateway pointed at it (Databricks named, the rest detected). test/e2e/demoBackends.test.ts runs
     // the real process.
@@ -74,7 +80,11 @@ describe('README: the --demo persona table', () => {
     for (const { demo, header } of rows) {
       const stack = await startStack(emulatorFor[demo]);
       try {
-        const result = await stack.query<any>('{ viewer { username authKind } experiments(first: 3) { nodes { name } } }', {}, header ? { authorization: header } : {});
+        const result = await stack.query<any>(
+          '{ viewer { username authKind } experiments(first: 3) { nodes { name } } }',
+          {},
+          header ? { authorization: header } : {},
+        );
         expect(result.errors).toBeUndefined();
         expect(result.data.experiments.nodes.length).toBeGreaterThan(0);
         seen[demo] = result.data.viewer;

@@ -2,7 +2,11 @@
 import type { Readable } from 'node:stream';
 
 /** Appends each line of `stream` to `lines` (parsed), calling `onLine` with it; returns `lines`. */
-export function collectJsonLines(stream: Readable | null, lines: Record<string, any>[] = [], onLine?: (line: Record<string, any>) => void): Record<string, any>[] {
+export function collectJsonLines(
+  stream: Readable | null,
+  lines: Record<string, any>[] = [],
+  onLine?: (line: Record<string, any>) => void,
+): Record<string, any>[] {
   let buffer = '';
   stream?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();

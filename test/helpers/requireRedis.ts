@@ -30,7 +30,9 @@ export async function requireRedis(url: string = sharedRedisUrl, timeoutMs = 300
     socket.once('error', () => done(false));
   });
   if (!reachable) {
-    throw oneLine(`This test needs Redis at ${host}:${port || 6379} and none answers: start it (e.g. \`redis-server --port ${port || 6379} --save '' --daemonize yes\`) and run the test again.`);
+    throw oneLine(
+      `This test needs Redis at ${host}:${port || 6379} and none answers: start it (e.g. \`redis-server --port ${port || 6379} --save '' --daemonize yes\`) and run the test again.`,
+    );
   }
 }
 
@@ -41,5 +43,8 @@ export async function requireRedisServerBinary(): Promise<void> {
     child.once('error', () => resolve(false));
     child.once('exit', (code) => resolve(code === 0));
   });
-  if (!runs) throw oneLine('This test starts its own redis-server and none is installed: install Redis (e.g. `apt-get install redis-server`) so `redis-server` is on PATH, and run the test again.');
+  if (!runs)
+    throw oneLine(
+      'This test starts its own redis-server and none is installed: install Redis (e.g. `apt-get install redis-server`) so `redis-server` is on PATH, and run the test again.',
+    );
 }

@@ -26,16 +26,33 @@ export interface SpawnMainOptions {
 
 /** Environment of a spawned main: the test's, made deterministic, then `env` (`undefined` removes a variable). */
 function mainEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const merged: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_OPTIONS: '',
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return merged as Record<string, string>;
 }
 
 /** Starts the process and collects its output; does not wait for anything. */
-function launch(args: readonly string[], env: Record<string, string | undefined>, via: 'node' | 'npm'): Omit<MainProcess, 'graphqlUrl'> {
-  const [command, argv] = via === 'npm' ? ['npm', ['start', '--silent', '--', ...args]] : [process.execPath, ['--import', 'tsx', 'src/main.ts', ...args]];
+function launch(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  via: 'node' | 'npm',
+): Omit<MainProcess, 'graphqlUrl'> {
+  const [command, argv] =
+    via === 'npm'
+      ? ['npm', ['start', '--silent', '--', ...args]]
+      : [process.execPath, ['--import', 'tsx', 'src/main.ts', ...args]];
   const child = spawn(command, argv, { cwd: process.cwd(), env: mainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const lines = collectJsonLines(child.stdout);
   const stderr: string[] = [];
   let errBuffer = '';
@@ -52,7 +69,11 @@ function launch(args: readonly string[], env: Record<string, string | undefined>
 }
 
 /** Spawns `src/main.ts` with `args` and the environment given (`undefined` removes a variable); resolves once the gateway listens. */
-export async function spawnMain(args: readonly string[], env: Record<string, string | undefined>, options: SpawnMainOptions = {}): Promise<MainProcess> {
+export async function spawnMain(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  options: SpawnMainOptions = {},
+): Promise<MainProcess> {
   const started = launch(args, env, options.via ?? 'node');
   const { child, lines } = started;
   const component = options.component ?? 'gateway';
@@ -63,17 +84,24 @@ export async function spawnMain(args: readonly string[], env: Record<string, str
     if (ready) return { ...started, graphqlUrl: ready.url as string };
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`src/main.ts ${args.join(' ')} did not start: ${JSON.stringify(lines)} ${started.stderr.join('\n')}`);
+      throw new Error(
+        `src/main.ts ${args.join(' ')} did not start: ${JSON.stringify(lines)} ${started.stderr.join('\n')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** Runs `src/main.ts` expecting it to stop by itself (a start-up failure): its exit code and output. */
-export async function runMainToExit(args: readonly string[], env: Record<string, string | undefined>): Promise<{ code: number | null; lines: Record<string, any>[]; stderr: string[] }> {
+export async function runMainToExit(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; lines: Record<string, any>[]; stderr: string[] }> {
   const { lines, stderr, exited, child } = launch(args, env, 'node');
   const { code } = await exited;
   // 'exit' may come before the pipes are drained.
-  await new Promise((resolve) => (child.stderr?.readableEnded ? resolve(undefined) : child.stderr?.once('end', resolve)));
+  await new Promise((resolve) =>
+    child.stderr?.readableEnded ? resolve(undefined) : child.stderr?.once('end', resolve),
+  );
   return { code, lines, stderr };
 }

@@ -53,13 +53,17 @@ export async function startAppLayer(options: AppLayerOptions): Promise<AppLayer>
       const body = await readBody(request);
       const refuse = (status: 401 | 403, message: string) => {
         refusals[status] += 1;
-        response.writeHead(status, { 'content-type': 'application/json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="app-layer"' } : {}) });
+        response.writeHead(status, {
+          'content-type': 'application/json',
+          ...(status === 401 ? { 'www-authenticate': 'Bearer realm="app-layer"' } : {}),
+        });
         response.end(JSON.stringify({ error: status === 401 ? 'unauthorized' : 'forbidden', message }));
       };
       const authorization = request.headers.authorization ?? '';
       const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
       const user = token === undefined ? undefined : options.tokens[token];
-      const isDefaultExperiment = url.pathname.endsWith('/experiments/get') && url.searchParams.get('experiment_id') === '0';
+      const isDefaultExperiment =
+        url.pathname.endsWith('/experiments/get') && url.searchParams.get('experiment_id') === '0';
       if (!user && !(options.anonymousDefaultExperiment && isDefaultExperiment)) return refuse(401, 'sign in first');
       const hidden = new Set(user ? (options.refused[user] ?? []) : []);
 
@@ -70,7 +74,10 @@ export async function startAppLayer(options: AppLayerOptions): Promise<AppLayer>
       } catch {
         json = {};
       }
-      const named = (key: string): string[] => [...url.searchParams.getAll(key), ...[json[key]].flat().filter((v): v is string => typeof v === 'string')];
+      const named = (key: string): string[] => [
+        ...url.searchParams.getAll(key),
+        ...[json[key]].flat().filter((v): v is string => typeof v === 'string'),
+      ];
       const experiments = [...named('experiment_id'), ...named('experiment_ids')];
       for (const runId of [...named('run_id'), ...named('run_ids')]) {
         const experiment = await experimentOfRun(runId);
@@ -96,11 +103,14 @@ export async function startAppLayer(options: AppLayerOptions): Promise<AppLayer>
           if (id && hidden.has(id)) return refuse(403, 'you may not read this experiment');
         }
         for (const key of ['experiments', 'runs']) {
-          if (Array.isArray(answer[key])) answer[key] = (answer[key] as unknown[]).filter((item) => !hidden.has(experimentOf(item) ?? ''));
+          if (Array.isArray(answer[key]))
+            answer[key] = (answer[key] as unknown[]).filter((item) => !hidden.has(experimentOf(item) ?? ''));
         }
         text = JSON.stringify(answer);
       }
-      response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' });
+      response.writeHead(forwarded.status, {
+        'content-type': forwarded.headers.get('content-type') ?? 'application/json',
+      });
       response.end(text);
     })().catch((error: unknown) => {
       response.writeHead(502, { 'content-type': 'text/plain' });

@@ -32,12 +32,25 @@ export async function startDistributed(config: Config, trackingUri: string): Pro
   }
   const dir = mkdtempSync(join(tmpdir(), 'supergraph-'));
   const yaml = ['federation_version: =2.5.0', 'subgraphs:']
-    .concat([...subgraphs].flatMap(([name, s]) => [`  ${name}:`, `    routing_url: ${s.url}`, '    schema:', `      file: ${process.cwd()}/schema/${name}.graphql`]))
+    .concat(
+      [...subgraphs].flatMap(([name, s]) => [
+        `  ${name}:`,
+        `    routing_url: ${s.url}`,
+        '    schema:',
+        `      file: ${process.cwd()}/schema/${name}.graphql`,
+      ]),
+    )
     .join('\n');
   writeFileSync(join(dir, 'supergraph.yaml'), yaml);
   const gatewayServices = createServices(config, trackingUri);
   services.push(gatewayServices);
-  const gateway = await startGateway({ config, services: gatewayServices, port: 0, mode: 'distributed', supergraphSdl: composeSupergraph(join(dir, 'supergraph.yaml')) });
+  const gateway = await startGateway({
+    config,
+    services: gatewayServices,
+    port: 0,
+    mode: 'distributed',
+    supergraphSdl: composeSupergraph(join(dir, 'supergraph.yaml')),
+  });
   return {
     gateway,
     subgraphs,

@@ -6,7 +6,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** The graph's level names, lowest first (the contract's `level` values). */
-const LEVELS = ['NO_PERMISSIONS', 'CAN_READ', 'CAN_USE', 'CAN_EDIT', 'CAN_MANAGE_STAGING_VERSIONS', 'CAN_MANAGE_PRODUCTION_VERSIONS', 'CAN_MANAGE'] as const;
+const LEVELS = [
+  'NO_PERMISSIONS',
+  'CAN_READ',
+  'CAN_USE',
+  'CAN_EDIT',
+  'CAN_MANAGE_STAGING_VERSIONS',
+  'CAN_MANAGE_PRODUCTION_VERSIONS',
+  'CAN_MANAGE',
+] as const;
 export type FakeLevel = (typeof LEVELS)[number];
 
 /** One principal's (or group's) rules. */
@@ -75,23 +83,40 @@ export interface FakePermissionService {
 }
 
 function levelOf(rules: Record<string, FakeRule>, check: ReceivedCheck): FakeLevel {
-  const keys = [check.principal.email ?? `user:${check.principal.username ?? ''}`, ...(check.principal.groups ?? []).map((g) => `group:${g}`)];
+  const keys = [
+    check.principal.email ?? `user:${check.principal.username ?? ''}`,
+    ...(check.principal.groups ?? []).map((g) => `group:${g}`),
+  ];
   let best = 0;
   for (const key of keys) {
     const rule = rules[key];
     if (!rule) continue;
-    const named = check.objectType === 'experiment' ? rule.experiments?.[check.objectId ?? ''] : rule.models?.[check.objectId ?? ''];
+    const named =
+      check.objectType === 'experiment'
+        ? rule.experiments?.[check.objectId ?? '']
+        : rule.models?.[check.objectId ?? ''];
     best = Math.max(best, LEVELS.indexOf(named ?? rule.default ?? 'NO_PERMISSIONS'));
   }
   return LEVELS[best] as FakeLevel;
 }
 
 /** What this (imaginary) service means by each action. */
-const ACTION_NEEDS: Record<string, number> = { read: LEVELS.indexOf('CAN_READ'), write: LEVELS.indexOf('CAN_EDIT'), manage: LEVELS.indexOf('CAN_MANAGE') };
+const ACTION_NEEDS: Record<string, number> = {
+  read: LEVELS.indexOf('CAN_READ'),
+  write: LEVELS.indexOf('CAN_EDIT'),
+  manage: LEVELS.indexOf('CAN_MANAGE'),
+};
 
-function answer(options: PermissionServiceOptions, rules: Record<string, FakeRule>, check: ReceivedCheck): Record<string, unknown> {
+function answer(
+  options: PermissionServiceOptions,
+  rules: Record<string, FakeRule>,
+  check: ReceivedCheck,
+): Record<string, unknown> {
   if (check.action === 'admin') {
-    const keys = [check.principal.email ?? `user:${check.principal.username ?? ''}`, ...(check.principal.groups ?? []).map((g) => `group:${g}`)];
+    const keys = [
+      check.principal.email ?? `user:${check.principal.username ?? ''}`,
+      ...(check.principal.groups ?? []).map((g) => `group:${g}`),
+    ];
     return { allowed: keys.some((key) => rules[key]?.admin === true) };
   }
   const level = levelOf(rules, check);
@@ -114,7 +139,8 @@ export async function startPermissionService(options: PermissionServiceOptions):
       response.writeHead(status, { 'content-type': type });
       response.end(payload);
     };
-    if (request.method !== 'POST' || request.url !== '/v1/check') return send(404, JSON.stringify({ error: 'not found' }));
+    if (request.method !== 'POST' || request.url !== '/v1/check')
+      return send(404, JSON.stringify({ error: 'not found' }));
     calls += 1;
     authorizations.push(request.headers.authorization);
     let parsed: { checks?: ReceivedCheck[] } & Partial<ReceivedCheck>;
@@ -127,7 +153,8 @@ export async function startPermissionService(options: PermissionServiceOptions):
     const checks = isBatch ? (parsed.checks as ReceivedCheck[]) : [parsed as ReceivedCheck];
     sizes.push(checks.length);
     received.push(...checks);
-    if (options.token && request.headers.authorization !== `Bearer ${options.token}`) return send(401, JSON.stringify({ error: 'bad token' }));
+    if (options.token && request.headers.authorization !== `Bearer ${options.token}`)
+      return send(401, JSON.stringify({ error: 'bad token' }));
     switch (mode) {
       case 'hang':
         return; // never answered; the socket is destroyed on close()

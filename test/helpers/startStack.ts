@@ -12,7 +12,11 @@ export interface Stack {
   gateway: RunningGateway;
   config: Config;
   /** POSTs a GraphQL operation to the gateway; returns the parsed JSON body. */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Empties the shared cache and zeroes the emulator's counters, to measure a cold request's cost. */
   coldStart(): void;
   close(): Promise<void>;
@@ -26,7 +30,14 @@ export interface GraphQLResponse<T> {
 
 /** Starts emulator + gateway; `env` adds configuration variables. */
 export async function startStack(
-  options: { emulator?: EmulatorOptions; env?: Record<string, string>; sharedEmulator?: Emulator; /** Something in front of the emulator (an auth proxy, an app layer). */ trackingUri?: (emulator: Emulator) => string } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    env?: Record<string, string>;
+    sharedEmulator?: Emulator;
+    /** Something in front of the emulator (an auth proxy, an app layer). */ trackingUri?: (
+      emulator: Emulator,
+    ) => string;
+  } = {},
 ): Promise<Stack> {
   // A second gateway may share the first one's emulator (and Redis) to test what crosses instances.
   const emulator = options.sharedEmulator ?? (await startEmulator({ seed: 'demo', ...options.emulator }));
@@ -56,7 +67,12 @@ export async function startStack(
 }
 
 /** POSTs one GraphQL operation as JSON. */
-export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -11,7 +11,11 @@ describe('MLflow down at start-up', () => {
   let services: Services;
   beforeAll(async () => {
     // Port 1 on loopback: connection refused, at once.
-    const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: 'http://127.0.0.1:1', UPSTREAM_CONNECT_TIMEOUT_MS: '500' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MLFLOW_TRACKING_URI: 'http://127.0.0.1:1',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '500',
+    });
     services = createServices(config, 'http://127.0.0.1:1', { cache: new MemoryCache() });
     gateway = await startGateway({ config, services, port: 0 });
   });

@@ -19,12 +19,32 @@ const FORGED = { authorization: 'Bearer layer-mallory' };
 
 /** Every read path to the private experiment's data: root, nested, lists, histories, _entities (ModelVersion.run). */
 const QUERIES: { name: string; query: string; vars: (ids: PrivateIds) => Record<string, unknown> }[] = [
-  { name: 'experimentByName + runs + params + histories', query: `query($n: String!) { experimentByName(name: $n) { id name tags { key value } runs(first: 10) { nodes { id name params { key value } metrics { key value } metricHistory(key: "loss") { step value } } } } }`, vars: () => ({ n: PRIVATE_EXPERIMENT }) },
-  { name: 'experiment(id)', query: `query($id: ID!) { experiment(id: $id) { id name artifactLocation } }`, vars: (ids) => ({ id: ids.experimentId }) },
+  {
+    name: 'experimentByName + runs + params + histories',
+    query: `query($n: String!) { experimentByName(name: $n) { id name tags { key value } runs(first: 10) { nodes { id name params { key value } metrics { key value } metricHistory(key: "loss") { step value } } } } }`,
+    vars: () => ({ n: PRIVATE_EXPERIMENT }),
+  },
+  {
+    name: 'experiment(id)',
+    query: `query($id: ID!) { experiment(id: $id) { id name artifactLocation } }`,
+    vars: (ids) => ({ id: ids.experimentId }),
+  },
   { name: 'experiments list', query: `{ experiments(first: 50) { nodes { id name } } }`, vars: () => ({}) },
-  { name: 'run(id) with params, metrics, history', query: `query($id: ID!) { run(id: $id) { id name experiment { id name } params { key value } metrics { key value } metricHistory(key: "loss") { step value } } }`, vars: (ids) => ({ id: ids.runId }) },
-  { name: 'runs(experimentIds)', query: `query($e: [ID!]!) { runs(experimentIds: $e, first: 10) { nodes { id name params { key value } } } }`, vars: (ids) => ({ e: [ids.experimentId] }) },
-  { name: 'ModelVersion.run (_entities)', query: `query($m: String!) { registeredModel(name: $m) { versions(first: 10) { nodes { version run { id name params { key value } experiment { name } } } } } }`, vars: () => ({ m: PRIVATE_MODEL }) },
+  {
+    name: 'run(id) with params, metrics, history',
+    query: `query($id: ID!) { run(id: $id) { id name experiment { id name } params { key value } metrics { key value } metricHistory(key: "loss") { step value } } }`,
+    vars: (ids) => ({ id: ids.runId }),
+  },
+  {
+    name: 'runs(experimentIds)',
+    query: `query($e: [ID!]!) { runs(experimentIds: $e, first: 10) { nodes { id name params { key value } } } }`,
+    vars: (ids) => ({ e: [ids.experimentId] }),
+  },
+  {
+    name: 'ModelVersion.run (_entities)',
+    query: `query($m: String!) { registeredModel(name: $m) { versions(first: 10) { nodes { version run { id name params { key value } experiment { name } } } } } }`,
+    vars: () => ({ m: PRIVATE_MODEL }),
+  },
 ];
 
 interface PrivateIds {
@@ -35,8 +55,18 @@ interface PrivateIds {
 }
 
 const variants = [
-  { name: 'anonymous refused (an unknown auth scheme), in-memory cache', anonymousDefaultExperiment: false, redis: false, reason: /HTTP 401 .*Bearer realm="app-layer".*not MLflow's basic-auth/ },
-  { name: 'anonymous reads the default experiment (looks open), Redis', anonymousDefaultExperiment: true, redis: true, reason: /answered an anonymous request with HTTP 200/ },
+  {
+    name: 'anonymous refused (an unknown auth scheme), in-memory cache',
+    anonymousDefaultExperiment: false,
+    redis: false,
+    reason: /HTTP 401 .*Bearer realm="app-layer".*not MLflow's basic-auth/,
+  },
+  {
+    name: 'anonymous reads the default experiment (looks open), Redis',
+    anonymousDefaultExperiment: true,
+    redis: true,
+    reason: /answered an anonymous request with HTTP 200/,
+  },
 ];
 
 describe.each(variants)('MLflow behind an app layer that decides access: $name', (variant) => {
@@ -91,7 +121,11 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     const runs = experiment.runs.nodes as { id: string; name: string; params: unknown[] }[];
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.some((run) => run.params.length > 0)).toBe(true);
-    ids = { experimentId: experiment.id, runId: runs[0]!.id, secrets: [experiment.id, experiment.name, ...runs.flatMap((run) => [run.id, run.name])] };
+    ids = {
+      experimentId: experiment.id,
+      runId: runs[0]!.id,
+      secrets: [experiment.id, experiment.name, ...runs.flatMap((run) => [run.id, run.name])],
+    };
     // Warm every other path as alice too, so a leak would have something to leak.
     for (const path of QUERIES) {
       const warm = await stack.query(path.query, path.vars(ids), ALICE);
@@ -108,22 +142,32 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     ['an anonymous caller', ANONYMOUS],
     ['a made-up token', FORGED],
   ] as const)('%s', (_who, headers) => {
-    it.each(QUERIES.map((q) => [q.name, q] as const))('reads nothing of the private experiment through %s, cold then warm', async (_name, path) => {
-      for (let round = 0; round < 2; round += 1) {
-        const result = await stack.query(path.query, path.vars(ids), headers);
-        checks += 1;
-        const text = JSON.stringify({ data: result.data ?? null, errors: (result.errors ?? []).map((e) => e.message) });
-        const leaked = ids.secrets.filter((secret) => text.includes(secret));
-        leaks += leaked.length;
-        expect(leaked).toEqual([]);
-      }
-    });
+    it.each(QUERIES.map((q) => [q.name, q] as const))(
+      'reads nothing of the private experiment through %s, cold then warm',
+      async (_name, path) => {
+        for (let round = 0; round < 2; round += 1) {
+          const result = await stack.query(path.query, path.vars(ids), headers);
+          checks += 1;
+          const text = JSON.stringify({
+            data: result.data ?? null,
+            errors: (result.errors ?? []).map((e) => e.message),
+          });
+          const leaked = ids.secrets.filter((secret) => text.includes(secret));
+          leaks += leaked.length;
+          expect(leaked).toEqual([]);
+        }
+      },
+    );
   });
 
   it('lets no anonymous write through when the layer refused the anonymous probe (0 writes sent)', async () => {
     const refusedBefore = layer.refusals[401];
     emulator.resetCalls();
-    const result = await stack.query(`mutation { createExperiment(input: { name: "anonymous-was-here" }) { id } }`, {}, ANONYMOUS);
+    const result = await stack.query(
+      `mutation { createExperiment(input: { name: "anonymous-was-here" }) { id } }`,
+      {},
+      ANONYMOUS,
+    );
     expect(result.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
     expect(emulator.calls()['POST /api/2.0/mlflow/experiments/create'] ?? 0).toBe(0);
     // Where the layer let the anonymous probe through, the graph cannot tell it from an open MLflow: the write is
@@ -132,7 +176,11 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
   });
 
   it('never names a caller the layer does not know in viewer', async () => {
-    const forged = await stack.query(`{ viewer { username } }`, {}, { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` });
+    const forged = await stack.query(
+      `{ viewer { username } }`,
+      {},
+      { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` },
+    );
     expect(forged.data?.viewer ?? null).toBeNull();
     expect(forged.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
     const bob = await stack.query(`{ viewer { authKind } }`, {}, BOB);
@@ -144,7 +192,11 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     const bob = await stack.query(`query($id: ID!) { run(id: $id) { id params { value } } }`, { id: ids.runId }, BOB);
     expect(bob.data?.run ?? null).toBeNull();
     expect(bob.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
-    const anonymous = await stack.query(`query($id: ID!) { run(id: $id) { id params { value } } }`, { id: ids.runId }, ANONYMOUS);
+    const anonymous = await stack.query(
+      `query($id: ID!) { run(id: $id) { id params { value } } }`,
+      { id: ids.runId },
+      ANONYMOUS,
+    );
     expect(anonymous.data?.run ?? null).toBeNull();
     expect(anonymous.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
     expect(layer.refusals[401]).toBeGreaterThan(0);

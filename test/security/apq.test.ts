@@ -11,7 +11,10 @@ async function apq(stack: Stack, query: string, headers: Record<string, string>,
   const response = await fetch(stack.gateway.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ ...(withText ? { query } : {}), extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } }),
+    body: JSON.stringify({
+      ...(withText ? { query } : {}),
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } },
+    }),
   });
   return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
 }
@@ -46,7 +49,9 @@ describe('APQ registrations, shared (MLflow basic-auth decides per object)', () 
 
   it('serves a registered operation to every caller (sharing is earned here)', async () => {
     const query = `query Shared { experiments(first: 1) { nodes { id } } }`;
-    expect((await apq(stack, query, { authorization: basic(ALICE.username, ALICE.password) }, true)).errors).toBeUndefined();
+    expect(
+      (await apq(stack, query, { authorization: basic(ALICE.username, ALICE.password) }, true)).errors,
+    ).toBeUndefined();
     const bob = await apq(stack, query, { authorization: basic(BOB.username, BOB.password) }, false);
     expect(bob.errors).toBeUndefined();
   });

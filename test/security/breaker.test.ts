@@ -13,13 +13,21 @@ describe('one caller cannot open the shared circuit breaker', () => {
   let services: Services;
   let gateway: RunningGateway;
   const post = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo' });
-    const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.trackingUri, UPSTREAM_CIRCUIT_THRESHOLD: '5' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MLFLOW_TRACKING_URI: emulator.trackingUri,
+      UPSTREAM_CIRCUIT_THRESHOLD: '5',
+    });
     services = createServices(config, emulator.trackingUri, { cache: new MemoryCache() });
     gateway = await startGateway({ config, services, port: 0 });
   });
@@ -34,7 +42,9 @@ describe('one caller cannot open the shared circuit breaker', () => {
   });
 
   it('refuses a GET over gunicorn’s 4094-byte request line as BAD_USER_INPUT, with no call', async () => {
-    const { status, body } = await post('query ($name: String!) { registeredModel(name: $name) { name } }', { name: 'm'.repeat(5000) });
+    const { status, body } = await post('query ($name: String!) { registeredModel(name: $name) { name } }', {
+      name: 'm'.repeat(5000),
+    });
     expect(status).toBe(200);
     expect(body.data.registeredModel).toBeNull();
     expect(body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
@@ -46,14 +56,19 @@ describe('one caller cannot open the shared circuit breaker', () => {
     // A proxy in front of MLflow cuts off the caller's expensive searches (504).
     emulator.setFaults([{ endpoint: 'POST /api/2.0/mlflow/runs/search', status: 504 }]);
     const hostile = [
-      ...Array.from({ length: 7 }, (_, i) => post('query ($name: String!) { registeredModel(name: $name) { name } }', { name: `${i}`.repeat(5000) })),
+      ...Array.from({ length: 7 }, (_, i) =>
+        post('query ($name: String!) { registeredModel(name: $name) { name } }', { name: `${i}`.repeat(5000) }),
+      ),
       ...Array.from({ length: 6 }, (_, i) => post(`{ experiments(filter: "name ~~ 'x${i}'") { nodes { id } } }`)),
-      ...Array.from({ length: 7 }, (_, i) => post(`{ runs(experimentIds: ["1"], filter: "params.p${i} LIKE '%%%%%%%%'") { nodes { id } } }`)),
+      ...Array.from({ length: 7 }, (_, i) =>
+        post(`{ runs(experimentIds: ["1"], filter: "params.p${i} LIKE '%%%%%%%%'") { nodes { id } } }`),
+      ),
     ];
     const answers = await Promise.all(hostile);
     for (const { body } of answers) {
       expect(body.errors?.length).toBeGreaterThan(0);
-      for (const error of body.errors) expect(['BAD_USER_INPUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE']).toContain(error.extensions.code);
+      for (const error of body.errors)
+        expect(['BAD_USER_INPUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE']).toContain(error.extensions.code);
     }
     // Each failure mode was really exercised: the 504s reached the emulator, the long names did not.
     expect(emulator.callCount('POST /api/2.0/mlflow/runs/search')).toBeGreaterThanOrEqual(7);

@@ -9,13 +9,22 @@ import { supergraphSdlPath } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
 /** POSTs an operation and keeps the HTTP status. */
-async function post(stack: Stack, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const response = await fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function post(
+  stack: Stack,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
 const schema = apiSchemaFromSupergraph(readFileSync(supergraphSdlPath, 'utf8'));
-const measure = (query: string, variables?: Record<string, unknown>, bulkMetricHistory = true) => measureOperation(schema, parse(query), undefined, variables, { bulkMetricHistory });
+const measure = (query: string, variables?: Record<string, unknown>, bulkMetricHistory = true) =>
+  measureOperation(schema, parse(query), undefined, variables, { bulkMetricHistory });
 
 describe('measureOperation prices what execution will do', () => {
   it('uses a variable’s declared default and the schema’s argument defaults', () => {
@@ -30,12 +39,15 @@ describe('measureOperation prices what execution will do', () => {
 
   it('multiplies by the length of list arguments (a permission check per listed experiment)', () => {
     const ids = Array.from({ length: 50 }, (_, i) => String(i));
-    expect(measure('query ($ids: [ID!]!) { runs(experimentIds: $ids, first: 1) { nodes { id } } }', { ids }).upstreamCalls).toBe(1 + 50);
+    expect(
+      measure('query ($ids: [ID!]!) { runs(experimentIds: $ids, first: 1) { nodes { id } } }', { ids }).upstreamCalls,
+    ).toBe(1 + 50);
     expect(measure('{ runs(experimentIds: ["1", "2", "3"], first: 1) { nodes { id } } }').upstreamCalls).toBe(1 + 3);
   });
 
   it('prices each per-item field as an upstream call per object', () => {
-    const runs = (field: string) => measure(`{ experiments(first: 4) { nodes { runs(first: 25) { nodes { ${field} } } } } }`).upstreamCalls;
+    const runs = (field: string) =>
+      measure(`{ experiments(first: 4) { nodes { runs(first: 25) { nodes { ${field} } } } } }`).upstreamCalls;
     // experiments/search + one runs page per experiment, then the field.
     expect(runs('id')).toBe(1 + 4);
     expect(runs('artifacts { path }')).toBe(1 + 4 + 100);
@@ -43,7 +55,13 @@ describe('measureOperation prices what execution will do', () => {
     expect(runs('experiment { id }')).toBe(1 + 4 + 50);
     // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, 80 run ids a versions search.
     expect(runs('metricHistory(key: "loss", maxPoints: 10) { step }')).toBe(1 + 4 + 1);
-    expect(measure('{ experiments(first: 4) { nodes { runs(first: 25) { nodes { metricHistory(key: "loss", maxPoints: 10) { step } } } } } }', undefined, false).upstreamCalls).toBe(1 + 4 + 100);
+    expect(
+      measure(
+        '{ experiments(first: 4) { nodes { runs(first: 25) { nodes { metricHistory(key: "loss", maxPoints: 10) { step } } } } } }',
+        undefined,
+        false,
+      ).upstreamCalls,
+    ).toBe(1 + 4 + 100);
     expect(runs('modelVersions { version }')).toBe(1 + 4 + 2);
     const versions = (field: string) => measure(`{ modelVersions(first: 30) { nodes { ${field} } } }`).upstreamCalls;
     expect(versions('version')).toBe(1);
@@ -66,25 +84,60 @@ describe('the gateway refuses an over-priced operation before any upstream call'
   beforeEach(() => stack.emulator.resetCalls());
 
   const refusals: [string, string, Record<string, unknown> | undefined, string][] = [
-    ['a variable’s default page size', 'query ($n: Int = 1000) { experiments(first: $n) { nodes { runs(first: 100) { nodes { id } } } } }', undefined, 'cost'],
-    ['a list argument’s length', 'query ($ids: [ID!]!) { runs(experimentIds: $ids, first: 1) { nodes { id } } }', { ids: Array.from({ length: 150 }, (_, i) => String(i)) }, 'upstreamCalls'],
-    ['artifacts on every run', '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { path } } } } } }', undefined, 'upstreamCalls'],
-    ['downloadUri on every version', 'query ($n: Int = 200) { modelVersions(first: $n) { nodes { downloadUri } } }', undefined, 'upstreamCalls'],
-    ['transitionRequests on every version', '{ modelVersions(first: 200) { nodes { transitionRequests { id } } } }', undefined, 'upstreamCalls'],
+    [
+      'a variable’s default page size',
+      'query ($n: Int = 1000) { experiments(first: $n) { nodes { runs(first: 100) { nodes { id } } } } }',
+      undefined,
+      'cost',
+    ],
+    [
+      'a list argument’s length',
+      'query ($ids: [ID!]!) { runs(experimentIds: $ids, first: 1) { nodes { id } } }',
+      { ids: Array.from({ length: 150 }, (_, i) => String(i)) },
+      'upstreamCalls',
+    ],
+    [
+      'artifacts on every run',
+      '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { path } } } } } }',
+      undefined,
+      'upstreamCalls',
+    ],
+    [
+      'downloadUri on every version',
+      'query ($n: Int = 200) { modelVersions(first: $n) { nodes { downloadUri } } }',
+      undefined,
+      'upstreamCalls',
+    ],
+    [
+      'transitionRequests on every version',
+      '{ modelVersions(first: 200) { nodes { transitionRequests { id } } } }',
+      undefined,
+      'upstreamCalls',
+    ],
   ];
 
   it.each(refusals)('%s: HTTP 400, QUERY_TOO_COMPLEX, 0 calls', async (_name, query, variables, limit) => {
     const { status, body } = await post(stack, query, variables);
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
-    expect(body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit, max: limit === 'cost' ? 50_000 : 100, actual: expect.any(Number) }));
+    expect(body.errors[0].extensions).toEqual(
+      expect.objectContaining({
+        code: 'QUERY_TOO_COMPLEX',
+        limit,
+        max: limit === 'cost' ? 50_000 : 100,
+        actual: expect.any(Number),
+      }),
+    );
     expect(body.errors[0].extensions.actual).toBeGreaterThan(body.errors[0].extensions.max);
     expect(body.errors[0].extensions.http).toBeUndefined();
     expect(stack.emulator.totalCalls()).toBe(0);
   });
 
   it('answers the same shapes within the bounds', async () => {
-    const { status, body } = await post(stack, 'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { path } } } } } }');
+    const { status, body } = await post(
+      stack,
+      'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { path } } } } } }',
+    );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.experiments.nodes).toHaveLength(3);
@@ -94,12 +147,17 @@ describe('the gateway refuses an over-priced operation before any upstream call'
     const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { kind }`).join(' ')} }`;
     const tooMany = await post(stack, aliases);
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 30, actual: 31 }));
+    expect(tooMany.body.errors[0].extensions).toEqual(
+      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 30, actual: 31 }),
+    );
     // run → experiment → runs → nodes → experiment → …: 14 levels.
-    const nested = (levels: number): string => (levels === 0 ? 'id' : `experiment { runs(first: 1) { nodes { ${nested(levels - 1)} } } }`);
+    const nested = (levels: number): string =>
+      levels === 0 ? 'id' : `experiment { runs(first: 1) { nodes { ${nested(levels - 1)} } } }`;
     const deep = await post(stack, `{ run(id: "x") { ${nested(4)} } }`);
     expect(deep.status).toBe(400);
-    expect(deep.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 12 }));
+    expect(deep.body.errors[0].extensions).toEqual(
+      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 12 }),
+    );
     expect(stack.emulator.totalCalls()).toBe(0);
   });
 });

@@ -25,7 +25,9 @@ const modelName = (i: number) => `sec-model-${String(i).padStart(2, '0')}`;
 interface ConnectionSpec {
   name: string;
   query: string;
-  connection(data: any): { edges: { cursor: string; node: any }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null;
+  connection(
+    data: any,
+  ): { edges: { cursor: string; node: any }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null;
   /** The emulator endpoint this field's own paging calls. */
   endpoint: string;
   key(node: any): string;
@@ -81,30 +83,63 @@ const SPECS: ConnectionSpec[] = [
 /** Builds the experiments, runs, models and versions (and, with `auth`, the users and NO_PERMISSIONS grants). */
 async function seed(stack: Stack, auth: boolean): Promise<string> {
   const rest = (path: string, body: unknown) => mlflowRest(stack.emulator.url, 'POST', path, body, auth ? asAdmin : {});
-  if (auth) for (const user of [ALICE, BOB]) await rest('/api/2.0/mlflow/users/create', { username: user.username, password: user.password });
+  if (auth)
+    for (const user of [ALICE, BOB])
+      await rest('/api/2.0/mlflow/users/create', { username: user.username, password: user.password });
   const experimentIds: string[] = [];
-  for (let e = 0; e < EXPERIMENTS; e += 1) experimentIds.push((await rest('/api/2.0/mlflow/experiments/create', { name: `sec-exp-${e}` })).experiment_id);
+  for (let e = 0; e < EXPERIMENTS; e += 1)
+    experimentIds.push((await rest('/api/2.0/mlflow/experiments/create', { name: `sec-exp-${e}` })).experiment_id);
   const experimentId = experimentIds[0] as string;
-  for (let r = 0; r < RUNS; r += 1) await rest('/api/2.0/mlflow/runs/create', { experiment_id: experimentId, start_time: 1_700_000_000_000 + r, run_name: `sec-run-${r}` });
+  for (let r = 0; r < RUNS; r += 1)
+    await rest('/api/2.0/mlflow/runs/create', {
+      experiment_id: experimentId,
+      start_time: 1_700_000_000_000 + r,
+      run_name: `sec-run-${r}`,
+    });
   for (let m = 0; m < MODELS; m += 1) {
     await rest('/api/2.0/mlflow/registered-models/create', { name: modelName(m) });
-    for (let v = 0; v < (m === 0 ? VERSIONS_OF_FIRST_MODEL : 1); v += 1) await rest('/api/2.0/mlflow/model-versions/create', { name: modelName(m), source: `s3://sec/${m}/${v}` });
+    for (let v = 0; v < (m === 0 ? VERSIONS_OF_FIRST_MODEL : 1); v += 1)
+      await rest('/api/2.0/mlflow/model-versions/create', { name: modelName(m), source: `s3://sec/${m}/${v}` });
   }
   if (auth) {
-    for (const m of HIDDEN_MODELS) await rest('/api/2.0/mlflow/registered-models/permissions/create', { name: modelName(m), username: ALICE.username, permission: 'NO_PERMISSIONS' });
-    for (const e of HIDDEN_EXPERIMENTS) await rest('/api/2.0/mlflow/experiments/permissions/create', { experiment_id: experimentIds[e], username: ALICE.username, permission: 'NO_PERMISSIONS' });
+    for (const m of HIDDEN_MODELS)
+      await rest('/api/2.0/mlflow/registered-models/permissions/create', {
+        name: modelName(m),
+        username: ALICE.username,
+        permission: 'NO_PERMISSIONS',
+      });
+    for (const e of HIDDEN_EXPERIMENTS)
+      await rest('/api/2.0/mlflow/experiments/permissions/create', {
+        experiment_id: experimentIds[e],
+        username: ALICE.username,
+        permission: 'NO_PERMISSIONS',
+      });
   }
   return experimentId;
 }
 
 /** POSTs one operation and keeps the HTTP status beside the body. */
-async function post(stack: Stack, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; body: GraphQLResponse<any> }> {
-  const response = await fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  stack: Stack,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: GraphQLResponse<any> }> {
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, body: (await response.json()) as GraphQLResponse<any> };
 }
 
 /** Every page of one connection as one caller, first: 2: the keys in order and every cursor handed out. */
-async function pageAll(stack: Stack, spec: ConnectionSpec, variables: Record<string, unknown>, headers: Record<string, string>) {
+async function pageAll(
+  stack: Stack,
+  spec: ConnectionSpec,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+) {
   const keys: string[] = [];
   const cursors: string[] = [];
   const endCursors: string[] = [];
@@ -124,18 +159,39 @@ async function pageAll(stack: Stack, spec: ConnectionSpec, variables: Record<str
 }
 
 /** Sends `after` and expects the cursor refused: BAD_USER_INPUT, HTTP 200 or 400, nothing asked of `spec.endpoint`. */
-async function expectRefused(stack: Stack, spec: ConnectionSpec, variables: Record<string, unknown>, after: string, headers: Record<string, string>) {
+async function expectRefused(
+  stack: Stack,
+  spec: ConnectionSpec,
+  variables: Record<string, unknown>,
+  after: string,
+  headers: Record<string, string>,
+) {
   stack.coldStart();
   const { status, body } = await post(stack, spec.query, { ...variables, after }, headers);
-  expect({ field: spec.name, status: [200, 400].includes(status) ? 'ok' : status }).toEqual({ field: spec.name, status: 'ok' });
-  expect({ field: spec.name, code: body.errors?.[0]?.extensions?.code }).toEqual({ field: spec.name, code: 'BAD_USER_INPUT' });
+  expect({ field: spec.name, status: [200, 400].includes(status) ? 'ok' : status }).toEqual({
+    field: spec.name,
+    status: 'ok',
+  });
+  expect({ field: spec.name, code: body.errors?.[0]?.extensions?.code }).toEqual({
+    field: spec.name,
+    code: 'BAD_USER_INPUT',
+  });
   expect(body.errors?.[0]?.message).toMatch(/pageInfo\.endCursor or an edge of the same query/);
   expect(spec.connection(body.data) ?? null).toBeNull();
-  expect({ field: spec.name, upstreamCalls: stack.emulator.callCount(spec.endpoint) }).toEqual({ field: spec.name, upstreamCalls: 0 });
+  expect({ field: spec.name, upstreamCalls: stack.emulator.callCount(spec.endpoint) }).toEqual({
+    field: spec.name,
+    upstreamCalls: 0,
+  });
 }
 
 /** Sends `after` and expects the next page (the positive control of every refusal). */
-async function expectAccepted(stack: Stack, spec: ConnectionSpec, variables: Record<string, unknown>, after: string, headers: Record<string, string>) {
+async function expectAccepted(
+  stack: Stack,
+  spec: ConnectionSpec,
+  variables: Record<string, unknown>,
+  after: string,
+  headers: Record<string, string>,
+) {
   stack.coldStart();
   const { status, body } = await post(stack, spec.query, { ...variables, after }, headers);
   expect(status).toBe(200);
@@ -145,7 +201,12 @@ async function expectAccepted(stack: Stack, spec: ConnectionSpec, variables: Rec
 }
 
 /** The first end cursor a caller gets for a spec. */
-async function firstEndCursor(stack: Stack, spec: ConnectionSpec, variables: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
+async function firstEndCursor(
+  stack: Stack,
+  spec: ConnectionSpec,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<string> {
   const { body } = await post(stack, spec.query, { ...variables, after: null }, headers);
   const connection = spec.connection(body.data);
   expect(connection?.pageInfo.hasNextPage).toBe(true);
@@ -165,7 +226,10 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
   let variables: Record<string, unknown>;
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { seed: 'empty', auth: true }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' } });
+    stack = await startStack({
+      emulator: { seed: 'empty', auth: true },
+      env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' },
+    });
     variables = { experimentId: await seed(stack, true) };
   });
 
@@ -177,7 +241,8 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
     // Every token the emulator can have issued here (MLflow's: base64 of {"offset": N}).
     const tokens = Array.from({ length: 200 }, (_, offset) => createPageToken(offset));
     const all: string[] = [];
-    for (const spec of SPECS) for (const caller of [asAlice, asBob]) all.push(...(await pageAll(stack, spec, variables, caller)).cursors);
+    for (const spec of SPECS)
+      for (const caller of [asAlice, asBob]) all.push(...(await pageAll(stack, spec, variables, caller)).cursors);
     const decoded = all.map((cursor) => ({ cursor, bytes: Buffer.from(cursor, 'base64url') }));
     const parsesAsJson = decoded.filter(({ bytes }) => {
       try {
@@ -187,9 +252,21 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
         return false;
       }
     });
-    const withToken = decoded.filter(({ cursor, bytes }) => tokens.some((token) => cursor.includes(token) || cursor.includes(Buffer.from(token, 'base64').toString('base64url').replace(/=+$/, '')) || bytes.includes(Buffer.from(token))));
+    const withToken = decoded.filter(({ cursor, bytes }) =>
+      tokens.some(
+        (token) =>
+          cursor.includes(token) ||
+          cursor.includes(Buffer.from(token, 'base64').toString('base64url').replace(/=+$/, '')) ||
+          bytes.includes(Buffer.from(token)),
+      ),
+    );
     const withOffsetText = decoded.filter(({ bytes }) => /offset|"o"\s*:|"t"\s*:/.test(bytes.toString('latin1')));
-    expect({ cursors: all.length > 60, parsesAsJson: parsesAsJson.length, withToken: withToken.length, withOffsetText: withOffsetText.length }).toEqual({
+    expect({
+      cursors: all.length > 60,
+      parsesAsJson: parsesAsJson.length,
+      withToken: withToken.length,
+      withOffsetText: withOffsetText.length,
+    }).toEqual({
       cursors: true,
       parsesAsJson: 0,
       withToken: 0,
@@ -213,8 +290,18 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
       await expectRefused(stack, spec, variables, await firstEndCursor(stack, other, variables, asAlice), asAlice);
     }
     // The same field with other arguments: a filter, an order, another experiment, another model.
-    const [experiments, runs, experimentRuns, models, versions, modelVersionsOf] = SPECS as [ConnectionSpec, ConnectionSpec, ConnectionSpec, ConnectionSpec, ConnectionSpec, ConnectionSpec];
-    const reshaped = (spec: ConnectionSpec, from: string, to: string): ConnectionSpec => ({ ...spec, query: spec.query.replace(from, to) });
+    const [experiments, runs, experimentRuns, models, versions, modelVersionsOf] = SPECS as [
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+    ];
+    const reshaped = (spec: ConnectionSpec, from: string, to: string): ConnectionSpec => ({
+      ...spec,
+      query: spec.query.replace(from, to),
+    });
     const pairs: [ConnectionSpec, ConnectionSpec][] = [
       [experiments, reshaped(experiments, `first: 2`, `orderBy: ["name DESC"], first: 2`)],
       [experiments, reshaped(experiments, `'sec-exp-%'`, `'sec-%'`)],
@@ -239,9 +326,19 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
   });
 
   it('(d) does not let alice count the rows hidden from her: one cursor length everywhere, every readable row once', async () => {
-    const readableModels = Array.from({ length: MODELS }, (_, m) => m).filter((m) => !HIDDEN_MODELS.includes(m)).map(modelName);
-    const readableVersions = readableModels.flatMap((name) => Array.from({ length: name === modelName(0) ? VERSIONS_OF_FIRST_MODEL : 1 }, (_, v) => `${name}/${v + 1}`));
-    const [experiments, , , models, versions] = SPECS as ConnectionSpec[] as [ConnectionSpec, ConnectionSpec, ConnectionSpec, ConnectionSpec, ConnectionSpec];
+    const readableModels = Array.from({ length: MODELS }, (_, m) => m)
+      .filter((m) => !HIDDEN_MODELS.includes(m))
+      .map(modelName);
+    const readableVersions = readableModels.flatMap((name) =>
+      Array.from({ length: name === modelName(0) ? VERSIONS_OF_FIRST_MODEL : 1 }, (_, v) => `${name}/${v + 1}`),
+    );
+    const [experiments, , , models, versions] = SPECS as ConnectionSpec[] as [
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+      ConnectionSpec,
+    ];
 
     const aliceModels = await pageAll(stack, models, variables, asAlice);
     const aliceVersions = await pageAll(stack, versions, variables, asAlice);
@@ -253,7 +350,11 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
     expect(aliceExperiments.keys).toHaveLength(EXPERIMENTS - HIDDEN_EXPERIMENTS.length);
     expect(bobModels.keys).toHaveLength(MODELS);
     // Positions after 0, 1, 3 or 5 hidden rows, with or without an MLflow token: one length for all.
-    const lengths = new Set([...aliceModels.cursors, ...aliceVersions.cursors, ...aliceExperiments.cursors, ...bobModels.cursors].map((cursor) => cursor.length));
+    const lengths = new Set(
+      [...aliceModels.cursors, ...aliceVersions.cursors, ...aliceExperiments.cursors, ...bobModels.cursors].map(
+        (cursor) => cursor.length,
+      ),
+    );
     expect(aliceModels.cursors.length).toBeGreaterThanOrEqual(readableModels.length);
     expect(lengths.size).toBe(1);
 
@@ -263,7 +364,9 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
     expect(edges.map((edge) => edge.node.name)).toEqual(readableModels);
     for (const [index, edge] of edges.entries()) {
       const rest = await post(stack, models.query.replace('first: 2', 'first: 100'), { after: edge.cursor }, asAlice);
-      expect(rest.body.data.registeredModels.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(readableModels.slice(index + 1));
+      expect(rest.body.data.registeredModels.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(
+        readableModels.slice(index + 1),
+      );
     }
   });
 });

@@ -11,7 +11,11 @@ interface Answer {
 }
 
 async function post(stack: Stack, body: Record<string, unknown>): Promise<Answer> {
-  const response = await fetch(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as { errors?: Answer['errors']; data?: unknown };
   return { status: response.status, errors: json.errors ?? [], data: json.data };
 }
@@ -77,7 +81,10 @@ describe('protocol mistakes (introspection off)', () => {
     const query = '{ __typename }';
     const answer = await post(stack, { query, extensions: apq(sha256(query), 2) });
     expect(answer.status).toBe(400);
-    expect(answer.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_VERSION_UNSUPPORTED' });
+    expect(answer.errors[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'PERSISTED_QUERY_VERSION_UNSUPPORTED',
+    });
   });
 
   it('keeps the APQ protocol: NOT_FOUND (HTTP 200), then registration with the right hash, then a hit', async () => {
@@ -86,8 +93,16 @@ describe('protocol mistakes (introspection off)', () => {
     const miss = await post(stack, { extensions: apq(hash) });
     expect(miss.status).toBe(200);
     expect(codes(miss)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
-    expect(await post(stack, { query, extensions: apq(hash) })).toMatchObject({ status: 200, errors: [], data: { apq: 'Query' } });
-    expect(await post(stack, { extensions: apq(hash) })).toMatchObject({ status: 200, errors: [], data: { apq: 'Query' } });
+    expect(await post(stack, { query, extensions: apq(hash) })).toMatchObject({
+      status: 200,
+      errors: [],
+      data: { apq: 'Query' },
+    });
+    expect(await post(stack, { extensions: apq(hash) })).toMatchObject({
+      status: 200,
+      errors: [],
+      data: { apq: 'Query' },
+    });
   });
 
   it('validation and variable errors carry no "Did you mean" suggestion', async () => {

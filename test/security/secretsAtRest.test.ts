@@ -27,7 +27,9 @@ describe('per-caller cache keys in Redis', () => {
   beforeAll(async () => {
     await requireRedis();
     // MLflow without auth: no permission service, so every entry is per caller (keyed by the credential).
-    stack = await startStack({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'r'.repeat(48) } });
+    stack = await startStack({
+      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'r'.repeat(48) },
+    });
     redis = new Redis(REDIS_URL);
   });
   afterAll(async () => {
@@ -41,7 +43,11 @@ describe('per-caller cache keys in Redis', () => {
 
   it('name no credential and confirm no guessed password offline', async () => {
     const authorization = basic('alice', PASSWORD);
-    const answer = await stack.query(`{ experiments(first: 3) { nodes { id name runs(first: 3) { nodes { id params { key } } } } } }`, {}, { authorization });
+    const answer = await stack.query(
+      `{ experiments(first: 3) { nodes { id name runs(first: 3) { nodes { id params { key } } } } } }`,
+      {},
+      { authorization },
+    );
     expect(answer.errors).toBeUndefined();
     const keys = await redis.keys(`${prefix}*`);
     const scoped = keys.filter((key) => /:p[A-Za-z0-9_-]{22}:/.test(key));
@@ -54,6 +60,7 @@ describe('per-caller cache keys in Redis', () => {
     });
     expect(confirmed).toEqual([]);
     const base64 = Buffer.from(`alice:${PASSWORD}`).toString('base64');
-    for (const fragment of [PASSWORD, base64, authorization]) expect(keys.filter((key) => key.includes(fragment))).toEqual([]);
+    for (const fragment of [PASSWORD, base64, authorization])
+      expect(keys.filter((key) => key.includes(fragment))).toEqual([]);
   });
 });

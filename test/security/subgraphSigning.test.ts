@@ -19,7 +19,15 @@ import { ALICE } from '../../src/emulator/seeds/users.js';
 
 const SECRET = 'p'.repeat(48);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const alice: Principal = { id: 'user:alice', username: 'alice', email: undefined, groups: [], kind: 'basic', authorization: 'Basic YWxpY2U6cHc=', scopes: ['read'] };
+const alice: Principal = {
+  id: 'user:alice',
+  username: 'alice',
+  email: undefined,
+  groups: [],
+  kind: 'basic',
+  authorization: 'Basic YWxpY2U6cHc=',
+  scopes: ['read'],
+};
 const query = 'query Probe { __typename }';
 
 interface Replica {
@@ -31,7 +39,13 @@ interface Replica {
 const started: Replica[] = [];
 
 async function replica(name: SubgraphName, env: Record<string, string>, waitForRedis = true): Promise<Replica> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MLFLOW_TRACKING_URI: 'http://127.0.0.1:9', MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    MLFLOW_TRACKING_URI: 'http://127.0.0.1:9',
+    MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET,
+    ...env,
+  });
   const lines: string[] = [];
   const telemetry = createTelemetry(config, { logDestination: { write: (line: string) => void lines.push(line) } });
   const services = createServices(config, 'http://127.0.0.1:9', { telemetry });
@@ -43,7 +57,10 @@ async function replica(name: SubgraphName, env: Record<string, string>, waitForR
   return running;
 }
 
-async function send(target: Replica, headers: Record<string, string>): Promise<{ status: number; code: string | undefined; data: unknown }> {
+async function send(
+  target: Replica,
+  headers: Record<string, string>,
+): Promise<{ status: number; code: string | undefined; data: unknown }> {
   const response = await fetch(target.subgraph.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: alice.authorization as string, ...headers },
@@ -74,7 +91,11 @@ async function hangingRedis(): Promise<{ url: string; server: Server; sockets: S
     socket.on('data', (chunk) => {
       // ioredis's handshake: CLIENT SETINFO (answered OK) and the INFO ready check; every other command hangs.
       for (const command of chunk.toString('utf8').split('*').slice(1)) {
-        const words = command.split('\r\n').filter((_, index) => index % 2 === 0).slice(1).map((word) => word.toUpperCase());
+        const words = command
+          .split('\r\n')
+          .filter((_, index) => index % 2 === 0)
+          .slice(1)
+          .map((word) => word.toUpperCase());
         if (words[0] === 'CLIENT') socket.write('+OK\r\n');
         if (words[0] === 'INFO') {
           const info = '# Server\r\nredis_version:7.0.0\r\nloading:0\r\n';
@@ -125,7 +146,11 @@ describe('signed subgraph requests across replicas (shared Redis)', () => {
 
 describe('a replica that cannot reach Redis fails closed', () => {
   it('refuses a genuine signed request when Redis is unreachable (closed port), with a log line', async () => {
-    const down = await replica('tracking', { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_KEY_PREFIX: 'h-protocol-down:' }, false);
+    const down = await replica(
+      'tracking',
+      { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_KEY_PREFIX: 'h-protocol-down:' },
+      false,
+    );
     const signed = signSubgraphRequest(SECRET, 'tracking', alice, query, undefined);
     expect(await send(down, signed)).toEqual({ status: 503, code: 'UPSTREAM_UNAVAILABLE', data: null });
     expect(down.lines.some((line) => line.includes('failing closed'))).toBe(true);
@@ -134,7 +159,11 @@ describe('a replica that cannot reach Redis fails closed', () => {
   it('refuses a genuine signed request when Redis connects but stops answering (timeout)', async () => {
     const hanging = await hangingRedis();
     try {
-      const slow = await replica('tracking', { REDIS_URL: hanging.url, REDIS_KEY_PREFIX: 'h-protocol-hang:', REDIS_COMMAND_TIMEOUT_MS: '100' });
+      const slow = await replica('tracking', {
+        REDIS_URL: hanging.url,
+        REDIS_KEY_PREFIX: 'h-protocol-hang:',
+        REDIS_COMMAND_TIMEOUT_MS: '100',
+      });
       const signed = signSubgraphRequest(SECRET, 'tracking', alice, query, undefined);
       expect(await send(slow, signed)).toEqual({ status: 503, code: 'UPSTREAM_UNAVAILABLE', data: null });
     } finally {
@@ -150,7 +179,12 @@ describe('the gateway maps a subgraph that fails closed to UPSTREAM_UNAVAILABLE'
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo', auth: true });
-    const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET, REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MLFLOW_TRACKING_URI: emulator.url,
+      MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET,
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+    });
     distributed = await startDistributed(config, emulator.url);
   });
   afterAll(async () => {
@@ -159,7 +193,12 @@ describe('the gateway maps a subgraph that fails closed to UPSTREAM_UNAVAILABLE'
   });
 
   it('answers the client with UPSTREAM_UNAVAILABLE, never data and never INTERNAL_SERVER_ERROR', async () => {
-    const result = await postGraphQL((distributed as DistributedStack).gateway.graphqlUrl, '{ viewer { username } }', {}, { authorization: basic(ALICE.username, ALICE.password) });
+    const result = await postGraphQL(
+      (distributed as DistributedStack).gateway.graphqlUrl,
+      '{ viewer { username } }',
+      {},
+      { authorization: basic(ALICE.username, ALICE.password) },
+    );
     expect(result.data?.viewer ?? null).toBeNull();
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
   });

@@ -13,25 +13,53 @@ const DELETE = 'DELETE /api/2.0/mlflow/comments/delete';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ emulator: { seed: 'empty', databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } });
+  stack = await startStack({
+    emulator: { seed: 'empty', databricks: true },
+    env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
+  });
   const admin = as(DATABRICKS_ADMIN.token);
   await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/registered-models/create', { name: MODEL }, admin);
-  await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/model-versions/create', { name: MODEL, source: 'dbfs:/models/guarded/1' }, admin);
+  await mlflowRest(
+    stack.emulator.url,
+    'POST',
+    '/api/2.0/mlflow/model-versions/create',
+    { name: MODEL, source: 'dbfs:/models/guarded/1' },
+    admin,
+  );
   const id = stack.emulator.store.registry.models.get(MODEL)?.id as string;
-  stack.emulator.store.databricks.grant('registered-models', id, { kind: 'user', name: DATABRICKS_ALICE.userName }, 'CAN_MANAGE');
-  stack.emulator.store.databricks.grant('registered-models', id, { kind: 'user', name: DATABRICKS_BOB.userName }, 'CAN_READ');
+  stack.emulator.store.databricks.grant(
+    'registered-models',
+    id,
+    { kind: 'user', name: DATABRICKS_ALICE.userName },
+    'CAN_MANAGE',
+  );
+  stack.emulator.store.databricks.grant(
+    'registered-models',
+    id,
+    { kind: 'user', name: DATABRICKS_BOB.userName },
+    'CAN_READ',
+  );
 });
 afterAll(() => stack?.close());
 
 async function comment(token: string, text: string): Promise<string> {
-  const created = await stack.query(`mutation($text: String!) { createModelVersionComment(name: "${MODEL}", version: "1", comment: $text) { id } }`, { text }, as(token));
+  const created = await stack.query(
+    `mutation($text: String!) { createModelVersionComment(name: "${MODEL}", version: "1", comment: $text) { id } }`,
+    { text },
+    as(token),
+  );
   expect(created.errors).toBeUndefined();
   return created.data.createModelVersionComment.id;
 }
 
 const update = (token: string, id: string) =>
-  stack.query(`mutation($id: ID!) { updateModelVersionComment(name: "${MODEL}", id: $id, comment: "rewritten") { id comment } }`, { id }, as(token));
-const remove = (token: string, id: string) => stack.query(`mutation($id: ID!) { deleteModelVersionComment(name: "${MODEL}", id: $id) { id } }`, { id }, as(token));
+  stack.query(
+    `mutation($id: ID!) { updateModelVersionComment(name: "${MODEL}", id: $id, comment: "rewritten") { id comment } }`,
+    { id },
+    as(token),
+  );
+const remove = (token: string, id: string) =>
+  stack.query(`mutation($id: ID!) { deleteModelVersionComment(name: "${MODEL}", id: $id) { id } }`, { id }, as(token));
 
 describe('Databricks comment edits and deletes', () => {
   it.each([

@@ -46,14 +46,20 @@ describe('loadConfig', () => {
   });
 
   it('detects the backend from the variables MLflow and Databricks clients use', () => {
-    expect(loadConfig({ DATABRICKS_HOST: 'https://x.cloud.databricks.com', DATABRICKS_TOKEN: 'dapi1' }).backend).toBe('databricks');
-    expect(loadConfig({ MLFLOW_TRACKING_URI: 'https://gitlab.example/api/v4/projects/7/ml/mlflow' }).backend).toBe('gitlab');
+    expect(loadConfig({ DATABRICKS_HOST: 'https://x.cloud.databricks.com', DATABRICKS_TOKEN: 'dapi1' }).backend).toBe(
+      'databricks',
+    );
+    expect(loadConfig({ MLFLOW_TRACKING_URI: 'https://gitlab.example/api/v4/projects/7/ml/mlflow' }).backend).toBe(
+      'gitlab',
+    );
     expect(loadConfig({ MLFLOW_TRACKING_URI: 'http://127.0.0.1:5000' }).backend).toBe('mlflow');
   });
 
   it('builds service credentials from a token or username/password', () => {
     expect(loadConfig({ MLFLOW_TRACKING_TOKEN: 't0k' }).serviceAuthorization).toBe('Bearer t0k');
-    expect(loadConfig({ MLFLOW_TRACKING_USERNAME: 'a', MLFLOW_TRACKING_PASSWORD: 'b' }).serviceAuthorization).toBe(`Basic ${Buffer.from('a:b').toString('base64')}`);
+    expect(loadConfig({ MLFLOW_TRACKING_USERNAME: 'a', MLFLOW_TRACKING_PASSWORD: 'b' }).serviceAuthorization).toBe(
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+    );
   });
 
   it('disables Apollo telemetry unless the operator opts in', () => {

@@ -3,7 +3,9 @@ import { SupergraphRequestError, SupergraphTransportError, type SupergraphGraphQ
 import { persistedDocument } from './persistedDocument.js';
 
 /** Headers for every request, or a function producing them (for tokens that rotate). */
-export type HeadersOption = Readonly<Record<string, string>> | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
+export type HeadersOption =
+  | Readonly<Record<string, string>>
+  | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -34,9 +36,10 @@ export interface RequestOptions {
 }
 
 /** `variables` is optional exactly when the operation has no required variable. */
-export type RequestArguments<TVariables> = Record<string, never> extends TVariables
-  ? [variables?: TVariables, options?: RequestOptions]
-  : [variables: TVariables, options?: RequestOptions];
+export type RequestArguments<TVariables> =
+  Record<string, never> extends TVariables
+    ? [variables?: TVariables, options?: RequestOptions]
+    : [variables: TVariables, options?: RequestOptions];
 
 /** A GraphQL response with its errors typed. */
 export interface ExecutionResult<TData> {
@@ -51,9 +54,15 @@ export interface SupergraphClient {
   /** The endpoint this client calls. */
   readonly url: string;
   /** Runs an operation and returns its data; any GraphQL error throws a {@link SupergraphRequestError}. */
-  request<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, ...args: RequestArguments<TVariables>): Promise<TData>;
+  request<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...args: RequestArguments<TVariables>
+  ): Promise<TData>;
   /** Runs an operation and returns data and errors as they came (for callers that use partial results). */
-  execute<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, ...args: RequestArguments<TVariables>): Promise<ExecutionResult<TData>>;
+  execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...args: RequestArguments<TVariables>
+  ): Promise<ExecutionResult<TData>>;
 }
 
 /** Default upper bound on one HTTP exchange. */
@@ -74,7 +83,9 @@ export function createClient(options: ClientOptions): SupergraphClient {
   try {
     endpoint = new URL(options.url);
   } catch {
-    throw new TypeError(`createClient: expected url to be an absolute http(s) URL such as http://127.0.0.1:4000/graphql, got "${options.url}"`);
+    throw new TypeError(
+      `createClient: expected url to be an absolute http(s) URL such as http://127.0.0.1:4000/graphql, got "${options.url}"`,
+    );
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
     throw new TypeError(`createClient: expected an http(s) url, got protocol "${endpoint.protocol}"`);
@@ -84,11 +95,16 @@ export function createClient(options: ClientOptions): SupergraphClient {
     throw new TypeError('createClient: the url must not contain credentials; pass token or an authorization header');
   }
   const staticHeaders = typeof options.headers === 'function' ? undefined : options.headers;
-  if (options.token !== undefined && staticHeaders && Object.keys(staticHeaders).some((name) => name.toLowerCase() === 'authorization')) {
+  if (
+    options.token !== undefined &&
+    staticHeaders &&
+    Object.keys(staticHeaders).some((name) => name.toLowerCase() === 'authorization')
+  ) {
     throw new TypeError('createClient: pass either token or an authorization header, not both');
   }
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`createClient: expected timeoutMs to be a positive number, got ${timeoutMs}`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new TypeError(`createClient: expected timeoutMs to be a positive number, got ${timeoutMs}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const url = endpoint.toString();
   // Learned from the first PERSISTED_QUERY_NOT_SUPPORTED: this server has no APQ, send text from then on.
@@ -105,33 +121,59 @@ export function createClient(options: ClientOptions): SupergraphClient {
     };
   }
 
-  async function post(body: Record<string, unknown>, call: RequestOptions | undefined): Promise<{ status: number; body: GraphQLBody }> {
+  async function post(
+    body: Record<string, unknown>,
+    call: RequestOptions | undefined,
+  ): Promise<{ status: number; body: GraphQLBody }> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = call?.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     let response: Response;
     try {
-      response = await fetchImpl(url, { method: 'POST', headers: await headersFor(call), body: JSON.stringify(body), signal });
+      response = await fetchImpl(url, {
+        method: 'POST',
+        headers: await headersFor(call),
+        body: JSON.stringify(body),
+        signal,
+      });
     } catch (error) {
-      if (timeout.aborted) throw new SupergraphTransportError(`No answer from ${url} within ${timeoutMs} ms`, undefined, error);
+      if (timeout.aborted)
+        throw new SupergraphTransportError(`No answer from ${url} within ${timeoutMs} ms`, undefined, error);
       if (call?.signal?.aborted) throw new SupergraphTransportError('The request was aborted', undefined, error);
-      throw new SupergraphTransportError(`Could not reach the gateway at ${url}: ${(error as Error).message}`, undefined, error);
+      throw new SupergraphTransportError(
+        `Could not reach the gateway at ${url}: ${(error as Error).message}`,
+        undefined,
+        error,
+      );
     }
     const text = await response.text().catch((error: unknown) => {
-      throw new SupergraphTransportError(`The gateway at ${url} broke off its answer (HTTP ${response.status})`, response.status, error);
+      throw new SupergraphTransportError(
+        `The gateway at ${url} broke off its answer (HTTP ${response.status})`,
+        response.status,
+        error,
+      );
     });
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new SupergraphTransportError(`Expected a GraphQL JSON response from ${url}, got HTTP ${response.status} with ${JSON.stringify(text.slice(0, 120))}`, response.status);
+      throw new SupergraphTransportError(
+        `Expected a GraphQL JSON response from ${url}, got HTTP ${response.status} with ${JSON.stringify(text.slice(0, 120))}`,
+        response.status,
+      );
     }
     if (!parsed || typeof parsed !== 'object' || (!('data' in parsed) && !('errors' in parsed))) {
-      throw new SupergraphTransportError(`Expected a GraphQL response (data or errors) from ${url}, got HTTP ${response.status} with ${JSON.stringify(text.slice(0, 120))}`, response.status);
+      throw new SupergraphTransportError(
+        `Expected a GraphQL response (data or errors) from ${url}, got HTTP ${response.status} with ${JSON.stringify(text.slice(0, 120))}`,
+        response.status,
+      );
     }
     return { status: response.status, body: parsed as GraphQLBody };
   }
 
-  async function execute<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, ...[variables, call]: RequestArguments<TVariables>): Promise<ExecutionResult<TData>> {
+  async function execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...[variables, call]: RequestArguments<TVariables>
+  ): Promise<ExecutionResult<TData>> {
     const persisted = persistedDocument(document);
     const base = { operationName: persisted.operationName, variables: variables ?? {} };
     const extensions = { persistedQuery: { version: 1, sha256Hash: persisted.sha256Hash } };
@@ -149,16 +191,28 @@ export function createClient(options: ClientOptions): SupergraphClient {
     } else {
       answer = await post({ ...base, query: persisted.text }, call);
     }
-    return { data: answer.body.data as TData | null | undefined, errors: normalizeErrors(answer.body.errors), status: answer.status };
+    return {
+      data: answer.body.data as TData | null | undefined,
+      errors: normalizeErrors(answer.body.errors),
+      status: answer.status,
+    };
   }
 
   return {
     url,
     execute,
-    async request<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, ...args: RequestArguments<TVariables>): Promise<TData> {
+    async request<TData, TVariables>(
+      document: TypedDocumentNode<TData, TVariables>,
+      ...args: RequestArguments<TVariables>
+    ): Promise<TData> {
       const result = await execute(document, ...args);
       if (result.errors?.length || result.data == null) {
-        throw new SupergraphRequestError(persistedDocument(document).operationName, result.errors ?? [], result.data, result.status);
+        throw new SupergraphRequestError(
+          persistedDocument(document).operationName,
+          result.errors ?? [],
+          result.data,
+          result.status,
+        );
       }
       return result.data;
     },
@@ -174,15 +228,26 @@ function firstCode(body: GraphQLBody): unknown {
 /** Errors as the gateway sent them, with a code guaranteed (a server that omits one gets INTERNAL_SERVER_ERROR). */
 function normalizeErrors(errors: unknown): SupergraphGraphQLError[] | undefined {
   if (errors === undefined || errors === null) return undefined;
-  if (!Array.isArray(errors)) return [{ message: 'The gateway sent a malformed errors list', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+  if (!Array.isArray(errors))
+    return [{ message: 'The gateway sent a malformed errors list', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
   return errors.map((raw: unknown) => {
-    const error = (raw && typeof raw === 'object' ? raw : {}) as { message?: unknown; path?: unknown; locations?: unknown; extensions?: Record<string, unknown> };
+    const error = (raw && typeof raw === 'object' ? raw : {}) as {
+      message?: unknown;
+      path?: unknown;
+      locations?: unknown;
+      extensions?: Record<string, unknown>;
+    };
     const extensions = error.extensions && typeof error.extensions === 'object' ? error.extensions : {};
     return {
       message: typeof error.message === 'string' ? error.message : 'Unknown error',
       ...(Array.isArray(error.path) ? { path: error.path as (string | number)[] } : {}),
       ...(Array.isArray(error.locations) ? { locations: error.locations as { line: number; column: number }[] } : {}),
-      extensions: { ...extensions, code: (typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR') as SupergraphGraphQLError['extensions']['code'] },
+      extensions: {
+        ...extensions,
+        code: (typeof extensions.code === 'string'
+          ? extensions.code
+          : 'INTERNAL_SERVER_ERROR') as SupergraphGraphQLError['extensions']['code'],
+      },
     };
   });
 }

@@ -55,9 +55,16 @@ export class SupergraphRequestError<TData = unknown> extends SupergraphClientErr
   /** HTTP status of the response (200 for field errors, 4xx for requests rejected as a whole). */
   readonly status: number;
 
-  constructor(operationName: string | undefined, errors: readonly SupergraphGraphQLError[], data: TData | null | undefined, status: number) {
+  constructor(
+    operationName: string | undefined,
+    errors: readonly SupergraphGraphQLError[],
+    data: TData | null | undefined,
+    status: number,
+  ) {
     const first = errors[0];
-    super(`${operationName ?? 'GraphQL operation'} failed: ${first ? `${first.extensions.code}: ${first.message}` : 'unknown error'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
+    super(
+      `${operationName ?? 'GraphQL operation'} failed: ${first ? `${first.extensions.code}: ${first.message}` : 'unknown error'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    );
     this.code = toClosedCode(first?.extensions.code);
     this.errors = errors;
     this.data = data;
@@ -85,6 +92,7 @@ export class SupergraphTransportError extends SupergraphClientError {
 
 /** Protocol codes surface as INTERNAL_SERVER_ERROR: the client retries them itself, so one left over is a gateway fault. */
 function toClosedCode(code: ErrorCode | PersistedQueryCode | undefined): ErrorCode {
-  if (code === undefined || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'PERSISTED_QUERY_NOT_SUPPORTED') return 'INTERNAL_SERVER_ERROR';
+  if (code === undefined || code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'PERSISTED_QUERY_NOT_SUPPORTED')
+    return 'INTERNAL_SERVER_ERROR';
   return code;
 }

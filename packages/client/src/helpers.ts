@@ -47,11 +47,34 @@ export async function* listExperimentRuns(
   for (let page = 0; page < maxPages; page++) {
     const data = await client.request(ListExperimentRunsDocument, { ...variables, ...(after ? { after } : {}) }, call);
     if (!data.experiment) {
-      throw new SupergraphRequestError('ListExperimentRuns', [{ message: `Experiment ${variables.experimentId} does not exist`, path: ['experiment'], extensions: { code: 'NOT_FOUND' } }], data, 200);
+      throw new SupergraphRequestError(
+        'ListExperimentRuns',
+        [
+          {
+            message: `Experiment ${variables.experimentId} does not exist`,
+            path: ['experiment'],
+            extensions: { code: 'NOT_FOUND' },
+          },
+        ],
+        data,
+        200,
+      );
     }
     // runs is nullable (a failed search must not null the experiment), but request() has already thrown then.
     const runs = data.experiment.runs;
-    if (!runs) throw new SupergraphRequestError('ListExperimentRuns', [{ message: 'The runs could not be listed', path: ['experiment', 'runs'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } }], data, 200);
+    if (!runs)
+      throw new SupergraphRequestError(
+        'ListExperimentRuns',
+        [
+          {
+            message: 'The runs could not be listed',
+            path: ['experiment', 'runs'],
+            extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+          },
+        ],
+        data,
+        200,
+      );
     const { nodes, pageInfo } = runs;
     yield nodes;
     if (!pageInfo.hasNextPage || !pageInfo.endCursor) return;
@@ -75,9 +98,13 @@ export async function compareRunMetricHistories(
   options?: RequestOptions,
 ): Promise<RunMetricHistory[]> {
   if (input.runIds.length === 0) return [];
-  if (input.runIds.length > 1000) throw new RangeError(`compareRunMetricHistories: expected at most 1000 run ids, got ${input.runIds.length}`);
+  if (input.runIds.length > 1000)
+    throw new RangeError(`compareRunMetricHistories: expected at most 1000 run ids, got ${input.runIds.length}`);
   const bad = input.runIds.find((id) => !runIdPattern.test(id));
-  if (bad !== undefined) throw new TypeError(`compareRunMetricHistories: expected run ids of letters, digits, "-" and "_", got ${JSON.stringify(bad)}`);
+  if (bad !== undefined)
+    throw new TypeError(
+      `compareRunMetricHistories: expected run ids of letters, digits, "-" and "_", got ${JSON.stringify(bad)}`,
+    );
   const data = await client.request(
     CompareRunMetricHistoriesDocument,
     {

@@ -18,7 +18,11 @@ const CLIENT = Symbol('databricks.permissions.client');
 const ME = Symbol('databricks.permissions.me');
 const MODEL_IDS = Symbol('databricks.permissions.modelIds');
 
-interface Me { userName: string; email: string | undefined; groups: Set<string> }
+interface Me {
+  userName: string;
+  email: string | undefined;
+  groups: Set<string>;
+}
 
 function client(context: RequestContext): DatabricksPermissionsClient {
   return perRequest(context, CLIENT, () => new DatabricksPermissionsClient(upstreamClientOptions(context)));
@@ -53,7 +57,9 @@ function toEntries(acl: WireObjectPermissions): AclEntry[] {
 function levelIn(entries: readonly AclEntry[], me: Me): PermissionLevel {
   let level: PermissionLevel = 'NO_PERMISSIONS';
   for (const entry of entries) {
-    const applies = (entry.grantee.kind === 'user' && entry.grantee.name === me.userName) || (entry.grantee.kind === 'group' && (me.groups.has(entry.grantee.name) || entry.grantee.name === 'users'));
+    const applies =
+      (entry.grantee.kind === 'user' && entry.grantee.name === me.userName) ||
+      (entry.grantee.kind === 'group' && (me.groups.has(entry.grantee.name) || entry.grantee.name === 'users'));
     if (applies) level = maxLevel(level, entry.level);
   }
   return level;
@@ -77,22 +83,42 @@ export class DatabricksPermissionBackend implements PermissionBackend {
       // Behind a trusted proxy the token is the service's: the proxied user is who the proxy says, with the
       // groups it forwards (every workspace user is in `users`).
       const { principal } = context;
-      if (principal.kind === 'proxy') return { userName: principal.email ?? principal.username ?? '', email: principal.email, groups: new Set(['users', ...principal.groups]) };
-      if (!context.principal.authorization) throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
+      if (principal.kind === 'proxy')
+        return {
+          userName: principal.email ?? principal.username ?? '',
+          email: principal.email,
+          groups: new Set(['users', ...principal.groups]),
+        };
+      if (!context.principal.authorization)
+        throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
       const me = await client(context).call('me', {});
-      const email = me.emails?.find((e) => e.primary)?.value ?? me.emails?.[0]?.value ?? (me.userName?.includes('@') ? me.userName : undefined);
-      return { userName: me.userName ?? '', email, groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)) };
+      const email =
+        me.emails?.find((e) => e.primary)?.value ??
+        me.emails?.[0]?.value ??
+        (me.userName?.includes('@') ? me.userName : undefined);
+      return {
+        userName: me.userName ?? '',
+        email,
+        groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)),
+      };
     });
   }
 
   /** Registered model name → Databricks id (and the caller's level on it), memoized per request. */
   private model(context: RequestContext, name: string): Promise<{ id: string; level: PermissionLevel }> {
-    const memo = perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>());
+    const memo = perRequest(
+      context,
+      MODEL_IDS,
+      () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>(),
+    );
     let found = memo.get(name);
     if (!found) {
       found = client(context)
         .call('getRegisteredModelDatabricks', { name })
-        .then(({ registered_model_databricks: model }) => ({ id: model.id, level: fromDatabricksPermission(model.permission_level) }));
+        .then(({ registered_model_databricks: model }) => ({
+          id: model.id,
+          level: fromDatabricksPermission(model.permission_level),
+        }));
       memo.set(name, found);
     }
     return found;
@@ -105,7 +131,10 @@ export class DatabricksPermissionBackend implements PermissionBackend {
   }
 
   async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
-    if (resource.kind === 'registeredModel') perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(resource.name);
+    if (resource.kind === 'registeredModel')
+      perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(
+        resource.name,
+      );
     await requestCache(context).forgetForCaller('permission', [resourceKey(resource)]);
   }
 
@@ -147,7 +176,12 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     return Promise.all(
       resources.map(async (resource) => {
         try {
-          return await cache.forCaller('permission', resourceKey(resource), () => this.uncachedLevel(context, resource), cache.ttls.permission);
+          return await cache.forCaller(
+            'permission',
+            resourceKey(resource),
+            () => this.uncachedLevel(context, resource),
+            cache.ttls.permission,
+          );
         } catch (error) {
           const code = errorCodeOf(error);
           if (code === 'FORBIDDEN' || code === 'NOT_FOUND') return 'NO_PERMISSIONS';
@@ -169,16 +203,27 @@ export class DatabricksPermissionBackend implements PermissionBackend {
   }
 
   async acl(context: RequestContext, resource: Resource): Promise<AclEntry[]> {
-    if (resource.kind === 'experiment') return toEntries(await client(context).call('getExperimentPermissions', { experiment_id: resource.id }));
+    if (resource.kind === 'experiment')
+      return toEntries(await client(context).call('getExperimentPermissions', { experiment_id: resource.id }));
     const { id } = await this.model(context, resource.name);
     return toEntries(await client(context).call('getRegisteredModelPermissions', { registered_model_id: id }));
   }
 
-  async setPermission(context: RequestContext, resource: Resource, who: Grantee, level: PermissionLevel): Promise<void> {
+  async setPermission(
+    context: RequestContext,
+    resource: Resource,
+    who: Grantee,
+    level: PermissionLevel,
+  ): Promise<void> {
     // PATCH adds or changes one grant and leaves the others alone.
     const access_control_list = [granteeRequest(who, level)];
-    if (resource.kind === 'experiment') await client(context).call('updateExperimentPermissions', { experiment_id: resource.id, access_control_list });
-    else await client(context).call('updateRegisteredModelPermissions', { registered_model_id: (await this.model(context, resource.name)).id, access_control_list });
+    if (resource.kind === 'experiment')
+      await client(context).call('updateExperimentPermissions', { experiment_id: resource.id, access_control_list });
+    else
+      await client(context).call('updateRegisteredModelPermissions', {
+        registered_model_id: (await this.model(context, resource.name)).id,
+        access_control_list,
+      });
   }
 
   async revokePermission(context: RequestContext, resource: Resource, who: Grantee): Promise<void> {
@@ -188,7 +233,15 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     const remaining = current
       .filter((entry) => !entry.inherited && !(entry.grantee.kind === who.kind && entry.grantee.name === who.name))
       .map((entry) => granteeRequest(entry.grantee, entry.level));
-    if (resource.kind === 'experiment') await client(context).call('setExperimentPermissions', { experiment_id: resource.id, access_control_list: remaining });
-    else await client(context).call('setRegisteredModelPermissions', { registered_model_id: (await this.model(context, resource.name)).id, access_control_list: remaining });
+    if (resource.kind === 'experiment')
+      await client(context).call('setExperimentPermissions', {
+        experiment_id: resource.id,
+        access_control_list: remaining,
+      });
+    else
+      await client(context).call('setRegisteredModelPermissions', {
+        registered_model_id: (await this.model(context, resource.name)).id,
+        access_control_list: remaining,
+      });
   }
 }

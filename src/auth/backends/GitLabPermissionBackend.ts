@@ -21,7 +21,10 @@ const CALLER = Symbol('gitlab.caller');
 const NO_ACLS = aclsUnsupported('gitlab', 'GitLab grants roles per project, in GitLab');
 
 /** GitLab's access levels (Guest 10, Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50) → the graph's scale. */
-export function fromGitLabAccessLevel(accessLevel: number | undefined, visibility: string | undefined): PermissionLevel {
+export function fromGitLabAccessLevel(
+  accessLevel: number | undefined,
+  visibility: string | undefined,
+): PermissionLevel {
   const level = accessLevel ?? 0;
   if (level >= 40) return 'CAN_MANAGE';
   // write_model_experiments and the model registry's writes need Developer.
@@ -69,7 +72,10 @@ export class GitLabPermissionBackend implements PermissionBackend {
   /** For the project a GitLab tracking URI names, with a connection pool of its own at GitLab's API root. */
   static forTrackingUri(config: Config, trackingUri: string): GitLabPermissionBackend {
     const location = gitlabLocation(trackingUri);
-    if (!location) throw new ConfigError('MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow');
+    if (!location)
+      throw new ConfigError(
+        'MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow',
+      );
     const http = createHttpInstance({
       baseUrl: location.apiRoot,
       connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -95,24 +101,33 @@ export class GitLabPermissionBackend implements PermissionBackend {
   /** The caller's level and scopes: once per request, cached per credential for the permission TTL. */
   caller(context: RequestContext): Promise<Caller> {
     if (!context.principal.authorization) {
-      return Promise.reject(new UnauthenticatedError('GitLab needs a token: Authorization: Bearer <personal, project or group access token>'));
+      return Promise.reject(
+        new UnauthenticatedError(
+          'GitLab needs a token: Authorization: Bearer <personal, project or group access token>',
+        ),
+      );
     }
     return perRequest(context, CALLER, () => {
       const cache = requestCache(context);
-      return cache.forCaller('gitlabCaller', this.location.projectId, () => this.uncachedCaller(context), cache.ttls.permission);
+      return cache.forCaller(
+        'gitlabCaller',
+        this.location.projectId,
+        () => this.uncachedCaller(context),
+        cache.ttls.permission,
+      );
     });
   }
 
   private async uncachedCaller(context: RequestContext): Promise<Caller> {
     if (context.principal.kind === 'proxy') return this.proxiedCaller(context);
     const client = this.client(context);
-    const [token, project] = await Promise.all([
-      client.call('currentToken', {}),
-      this.project(client),
-    ]);
+    const [token, project] = await Promise.all([client.call('currentToken', {}), this.project(client)]);
     const scopes = token.active === false || token.revoked === true ? [] : scopesOfGitLabToken(token.scopes);
     if (!project || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
-    const access = Math.max(project.permissions?.project_access?.access_level ?? 0, project.permissions?.group_access?.access_level ?? 0);
+    const access = Math.max(
+      project.permissions?.project_access?.access_level ?? 0,
+      project.permissions?.group_access?.access_level ?? 0,
+    );
     return { level: capByScopes(fromGitLabAccessLevel(access, project.visibility), scopes), scopes };
   }
 
@@ -121,7 +136,8 @@ export class GitLabPermissionBackend implements PermissionBackend {
     return client.call('project', { id: this.location.projectId }).catch((error: unknown) => {
       // GitLab's "404 Project Not Found" carries no MLflow error code (the mapping reads it as a missing endpoint):
       // the status says it. A non-member is still a caller; only the project's data is refused them.
-      if (error instanceof UpstreamError && error.failure === 'http' && (error.status === 404 || error.status === 403)) return undefined;
+      if (error instanceof UpstreamError && error.failure === 'http' && (error.status === 404 || error.status === 403))
+        return undefined;
       if (errorCodeOf(error) === 'NOT_FOUND' || errorCodeOf(error) === 'FORBIDDEN') return undefined;
       throw error;
     });
@@ -134,9 +150,17 @@ export class GitLabPermissionBackend implements PermissionBackend {
   async identify(context: RequestContext): Promise<CallerIdentity> {
     const { principal } = context;
     if (principal.kind === 'proxy') return { username: principal.username, email: principal.email };
-    if (!principal.authorization) throw new UnauthenticatedError('GitLab needs a token: Authorization: Bearer <personal, project or group access token>');
+    if (!principal.authorization)
+      throw new UnauthenticatedError(
+        'GitLab needs a token: Authorization: Bearer <personal, project or group access token>',
+      );
     const cache = requestCache(context);
-    const user = await cache.forCaller('gitlabCaller', 'user', () => this.client(context).call('currentUser', {}), cache.ttls.permission);
+    const user = await cache.forCaller(
+      'gitlabCaller',
+      'user',
+      () => this.client(context).call('currentUser', {}),
+      cache.ttls.permission,
+    );
     return { username: user.username || undefined, email: user.email || user.public_email || undefined };
   }
 
@@ -145,8 +169,14 @@ export class GitLabPermissionBackend implements PermissionBackend {
     const { level, scopes } = await this.caller(context);
     if (atLeast(level, 'CAN_EDIT')) return;
     const what = kind === 'experiment' ? 'experiments' : 'registered models';
-    if (!scopes.includes('write')) throw new ForbiddenError(`Your GitLab token is read-only: creating ${what} needs a token with the api scope`, { requiredScope: 'api' });
-    throw new ForbiddenError(`GitLab lets Developers and above create ${what} in this project: ask for the Developer role`, { requiredLevel: 'CAN_EDIT' });
+    if (!scopes.includes('write'))
+      throw new ForbiddenError(`Your GitLab token is read-only: creating ${what} needs a token with the api scope`, {
+        requiredScope: 'api',
+      });
+    throw new ForbiddenError(
+      `GitLab lets Developers and above create ${what} in this project: ask for the Developer role`,
+      { requiredLevel: 'CAN_EDIT' },
+    );
   }
 
   /**
@@ -164,12 +194,16 @@ export class GitLabPermissionBackend implements PermissionBackend {
     ]);
     const serviceScopes = scopesOfGitLabToken(service.scopes);
     const scopes = serviceScopes.filter((scope) => principal.scopes.includes(scope));
-    const user = users.find((u) => (principal.username ? u.username?.toLowerCase() === principal.username.toLowerCase() : true));
+    const user = users.find((u) =>
+      principal.username ? u.username?.toLowerCase() === principal.username.toLowerCase() : true,
+    );
     if (!project || !user || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
-    const member = await client.call('member', { id: this.location.projectId, user_id: String(user.id) }).catch((error: unknown) => {
-      if (errorCodeOf(error) === 'NOT_FOUND') return undefined;
-      throw error;
-    });
+    const member = await client
+      .call('member', { id: this.location.projectId, user_id: String(user.id) })
+      .catch((error: unknown) => {
+        if (errorCodeOf(error) === 'NOT_FOUND') return undefined;
+        throw error;
+      });
     return { level: capByScopes(fromGitLabAccessLevel(member?.access_level, project.visibility), scopes), scopes };
   }
 

@@ -27,10 +27,18 @@ export type PermissionAction = 'read' | 'write' | 'manage';
 const ACTIONS: readonly PermissionAction[] = ['read', 'write', 'manage'];
 
 /** The lowest level of the graph's scale each action stands for. */
-const ACTION_MIN: Record<PermissionAction, PermissionLevel> = { read: 'CAN_READ', write: 'CAN_USE', manage: 'CAN_MANAGE_STAGING_VERSIONS' };
+const ACTION_MIN: Record<PermissionAction, PermissionLevel> = {
+  read: 'CAN_READ',
+  write: 'CAN_USE',
+  manage: 'CAN_MANAGE_STAGING_VERSIONS',
+};
 
 /** The level an `allowed: true` without a `level` implies: the highest the action stands for. */
-const ACTION_IMPLIES: Record<PermissionAction, PermissionLevel> = { read: 'CAN_READ', write: 'CAN_EDIT', manage: 'CAN_MANAGE' };
+const ACTION_IMPLIES: Record<PermissionAction, PermissionLevel> = {
+  read: 'CAN_READ',
+  write: 'CAN_EDIT',
+  manage: 'CAN_MANAGE',
+};
 
 /** The action a check at `required` asks: CAN_READ → read, CAN_USE/CAN_EDIT → write, above → manage. */
 export function actionFor(required: PermissionLevel): PermissionAction {
@@ -61,7 +69,8 @@ function below(floor: PermissionLevel): PermissionLevel {
  */
 export function learn(knowledge: Knowledge, action: PermissionAction, answer: WireAnswer): void {
   if (answer.level !== undefined) {
-    const level = answer.allowed || !atLeast(answer.level, ACTION_MIN[action]) ? answer.level : below(ACTION_MIN[action]);
+    const level =
+      answer.allowed || !atLeast(answer.level, ACTION_MIN[action]) ? answer.level : below(ACTION_MIN[action]);
     knowledge.level = knowledge.level === undefined || atLeast(knowledge.level, level) ? level : knowledge.level;
   }
   knowledge.answers[action] = answer.allowed;
@@ -103,7 +112,9 @@ const CLIENT = Symbol('httpPermissions.client');
 const CACHE_NAMESPACE = 'permissionCheck';
 
 function wireObject(resource: Resource): Pick<WireCheck, 'objectType' | 'objectId'> {
-  return resource.kind === 'experiment' ? { objectType: 'experiment', objectId: resource.id } : { objectType: 'registered_model', objectId: resource.name };
+  return resource.kind === 'experiment'
+    ? { objectType: 'experiment', objectId: resource.id }
+    : { objectType: 'registered_model', objectId: resource.name };
 }
 
 function cacheId(resource: Resource, action: PermissionAction | 'admin'): string {
@@ -122,8 +133,10 @@ function serviceFailure(error: unknown): Error {
   if (!(error instanceof UpstreamError)) return error as Error;
   // The status only when the service answered with an error (a malformed 200 is not a status worth reporting).
   const status = error.failure !== 'http' || error.status === undefined ? {} : { upstreamStatus: error.status };
-  if (error.failure === 'timeout' || error.status === 504) return new SupergraphError('UPSTREAM_TIMEOUT', `${PERMISSION_SERVICE} did not answer in time`, status, error);
-  const message = error.failure === 'http' ? `${PERMISSION_SERVICE} is unavailable (HTTP ${error.status ?? '?'})` : error.message;
+  if (error.failure === 'timeout' || error.status === 504)
+    return new SupergraphError('UPSTREAM_TIMEOUT', `${PERMISSION_SERVICE} did not answer in time`, status, error);
+  const message =
+    error.failure === 'http' ? `${PERMISSION_SERVICE} is unavailable (HTTP ${error.status ?? '?'})` : error.message;
   return new SupergraphError('UPSTREAM_UNAVAILABLE', message, status, error);
 }
 
@@ -158,7 +171,10 @@ export class HttpPermissionBackend implements PermissionBackend {
   readonly #breaker: CircuitBreaker;
 
   constructor(config: Pick<Config, 'permissionService' | 'upstream' | 'circuitBreaker'>) {
-    if (!config.permissionService) throw new TypeError('HttpPermissionBackend: expected config.permissionService (MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL), got none');
+    if (!config.permissionService)
+      throw new TypeError(
+        'HttpPermissionBackend: expected config.permissionService (MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL), got none',
+      );
     this.#settings = config.permissionService;
     this.#transport = createPermissionServiceTransport({
       url: this.#settings.url,
@@ -180,17 +196,25 @@ export class HttpPermissionBackend implements PermissionBackend {
     // A Basic or Bearer credential names a user the graph cannot verify (MLflow may not even check it, and
     // cached objects are served without asking MLflow): only the trusted proxy's identity is decided for.
     if (principal.kind !== 'proxy' || !principal.id) {
-      throw new UnauthenticatedError('Authentication required: the permission service decides only for users named by the trusted proxy (x-forwarded-email or x-forwarded-user)');
+      throw new UnauthenticatedError(
+        'Authentication required: the permission service decides only for users named by the trusted proxy (x-forwarded-email or x-forwarded-user)',
+      );
     }
   }
 
-  async viewerAllows(context: RequestContext, checks: readonly { resource: Resource; required: PermissionLevel }[]): Promise<(boolean | Error)[]> {
+  async viewerAllows(
+    context: RequestContext,
+    checks: readonly { resource: Resource; required: PermissionLevel }[],
+  ): Promise<(boolean | Error)[]> {
     try {
       this.requireCaller(context);
     } catch (error) {
       return checks.map(() => error as Error);
     }
-    const knowledge = await this.#knowledge(context, checks.map((c) => c.resource));
+    const knowledge = await this.#knowledge(
+      context,
+      checks.map((c) => c.resource),
+    );
     const questions = checks.flatMap(({ resource, required }) => {
       const known = knowledge(resource);
       const action = actionFor(required);
@@ -199,7 +223,11 @@ export class HttpPermissionBackend implements PermissionBackend {
     await this.#ask(context, questions);
     return checks.map(({ resource, required }) => {
       const known = knowledge(resource);
-      return decide(known, required) ?? known.failures[actionFor(required)] ?? new Error('HttpPermissionBackend: a check was left undecided');
+      return (
+        decide(known, required) ??
+        known.failures[actionFor(required)] ??
+        new Error('HttpPermissionBackend: a check was left undecided')
+      );
     });
   }
 
@@ -215,7 +243,9 @@ export class HttpPermissionBackend implements PermissionBackend {
       const questions = resources.flatMap((resource) => {
         const known = knowledge(resource);
         const next = fullLevel(known);
-        return typeof next === 'string' || next.some((a) => known.failures[a]) ? [] : next.map((action) => ({ resource, action }));
+        return typeof next === 'string' || next.some((a) => known.failures[a])
+          ? []
+          : next.map((action) => ({ resource, action }));
       });
       if (questions.length === 0) break;
       await this.#ask(context, questions);
@@ -224,7 +254,10 @@ export class HttpPermissionBackend implements PermissionBackend {
       const known = knowledge(resource);
       const next = fullLevel(known);
       if (typeof next === 'string') return next;
-      return next.map((a) => known.failures[a]).find(Boolean) ?? new Error('HttpPermissionBackend: a level was left undecided');
+      return (
+        next.map((a) => known.failures[a]).find(Boolean) ??
+        new Error('HttpPermissionBackend: a level was left undecided')
+      );
     });
   }
 
@@ -253,7 +286,11 @@ export class HttpPermissionBackend implements PermissionBackend {
     perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>()).delete(resourceKey(resource));
     const inFlight = perRequest(context, IN_FLIGHT, () => new Map<string, Promise<void>>());
     for (const action of ACTIONS) inFlight.delete(cacheId(resource, action));
-    await context.services.cache.invalidate(CACHE_NAMESPACE, ACTIONS.map((action) => cacheId(resource, action)), this.#scope(context));
+    await context.services.cache.invalidate(
+      CACHE_NAMESPACE,
+      ACTIONS.map((action) => cacheId(resource, action)),
+      this.#scope(context),
+    );
   }
 
   readonly acl = NO_ACLS.acl;
@@ -263,13 +300,21 @@ export class HttpPermissionBackend implements PermissionBackend {
   /** The principal as the service sees it: who the proxy named, never a credential. */
   #principal(context: RequestContext): WirePrincipal {
     const { id, username, email, groups } = context.principal;
-    return { id: id as string, username: username ?? null, email: email ?? null, ...(groups.length > 0 ? { groups: [...groups] } : {}) };
+    return {
+      id: id as string,
+      username: username ?? null,
+      email: email ?? null,
+      ...(groups.length > 0 ? { groups: [...groups] } : {}),
+    };
   }
 
   /** The cache scope of this caller's answers: everything the service is told about them. */
   #scope(context: RequestContext): string {
     const { id, username, email, groups } = context.principal;
-    return scopeId(context.services.keys, JSON.stringify(['http-permission', id ?? null, username ?? null, email ?? null, [...groups].sort()]));
+    return scopeId(
+      context.services.keys,
+      JSON.stringify(['http-permission', id ?? null, username ?? null, email ?? null, [...groups].sort()]),
+    );
   }
 
   #client(context: RequestContext): PermissionServiceClient {
@@ -292,12 +337,21 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   /** This request's knowledge of each resource, filled from the shared cache (one read) the first time. */
-  async #knowledge(context: RequestContext, resources: readonly Resource[]): Promise<(resource: Resource) => Knowledge> {
+  async #knowledge(
+    context: RequestContext,
+    resources: readonly Resource[],
+  ): Promise<(resource: Resource) => Knowledge> {
     const memo = perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>());
-    const fresh = [...new Map(resources.filter((r) => !memo.has(resourceKey(r))).map((r) => [resourceKey(r), r])).values()];
+    const fresh = [
+      ...new Map(resources.filter((r) => !memo.has(resourceKey(r))).map((r) => [resourceKey(r), r])).values(),
+    ];
     if (fresh.length > 0) {
       const pairs = fresh.flatMap((resource) => ACTIONS.map((action) => ({ resource, action })));
-      const cached = await context.services.cache.getMany<WireAnswer>(CACHE_NAMESPACE, pairs.map((p) => cacheId(p.resource, p.action)), this.#scope(context));
+      const cached = await context.services.cache.getMany<WireAnswer>(
+        CACHE_NAMESPACE,
+        pairs.map((p) => cacheId(p.resource, p.action)),
+        this.#scope(context),
+      );
       for (const resource of fresh) memo.set(resourceKey(resource), { level: undefined, answers: {}, failures: {} });
       pairs.forEach(({ resource, action }, index) => {
         const hit = cached[index];
@@ -314,7 +368,10 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   /** Asks the service each (resource, action) once per request: batched and chunked, or one POST each. */
-  async #ask(context: RequestContext, questions: readonly { resource: Resource; action: PermissionAction }[]): Promise<void> {
+  async #ask(
+    context: RequestContext,
+    questions: readonly { resource: Resource; action: PermissionAction }[],
+  ): Promise<void> {
     const inFlight = perRequest(context, IN_FLIGHT, () => new Map<string, Promise<void>>());
     const knowledge = perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>());
     const keyOf = (q: { resource: Resource; action: PermissionAction }) => cacheId(q.resource, q.action);
@@ -345,7 +402,9 @@ export class HttpPermissionBackend implements PermissionBackend {
             }),
           );
         } else {
-          answers = await Promise.all(checks.map((check) => client.check(check).catch((error: unknown) => error as Error)));
+          answers = await Promise.all(
+            checks.map((check) => client.check(check).catch((error: unknown) => error as Error)),
+          );
         }
         const toCache: { id: string; value: WireAnswer; ttlSeconds: number }[] = [];
         mine.forEach((question, index) => {

@@ -37,19 +37,29 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     return perRequest(context, PROFILE, async () => {
       const { username, kind } = context.principal;
       if (!username || (kind !== 'basic' && kind !== 'proxy' && kind !== 'service')) {
-        throw new UnauthenticatedError('MLflow basic-auth needs Basic credentials (Authorization: Basic base64(user:password))');
+        throw new UnauthenticatedError(
+          'MLflow basic-auth needs Basic credentials (Authorization: Basic base64(user:password))',
+        );
       }
       // Cached for the caller's exact credentials (a wrong password never reads a right one's entry), briefly:
       // a revoked grant must stop working within seconds on every instance.
       const cache = requestCache(context);
       try {
-        return await cache.forCaller('permission', 'basicAuthProfile', async () => (await context.mlflowAuth.call('getUser', { username })).user, cache.ttls.permission);
+        return await cache.forCaller(
+          'permission',
+          'basicAuthProfile',
+          async () => (await context.mlflowAuth.call('getUser', { username })).user,
+          cache.ttls.permission,
+        );
       } catch (error) {
         // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
         // not speak: say so, and decide nothing (every protected field fails closed with this error).
         if (errorCodeOf(error) === 'UNSUPPORTED_BY_BACKEND') {
           this.rbacDetected = true;
-          throw new UnsupportedByBackendError("MLflow's basic-auth permission API (users/get; MLflow >= 3.13 moved to RBAC)", 'mlflow');
+          throw new UnsupportedByBackendError(
+            "MLflow's basic-auth permission API (users/get; MLflow >= 3.13 moved to RBAC)",
+            'mlflow',
+          );
         }
         throw error;
       }
@@ -88,7 +98,9 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
   async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
     const user = await this.profile(context);
     if (user.is_admin) return resources.map(() => 'CAN_MANAGE' as const);
-    const experiments = new Map((user.experiment_permissions ?? []).map((p) => [String(p.experiment_id), p.permission]));
+    const experiments = new Map(
+      (user.experiment_permissions ?? []).map((p) => [String(p.experiment_id), p.permission]),
+    );
     const models = new Map((user.registered_model_permissions ?? []).map((p) => [p.name, p.permission]));
     return resources.map((resource) => {
       const granted = resource.kind === 'experiment' ? experiments.get(resource.id) : models.get(resource.name);
@@ -102,26 +114,63 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
     // cannot list either. So the ACL is the caller's own entry plus the default.
     const [level] = await this.viewerLevels(context, [resource]);
     const user = await this.profile(context);
-    return [{ grantee: { kind: 'user', name: user.username }, level: level as PermissionLevel, inherited: false, inheritedFrom: undefined }];
+    return [
+      {
+        grantee: { kind: 'user', name: user.username },
+        level: level as PermissionLevel,
+        inherited: false,
+        inheritedFrom: undefined,
+      },
+    ];
   }
 
-  async setPermission(context: RequestContext, resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void> {
+  async setPermission(
+    context: RequestContext,
+    resource: Resource,
+    grantee: Grantee,
+    level: PermissionLevel,
+  ): Promise<void> {
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
     const permission = toMlflowPermission(level);
     try {
-      if (resource.kind === 'experiment') await context.mlflowAuth.call('createExperimentPermission', { experiment_id: resource.id, username: grantee.name, permission });
-      else await context.mlflowAuth.call('createRegisteredModelPermission', { name: resource.name, username: grantee.name, permission });
+      if (resource.kind === 'experiment')
+        await context.mlflowAuth.call('createExperimentPermission', {
+          experiment_id: resource.id,
+          username: grantee.name,
+          permission,
+        });
+      else
+        await context.mlflowAuth.call('createRegisteredModelPermission', {
+          name: resource.name,
+          username: grantee.name,
+          permission,
+        });
     } catch (error) {
       // A grant exists already: change it instead (create and update are separate endpoints in MLflow).
       if (!(error instanceof UpstreamError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
-      if (resource.kind === 'experiment') await context.mlflowAuth.call('updateExperimentPermission', { experiment_id: resource.id, username: grantee.name, permission });
-      else await context.mlflowAuth.call('updateRegisteredModelPermission', { name: resource.name, username: grantee.name, permission });
+      if (resource.kind === 'experiment')
+        await context.mlflowAuth.call('updateExperimentPermission', {
+          experiment_id: resource.id,
+          username: grantee.name,
+          permission,
+        });
+      else
+        await context.mlflowAuth.call('updateRegisteredModelPermission', {
+          name: resource.name,
+          username: grantee.name,
+          permission,
+        });
     }
   }
 
   async revokePermission(context: RequestContext, resource: Resource, grantee: Grantee): Promise<void> {
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
-    if (resource.kind === 'experiment') await context.mlflowAuth.call('deleteExperimentPermission', { experiment_id: resource.id, username: grantee.name });
-    else await context.mlflowAuth.call('deleteRegisteredModelPermission', { name: resource.name, username: grantee.name });
+    if (resource.kind === 'experiment')
+      await context.mlflowAuth.call('deleteExperimentPermission', {
+        experiment_id: resource.id,
+        username: grantee.name,
+      });
+    else
+      await context.mlflowAuth.call('deleteRegisteredModelPermission', { name: resource.name, username: grantee.name });
   }
 }

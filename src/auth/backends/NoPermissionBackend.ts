@@ -9,7 +9,10 @@ import { aclsUnsupported } from './aclsUnsupported.js';
  * Object checks pass through; questions only a permission service can answer are UNSUPPORTED_BY_BACKEND.
  * Because nothing here decides per object, every cached entry is kept per caller (DESIGN §5).
  */
-export function noPermissionBackendBecause(reason: string, options: { anonymousWrites?: boolean } = {}): PermissionBackend {
+export function noPermissionBackendBecause(
+  reason: string,
+  options: { anonymousWrites?: boolean } = {},
+): PermissionBackend {
   const backend: PermissionBackend = {
     kind: 'none',
     reason,
@@ -22,7 +25,8 @@ export function noPermissionBackendBecause(reason: string, options: { anonymousW
       try {
         await context.mlflow.call('searchExperiments', { max_results: 1 });
       } catch (error) {
-        if (errorCodeOf(error) === 'UNAUTHENTICATED') throw new UnauthenticatedError('The service in front of MLflow did not accept these credentials');
+        if (errorCodeOf(error) === 'UNAUTHENTICATED')
+          throw new UnauthenticatedError('The service in front of MLflow did not accept these credentials');
       }
       return { username: context.principal.username, email: context.principal.email };
     },

@@ -5,7 +5,10 @@ import type { PermissionBackend } from '../PermissionBackend.js';
  * The access-control-list part of a permission backend whose rules live elsewhere (no service at all, GitLab's
  * project roles, a custom service): reading or changing an object's grants is UNSUPPORTED_BY_BACKEND.
  */
-export function aclsUnsupported(backend: string, why?: string): Pick<PermissionBackend, 'acl' | 'setPermission' | 'revokePermission'> {
+export function aclsUnsupported(
+  backend: string,
+  why?: string,
+): Pick<PermissionBackend, 'acl' | 'setPermission' | 'revokePermission'> {
   const reason = why ? ` (${why})` : '';
   return {
     acl: async () => {

@@ -23,7 +23,10 @@ export type AuthProbe =
 export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
   let response;
   try {
-    response = await http('api/2.0/mlflow/experiments/get', { searchParams: { experiment_id: '0' }, timeout: { request: 5_000 } });
+    response = await http('api/2.0/mlflow/experiments/get', {
+      searchParams: { experiment_id: '0' },
+      timeout: { request: 5_000 },
+    });
   } catch (cause) {
     // MLflow unreachable: an UpstreamError, so callers get UPSTREAM_UNAVAILABLE/TIMEOUT, not a masked error.
     const timeout = (cause as { code?: string }).code === 'ETIMEDOUT';
@@ -35,10 +38,13 @@ export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
       cause,
     });
   }
-  const challenge = response.headers['www-authenticate'] === undefined ? undefined : String(response.headers['www-authenticate']);
-  if (response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(challenge ?? '')) return { scheme: 'mlflow-basic-auth', status: 401 };
+  const challenge =
+    response.headers['www-authenticate'] === undefined ? undefined : String(response.headers['www-authenticate']);
+  if (response.statusCode === 401 && /basic\s+realm="?mlflow"?/i.test(challenge ?? ''))
+    return { scheme: 'mlflow-basic-auth', status: 401 };
   // A 401/403 from anything else (another realm, a Bearer challenge, an app layer's own page) is an auth layer.
-  if (response.statusCode === 401 || response.statusCode === 403) return { scheme: 'unknown', status: response.statusCode, challenge };
+  if (response.statusCode === 401 || response.statusCode === 403)
+    return { scheme: 'unknown', status: response.statusCode, challenge };
   return { scheme: 'open', status: response.statusCode };
 }
 
@@ -65,12 +71,18 @@ export function createPermissionBackend(
   // A permission service that was asked for (or that `auto` chose for this backend) and cannot be built stops
   // start-up: falling back to "no permission service" would serve every caller unchecked.
   const build = (name: 'databricks' | 'gitlab', factory: (() => PermissionBackend) | undefined): PermissionBackend => {
-    if (!factory) throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built in this process`);
+    if (!factory)
+      throw new ConfigError(
+        `MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built in this process`,
+      );
     try {
       return factory();
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
-      throw new ConfigError(`MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built: ${(cause as Error).message}`, { cause });
+      throw new ConfigError(
+        `MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   };
   const basicAuth = new MlflowBasicAuthBackend(fromMlflowPermission(config.defaultPermission));
@@ -79,7 +91,9 @@ export function createPermissionBackend(
       case 'mlflow-basic-auth':
         return basicAuth;
       case 'none':
-        return noPermissionBackendBecause('MLFLOW_SUPERGRAPH_PERMISSIONS=none: the backend, or what sits in front of it, decides access');
+        return noPermissionBackendBecause(
+          'MLFLOW_SUPERGRAPH_PERMISSIONS=none: the backend, or what sits in front of it, decides access',
+        );
       case 'http':
         return new HttpPermissionBackend(config);
       case 'databricks':
@@ -100,7 +114,9 @@ export function createPermissionBackend(
   const resolve = (): Promise<PermissionBackend> => {
     detected ??= probeAuthScheme(http).then(
       (probe) =>
-        probe.scheme === 'mlflow-basic-auth' ? basicAuth : noPermissionBackendBecause(probeReason(probe), { anonymousWrites: probe.scheme === 'open' }),
+        probe.scheme === 'mlflow-basic-auth'
+          ? basicAuth
+          : noPermissionBackendBecause(probeReason(probe), { anonymousWrites: probe.scheme === 'open' }),
       (error: unknown) => {
         detected = undefined; // try again on the next request
         throw error;
@@ -115,7 +131,9 @@ export function createPermissionBackend(
     viewerLevels: async (context, resources) => (await resolve()).viewerLevels(context, resources),
     isAdmin: async (context) => (await resolve()).isAdmin(context),
     acl: async (context, resource) => (await resolve()).acl(context, resource),
-    setPermission: async (context, resource, grantee, level) => (await resolve()).setPermission(context, resource, grantee, level),
-    revokePermission: async (context, resource, grantee) => (await resolve()).revokePermission(context, resource, grantee),
+    setPermission: async (context, resource, grantee, level) =>
+      (await resolve()).setPermission(context, resource, grantee, level),
+    revokePermission: async (context, resource, grantee) =>
+      (await resolve()).revokePermission(context, resource, grantee),
   };
 }

@@ -23,7 +23,9 @@ export function isUnprotectedRoute(path: string): boolean {
 }
 
 /** Basic credentials from an Authorization header, as Werkzeug parses them. */
-export function parseBasicAuthorization(header: string | undefined): { username: string; password: string } | undefined {
+export function parseBasicAuthorization(
+  header: string | undefined,
+): { username: string; password: string } | undefined {
   if (!header) return undefined;
   const match = /^basic\s+(\S+)\s*$/i.exec(header);
   if (!match) return undefined;
@@ -201,7 +203,9 @@ function filterSearchExperiments(request: EmulatorRequest, result: Json, user: A
   const { message } = parseDict(json, Messages.SearchExperiments);
   const maxResults = message.num('max_results');
   const readable = (experimentId: string): boolean => experimentPermission(user, experimentId, context).canRead;
-  const experiments = ((result['experiments'] as Json[] | undefined) ?? []).filter((e) => readable(String(e['experiment_id'])));
+  const experiments = ((result['experiments'] as Json[] | undefined) ?? []).filter((e) =>
+    readable(String(e['experiment_id'])),
+  );
   let token = (result['next_page_token'] as string | undefined) ?? '';
   while (experiments.length < maxResults && token !== '') {
     const page = context.store.tracking.searchExperiments({
@@ -226,7 +230,12 @@ function filterSearchExperiments(request: EmulatorRequest, result: Json, user: A
 }
 
 /** `filter_search_registered_models`: the same for registered models. */
-function filterSearchRegisteredModels(request: EmulatorRequest, result: Json, user: AuthUser, context: RouteContext): Json {
+function filterSearchRegisteredModels(
+  request: EmulatorRequest,
+  result: Json,
+  user: AuthUser,
+  context: RouteContext,
+): Json {
   const json = requestJson(request, Messages.SearchRegisteredModels);
   const { message } = parseDict(json, Messages.SearchRegisteredModels);
   const maxResults = message.num('max_results');
@@ -288,7 +297,12 @@ function jsonResponse(body: Json): RawResponse {
   return new RawResponse(200, `${JSON.stringify(body)}\n`, 'application/json');
 }
 
-function permissionJson(user: AuthUser, key: 'experiment_id' | 'name', value: string, permission: PermissionName): Json {
+function permissionJson(
+  user: AuthUser,
+  key: 'experiment_id' | 'name',
+  value: string,
+  permission: PermissionName,
+): Json {
   return { [key]: value, permission, user_id: user.id };
 }
 
@@ -385,7 +399,9 @@ export const basicAuthRoutes: readonly Route[] = [
       const username = String(requestParam(request, 'username'));
       const permission = requestParam(request, 'permission');
       const created = store.auth.createExperimentPermission(experimentId, username, permission);
-      return jsonResponse({ experiment_permission: permissionJson(created.user, 'experiment_id', experimentId, created.permission) });
+      return jsonResponse({
+        experiment_permission: permissionJson(created.user, 'experiment_id', experimentId, created.permission),
+      });
     },
   },
   {
@@ -396,7 +412,9 @@ export const basicAuthRoutes: readonly Route[] = [
       const experimentId = String(requestParam(request, 'experiment_id'));
       const username = String(requestParam(request, 'username'));
       const found = store.auth.getExperimentPermission(experimentId, username);
-      return jsonResponse({ experiment_permission: permissionJson(found.user, 'experiment_id', experimentId, found.permission) });
+      return jsonResponse({
+        experiment_permission: permissionJson(found.user, 'experiment_id', experimentId, found.permission),
+      });
     },
   },
   {
@@ -415,7 +433,10 @@ export const basicAuthRoutes: readonly Route[] = [
     path: '/api/2.0/mlflow/experiments/permissions/delete',
     methods: ['DELETE'],
     handler: (request, { store }) => {
-      store.auth.deleteExperimentPermission(String(requestParam(request, 'experiment_id')), String(requestParam(request, 'username')));
+      store.auth.deleteExperimentPermission(
+        String(requestParam(request, 'experiment_id')),
+        String(requestParam(request, 'username')),
+      );
       return jsonResponse({});
     },
   },
@@ -427,7 +448,9 @@ export const basicAuthRoutes: readonly Route[] = [
       const name = String(requestParam(request, 'name'));
       const username = String(requestParam(request, 'username'));
       const created = store.auth.createRegisteredModelPermission(name, username, requestParam(request, 'permission'));
-      return jsonResponse({ registered_model_permission: permissionJson(created.user, 'name', name, created.permission) });
+      return jsonResponse({
+        registered_model_permission: permissionJson(created.user, 'name', name, created.permission),
+      });
     },
   },
   {
@@ -457,7 +480,10 @@ export const basicAuthRoutes: readonly Route[] = [
     path: '/api/2.0/mlflow/registered-models/permissions/delete',
     methods: ['DELETE'],
     handler: (request, { store }) => {
-      store.auth.deleteRegisteredModelPermission(String(requestParam(request, 'name')), String(requestParam(request, 'username')));
+      store.auth.deleteRegisteredModelPermission(
+        String(requestParam(request, 'name')),
+        String(requestParam(request, 'username')),
+      );
       return jsonResponse({});
     },
   },

@@ -34,7 +34,11 @@ export function authenticateDatabricks(request: EmulatorRequest, { store }: Rout
   const value = Array.isArray(header) ? header[0] : header;
   const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
   if (!match) {
-    throw databricksError(401, 'UNAUTHENTICATED', 'Credential was not sent or was of an unsupported type for this API.');
+    throw databricksError(
+      401,
+      'UNAUTHENTICATED',
+      'Credential was not sent or was of an unsupported type for this API.',
+    );
   }
   const principal = store.databricks.principalForToken(match[1] ?? '');
   if (!principal) throw databricksError(401, 'UNAUTHENTICATED', 'Invalid access token.');
@@ -130,7 +134,13 @@ const modelGuard =
   (request, principal, context) => {
     const model = context.store.registry.models.get(stringParam(request, 'name'));
     if (!model) return;
-    requireLevel(context, principal, 'registered-models', model.id, typeof required === 'function' ? required(request) : required);
+    requireLevel(
+      context,
+      principal,
+      'registered-models',
+      model.id,
+      typeof required === 'function' ? required(request) : required,
+    );
   };
 
 /** The level a stage change needs: production moves need CAN_MANAGE_PRODUCTION_VERSIONS. */
@@ -226,7 +236,10 @@ export function databricksAfter(request: EmulatorRequest, route: Route, result: 
       return result;
     case 'SearchExperiments': {
       const experiments = ((result['experiments'] as Json[] | undefined) ?? []).filter((e) =>
-        DatabricksStore.satisfies(databricks.effectiveLevel('experiments', String(e['experiment_id']), principal), 'CAN_READ'),
+        DatabricksStore.satisfies(
+          databricks.effectiveLevel('experiments', String(e['experiment_id']), principal),
+          'CAN_READ',
+        ),
       );
       const out: Json = { ...result };
       if (experiments.length > 0) out['experiments'] = experiments;
@@ -236,7 +249,10 @@ export function databricksAfter(request: EmulatorRequest, route: Route, result: 
     case 'SearchRegisteredModels': {
       const models = ((result['registered_models'] as Json[] | undefined) ?? []).filter((m) => {
         const model = registry.models.get(String(m['name']));
-        return model !== undefined && DatabricksStore.satisfies(databricks.effectiveLevel('registered-models', model.id, principal), 'CAN_READ');
+        return (
+          model !== undefined &&
+          DatabricksStore.satisfies(databricks.effectiveLevel('registered-models', model.id, principal), 'CAN_READ')
+        );
       });
       const out: Json = { ...result };
       if (models.length > 0) out['registered_models'] = models;
@@ -247,7 +263,6 @@ export function databricksAfter(request: EmulatorRequest, route: Route, result: 
       return result;
   }
 }
-
 
 // ---------------------------------------------------------------- permissions API
 
@@ -285,7 +300,11 @@ export function objectPermissionsJson(context: RouteContext, type: AclObjectType
     group_name: ADMINS_GROUP,
     display_name: ADMINS_GROUP,
     all_permissions: [
-      { permission_level: 'CAN_MANAGE', inherited: true, inherited_from_object: [type === 'experiments' ? '/experiments/' : '/registered-models/'] },
+      {
+        permission_level: 'CAN_MANAGE',
+        inherited: true,
+        inherited_from_object: [type === 'experiments' ? '/experiments/' : '/registered-models/'],
+      },
     ],
   });
   return {
@@ -295,10 +314,15 @@ export function objectPermissionsJson(context: RouteContext, type: AclObjectType
   };
 }
 
-function parseAclRequest(context: RouteContext, type: AclObjectType, body: unknown): Array<{ principal: AclPrincipal; level: PermissionLevel }> {
-  const list = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['access_control_list'] : undefined;
+function parseAclRequest(
+  context: RouteContext,
+  type: AclObjectType,
+  body: unknown,
+): Array<{ principal: AclPrincipal; level: PermissionLevel }> {
+  const list =
+    body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['access_control_list'] : undefined;
   if (!Array.isArray(list)) {
-    throw databricksError(400, 'INVALID_PARAMETER_VALUE', "Missing required field: access_control_list");
+    throw databricksError(400, 'INVALID_PARAMETER_VALUE', 'Missing required field: access_control_list');
   }
   const allowed = levelsFor(type);
   return list.map((item: unknown) => {
@@ -306,9 +330,14 @@ function parseAclRequest(context: RouteContext, type: AclObjectType, body: unkno
     let principal: AclPrincipal;
     if (typeof entry['user_name'] === 'string') principal = { kind: 'user', name: entry['user_name'] };
     else if (typeof entry['group_name'] === 'string') principal = { kind: 'group', name: entry['group_name'] };
-    else if (typeof entry['service_principal_name'] === 'string') principal = { kind: 'service_principal', name: entry['service_principal_name'] };
+    else if (typeof entry['service_principal_name'] === 'string')
+      principal = { kind: 'service_principal', name: entry['service_principal_name'] };
     else {
-      throw databricksError(400, 'INVALID_PARAMETER_VALUE', 'One of user_name, group_name or service_principal_name must be set.');
+      throw databricksError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        'One of user_name, group_name or service_principal_name must be set.',
+      );
     }
     const level = entry['permission_level'];
     if (typeof level !== 'string' || !(allowed as readonly string[]).includes(level)) {
@@ -330,7 +359,8 @@ function parseAclRequest(context: RouteContext, type: AclObjectType, body: unkno
 
 function permissionsRoutes(type: AclObjectType): Route[] {
   const base = `/api/2.0/permissions/${type}`;
-  const idOf = (request: EmulatorRequest): string => decodeURIComponent(request.path.slice(base.length + 1).split('/')[0] ?? '');
+  const idOf = (request: EmulatorRequest): string =>
+    decodeURIComponent(request.path.slice(base.length + 1).split('/')[0] ?? '');
   const guard = (request: EmulatorRequest, context: RouteContext, required: PermissionLevel): string => {
     const id = idOf(request);
     resolveObject(context, type, id);
@@ -376,7 +406,10 @@ function permissionsRoutes(type: AclObjectType): Route[] {
       handler: (request, context) => {
         guard(request, context, 'CAN_READ');
         return {
-          permission_levels: levelsFor(type).map((level) => ({ permission_level: level, description: LEVEL_DESCRIPTIONS[level] })),
+          permission_levels: levelsFor(type).map((level) => ({
+            permission_level: level,
+            description: LEVEL_DESCRIPTIONS[level],
+          })),
         };
       },
     },
@@ -407,15 +440,24 @@ function activityJson(activity: ActivityRecord): Json {
   return json;
 }
 
-function availableActions(request: TransitionRequestRecord, principal: DatabricksPrincipal, level: PermissionLevel | null): string[] {
+function availableActions(
+  request: TransitionRequestRecord,
+  principal: DatabricksPrincipal,
+  level: PermissionLevel | null,
+): string[] {
   const actions: string[] = [];
-  const needed: PermissionLevel = request.toStage === 'Production' ? 'CAN_MANAGE_PRODUCTION_VERSIONS' : 'CAN_MANAGE_STAGING_VERSIONS';
+  const needed: PermissionLevel =
+    request.toStage === 'Production' ? 'CAN_MANAGE_PRODUCTION_VERSIONS' : 'CAN_MANAGE_STAGING_VERSIONS';
   if (DatabricksStore.satisfies(level, needed)) actions.push('APPROVE_TRANSITION_REQUEST', 'REJECT_TRANSITION_REQUEST');
   if (request.creator === principal.userName) actions.push('CANCEL_TRANSITION_REQUEST');
   return actions;
 }
 
-function transitionRequestJson(request: TransitionRequestRecord, principal: DatabricksPrincipal, level: PermissionLevel | null): Json {
+function transitionRequestJson(
+  request: TransitionRequestRecord,
+  principal: DatabricksPrincipal,
+  level: PermissionLevel | null,
+): Json {
   const json: Json = {
     creation_timestamp: request.creationTimestamp,
     to_stage: request.toStage,
@@ -438,7 +480,11 @@ function commentJson(comment: CommentRecord, principal: DatabricksPrincipal): Js
   return json;
 }
 
-function modelLevel(context: RouteContext, model: RegisteredModelRecord, principal: DatabricksPrincipal): PermissionLevel | null {
+function modelLevel(
+  context: RouteContext,
+  model: RegisteredModelRecord,
+  principal: DatabricksPrincipal,
+): PermissionLevel | null {
   return context.store.databricks.effectiveLevel('registered-models', model.id, principal);
 }
 
@@ -612,7 +658,10 @@ const databricksWorkflowRoutes: Route[] = [
       const stage = canonicalStage(requiredString(request, 'stage'));
       const creator = requiredString(request, 'creator');
       const model = context.store.registry.getRegisteredModel(name);
-      if (creator !== principal.userName && !DatabricksStore.satisfies(modelLevel(context, model, principal), 'CAN_MANAGE')) {
+      if (
+        creator !== principal.userName &&
+        !DatabricksStore.satisfies(modelLevel(context, model, principal), 'CAN_MANAGE')
+      ) {
         throw denied(principal, 'CAN_MANAGE', 'registered model', model.id);
       }
       const { list, index } = resolveRequest(context, name, version, stage, creator);
@@ -688,7 +737,8 @@ const databricksWorkflowRoutes: Route[] = [
       const comment = context.store.databricks.comments.get(id);
       if (!comment) throw MlflowError.notFound(`Comment with id=${id} not found.`);
       const model = context.store.registry.models.get(comment.name);
-      const manages = model !== undefined && DatabricksStore.satisfies(modelLevel(context, model, principal), 'CAN_MANAGE');
+      const manages =
+        model !== undefined && DatabricksStore.satisfies(modelLevel(context, model, principal), 'CAN_MANAGE');
       if (comment.userId !== principal.userName && !manages) {
         throw databricksError(403, 'PERMISSION_DENIED', `User ${principal.userName} cannot delete comment ${id}.`);
       }

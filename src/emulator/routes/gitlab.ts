@@ -92,7 +92,11 @@ function findProject(store: EmulatorStore, ref: string): GitlabProjectRecord | u
 }
 
 /** `read_project`: public to all, internal to any signed-in user, private to members (Guest+). */
-function canReadProject(store: EmulatorStore, project: GitlabProjectRecord, user: GitlabUserRecord | undefined): boolean {
+function canReadProject(
+  store: EmulatorStore,
+  project: GitlabProjectRecord,
+  user: GitlabUserRecord | undefined,
+): boolean {
   if (project.visibility === 'public') return true;
   if (!user) return false;
   return project.visibility === 'internal' || store.gitlab.accessLevel(user.id) >= GUEST;
@@ -188,7 +192,7 @@ function projectCall(request: EmulatorRequest, store: EmulatorStore, ref: string
   const project = findProject(store, ref);
   if (!project || !canReadProject(store, project, caller?.user)) throw gitlabErrors.projectNotFound();
   if (!isRead(request.method)) throw gitlabErrors.methodNotAllowed(['GET', 'HEAD']);
-  const level = caller ? store.gitlab.members.get(caller.user.id) ?? null : undefined;
+  const level = caller ? (store.gitlab.members.get(caller.user.id) ?? null) : undefined;
   return json(projectJson(baseUrl(request), project, level));
 }
 
@@ -203,7 +207,11 @@ function usersCall(request: EmulatorRequest, store: EmulatorStore): RawResponse 
   const search = request.query.get('search');
   const admin = store.gitlab.accessLevel(caller.user.id) >= 50;
   const found = [...store.gitlab.users.values()].filter((user) =>
-    username ? user.username.toLowerCase() === username.toLowerCase() : search ? (admin && user.email === search) || user.username === search : true,
+    username
+      ? user.username.toLowerCase() === username.toLowerCase()
+      : search
+        ? (admin && user.email === search) || user.username === search
+        : true,
   );
   return json(found.map((user) => ({ id: user.id, username: user.username, name: user.name, state: 'active' })));
 }
@@ -216,7 +224,8 @@ function memberCall(request: EmulatorRequest, store: EmulatorStore, ref: string,
   if (!isRead(request.method)) throw gitlabErrors.methodNotAllowed(['GET', 'HEAD']);
   const user = store.gitlab.users.get(userId);
   const level = user ? store.gitlab.members.get(user.id) : undefined;
-  if (!user || level === undefined) throw new RawResponse(404, JSON.stringify({ message: '404 Not found' }), 'application/json');
+  if (!user || level === undefined)
+    throw new RawResponse(404, JSON.stringify({ message: '404 Not found' }), 'application/json');
   return json({ id: user.id, username: user.username, name: user.name, state: 'active', access_level: level });
 }
 
@@ -234,7 +243,8 @@ export function gitlabDispatch(request: EmulatorRequest, { store }: RouteContext
     if (member?.[1] && member[2]) return memberCall(request, store, member[1], Number(member[2]));
     const project = PROJECT_PATH.exec(path);
     // `/projects/<id>/<anything else>` is another GitLab API this emulator does not have.
-    if (project?.[1] && (!project[1].includes('/') || findProject(store, project[1]))) return projectCall(request, store, project[1]);
+    if (project?.[1] && (!project[1].includes('/') || findProject(store, project[1])))
+      return projectCall(request, store, project[1]);
     throw gitlabErrors.routeNotFound();
   } catch (error) {
     if (error instanceof RawResponse) return error;

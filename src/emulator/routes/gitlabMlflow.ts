@@ -85,7 +85,8 @@ function experimentColumns(orderBy: string | null): KeysetColumn<ExperimentRecor
   };
   const chosen = value[column] ? column : 'id';
   const columns: KeysetColumn<ExperimentRecord>[] = [];
-  if (chosen !== 'id') columns.push({ name: chosen, value: value[chosen] as (e: ExperimentRecord) => string | number, descending });
+  if (chosen !== 'id')
+    columns.push({ name: chosen, value: value[chosen] as (e: ExperimentRecord) => string | number, descending });
   columns.push(chosen === 'id' ? { name: 'id', value: id, descending } : idDesc(id));
   return columns;
 }
@@ -101,7 +102,8 @@ function modelColumns(call: GitlabCall, orderBy: string | null): KeysetColumn<Re
   };
   const chosen = value[column] ? column : 'created_at';
   const columns: KeysetColumn<RegisteredModelRecord>[] = [];
-  if (chosen !== 'id') columns.push({ name: chosen, value: value[chosen] as (m: RegisteredModelRecord) => string | number, descending });
+  if (chosen !== 'id')
+    columns.push({ name: chosen, value: value[chosen] as (m: RegisteredModelRecord) => string | number, descending });
   columns.push(chosen === 'id' ? { name: 'id', value: id, descending } : idDesc(id));
   return columns;
 }
@@ -110,7 +112,11 @@ function modelColumns(call: GitlabCall, orderBy: string | null): KeysetColumn<Re
  * `candidates_order_params` + CandidateFinder: `created_at`, `name` or `id` columns, or `metrics.<key>`
  * (which keeps only runs that logged the key); anything else is `created_at`; DESC unless `ASC`.
  */
-function candidateOrder(call: GitlabCall, runs: RunRecord[], orderBy: string | null): { runs: RunRecord[]; columns: KeysetColumn<RunRecord>[] } {
+function candidateOrder(
+  call: GitlabCall,
+  runs: RunRecord[],
+  orderBy: string | null,
+): { runs: RunRecord[]; columns: KeysetColumn<RunRecord>[] } {
   const iid = (run: RunRecord): number => call.ml.candidateMeta(run).iid;
   let column = 'created_at';
   let type: 'column' | 'metric' = 'column';
@@ -130,7 +136,10 @@ function candidateOrder(call: GitlabCall, runs: RunRecord[], orderBy: string | n
     const key = column;
     return {
       runs: runs.filter((run) => run.latestMetrics.has(key)),
-      columns: [{ name: 'metric_value', value: (run) => run.latestMetrics.get(key)?.value ?? 0, descending }, idDesc(iid)],
+      columns: [
+        { name: 'metric_value', value: (run) => run.latestMetrics.get(key)?.value ?? 0, descending },
+        idDesc(iid),
+      ],
     };
   }
   const value: Record<string, (run: RunRecord) => string | number> = {
@@ -140,7 +149,8 @@ function candidateOrder(call: GitlabCall, runs: RunRecord[], orderBy: string | n
   };
   const chosen = value[column] ? column : 'created_at';
   const columns: KeysetColumn<RunRecord>[] = [];
-  if (chosen !== 'id') columns.push({ name: chosen, value: value[chosen] as (run: RunRecord) => string | number, descending });
+  if (chosen !== 'id')
+    columns.push({ name: chosen, value: value[chosen] as (run: RunRecord) => string | number, descending });
   columns.push(chosen === 'id' ? { name: 'id', value: iid, descending } : idDesc(iid));
   return { runs, columns };
 }
@@ -172,14 +182,18 @@ const EXPERIMENTS: readonly GitlabMlflowRoute[] = [
     path: 'get',
     method: 'GET',
     params: [optional('experiment_id', 'string', { default: '' })],
-    handler: ({ params, ml }) => ({ experiment: experimentJson(ml.findExperiment(params['experiment_id'], params['experiment_name'])) }),
+    handler: ({ params, ml }) => ({
+      experiment: experimentJson(ml.findExperiment(params['experiment_id'], params['experiment_name'])),
+    }),
   },
   {
     resource: 'experiments',
     path: 'get-by-name',
     method: 'GET',
     params: [optional('experiment_name', 'string', { default: '' })],
-    handler: ({ params, ml }) => ({ experiment: experimentJson(ml.findExperiment(params['experiment_id'], params['experiment_name'])) }),
+    handler: ({ params, ml }) => ({
+      experiment: experimentJson(ml.findExperiment(params['experiment_id'], params['experiment_name'])),
+    }),
   },
   {
     resource: 'experiments',
@@ -303,7 +317,12 @@ const RUNS: readonly GitlabMlflowRoute[] = [
       const first = (params['experiment_ids'] as unknown[])[0];
       const experiment = ml.findExperiment(first === undefined ? null : first, params['experiment_name']);
       const ordered = candidateOrder(call, ml.candidatesOf(experiment), str(params['order_by']));
-      const page = keysetPaginate(ordered.runs, ordered.columns, str(params['page_token']), maxResults(params, GITLAB_SEARCH_DEFAULT_MAX_RESULTS));
+      const page = keysetPaginate(
+        ordered.runs,
+        ordered.columns,
+        str(params['page_token']),
+        maxResults(params, GITLAB_SEARCH_DEFAULT_MAX_RESULTS),
+      );
       return { runs: page.items.map((run) => runJson(call.json, run)), next_page_token: page.nextPageToken };
     },
   },
@@ -311,11 +330,19 @@ const RUNS: readonly GitlabMlflowRoute[] = [
     resource: 'runs',
     path: 'update',
     method: 'POST',
-    params: [requires('run_id', 'string'), optional('status', 'string', { values: CANDIDATE_STATES }), optional('end_time', 'integer')],
+    params: [
+      requires('run_id', 'string'),
+      optional('status', 'string', { values: CANDIDATE_STATES }),
+      optional('end_time', 'integer'),
+    ],
     // `run_name` is not a parameter here: a candidate cannot be renamed.
     handler: (call) => {
       const run = call.ml.findCandidate(call.params['run_id']);
-      call.ml.updateCandidate(run, (str(call.params['status']) as RunStatus | null) ?? null, num(call.params['end_time']));
+      call.ml.updateCandidate(
+        run,
+        (str(call.params['status']) as RunStatus | null) ?? null,
+        num(call.params['end_time']),
+      );
       return { run_info: runInfoJson(call.json, run) };
     },
   },
@@ -421,7 +448,12 @@ const REGISTERED_MODELS: readonly GitlabMlflowRoute[] = [
     params: [requires('name', 'string'), optional('description', 'string'), optional('tags', 'array')],
     handler: (call) => {
       const { params, ml, user } = call;
-      const model = ml.createModel(str(params['name']) ?? '', str(params['description']), list(params['tags']), user.id);
+      const model = ml.createModel(
+        str(params['name']) ?? '',
+        str(params['description']),
+        list(params['tags']),
+        user.id,
+      );
       return { registered_model: registeredModelJson(call.json, model) };
     },
   },
@@ -479,7 +511,8 @@ const REGISTERED_MODELS: readonly GitlabMlflowRoute[] = [
     handler: (call) => {
       const { params, ml } = call;
       const filter = modelNameFilter(str(params['filter']));
-      if (filter.invalid) throw gitlabErrors.invalidParameter("Invalid attribute key specified. Valid keys are '{'name'}'");
+      if (filter.invalid)
+        throw gitlabErrors.invalidParameter("Invalid attribute key specified. Valid keys are '{'name'}'");
       const nameFilter = filter.name;
       // ModelFinder#by_name is a substring LIKE: name='fraud' also finds "fraud-detector".
       const models = ml.models().filter((model) => !nameFilter || model.name.includes(nameFilter));
@@ -515,7 +548,12 @@ const MODEL_VERSIONS: readonly GitlabMlflowRoute[] = [
     path: 'create',
     method: 'POST',
     registryWrite: true,
-    params: [optional('name', 'string'), optional('description', 'string'), optional('tags', 'array'), optional('run_id', 'string')],
+    params: [
+      optional('name', 'string'),
+      optional('description', 'string'),
+      optional('tags', 'array'),
+      optional('run_id', 'string'),
+    ],
     // `run_id`, `source` and `run_link` are ignored: the version gets a candidate of its own.
     handler: (call) => {
       const { params, ml } = call;

@@ -317,7 +317,12 @@ export const registryRoutes: readonly Route[] = [
         ['key', ['string', 'required']],
         ['value', ['string']],
       ]);
-      store.registry.setModelVersionTag(message.str('name'), message.str('version'), message.str('key'), message.str('value'));
+      store.registry.setModelVersionTag(
+        message.str('name'),
+        message.str('version'),
+        message.str('key'),
+        message.str('value'),
+      );
       return {};
     },
   },

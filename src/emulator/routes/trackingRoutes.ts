@@ -7,7 +7,15 @@ import type { DatasetInputRecord, MetricPoint, RunStatus } from '../records.js';
 import type { Route } from '../router.js';
 import type { ViewType } from '../TrackingStore.js';
 import { validateArtifactPath } from '../validation.js';
-import { experimentJson, fileInfoJson, metricJson, metricValueJson, runInfoJson, runJson, type Json } from '../wireJson.js';
+import {
+  experimentJson,
+  fileInfoJson,
+  metricJson,
+  metricValueJson,
+  runInfoJson,
+  runJson,
+  type Json,
+} from '../wireJson.js';
 
 /** MAX_RUNS_GET_METRIC_HISTORY_BULK. */
 const MAX_BULK_RUN_IDS = 100;
@@ -123,7 +131,8 @@ export const trackingRoutes: readonly Route[] = [
         ['experiment_id', ['required', 'string']],
         ['new_name', ['string', 'required']],
       ]);
-      if (message.str('new_name')) store.tracking.renameExperiment(message.str('experiment_id'), message.str('new_name'));
+      if (message.str('new_name'))
+        store.tracking.renameExperiment(message.str('experiment_id'), message.str('new_name'));
       return {};
     },
   },
@@ -402,12 +411,20 @@ export const trackingRoutes: readonly Route[] = [
         ['end_step', ['intlike']],
         [
           'max_results',
-          ['intlike', { intRange: [1, MAX_RESULTS_PER_RUN], message: `max_results must be between 1 and ${MAX_RESULTS_PER_RUN}.` }],
+          [
+            'intlike',
+            {
+              intRange: [1, MAX_RESULTS_PER_RUN],
+              message: `max_results must be between 1 and ${MAX_RESULTS_PER_RUN}.`,
+            },
+          ],
         ],
       ]);
       const runIds = message.list('run_ids');
       const metricKey = message.str('metric_key');
-      const maxResults = request.query.has('max_results') ? Number.parseInt(request.query.get('max_results') ?? '', 10) : MAX_RESULTS_PER_RUN;
+      const maxResults = request.query.has('max_results')
+        ? Number.parseInt(request.query.get('max_results') ?? '', 10)
+        : MAX_RESULTS_PER_RUN;
       const startArg = request.query.get('start_step');
       const endArg = request.query.get('end_step');
       let startStep: number | null = null;
@@ -463,7 +480,13 @@ export const trackingRoutes: readonly Route[] = [
           .sort((a, b) => a.step - b.step || a.timestamp - b.timestamp || a.value - b.value)
           .slice(0, MAX_RESULTS_GET_METRIC_HISTORY);
         for (const point of selected) {
-          metrics.push({ key: point.key, value: metricValueJson(point.value), timestamp: point.timestamp, step: point.step, run_id: runId });
+          metrics.push({
+            key: point.key,
+            value: metricValueJson(point.value),
+            timestamp: point.timestamp,
+            step: point.step,
+            run_id: runId,
+          });
         }
       });
       return metrics.length > 0 ? { metrics } : {};

@@ -28,12 +28,62 @@ interface ExperimentPlan {
 
 /** The demo's experiments (ids 1..6 in this order; 6 is deleted). */
 export const DEMO_EXPERIMENTS: readonly ExperimentPlan[] = [
-  { name: 'fraud-detection', team: 'risk', description: 'Card fraud classifier (XGBoost / LightGBM).', owner: 'alice', runs: 40, steps: 200, family: 'tabular' },
-  { name: 'churn-prediction', team: 'growth', description: 'Monthly churn propensity.', owner: 'alice', runs: 30, steps: 150, family: 'tabular' },
-  { name: 'image-classification-resnet', team: 'vision', description: 'ResNet fine-tuning on product photos.', owner: 'admin', runs: 25, steps: 300, family: 'vision' },
-  { name: 'demand-forecasting', team: 'supply', description: 'Store-level demand forecasts (private).', owner: 'admin', runs: 50, steps: 120, family: 'forecast', private: true },
-  { name: 'llm-finetune-summarization', team: 'nlp', description: 'T5 summarisation fine-tunes.', owner: 'alice', runs: 20, steps: 250, family: 'nlp' },
-  { name: 'legacy-baseline', team: 'platform', description: 'Old baselines, retired.', owner: 'admin', runs: 5, steps: 50, family: 'tabular', deleted: true },
+  {
+    name: 'fraud-detection',
+    team: 'risk',
+    description: 'Card fraud classifier (XGBoost / LightGBM).',
+    owner: 'alice',
+    runs: 40,
+    steps: 200,
+    family: 'tabular',
+  },
+  {
+    name: 'churn-prediction',
+    team: 'growth',
+    description: 'Monthly churn propensity.',
+    owner: 'alice',
+    runs: 30,
+    steps: 150,
+    family: 'tabular',
+  },
+  {
+    name: 'image-classification-resnet',
+    team: 'vision',
+    description: 'ResNet fine-tuning on product photos.',
+    owner: 'admin',
+    runs: 25,
+    steps: 300,
+    family: 'vision',
+  },
+  {
+    name: 'demand-forecasting',
+    team: 'supply',
+    description: 'Store-level demand forecasts (private).',
+    owner: 'admin',
+    runs: 50,
+    steps: 120,
+    family: 'forecast',
+    private: true,
+  },
+  {
+    name: 'llm-finetune-summarization',
+    team: 'nlp',
+    description: 'T5 summarisation fine-tunes.',
+    owner: 'alice',
+    runs: 20,
+    steps: 250,
+    family: 'nlp',
+  },
+  {
+    name: 'legacy-baseline',
+    team: 'platform',
+    description: 'Old baselines, retired.',
+    owner: 'admin',
+    runs: 5,
+    steps: 50,
+    family: 'tabular',
+    deleted: true,
+  },
 ];
 
 interface ModelPlan {
@@ -208,7 +258,12 @@ function datasetFor(plan: ExperimentPlan, random: Prng): DatasetInputRecord {
       digest: random.hex(8),
       sourceType: 's3',
       source: JSON.stringify({ uri: `s3://demo-datasets/${plan.name}/train.parquet` }),
-      schema: JSON.stringify({ mlflow_colspec: [{ type: 'double', name: 'feature_0' }, { type: 'long', name: 'label' }] }),
+      schema: JSON.stringify({
+        mlflow_colspec: [
+          { type: 'double', name: 'feature_0' },
+          { type: 'long', name: 'label' },
+        ],
+      }),
       profile: JSON.stringify({ num_rows: random.int(10_000, 2_000_000) }),
     },
   };
@@ -225,7 +280,11 @@ export function seedDemo(store: EmulatorStore, options: SeedOptions = {}): void 
   for (const user of SEED_USERS) auth.createUser(user.username, user.password);
   seedDatabricksPersonas(store);
   databricks.grant('experiments', '0', { kind: 'group', name: 'users' }, 'CAN_EDIT');
-  const databricksUser = { admin: DATABRICKS_ADMIN.userName, alice: DATABRICKS_ALICE.userName, bob: DATABRICKS_BOB.userName };
+  const databricksUser = {
+    admin: DATABRICKS_ADMIN.userName,
+    alice: DATABRICKS_ALICE.userName,
+    bob: DATABRICKS_BOB.userName,
+  };
 
   const runsByExperiment = new Map<string, RunRecord[]>();
   DEMO_EXPERIMENTS.forEach((plan, planIndex) => {
@@ -249,7 +308,8 @@ export function seedDemo(store: EmulatorStore, options: SeedOptions = {}): void 
     const runs: RunRecord[] = [];
     for (let index = 0; index < plan.runs; index += 1) {
       const startTime = created + HOUR + index * 5 * HOUR + random.int(0, 600_000);
-      const userId = index % 3 === 2 ? 'bob' : plan.owner === 'bob' ? 'bob' : plan.owner === 'admin' ? 'admin' : 'alice';
+      const userId =
+        index % 3 === 2 ? 'bob' : plan.owner === 'bob' ? 'bob' : plan.owner === 'admin' ? 'admin' : 'alice';
       const status = statusFor(index, plan.runs, random);
       const runName = generateRunName(random);
       const run = tracking.createRun({
@@ -261,7 +321,10 @@ export function seedDemo(store: EmulatorStore, options: SeedOptions = {}): void 
         tags: [
           { key: 'mlflow.user', value: userId },
           { key: 'mlflow.source.type', value: index % 2 === 0 ? 'NOTEBOOK' : 'JOB' },
-          { key: 'mlflow.source.name', value: index % 2 === 0 ? `/Users/${userId}/${plan.name}` : `jobs/${plan.name}/train.py` },
+          {
+            key: 'mlflow.source.name',
+            value: index % 2 === 0 ? `/Users/${userId}/${plan.name}` : `jobs/${plan.name}/train.py`,
+          },
           { key: 'mlflow.source.git.commit', value: random.hex(40) },
           { key: 'dataset_version', value: `v${1 + (index % 4)}` },
         ],
@@ -300,7 +363,12 @@ export function seedDemo(store: EmulatorStore, options: SeedOptions = {}): void 
   if (privateExperiment) {
     auth.createExperimentPermission(privateExperiment.experimentId, CAROL.username, 'NO_PERMISSIONS');
     auth.createExperimentPermission(privateExperiment.experimentId, BOB.username, 'READ');
-    databricks.grant('experiments', privateExperiment.experimentId, { kind: 'user', name: DATABRICKS_BOB.userName }, 'CAN_READ');
+    databricks.grant(
+      'experiments',
+      privateExperiment.experimentId,
+      { kind: 'user', name: DATABRICKS_BOB.userName },
+      'CAN_READ',
+    );
   }
   const visionExperiment = tracking.getExperimentByName('image-classification-resnet');
   if (visionExperiment) auth.createExperimentPermission(visionExperiment.experimentId, BOB.username, 'READ');
@@ -331,7 +399,9 @@ export function seedDemo(store: EmulatorStore, options: SeedOptions = {}): void 
         runId: run?.runId ?? '',
         runLink: '',
         description: `${plan.name} v${index + 1}`,
-        tags: [{ key: 'validation_status', value: stage === 'Production' || stage === 'Archived' ? 'approved' : 'pending' }],
+        tags: [
+          { key: 'validation_status', value: stage === 'Production' || stage === 'Archived' ? 'approved' : 'pending' },
+        ],
         creationTimestamp: versionCreated,
       });
       version.currentStage = stage;

@@ -20,7 +20,13 @@ const TOKEN_EXPIRY = '2030-12-31';
 export function seedGitlabPersonas(store: EmulatorStore): void {
   const { gitlab } = store;
   for (const persona of GITLAB_PERSONAS) {
-    gitlab.addUser({ id: persona.userId, username: persona.username, name: persona.name, email: persona.email, createdAt: SEEDED_AT });
+    gitlab.addUser({
+      id: persona.userId,
+      username: persona.username,
+      name: persona.name,
+      email: persona.email,
+      createdAt: SEEDED_AT,
+    });
     gitlab.addToken({
       id: persona.tokenId,
       name: persona.tokenName,
@@ -116,7 +122,11 @@ export function seedGitlab(store: EmulatorStore): void {
       candidate.endTime = version.creationTimestamp + 10 * 60_000;
       version.runId = candidate.runId;
       version.source = '';
-      gitlab.versions.set(version, { id: gitlab.newVersionId(), semver: `${major}.0.0`, candidateRunId: candidate.runId });
+      gitlab.versions.set(version, {
+        id: gitlab.newVersionId(),
+        semver: `${major}.0.0`,
+        candidateRunId: candidate.runId,
+      });
     }
   }
 }

@@ -4,15 +4,29 @@ import type { Principal } from '../../context/Principal.js';
 // What backs each GraphQL type of the permissions subgraph: entity references and ACL entries.
 
 /** Backs `Experiment` (a reference: the id). */
-export interface ExperimentRefModel { id: string }
+export interface ExperimentRefModel {
+  id: string;
+}
 /** Backs `Run` (the id and, through @requires, its experiment id). */
-export interface RunRefModel { id: string; experimentId?: string }
+export interface RunRefModel {
+  id: string;
+  experimentId?: string;
+}
 /** Backs `RegisteredModel` (a reference: the name). */
-export interface RegisteredModelRefModel { name: string }
+export interface RegisteredModelRefModel {
+  name: string;
+}
 /** Backs `ModelVersion` (a reference: name and version). */
-export interface ModelVersionRefModel { name: string; version: string }
+export interface ModelVersionRefModel {
+  name: string;
+  version: string;
+}
 /** Backs `ObjectPermissions`. */
-export interface ObjectPermissionsModel { objectId: string; objectType: 'EXPERIMENT' | 'REGISTERED_MODEL'; entries: AclEntry[] }
+export interface ObjectPermissionsModel {
+  objectId: string;
+  objectType: 'EXPERIMENT' | 'REGISTERED_MODEL';
+  entries: AclEntry[];
+}
 /** Backs `AccessControlEntry`. */
 export type AccessControlEntryModel = AclEntry;
 /** Backs `Viewer`. */

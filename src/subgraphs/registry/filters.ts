@@ -46,9 +46,19 @@ export function runIdInFilter(ids: readonly string[]): string {
  * count: measured against MLflow 2.12 behind gunicorn, 80 ids of 32 hex characters pass and 100 fail.
  * `path` is the full request path (with any tracking-URI prefix); `rest` the other query parameters.
  */
-export function chunkRunIdsByRequestLine(ids: readonly string[], path: string, rest = '', limit = MAX_REQUEST_LINE_BYTES): string[][] {
+export function chunkRunIdsByRequestLine(
+  ids: readonly string[],
+  path: string,
+  rest = '',
+  limit = MAX_REQUEST_LINE_BYTES,
+): string[][] {
   // Form encoding is per character, so the encoded filter's length is the sum of its parts' lengths.
-  const fixed = `GET ${path}?filter=`.length + encodedLength('run_id IN (') + encodedLength(')') + (rest ? rest.length + 1 : 0) + ' HTTP/1.1'.length;
+  const fixed =
+    `GET ${path}?filter=`.length +
+    encodedLength('run_id IN (') +
+    encodedLength(')') +
+    (rest ? rest.length + 1 : 0) +
+    ' HTTP/1.1'.length;
   const separator = encodedLength(', ');
   return chunkByRequestLine(ids, fixed, (id, isFirst) => encodedLength(`'${id}'`) + (isFirst ? 0 : separator), limit);
 }

@@ -26,7 +26,6 @@ export const VERSIONS_ORDER = ['version_number DESC'];
 /** Room kept in a chunked GET for a page token, should a chunk's answer need more than one page. */
 const PAGE_TOKEN_ALLOWANCE = `page_token=${'x'.repeat(96)}`;
 
-
 /**
  * MLflow 2.x answers an unknown alias with 400 INVALID_PARAMETER_VALUE "Registered model alias nope not
  * found." (corpus seq 140) rather than 404: that is "not found", not bad input.
@@ -38,8 +37,6 @@ export function isAliasNotFound(error: unknown): boolean {
     /alias .* not found/i.test(error.message)
   );
 }
-
-
 
 /** A model version's key. */
 export interface VersionKey {
@@ -71,11 +68,23 @@ const versionKey = ({ name, version }: VersionKey) => `${name}\u0000${version}`;
  * One page of a model's versions, newest first, from `position`. Names MLflow cannot quote are searched
  * with a wider LIKE pattern; those results are narrowed to the exact name and paged by offset alone.
  */
-export async function searchVersionsOfModel(context: RequestContext, name: string, size: number, position: CursorPosition): Promise<VersionsPage> {
+export async function searchVersionsOfModel(
+  context: RequestContext,
+  name: string,
+  size: number,
+  position: CursorPosition,
+): Promise<VersionsPage> {
   const { filter, superset } = equalsFilter('name', name);
   if (superset) {
-    const response = await searchVersions(context, { filter, order_by: VERSIONS_ORDER, max_results: SEARCH_VERSIONS_MAX_RESULTS });
-    return { items: (response.model_versions ?? []).filter((v) => v.name === name).slice(position.o), nextToken: undefined };
+    const response = await searchVersions(context, {
+      filter,
+      order_by: VERSIONS_ORDER,
+      max_results: SEARCH_VERSIONS_MAX_RESULTS,
+    });
+    return {
+      items: (response.model_versions ?? []).filter((v) => v.name === name).slice(position.o),
+      nextToken: undefined,
+    };
   }
   const response = await searchVersions(context, {
     filter,
@@ -90,13 +99,21 @@ export async function searchVersionsOfModel(context: RequestContext, name: strin
  * One model-versions/search through the shared cache: pages are kept per caller (what a search returns
  * depends on who asks) and every registry write makes them stale at once (invalidate.ts bumps the kind).
  */
-export function searchVersions(context: RequestContext, params: MlflowApi['searchModelVersions']['params']): Promise<MlflowApi['searchModelVersions']['response']> {
+export function searchVersions(
+  context: RequestContext,
+  params: MlflowApi['searchModelVersions']['params'],
+): Promise<MlflowApi['searchModelVersions']['response']> {
   return requestCache(context).page('modelVersions', params, () => context.mlflow.call('searchModelVersions', params));
 }
 
 /** One registered-models/search through the shared cache (see {@link searchVersions}). */
-export function searchModels(context: RequestContext, params: MlflowApi['searchRegisteredModels']['params']): Promise<MlflowApi['searchRegisteredModels']['response']> {
-  return requestCache(context).page('registeredModels', params, () => context.mlflow.call('searchRegisteredModels', params));
+export function searchModels(
+  context: RequestContext,
+  params: MlflowApi['searchRegisteredModels']['params'],
+): Promise<MlflowApi['searchRegisteredModels']['response']> {
+  return requestCache(context).page('registeredModels', params, () =>
+    context.mlflow.call('searchRegisteredModels', params),
+  );
 }
 
 /** Every page of one model-versions/search (most answers fit one page). */
@@ -110,7 +127,6 @@ async function searchAllVersions(context: RequestContext, filter: string): Promi
   } while (pageToken);
   return all;
 }
-
 
 /** The per-request DataLoaders of the registry subgraph. */
 export interface RegistryLoaders {
@@ -138,12 +154,17 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     // No batch endpoint for models by name: deduplicated (DataLoader) and fanned out with a bound.
     tracedBatch(context, 'registeredModelByName', (names: readonly string[]) =>
       fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
-    ), loaderOptions(context),
+    ),
+    loaderOptions(context),
   );
 
   const modelVersion: RegistryLoaders['modelVersion'] = new DataLoader(
     tracedBatch(context, 'modelVersion', (keys: readonly VersionKey[]) =>
-      fanOut(keys, (key) => orNull(async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version)),
+      fanOut(keys, (key) =>
+        orNull(
+          async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version,
+        ),
+      ),
     ),
     { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
@@ -161,31 +182,39 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     { ...loaderOptions(context), cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
   );
 
-  const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
-    if (context.services.profile.capabilities.versionsInModel) return versionsByRunFromModels(runIds);
-    const unique = [...new Set(runIds)];
-    const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
-    // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
-    const listed = unique.filter(survivesRunIdInList);
-    const searches = [
-      ...chunkRunIdsByRequestLine(listed, requestPath(context.services.mlflowHttp, mlflowEndpoints.searchModelVersions), PAGE_TOKEN_ALLOWANCE).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
-      ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
-    ];
-    const answers = await fanOut(searches, (search) => searchAllVersions(context, search.filter));
-    searches.forEach((search, index) => {
-      const answer = answers[index] as WireModelVersion[] | Error;
-      if (answer instanceof Error) {
-        for (const id of search.ids) found.set(id, answer);
-        return;
-      }
-      primeVersions(answer);
-      for (const version of answer) {
-        const list = version.run_id === undefined ? undefined : found.get(version.run_id);
-        if (Array.isArray(list) && (!search.superset || search.ids.includes(version.run_id as string))) list.push(version);
-      }
-    });
-    return runIds.map((id) => found.get(id) ?? []);
-  }), loaderOptions(context));
+  const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(
+    tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
+      if (context.services.profile.capabilities.versionsInModel) return versionsByRunFromModels(runIds);
+      const unique = [...new Set(runIds)];
+      const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
+      // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
+      const listed = unique.filter(survivesRunIdInList);
+      const searches = [
+        ...chunkRunIdsByRequestLine(
+          listed,
+          requestPath(context.services.mlflowHttp, mlflowEndpoints.searchModelVersions),
+          PAGE_TOKEN_ALLOWANCE,
+        ).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
+        ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
+      ];
+      const answers = await fanOut(searches, (search) => searchAllVersions(context, search.filter));
+      searches.forEach((search, index) => {
+        const answer = answers[index] as WireModelVersion[] | Error;
+        if (answer instanceof Error) {
+          for (const id of search.ids) found.set(id, answer);
+          return;
+        }
+        primeVersions(answer);
+        for (const version of answer) {
+          const list = version.run_id === undefined ? undefined : found.get(version.run_id);
+          if (Array.isArray(list) && (!search.superset || search.ids.includes(version.run_id as string)))
+            list.push(version);
+        }
+      });
+      return runIds.map((id) => found.get(id) ?? []);
+    }),
+    loaderOptions(context),
+  );
 
   /**
    * GitLab has no model-version search, but every model lists all its versions: one registered-models search
@@ -237,7 +266,8 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       const response = await searchVersions(context, { max_results: ALL_VERSIONS_AT_ONCE, order_by: VERSIONS_ORDER });
       if (response.next_page_token) return undefined;
       const byModel = new Map<string, WireModelVersion[]>();
-      for (const version of response.model_versions ?? []) byModel.set(version.name, [...(byModel.get(version.name) ?? []), version]);
+      for (const version of response.model_versions ?? [])
+        byModel.set(version.name, [...(byModel.get(version.name) ?? []), version]);
       primeVersions(response.model_versions ?? []);
       return byModel;
     } catch {
@@ -246,14 +276,23 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   }
 
   const downloadUri: RegistryLoaders['downloadUri'] = new DataLoader(
-    (keys) => fanOut(keys, async (key) => (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri),
+    (keys) =>
+      fanOut(
+        keys,
+        async (key) =>
+          (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri,
+      ),
     { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
 
   const transitionRequests: RegistryLoaders['transitionRequests'] = new DataLoader(
     async (keys) => {
       const databricks = registryDatabricks(context, 'ModelVersion.transitionRequests');
-      return fanOut(keys, async (key) => (await databricks.call('listTransitionRequests', { name: key.name, version: key.version })).requests ?? []);
+      return fanOut(
+        keys,
+        async (key) =>
+          (await databricks.call('listTransitionRequests', { name: key.name, version: key.version })).requests ?? [],
+      );
     },
     { ...loaderOptions(context), cacheKeyFn: versionKey },
   );
@@ -269,7 +308,17 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
     }
   }
 
-  return { registeredModelByName, modelVersion, modelVersionByAlias, modelVersionsByRunId, firstVersionsPage, downloadUri, transitionRequests, primeModels, primeVersions };
+  return {
+    registeredModelByName,
+    modelVersion,
+    modelVersionByAlias,
+    modelVersionsByRunId,
+    firstVersionsPage,
+    downloadUri,
+    transitionRequests,
+    primeModels,
+    primeVersions,
+  };
 }
 
 const REGISTRY_LOADERS = Symbol('registry.loaders');

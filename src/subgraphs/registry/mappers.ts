@@ -9,9 +9,15 @@ export type RegisteredModelModel = WireRegisteredModel;
 /** Backs `ModelVersion`. */
 export type ModelVersionModel = WireModelVersion;
 /** Backs `ModelAlias`: one entry of a model's `aliases`, with the model's name. */
-export interface ModelAliasModel { name: string; alias: string; version: string }
+export interface ModelAliasModel {
+  name: string;
+  alias: string;
+  version: string;
+}
 /** Backs `Run` here: only the key; the tracking subgraph owns the rest of the run. */
-export interface RunReferenceModel { id: string }
+export interface RunReferenceModel {
+  id: string;
+}
 /** Backs `Tag`. */
 export type TagModel = WireTag;
 /** Backs `RegisteredModelConnection`. */
@@ -25,6 +31,13 @@ export type ModelVersionActivityModel = WireActivity;
 /** Backs `ModelVersionComment`. */
 export type ModelVersionCommentModel = WireComment;
 /** Backs `ModelVersionActivityPayload`: the activity plus which version to read back. */
-export interface ModelVersionActivityPayloadModel { activity: WireActivity | null; name: string; version: string }
+export interface ModelVersionActivityPayloadModel {
+  activity: WireActivity | null;
+  name: string;
+  version: string;
+}
 /** Backs `DeleteModelVersionPayload`. */
-export interface DeleteModelVersionPayloadModel { name: string; version: string }
+export interface DeleteModelVersionPayloadModel {
+  name: string;
+  version: string;
+}

@@ -1,6 +1,11 @@
 import { BadUserInputError, UnreachableCaseError } from '../../errors/SupergraphError.js';
 import type { WireModelVersion, WireTag } from '../../upstream/mlflow/wire.js';
-import type { ModelVersionActivityAction, ModelVersionActivityType, ModelVersionStage, ModelVersionStatus } from './resolvers.generated.js';
+import type {
+  ModelVersionActivityAction,
+  ModelVersionActivityType,
+  ModelVersionStage,
+  ModelVersionStatus,
+} from './resolvers.generated.js';
 
 // Mapping between MLflow's (and Databricks') wire values and the registry's GraphQL enums, in one place.
 
@@ -84,7 +89,9 @@ const ACTIVITY_TYPES: readonly ModelVersionActivityType[] = [
 
 /** Databricks' `activity_type`, or null for a kind this graph does not know yet. */
 export function activityType(type: string | undefined): ModelVersionActivityType | null {
-  return type !== undefined && (ACTIVITY_TYPES as readonly string[]).includes(type) ? (type as ModelVersionActivityType) : null;
+  return type !== undefined && (ACTIVITY_TYPES as readonly string[]).includes(type)
+    ? (type as ModelVersionActivityType)
+    : null;
 }
 
 /** Tags with MLflow's omitted empty value made explicit. */
@@ -110,7 +117,9 @@ export function nonEmpty(value: string | undefined): string | null {
  */
 export function assertVersion(version: string): string {
   if (version.trim() === '' || version.length > 64) {
-    throw new BadUserInputError(`version: expected a model version such as "3", got ${JSON.stringify(version.slice(0, 64))}`);
+    throw new BadUserInputError(
+      `version: expected a model version such as "3", got ${JSON.stringify(version.slice(0, 64))}`,
+    );
   }
   return version;
 }

@@ -23,7 +23,8 @@ export async function describeBackend(context: RequestContext): Promise<Backend>
   let permissionService = permissionBackend.reportedKind ?? permissionBackend.kind;
   if (permissionService === 'mlflow-basic-auth' && isRbacVersion(detection.version)) permissionService = 'mlflow-rbac';
   const { capabilities: c } = profile;
-  const filter = (support: typeof c.runFilter) => (support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE');
+  const filter = (support: typeof c.runFilter) =>
+    support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE';
   return {
     kind: profile.kind.toUpperCase() as Backend['kind'],
     version: detection.version ?? null,

@@ -33,9 +33,6 @@ export const SEARCH_MAX_COMBINED_ROWS = 100;
 /** Run ids per `attributes.run_id IN (...)` filter: keeps the POST body and SQL IN-list modest. */
 export const SEARCH_MAX_RUN_IDS = 100;
 
-
-
-
 /** Quotes a value for MLflow's filter grammar. */
 export function quoteFilterValue(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -84,7 +81,6 @@ export interface TrackingLoaders {
   primeExperiments(experiments: readonly WireExperiment[]): void;
 }
 
-
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
 export function createTrackingLoaders(context: RequestContext): TrackingLoaders {
   const { mlflow } = context;
@@ -96,31 +92,45 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   // `attributes.run_id IN (...)` needs a backend that honours runs/search filters (GitLab ignores them).
   const runIdSearch = capabilities.runFilter === 'full';
 
-  const experimentById: TrackingLoaders['experimentById'] = new DataLoader(tracedBatch(context, 'experimentById', (ids) =>
-    // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
-    cache.load<WireExperiment>(
-      'experiment',
-      ids,
-      (missing) =>
-        fanOut(missing, (id) => orNull(async () => (await mlflow.call('getExperiment', { experiment_id: id })).experiment)),
-      () => cache.ttls.experiment,
+  const experimentById: TrackingLoaders['experimentById'] = new DataLoader(
+    tracedBatch(context, 'experimentById', (ids) =>
+      // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
+      cache.load<WireExperiment>(
+        'experiment',
+        ids,
+        (missing) =>
+          fanOut(missing, (id) =>
+            orNull(async () => (await mlflow.call('getExperiment', { experiment_id: id })).experiment),
+          ),
+        () => cache.ttls.experiment,
+      ),
     ),
-  ), loaderOptions(context));
+    loaderOptions(context),
+  );
 
-  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(tracedBatch(context, 'experimentByName', async (names) => {
-    // Cached by name like by id; renames, deletes and restores invalidate both names (Mutation.ts).
-    const found = await cache.load<WireExperiment>(
-      'experimentByName',
-      names,
-      (missing) =>
-        fanOut(missing, (name) => orNull(async () => (await mlflow.call('getExperimentByName', { experiment_name: name })).experiment)),
-      () => cache.ttls.experiment,
-    );
-    for (const experiment of found) if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
-    return found;
-  }), loaderOptions(context));
+  const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(
+    tracedBatch(context, 'experimentByName', async (names) => {
+      // Cached by name like by id; renames, deletes and restores invalidate both names (Mutation.ts).
+      const found = await cache.load<WireExperiment>(
+        'experimentByName',
+        names,
+        (missing) =>
+          fanOut(missing, (name) =>
+            orNull(async () => (await mlflow.call('getExperimentByName', { experiment_name: name })).experiment),
+          ),
+        () => cache.ttls.experiment,
+      );
+      for (const experiment of found)
+        if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
+      return found;
+    }),
+    loaderOptions(context),
+  );
 
-  const runById: TrackingLoaders['runById'] = new DataLoader(tracedBatch(context, 'runById', (ids: readonly string[]) => cache.load<WireRun>('run', ids, fetchRuns, runTtl)), loaderOptions(context));
+  const runById: TrackingLoaders['runById'] = new DataLoader(
+    tracedBatch(context, 'runById', (ids: readonly string[]) => cache.load<WireRun>('run', ids, fetchRuns, runTtl)),
+    loaderOptions(context),
+  );
 
   function runTtl(run: WireRun): number {
     return TERMINAL.has(run.info.status ?? '') ? cache.ttls.runFinished : cache.ttls.runActive;
@@ -142,7 +152,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       await Promise.all(
         chunk(runIds, SEARCH_MAX_RUN_IDS).map(async (chunkIds) => {
           const filter = `attributes.run_id IN (${chunkIds.map(quoteFilterValue).join(', ')})`;
-          const response = await mlflow.call('searchRuns', { experiment_ids: experimentIds, filter, run_view_type: 'ALL', max_results: chunkIds.length });
+          const response = await mlflow.call('searchRuns', {
+            experiment_ids: experimentIds,
+            filter,
+            run_view_type: 'ALL',
+            max_results: chunkIds.length,
+          });
           for (const run of response.runs ?? []) {
             found.set(run.info.run_id, run);
             runExperimentHints.set(run.info.run_id, run.info.experiment_id);
@@ -165,7 +180,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         try {
           for (const experimentChunk of chunk(experimentIds, experimentsPerSearch)) {
             const filter = `attributes.run_id IN (${runIds.map(quoteFilterValue).join(', ')})`;
-            const response = await mlflow.call('searchRuns', { experiment_ids: experimentChunk, filter, run_view_type: 'ALL', max_results: runIds.length });
+            const response = await mlflow.call('searchRuns', {
+              experiment_ids: experimentChunk,
+              filter,
+              run_view_type: 'ALL',
+              max_results: runIds.length,
+            });
             for (const run of response.runs ?? []) found.set(run.info.run_id, run);
           }
         } catch (error) {
@@ -177,7 +197,8 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     // experiment the caller can see, `attributes.run_id IN (...)`, instead of one runs/get per run.
     const unhinted = ids.filter((id) => !found.has(id));
     // Needs one search over every visible experiment: only where a search takes any number of them.
-    if (unhinted.length >= 2 && runIdSearch && capabilities.maxExperimentIdsPerRunSearch === Number.POSITIVE_INFINITY) await searchUnhinted(unhinted, found);
+    if (unhinted.length >= 2 && runIdSearch && capabilities.maxExperimentIdsPerRunSearch === Number.POSITIVE_INFINITY)
+      await searchUnhinted(unhinted, found);
     // The rest (and any the searches did not return): deduplicated runs/get, bounded.
     const rest = ids.filter((id) => !found.has(id));
     const fetched = await fanOut(rest, (id) => orNull(async () => (await mlflow.call('getRun', { run_id: id })).run));
@@ -215,7 +236,10 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
 
       await Promise.all(
         [...groups.values()].flatMap(({ args, experimentIds }) =>
-          chunk(experimentIds, Math.max(1, Math.min(experimentsPerSearch, Math.floor(SEARCH_MAX_COMBINED_ROWS / (args.size + 1))))).map(async (ids) => {
+          chunk(
+            experimentIds,
+            Math.max(1, Math.min(experimentsPerSearch, Math.floor(SEARCH_MAX_COMBINED_ROWS / (args.size + 1)))),
+          ).map(async (ids) => {
             try {
               // One more than asked for, per experiment, tells whether each has a next page.
               const want = args.size + 1;
@@ -226,7 +250,8 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
               const starved: string[] = [];
               for (const id of ids) {
                 const runs = byExperiment.get(id) ?? [];
-                if (runs.length >= want || !truncated) pages.set(pageKey(id, args), { runs: runs.slice(0, args.size), hasMore: runs.length > args.size });
+                if (runs.length >= want || !truncated)
+                  pages.set(pageKey(id, args), { runs: runs.slice(0, args.size), hasMore: runs.length > args.size });
                 else starved.push(id);
               }
               await Promise.all(
@@ -234,7 +259,10 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                   try {
                     const own = await searchFor([id], args, want);
                     const runs = own.runs ?? [];
-                    pages.set(pageKey(id, args), { runs: runs.slice(0, args.size), hasMore: runs.length > args.size || Boolean(own.next_page_token) });
+                    pages.set(pageKey(id, args), {
+                      runs: runs.slice(0, args.size),
+                      hasMore: runs.length > args.size || Boolean(own.next_page_token),
+                    });
                   } catch (error) {
                     pages.set(pageKey(id, args), toGraphQLError(error));
                   }
@@ -252,7 +280,10 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         return page ?? new Error(`no page for experiment ${experimentId}`);
       });
     }),
-    { ...loaderOptions(context), cacheKeyFn: ({ experimentId, args }) => `${experimentId}\u0000${JSON.stringify(args)}` },
+    {
+      ...loaderOptions(context),
+      cacheKeyFn: ({ experimentId, args }) => `${experimentId}\u0000${JSON.stringify(args)}`,
+    },
   );
 
   const metricHistory: TrackingLoaders['metricHistory'] = new DataLoader(
@@ -299,8 +330,10 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                     max_results: Math.max(1, first.maxPoints - 1),
                   });
                   const byRun = new Map<string, WireMetric[]>(ids.map((id) => [id, []]));
-                  for (const metric of response.metrics ?? []) if (metric.run_id) byRun.get(metric.run_id)?.push(metric);
-                  for (const [id, metrics] of byRun) results.set(historyCacheKey({ ...first, runId: id }), capSteps(metrics, first.maxPoints));
+                  for (const metric of response.metrics ?? [])
+                    if (metric.run_id) byRun.get(metric.run_id)?.push(metric);
+                  for (const [id, metrics] of byRun)
+                    results.set(historyCacheKey({ ...first, runId: id }), capSteps(metrics, first.maxPoints));
                 } catch (error) {
                   const mapped = toGraphQLError(error);
                   if (mapped.extensions.code === 'UNSUPPORTED_BY_BACKEND') {
@@ -315,7 +348,9 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
             );
           }
           const fetched = await fanOut(perRun, (runId) => fullHistory(mlflow, runId, first));
-          perRun.forEach((runId, index) => results.set(historyCacheKey({ ...first, runId }), fetched[index] as WireMetric[] | Error));
+          perRun.forEach((runId, index) =>
+            results.set(historyCacheKey({ ...first, runId }), fetched[index] as WireMetric[] | Error),
+          );
         }),
       );
       return keys.map((key) => results.get(historyCacheKey(key)) ?? []);
@@ -331,14 +366,27 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
 
   function primeExperiments(experiments: readonly WireExperiment[]) {
     // Into the shared cache too (one pipelined write): a warm request then needs no experiments/get.
-    void cache.prime('experiment', experiments.map((e) => ({ id: e.experiment_id, value: e })), cache.ttls.experiment);
+    void cache.prime(
+      'experiment',
+      experiments.map((e) => ({ id: e.experiment_id, value: e })),
+      cache.ttls.experiment,
+    );
     for (const experiment of experiments) {
       experimentById.prime(experiment.experiment_id, experiment);
       experimentByName.prime(experiment.name, experiment);
     }
   }
 
-  return { experimentById, experimentByName, runById, firstRunsPage, metricHistory, runExperimentHints, primeRuns, primeExperiments };
+  return {
+    experimentById,
+    experimentByName,
+    runById,
+    firstRunsPage,
+    metricHistory,
+    runExperimentHints,
+    primeRuns,
+    primeExperiments,
+  };
 }
 
 /**
@@ -362,9 +410,12 @@ function stepRange(key: HistoryKey): { start_step?: number; end_step?: number } 
 function bulkIntervalChunks(http: Got, runIds: readonly string[], key: HistoryKey): string[][] {
   const params = new URLSearchParams({ metric_key: key.key, max_results: String(key.maxPoints) });
   for (const [name, value] of Object.entries(stepRange(key))) params.set(name, String(value));
-  const fixed = `GET ${requestPath(http, mlflowEndpoints.getMetricHistoryBulkInterval)}?${params.toString()} HTTP/1.1`.length;
+  const fixed = `GET ${requestPath(http, mlflowEndpoints.getMetricHistoryBulkInterval)}?${params.toString()} HTTP/1.1`
+    .length;
   const perId = encodedLength('run_ids') + 2; // "run_ids=" and the "&" before it
-  return chunkByRequestLine(runIds, fixed, (id) => perId + encodedLength(id)).flatMap((ids) => chunk(ids, BULK_INTERVAL_MAX_RUNS));
+  return chunkByRequestLine(runIds, fixed, (id) => perId + encodedLength(id)).flatMap((ids) =>
+    chunk(ids, BULK_INTERVAL_MAX_RUNS),
+  );
 }
 
 function historyCacheKey(key: HistoryKey): string {
@@ -376,12 +427,21 @@ async function fullHistory(mlflow: MlflowClient, runId: string, key: HistoryKey)
   const all: WireMetric[] = [];
   let pageToken: string | undefined;
   do {
-    const response = await mlflow.call('getMetricHistory', { run_id: runId, metric_key: key.key, max_results: 25_000, ...(pageToken ? { page_token: pageToken } : {}) });
+    const response = await mlflow.call('getMetricHistory', {
+      run_id: runId,
+      metric_key: key.key,
+      max_results: 25_000,
+      ...(pageToken ? { page_token: pageToken } : {}),
+    });
     all.push(...(response.metrics ?? []));
     pageToken = response.next_page_token || undefined;
   } while (pageToken);
   const inRange = all
-    .filter((m) => (key.startStep === undefined || Number(m.step ?? 0) >= key.startStep) && (key.endStep === undefined || Number(m.step ?? 0) <= key.endStep))
+    .filter(
+      (m) =>
+        (key.startStep === undefined || Number(m.step ?? 0) >= key.startStep) &&
+        (key.endStep === undefined || Number(m.step ?? 0) <= key.endStep),
+    )
     .map((m) => ({ ...m, run_id: runId }));
   return sampleSteps(inRange, key.maxPoints);
 }

@@ -1,4 +1,12 @@
-import type { WireDatasetInput, WireExperiment, WireFileInfo, WireMetric, WireParam, WireRun, WireTag } from '../../upstream/mlflow/wire.js';
+import type {
+  WireDatasetInput,
+  WireExperiment,
+  WireFileInfo,
+  WireMetric,
+  WireParam,
+  WireRun,
+  WireTag,
+} from '../../upstream/mlflow/wire.js';
 import type { Connection } from '../../graphql/connection.js';
 
 // What backs each GraphQL type of the tracking subgraph (codegen mappers): the MLflow wire objects.

@@ -5,13 +5,19 @@ type Empty = Record<string, never>;
 
 /** Request params and response body of each Databricks-only registry endpoint (wire shapes). */
 export interface DatabricksApi {
-  createTransitionRequest: { params: { name: string; version: string; stage: WireStage; comment?: string }; response: { request?: WireTransitionRequest } };
+  createTransitionRequest: {
+    params: { name: string; version: string; stage: WireStage; comment?: string };
+    response: { request?: WireTransitionRequest };
+  };
   listTransitionRequests: { params: { name: string; version: string }; response: { requests?: WireActivity[] } };
   approveTransitionRequest: {
     params: { name: string; version: string; stage: WireStage; archive_existing_versions: boolean; comment?: string };
     response: { activity?: WireActivity };
   };
-  rejectTransitionRequest: { params: { name: string; version: string; stage: WireStage; comment?: string }; response: { activity?: WireActivity } };
+  rejectTransitionRequest: {
+    params: { name: string; version: string; stage: WireStage; comment?: string };
+    response: { activity?: WireActivity };
+  };
   deleteTransitionRequest: {
     params: { name: string; version: string; stage: WireStage; creator: string; comment?: string };
     response: { activity?: WireActivity };
@@ -21,6 +27,10 @@ export interface DatabricksApi {
   deleteComment: { params: { id: string }; response: Empty };
 }
 
-type _Same = [DatabricksEndpointName] extends [keyof DatabricksApi] ? ([keyof DatabricksApi] extends [DatabricksEndpointName] ? true : never) : never;
+type _Same = [DatabricksEndpointName] extends [keyof DatabricksApi]
+  ? [keyof DatabricksApi] extends [DatabricksEndpointName]
+    ? true
+    : never
+  : never;
 /** Compile-time proof that the table and the typed API name the same endpoints. */
 export const _databricksApiMatchesTable: _Same = true;

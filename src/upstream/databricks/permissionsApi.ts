@@ -40,14 +40,37 @@ export interface WireObjectPermissions {
 
 /** Params and responses of {@link databricksPermissionEndpoints}. */
 export interface DatabricksPermissionsApi {
-  me: { params: Record<string, never>; response: { userName?: string; id?: string; emails?: { value?: string; primary?: boolean }[]; groups?: { display?: string; value?: string }[] } };
+  me: {
+    params: Record<string, never>;
+    response: {
+      userName?: string;
+      id?: string;
+      emails?: { value?: string; primary?: boolean }[];
+      groups?: { display?: string; value?: string }[];
+    };
+  };
   getExperimentPermissions: { params: { experiment_id: string }; response: WireObjectPermissions };
-  updateExperimentPermissions: { params: { experiment_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };
-  setExperimentPermissions: { params: { experiment_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };
+  updateExperimentPermissions: {
+    params: { experiment_id: string; access_control_list: WireAccessControlRequest[] };
+    response: WireObjectPermissions;
+  };
+  setExperimentPermissions: {
+    params: { experiment_id: string; access_control_list: WireAccessControlRequest[] };
+    response: WireObjectPermissions;
+  };
   getRegisteredModelPermissions: { params: { registered_model_id: string }; response: WireObjectPermissions };
-  updateRegisteredModelPermissions: { params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };
-  setRegisteredModelPermissions: { params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] }; response: WireObjectPermissions };
-  getRegisteredModelDatabricks: { params: { name: string }; response: { registered_model_databricks: { id: string; name: string; permission_level?: string } } };
+  updateRegisteredModelPermissions: {
+    params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] };
+    response: WireObjectPermissions;
+  };
+  setRegisteredModelPermissions: {
+    params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] };
+    response: WireObjectPermissions;
+  };
+  getRegisteredModelDatabricks: {
+    params: { name: string };
+    response: { registered_model_databricks: { id: string; name: string; permission_level?: string } };
+  };
   getExperiment: { params: { experiment_id: string }; response: { experiment: { experiment_id: string } } };
 }
 

@@ -43,10 +43,14 @@ export class CircuitBreaker {
 
   constructor(options: CircuitBreakerOptions) {
     if (!Number.isInteger(options.threshold) || options.threshold < 0) {
-      throw new TypeError(`CircuitBreaker: expected threshold to be a non-negative integer, got ${String(options.threshold)}`);
+      throw new TypeError(
+        `CircuitBreaker: expected threshold to be a non-negative integer, got ${String(options.threshold)}`,
+      );
     }
     if (!Number.isFinite(options.cooldownMs) || options.cooldownMs <= 0) {
-      throw new TypeError(`CircuitBreaker: expected cooldownMs to be a positive number, got ${String(options.cooldownMs)}`);
+      throw new TypeError(
+        `CircuitBreaker: expected cooldownMs to be a positive number, got ${String(options.cooldownMs)}`,
+      );
     }
     this.#threshold = options.threshold;
     this.#cooldownMs = options.cooldownMs;

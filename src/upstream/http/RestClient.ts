@@ -85,7 +85,8 @@ export class RestClient<Api extends ApiShape<Api>> {
   call<K extends keyof Api & string>(name: K, params: Api[K]['params']): Promise<Api[K]['response']> {
     const { limiter, counter, around } = this.options;
     const endpoint = this.table[name];
-    if (counter?.max !== undefined && counter.calls >= counter.max) return Promise.reject(this.#overBudget(endpoint, counter.max));
+    if (counter?.max !== undefined && counter.calls >= counter.max)
+      return Promise.reject(this.#overBudget(endpoint, counter.max));
     if (counter) counter.calls += 1;
     const run = async () => {
       // While the circuit is open, fail before queueing for a limiter slot: nobody should wait for "no".
@@ -103,10 +104,15 @@ export class RestClient<Api extends ApiShape<Api>> {
   async #guarded(endpoint: Endpoint, params: Record<string, unknown>): Promise<unknown> {
     const { http, authorization, headers, observe, breaker, deadline, retries, counter } = this.options;
     // Bytes received by every call of the request together: past the budget the call in flight is cut off.
-    const received = counter?.maxBytes === undefined ? undefined : (bytes: number) => {
-      counter.bytes = (counter.bytes ?? 0) + bytes;
-      return counter.bytes <= (counter.maxBytes as number) ? ({ within: true } as const) : ({ within: false, max: counter.maxBytes as number } as const);
-    };
+    const received =
+      counter?.maxBytes === undefined
+        ? undefined
+        : (bytes: number) => {
+            counter.bytes = (counter.bytes ?? 0) + bytes;
+            return counter.bytes <= (counter.maxBytes as number)
+              ? ({ within: true } as const)
+              : ({ within: false, max: counter.maxBytes as number } as const);
+          };
     const decision = breaker?.request() ?? { allowed: true as const, probe: false };
     if (!decision.allowed) throw this.#refusal(endpoint, decision.retryInMs);
     try {
@@ -115,7 +121,13 @@ export class RestClient<Api extends ApiShape<Api>> {
         this.upstream,
         endpoint,
         params,
-        { ...(authorization ? { authorization } : {}), ...(headers ? { headers } : {}), ...(deadline === undefined ? {} : { deadline }), ...(retries === undefined ? {} : { retries }), ...(received ? { received } : {}) },
+        {
+          ...(authorization ? { authorization } : {}),
+          ...(headers ? { headers } : {}),
+          ...(deadline === undefined ? {} : { deadline }),
+          ...(retries === undefined ? {} : { retries }),
+          ...(received ? { received } : {}),
+        },
         observe,
       );
       breaker?.success(decision.probe);
@@ -131,7 +143,13 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** The error for a call past the request's upstream-call budget: nothing sent. */
   #overBudget(endpoint: Endpoint, max: number): UpstreamError {
-    this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'call_budget' });
+    this.options.observe?.({
+      upstream: this.upstream,
+      route: endpoint.route,
+      status: undefined,
+      ms: 0,
+      failure: 'call_budget',
+    });
     return new UpstreamError({
       upstream: this.upstream,
       endpoint: endpoint.route,
@@ -144,7 +162,13 @@ export class RestClient<Api extends ApiShape<Api>> {
 
   /** The error for a call the open circuit refused: UPSTREAM_UNAVAILABLE (a `network` failure), nothing sent. */
   #refusal(endpoint: Endpoint, retryInMs: number): UpstreamError {
-    this.options.observe?.({ upstream: this.upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'circuit_open' });
+    this.options.observe?.({
+      upstream: this.upstream,
+      route: endpoint.route,
+      status: undefined,
+      ms: 0,
+      failure: 'circuit_open',
+    });
     return new UpstreamError({
       upstream: this.upstream,
       endpoint: endpoint.route,

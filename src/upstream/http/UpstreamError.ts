@@ -51,11 +51,17 @@ export class UpstreamError extends Error {
 
 /** Whether an upstream error means "no such object" (MLflow's RESOURCE_DOES_NOT_EXIST, or a JSON 404). */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof UpstreamError && (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined));
+  return (
+    error instanceof UpstreamError &&
+    (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || (error.status === 404 && error.errorCode !== undefined))
+  );
 }
 
 /** Resolves to null instead of throwing when the object does not exist (`run(id:)` answers null, no error). */
-export async function orNull<T>(fetch: () => Promise<T>, notFound: (error: unknown) => boolean = isNotFound): Promise<T | null> {
+export async function orNull<T>(
+  fetch: () => Promise<T>,
+  notFound: (error: unknown) => boolean = isNotFound,
+): Promise<T | null> {
   try {
     return await fetch();
   } catch (error) {

@@ -24,7 +24,13 @@ export interface RestCallOptions {
 }
 
 /** Observes every upstream call (for per-request counters and metrics). */
-export type CallObserver = (event: { upstream: string; route: string; status: number | undefined; ms: number; failure?: string }) => void;
+export type CallObserver = (event: {
+  upstream: string;
+  route: string;
+  status: number | undefined;
+  ms: number;
+  failure?: string;
+}) => void;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
@@ -61,14 +67,25 @@ function errorFromResponse(upstream: string, endpoint: Endpoint, response: Respo
   const contentType = String(response.headers['content-type'] ?? '');
   if (contentType.includes('json') || body.startsWith('{')) {
     try {
-      const parsed = JSON.parse(body) as { error_code?: unknown; message?: unknown; error?: unknown; error_description?: unknown };
+      const parsed = JSON.parse(body) as {
+        error_code?: unknown;
+        message?: unknown;
+        error?: unknown;
+        error_description?: unknown;
+      };
       if (typeof parsed.error_code === 'string') errorCode = parsed.error_code;
       // OAuth-style codes (GitLab's `insufficient_scope`) stand where MLflow puts error_code.
-      else if (typeof parsed.error === 'string' && typeof parsed.error_description === 'string' && /^[a-z_]+$/.test(parsed.error)) errorCode = parsed.error;
+      else if (
+        typeof parsed.error === 'string' &&
+        typeof parsed.error_description === 'string' &&
+        /^[a-z_]+$/.test(parsed.error)
+      )
+        errorCode = parsed.error;
       // MLflow says `message`; GitLab also answers `{"message": [..]}`, `{"error": "404 Not Found"}` and OAuth's
       // `{"error": "insufficient_scope", "error_description": "..."}`.
       if (typeof parsed.message === 'string') message = parsed.message;
-      else if (Array.isArray(parsed.message) && parsed.message.every((m) => typeof m === 'string')) message = parsed.message.join('; ');
+      else if (Array.isArray(parsed.message) && parsed.message.every((m) => typeof m === 'string'))
+        message = parsed.message.join('; ');
       else if (typeof parsed.error_description === 'string') message = parsed.error_description;
       else if (typeof parsed.error === 'string') message = parsed.error;
     } catch {
@@ -149,7 +166,13 @@ export async function callRest(
       response = await request;
     } catch (cause) {
       if (overBytes !== undefined) {
-        observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: 'byte_budget' });
+        observe?.({
+          upstream,
+          route: endpoint.route,
+          status: undefined,
+          ms: performance.now() - started,
+          failure: 'byte_budget',
+        });
         throw new UpstreamError({
           upstream,
           endpoint: endpoint.route,
@@ -167,10 +190,18 @@ export async function callRest(
             upstream,
             endpoint: endpoint.route,
             failure: timeout ? 'timeout' : 'network',
-            message: timeout ? `${upstream} did not answer ${endpoint.route} in time` : `${upstream} is unreachable (${(cause as { code?: string }).code ?? 'network error'})`,
+            message: timeout
+              ? `${upstream} did not answer ${endpoint.route} in time`
+              : `${upstream} is unreachable (${(cause as { code?: string }).code ?? 'network error'})`,
             cause,
           });
-      observe?.({ upstream, route: endpoint.route, status: undefined, ms: performance.now() - started, failure: outOfBudget ? 'budget' : lastError.failure });
+      observe?.({
+        upstream,
+        route: endpoint.route,
+        status: undefined,
+        ms: performance.now() - started,
+        failure: outOfBudget ? 'budget' : lastError.failure,
+      });
       if (outOfBudget) throw lastError;
       if (attempt < attempts) {
         await delay(attempt);
@@ -186,7 +217,14 @@ export async function callRest(
         if (body.trim() !== '') parsed = JSON.parse(body) as unknown;
       } catch (cause) {
         observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms, failure: 'malformed' });
-        lastError = new UpstreamError({ upstream, endpoint: endpoint.route, failure: 'malformed', status: response.statusCode, message: `${upstream} sent a response that is not JSON`, cause });
+        lastError = new UpstreamError({
+          upstream,
+          endpoint: endpoint.route,
+          failure: 'malformed',
+          status: response.statusCode,
+          message: `${upstream} sent a response that is not JSON`,
+          cause,
+        });
         if (attempt < attempts) {
           await delay(attempt);
           continue;
@@ -211,7 +249,14 @@ export async function callRest(
  * Refuses, before sending, a GET whose request line would exceed gunicorn's limit: a real MLflow answers it with
  * an HTML 400, so sending it only costs a call (and a long name or filter is the caller's input, not an outage).
  */
-function refuseLongRequestLine(http: Got, upstream: string, endpoint: Endpoint, path: string, rest: Record<string, unknown>, observe?: CallObserver): void {
+function refuseLongRequestLine(
+  http: Got,
+  upstream: string,
+  endpoint: Endpoint,
+  path: string,
+  rest: Record<string, unknown>,
+  observe?: CallObserver,
+): void {
   const query = toSearchParams(rest).toString();
   const base = requestPath(http, endpoint).slice(0, -endpoint.path.length);
   // `GET <base>/<path>?<query> HTTP/1.1`, as got sends it (the path already percent-encoded by fillPath).
@@ -227,7 +272,12 @@ function refuseLongRequestLine(http: Got, upstream: string, endpoint: Endpoint, 
 }
 
 /** UPSTREAM_TIMEOUT for a call the request's time budget did not leave room for. */
-function budgetExhausted(upstream: string, endpoint: Endpoint, previous: UpstreamError | undefined, cause?: unknown): UpstreamError {
+function budgetExhausted(
+  upstream: string,
+  endpoint: Endpoint,
+  previous: UpstreamError | undefined,
+  cause?: unknown,
+): UpstreamError {
   // After a failed attempt the client learns more from that failure than from "no time left to retry".
   if (previous) return previous;
   return new UpstreamError({

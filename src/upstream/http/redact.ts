@@ -1,4 +1,5 @@
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-databricks-.*token.*|x-supergraph-signature)$/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-databricks-.*token.*|x-supergraph-signature)$/i;
 
 /** Replaces credential-bearing header values with `[REDACTED]`, for logs and error causes. */
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {

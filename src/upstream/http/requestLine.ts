@@ -24,7 +24,12 @@ export function requestPath(http: Got, endpoint: Endpoint): string {
  * Splits `items` into groups whose request line stays within `limit`: `fixed` is the length of the line
  * without any item, `cost(item, isFirst)` what one item adds. Order is kept.
  */
-export function chunkByRequestLine<T>(items: readonly T[], fixed: number, cost: (item: T, isFirst: boolean) => number, limit = MAX_REQUEST_LINE_BYTES): T[][] {
+export function chunkByRequestLine<T>(
+  items: readonly T[],
+  fixed: number,
+  cost: (item: T, isFirst: boolean) => number,
+  limit = MAX_REQUEST_LINE_BYTES,
+): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let size = fixed;
@@ -36,7 +41,10 @@ export function chunkByRequestLine<T>(items: readonly T[], fixed: number, cost: 
       size = fixed;
       added = cost(item, true);
     }
-    if (size + added > limit) throw new RangeError(`chunkByRequestLine: one item needs ${fixed + added} bytes, over the ${limit}-byte request line`);
+    if (size + added > limit)
+      throw new RangeError(
+        `chunkByRequestLine: one item needs ${fixed + added} bytes, over the ${limit}-byte request line`,
+      );
     size += added;
     current.push(item);
   }

@@ -32,12 +32,30 @@ type Empty = Record<string, never>;
 export interface MlflowAuthApi {
   getUser: { params: { username: string }; response: { user: WireAuthUser } };
   createUser: { params: { username: string; password: string }; response: { user: WireAuthUser } };
-  getExperimentPermission: { params: { experiment_id: string; username: string }; response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission; user_id?: number } } };
-  createExperimentPermission: { params: { experiment_id: string; username: string; permission: WireMlflowPermission }; response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission } } };
-  updateExperimentPermission: { params: { experiment_id: string; username: string; permission: WireMlflowPermission }; response: Empty };
+  getExperimentPermission: {
+    params: { experiment_id: string; username: string };
+    response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission; user_id?: number } };
+  };
+  createExperimentPermission: {
+    params: { experiment_id: string; username: string; permission: WireMlflowPermission };
+    response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission } };
+  };
+  updateExperimentPermission: {
+    params: { experiment_id: string; username: string; permission: WireMlflowPermission };
+    response: Empty;
+  };
   deleteExperimentPermission: { params: { experiment_id: string; username: string }; response: Empty };
-  getRegisteredModelPermission: { params: { name: string; username: string }; response: { registered_model_permission: { name: string; permission: WireMlflowPermission; user_id?: number } } };
-  createRegisteredModelPermission: { params: { name: string; username: string; permission: WireMlflowPermission }; response: { registered_model_permission: { name: string; permission: WireMlflowPermission } } };
-  updateRegisteredModelPermission: { params: { name: string; username: string; permission: WireMlflowPermission }; response: Empty };
+  getRegisteredModelPermission: {
+    params: { name: string; username: string };
+    response: { registered_model_permission: { name: string; permission: WireMlflowPermission; user_id?: number } };
+  };
+  createRegisteredModelPermission: {
+    params: { name: string; username: string; permission: WireMlflowPermission };
+    response: { registered_model_permission: { name: string; permission: WireMlflowPermission } };
+  };
+  updateRegisteredModelPermission: {
+    params: { name: string; username: string; permission: WireMlflowPermission };
+    response: Empty;
+  };
   deleteRegisteredModelPermission: { params: { name: string; username: string }; response: Empty };
 }

@@ -14,15 +14,26 @@ import type { MlflowEndpointName } from './endpoints.js';
 
 type Empty = Record<string, never>;
 
-interface Paged { next_page_token?: string }
+interface Paged {
+  next_page_token?: string;
+}
 
 /** Request params and response body of each MLflow endpoint (wire shapes). */
 export interface MlflowApi {
-  createExperiment: { params: { name: string; artifact_location?: string; tags?: WireTag[] }; response: { experiment_id: string } };
+  createExperiment: {
+    params: { name: string; artifact_location?: string; tags?: WireTag[] };
+    response: { experiment_id: string };
+  };
   getExperiment: { params: { experiment_id: string }; response: { experiment: WireExperiment } };
   getExperimentByName: { params: { experiment_name: string }; response: { experiment: WireExperiment } };
   searchExperiments: {
-    params: { max_results: number; page_token?: string; filter?: string; order_by?: string[]; view_type?: WireViewType };
+    params: {
+      max_results: number;
+      page_token?: string;
+      filter?: string;
+      order_by?: string[];
+      view_type?: WireViewType;
+    };
     response: { experiments?: WireExperiment[] } & Paged;
   };
   listExperiments: { params: Record<string, never>; response: { experiments?: WireExperiment[] } };
@@ -32,31 +43,65 @@ export interface MlflowApi {
   setExperimentTag: { params: { experiment_id: string; key: string; value: string }; response: Empty };
   deleteExperimentTag: { params: { experiment_id: string; key: string }; response: Empty };
 
-  createRun: { params: { experiment_id: string; run_name?: string; start_time?: number; tags?: WireTag[]; user_id?: string }; response: { run: WireRun } };
+  createRun: {
+    params: { experiment_id: string; run_name?: string; start_time?: number; tags?: WireTag[]; user_id?: string };
+    response: { run: WireRun };
+  };
   getRun: { params: { run_id: string }; response: { run: WireRun } };
-  updateRun: { params: { run_id: string; status?: string; end_time?: number; run_name?: string }; response: { run_info: WireRunInfo } };
+  updateRun: {
+    params: { run_id: string; status?: string; end_time?: number; run_name?: string };
+    response: { run_info: WireRunInfo };
+  };
   deleteRun: { params: { run_id: string }; response: Empty };
   restoreRun: { params: { run_id: string }; response: Empty };
   searchRuns: {
-    params: { experiment_ids: string[]; filter?: string; run_view_type?: WireViewType; max_results?: number; order_by?: string[]; page_token?: string };
+    params: {
+      experiment_ids: string[];
+      filter?: string;
+      run_view_type?: WireViewType;
+      max_results?: number;
+      order_by?: string[];
+      page_token?: string;
+    };
     response: { runs?: WireRun[] } & Paged;
   };
-  logMetric: { params: { run_id: string; key: string; value: number | string; timestamp: number; step?: number }; response: Empty };
+  logMetric: {
+    params: { run_id: string; key: string; value: number | string; timestamp: number; step?: number };
+    response: Empty;
+  };
   logParam: { params: { run_id: string; key: string; value: string }; response: Empty };
   setRunTag: { params: { run_id: string; key: string; value: string }; response: Empty };
   deleteRunTag: { params: { run_id: string; key: string }; response: Empty };
-  logBatch: { params: { run_id: string; metrics?: WireMetric[]; params?: WireParam[]; tags?: WireTag[] }; response: Empty };
-  getMetricHistory: { params: { run_id: string; metric_key: string; page_token?: string; max_results?: number }; response: { metrics?: WireMetric[] } & Paged };
+  logBatch: {
+    params: { run_id: string; metrics?: WireMetric[]; params?: WireParam[]; tags?: WireTag[] };
+    response: Empty;
+  };
+  getMetricHistory: {
+    params: { run_id: string; metric_key: string; page_token?: string; max_results?: number };
+    response: { metrics?: WireMetric[] } & Paged;
+  };
   getMetricHistoryBulkInterval: {
     params: { run_ids: string[]; metric_key: string; start_step?: number; end_step?: number; max_results?: number };
     response: { metrics?: WireMetric[] };
   };
-  listArtifacts: { params: { run_id: string; path?: string; page_token?: string }; response: { root_uri?: string; files?: WireFileInfo[] } & Paged };
+  listArtifacts: {
+    params: { run_id: string; path?: string; page_token?: string };
+    response: { root_uri?: string; files?: WireFileInfo[] } & Paged;
+  };
 
-  createRegisteredModel: { params: { name: string; tags?: WireTag[]; description?: string }; response: { registered_model: WireRegisteredModel } };
+  createRegisteredModel: {
+    params: { name: string; tags?: WireTag[]; description?: string };
+    response: { registered_model: WireRegisteredModel };
+  };
   getRegisteredModel: { params: { name: string }; response: { registered_model: WireRegisteredModel } };
-  renameRegisteredModel: { params: { name: string; new_name: string }; response: { registered_model: WireRegisteredModel } };
-  updateRegisteredModel: { params: { name: string; description?: string }; response: { registered_model: WireRegisteredModel } };
+  renameRegisteredModel: {
+    params: { name: string; new_name: string };
+    response: { registered_model: WireRegisteredModel };
+  };
+  updateRegisteredModel: {
+    params: { name: string; description?: string };
+    response: { registered_model: WireRegisteredModel };
+  };
   deleteRegisteredModel: { params: { name: string }; response: Empty };
   searchRegisteredModels: {
     params: { filter?: string; max_results?: number; order_by?: string[]; page_token?: string };
@@ -69,11 +114,21 @@ export interface MlflowApi {
   deleteRegisteredModelAlias: { params: { name: string; alias: string }; response: Empty };
   getModelVersionByAlias: { params: { name: string; alias: string }; response: { model_version: WireModelVersion } };
   createModelVersion: {
-    params: { name: string; source: string; run_id?: string; tags?: WireTag[]; run_link?: string; description?: string };
+    params: {
+      name: string;
+      source: string;
+      run_id?: string;
+      tags?: WireTag[];
+      run_link?: string;
+      description?: string;
+    };
     response: { model_version: WireModelVersion };
   };
   getModelVersion: { params: { name: string; version: string }; response: { model_version: WireModelVersion } };
-  updateModelVersion: { params: { name: string; version: string; description?: string }; response: { model_version: WireModelVersion } };
+  updateModelVersion: {
+    params: { name: string; version: string; description?: string };
+    response: { model_version: WireModelVersion };
+  };
   deleteModelVersion: { params: { name: string; version: string }; response: Empty };
   searchModelVersions: {
     params: { filter?: string; max_results?: number; order_by?: string[]; page_token?: string };
@@ -89,5 +144,9 @@ export interface MlflowApi {
 }
 
 // Compile-time check that the table and the types name the same endpoints.
-type _Same = [MlflowEndpointName] extends [keyof MlflowApi] ? ([keyof MlflowApi] extends [MlflowEndpointName] ? true : never) : never;
+type _Same = [MlflowEndpointName] extends [keyof MlflowApi]
+  ? [keyof MlflowApi] extends [MlflowEndpointName]
+    ? true
+    : never
+  : never;
 export const _mlflowApiMatchesTable: _Same = true;

@@ -20,7 +20,10 @@ export class MlflowClient extends RestClient<MlflowApi> {
     if (refused) throw refused;
   }
 
-  override call<K extends keyof MlflowApi & string>(name: K, params: MlflowApi[K]['params']): Promise<MlflowApi[K]['response']> {
+  override call<K extends keyof MlflowApi & string>(
+    name: K,
+    params: MlflowApi[K]['params'],
+  ): Promise<MlflowApi[K]['response']> {
     const refused = this.profile && unsupportedCall(this.profile, name, params);
     if (refused) return Promise.reject(refused);
     const wire = this.profile?.wire;

@@ -2,11 +2,23 @@
 // MLflow's protobuf JSON encoder when empty, so almost everything is optional here.
 
 /** A key/value tag (experiments, runs, models, versions). */
-export interface WireTag { key: string; value?: string }
+export interface WireTag {
+  key: string;
+  value?: string;
+}
 /** A run parameter; write-once in MLflow. */
-export interface WireParam { key: string; value?: string }
+export interface WireParam {
+  key: string;
+  value?: string;
+}
 /** A metric point. `value` is a number, or "NaN"/"Infinity"/"-Infinity" as strings. */
-export interface WireMetric { key: string; value: number | string; timestamp?: number | string; step?: number | string; run_id?: string }
+export interface WireMetric {
+  key: string;
+  value: number | string;
+  timestamp?: number | string;
+  step?: number | string;
+  run_id?: string;
+}
 
 /** experiments/get → experiment */
 export interface WireExperiment {
@@ -47,7 +59,11 @@ export interface WireRun {
 }
 
 /** artifacts/list → files[] */
-export interface WireFileInfo { path: string; is_dir?: boolean; file_size?: number | string }
+export interface WireFileInfo {
+  path: string;
+  is_dir?: boolean;
+  file_size?: number | string;
+}
 
 /** registered-models/get → registered_model */
 export interface WireRegisteredModel {

@@ -56,7 +56,12 @@ export interface PermissionServiceTransport {
  * would add a trailing slash to it), and both are marked read-only: a check changes nothing, so retrying one
  * is safe.
  */
-export function createPermissionServiceTransport(settings: { url: string; connectTimeoutMs: number; timeoutMs: number; maxSockets: number }): PermissionServiceTransport {
+export function createPermissionServiceTransport(settings: {
+  url: string;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  maxSockets: number;
+}): PermissionServiceTransport {
   const url = new URL(settings.url);
   const http = createHttpInstance({
     baseUrl: url.origin,
@@ -65,12 +70,20 @@ export function createPermissionServiceTransport(settings: { url: string; connec
     maxSockets: settings.maxSockets,
   });
   const route = `POST ${url.pathname}` as Route;
-  return { http, endpoints: { check: endpoint(route, { readOnly: true }), checkBatch: endpoint(route, { readOnly: true }) } };
+  return {
+    http,
+    endpoints: { check: endpoint(route, { readOnly: true }), checkBatch: endpoint(route, { readOnly: true }) },
+  };
 }
 
 function malformed(message: string): UpstreamError {
   // The body itself is not echoed: whatever a broken service sends is not for the client to read.
-  return new UpstreamError({ upstream: PERMISSION_SERVICE, endpoint: 'check', failure: 'malformed', message: `${PERMISSION_SERVICE} sent a malformed answer: ${message}` });
+  return new UpstreamError({
+    upstream: PERMISSION_SERVICE,
+    endpoint: 'check',
+    failure: 'malformed',
+    message: `${PERMISSION_SERVICE} sent a malformed answer: ${message}`,
+  });
 }
 
 function describe(value: unknown): string {
@@ -81,13 +94,19 @@ function describe(value: unknown): string {
 
 /** Validates one answer: `allowed` must be a boolean; `level`, if present, one of the graph's level names. */
 export function parseAnswer(value: unknown): WireAnswer {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(`expected {"allowed": boolean}, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw malformed(`expected {"allowed": boolean}, got ${describe(value)}`);
   const { allowed, level } = value as { allowed?: unknown; level?: unknown };
-  if (typeof allowed !== 'boolean') throw malformed(`expected "allowed" to be true or false, got ${allowed === undefined ? 'no "allowed"' : describe(allowed)}`);
+  if (typeof allowed !== 'boolean')
+    throw malformed(
+      `expected "allowed" to be true or false, got ${allowed === undefined ? 'no "allowed"' : describe(allowed)}`,
+    );
   if (level === undefined || level === null) return { allowed };
   if (typeof level !== 'string' || !(PERMISSION_LEVELS as readonly string[]).includes(level)) {
     // An unknown level name (a newer scale, a typo) must not be guessed at: the check fails closed.
-    throw malformed(`expected "level" to be one of ${PERMISSION_LEVELS.join(', ')}, got ${typeof level === 'string' ? `"${level.slice(0, 40)}"` : describe(level)}`);
+    throw malformed(
+      `expected "level" to be one of ${PERMISSION_LEVELS.join(', ')}, got ${typeof level === 'string' ? `"${level.slice(0, 40)}"` : describe(level)}`,
+    );
   }
   return { allowed, level: level as PermissionLevel };
 }
@@ -100,7 +119,10 @@ export class PermissionServiceClient {
   readonly #rest: RestClient<PermissionServiceApi>;
 
   constructor(transport: PermissionServiceTransport, options: Omit<RestClientOptions, 'http'>) {
-    this.#rest = new RestClient<PermissionServiceApi>(PERMISSION_SERVICE, transport.endpoints, { ...options, http: transport.http });
+    this.#rest = new RestClient<PermissionServiceApi>(PERMISSION_SERVICE, transport.endpoints, {
+      ...options,
+      http: transport.http,
+    });
   }
 
   /** One check, one POST. */
@@ -115,8 +137,12 @@ export class PermissionServiceClient {
   async checkBatch(checks: readonly WireCheck[]): Promise<(WireAnswer | Error)[]> {
     const body = await this.#rest.call('checkBatch', { checks: [...checks] });
     const results = (body as { results?: unknown } | null)?.results;
-    if (!Array.isArray(results)) throw malformed(`expected {"results": [...]}, got ${describe(body)}${body && typeof body === 'object' && !Array.isArray(body) ? ' without a "results" list' : ''}`);
-    if (results.length !== checks.length) throw malformed(`expected ${checks.length} results (one per check, in order), got ${results.length}`);
+    if (!Array.isArray(results))
+      throw malformed(
+        `expected {"results": [...]}, got ${describe(body)}${body && typeof body === 'object' && !Array.isArray(body) ? ' without a "results" list' : ''}`,
+      );
+    if (results.length !== checks.length)
+      throw malformed(`expected ${checks.length} results (one per check, in order), got ${results.length}`);
     return results.map((result) => {
       try {
         return parseAnswer(result);

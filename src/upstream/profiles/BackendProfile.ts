@@ -53,7 +53,11 @@ export interface BackendCapabilities {
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
 export interface WireAdapter {
   request<K extends MlflowEndpointName>(name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'];
-  response<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response'], params: MlflowApi[K]['params']): MlflowApi[K]['response'];
+  response<K extends MlflowEndpointName>(
+    name: K,
+    response: MlflowApi[K]['response'],
+    params: MlflowApi[K]['params'],
+  ): MlflowApi[K]['response'];
   /** A failed call: an answer that means something else on this backend (an empty listing), or the error to raise. */
   failure?<K extends MlflowEndpointName>(name: K, error: unknown): MlflowApi[K]['response'];
 }
@@ -68,7 +72,9 @@ export interface BackendProfile {
 }
 
 /** MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. */
-const ALL_ENDPOINTS = new Set((Object.keys(mlflowEndpoints) as MlflowEndpointName[]).filter((name) => name !== 'listExperiments'));
+const ALL_ENDPOINTS = new Set(
+  (Object.keys(mlflowEndpoints) as MlflowEndpointName[]).filter((name) => name !== 'listExperiments'),
+);
 
 /**
  * GitLab's MLflow-compatible subset (lib/api/ml/mlflow/*.rb): no bulk-interval, restore, tag deletes,

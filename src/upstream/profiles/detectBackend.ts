@@ -50,7 +50,9 @@ function describe(route: string, answer: Answer, meaning: string): string {
 function json(body: string): Record<string, unknown> | undefined {
   try {
     const parsed = JSON.parse(body) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -76,32 +78,70 @@ async function detectMlflow(http: Got, authorization: string | undefined): Promi
   // MLflow >= 3 reports server features; older servers answer 404 (or, behind basic-auth, 401 first).
   const infoAnswer = await probe(http, 'api/3.0/mlflow/server-info', authorization);
   const info = infoAnswer.status === 200 ? json(infoAnswer.body) : undefined;
-  probes.push(describe('GET /api/3.0/mlflow/server-info', infoAnswer, info ? `features ${JSON.stringify(info)}` : infoAnswer.status === 404 ? 'absent (MLflow < 3)' : 'not readable'));
+  probes.push(
+    describe(
+      'GET /api/3.0/mlflow/server-info',
+      infoAnswer,
+      info ? `features ${JSON.stringify(info)}` : infoAnswer.status === 404 ? 'absent (MLflow < 3)' : 'not readable',
+    ),
+  );
   return { version, serverInfo: info, basicAuth, authenticated: authorization !== undefined, probes };
 }
 
-async function detectGitLab(http: Got, trackingUri: string, authorization: string | undefined): Promise<BackendDetection> {
+async function detectGitLab(
+  http: Got,
+  trackingUri: string,
+  authorization: string | undefined,
+): Promise<BackendDetection> {
   const location = gitlabLocation(trackingUri);
-  if (!location) return { version: undefined, serverInfo: undefined, basicAuth: false, authenticated: false, probes: ['the tracking URI names no GitLab project'] };
+  if (!location)
+    return {
+      version: undefined,
+      serverInfo: undefined,
+      basicAuth: false,
+      authenticated: false,
+      probes: ['the tracking URI names no GitLab project'],
+    };
   const answer = await probe(http, `${location.apiRoot}/version`, authorization, true);
   const body = answer.status === 200 ? json(answer.body) : undefined;
   const version = typeof body?.version === 'string' ? body.version : undefined;
-  const meaning = version ? `GitLab ${version}` : answer.status === 401 ? 'GitLab reports its version to authenticated callers only' : 'no version reported';
-  return { version, serverInfo: undefined, basicAuth: false, authenticated: authorization !== undefined, probes: [describe('GET /api/v4/version', answer, meaning)] };
+  const meaning = version
+    ? `GitLab ${version}`
+    : answer.status === 401
+      ? 'GitLab reports its version to authenticated callers only'
+      : 'no version reported';
+  return {
+    version,
+    serverInfo: undefined,
+    basicAuth: false,
+    authenticated: authorization !== undefined,
+    probes: [describe('GET /api/v4/version', answer, meaning)],
+  };
 }
 
 /**
  * Probes the backend once per credential kind: MLflow's `/version` and `/api/3.0/mlflow/server-info`, GitLab's
  * `/api/v4/version`. Databricks workspaces report no MLflow version; their profile is declared, not probed.
  */
-export async function detectBackend(http: Got, profile: BackendProfile, trackingUri: string, authorization?: string): Promise<BackendDetection> {
+export async function detectBackend(
+  http: Got,
+  profile: BackendProfile,
+  trackingUri: string,
+  authorization?: string,
+): Promise<BackendDetection> {
   switch (profile.kind) {
     case 'mlflow':
       return detectMlflow(http, authorization);
     case 'gitlab':
       return detectGitLab(http, trackingUri, authorization);
     case 'databricks':
-      return { version: undefined, serverInfo: undefined, basicAuth: false, authenticated: authorization !== undefined, probes: ['Databricks: capabilities declared by the profile (workspaces report no MLflow version)'] };
+      return {
+        version: undefined,
+        serverInfo: undefined,
+        basicAuth: false,
+        authenticated: authorization !== undefined,
+        probes: ['Databricks: capabilities declared by the profile (workspaces report no MLflow version)'],
+      };
   }
 }
 
@@ -137,7 +177,8 @@ export class BackendDetector {
     });
     // A server that could not be reached is probed again next time.
     void running.then((detection) => {
-      if (!authorization && detection.probes.some((p) => / → (E[A-Z]+|network error):/.test(p))) this.anonymous = undefined;
+      if (!authorization && detection.probes.some((p) => / → (E[A-Z]+|network error):/.test(p)))
+        this.anonymous = undefined;
     });
     return running;
   }

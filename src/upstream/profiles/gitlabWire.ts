@@ -48,7 +48,10 @@ function version(raw: WireModelVersion): WireModelVersion {
 }
 
 function versions(list: readonly (WireModelVersion | null)[] | undefined): WireModelVersion[] {
-  return (list ?? []).filter((v): v is WireModelVersion => Boolean(v)).map(version).sort((a, b) => compareSemver(b.version, a.version));
+  return (list ?? [])
+    .filter((v): v is WireModelVersion => Boolean(v))
+    .map(version)
+    .sort((a, b) => compareSemver(b.version, a.version));
 }
 
 function model(raw: WireRegisteredModel): WireRegisteredModel {
@@ -70,7 +73,10 @@ export function nameEquals(filter: string | undefined): string | undefined {
 }
 
 /** MLflow-shaped params → what GitLab reads. */
-export function toGitLabRequest<K extends MlflowEndpointName>(_name: K, params: MlflowApi[K]['params']): MlflowApi[K]['params'] {
+export function toGitLabRequest<K extends MlflowEndpointName>(
+  _name: K,
+  params: MlflowApi[K]['params'],
+): MlflowApi[K]['params'] {
   const orderBy = (params as { order_by?: unknown }).order_by;
   if (!Array.isArray(orderBy)) return params;
   const { order_by: _, ...rest } = params as { order_by: string[] };
@@ -78,17 +84,23 @@ export function toGitLabRequest<K extends MlflowEndpointName>(_name: K, params: 
 }
 
 /** GitLab's answer → MLflow's meaning. */
-export function fromGitLabResponse<K extends MlflowEndpointName>(name: K, response: MlflowApi[K]['response'], params?: MlflowApi[K]['params']): MlflowApi[K]['response'] {
+export function fromGitLabResponse<K extends MlflowEndpointName>(
+  name: K,
+  response: MlflowApi[K]['response'],
+  params?: MlflowApi[K]['params'],
+): MlflowApi[K]['response'] {
   if (!response || typeof response !== 'object') return response;
   const out = { ...(response as Record<string, unknown>) };
-  const exactName = name === 'searchRegisteredModels' ? nameEquals((params as { filter?: string } | undefined)?.filter) : undefined;
+  const exactName =
+    name === 'searchRegisteredModels' ? nameEquals((params as { filter?: string } | undefined)?.filter) : undefined;
   if (exactName !== undefined && Array.isArray(out.registered_models)) {
     out.registered_models = (out.registered_models as WireRegisteredModel[]).filter((m) => m.name === exactName);
   }
   if (out.model_version) out.model_version = version(out.model_version as WireModelVersion);
   if (Array.isArray(out.model_versions)) out.model_versions = versions(out.model_versions as WireModelVersion[]);
   if (out.registered_model) out.registered_model = model(out.registered_model as WireRegisteredModel);
-  if (Array.isArray(out.registered_models)) out.registered_models = (out.registered_models as WireRegisteredModel[]).map(model);
+  if (Array.isArray(out.registered_models))
+    out.registered_models = (out.registered_models as WireRegisteredModel[]).map(model);
   return out as MlflowApi[K]['response'];
 }
 
@@ -111,13 +123,26 @@ export function fromGitLabFailure<K extends MlflowEndpointName>(name: K, error: 
   if (error.status === 404 && error.errorCode === undefined && /^404 (Project )?Not Found$/i.test(error.message)) {
     const empty = EMPTY_LISTING[name];
     if (empty) return { ...empty } as MlflowApi[K]['response'];
-    throw new UpstreamError({ upstream: error.upstream, endpoint: error.endpoint, failure: 'http', status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST', message: error.message, cause: error });
+    throw new UpstreamError({
+      upstream: error.upstream,
+      endpoint: error.endpoint,
+      failure: 'http',
+      status: 404,
+      errorCode: 'RESOURCE_DOES_NOT_EXIST',
+      message: error.message,
+      cause: error,
+    });
   }
   if (READING_POSTS.has(name) && error.errorCode === 'insufficient_scope') {
-    throw new ForbiddenError('GitLab lets read_api tokens make GET requests only, and serves this search as a POST: use a token with the api scope', { requiredScope: 'api' });
+    throw new ForbiddenError(
+      'GitLab lets read_api tokens make GET requests only, and serves this search as a POST: use a token with the api scope',
+      { requiredScope: 'api' },
+    );
   }
   if (READING_POSTS.has(name) && error.status === 401) {
-    throw new ForbiddenError('GitLab serves this search as a POST, which it lets only Developers and above make: ask for the Developer role in the project');
+    throw new ForbiddenError(
+      'GitLab serves this search as a POST, which it lets only Developers and above make: ask for the Developer role in the project',
+    );
   }
   throw error;
 }

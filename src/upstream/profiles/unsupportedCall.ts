@@ -4,7 +4,6 @@ import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js
 import type { BackendCapabilities, BackendProfile, FilterSupport } from './BackendProfile.js';
 import { nameEquals } from './gitlabWire.js';
 
-
 function filterRefused(support: FilterSupport, filter: string | undefined): boolean {
   if (!filter || filter.trim() === '') return false;
   if (support === 'full') return false;
@@ -13,7 +12,9 @@ function filterRefused(support: FilterSupport, filter: string | undefined): bool
 }
 
 /** The searches whose arguments a backend may not honour: what they list, and which capability governs their filter. */
-const SEARCHES: Partial<Record<MlflowEndpointName, { what: string; filter: (c: BackendCapabilities) => FilterSupport }>> = {
+const SEARCHES: Partial<
+  Record<MlflowEndpointName, { what: string; filter: (c: BackendCapabilities) => FilterSupport }>
+> = {
   searchRuns: { what: 'runs', filter: (c) => c.runFilter },
   searchExperiments: { what: 'experiments', filter: (c) => c.experimentFilter },
   searchRegisteredModels: { what: 'registered models', filter: (c) => c.registeredModelFilter },
@@ -33,7 +34,11 @@ interface SearchParams {
  * so an operation the backend lacks, or a search argument it would silently ignore (GitLab drops `filter`),
  * answers UNSUPPORTED_BY_BACKEND on the field that asked, and nothing is sent upstream.
  */
-export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendProfile, name: K, params: MlflowApi[K]['params']): UnsupportedByBackendError | undefined {
+export function unsupportedCall<K extends MlflowEndpointName>(
+  profile: BackendProfile,
+  name: K,
+  params: MlflowApi[K]['params'],
+): UnsupportedByBackendError | undefined {
   const { capabilities, kind } = profile;
   if (!capabilities.endpoints.has(name)) return new UnsupportedByBackendError(`${mlflowEndpoints[name].route}`, kind);
   // GitLab's runs/update ignores a run_name it does not take: refused, not silently dropped.
@@ -42,18 +47,32 @@ export function unsupportedCall<K extends MlflowEndpointName>(profile: BackendPr
   }
   const search = SEARCHES[name];
   if (!search) return undefined;
-  const { filter, order_by: orderBy, view_type: viewType, run_view_type: runViewType, experiment_ids: experimentIds } = params as SearchParams;
+  const {
+    filter,
+    order_by: orderBy,
+    view_type: viewType,
+    run_view_type: runViewType,
+    experiment_ids: experimentIds,
+  } = params as SearchParams;
   const support = search.filter(capabilities);
   if (filterRefused(support, filter)) {
     const only = support === 'name-equals' ? " other than name = '…'" : '';
     return new UnsupportedByBackendError(`Filtering ${search.what}${only} (filter)`, kind);
   }
   if (experimentIds && experimentIds.length > capabilities.maxExperimentIdsPerRunSearch) {
-    return new UnsupportedByBackendError(`Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`, kind);
+    return new UnsupportedByBackendError(
+      `Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`,
+      kind,
+    );
   }
   const max = capabilities.maxOrderBy;
-  if ((orderBy?.length ?? 0) > max) return new UnsupportedByBackendError(`Sorting ${search.what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`, kind);
+  if ((orderBy?.length ?? 0) > max)
+    return new UnsupportedByBackendError(
+      `Sorting ${search.what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`,
+      kind,
+    );
   const lifecycle = viewType ?? runViewType;
-  if (!capabilities.deletedObjects && lifecycle && lifecycle !== 'ACTIVE_ONLY') return new UnsupportedByBackendError(`Listing deleted ${search.what} (viewType)`, kind);
+  if (!capabilities.deletedObjects && lifecycle && lifecycle !== 'ACTIVE_ONLY')
+    return new UnsupportedByBackendError(`Listing deleted ${search.what} (viewType)`, kind);
   return undefined;
 }

@@ -1,4 +1,9 @@
-import { DATABRICKS_ADMIN, DATABRICKS_ALICE, DATABRICKS_BOB, DATABRICKS_CAROL } from '../../../src/emulator/seeds/users.js';
+import {
+  DATABRICKS_ADMIN,
+  DATABRICKS_ALICE,
+  DATABRICKS_BOB,
+  DATABRICKS_CAROL,
+} from '../../../src/emulator/seeds/users.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
 
 describeAuthorizationMatrix({

@@ -12,7 +12,11 @@ import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { startGateway, type RunningGateway } from '../../../src/gateway/startGateway.js';
 import { createTelemetry } from '../../../src/observability/Telemetry.js';
 import { postGraphQL } from '../../helpers/startStack.js';
-import { startPermissionService, type FailureMode, type FakePermissionService } from '../../helpers/startPermissionService.js';
+import {
+  startPermissionService,
+  type FailureMode,
+  type FakePermissionService,
+} from '../../helpers/startPermissionService.js';
 
 const PERMISSION_TOKEN = 'perm-svc-secret-9b7e21';
 const MLFLOW_TOKEN = 'mlflow-svc-secret-c3d4a8';
@@ -48,7 +52,11 @@ async function startGatewayFor(emulator: Emulator, serviceUrl: string, batch: bo
 
 /** The emulator's calls that change something (its counters are "METHOD /path"). */
 function writes(emulator: Emulator): string[] {
-  const reads = new Set(['/api/2.0/mlflow/runs/search', '/api/2.0/mlflow/experiments/search', '/api/2.0/mlflow/registered-models/get-latest-versions']);
+  const reads = new Set([
+    '/api/2.0/mlflow/runs/search',
+    '/api/2.0/mlflow/experiments/search',
+    '/api/2.0/mlflow/registered-models/get-latest-versions',
+  ]);
   return Object.keys(emulator.calls()).filter((key) => !key.startsWith('GET ') && !reads.has(key.split(' ')[1] ?? ''));
 }
 
@@ -104,36 +112,51 @@ describe('custom permission service fails closed', () => {
     return result;
   }
 
-  it.each(CASES.map((c) => [`${c.mode}${c.batch ? ' (batch)' : ''}`, c]))('%s: reads and writes are denied, nothing is written, nothing failed is cached', async (_, { mode, code, batch }) => {
-    const target = batch ? batched : single;
-    const who = freshCaller();
-    service.fail(mode);
-    emulator.resetCalls();
+  it.each(CASES.map((c) => [`${c.mode}${c.batch ? ' (batch)' : ''}`, c]))(
+    '%s: reads and writes are denied, nothing is written, nothing failed is cached',
+    async (_, { mode, code, batch }) => {
+      const target = batch ? batched : single;
+      const who = freshCaller();
+      service.fail(mode);
+      emulator.resetCalls();
 
-    const one = await ask(target, `{ experiment(id: "1") { id name } }`, who);
-    expect(one.data?.experiment ?? null).toBeNull();
-    expect(one.errors?.map((e) => e.extensions?.code)).toEqual([code]);
+      const one = await ask(target, `{ experiment(id: "1") { id name } }`, who);
+      expect(one.data?.experiment ?? null).toBeNull();
+      expect(one.errors?.map((e) => e.extensions?.code)).toEqual([code]);
 
-    const list = await ask(target, `{ experiments(first: 5) { nodes { id name } } }`, who);
-    expect(list.data?.experiments ?? null).toBeNull();
-    expect(list.errors?.[0]?.extensions?.code).toBe(code);
+      const list = await ask(target, `{ experiments(first: 5) { nodes { id name } } }`, who);
+      expect(list.data?.experiments ?? null).toBeNull();
+      expect(list.errors?.[0]?.extensions?.code).toBe(code);
 
-    const nested = await ask(target, `{ registeredModel(name: "fraud-detector") { name versions(first: 2) { nodes { version run { id experiment { name } } } } } }`, who);
-    expect(nested.data?.registeredModel ?? null).toBeNull();
-    expect(nested.errors?.[0]?.extensions?.code).toBe(code);
+      const nested = await ask(
+        target,
+        `{ registeredModel(name: "fraud-detector") { name versions(first: 2) { nodes { version run { id experiment { name } } } } } }`,
+        who,
+      );
+      expect(nested.data?.registeredModel ?? null).toBeNull();
+      expect(nested.errors?.[0]?.extensions?.code).toBe(code);
 
-    const write = await ask(target, `mutation { setExperimentTag(experimentId: "1", tag: { key: "k", value: "v" }) { id } }`, who);
-    expect(write.data?.setExperimentTag ?? null).toBeNull();
-    expect(write.errors?.[0]?.extensions?.code).toBe(code);
-    expect(writes(emulator)).toEqual([]);
+      const write = await ask(
+        target,
+        `mutation { setExperimentTag(experimentId: "1", tag: { key: "k", value: "v" }) { id } }`,
+        who,
+      );
+      expect(write.data?.setExperimentTag ?? null).toBeNull();
+      expect(write.errors?.[0]?.extensions?.code).toBe(code);
+      expect(writes(emulator)).toEqual([]);
 
-    // Back up: the same caller is answered at once (the failures were not cached).
-    service.fail('none');
-    const recovered = await ask(target, `{ experiment(id: "1") { name viewerPermission } viewer { id isAdmin } }`, who);
-    expect(recovered.errors).toBeUndefined();
-    expect(recovered.data.experiment).toEqual({ name: 'fraud-detection', viewerPermission: 'CAN_MANAGE' });
-    expect(recovered.data.viewer.isAdmin).toBe(true);
-  });
+      // Back up: the same caller is answered at once (the failures were not cached).
+      service.fail('none');
+      const recovered = await ask(
+        target,
+        `{ experiment(id: "1") { name viewerPermission } viewer { id isAdmin } }`,
+        who,
+      );
+      expect(recovered.errors).toBeUndefined();
+      expect(recovered.data.experiment).toEqual({ name: 'fraud-detection', viewerPermission: 'CAN_MANAGE' });
+      expect(recovered.data.viewer.isAdmin).toBe(true);
+    },
+  );
 
   it('denies everything while the service is down (connection refused)', async () => {
     const dead = createServer();
@@ -144,7 +167,11 @@ describe('custom permission service fails closed', () => {
     running.push(down);
     emulator.resetCalls();
     const who = { 'x-forwarded-email': 'admin@example.com' };
-    const read = await ask(down, `{ experiment(id: "1") { name } runs(experimentIds: ["1"], first: 2) { nodes { id } } }`, who);
+    const read = await ask(
+      down,
+      `{ experiment(id: "1") { name } runs(experimentIds: ["1"], first: 2) { nodes { id } } }`,
+      who,
+    );
     expect(read.data?.experiment ?? null).toBeNull();
     expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);
     const write = await ask(down, `mutation { createRun(input: { experimentId: "1" }) { id } }`, who);
@@ -155,7 +182,7 @@ describe('custom permission service fails closed', () => {
     expect(viewer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
-  it('never shows the service token or MLflow\'s credentials in a response or a log line', () => {
+  it("never shows the service token or MLflow's credentials in a response or a log line", () => {
     const logs = running.flatMap((r) => r.lines).join('\n');
     expect(responses.length).toBeGreaterThan(30);
     expect(logs.length).toBeGreaterThan(0);
@@ -165,6 +192,8 @@ describe('custom permission service fails closed', () => {
     }
     // Nor the service's URL (it is configuration, not something a client should learn).
     expect(responses.join('\n')).not.toContain(service.url);
-    console.log(`fail-closed: ${responses.length} responses and ${running.flatMap((r) => r.lines).length} log lines, 0 leaks`);
+    console.log(
+      `fail-closed: ${responses.length} responses and ${running.flatMap((r) => r.lines).length} log lines, 0 leaks`,
+    );
   });
 });

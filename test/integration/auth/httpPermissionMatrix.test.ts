@@ -5,7 +5,11 @@
 import { DEMO_EXPERIMENTS } from '../../../src/emulator/index.js';
 import { requireRedis } from '../../helpers/requireRedis.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
-import { startPermissionService, type FakePermissionService, type FakeRule } from '../../helpers/startPermissionService.js';
+import {
+  startPermissionService,
+  type FakePermissionService,
+  type FakeRule,
+} from '../../helpers/startPermissionService.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
 
 const PERMISSION_TOKEN = 'perm-svc-token-4f1c9a';
@@ -18,17 +22,36 @@ const PRIVATE_MODEL = 'demand-forecaster';
 // private objects only through his group; carol reads what is public.
 const RULES: Record<string, FakeRule> = {
   'admin@example.com': { default: 'CAN_MANAGE', admin: true },
-  'alice@example.com': { default: 'CAN_EDIT', experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' }, models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' } },
-  'bob@example.com': { default: 'CAN_READ', experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' }, models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' } },
-  'group:supply-readers': { experiments: { [PRIVATE_EXPERIMENT_ID]: 'CAN_READ' }, models: { [PRIVATE_MODEL]: 'CAN_READ' } },
-  'carol@example.com': { default: 'CAN_READ', experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' }, models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' } },
+  'alice@example.com': {
+    default: 'CAN_EDIT',
+    experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' },
+    models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' },
+  },
+  'bob@example.com': {
+    default: 'CAN_READ',
+    experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' },
+    models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' },
+  },
+  'group:supply-readers': {
+    experiments: { [PRIVATE_EXPERIMENT_ID]: 'CAN_READ' },
+    models: { [PRIVATE_MODEL]: 'CAN_READ' },
+  },
+  'carol@example.com': {
+    default: 'CAN_READ',
+    experiments: { [PRIVATE_EXPERIMENT_ID]: 'NO_PERMISSIONS' },
+    models: { [PRIVATE_MODEL]: 'NO_PERMISSIONS' },
+  },
 };
 
 const PERSONAS = {
   admin: { 'x-forwarded-user': 'admin', 'x-forwarded-email': 'admin@example.com' },
   // Identified by e-mail alone (no x-forwarded-user).
   alice: { 'x-forwarded-email': 'alice@example.com' },
-  bob: { 'x-forwarded-user': 'bob', 'x-forwarded-email': 'bob@example.com', 'x-forwarded-groups': 'users, supply-readers' },
+  bob: {
+    'x-forwarded-user': 'bob',
+    'x-forwarded-email': 'bob@example.com',
+    'x-forwarded-groups': 'users, supply-readers',
+  },
   carol: { 'x-forwarded-email': 'carol@example.com' },
 };
 
@@ -64,15 +87,24 @@ describeAuthorizationMatrix({
 });
 
 describe('custom permission service: what it was sent', () => {
-  it('got every check with the service token, never MLflow\'s credentials, and the proxy\'s identity', () => {
+  it("got every check with the service token, never MLflow's credentials, and the proxy's identity", () => {
     const authorizations = new Set(matrixService.authorizations());
     expect([...authorizations]).toEqual([`Bearer ${PERMISSION_TOKEN}`]);
     const received = matrixService.received();
     expect(received.length).toBeGreaterThan(0);
     expect(JSON.stringify(received)).not.toContain(MLFLOW_TOKEN);
     // alice has no user name: her e-mail identifies her; bob's groups travel with him.
-    expect(received.find((c) => c.principal.email === 'alice@example.com')?.principal).toEqual({ id: 'email:alice@example.com', username: null, email: 'alice@example.com' });
-    expect(received.find((c) => c.principal.email === 'bob@example.com')?.principal).toEqual({ id: 'user:bob', username: 'bob', email: 'bob@example.com', groups: ['users', 'supply-readers'] });
+    expect(received.find((c) => c.principal.email === 'alice@example.com')?.principal).toEqual({
+      id: 'email:alice@example.com',
+      username: null,
+      email: 'alice@example.com',
+    });
+    expect(received.find((c) => c.principal.email === 'bob@example.com')?.principal).toEqual({
+      id: 'user:bob',
+      username: 'bob',
+      email: 'bob@example.com',
+      groups: ['users', 'supply-readers'],
+    });
     // The service answers with levels, so one `read` per object settles every later check on it.
     expect(new Set(received.map((c) => c.action))).toEqual(new Set(['read']));
     expect(received.every((c) => c.objectType === 'experiment' || c.objectType === 'registered_model')).toBe(true);
@@ -87,7 +119,12 @@ describe('custom permission service: batching', () => {
     const stack = await startStack({ emulator: { seed: 'demo' }, env: httpEnv(service, env) });
     stacks.push(stack);
     // Enough experiments for a full page of 50 (the demo has 5 active ones).
-    for (let i = 0; i < PAGE + 10; i += 1) stack.emulator.store.tracking.createExperiment(`bulk-${String(i).padStart(3, '0')}`, `mlflow-artifacts:/bulk-${i}`, []);
+    for (let i = 0; i < PAGE + 10; i += 1)
+      stack.emulator.store.tracking.createExperiment(
+        `bulk-${String(i).padStart(3, '0')}`,
+        `mlflow-artifacts:/bulk-${i}`,
+        [],
+      );
     return stack;
   };
   beforeAll(async () => {
@@ -113,15 +150,21 @@ describe('custom permission service: batching', () => {
     expect(service.checks()).toBe(PAGE);
     expect(service.calls()).toBeLessThanOrEqual(Math.ceil(PAGE / max));
     expect(Math.max(...service.batchSizes())).toBeLessThanOrEqual(max);
-    console.log(`permission service, page of ${PAGE} (batch max ${max}): ${service.calls()} calls, ${service.checks()} checks`);
+    console.log(
+      `permission service, page of ${PAGE} (batch max ${max}): ${service.calls()} calls, ${service.checks()} checks`,
+    );
   });
 
   it('asks one check per object without batching (the service takes no lists)', async () => {
     const single = await startPermissionService({ rules: RULES, batch: false });
     try {
-      const stack = await startStack({ emulator: { seed: 'demo' }, env: { ...httpEnv(single), MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'false' } });
+      const stack = await startStack({
+        emulator: { seed: 'demo' },
+        env: { ...httpEnv(single), MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'false' },
+      });
       stacks.push(stack);
-      for (let i = 0; i < PAGE; i += 1) stack.emulator.store.tracking.createExperiment(`one-${i}`, `mlflow-artifacts:/one-${i}`, []);
+      for (let i = 0; i < PAGE; i += 1)
+        stack.emulator.store.tracking.createExperiment(`one-${i}`, `mlflow-artifacts:/one-${i}`, []);
       const result = await stack.query(page, {}, PERSONAS.carol);
       expect(result.errors).toBeUndefined();
       expect(result.data.experiments.nodes).toHaveLength(PAGE);
@@ -138,17 +181,24 @@ describe('custom permission service: batching', () => {
     try {
       const stack = await startStack({ emulator: { seed: 'demo' }, env: httpEnv(yesNo) });
       stacks.push(stack);
-      for (let i = 0; i < PAGE; i += 1) stack.emulator.store.tracking.createExperiment(`yn-${i}`, `mlflow-artifacts:/yn-${i}`, []);
+      for (let i = 0; i < PAGE; i += 1)
+        stack.emulator.store.tracking.createExperiment(`yn-${i}`, `mlflow-artifacts:/yn-${i}`, []);
       const listing = await stack.query(page, {}, PERSONAS.alice);
       expect(listing.errors).toBeUndefined();
       expect(listing.data.experiments.nodes).toHaveLength(PAGE);
       expect(yesNo.calls()).toBe(1);
       yesNo.resetCalls();
-      const levels = await stack.query(`{ experiments(first: ${PAGE}) { nodes { viewerPermission } } }`, {}, PERSONAS.bob);
+      const levels = await stack.query(
+        `{ experiments(first: ${PAGE}) { nodes { viewerPermission } } }`,
+        {},
+        PERSONAS.bob,
+      );
       expect(levels.errors).toBeUndefined();
       // read for the page, then write+manage for viewerPermission (read is known by then).
       expect(yesNo.calls()).toBe(2);
-      expect(new Set(levels.data.experiments.nodes.map((n: { viewerPermission: string }) => n.viewerPermission))).toEqual(new Set(['CAN_READ']));
+      expect(
+        new Set(levels.data.experiments.nodes.map((n: { viewerPermission: string }) => n.viewerPermission)),
+      ).toEqual(new Set(['CAN_READ']));
       const alice = await stack.query(`{ experiment(id: "1") { viewerPermission } }`, {}, PERSONAS.alice);
       // "allowed" alone for write implies CAN_EDIT, and no more (manage denied).
       expect(alice.data.experiment.viewerPermission).toBe('CAN_EDIT');
@@ -168,7 +218,12 @@ describe('custom permission service: cache per principal (shared through Redis)'
     service = await startPermissionService({ rules: RULES, batch: true, token: PERMISSION_TOKEN });
     // Two gateway instances, one emulator, one Redis: what one instance caches, the other reads (one deployment,
     // one MLFLOW_SUPERGRAPH_SECRET: per-caller keys are HMACs under it).
-    const env = httpEnv(service, { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `test-httpperm-${process.pid}-${Date.now()}`, CACHE_TTL_PERMISSION: '30', MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40) });
+    const env = httpEnv(service, {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `test-httpperm-${process.pid}-${Date.now()}`,
+      CACHE_TTL_PERMISSION: '30',
+      MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40),
+    });
     first = await startStack({ emulator: { seed: 'demo' }, env });
     second = await startStack({ sharedEmulator: first.emulator, env });
   });
@@ -178,9 +233,10 @@ describe('custom permission service: cache per principal (shared through Redis)'
     await service?.close();
   });
   const query = `{ experiments(first: 10) { nodes { name } } registeredModels(first: 10) { nodes { name } } }`;
-  const names = (data: any) => [...data.experiments.nodes, ...data.registeredModels.nodes].map((n: { name: string }) => n.name);
+  const names = (data: any) =>
+    [...data.experiments.nodes, ...data.registeredModels.nodes].map((n: { name: string }) => n.name);
 
-  it('serves a principal their own cached answers on any instance, and never another principal\'s', async () => {
+  it("serves a principal their own cached answers on any instance, and never another principal's", async () => {
     service.resetCalls();
     const admin = await first.query(query, {}, PERSONAS.admin);
     expect(names(admin.data)).toContain('demand-forecasting');

@@ -7,12 +7,18 @@ describe('permission API missing on the server', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ emulator: { auth: true } });
-    stack.emulator.setFaults([{ endpoint: 'GET /api/2.0/mlflow/users/get', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'Not found' }]);
+    stack.emulator.setFaults([
+      { endpoint: 'GET /api/2.0/mlflow/users/get', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'Not found' },
+    ]);
   });
   afterAll(() => stack.close());
 
   it('fails closed with UNSUPPORTED_BY_BACKEND', async () => {
-    const result = await stack.query(`{ experimentByName(name: "fraud-detection") { name } }`, {}, { authorization: basic(ALICE.username, ALICE.password) });
+    const result = await stack.query(
+      `{ experimentByName(name: "fraud-detection") { name } }`,
+      {},
+      { authorization: basic(ALICE.username, ALICE.password) },
+    );
     expect(result.data?.experimentByName ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
     expect(result.errors?.[0]?.message).toMatch(/RBAC/);

@@ -11,14 +11,24 @@ describe('read-only credentials', () => {
   const alice = { authorization: basic(ALICE.username, ALICE.password) };
 
   it('reads normally and reports the read scope only', async () => {
-    const result = await stack.query(`{ viewer { username scopes } experiments(first: 2) { nodes { name } } }`, {}, alice);
+    const result = await stack.query(
+      `{ viewer { username scopes } experiments(first: 2) { nodes { name } } }`,
+      {},
+      alice,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.viewer).toEqual({ username: 'alice', scopes: ['read'] });
     expect(result.data.experiments.nodes).toHaveLength(2);
   });
 
   it('refuses every kind of mutation before anything is sent upstream', async () => {
-    const experiment = (await stack.query(`{ experimentByName(name: "fraud-detection") { id runs(first: 1) { nodes { id } } } }`, {}, alice)).data.experimentByName;
+    const experiment = (
+      await stack.query(
+        `{ experimentByName(name: "fraud-detection") { id runs(first: 1) { nodes { id } } } }`,
+        {},
+        alice,
+      )
+    ).data.experimentByName;
     stack.emulator.resetCalls();
     const mutations = [
       `mutation { createExperiment(input: { name: "ro-test" }) { id } }`,

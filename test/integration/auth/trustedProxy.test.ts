@@ -13,13 +13,22 @@ describe('trusted proxy in front of MLflow basic-auth', () => {
   beforeAll(async () => {
     stack = await startStack({
       emulator: { auth: true },
-      env: { MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true', MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password, CACHE_TTL_PERMISSION: '60' },
+      env: {
+        MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
+        MLFLOW_TRACKING_USERNAME: ADMIN.username,
+        MLFLOW_TRACKING_PASSWORD: ADMIN.password,
+        CACHE_TTL_PERMISSION: '60',
+      },
     });
   });
   afterAll(() => stack.close());
 
   it('never serves one proxy user the permission profile cached for another', async () => {
-    const bob = await stack.query(readPrivate, { n: PRIVATE }, { 'x-forwarded-user': BOB.username, 'x-forwarded-email': 'bob@example.com' });
+    const bob = await stack.query(
+      readPrivate,
+      { n: PRIVATE },
+      { 'x-forwarded-user': BOB.username, 'x-forwarded-email': 'bob@example.com' },
+    );
     expect(bob.errors).toBeUndefined();
     expect(bob.data.experimentByName.name).toBe(PRIVATE);
     // Right after, within the permission TTL, with the same service credentials upstream.
@@ -44,8 +53,16 @@ describe('identity headers without the trusted-proxy setting', () => {
   afterAll(() => stack.close());
 
   it('ignores a client-sent x-forwarded-email, x-forwarded-user and x-forwarded-groups', async () => {
-    const spoof = { 'x-forwarded-user': ADMIN.username, 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' };
-    const carol = await stack.query(readPrivate, { n: PRIVATE }, { authorization: basic(CAROL.username, CAROL.password), ...spoof });
+    const spoof = {
+      'x-forwarded-user': ADMIN.username,
+      'x-forwarded-email': 'admin@example.com',
+      'x-forwarded-groups': 'admins',
+    };
+    const carol = await stack.query(
+      readPrivate,
+      { n: PRIVATE },
+      { authorization: basic(CAROL.username, CAROL.password), ...spoof },
+    );
     expect(carol.data?.viewer).toEqual({ id: 'user:carol', username: 'carol' });
     expect(carol.data?.experimentByName ?? null).toBeNull();
     expect(carol.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);

@@ -1,11 +1,6 @@
 // `viewer` tells the truth about who is calling: a name only for credentials the backend accepted, the name and
 // e-mail the backend knows (SCIM Me on Databricks, /user on GitLab), and no `write` scope for anonymous callers.
-import {
-  ALICE,
-  DATABRICKS_BOB,
-  GITLAB_OUTSIDER,
-  GITLAB_REPORTER,
-} from '../../../src/emulator/index.js';
+import { ALICE, DATABRICKS_BOB, GITLAB_OUTSIDER, GITLAB_REPORTER } from '../../../src/emulator/index.js';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 const VIEWER = `{ viewer { id username email authKind scopes } }`;
@@ -28,9 +23,18 @@ describe('viewer on MLflow basic-auth', () => {
   it('the right password names the user, verified by one profile fetch that the permission checks reuse', async () => {
     stack.coldStart();
     const headers = { authorization: basic(ALICE.username, ALICE.password) };
-    const result = await stack.query(`{ viewer { id username authKind scopes } experimentByName(name: "fraud-detection") { viewerPermission } }`, {}, headers);
+    const result = await stack.query(
+      `{ viewer { id username authKind scopes } experimentByName(name: "fraud-detection") { viewerPermission } }`,
+      {},
+      headers,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.viewer).toEqual({ id: 'user:alice', username: 'alice', authKind: 'BASIC', scopes: ['read', 'write'] });
+    expect(result.data.viewer).toEqual({
+      id: 'user:alice',
+      username: 'alice',
+      authKind: 'BASIC',
+      scopes: ['read', 'write'],
+    });
     expect(stack.emulator.callCount('GET /api/2.0/mlflow/users/get')).toBe(1);
     // Cached for this caller's credentials: the next request verifies nothing again.
     await stack.query(VIEWER, {}, headers);
@@ -39,7 +43,13 @@ describe('viewer on MLflow basic-auth', () => {
 
   it('anonymous callers have no write scope and cannot write', async () => {
     const result = await stack.query(VIEWER);
-    expect(result.data.viewer).toEqual({ id: null, username: null, email: null, authKind: 'ANONYMOUS', scopes: ['read'] });
+    expect(result.data.viewer).toEqual({
+      id: null,
+      username: null,
+      email: null,
+      authKind: 'ANONYMOUS',
+      scopes: ['read'],
+    });
     stack.emulator.resetCalls();
     const write = await stack.query(`mutation { createExperiment(input: { name: "anonymous-write" }) { id } }`);
     expect(write.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -66,14 +76,21 @@ describe('viewer on an open MLflow (no auth, no permission service)', () => {
 describe('viewer on Databricks', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ emulator: { seed: 'demo', databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } });
+    stack = await startStack({
+      emulator: { seed: 'demo', databricks: true },
+      env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
+    });
   });
   afterAll(() => stack.close());
 
   it('names the token owner and e-mail from SCIM Me', async () => {
     const result = await stack.query(VIEWER, {}, bearer(DATABRICKS_BOB.token));
     expect(result.errors).toBeUndefined();
-    expect(result.data.viewer).toMatchObject({ username: DATABRICKS_BOB.userName, email: DATABRICKS_BOB.userName, authKind: 'BEARER' });
+    expect(result.data.viewer).toMatchObject({
+      username: DATABRICKS_BOB.userName,
+      email: DATABRICKS_BOB.userName,
+      authKind: 'BEARER',
+    });
   });
 
   it('a token Databricks rejects is UNAUTHENTICATED', async () => {
@@ -93,14 +110,32 @@ describe('viewer on GitLab', () => {
   it('names the token owner and e-mail from /user', async () => {
     const result = await stack.query(VIEWER, {}, bearer(GITLAB_REPORTER.token));
     expect(result.errors).toBeUndefined();
-    expect(result.data.viewer).toMatchObject({ username: GITLAB_REPORTER.username, email: GITLAB_REPORTER.email, authKind: 'BEARER' });
+    expect(result.data.viewer).toMatchObject({
+      username: GITLAB_REPORTER.username,
+      email: GITLAB_REPORTER.email,
+      authKind: 'BEARER',
+    });
   });
 
   it("works for a non-member of a private project (only the project's data is refused)", async () => {
-    const result = await stack.query(`{ viewer { username email scopes isAdmin permissionBackend } }`, {}, bearer(GITLAB_OUTSIDER.token));
+    const result = await stack.query(
+      `{ viewer { username email scopes isAdmin permissionBackend } }`,
+      {},
+      bearer(GITLAB_OUTSIDER.token),
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.viewer).toEqual({ username: GITLAB_OUTSIDER.username, email: GITLAB_OUTSIDER.email, scopes: ['read', 'write'], isAdmin: false, permissionBackend: 'gitlab' });
-    const data = await stack.query(`{ experimentByName(name: "fraud-detection") { id } }`, {}, bearer(GITLAB_OUTSIDER.token));
+    expect(result.data.viewer).toEqual({
+      username: GITLAB_OUTSIDER.username,
+      email: GITLAB_OUTSIDER.email,
+      scopes: ['read', 'write'],
+      isAdmin: false,
+      permissionBackend: 'gitlab',
+    });
+    const data = await stack.query(
+      `{ experimentByName(name: "fraud-detection") { id } }`,
+      {},
+      bearer(GITLAB_OUTSIDER.token),
+    );
     expect(data.data).toEqual({ experimentByName: null });
   });
 

@@ -21,44 +21,149 @@ const grantee = '{ kind: USER, name: "someone@example.com" }';
 
 /** An operation that exercises exactly one coordinate, with the path its error must carry. */
 const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }> = {
-  'Mutation.updateExperiment': (i) => ({ query: `mutation { updateExperiment(id: "${i.experimentId}", name: "renamed-by-test") { id } }`, path: 'updateExperiment' }),
-  'Mutation.restoreExperiment': (i) => ({ query: `mutation { restoreExperiment(id: "${i.experimentId}") { id } }`, path: 'restoreExperiment' }),
-  'Mutation.deleteExperimentTag': (i) => ({ query: `mutation { deleteExperimentTag(experimentId: "${i.experimentId}", key: "team") { id } }`, path: 'deleteExperimentTag' }),
+  'Mutation.updateExperiment': (i) => ({
+    query: `mutation { updateExperiment(id: "${i.experimentId}", name: "renamed-by-test") { id } }`,
+    path: 'updateExperiment',
+  }),
+  'Mutation.restoreExperiment': (i) => ({
+    query: `mutation { restoreExperiment(id: "${i.experimentId}") { id } }`,
+    path: 'restoreExperiment',
+  }),
+  'Mutation.deleteExperimentTag': (i) => ({
+    query: `mutation { deleteExperimentTag(experimentId: "${i.experimentId}", key: "team") { id } }`,
+    path: 'deleteExperimentTag',
+  }),
   'Mutation.restoreRun': (i) => ({ query: `mutation { restoreRun(id: "${i.runId}") { id } }`, path: 'restoreRun' }),
-  'Mutation.deleteRunTag': (i) => ({ query: `mutation { deleteRunTag(runId: "${i.runId}", key: "mlflow.user") { id } }`, path: 'deleteRunTag' }),
-  'Mutation.renameRegisteredModel': (i) => ({ query: `mutation { renameRegisteredModel(name: "${i.modelName}", newName: "renamed-by-test") { name } }`, path: 'renameRegisteredModel' }),
-  'Mutation.setRegisteredModelTag': (i) => ({ query: `mutation { setRegisteredModelTag(name: "${i.modelName}", tag: { key: "k", value: "v" }) { name } }`, path: 'setRegisteredModelTag' }),
-  'Mutation.deleteRegisteredModelTag': (i) => ({ query: `mutation { deleteRegisteredModelTag(name: "${i.modelName}", key: "team") { name } }`, path: 'deleteRegisteredModelTag' }),
-  'Mutation.setRegisteredModelAlias': (i) => ({ query: `mutation { setRegisteredModelAlias(name: "${i.modelName}", alias: "by-test", version: "${i.version}") { version } }`, path: 'setRegisteredModelAlias' }),
-  'Mutation.deleteRegisteredModelAlias': (i) => ({ query: `mutation { deleteRegisteredModelAlias(name: "${i.modelName}", alias: "champion") { name } }`, path: 'deleteRegisteredModelAlias' }),
-  'Mutation.deleteModelVersion': (i) => ({ query: `mutation { deleteModelVersion(name: "${i.modelName}", version: "${i.version}") { __typename } }`, path: 'deleteModelVersion' }),
-  'Mutation.transitionModelVersionStage': (i) => ({ query: `mutation { transitionModelVersionStage(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { version } }`, path: 'transitionModelVersionStage' }),
-  'Mutation.setModelVersionTag': (i) => ({ query: `mutation { setModelVersionTag(name: "${i.modelName}", version: "${i.version}", tag: { key: "k", value: "v" }) { version } }`, path: 'setModelVersionTag' }),
-  'Mutation.deleteModelVersionTag': (i) => ({ query: `mutation { deleteModelVersionTag(name: "${i.modelName}", version: "${i.version}", key: "k") { version } }`, path: 'deleteModelVersionTag' }),
+  'Mutation.deleteRunTag': (i) => ({
+    query: `mutation { deleteRunTag(runId: "${i.runId}", key: "mlflow.user") { id } }`,
+    path: 'deleteRunTag',
+  }),
+  'Mutation.renameRegisteredModel': (i) => ({
+    query: `mutation { renameRegisteredModel(name: "${i.modelName}", newName: "renamed-by-test") { name } }`,
+    path: 'renameRegisteredModel',
+  }),
+  'Mutation.setRegisteredModelTag': (i) => ({
+    query: `mutation { setRegisteredModelTag(name: "${i.modelName}", tag: { key: "k", value: "v" }) { name } }`,
+    path: 'setRegisteredModelTag',
+  }),
+  'Mutation.deleteRegisteredModelTag': (i) => ({
+    query: `mutation { deleteRegisteredModelTag(name: "${i.modelName}", key: "team") { name } }`,
+    path: 'deleteRegisteredModelTag',
+  }),
+  'Mutation.setRegisteredModelAlias': (i) => ({
+    query: `mutation { setRegisteredModelAlias(name: "${i.modelName}", alias: "by-test", version: "${i.version}") { version } }`,
+    path: 'setRegisteredModelAlias',
+  }),
+  'Mutation.deleteRegisteredModelAlias': (i) => ({
+    query: `mutation { deleteRegisteredModelAlias(name: "${i.modelName}", alias: "champion") { name } }`,
+    path: 'deleteRegisteredModelAlias',
+  }),
+  'Mutation.deleteModelVersion': (i) => ({
+    query: `mutation { deleteModelVersion(name: "${i.modelName}", version: "${i.version}") { __typename } }`,
+    path: 'deleteModelVersion',
+  }),
+  'Mutation.transitionModelVersionStage': (i) => ({
+    query: `mutation { transitionModelVersionStage(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { version } }`,
+    path: 'transitionModelVersionStage',
+  }),
+  'Mutation.setModelVersionTag': (i) => ({
+    query: `mutation { setModelVersionTag(name: "${i.modelName}", version: "${i.version}", tag: { key: "k", value: "v" }) { version } }`,
+    path: 'setModelVersionTag',
+  }),
+  'Mutation.deleteModelVersionTag': (i) => ({
+    query: `mutation { deleteModelVersionTag(name: "${i.modelName}", version: "${i.version}", key: "k") { version } }`,
+    path: 'deleteModelVersionTag',
+  }),
   'Query.modelVersions': () => ({ query: `{ modelVersions(first: 5) { nodes { version } } }`, path: 'modelVersions' }),
-  'RegisteredModel.versions': (i) => ({ query: `{ registeredModel(name: "${i.modelName}") { versions(first: 5) { nodes { version } } } }`, path: 'registeredModel.versions' }),
-  'Run.modelVersions': (i) => ({ query: `{ run(id: "${i.runId}") { modelVersions { version } } }`, path: 'run.modelVersions' }),
+  'RegisteredModel.versions': (i) => ({
+    query: `{ registeredModel(name: "${i.modelName}") { versions(first: 5) { nodes { version } } } }`,
+    path: 'registeredModel.versions',
+  }),
+  'Run.modelVersions': (i) => ({
+    query: `{ run(id: "${i.runId}") { modelVersions { version } } }`,
+    path: 'run.modelVersions',
+  }),
   'Run.artifacts': (i) => ({ query: `{ run(id: "${i.runId}") { artifacts { path } } }`, path: 'run.artifacts' }),
-  'ModelVersion.transitionRequests': (i) => ({ query: `{ modelVersion(name: "${i.modelName}", version: "${i.version}") { transitionRequests { toStage } } }`, path: 'modelVersion.transitionRequests' }),
-  'Mutation.createTransitionRequest': (i) => ({ query: `mutation { createTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { toStage } }`, path: 'createTransitionRequest' }),
-  'Mutation.approveTransitionRequest': (i) => ({ query: `mutation { approveTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING, archiveExistingVersions: false) { __typename } }`, path: 'approveTransitionRequest' }),
-  'Mutation.rejectTransitionRequest': (i) => ({ query: `mutation { rejectTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { __typename } }`, path: 'rejectTransitionRequest' }),
-  'Mutation.deleteTransitionRequest': (i) => ({ query: `mutation { deleteTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING, creator: "someone") { __typename } }`, path: 'deleteTransitionRequest' }),
-  'Mutation.createModelVersionComment': (i) => ({ query: `mutation { createModelVersionComment(name: "${i.modelName}", version: "${i.version}", comment: "hi") { id } }`, path: 'createModelVersionComment' }),
-  'Mutation.updateModelVersionComment': (i) => ({ query: `mutation { updateModelVersionComment(name: "${i.modelName}", id: "1", comment: "hi") { id } }`, path: 'updateModelVersionComment' }),
-  'Mutation.deleteModelVersionComment': (i) => ({ query: `mutation { deleteModelVersionComment(name: "${i.modelName}", id: "1") { __typename } }`, path: 'deleteModelVersionComment' }),
-  'Query.experiments(filter:)': () => ({ query: `{ experiments(filter: "name LIKE 'fraud%'") { nodes { id } } }`, path: 'experiments' }),
-  'Query.runs(filter:)': (i) => ({ query: `{ runs(experimentIds: ["${i.experimentId}"], filter: "metrics.accuracy > 0") { nodes { id } } }`, path: 'runs' }),
-  'Experiment.runs(filter:)': (i) => ({ query: `{ experiment(id: "${i.experimentId}") { runs(filter: "metrics.accuracy > 0") { nodes { id } } } }`, path: 'experiment.runs' }),
-  'Query.experiments(viewType:)': () => ({ query: `{ experiments(viewType: ALL) { nodes { id } } }`, path: 'experiments' }),
-  'Query.runs(viewType:)': (i) => ({ query: `{ runs(experimentIds: ["${i.experimentId}"], viewType: DELETED_ONLY) { nodes { id } } }`, path: 'runs' }),
-  'Experiment.runs(viewType:)': (i) => ({ query: `{ experiment(id: "${i.experimentId}") { runs(viewType: ALL) { nodes { id } } } }`, path: 'experiment.runs' }),
-  'Experiment.permissions': (i) => ({ query: `{ experiment(id: "${i.experimentId}") { permissions { entries { level } } } }`, path: 'experiment.permissions' }),
-  'RegisteredModel.permissions': (i) => ({ query: `{ registeredModel(name: "${i.modelName}") { permissions { entries { level } } } }`, path: 'registeredModel.permissions' }),
-  'Mutation.setExperimentPermission': (i) => ({ query: `mutation { setExperimentPermission(experimentId: "${i.experimentId}", grantee: ${grantee}, level: CAN_READ) { objectId } }`, path: 'setExperimentPermission' }),
-  'Mutation.revokeExperimentPermission': (i) => ({ query: `mutation { revokeExperimentPermission(experimentId: "${i.experimentId}", grantee: ${grantee}) { objectId } }`, path: 'revokeExperimentPermission' }),
-  'Mutation.setRegisteredModelPermission': (i) => ({ query: `mutation { setRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}, level: CAN_READ) { objectId } }`, path: 'setRegisteredModelPermission' }),
-  'Mutation.revokeRegisteredModelPermission': (i) => ({ query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`, path: 'revokeRegisteredModelPermission' }),
+  'ModelVersion.transitionRequests': (i) => ({
+    query: `{ modelVersion(name: "${i.modelName}", version: "${i.version}") { transitionRequests { toStage } } }`,
+    path: 'modelVersion.transitionRequests',
+  }),
+  'Mutation.createTransitionRequest': (i) => ({
+    query: `mutation { createTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { toStage } }`,
+    path: 'createTransitionRequest',
+  }),
+  'Mutation.approveTransitionRequest': (i) => ({
+    query: `mutation { approveTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING, archiveExistingVersions: false) { __typename } }`,
+    path: 'approveTransitionRequest',
+  }),
+  'Mutation.rejectTransitionRequest': (i) => ({
+    query: `mutation { rejectTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING) { __typename } }`,
+    path: 'rejectTransitionRequest',
+  }),
+  'Mutation.deleteTransitionRequest': (i) => ({
+    query: `mutation { deleteTransitionRequest(name: "${i.modelName}", version: "${i.version}", stage: STAGING, creator: "someone") { __typename } }`,
+    path: 'deleteTransitionRequest',
+  }),
+  'Mutation.createModelVersionComment': (i) => ({
+    query: `mutation { createModelVersionComment(name: "${i.modelName}", version: "${i.version}", comment: "hi") { id } }`,
+    path: 'createModelVersionComment',
+  }),
+  'Mutation.updateModelVersionComment': (i) => ({
+    query: `mutation { updateModelVersionComment(name: "${i.modelName}", id: "1", comment: "hi") { id } }`,
+    path: 'updateModelVersionComment',
+  }),
+  'Mutation.deleteModelVersionComment': (i) => ({
+    query: `mutation { deleteModelVersionComment(name: "${i.modelName}", id: "1") { __typename } }`,
+    path: 'deleteModelVersionComment',
+  }),
+  'Query.experiments(filter:)': () => ({
+    query: `{ experiments(filter: "name LIKE 'fraud%'") { nodes { id } } }`,
+    path: 'experiments',
+  }),
+  'Query.runs(filter:)': (i) => ({
+    query: `{ runs(experimentIds: ["${i.experimentId}"], filter: "metrics.accuracy > 0") { nodes { id } } }`,
+    path: 'runs',
+  }),
+  'Experiment.runs(filter:)': (i) => ({
+    query: `{ experiment(id: "${i.experimentId}") { runs(filter: "metrics.accuracy > 0") { nodes { id } } } }`,
+    path: 'experiment.runs',
+  }),
+  'Query.experiments(viewType:)': () => ({
+    query: `{ experiments(viewType: ALL) { nodes { id } } }`,
+    path: 'experiments',
+  }),
+  'Query.runs(viewType:)': (i) => ({
+    query: `{ runs(experimentIds: ["${i.experimentId}"], viewType: DELETED_ONLY) { nodes { id } } }`,
+    path: 'runs',
+  }),
+  'Experiment.runs(viewType:)': (i) => ({
+    query: `{ experiment(id: "${i.experimentId}") { runs(viewType: ALL) { nodes { id } } } }`,
+    path: 'experiment.runs',
+  }),
+  'Experiment.permissions': (i) => ({
+    query: `{ experiment(id: "${i.experimentId}") { permissions { entries { level } } } }`,
+    path: 'experiment.permissions',
+  }),
+  'RegisteredModel.permissions': (i) => ({
+    query: `{ registeredModel(name: "${i.modelName}") { permissions { entries { level } } } }`,
+    path: 'registeredModel.permissions',
+  }),
+  'Mutation.setExperimentPermission': (i) => ({
+    query: `mutation { setExperimentPermission(experimentId: "${i.experimentId}", grantee: ${grantee}, level: CAN_READ) { objectId } }`,
+    path: 'setExperimentPermission',
+  }),
+  'Mutation.revokeExperimentPermission': (i) => ({
+    query: `mutation { revokeExperimentPermission(experimentId: "${i.experimentId}", grantee: ${grantee}) { objectId } }`,
+    path: 'revokeExperimentPermission',
+  }),
+  'Mutation.setRegisteredModelPermission': (i) => ({
+    query: `mutation { setRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}, level: CAN_READ) { objectId } }`,
+    path: 'setRegisteredModelPermission',
+  }),
+  'Mutation.revokeRegisteredModelPermission': (i) => ({
+    query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,
+    path: 'revokeRegisteredModelPermission',
+  }),
 };
 
 describe.each(PROFILES)('backend profile: $name', (profile) => {
@@ -84,7 +189,9 @@ describe.each(PROFILES)('backend profile: $name', (profile) => {
     else expect(backend.version).toBeNull();
     expect(backend.probes.length).toBeGreaterThan(0);
     expect(backend.capabilities.transitionRequests).toBe(profile.kind === 'DATABRICKS');
-    expect(backend.capabilities.maxExperimentIdsPerRunSearch).toBe(profile.kind === 'GITLAB' ? 1 : profile.kind === 'DATABRICKS' ? 10 : null);
+    expect(backend.capabilities.maxExperimentIdsPerRunSearch).toBe(
+      profile.kind === 'GITLAB' ? 1 : profile.kind === 'DATABRICKS' ? 10 : null,
+    );
   });
 
   it('lists only coordinates that exist in the schema, each with an exercise', () => {

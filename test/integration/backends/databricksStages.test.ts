@@ -12,16 +12,28 @@ const alice = { authorization: `Bearer ${DATABRICKS_ALICE.token}` };
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ emulator: { seed: 'demo', databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } });
+  stack = await startStack({
+    emulator: { seed: 'demo', databricks: true },
+    env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
+  });
   const model = stack.emulator.store.registry.models.get(MODEL);
   if (!model) throw new Error(`demo seed has no ${MODEL}`);
-  stack.emulator.store.databricks.grant('registered-models', model.id, { kind: 'user', name: DATABRICKS_CAROL.userName }, 'CAN_MANAGE_STAGING_VERSIONS');
+  stack.emulator.store.databricks.grant(
+    'registered-models',
+    model.id,
+    { kind: 'user', name: DATABRICKS_CAROL.userName },
+    'CAN_MANAGE_STAGING_VERSIONS',
+  );
 });
 
 afterAll(() => stack.close());
 
 const transition = (version: string, stage: string) =>
-  stack.query(`mutation($v: String!, $s: ModelVersionStage!) { transitionModelVersionStage(name: "${MODEL}", version: $v, stage: $s) { version stage } }`, { v: version, s: stage }, carol);
+  stack.query(
+    `mutation($v: String!, $s: ModelVersionStage!) { transitionModelVersionStage(name: "${MODEL}", version: $v, stage: $s) { version stage } }`,
+    { v: version, s: stage },
+    carol,
+  );
 
 describe('CAN_MANAGE_STAGING_VERSIONS on Databricks', () => {
   it('reports the level as the caller’s viewerPermission', async () => {
@@ -59,13 +71,27 @@ describe('CAN_MANAGE_STAGING_VERSIONS on Databricks', () => {
   });
 
   it('shows the direct grant and the inherited workspace entry in the model’s ACL', async () => {
-    const result = await stack.query(`{ registeredModel(name: "${MODEL}") { permissions { entries { grantee { kind name } level inherited inheritedFrom } } } }`, {}, alice);
+    const result = await stack.query(
+      `{ registeredModel(name: "${MODEL}") { permissions { entries { grantee { kind name } level inherited inheritedFrom } } } }`,
+      {},
+      alice,
+    );
     expect(result.errors).toBeUndefined();
     const entries = result.data.registeredModel.permissions.entries;
     expect(entries).toEqual(
       expect.arrayContaining([
-        { grantee: { kind: 'USER', name: DATABRICKS_CAROL.userName }, level: 'CAN_MANAGE_STAGING_VERSIONS', inherited: false, inheritedFrom: null },
-        { grantee: { kind: 'GROUP', name: 'admins' }, level: 'CAN_MANAGE', inherited: true, inheritedFrom: expect.stringContaining('registered-models') },
+        {
+          grantee: { kind: 'USER', name: DATABRICKS_CAROL.userName },
+          level: 'CAN_MANAGE_STAGING_VERSIONS',
+          inherited: false,
+          inheritedFrom: null,
+        },
+        {
+          grantee: { kind: 'GROUP', name: 'admins' },
+          level: 'CAN_MANAGE',
+          inherited: true,
+          inheritedFrom: expect.stringContaining('registered-models'),
+        },
       ]),
     );
   });

@@ -18,15 +18,28 @@ describe('backend detection', () => {
 
   it('reads an open MLflow’s version and notes the missing server-info endpoint', async () => {
     const detection = await detectBackend(http(plain.url), backendProfile('mlflow'), plain.url);
-    expect(detection).toMatchObject({ version: '2.12.2', serverInfo: undefined, basicAuth: false, authenticated: false });
-    expect(detection.probes).toEqual(['GET /version → 200: MLflow 2.12.2', 'GET /api/3.0/mlflow/server-info → 404: absent (MLflow < 3)']);
+    expect(detection).toMatchObject({
+      version: '2.12.2',
+      serverInfo: undefined,
+      basicAuth: false,
+      authenticated: false,
+    });
+    expect(detection.probes).toEqual([
+      'GET /version → 200: MLflow 2.12.2',
+      'GET /api/3.0/mlflow/server-info → 404: absent (MLflow < 3)',
+    ]);
   });
 
   it('recognises basic-auth without credentials, and reads the version with them', async () => {
     const anonymous = await detectBackend(http(secured.url), backendProfile('mlflow'), secured.url);
     expect(anonymous).toMatchObject({ version: undefined, basicAuth: true });
     expect(anonymous.probes[0]).toMatch(/401: MLflow's basic-auth app/);
-    const admin = await detectBackend(http(secured.url), backendProfile('mlflow'), secured.url, basic(ADMIN.username, ADMIN.password));
+    const admin = await detectBackend(
+      http(secured.url),
+      backendProfile('mlflow'),
+      secured.url,
+      basic(ADMIN.username, ADMIN.password),
+    );
     expect(admin).toMatchObject({ version: '2.12.2', authenticated: true });
   });
 
@@ -57,9 +70,17 @@ describe('MLflow 3 behind basic-auth, through Query.backend', () => {
   it('reports the version, the server features and the RBAC permission API it does not serve', async () => {
     const stack = await startStack({ emulator: { auth: true, mlflowVersion: '3.14.0' } });
     try {
-      const result = await stack.query(`{ backend { kind version serverInfo permissionService probes } }`, {}, { authorization: basic(ADMIN.username, ADMIN.password) });
+      const result = await stack.query(
+        `{ backend { kind version serverInfo permissionService probes } }`,
+        {},
+        { authorization: basic(ADMIN.username, ADMIN.password) },
+      );
       expect(result.errors).toBeUndefined();
-      expect(result.data.backend).toMatchObject({ kind: 'MLFLOW', version: '3.14.0', permissionService: 'mlflow-rbac' });
+      expect(result.data.backend).toMatchObject({
+        kind: 'MLFLOW',
+        version: '3.14.0',
+        permissionService: 'mlflow-rbac',
+      });
       expect(JSON.parse(result.data.backend.serverInfo)).toEqual({ store_type: 'SqlStore', workspaces_enabled: false });
       expect(result.data.backend.probes.some((p: string) => /server-info → 200/.test(p))).toBe(true);
     } finally {
@@ -70,7 +91,14 @@ describe('MLflow 3 behind basic-auth, through Query.backend', () => {
   it('says mlflow-rbac once users/get turned out to be gone, whatever the version', async () => {
     const stack = await startStack({ emulator: { auth: true } });
     try {
-      stack.emulator.setFaults([{ endpoint: 'GET /api/2.0/mlflow/users/get', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'Not found' }]);
+      stack.emulator.setFaults([
+        {
+          endpoint: 'GET /api/2.0/mlflow/users/get',
+          status: 404,
+          errorCode: 'ENDPOINT_NOT_FOUND',
+          message: 'Not found',
+        },
+      ]);
       const admin = { authorization: basic(ADMIN.username, ADMIN.password) };
       const refused = await stack.query(`{ experimentByName(name: "Default") { name } }`, {}, admin);
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');

@@ -12,16 +12,28 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const mlflowCalls = () => Object.entries(stack.emulator.calls()).filter(([endpoint]) => endpoint.includes('/api/2.0/mlflow/'));
+const mlflowCalls = () =>
+  Object.entries(stack.emulator.calls()).filter(([endpoint]) => endpoint.includes('/api/2.0/mlflow/'));
 const count = (endpoint: string) => stack.emulator.callCount(endpoint);
 
 describe('GitLab upstream cost', () => {
   it('the versions of 20 runs: one registered-models search', async () => {
-    const runs = await stack.query(`{ experimentByName(name: "fraud-detection") { runs(first: 20) { nodes { id } } } }`, {}, maintainer);
+    const runs = await stack.query(
+      `{ experimentByName(name: "fraud-detection") { runs(first: 20) { nodes { id } } } }`,
+      {},
+      maintainer,
+    );
     const ids: string[] = runs.data.experimentByName.runs.nodes.map((r: { id: string }) => r.id);
     expect(ids).toHaveLength(20);
     stack.coldStart();
-    const result = await stack.query(`{ a: run(id: "${ids[0]}") { modelVersions { version } } ${ids.slice(1).map((id, i) => `r${i}: run(id: "${id}") { modelVersions { version } }`).join(' ')} }`, {}, maintainer);
+    const result = await stack.query(
+      `{ a: run(id: "${ids[0]}") { modelVersions { version } } ${ids
+        .slice(1)
+        .map((id, i) => `r${i}: run(id: "${id}") { modelVersions { version } }`)
+        .join(' ')} }`,
+      {},
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     expect(count('GET /api/2.0/mlflow/registered-models/search')).toBe(1);
     expect(count('GET /api/2.0/mlflow/runs/get')).toBe(20);
@@ -29,7 +41,11 @@ describe('GitLab upstream cost', () => {
 
   it('a model with its versions and their runs: no version search, one runs/get per version', async () => {
     stack.coldStart();
-    const result = await stack.query(`{ registeredModel(name: "fraud-detector") { versions(first: 10) { nodes { version run { id status } } } } }`, {}, maintainer);
+    const result = await stack.query(
+      `{ registeredModel(name: "fraud-detector") { versions(first: 10) { nodes { version run { id status } } } } }`,
+      {},
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     const versions = result.data.registeredModel.versions.nodes;
     expect(versions.length).toBeGreaterThan(1);
@@ -40,7 +56,11 @@ describe('GitLab upstream cost', () => {
 
   it('a dashboard of 5 experiments × 5 runs with a loss curve: one search per experiment, one history per run', async () => {
     stack.coldStart();
-    const result = await stack.query(`{ experiments(first: 5) { nodes { name runs(first: 5) { nodes { id metricHistory(key: "loss") { step } } } } } }`, {}, maintainer);
+    const result = await stack.query(
+      `{ experiments(first: 5) { nodes { name runs(first: 5) { nodes { id metricHistory(key: "loss") { step } } } } } }`,
+      {},
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     const experiments = result.data.experiments.nodes;
     const runs = experiments.flatMap((e: { runs: { nodes: unknown[] } }) => e.runs.nodes).length;
@@ -48,6 +68,8 @@ describe('GitLab upstream cost', () => {
     expect(count('POST /api/2.0/mlflow/runs/search')).toBe(experiments.length);
     expect(count('GET /api/2.0/mlflow/metrics/get-history')).toBeGreaterThanOrEqual(runs);
     expect(count('GET /api/2.0/mlflow/metrics/get-history-bulk-interval')).toBe(0);
-    console.log(`GitLab dashboard: ${experiments.length} experiments, ${runs} runs → ${JSON.stringify(Object.fromEntries(mlflowCalls()))}`);
+    console.log(
+      `GitLab dashboard: ${experiments.length} experiments, ${runs} runs → ${JSON.stringify(Object.fromEntries(mlflowCalls()))}`,
+    );
   });
 });

@@ -48,8 +48,17 @@ function literal(type: GraphQLInputType, ids: DemoIds): string {
 
 function argument(arg: GraphQLArgument, ids: DemoIds): string {
   // Point the ids at real objects, so a refusal cannot be a NOT_FOUND in disguise.
-  const real: Record<string, string> = { id: ids.runId, runId: ids.runId, experimentId: ids.experimentId, name: ids.modelName, version: ids.version };
-  const value = real[arg.name] !== undefined && getNamedType(arg.type).name !== 'Boolean' ? JSON.stringify(real[arg.name]) : literal(arg.type, ids);
+  const real: Record<string, string> = {
+    id: ids.runId,
+    runId: ids.runId,
+    experimentId: ids.experimentId,
+    name: ids.modelName,
+    version: ids.version,
+  };
+  const value =
+    real[arg.name] !== undefined && getNamedType(arg.type).name !== 'Boolean'
+      ? JSON.stringify(real[arg.name])
+      : literal(arg.type, ids);
   return `${arg.name}: ${value}`;
 }
 
@@ -75,7 +84,11 @@ describe('GitLab read_api token', () => {
     expect(result.data.run.metrics.length).toBeGreaterThan(0);
     expect(result.data.experiments.nodes.map((e: { name: string }) => e.name)).toContain('fraud-detection');
     const key = result.data.run.metrics[0].key;
-    const history = await stack.query(`{ run(id: "${ids.runId}") { metricHistory(key: "${key}") { step value } } }`, {}, reader);
+    const history = await stack.query(
+      `{ run(id: "${ids.runId}") { metricHistory(key: "${key}") { step value } } }`,
+      {},
+      reader,
+    );
     expect(history.errors).toBeUndefined();
     expect(history.data.run.metricHistory.length).toBeGreaterThan(0);
     // Read-only tokens may make GETs only: experiments came from experiments/list, never the POST search.
@@ -90,7 +103,11 @@ describe('GitLab read_api token', () => {
   });
 
   it('is known by GitLab’s PRIVATE-TOKEN header too', async () => {
-    const result = await stack.query(`{ run(id: "${ids.runId}") { id } }`, {}, { 'private-token': GITLAB_READER.token });
+    const result = await stack.query(
+      `{ run(id: "${ids.runId}") { id } }`,
+      {},
+      { 'private-token': GITLAB_READER.token },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.run.id).toBe(ids.runId);
   });
@@ -112,13 +129,21 @@ describe('GitLab read_api token', () => {
 
   it('the same developer’s api token writes', async () => {
     const developerApi = { authorization: `Bearer ${GITLAB_DEVELOPER.token}` };
-    const result = await stack.query(`mutation { setRunTag(runId: "${ids.runId}", tag: { key: "reviewed", value: "yes" }) { tag(key: "reviewed") } }`, {}, developerApi);
+    const result = await stack.query(
+      `mutation { setRunTag(runId: "${ids.runId}", tag: { key: "reviewed", value: "yes" }) { tag(key: "reviewed") } }`,
+      {},
+      developerApi,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.setRunTag.tag).toBe('yes');
   });
 
   it('cannot list an experiment’s runs: GitLab serves that search as a POST, which read_api tokens may not make', async () => {
-    const result = await stack.query(`{ experiment(id: "${ids.experimentId}") { name runs(first: 5) { nodes { id } } } }`, {}, reader);
+    const result = await stack.query(
+      `{ experiment(id: "${ids.experimentId}") { name runs(first: 5) { nodes { id } } } }`,
+      {},
+      reader,
+    );
     expect(result.data.experiment.name).toBe('fraud-detection');
     expect(result.data.experiment.runs).toBeNull();
     const error = result.errors?.find((e) => e.path?.join('.') === 'experiment.runs');

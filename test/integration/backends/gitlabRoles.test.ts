@@ -20,12 +20,21 @@ describe('GitLab roles', () => {
       as(GITLAB_OUTSIDER.token),
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ experiments: { nodes: [] }, registeredModels: { nodes: [] }, experimentByName: null, registeredModel: null });
+    expect(result.data).toEqual({
+      experiments: { nodes: [] },
+      registeredModels: { nodes: [] },
+      experimentByName: null,
+      registeredModel: null,
+    });
   });
 
   it('a Reporter reads experiments, models and runs by id, and is told why runs cannot be listed', async () => {
     const reporter = as(GITLAB_REPORTER.token);
-    const result = await stack.query(`{ experimentByName(name: "fraud-detection") { id runs(first: 2) { nodes { id } } } registeredModel(name: "fraud-detector") { versions(first: 1) { nodes { version run { id status } } } } }`, {}, reporter);
+    const result = await stack.query(
+      `{ experimentByName(name: "fraud-detection") { id runs(first: 2) { nodes { id } } } registeredModel(name: "fraud-detector") { versions(first: 1) { nodes { version run { id status } } } } }`,
+      {},
+      reporter,
+    );
     expect(result.data.experimentByName.id).toMatch(/^\d+$/);
     expect(result.data.experimentByName.runs).toBeNull();
     expect(result.errors).toHaveLength(1);
@@ -33,7 +42,11 @@ describe('GitLab roles', () => {
     expect(result.errors?.[0]?.message).toMatch(/Developer/);
     // The version's run came from runs/get: a GET, which reporters may make.
     expect(result.data.registeredModel.versions.nodes[0].run.id).toMatch(/^[\w-]+$/);
-    const viewer = await stack.query(`{ experimentByName(name: "fraud-detection") { viewerPermission } }`, {}, reporter);
+    const viewer = await stack.query(
+      `{ experimentByName(name: "fraud-detection") { viewerPermission } }`,
+      {},
+      reporter,
+    );
     expect(viewer.data.experimentByName.viewerPermission).toBe('CAN_READ');
   });
 });

@@ -12,7 +12,10 @@ afterAll(() => stack.close());
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const maintainer = as(GITLAB_MAINTAINER.token);
-const writes = () => Object.entries(stack.emulator.calls()).filter(([endpoint, count]) => count > 0 && /^POST |^PATCH |^DELETE /.test(endpoint) && !/search/.test(endpoint));
+const writes = () =>
+  Object.entries(stack.emulator.calls()).filter(
+    ([endpoint, count]) => count > 0 && /^POST |^PATCH |^DELETE /.test(endpoint) && !/search/.test(endpoint),
+  );
 
 async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
   const result = await stack.query(query, variables, maintainer);
@@ -22,8 +25,12 @@ async function ok(query: string, variables?: Record<string, unknown>): Promise<a
 
 async function newRun(): Promise<{ experimentId: string; runId: string }> {
   const name = `gl-${Math.random().toString(36).slice(2)}`;
-  const experimentId = (await ok(`mutation($name: String!) { createExperiment(input: { name: $name }) { id } }`, { name })).createExperiment.id;
-  const runId = (await ok(`mutation($id: ID!) { createRun(input: { experimentId: $id }) { id } }`, { id: experimentId })).createRun.id;
+  const experimentId = (
+    await ok(`mutation($name: String!) { createExperiment(input: { name: $name }) { id } }`, { name })
+  ).createExperiment.id;
+  const runId = (
+    await ok(`mutation($id: ID!) { createRun(input: { experimentId: $id }) { id } }`, { id: experimentId })
+  ).createRun.id;
   return { experimentId, runId };
 }
 
@@ -43,7 +50,11 @@ describe('a Reporter', () => {
 describe('deletes', () => {
   it('deleteRun answers the deleted run, not NOT_FOUND', async () => {
     const { runId } = await newRun();
-    const result = await stack.query(`mutation($id: ID!) { deleteRun(id: $id) { id lifecycleStage } }`, { id: runId }, maintainer);
+    const result = await stack.query(
+      `mutation($id: ID!) { deleteRun(id: $id) { id lifecycleStage } }`,
+      { id: runId },
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.deleteRun).toEqual({ id: runId, lifecycleStage: 'DELETED' });
     const after = await stack.query(`query($id: ID!) { run(id: $id) { id } }`, { id: runId }, maintainer);
@@ -52,14 +63,20 @@ describe('deletes', () => {
 
   it('deleteExperiment answers the deleted experiment, not NOT_FOUND', async () => {
     const { experimentId } = await newRun();
-    const result = await stack.query(`mutation($id: ID!) { deleteExperiment(id: $id) { id lifecycleStage } }`, { id: experimentId }, maintainer);
+    const result = await stack.query(
+      `mutation($id: ID!) { deleteExperiment(id: $id) { id lifecycleStage } }`,
+      { id: experimentId },
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.deleteExperiment).toEqual({ id: experimentId, lifecycleStage: 'DELETED' });
   });
 
   it('deleteRegisteredModel answers the deleted name', async () => {
     await ok(`mutation { createRegisteredModel(input: { name: "gl-delete-me" }) { name } }`);
-    expect(await ok(`mutation { deleteRegisteredModel(name: "gl-delete-me") { name } }`)).toEqual({ deleteRegisteredModel: { name: 'gl-delete-me' } });
+    expect(await ok(`mutation { deleteRegisteredModel(name: "gl-delete-me") { name } }`)).toEqual({
+      deleteRegisteredModel: { name: 'gl-delete-me' },
+    });
   });
 });
 
@@ -71,7 +88,11 @@ describe('updateRun', () => {
     expect(stack.emulator.callCount('POST /api/2.0/mlflow/runs/create')).toBe(1);
     expect(writes().length).toBeGreaterThan(0);
     stack.emulator.resetCalls();
-    const result = await stack.query(`mutation($id: ID!) { updateRun(id: $id, input: { name: "renamed" }) { name } }`, { id: runId }, maintainer);
+    const result = await stack.query(
+      `mutation($id: ID!) { updateRun(id: $id, input: { name: "renamed" }) { name } }`,
+      { id: runId },
+      maintainer,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
     expect(stack.emulator.callCount('POST /api/2.0/mlflow/runs/update')).toBe(0);
     expect(writes()).toEqual([]);
@@ -80,7 +101,11 @@ describe('updateRun', () => {
   it('FINISHED without endTime ends the run now', async () => {
     const { runId } = await newRun();
     const before = Date.now();
-    const result = await stack.query(`mutation($id: ID!) { updateRun(id: $id, input: { status: FINISHED }) { status endTime } }`, { id: runId }, maintainer);
+    const result = await stack.query(
+      `mutation($id: ID!) { updateRun(id: $id, input: { status: FINISHED }) { status endTime } }`,
+      { id: runId },
+      maintainer,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.updateRun.status).toBe('FINISHED');
     expect(Date.parse(result.data.updateRun.endTime)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);

@@ -45,7 +45,10 @@ export interface ProfileCase {
 }
 
 const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
-const proxied = (user: string, scopes?: string): Headers => ({ 'x-forwarded-user': user, ...(scopes ? { 'x-forwarded-scopes': scopes } : {}) });
+const proxied = (user: string, scopes?: string): Headers => ({
+  'x-forwarded-user': user,
+  ...(scopes ? { 'x-forwarded-scopes': scopes } : {}),
+});
 const READ_ONLY_TOKEN = 'mlflow-readonly-token';
 
 const TRANSITION_REQUESTS = [
@@ -179,7 +182,12 @@ export const PROFILES: readonly ProfileCase[] = [
     reportsVersion: true,
     expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
-    proxy: { env: {}, writer: byEmail(SERVICE_EMAILS.writer), reader: byEmail(SERVICE_EMAILS.reader), outsider: byEmail(SERVICE_EMAILS.outsider) },
+    proxy: {
+      env: {},
+      writer: byEmail(SERVICE_EMAILS.writer),
+      reader: byEmail(SERVICE_EMAILS.reader),
+      outsider: byEmail(SERVICE_EMAILS.outsider),
+    },
     permissionRules: ({ privateExperimentId }) => ({
       [SERVICE_EMAILS.writer]: { default: 'CAN_MANAGE' },
       [SERVICE_EMAILS.reader]: { default: 'CAN_READ' },
@@ -192,11 +200,23 @@ export const PROFILES: readonly ProfileCase[] = [
 export async function startProfile(profile: ProfileCase): Promise<Stack> {
   if (!profile.permissionRules) return startStack({ emulator: profile.emulator, env: profile.env });
   const service = await startPermissionService({ rules: {}, batch: true });
-  const env = { ...profile.env, MLFLOW_SUPERGRAPH_PERMISSIONS: 'http', MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL: service.url, MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'true' };
+  const env = {
+    ...profile.env,
+    MLFLOW_SUPERGRAPH_PERMISSIONS: 'http',
+    MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL: service.url,
+    MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_BATCH: 'true',
+  };
   const stack = await startStack({ emulator: profile.emulator, env });
-  const privateExperimentId = stack.emulator.store.tracking.getExperimentByName('demand-forecasting')?.experimentId as string;
+  const privateExperimentId = stack.emulator.store.tracking.getExperimentByName('demand-forecasting')
+    ?.experimentId as string;
   service.rules = profile.permissionRules({ privateExperimentId });
-  return { ...stack, close: async () => { await stack.close(); await service.close(); } };
+  return {
+    ...stack,
+    close: async () => {
+      await stack.close();
+      await service.close();
+    },
+  };
 }
 
 /**
@@ -205,12 +225,23 @@ export async function startProfile(profile: ProfileCase): Promise<Stack> {
  */
 export function behindProxy(profile: ProfileCase): ProfileCase {
   const { writer, reader, outsider, env } = profile.proxy;
-  return { ...profile, name: `${profile.name} behind a trusted proxy`, writer, reader, outsider, env: { ...profile.env, ...env, MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true' } };
+  return {
+    ...profile,
+    name: `${profile.name} behind a trusted proxy`,
+    writer,
+    reader,
+    outsider,
+    env: { ...profile.env, ...env, MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true' },
+  };
 }
 
 /** MLflow calls that change something: every non-GET except the searches that only read. */
 export function writeCalls(stack: Stack): number {
-  const readOnlyPosts = new Set(['POST /api/2.0/mlflow/runs/search', 'POST /api/2.0/mlflow/experiments/search', 'POST /api/2.0/mlflow/registered-models/get-latest-versions']);
+  const readOnlyPosts = new Set([
+    'POST /api/2.0/mlflow/runs/search',
+    'POST /api/2.0/mlflow/experiments/search',
+    'POST /api/2.0/mlflow/registered-models/get-latest-versions',
+  ]);
   return Object.entries(stack.emulator.calls())
     .filter(([endpoint]) => !endpoint.startsWith('GET ') && !readOnlyPosts.has(endpoint))
     .reduce((sum, [, count]) => sum + count, 0);

@@ -19,7 +19,12 @@ describe('gateway with the shared Redis cache', () => {
     await requireRedis(REDIS_URL);
     // Search pages live 5 s by default; a loaded CI machine can take longer than that between requests here.
     // Two replicas of one deployment share its secret: without it each keeps its own per-caller entries.
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40) };
+    const env = {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      CACHE_TTL_SEARCH_PAGE: '120',
+      MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40),
+    };
     a = await startStack({ env });
     b = await startStack({ env, sharedEmulator: a.emulator });
   });
@@ -54,34 +59,52 @@ describe('gateway with the shared Redis cache', () => {
     const other = await b.query(DASHBOARD);
     expect(other).toEqual(cold);
     expect(a.emulator.totalCalls()).toBe(0);
-    console.log(`dashboard query: cold ${coldCalls} upstream calls in ${coldMs.toFixed(0)} ms, warm 0 calls in ${warmMs.toFixed(0)} ms (${(coldMs / warmMs).toFixed(1)}x)`);
+    console.log(
+      `dashboard query: cold ${coldCalls} upstream calls in ${coldMs.toFixed(0)} ms, warm 0 calls in ${warmMs.toFixed(0)} ms (${(coldMs / warmMs).toFixed(1)}x)`,
+    );
   });
 
   it('reads a write at once, also from another gateway instance', async () => {
-    const run = (await a.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id experimentId } } } } }`)).data.experiments.nodes[0].runs.nodes[0];
+    const run = (await a.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id experimentId } } } } }`))
+      .data.experiments.nodes[0].runs.nodes[0];
     // Both instances cache the run and the search page.
     const read = `query($id: ID!) { run(id: $id) { tag(key: "reviewed") } }`;
     const search = `query($e: [ID!]!) { runs(experimentIds: $e, first: 200) { nodes { id } } }`;
     expect((await b.query(read, { id: run.id })).data.run.tag).toBeNull();
     const before = (await b.query(search, { e: [run.experimentId] })).data.runs.nodes.length;
 
-    const written = await a.query(`mutation($id: ID!) { setRunTag(runId: $id, tag: { key: "reviewed", value: "yes" }) { tag(key: "reviewed") } }`, { id: run.id });
+    const written = await a.query(
+      `mutation($id: ID!) { setRunTag(runId: $id, tag: { key: "reviewed", value: "yes" }) { tag(key: "reviewed") } }`,
+      { id: run.id },
+    );
     expect(written.data.setRunTag.tag).toBe('yes');
     expect((await b.query(read, { id: run.id })).data.run.tag).toBe('yes');
 
-    const created = await a.query(`mutation($e: ID!) { createRun(input: { experimentId: $e, name: "cache-test" }) { id } }`, { e: run.experimentId });
+    const created = await a.query(
+      `mutation($e: ID!) { createRun(input: { experimentId: $e, name: "cache-test" }) { id } }`,
+      { e: run.experimentId },
+    );
     const after = (await b.query(search, { e: [run.experimentId] })).data.runs.nodes;
     expect(after).toHaveLength(before + 1);
     expect(after.map((n: { id: string }) => n.id)).toContain(created.data.createRun.id);
   });
 
   it('shows a newly logged metric point in a cached history', async () => {
-    const run = (await a.query(`{ experiments(first: 1) { nodes { runs(first: 1, filter: "attributes.status = 'RUNNING'") { nodes { id metricHistory(key: "loss") { step } } } } } }`)).data.experiments.nodes[0].runs.nodes[0];
+    const run = (
+      await a.query(
+        `{ experiments(first: 1) { nodes { runs(first: 1, filter: "attributes.status = 'RUNNING'") { nodes { id metricHistory(key: "loss") { step } } } } } }`,
+      )
+    ).data.experiments.nodes[0].runs.nodes[0];
     expect(run).toBeDefined();
     const steps = run.metricHistory.map((m: { step: number }) => m.step);
     const next = Math.max(...steps, 0) + 1;
-    await a.query(`mutation($id: ID!, $step: Long!) { logMetric(runId: $id, metric: { key: "loss", value: 0.01, step: $step }) { id } }`, { id: run.id, step: next });
-    const history = (await b.query(`query($id: ID!) { run(id: $id) { metricHistory(key: "loss") { step } } }`, { id: run.id })).data.run.metricHistory;
+    await a.query(
+      `mutation($id: ID!, $step: Long!) { logMetric(runId: $id, metric: { key: "loss", value: 0.01, step: $step }) { id } }`,
+      { id: run.id, step: next },
+    );
+    const history = (
+      await b.query(`query($id: ID!) { run(id: $id) { metricHistory(key: "loss") { step } } }`, { id: run.id })
+    ).data.run.metricHistory;
     expect(history.map((m: { step: number }) => m.step)).toContain(next);
   });
 });
@@ -91,7 +114,10 @@ describe('shared cache with MLflow basic-auth', () => {
   let stack: Stack;
   beforeAll(async () => {
     await requireRedis(REDIS_URL);
-    stack = await startStack({ emulator: { auth: true }, env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' } });
+    stack = await startStack({
+      emulator: { auth: true },
+      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -102,7 +128,7 @@ describe('shared cache with MLflow basic-auth', () => {
     await redis.quit();
   });
 
-  it('never gives carol what bob\'s requests cached', async () => {
+  it("never gives carol what bob's requests cached", async () => {
     const bob = { authorization: basic(BOB.username, BOB.password) };
     const carol = { authorization: basic(CAROL.username, CAROL.password) };
     const query = `{ experimentByName(name: "demand-forecasting") { id name runs(first: 3) { nodes { id metricHistory(key: "loss") { value } } } } experiments(first: 50) { nodes { name } } }`;
@@ -115,7 +141,11 @@ describe('shared cache with MLflow basic-auth', () => {
       const carols = await stack.query(query, {}, carol);
       expect(JSON.stringify(carols.data)).not.toContain('demand-forecasting');
       expect(carols.data?.experimentByName ?? null).toBeNull();
-      const run = await stack.query(`query($id: ID!) { run(id: $id) { id metricHistory(key: "loss") { value } } }`, { id: runId }, carol);
+      const run = await stack.query(
+        `query($id: ID!) { run(id: $id) { id metricHistory(key: "loss") { value } } }`,
+        { id: runId },
+        carol,
+      );
       expect(run.data?.run ?? null).toBeNull();
       expect(run.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }

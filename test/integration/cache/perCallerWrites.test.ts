@@ -17,7 +17,9 @@ describe.each([
   let writerGateway: Stack;
   let readerGateway: Stack;
   beforeAll(async () => {
-    const env: Record<string, string> = redis ? { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'p'.repeat(40) } : {};
+    const env: Record<string, string> = redis
+      ? { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'p'.repeat(40) }
+      : {};
     writerGateway = await startStack({ env });
     readerGateway = redis ? await startStack({ env, sharedEmulator: writerGateway.emulator }) : writerGateway;
   });
@@ -38,7 +40,11 @@ describe.each([
   });
 
   it('shows the reader a tag and a rename the writer made, though the reader had them cached', async () => {
-    const listed = await readerGateway.query(`{ experiments(first: 1) { nodes { id runs(first: 1, filter: "attributes.status = 'FINISHED'") { nodes { id } } } } }`, {}, READER);
+    const listed = await readerGateway.query(
+      `{ experiments(first: 1) { nodes { id runs(first: 1, filter: "attributes.status = 'FINISHED'") { nodes { id } } } } }`,
+      {},
+      READER,
+    );
     const experimentId: string = listed.data.experiments.nodes[0].id;
     const runId: string = listed.data.experiments.nodes[0].runs.nodes[0].id;
     const read = `query($r: ID!, $e: ID!) { run(id: $r) { tag(key: "reviewed") } experiment(id: $e) { name } }`;
@@ -50,9 +56,17 @@ describe.each([
     expect(writerGateway.emulator.totalCalls()).toBe(0);
 
     const renamed = `${before.data.experiment.name}-renamed-${randomUUID().slice(0, 8)}`;
-    const tagged = await writerGateway.query(`mutation($r: ID!) { setRunTag(runId: $r, tag: { key: "reviewed", value: "yes" }) { id } }`, { r: runId }, WRITER);
+    const tagged = await writerGateway.query(
+      `mutation($r: ID!) { setRunTag(runId: $r, tag: { key: "reviewed", value: "yes" }) { id } }`,
+      { r: runId },
+      WRITER,
+    );
     expect(tagged.errors).toBeUndefined();
-    const rename = await writerGateway.query(`mutation($e: ID!, $n: String!) { updateExperiment(id: $e, name: $n) { id } }`, { e: experimentId, n: renamed }, WRITER);
+    const rename = await writerGateway.query(
+      `mutation($e: ID!, $n: String!) { updateExperiment(id: $e, name: $n) { id } }`,
+      { e: experimentId, n: renamed },
+      WRITER,
+    );
     expect(rename.errors).toBeUndefined();
 
     const after = await readerGateway.query(read, { r: runId, e: experimentId }, READER);

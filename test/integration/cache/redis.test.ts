@@ -21,7 +21,11 @@ const caches: KeyValueCache[] = [];
 async function open(): Promise<RedisCache> {
   const cache = new RedisCache({ url, keyPrefix: prefix });
   caches.push(cache);
-  await waitFor(() => cache.isHealthy(), 5000, () => 'RedisCache to become ready');
+  await waitFor(
+    () => cache.isHealthy(),
+    5000,
+    () => 'RedisCache to become ready',
+  );
   return cache;
 }
 

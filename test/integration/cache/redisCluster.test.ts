@@ -16,7 +16,11 @@ const commands: string[][] = [];
 async function open(url: string, options: { cluster?: boolean } = {}): Promise<RedisCache> {
   const cache = new RedisCache({ url, keyPrefix: 'c:', ...options });
   caches.push(cache);
-  await waitFor(() => cache.isHealthy(), 5000, () => 'the Cluster client to become ready');
+  await waitFor(
+    () => cache.isHealthy(),
+    5000,
+    () => 'the Cluster client to become ready',
+  );
   return cache;
 }
 
@@ -67,7 +71,10 @@ describe('RedisCache on Redis Cluster', () => {
   it('reads one namespace’s batch with a single MGET', async () => {
     const entities = new EntityCache(await open(`redis+cluster://127.0.0.1:${server.port}`));
     const ids = Array.from({ length: 50 }, (_, i) => `run-${i}`);
-    await entities.setMany('run', ids.map((id) => ({ id, value: { id } })));
+    await entities.setMany(
+      'run',
+      ids.map((id) => ({ id, value: { id } })),
+    );
     let found: unknown[] = [];
     const sent = await commandsDuring(entities.kv as RedisCache, async () => {
       found = await entities.getMany('run', ids);

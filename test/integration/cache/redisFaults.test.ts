@@ -79,23 +79,43 @@ describe('RedisCache when its Redis fails', () => {
 
     // Calls made while the first connection is still being set up are (rightly) counted as errors; once
     // connected, a healthy Redis must produce none.
-    await waitFor(() => status?.healthy === true && status.hits > 0, 15_000, () => 'traffic to hit the cache');
+    await waitFor(
+      () => status?.healthy === true && status.hits > 0,
+      15_000,
+      () => 'traffic to hit the cache',
+    );
     const connected = status as TrafficStatus;
-    await waitFor(() => (status?.hits ?? 0) > connected.hits + 20, 15_000, () => 'steady traffic');
+    await waitFor(
+      () => (status?.hits ?? 0) > connected.hits + 20,
+      15_000,
+      () => 'steady traffic',
+    );
     expect(status?.errors).toBe(connected.errors);
 
     await first.kill();
     // The waits below are guards, not budgets: generous, since a loaded machine may be slow to get there.
-    await waitFor(() => status?.healthy === false, 15_000, () => 'the cache to notice the crash');
+    await waitFor(
+      () => status?.healthy === false,
+      15_000,
+      () => 'the cache to notice the crash',
+    );
     const atCrash = status as TrafficStatus;
-    await waitFor(() => (status?.calls ?? 0) > atCrash.calls + 50, 15_000, () => 'traffic to continue during the outage');
+    await waitFor(
+      () => (status?.calls ?? 0) > atCrash.calls + 50,
+      15_000,
+      () => 'traffic to continue during the outage',
+    );
     expect(status?.errors).toBeGreaterThan(atCrash.errors);
 
     await start(first.port);
     const hitsAtRestart = status?.hits ?? 0;
     // The traffic reads back what it wrote a moment before, so new hits mean a set then a get succeeded: caching
     // resumed by itself (reconnect attempts are at most 200 ms apart; the guard only bounds a failing run).
-    await waitFor(() => (status?.hits ?? 0) > hitsAtRestart, 15_000, () => 'caching to resume after restart');
+    await waitFor(
+      () => (status?.hits ?? 0) > hitsAtRestart,
+      15_000,
+      () => 'caching to resume after restart',
+    );
 
     child.send({ type: 'stop' });
     const final = await report;
@@ -118,7 +138,11 @@ describe('RedisCache when its Redis fails', () => {
     const server = await start();
     const logs: string[] = [];
     const cache = open(server.url, logs);
-    await waitFor(() => cache.isHealthy(), 15_000, () => 'initial connection');
+    await waitFor(
+      () => cache.isHealthy(),
+      15_000,
+      () => 'initial connection',
+    );
     await cache.set('hung', 'before', 60);
 
     server.pause();
@@ -155,7 +179,11 @@ describe('RedisCache when its Redis fails', () => {
     } finally {
       server.resume();
     }
-    await waitFor(() => roundTrips(cache, 'after-hang'), 15_000, () => 'caching to resume after the hang');
+    await waitFor(
+      () => roundTrips(cache, 'after-hang'),
+      15_000,
+      () => 'caching to resume after the hang',
+    );
   });
 
   it('serves misses while Redis has never been reachable, and starts caching when it appears', async () => {
@@ -176,6 +204,10 @@ describe('RedisCache when its Redis fails', () => {
     expect(cache.stats.misses).toBe(3);
 
     await start(port);
-    await waitFor(() => roundTrips(cache, 'late'), 15_000, () => 'caching to start once Redis appears');
+    await waitFor(
+      () => roundTrips(cache, 'late'),
+      15_000,
+      () => 'caching to start once Redis appears',
+    );
   });
 });

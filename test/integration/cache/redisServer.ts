@@ -50,7 +50,11 @@ export async function startRedisServer(options: { port?: number; cluster?: boole
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitFor(async () => ping(port), 5000, () => `redis-server on ${port} did not start:\n${output}`);
+    await waitFor(
+      async () => ping(port),
+      5000,
+      () => `redis-server on ${port} did not start:\n${output}`,
+    );
     if (options.cluster) {
       const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
       await admin.connect();

@@ -10,14 +10,23 @@ const asBob = { authorization: basic(BOB.username, BOB.password) };
 const asAlice = { authorization: basic(ALICE.username, ALICE.password) };
 
 beforeAll(async () => {
-  stack = await startStack({ emulator: { seed: 'empty', auth: true }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' } });
-  const rest = (method: string, path: string, body: unknown) => mlflowRest(stack.emulator.url, method, path, body, asAdmin);
-  for (const user of [ALICE, BOB]) await rest('POST', '/api/2.0/mlflow/users/create', { username: user.username, password: user.password });
+  stack = await startStack({
+    emulator: { seed: 'empty', auth: true },
+    env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth' },
+  });
+  const rest = (method: string, path: string, body: unknown) =>
+    mlflowRest(stack.emulator.url, method, path, body, asAdmin);
+  for (const user of [ALICE, BOB])
+    await rest('POST', '/api/2.0/mlflow/users/create', { username: user.username, password: user.password });
   for (const name of ['authz-open', 'authz-private']) {
     await rest('POST', '/api/2.0/mlflow/registered-models/create', { name });
     await rest('POST', '/api/2.0/mlflow/model-versions/create', { name, source: `s3://authz/${name}` });
   }
-  await rest('POST', '/api/2.0/mlflow/registered-models/permissions/create', { name: 'authz-private', username: BOB.username, permission: 'NO_PERMISSIONS' });
+  await rest('POST', '/api/2.0/mlflow/registered-models/permissions/create', {
+    name: 'authz-private',
+    username: BOB.username,
+    permission: 'NO_PERMISSIONS',
+  });
 });
 
 afterAll(async () => {
@@ -35,7 +44,11 @@ describe('registry authorization', () => {
     expect(list.errors).toBeUndefined();
     expect(list.data.registeredModels.nodes).toEqual([{ name: 'authz-open' }]);
 
-    const one = await stack.query(`{ open: registeredModel(name: "authz-open") { name } private: registeredModel(name: "authz-private") { name } }`, {}, asBob);
+    const one = await stack.query(
+      `{ open: registeredModel(name: "authz-open") { name } private: registeredModel(name: "authz-private") { name } }`,
+      {},
+      asBob,
+    );
     expect(one.data).toEqual({ open: { name: 'authz-open' }, private: null });
     expect(one.errors?.[0]).toMatchObject({ path: ['private'], extensions: { code: 'FORBIDDEN' } });
 
@@ -44,14 +57,22 @@ describe('registry authorization', () => {
   });
 
   it('lets a permitted caller read the same objects', async () => {
-    const response = await stack.query(`{ registeredModel(name: "authz-private") { name versions { nodes { version } } } }`, {}, asAlice);
+    const response = await stack.query(
+      `{ registeredModel(name: "authz-private") { name versions { nodes { version } } } }`,
+      {},
+      asAlice,
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data.registeredModel).toEqual({ name: 'authz-private', versions: { nodes: [{ version: '1' }] } });
   });
 
   it('refuses a write below the required level before anything is sent upstream', async () => {
     stack.emulator.resetCalls();
-    const response = await stack.query(`mutation { setRegisteredModelTag(name: "authz-open", tag: { key: "k", value: "v" }) { name } }`, {}, asBob);
+    const response = await stack.query(
+      `mutation { setRegisteredModelTag(name: "authz-open", tag: { key: "k", value: "v" }) { name } }`,
+      {},
+      asBob,
+    );
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(stack.emulator.callCount('POST /api/2.0/mlflow/registered-models/set-tag')).toBe(0);
   });

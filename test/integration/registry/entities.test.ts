@@ -17,9 +17,19 @@ const schema = createRegistrySchema();
 
 beforeAll(async () => {
   emulator = await startEmulator({ seed: 'empty' });
-  const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: emulator.url, MLFLOW_SUPERGRAPH_PERMISSIONS: 'none' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MLFLOW_TRACKING_URI: emulator.url,
+    MLFLOW_SUPERGRAPH_PERMISSIONS: 'none',
+  });
   services = createServices(config, emulator.url);
-  seeded = await seedRegistry(emulator.url, { prefix: 'entities', models: 2, versionsPerModel: 2, experiments: 1, extraRuns: 1 });
+  seeded = await seedRegistry(emulator.url, {
+    prefix: 'entities',
+    models: 2,
+    versionsPerModel: 2,
+    experiments: 1,
+    extraRuns: 1,
+  });
 });
 
 afterAll(async () => {
@@ -27,10 +37,18 @@ afterAll(async () => {
 });
 
 /** Runs `_entities` for `representations`, selecting `selection` on each, in a fresh request context. */
-async function entities(representations: Record<string, unknown>[], selection: string): Promise<ExecutionResult<{ _entities: any[] }>> {
+async function entities(
+  representations: Record<string, unknown>[],
+  selection: string,
+): Promise<ExecutionResult<{ _entities: any[] }>> {
   emulator.resetCalls();
   const document = parse(`query($r: [_Any!]!) { _entities(representations: $r) { __typename ${selection} } }`);
-  return (await execute({ schema, document, variableValues: { r: representations }, contextValue: createRequestContext(services, {}) })) as ExecutionResult<{
+  return (await execute({
+    schema,
+    document,
+    variableValues: { r: representations },
+    contextValue: createRequestContext(services, {}),
+  })) as ExecutionResult<{
     _entities: any[];
   }>;
 }
@@ -101,9 +119,15 @@ describe('_entities: ModelVersion @key(fields: "name version")', () => {
 
   it('answers BAD_USER_INPUT for a version MLflow cannot parse', async () => {
     const [a] = seeded.models;
-    const result = await entities([{ __typename: 'ModelVersion', name: a?.name, version: 'abc' }], '... on ModelVersion { version }');
+    const result = await entities(
+      [{ __typename: 'ModelVersion', name: a?.name, version: 'abc' }],
+      '... on ModelVersion { version }',
+    );
     expect(result.data?._entities).toEqual([null]);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', mlflowErrorCode: 'INVALID_PARAMETER_VALUE' });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      mlflowErrorCode: 'INVALID_PARAMETER_VALUE',
+    });
   });
 });
 

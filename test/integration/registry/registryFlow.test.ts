@@ -8,8 +8,13 @@ let runId: string;
 
 beforeAll(async () => {
   stack = await startStack({ emulator: { seed: 'empty' }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'none' } });
-  const { experiment_id } = await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'flow-exp' });
-  const { run } = await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id, start_time: 1_700_000_000_000 });
+  const { experiment_id } = await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/experiments/create', {
+    name: 'flow-exp',
+  });
+  const { run } = await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/runs/create', {
+    experiment_id,
+    start_time: 1_700_000_000_000,
+  });
   runId = run.info.run_id;
 });
 
@@ -39,14 +44,29 @@ describe('writes', () => {
       `mutation { createRegisteredModel(input: { name: "flow-a", description: "first", tags: [{ key: "team", value: "ml" }] }) {
           name description tags { key value } versions(first: 5) { nodes { version } } } }`,
     );
-    expect(created.createRegisteredModel).toEqual({ name: 'flow-a', description: 'first', tags: [{ key: 'team', value: 'ml' }], versions: { nodes: [] } });
+    expect(created.createRegisteredModel).toEqual({
+      name: 'flow-a',
+      description: 'first',
+      tags: [{ key: 'team', value: 'ml' }],
+      versions: { nodes: [] },
+    });
 
     const v1 = await ok(
       `mutation($source: String!, $runId: ID!) { createModelVersion(input: { name: "flow-a", source: $source, runId: $runId, description: "v1", tags: [{ key: "qa", value: "pending" }] }) { ${VERSION_FIELDS} run { id } } }`,
       { source: `runs:/${runId}/model`, runId },
     );
-    expect(v1.createModelVersion).toMatchObject({ name: 'flow-a', version: '1', stage: 'NONE', status: 'READY', aliases: [], runId, run: { id: runId } });
-    const v2 = await ok(`mutation { createModelVersion(input: { name: "flow-a", source: "s3://bucket/flow-a/2" }) { ${VERSION_FIELDS} run { id } } }`);
+    expect(v1.createModelVersion).toMatchObject({
+      name: 'flow-a',
+      version: '1',
+      stage: 'NONE',
+      status: 'READY',
+      aliases: [],
+      runId,
+      run: { id: runId },
+    });
+    const v2 = await ok(
+      `mutation { createModelVersion(input: { name: "flow-a", source: "s3://bucket/flow-a/2" }) { ${VERSION_FIELDS} run { id } } }`,
+    );
     expect(v2.createModelVersion).toMatchObject({ version: '2', runId: null, run: null });
 
     // Two writes in one operation run in order; the second answer sees the first.
@@ -71,10 +91,16 @@ describe('writes', () => {
         b: setRegisteredModelAlias(name: "flow-a", alias: "champion", version: "2") { version aliases }
       }`,
     );
-    expect(aliased.a).toEqual({ version: '1', aliases: ['champion'], registeredModel: { aliases: [{ alias: 'champion', version: '1' }] } });
+    expect(aliased.a).toEqual({
+      version: '1',
+      aliases: ['champion'],
+      registeredModel: { aliases: [{ alias: 'champion', version: '1' }] },
+    });
     // Moving the alias is seen at once: version 2 now carries it.
     expect(aliased.b).toEqual({ version: '2', aliases: ['champion'] });
-    const byAlias = await ok(`{ modelVersionByAlias(name: "flow-a", alias: "champion") { version aliases } v1: modelVersion(name: "flow-a", version: "1") { aliases } }`);
+    const byAlias = await ok(
+      `{ modelVersionByAlias(name: "flow-a", alias: "champion") { version aliases } v1: modelVersion(name: "flow-a", version: "1") { aliases } }`,
+    );
     expect(byAlias).toEqual({ modelVersionByAlias: { version: '2', aliases: ['champion'] }, v1: { aliases: [] } });
 
     const staged = await ok(
@@ -93,7 +119,9 @@ describe('writes', () => {
       ]),
     );
 
-    const unaliased = await ok(`mutation { deleteRegisteredModelAlias(name: "flow-a", alias: "champion") { aliases { alias } } }`);
+    const unaliased = await ok(
+      `mutation { deleteRegisteredModelAlias(name: "flow-a", alias: "champion") { aliases { alias } } }`,
+    );
     expect(unaliased.deleteRegisteredModelAlias.aliases).toEqual([]);
 
     const uri = await ok(`{ modelVersion(name: "flow-a", version: "2") { downloadUri } }`);
@@ -105,9 +133,13 @@ describe('writes', () => {
     await ok(`mutation { createModelVersion(input: { name: "flow-b", source: "s3://bucket/flow-b/1" }) { version } }`);
     await ok(`mutation { setRegisteredModelAlias(name: "flow-b", alias: "prod", version: "1") { version } }`);
     // Warm everything the rename touches in one request, then rename in the next.
-    await ok(`{ registeredModel(name: "flow-b") { versions { nodes { name version } } } modelVersionByAlias(name: "flow-b", alias: "prod") { name } }`);
+    await ok(
+      `{ registeredModel(name: "flow-b") { versions { nodes { name version } } } modelVersionByAlias(name: "flow-b", alias: "prod") { name } }`,
+    );
 
-    const renamed = await ok(`mutation { renameRegisteredModel(name: "flow-b", newName: "flow-b2") { name versions { nodes { name version } } aliases { alias modelVersion { name } } } }`);
+    const renamed = await ok(
+      `mutation { renameRegisteredModel(name: "flow-b", newName: "flow-b2") { name versions { nodes { name version } } aliases { alias modelVersion { name } } } }`,
+    );
     expect(renamed.renameRegisteredModel).toEqual({
       name: 'flow-b2',
       versions: { nodes: [{ name: 'flow-b2', version: '1' }] },
@@ -131,13 +163,25 @@ describe('writes', () => {
 
   it('forgets a deleted version and a deleted model at once', async () => {
     await ok(`mutation { createRegisteredModel(input: { name: "flow-c" }) { name } }`);
-    await ok(`mutation { a: createModelVersion(input: { name: "flow-c", source: "s3://c/1" }) { version } b: createModelVersion(input: { name: "flow-c", source: "s3://c/2" }) { version } }`);
-    const deleted = await ok(`mutation { deleteModelVersion(name: "flow-c", version: "2") { name version registeredModel { versions { nodes { version } } } } }`);
-    expect(deleted.deleteModelVersion).toEqual({ name: 'flow-c', version: '2', registeredModel: { versions: { nodes: [{ version: '1' }] } } });
+    await ok(
+      `mutation { a: createModelVersion(input: { name: "flow-c", source: "s3://c/1" }) { version } b: createModelVersion(input: { name: "flow-c", source: "s3://c/2" }) { version } }`,
+    );
+    const deleted = await ok(
+      `mutation { deleteModelVersion(name: "flow-c", version: "2") { name version registeredModel { versions { nodes { version } } } } }`,
+    );
+    expect(deleted.deleteModelVersion).toEqual({
+      name: 'flow-c',
+      version: '2',
+      registeredModel: { versions: { nodes: [{ version: '1' }] } },
+    });
     expect(await ok(`{ modelVersion(name: "flow-c", version: "2") { version } }`)).toEqual({ modelVersion: null });
 
-    expect(await ok(`mutation { deleteRegisteredModel(name: "flow-c") { name } }`)).toEqual({ deleteRegisteredModel: { name: 'flow-c' } });
-    expect(await ok(`{ registeredModel(name: "flow-c") { name } modelVersion(name: "flow-c", version: "1") { version } }`)).toEqual({
+    expect(await ok(`mutation { deleteRegisteredModel(name: "flow-c") { name } }`)).toEqual({
+      deleteRegisteredModel: { name: 'flow-c' },
+    });
+    expect(
+      await ok(`{ registeredModel(name: "flow-c") { name } modelVersion(name: "flow-c", version: "1") { version } }`),
+    ).toEqual({
       registeredModel: null,
       modelVersion: null,
     });
@@ -146,24 +190,39 @@ describe('writes', () => {
 
 describe('reads', () => {
   it('pages registered models and model versions with cursors', async () => {
-    for (const name of ['page-1', 'page-2', 'page-3']) await ok(`mutation { createRegisteredModel(input: { name: "${name}" }) { name } }`);
-    const first = await ok(`{ registeredModels(filter: "name LIKE 'page-%'", first: 2) { nodes { name } pageInfo { hasNextPage endCursor } } }`);
+    for (const name of ['page-1', 'page-2', 'page-3'])
+      await ok(`mutation { createRegisteredModel(input: { name: "${name}" }) { name } }`);
+    const first = await ok(
+      `{ registeredModels(filter: "name LIKE 'page-%'", first: 2) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(first.registeredModels.nodes).toEqual([{ name: 'page-1' }, { name: 'page-2' }]);
     expect(first.registeredModels.pageInfo.hasNextPage).toBe(true);
-    const second = await ok(`query($after: String) { registeredModels(filter: "name LIKE 'page-%'", first: 2, after: $after) { nodes { name } pageInfo { hasNextPage } } }`, {
-      after: first.registeredModels.pageInfo.endCursor,
-    });
+    const second = await ok(
+      `query($after: String) { registeredModels(filter: "name LIKE 'page-%'", first: 2, after: $after) { nodes { name } pageInfo { hasNextPage } } }`,
+      {
+        after: first.registeredModels.pageInfo.endCursor,
+      },
+    );
     expect(second.registeredModels).toEqual({ nodes: [{ name: 'page-3' }], pageInfo: { hasNextPage: false } });
 
-    await ok(`mutation { a: createModelVersion(input: { name: "page-1", source: "s3://p/1" }) { version } b: createModelVersion(input: { name: "page-1", source: "s3://p/2" }) { version } c: createModelVersion(input: { name: "page-1", source: "s3://p/3" }) { version } }`);
-    const v = await ok(`{ registeredModel(name: "page-1") { versions(first: 2) { nodes { version } pageInfo { hasNextPage endCursor } } } }`);
+    await ok(
+      `mutation { a: createModelVersion(input: { name: "page-1", source: "s3://p/1" }) { version } b: createModelVersion(input: { name: "page-1", source: "s3://p/2" }) { version } c: createModelVersion(input: { name: "page-1", source: "s3://p/3" }) { version } }`,
+    );
+    const v = await ok(
+      `{ registeredModel(name: "page-1") { versions(first: 2) { nodes { version } pageInfo { hasNextPage endCursor } } } }`,
+    );
     expect(v.registeredModel.versions.nodes).toEqual([{ version: '3' }, { version: '2' }]);
-    const rest = await ok(`query($after: String) { registeredModel(name: "page-1") { versions(first: 2, after: $after) { nodes { version } pageInfo { hasNextPage } } } }`, {
-      after: v.registeredModel.versions.pageInfo.endCursor,
-    });
+    const rest = await ok(
+      `query($after: String) { registeredModel(name: "page-1") { versions(first: 2, after: $after) { nodes { version } pageInfo { hasNextPage } } } }`,
+      {
+        after: v.registeredModel.versions.pageInfo.endCursor,
+      },
+    );
     expect(rest.registeredModel.versions).toEqual({ nodes: [{ version: '1' }], pageInfo: { hasNextPage: false } });
 
-    const search = await ok(`{ modelVersions(filter: "name = 'page-1'", orderBy: ["version_number ASC"], first: 10) { nodes { version } } }`);
+    const search = await ok(
+      `{ modelVersions(filter: "name = 'page-1'", orderBy: ["version_number ASC"], first: 10) { nodes { version } } }`,
+    );
     expect(search.modelVersions.nodes).toEqual([{ version: '1' }, { version: '2' }, { version: '3' }]);
   });
 });
@@ -198,21 +257,27 @@ describe('errors recorded from MLflow 2.12', () => {
     const version = await failing(`{ modelVersion(name: "err-model", version: "abc") { version } }`);
     expect(version.extensions).toMatchObject({ code: 'BAD_USER_INPUT', mlflowErrorCode: 'INVALID_PARAMETER_VALUE' });
     for (const alias of ['latest', 'v1']) {
-      const reserved = await failing(`mutation { setRegisteredModelAlias(name: "err-model", alias: "${alias}", version: "1") { version } }`);
+      const reserved = await failing(
+        `mutation { setRegisteredModelAlias(name: "err-model", alias: "${alias}", version: "1") { version } }`,
+      );
       expect(reserved.extensions).toMatchObject({ code: 'BAD_USER_INPUT', mlflowErrorCode: 'INVALID_PARAMETER_VALUE' });
     }
   });
 
   it('writes to what does not exist: NOT_FOUND', async () => {
-    const missingModel = await failing(`mutation { createModelVersion(input: { name: "no-such", source: "s3://x" }) { version } }`);
+    const missingModel = await failing(
+      `mutation { createModelVersion(input: { name: "no-such", source: "s3://x" }) { version } }`,
+    );
     expect(missingModel.extensions).toMatchObject({ code: 'NOT_FOUND', mlflowErrorCode: 'RESOURCE_DOES_NOT_EXIST' });
-    const aliasToMissing = await failing(`mutation { setRegisteredModelAlias(name: "err-model", alias: "ghost", version: "99") { version } }`);
+    const aliasToMissing = await failing(
+      `mutation { setRegisteredModelAlias(name: "err-model", alias: "ghost", version: "99") { version } }`,
+    );
     expect(aliasToMissing.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const deleteMissing = await failing(`mutation { deleteRegisteredModel(name: "no-such") { name } }`);
     expect(deleteMissing.extensions).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('a bad search filter: BAD_USER_INPUT with MLflow\'s message', async () => {
+  it("a bad search filter: BAD_USER_INPUT with MLflow's message", async () => {
     const { extensions, errors } = await failing(`{ modelVersions(filter: "name === 'x'") { nodes { version } } }`);
     expect(extensions).toMatchObject({ code: 'BAD_USER_INPUT', mlflowErrorCode: 'INVALID_PARAMETER_VALUE' });
     expect(errors[0]?.message).toMatch(/comparator/i);
@@ -220,15 +285,24 @@ describe('errors recorded from MLflow 2.12', () => {
 
   it('Databricks-only operations on an MLflow backend: UNSUPPORTED_BY_BACKEND, nothing sent upstream', async () => {
     stack.emulator.resetCalls();
-    const mutation = await failing(`mutation { createTransitionRequest(name: "err-model", version: "1", stage: STAGING) { toStage } }`);
+    const mutation = await failing(
+      `mutation { createTransitionRequest(name: "err-model", version: "1", stage: STAGING) { toStage } }`,
+    );
     expect(mutation.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', backend: 'mlflow' });
-    const comment = await failing(`mutation { createModelVersionComment(name: "err-model", version: "1", comment: "hi") { id } }`);
+    const comment = await failing(
+      `mutation { createModelVersionComment(name: "err-model", version: "1", comment: "hi") { id } }`,
+    );
     expect(comment.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND' });
     expect(stack.emulator.totalCalls()).toBe(0);
 
     // On a field, only that field is null: the version itself still answers.
-    const field = await stack.query(`{ modelVersion(name: "err-model", version: "1") { version transitionRequests { toStage } } }`);
+    const field = await stack.query(
+      `{ modelVersion(name: "err-model", version: "1") { version transitionRequests { toStage } } }`,
+    );
     expect(field.data).toEqual({ modelVersion: { version: '1', transitionRequests: null } });
-    expect(field.errors?.[0]).toMatchObject({ path: ['modelVersion', 'transitionRequests'], extensions: { code: 'UNSUPPORTED_BY_BACKEND' } });
+    expect(field.errors?.[0]).toMatchObject({
+      path: ['modelVersion', 'transitionRequests'],
+      extensions: { code: 'UNSUPPORTED_BY_BACKEND' },
+    });
   });
 });

@@ -21,7 +21,13 @@ export interface RegistryShape {
 }
 
 /** Calls one MLflow endpoint on the emulator; throws with the body on a non-2xx answer. */
-export async function mlflowRest<T = any>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function mlflowRest<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -39,7 +45,12 @@ export async function mlflowRest<T = any>(baseUrl: string, method: string, path:
 export async function seedRegistry(baseUrl: string, shape: RegistryShape): Promise<SeededRegistry> {
   const experimentIds: string[] = [];
   for (let e = 0; e < (shape.experiments ?? 2); e += 1) {
-    const { experiment_id } = await mlflowRest<{ experiment_id: string }>(baseUrl, 'POST', '/api/2.0/mlflow/experiments/create', { name: `${shape.prefix}-exp-${e}` });
+    const { experiment_id } = await mlflowRest<{ experiment_id: string }>(
+      baseUrl,
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      { name: `${shape.prefix}-exp-${e}` },
+    );
     experimentIds.push(experiment_id);
   }
   let runCount = 0;
@@ -47,11 +58,16 @@ export async function seedRegistry(baseUrl: string, shape: RegistryShape): Promi
   const newRun = async (): Promise<string> => {
     const experimentId = experimentIds[runCount % experimentIds.length] as string;
     runCount += 1;
-    const { run } = await mlflowRest<{ run: { info: { run_id: string } } }>(baseUrl, 'POST', '/api/2.0/mlflow/runs/create', {
-      experiment_id: experimentId,
-      start_time: 1_700_000_000_000 + runCount,
-      run_name: `${shape.prefix}-run-${runCount}`,
-    });
+    const { run } = await mlflowRest<{ run: { info: { run_id: string } } }>(
+      baseUrl,
+      'POST',
+      '/api/2.0/mlflow/runs/create',
+      {
+        experiment_id: experimentId,
+        start_time: 1_700_000_000_000 + runCount,
+        run_name: `${shape.prefix}-run-${runCount}`,
+      },
+    );
     const runId = run.info.run_id;
     await mlflowRest(baseUrl, 'POST', '/api/2.0/mlflow/runs/log-batch', {
       run_id: runId,
@@ -68,15 +84,30 @@ export async function seedRegistry(baseUrl: string, shape: RegistryShape): Promi
     const versions: { version: string; runId: string }[] = [];
     for (let v = 0; v < shape.versionsPerModel; v += 1) {
       const runId = await newRun();
-      const { model_version } = await mlflowRest<{ model_version: { version: string } }>(baseUrl, 'POST', '/api/2.0/mlflow/model-versions/create', {
-        name,
-        source: `runs:/${runId}/model`,
-        run_id: runId,
-      });
+      const { model_version } = await mlflowRest<{ model_version: { version: string } }>(
+        baseUrl,
+        'POST',
+        '/api/2.0/mlflow/model-versions/create',
+        {
+          name,
+          source: `runs:/${runId}/model`,
+          run_id: runId,
+        },
+      );
       versions.push({ version: model_version.version, runId });
     }
-    if (versions.length >= 1) await mlflowRest(baseUrl, 'POST', '/api/2.0/mlflow/registered-models/alias', { name, alias: 'champion', version: '1' });
-    if (versions.length >= 2) await mlflowRest(baseUrl, 'POST', '/api/2.0/mlflow/registered-models/alias', { name, alias: 'challenger', version: '2' });
+    if (versions.length >= 1)
+      await mlflowRest(baseUrl, 'POST', '/api/2.0/mlflow/registered-models/alias', {
+        name,
+        alias: 'champion',
+        version: '1',
+      });
+    if (versions.length >= 2)
+      await mlflowRest(baseUrl, 'POST', '/api/2.0/mlflow/registered-models/alias', {
+        name,
+        alias: 'challenger',
+        version: '2',
+      });
     models.push({ name, versions });
   }
   for (let r = 0; r < (shape.extraRuns ?? 0); r += 1) await newRun();

@@ -10,7 +10,20 @@ const MODELS_QUERY = /* GraphQL */ `
       nodes {
         name
         versions(first: 10) {
-          nodes { version aliases run { id experiment { name } metrics { key value } } }
+          nodes {
+            version
+            aliases
+            run {
+              id
+              experiment {
+                name
+              }
+              metrics {
+                key
+                value
+              }
+            }
+          }
         }
       }
     }
@@ -19,7 +32,15 @@ const MODELS_QUERY = /* GraphQL */ `
 
 const RUNS_QUERY = /* GraphQL */ `
   query Runs($experimentIds: [ID!]!, $first: Int!) {
-    runs(experimentIds: $experimentIds, first: $first) { nodes { id modelVersions { name version } } }
+    runs(experimentIds: $experimentIds, first: $first) {
+      nodes {
+        id
+        modelVersions {
+          name
+          version
+        }
+      }
+    }
   }
 `;
 
@@ -45,13 +66,21 @@ async function measure(stack: Stack, query: string, variables?: Record<string, u
   stack.coldStart();
   const response = await stack.query(query, variables);
   expect(response.errors).toBeUndefined();
-  const counts = Object.fromEntries(Object.entries(EP).map(([name, route]) => [name, stack.emulator.callCount(route)])) as Record<keyof typeof EP, number>;
+  const counts = Object.fromEntries(
+    Object.entries(EP).map(([name, route]) => [name, stack.emulator.callCount(route)]),
+  ) as Record<keyof typeof EP, number>;
   return { response, counts, total: stack.emulator.totalCalls() };
 }
 
 async function sized(models: number, versionsPerModel: number, extraRuns: number): Promise<Sized> {
   const stack = await startStack({ emulator: { seed: 'empty' }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'none' } });
-  const seeded = await seedRegistry(stack.emulator.url, { prefix: `cost${models}`, models, versionsPerModel, experiments: 2, extraRuns });
+  const seeded = await seedRegistry(stack.emulator.url, {
+    prefix: `cost${models}`,
+    models,
+    versionsPerModel,
+    experiments: 2,
+    extraRuns,
+  });
   await stack.query('{ registeredModels(first: 1) { nodes { name } } }'); // warm-up
   return { stack, seeded };
 }
@@ -77,7 +106,10 @@ describe('registeredModels → versions → run → experiment, metrics', () => 
     expect(first.versions.nodes.map((v: any) => v.version)).toEqual(['5', '4', '3', '2', '1']);
     const v1 = first.versions.nodes.find((v: any) => v.version === '1');
     expect(v1.aliases).toEqual(['champion']);
-    expect(v1.run).toMatchObject({ id: large.seeded.models[0]?.versions[0]?.runId, experiment: { name: expect.stringMatching(/-exp-/) } });
+    expect(v1.run).toMatchObject({
+      id: large.seeded.models[0]?.versions[0]?.runId,
+      experiment: { name: expect.stringMatching(/-exp-/) },
+    });
     expect(v1.run.metrics).toEqual([{ key: 'loss', value: expect.any(Number) }]);
   });
 
@@ -98,7 +130,14 @@ describe('registeredModels → versions → run → experiment, metrics', () => 
     for (const { stack, seeded } of [small, large]) {
       const { counts, total } = await measure(stack, MODELS_QUERY);
       const runsWithVersions = seeded.models.flatMap((m) => m.versions).length;
-      expect(total).toBe(counts.searchModels + counts.searchVersions + counts.searchRuns + counts.getRun + counts.getExperiment + counts.searchExperiments);
+      expect(total).toBe(
+        counts.searchModels +
+          counts.searchVersions +
+          counts.searchRuns +
+          counts.getRun +
+          counts.getExperiment +
+          counts.searchExperiments,
+      );
       // Tracking resolves the run references with one experiments search (which also answers every
       // Run.experiment) and one `attributes.run_id IN` runs search per 100 runs: no call per run.
       expect(counts.searchExperiments).toBe(1);
@@ -112,11 +151,15 @@ describe('registeredModels → versions → run → experiment, metrics', () => 
 
 describe('runs → modelVersions', () => {
   it('answers each run with the versions it produced', async () => {
-    const { response } = await measure(large.stack, RUNS_QUERY, { experimentIds: large.seeded.experimentIds, first: 50 });
+    const { response } = await measure(large.stack, RUNS_QUERY, {
+      experimentIds: large.seeded.experimentIds,
+      first: 50,
+    });
     const nodes = response.data.runs.nodes as { id: string; modelVersions: { name: string; version: string }[] }[];
     expect(nodes).toHaveLength(50);
     const produced = new Map<string, { name: string; version: string }[]>();
-    for (const model of large.seeded.models) for (const { version, runId } of model.versions) produced.set(runId, [{ name: model.name, version }]);
+    for (const model of large.seeded.models)
+      for (const { version, runId } of model.versions) produced.set(runId, [{ name: model.name, version }]);
     for (const run of nodes) expect(run.modelVersions).toEqual(produced.get(run.id) ?? []);
     expect(nodes.filter((run) => run.modelVersions.length > 0).length).toBeGreaterThan(0);
   });
@@ -135,9 +178,16 @@ describe('runs → modelVersions', () => {
 
 describe('runs → modelVersions over more runs than one request line holds', () => {
   it('splits the run_id IN search by request-line bytes, so the 4094-byte gunicorn limit is never hit', async () => {
-    const { response, counts } = await measure(wide.stack, RUNS_QUERY, { experimentIds: wide.seeded.experimentIds, first: 250 });
+    const { response, counts } = await measure(wide.stack, RUNS_QUERY, {
+      experimentIds: wide.seeded.experimentIds,
+      first: 250,
+    });
     expect(response.data.runs.nodes).toHaveLength(250);
-    const expectedChunks = chunkRunIdsByRequestLine(wide.seeded.runIds, '/api/2.0/mlflow/model-versions/search', `page_token=${'x'.repeat(96)}`).length;
+    const expectedChunks = chunkRunIdsByRequestLine(
+      wide.seeded.runIds,
+      '/api/2.0/mlflow/model-versions/search',
+      `page_token=${'x'.repeat(96)}`,
+    ).length;
     expect(expectedChunks).toBe(3);
     expect(counts.searchVersions).toBe(expectedChunks);
     const withVersions = (response.data.runs.nodes as any[]).filter((run) => run.modelVersions.length > 0);

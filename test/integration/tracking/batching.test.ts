@@ -34,20 +34,29 @@ describe('tracking upstream call budget', () => {
     expect(large.calls['GET /api/2.0/mlflow/runs/get'] ?? 0).toBe(0);
     expect(large.calls['GET /api/2.0/mlflow/metrics/get-history'] ?? 0).toBe(0);
     // At most 100 runs per call, fewer when 100 ids would overflow gunicorn's 4094-byte request line.
-    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeGreaterThanOrEqual(Math.ceil(runs.length / 100));
-    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeLessThanOrEqual(Math.ceil(runs.length / 90));
+    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeGreaterThanOrEqual(
+      Math.ceil(runs.length / 100),
+    );
+    expect(large.calls['GET /api/2.0/mlflow/metrics/get-history-bulk-interval']).toBeLessThanOrEqual(
+      Math.ceil(runs.length / 90),
+    );
     expect(large.calls['POST /api/2.0/mlflow/experiments/search']).toBe(1);
     // One combined runs/search, plus one per experiment only when the combined page starved it.
     expect(large.calls['POST /api/2.0/mlflow/runs/search']).toBeLessThanOrEqual(1 + experiments.length);
     // 10x the runs must not mean more calls, beyond one history call per 100 runs.
     expect(large.total).toBeLessThanOrEqual(small.total + Math.ceil(runs.length / 90));
-    console.log(`dashboard query: ${runs.length} runs in ${experiments.length} experiments → ${large.total} upstream calls (${JSON.stringify(large.calls)}); with 2 runs each → ${small.total}`);
+    console.log(
+      `dashboard query: ${runs.length} runs in ${experiments.length} experiments → ${large.total} upstream calls (${JSON.stringify(large.calls)}); with 2 runs each → ${small.total}`,
+    );
   });
 
   it('deduplicates experiments reached through many runs', async () => {
     const experiment = (await stack.query(`{ experiments(first: 1) { nodes { id } } }`)).data.experiments.nodes[0];
     stack.coldStart();
-    const runs = await stack.query(`query($ids: [ID!]!) { runs(experimentIds: $ids, first: 30) { nodes { id experiment { id name } } } }`, { ids: [experiment.id] });
+    const runs = await stack.query(
+      `query($ids: [ID!]!) { runs(experimentIds: $ids, first: 30) { nodes { id experiment { id name } } } }`,
+      { ids: [experiment.id] },
+    );
     expect(runs.errors).toBeUndefined();
     expect(runs.data.runs.nodes.length).toBeGreaterThan(5);
     expect(stack.emulator.callCount('GET /api/2.0/mlflow/experiments/get')).toBe(1);
@@ -55,18 +64,24 @@ describe('tracking upstream call budget', () => {
   });
 
   it('loads runs asked for by id with one search, not one runs/get each', async () => {
-    const ids = (await stack.query(`{ experiments(first: 2) { nodes { runs(first: 3) { nodes { id } } } } }`)).data.experiments.nodes.flatMap((e: any) => e.runs.nodes.map((r: any) => r.id));
+    const ids = (
+      await stack.query(`{ experiments(first: 2) { nodes { runs(first: 3) { nodes { id } } } } }`)
+    ).data.experiments.nodes.flatMap((e: any) => e.runs.nodes.map((r: any) => r.id));
     expect(ids.length).toBe(6);
     stack.coldStart();
     const query = `{ ${ids.map((id: string, i: number) => `a${i}: run(id: "${id}") { id experiment { name } } b${i}: run(id: "${id}") { name }`).join(' ')} }`;
     const result = await stack.query(query);
     expect(result.errors).toBeUndefined();
     expect(ids.map((_: string, i: number) => result.data[`a${i}`].id)).toEqual(ids);
-    expect(stack.emulator.calls()).toEqual({ 'POST /api/2.0/mlflow/experiments/search': 1, 'POST /api/2.0/mlflow/runs/search': 1 });
+    expect(stack.emulator.calls()).toEqual({
+      'POST /api/2.0/mlflow/experiments/search': 1,
+      'POST /api/2.0/mlflow/runs/search': 1,
+    });
   });
 
   it('loads a single run by id with one runs/get', async () => {
-    const id = (await stack.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id } } } } }`)).data.experiments.nodes[0].runs.nodes[0].id;
+    const id = (await stack.query(`{ experiments(first: 1) { nodes { runs(first: 1) { nodes { id } } } } }`)).data
+      .experiments.nodes[0].runs.nodes[0].id;
     stack.coldStart();
     expect((await stack.query(`{ run(id: "${id}") { id } }`)).data.run.id).toBe(id);
     expect(stack.emulator.calls()).toEqual({ 'GET /api/2.0/mlflow/runs/get': 1 });
@@ -87,7 +102,14 @@ describe('metric histories on a backend without bulk-interval', () => {
     expect(stack.emulator.callCount('GET /api/2.0/mlflow/metrics/get-history-bulk-interval')).toBe(1);
 
     // Databricks and GitLab answer the bulk endpoint with "no such endpoint".
-    stack.emulator.setFaults([{ endpoint: 'GET /api/2.0/mlflow/metrics/get-history-bulk-interval', status: 404, errorCode: 'ENDPOINT_NOT_FOUND', message: 'no such endpoint' }]);
+    stack.emulator.setFaults([
+      {
+        endpoint: 'GET /api/2.0/mlflow/metrics/get-history-bulk-interval',
+        status: 404,
+        errorCode: 'ENDPOINT_NOT_FOUND',
+        message: 'no such endpoint',
+      },
+    ]);
     stack.coldStart();
     const perRun = await stack.query(query);
     expect(perRun).toEqual(bulk);

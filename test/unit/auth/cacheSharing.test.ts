@@ -24,21 +24,38 @@ describe('decideCacheSharing', () => {
     expect(decided.reason).toContain(permissions);
   });
 
-  it.each(['mlflow', 'databricks', 'gitlab'] as const)('keeps entries per caller on %s with no permission service, giving its reason', (kind) => {
-    const decided = decideCacheSharing(auto, backendProfile(kind), noPermissionBackendBecause('MLflow refused an anonymous request with HTTP 401'));
-    expect(decided).toEqual({ mode: 'per-caller', reason: expect.stringContaining('HTTP 401') });
-  });
+  it.each(['mlflow', 'databricks', 'gitlab'] as const)(
+    'keeps entries per caller on %s with no permission service, giving its reason',
+    (kind) => {
+      const decided = decideCacheSharing(
+        auto,
+        backendProfile(kind),
+        noPermissionBackendBecause('MLflow refused an anonymous request with HTTP 401'),
+      );
+      expect(decided).toEqual({ mode: 'per-caller', reason: expect.stringContaining('HTTP 401') });
+    },
+  );
 
   it('keeps entries per caller when the profile does not declare sharing under the service (a new backend shares nothing)', () => {
-    const undeclared: BackendProfile = { ...backendProfile('mlflow'), capabilities: { ...backendProfile('mlflow').capabilities, cacheSharedUnder: [] } };
+    const undeclared: BackendProfile = {
+      ...backendProfile('mlflow'),
+      capabilities: { ...backendProfile('mlflow').capabilities, cacheSharedUnder: [] },
+    };
     expect(decideCacheSharing(auto, undeclared, service('mlflow-basic-auth')).mode).toBe('per-caller');
     // A service one backend declares says nothing about another's.
     expect(decideCacheSharing(auto, backendProfile('mlflow'), service('databricks')).mode).toBe('per-caller');
   });
 
   it('never shares when the operator says per-caller', () => {
-    const decided = decideCacheSharing({ cacheSharing: 'per-caller' }, backendProfile('mlflow'), service('mlflow-basic-auth'));
-    expect(decided).toEqual({ mode: 'per-caller', reason: expect.stringContaining('MLFLOW_SUPERGRAPH_CACHE_SHARING=per-caller') });
+    const decided = decideCacheSharing(
+      { cacheSharing: 'per-caller' },
+      backendProfile('mlflow'),
+      service('mlflow-basic-auth'),
+    );
+    expect(decided).toEqual({
+      mode: 'per-caller',
+      reason: expect.stringContaining('MLFLOW_SUPERGRAPH_CACHE_SHARING=per-caller'),
+    });
   });
 });
 

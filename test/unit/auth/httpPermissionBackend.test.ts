@@ -95,6 +95,8 @@ describe('custom permission service: answers validated at the boundary', () => {
     [{ allowed: true, level: 'can_read' }, 'got "can_read"'],
     [{ allowed: true, level: 3 }, 'got a number'],
   ])('refuses %j (fails closed, says what was expected)', (value, got) => {
-    expect(() => parseAnswer(value)).toThrow(expect.objectContaining({ name: 'UpstreamError', failure: 'malformed', message: expect.stringContaining(got) }));
+    expect(() => parseAnswer(value)).toThrow(
+      expect.objectContaining({ name: 'UpstreamError', failure: 'malformed', message: expect.stringContaining(got) }),
+    );
   });
 });

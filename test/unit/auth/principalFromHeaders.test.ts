@@ -17,33 +17,79 @@ describe('principalFromHeaders', () => {
 
   it('ignores identity headers from clients unless the proxy is trusted', () => {
     expect(principalFromHeaders({ 'x-forwarded-user': 'admin' }, config).kind).toBe('anonymous');
-    const trusted = loadConfig({ MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true', MLFLOW_TRACKING_USERNAME: 'svc', MLFLOW_TRACKING_PASSWORD: 'pw' });
+    const trusted = loadConfig({
+      MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
+      MLFLOW_TRACKING_USERNAME: 'svc',
+      MLFLOW_TRACKING_PASSWORD: 'pw',
+    });
     const viaProxy = principalFromHeaders({ 'x-forwarded-user': 'bob', 'x-forwarded-scopes': 'read' }, trusted);
-    expect(viaProxy).toMatchObject({ id: 'user:bob', kind: 'proxy', scopes: ['read'], authorization: basic('svc', 'pw') });
+    expect(viaProxy).toMatchObject({
+      id: 'user:bob',
+      kind: 'proxy',
+      scopes: ['read'],
+      authorization: basic('svc', 'pw'),
+    });
   });
 
   it('takes e-mail and groups from a trusted proxy only; an e-mail alone identifies the caller', () => {
     const trusted = loadConfig({ MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true', MLFLOW_TRACKING_TOKEN: 'svc-token' });
-    const both = principalFromHeaders({ 'x-forwarded-user': 'bob', 'x-forwarded-email': 'bob@example.com', 'x-forwarded-groups': 'users, ml-admins,users' }, trusted);
-    expect(both).toMatchObject({ id: 'user:bob', username: 'bob', email: 'bob@example.com', groups: ['users', 'ml-admins'], kind: 'proxy', authorization: 'Bearer svc-token' });
+    const both = principalFromHeaders(
+      {
+        'x-forwarded-user': 'bob',
+        'x-forwarded-email': 'bob@example.com',
+        'x-forwarded-groups': 'users, ml-admins,users',
+      },
+      trusted,
+    );
+    expect(both).toMatchObject({
+      id: 'user:bob',
+      username: 'bob',
+      email: 'bob@example.com',
+      groups: ['users', 'ml-admins'],
+      kind: 'proxy',
+      authorization: 'Bearer svc-token',
+    });
     const emailOnly = principalFromHeaders({ 'x-forwarded-email': 'carol@example.com' }, trusted);
-    expect(emailOnly).toMatchObject({ id: 'email:carol@example.com', username: undefined, email: 'carol@example.com', groups: [], kind: 'proxy' });
+    expect(emailOnly).toMatchObject({
+      id: 'email:carol@example.com',
+      username: undefined,
+      email: 'carol@example.com',
+      groups: [],
+      kind: 'proxy',
+    });
     // Groups without anyone to belong to identify nobody.
     expect(principalFromHeaders({ 'x-forwarded-groups': 'admins' }, trusted).kind).toBe('anonymous');
     // A malformed or list-valued address is no identity (never guessed at).
     expect(principalFromHeaders({ 'x-forwarded-email': 'not-an-email' }, trusted).kind).toBe('anonymous');
-    expect(principalFromHeaders({ 'x-forwarded-email': 'a@example.com, b@example.com' }, trusted).kind).toBe('anonymous');
+    expect(principalFromHeaders({ 'x-forwarded-email': 'a@example.com, b@example.com' }, trusted).kind).toBe(
+      'anonymous',
+    );
   });
 
   it('ignores a client-sent x-forwarded-email (and groups) without the trusted-proxy setting', () => {
-    const spoofed = principalFromHeaders({ 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' }, config);
+    const spoofed = principalFromHeaders(
+      { 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' },
+      config,
+    );
     expect(spoofed).toMatchObject({ kind: 'anonymous', email: undefined, groups: [] });
-    const withCredentials = principalFromHeaders({ authorization: basic('carol', 'pw'), 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' }, config);
-    expect(withCredentials).toMatchObject({ id: 'user:carol', username: 'carol', email: undefined, groups: [], kind: 'basic' });
+    const withCredentials = principalFromHeaders(
+      { authorization: basic('carol', 'pw'), 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' },
+      config,
+    );
+    expect(withCredentials).toMatchObject({
+      id: 'user:carol',
+      username: 'carol',
+      email: undefined,
+      groups: [],
+      kind: 'basic',
+    });
   });
 
   it('makes configured principals read-only (by user name or e-mail)', () => {
-    const byEmail = loadConfig({ MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true', MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: 'viewer@example.com' });
+    const byEmail = loadConfig({
+      MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
+      MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: 'viewer@example.com',
+    });
     expect(principalFromHeaders({ 'x-forwarded-email': 'viewer@example.com' }, byEmail).scopes).toEqual(['read']);
   });
 

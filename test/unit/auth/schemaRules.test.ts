@@ -14,12 +14,15 @@ describe('every subgraph field that touches MLflow data has an authorization rul
   it.each(subgraphs.map((s) => [s.name, s.schemaFile]))('%s', (name, file) => {
     const sdl = readFileSync(file, 'utf8');
     const document = parse(sdl);
-    const types = document.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
+    const types = document.definitions.filter(
+      (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION,
+    );
     const missing: string[] = [];
     for (const type of types) {
       const typeRules = names(type.directives);
       if (type.name.value === 'Query' || type.name.value === 'Mutation') {
-        if (type.name.value === 'Mutation' && !typeRules.includes('requiresScope')) missing.push('Mutation: @requiresScope(scope: WRITE)');
+        if (type.name.value === 'Mutation' && !typeRules.includes('requiresScope'))
+          missing.push('Mutation: @requiresScope(scope: WRITE)');
         for (const field of type.fields ?? []) {
           const rules = names(field.directives);
           if (!rules.some((r) => RULES.has(r))) missing.push(`${type.name.value}.${field.name.value}`);
@@ -56,6 +59,7 @@ describe('every subgraph field that touches MLflow data has an authorization rul
         .map((d) => (d.kind === Kind.DIRECTIVE_DEFINITION ? d.name.value : ''))
         .sort(),
     );
-    for (const declared of declarations) expect(declared).toEqual(expect.arrayContaining(['hasPermission', 'public', 'requiresAuth', 'requiresScope']));
+    for (const declared of declarations)
+      expect(declared).toEqual(expect.arrayContaining(['hasPermission', 'public', 'requiresAuth', 'requiresScope']));
   });
 });

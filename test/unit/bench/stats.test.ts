@@ -4,7 +4,13 @@ import { countWaves, percentile, rotate } from '../../../bench/stats.js';
 describe('countWaves', () => {
   it('puts calls that waited for nothing in one wave', () => {
     expect(countWaves([])).toBe(0);
-    expect(countWaves([{ start: 0, end: 10 }, { start: 1, end: 12 }, { start: 9, end: 15 }])).toBe(1);
+    expect(
+      countWaves([
+        { start: 0, end: 10 },
+        { start: 1, end: 12 },
+        { start: 9, end: 15 },
+      ]),
+    ).toBe(1);
   });
 
   it('counts the longest chain of calls that started after an earlier one ended', () => {
@@ -20,7 +26,13 @@ describe('countWaves', () => {
   });
 
   it('counts a call queued behind a full pool as waiting (it did wait)', () => {
-    expect(countWaves([{ start: 0, end: 5 }, { start: 0, end: 5 }, { start: 5, end: 10 }])).toBe(2);
+    expect(
+      countWaves([
+        { start: 0, end: 5 },
+        { start: 0, end: 5 },
+        { start: 5, end: 10 },
+      ]),
+    ).toBe(2);
   });
 });
 

@@ -54,9 +54,7 @@ describe('EntityCache', () => {
     const found = await cache.getMany<RunPayload>('run', ['r2', 'missing', 'r1']);
     expect(found).toEqual([run('r2'), undefined, run('r1')]);
     expect(kv.sets).toHaveLength(1);
-    expect(kv.gets).toEqual([
-      ['r2', 'missing', 'r1'].map((id) => cacheKey({ namespace: 'run', id })),
-    ]);
+    expect(kv.gets).toEqual([['r2', 'missing', 'r1'].map((id) => cacheKey({ namespace: 'run', id }))]);
     expect(await cache.get<RunPayload>('run', 'r1')).toEqual(run('r1'));
   });
 
@@ -87,7 +85,10 @@ describe('EntityCache', () => {
   it('applies the TTL policy: explicit, then the namespace name, then the shortest', async () => {
     const kv = recording(new MemoryCache());
     const cache = new EntityCache(kv.spy, { ttls: { experiment: 45 } });
-    await cache.setMany('experiment', [{ id: 'e1', value: {} }, { id: 'e2', value: {}, ttlSeconds: 2 }]);
+    await cache.setMany('experiment', [
+      { id: 'e1', value: {} },
+      { id: 'e2', value: {}, ttlSeconds: 2 },
+    ]);
     await cache.setMany('params', [{ id: 'r1', value: [] }]);
     await cache.setMany('run', [{ id: 'r1', value: {} }]);
     expect(kv.sets.flat().map((entry) => entry.ttlSeconds)).toEqual([45, 2, defaultTtls.params, 5]);

@@ -5,7 +5,7 @@ import { ALL_ERROR_CODES as clientCodes, ErrorCode as clientErrorCode } from '@m
 import { ALL_ERROR_CODES as serverCodes, ErrorCode as serverErrorCode } from '../../../src/errors/ErrorCode.js';
 
 describe('the client package error codes', () => {
-  it('are exactly the server\'s closed set, in the same order', () => {
+  it("are exactly the server's closed set, in the same order", () => {
     expect(clientErrorCode).toEqual(serverErrorCode);
     expect([...clientCodes]).toEqual([...serverCodes]);
     expect(clientCodes.length).toBeGreaterThan(10);

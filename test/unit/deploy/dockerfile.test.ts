@@ -16,7 +16,9 @@ describe('Dockerfile', () => {
     expect(froms.length).toBeGreaterThanOrEqual(3);
     for (const from of froms) {
       const image = from.args.split(' ')[0]?.replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? '') ?? '';
-      const base = image.startsWith('node:') ? image : (instructions.find((i) => i.keyword === 'FROM' && i.args.endsWith(` AS ${image}`))?.args ?? '');
+      const base = image.startsWith('node:')
+        ? image
+        : (instructions.find((i) => i.keyword === 'FROM' && i.args.endsWith(` AS ${image}`))?.args ?? '');
       expect(base).toMatch(/^(node:24|\$\{NODE_IMAGE\}|deps)/);
     }
     expect(args.NODE_IMAGE).toMatch(/^node:24(\.|-|$)/);
@@ -43,12 +45,18 @@ describe('Dockerfile', () => {
     const nodeModules = copiedIntoFinal.find((i) => i.args.includes('node_modules'));
     const fromStage = /--from=([\w-]+)/.exec(nodeModules?.args ?? '')?.[1];
     const stage = froms.findIndex((from) => from.args.endsWith(` AS ${fromStage}`));
-    const stageRuns = instructions.filter((i) => i.stage === stage && i.keyword === 'RUN').map((i) => i.args).join(' ');
+    const stageRuns = instructions
+      .filter((i) => i.stage === stage && i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
     expect(stageRuns).toContain('--omit=dev');
   });
 
   it('sets production defaults and bakes in no secret', () => {
-    const env = final.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
+    const env = final
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     expect(env).toContain('NODE_ENV=production');
     expect(env).toContain('HOST=0.0.0.0');
     for (const instruction of instructions.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) {
@@ -60,17 +68,43 @@ describe('Dockerfile', () => {
 
   it('copies only paths that exist, and the runtime gets the schema files the servers read', () => {
     for (const copy of instructions.filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))) {
-      const sources = copy.args.split(' ').filter((part) => !part.startsWith('--')).slice(0, -1);
+      const sources = copy.args
+        .split(' ')
+        .filter((part) => !part.startsWith('--'))
+        .slice(0, -1);
       for (const source of sources) expect(existsSync(join(root, source))).toBe(true);
     }
-    const finalCopies = final.filter((i) => i.keyword === 'COPY').map((i) => i.args).join(' ');
-    for (const needed of ['schema', 'supergraph.yaml', 'package.json', 'dist', 'packages/client/src/generated/persisted-documents.json']) expect(finalCopies).toContain(needed);
+    const finalCopies = final
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args)
+      .join(' ');
+    for (const needed of [
+      'schema',
+      'supergraph.yaml',
+      'package.json',
+      'dist',
+      'packages/client/src/generated/persisted-documents.json',
+    ])
+      expect(finalCopies).toContain(needed);
     expect(existsSync(join(root, 'schema/supergraph.graphql'))).toBe(true);
   });
 
   it('keeps secrets, dependencies and history out of the build context', () => {
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', '.env', 'dist']));
-    for (const needed of ['src', 'schema', 'package.json', 'package-lock.json', 'supergraph.yaml', 'tsconfig.json', 'tsconfig.build.json', 'packages']) expect(ignored).not.toContain(needed);
+    for (const needed of [
+      'src',
+      'schema',
+      'package.json',
+      'package-lock.json',
+      'supergraph.yaml',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'packages',
+    ])
+      expect(ignored).not.toContain(needed);
   });
 });

@@ -20,7 +20,8 @@ function load(file: string): Doc[] {
 
 const files = readdirSync(dir).filter((file) => file.endsWith('.yaml'));
 const all = files.flatMap((file) => load(file).map((doc) => ({ file, doc })));
-const ofKind = (kind: string, file?: string) => all.filter((entry) => entry.doc.kind === kind && (!file || entry.file === file)).map((entry) => entry.doc);
+const ofKind = (kind: string, file?: string) =>
+  all.filter((entry) => entry.doc.kind === kind && (!file || entry.file === file)).map((entry) => entry.doc);
 const deployments = ofKind('Deployment');
 const ours = deployments.filter((d) => d.metadata.labels['app.kubernetes.io/name'] === 'mlflow-supergraph');
 const configMap = ofKind('ConfigMap')[0] as Doc;
@@ -28,7 +29,14 @@ const subgraphNames = readSupergraphConfig().subgraphs.map((s) => s.name);
 
 describe('Kubernetes manifests', () => {
   it('parse, and contain both modes plus Redis, config and monitoring', () => {
-    expect(files.sort()).toEqual(['config.yaml', 'distributed.yaml', 'monitoring.yaml', 'redis.yaml', 'secret.example.yaml', 'single-process.yaml']);
+    expect(files.sort()).toEqual([
+      'config.yaml',
+      'distributed.yaml',
+      'monitoring.yaml',
+      'redis.yaml',
+      'secret.example.yaml',
+      'single-process.yaml',
+    ]);
     expect(ours.map((d) => d.metadata.name).sort()).toEqual([
       'mlflow-supergraph',
       'mlflow-supergraph-gateway',
@@ -38,7 +46,9 @@ describe('Kubernetes manifests', () => {
     ]);
   });
 
-  describe.each(all.filter((e) => e.doc.kind === 'Deployment').map((e) => [e.doc.metadata.name, e.doc, e.file] as const))('%s', (_name, deployment, file) => {
+  describe.each(
+    all.filter((e) => e.doc.kind === 'Deployment').map((e) => [e.doc.metadata.name, e.doc, e.file] as const),
+  )('%s', (_name, deployment, file) => {
     const pod = deployment.spec.template.spec;
 
     it('runs as non-root with a RuntimeDefault seccomp profile and no service account token', () => {
@@ -50,7 +60,11 @@ describe('Kubernetes manifests', () => {
 
     it('locks down every container and bounds its resources', () => {
       for (const container of pod.containers) {
-        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false });
+        expect(container.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+        });
         expect(container.securityContext.capabilities.drop).toContain('ALL');
         expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(container.resources.limits.memory).toEqual(expect.any(String));
@@ -61,13 +75,20 @@ describe('Kubernetes manifests', () => {
 
     it('has a Service selecting its pods, on a port the container exposes', () => {
       const services = ofKind('Service', file).filter((service) =>
-        Object.entries(service.spec.selector).every(([key, value]) => deployment.spec.template.metadata.labels[key] === value),
+        Object.entries(service.spec.selector).every(
+          ([key, value]) => deployment.spec.template.metadata.labels[key] === value,
+        ),
       );
       expect(services).toHaveLength(1);
       const portNames = pod.containers.flatMap((c: Doc) => c.ports.map((p: Doc) => p.name));
       for (const port of services[0]?.spec.ports ?? []) expect(portNames).toContain(port.targetPort);
       expect(deployment.spec.selector.matchLabels).toEqual(
-        Object.fromEntries(Object.keys(deployment.spec.selector.matchLabels).map((key) => [key, deployment.spec.template.metadata.labels[key]])),
+        Object.fromEntries(
+          Object.keys(deployment.spec.selector.matchLabels).map((key) => [
+            key,
+            deployment.spec.template.metadata.labels[key],
+          ]),
+        ),
       );
     });
   });
@@ -93,7 +114,12 @@ describe('Kubernetes manifests', () => {
     });
 
     it('gets its configuration from the ConfigMap and the Secret, and a writable /tmp only', () => {
-      expect(container.envFrom).toEqual(expect.arrayContaining([{ configMapRef: { name: configMap.metadata.name } }, { secretRef: expect.objectContaining({ name: 'mlflow-supergraph-secrets' }) }]));
+      expect(container.envFrom).toEqual(
+        expect.arrayContaining([
+          { configMapRef: { name: configMap.metadata.name } },
+          { secretRef: expect.objectContaining({ name: 'mlflow-supergraph-secrets' }) },
+        ]),
+      );
       expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
       expect(container.image).toMatch(/mlflow-supergraph:\d+\.\d+\.\d+$/);
     });
@@ -105,7 +131,11 @@ describe('Kubernetes manifests', () => {
     });
 
     it('has a PodDisruptionBudget and survives a rolling update without losing capacity', () => {
-      const pdb = ofKind('PodDisruptionBudget').find((p) => p.spec.selector.matchLabels['app.kubernetes.io/component'] === deployment.spec.selector.matchLabels['app.kubernetes.io/component']);
+      const pdb = ofKind('PodDisruptionBudget').find(
+        (p) =>
+          p.spec.selector.matchLabels['app.kubernetes.io/component'] ===
+          deployment.spec.selector.matchLabels['app.kubernetes.io/component'],
+      );
       expect(pdb?.spec.minAvailable).toBe(1);
       expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
       expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
@@ -113,7 +143,8 @@ describe('Kubernetes manifests', () => {
   });
 
   it('serves clients at the same Service name in both modes', () => {
-    const gatewayService = (file: string) => ofKind('Service', file).find((s) => s.spec.selector['app.kubernetes.io/component'] === 'gateway');
+    const gatewayService = (file: string) =>
+      ofKind('Service', file).find((s) => s.spec.selector['app.kubernetes.io/component'] === 'gateway');
     expect(gatewayService('single-process.yaml')?.metadata.name).toBe('mlflow-supergraph');
     expect(gatewayService('distributed.yaml')?.metadata.name).toBe('mlflow-supergraph');
   });
@@ -129,10 +160,14 @@ describe('Kubernetes manifests', () => {
     const gateway = distributed.find((d) => d.metadata.name === 'mlflow-supergraph-gateway');
     expect(gateway?.spec.template.spec.containers[0].args).toEqual(['--distributed']);
     const subgraphDeployments = distributed.filter((d) => d !== gateway);
-    expect(subgraphDeployments.map((d) => d.spec.template.spec.containers[0].args[1]).sort()).toEqual([...subgraphNames].sort());
+    expect(subgraphDeployments.map((d) => d.spec.template.spec.containers[0].args[1]).sort()).toEqual(
+      [...subgraphNames].sort(),
+    );
     for (const deployment of distributed) {
       // The signing secret is required, not optional, in this mode.
-      expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({ secretRef: { name: 'mlflow-supergraph-secrets', optional: false } });
+      expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
+        secretRef: { name: 'mlflow-supergraph-secrets', optional: false },
+      });
     }
     for (const deployment of subgraphDeployments) {
       const container = deployment.spec.template.spec.containers[0];
@@ -141,18 +176,25 @@ describe('Kubernetes manifests', () => {
       expect(Number(port)).toBe(container.ports[0].containerPort);
       // The gateway reaches this subgraph at its Service.
       const env = Object.fromEntries(gateway?.spec.template.spec.containers[0].env.map((e: Doc) => [e.name, e.value]));
-      const service = ofKind('Service', 'distributed.yaml').find((s) => s.spec.selector['app.kubernetes.io/component'] === name);
-      expect(env[`SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(`http://${service?.metadata.name}:${service?.spec.ports[0].port}/graphql`);
+      const service = ofKind('Service', 'distributed.yaml').find(
+        (s) => s.spec.selector['app.kubernetes.io/component'] === name,
+      );
+      expect(env[`SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(
+        `http://${service?.metadata.name}:${service?.spec.ports[0].port}/graphql`,
+      );
     }
   });
 
-  it('the gateway\'s SUBGRAPH_URL_* values are a valid configuration and rewrite the committed supergraph', () => {
-    const gateway = ofKind('Deployment', 'distributed.yaml').find((d) => d.metadata.name === 'mlflow-supergraph-gateway');
+  it("the gateway's SUBGRAPH_URL_* values are a valid configuration and rewrite the committed supergraph", () => {
+    const gateway = ofKind('Deployment', 'distributed.yaml').find(
+      (d) => d.metadata.name === 'mlflow-supergraph-gateway',
+    );
     const env = Object.fromEntries(gateway?.spec.template.spec.containers[0].env.map((e: Doc) => [e.name, e.value]));
     const config = loadConfig({ ...configMap.data, ...env, MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: 'x'.repeat(64) });
     expect(Object.keys(config.subgraphUrls).sort()).toEqual([...subgraphNames].sort());
     const sdl = overrideRoutingUrls(readFileSync(supergraphSdlPath, 'utf8'), config.subgraphUrls);
-    for (const [name, url] of Object.entries(config.subgraphUrls)) expect(sdl).toContain(`@join__graph(name: "${name}", url: ${JSON.stringify(url)})`);
+    for (const [name, url] of Object.entries(config.subgraphUrls))
+      expect(sdl).toContain(`@join__graph(name: "${name}", url: ${JSON.stringify(url)})`);
     expect(sdl).not.toContain('127.0.0.1:400');
   });
 
@@ -174,7 +216,9 @@ describe('Kubernetes manifests', () => {
 
   it('lets only the gateway (and Prometheus) reach the subgraphs', () => {
     const [policy] = ofKind('NetworkPolicy');
-    const components = policy?.spec.podSelector.matchExpressions.find((e: Doc) => e.key === 'app.kubernetes.io/component').values;
+    const components = policy?.spec.podSelector.matchExpressions.find(
+      (e: Doc) => e.key === 'app.kubernetes.io/component',
+    ).values;
     expect([...components].sort()).toEqual([...subgraphNames].sort());
     const from = policy?.spec.ingress[0].from;
     expect(from[0].podSelector.matchLabels['app.kubernetes.io/component']).toBe('gateway');
@@ -193,7 +237,11 @@ describe('Kubernetes manifests', () => {
     const exported = await new Metrics({ processMetrics: false }).render();
     const [rule] = ofKind('PrometheusRule');
     const expressions: string[] = rule?.spec.groups.flatMap((g: Doc) => g.rules.map((r: Doc) => r.expr));
-    const names = new Set(expressions.flatMap((expr) => [...expr.matchAll(/mlflow_supergraph_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, ''))));
+    const names = new Set(
+      expressions.flatMap((expr) =>
+        [...expr.matchAll(/mlflow_supergraph_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, '')),
+      ),
+    );
     expect(names.size).toBeGreaterThanOrEqual(5);
     for (const name of names) expect(exported).toContain(`# HELP ${name} `);
   });

@@ -21,10 +21,12 @@ describe('Apollo Router configuration', () => {
       expect(url).toBe(`http://${service?.metadata.name}:${service?.spec.ports[0].port}/graphql`);
     }
     // The same URLs work for the Node gateway's SUBGRAPH_URL_* override of the committed supergraph.
-    expect(() => overrideRoutingUrls(readFileSync(supergraphSdlPath, 'utf8'), router.override_subgraph_url)).not.toThrow();
+    expect(() =>
+      overrideRoutingUrls(readFileSync(supergraphSdlPath, 'utf8'), router.override_subgraph_url),
+    ).not.toThrow();
   });
 
-  it('forwards the caller\'s credentials and the request id, and lets subgraph error codes through', () => {
+  it("forwards the caller's credentials and the request id, and lets subgraph error codes through", () => {
     const propagated = router.headers.all.request.map((rule: any) => rule.propagate?.named);
     expect(propagated).toEqual(expect.arrayContaining(['authorization', 'x-request-id']));
     expect(router.include_subgraph_errors.all).toBe(true);
@@ -35,7 +37,7 @@ describe('Apollo Router configuration', () => {
     expect(router.coprocessor.subgraph.all.request).toMatchObject({ headers: true, body: true });
   });
 
-  it('matches the Node gateway\'s production defaults: no introspection, no sandbox, same operation limits', () => {
+  it("matches the Node gateway's production defaults: no introspection, no sandbox, same operation limits", () => {
     const defaults = loadConfig({ NODE_ENV: 'production', MLFLOW_TRACKING_URI: 'http://mlflow:5000' });
     expect(router.supergraph.introspection).toBe(defaults.introspection);
     expect(router.sandbox.enabled).toBe(false);

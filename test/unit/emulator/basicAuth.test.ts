@@ -34,9 +34,16 @@ describe('basic-auth mode on the demo seed', () => {
     expect([carol.status, carol.text]).toEqual([403, 'Permission denied']);
     expect((await call(emulator.url, path, { basic: BOB })).status).toBe(200);
     expect((await call(emulator.url, path, { basic: ADMIN })).status).toBe(200);
-    const model = await call(emulator.url, `/api/2.0/mlflow/model-versions/get${qs([['name', 'demand-forecaster'], ['version', '1']])}`, {
-      basic: CAROL,
-    });
+    const model = await call(
+      emulator.url,
+      `/api/2.0/mlflow/model-versions/get${qs([
+        ['name', 'demand-forecaster'],
+        ['version', '1'],
+      ])}`,
+      {
+        basic: CAROL,
+      },
+    );
     expect(model.status).toBe(403);
     const run = [...emulator.store.tracking.runs.values()].find((candidate) => candidate.experimentId === privateId);
     const runGet = await call(emulator.url, `/api/2.0/mlflow/runs/get?run_id=${run?.runId ?? ''}`, { basic: CAROL });
@@ -70,7 +77,9 @@ describe('basic-auth mode on the demo seed', () => {
   it('filters experiments/search and registered-models/search by READ, but not runs/search', async () => {
     const names = async (user: typeof CAROL): Promise<string[]> =>
       (
-        (await call(emulator.url, '/api/2.0/mlflow/experiments/search', { basic: user, body: { max_results: 2 } })).json<{
+        (
+          await call(emulator.url, '/api/2.0/mlflow/experiments/search', { basic: user, body: { max_results: 2 } })
+        ).json<{
           experiments?: Array<{ name: string }>;
         }>().experiments ?? []
       ).map((experiment) => experiment.name);
@@ -78,9 +87,9 @@ describe('basic-auth mode on the demo seed', () => {
     expect(await names(CAROL)).toEqual(['llm-finetune-summarization', 'image-classification-resnet']);
     expect(await names(BOB)).toEqual(['llm-finetune-summarization', 'demand-forecasting']);
     const models = await call(emulator.url, '/api/2.0/mlflow/registered-models/search', { basic: CAROL });
-    expect(models.json<{ registered_models: Array<{ name: string }> }>().registered_models.map((m) => m.name)).not.toContain(
-      'demand-forecaster',
-    );
+    expect(
+      models.json<{ registered_models: Array<{ name: string }> }>().registered_models.map((m) => m.name),
+    ).not.toContain('demand-forecaster');
     const runs = await call(emulator.url, '/api/2.0/mlflow/runs/search', {
       basic: CAROL,
       body: { experiment_ids: [privateId], max_results: 5 },
@@ -89,25 +98,47 @@ describe('basic-auth mode on the demo seed', () => {
   });
 
   it('gives creators MANAGE and manages users', async () => {
-    const created = await call(emulator.url, '/api/2.0/mlflow/experiments/create', { basic: CAROL, body: { name: 'carol-exp' } });
-    const id = created.json<{ experiment_id: string }>().experiment_id;
-    const permission = await call(emulator.url, `/api/2.0/mlflow/experiments/permissions/get${qs([['experiment_id', id], ['username', 'carol']])}`, {
+    const created = await call(emulator.url, '/api/2.0/mlflow/experiments/create', {
       basic: CAROL,
+      body: { name: 'carol-exp' },
     });
-    expect(permission.json()).toEqual({ experiment_permission: { experiment_id: id, permission: 'MANAGE', user_id: 4 } });
-    const newUser = await call(emulator.url, '/api/2.0/mlflow/users/create', { basic: ADMIN, body: { username: 'dave', password: 'pw' } });
+    const id = created.json<{ experiment_id: string }>().experiment_id;
+    const permission = await call(
+      emulator.url,
+      `/api/2.0/mlflow/experiments/permissions/get${qs([
+        ['experiment_id', id],
+        ['username', 'carol'],
+      ])}`,
+      {
+        basic: CAROL,
+      },
+    );
+    expect(permission.json()).toEqual({
+      experiment_permission: { experiment_id: id, permission: 'MANAGE', user_id: 4 },
+    });
+    const newUser = await call(emulator.url, '/api/2.0/mlflow/users/create', {
+      basic: ADMIN,
+      body: { username: 'dave', password: 'pw' },
+    });
     expect(newUser.json()).toEqual({
       user: { experiment_permissions: [], id: 5, is_admin: false, registered_model_permissions: [], username: 'dave' },
     });
-    expect((await call(emulator.url, '/api/2.0/mlflow/users/create', { basic: BOB, body: { username: 'x', password: 'y' } })).status).toBe(403);
+    expect(
+      (await call(emulator.url, '/api/2.0/mlflow/users/create', { basic: BOB, body: { username: 'x', password: 'y' } }))
+        .status,
+    ).toBe(403);
   });
 
   it('honours a configured default permission', async () => {
     const strict = await startEmulator({ seed: 'demo', auth: true, defaultPermission: 'NO_PERMISSIONS' });
     try {
       const fraudId = strict.store.tracking.getExperimentByName('fraud-detection')?.experimentId ?? '';
-      expect((await call(strict.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudId}`, { basic: BOB })).status).toBe(403);
-      expect((await call(strict.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudId}`, { basic: ALICE })).status).toBe(200);
+      expect(
+        (await call(strict.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudId}`, { basic: BOB })).status,
+      ).toBe(403);
+      expect(
+        (await call(strict.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudId}`, { basic: ALICE })).status,
+      ).toBe(200);
     } finally {
       await strict.close();
     }

@@ -35,10 +35,14 @@ describe('Databricks mode', () => {
       error_code: 'UNAUTHENTICATED',
       message: 'Credential was not sent or was of an unsupported type for this API.',
     });
-    const bad = await call(emulator.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudExperimentId}`, { bearer: 'dapi-nope' });
+    const bad = await call(emulator.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudExperimentId}`, {
+      bearer: 'dapi-nope',
+    });
     expect(bad.status).toBe(401);
     expect(bad.json<{ message: string }>().message).toBe('Invalid access token.');
-    const ok = await call(emulator.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudExperimentId}`, { bearer: DATABRICKS_BOB.token });
+    const ok = await call(emulator.url, `/api/2.0/mlflow/experiments/get?experiment_id=${fraudExperimentId}`, {
+      bearer: DATABRICKS_BOB.token,
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -67,7 +71,9 @@ describe('Databricks mode', () => {
     expect(byAlice.status).toBe(200);
     const search = async (token: string): Promise<string[]> =>
       (
-        (await call(emulator.url, '/api/2.0/mlflow/experiments/search', { bearer: token, body: { max_results: 100 } })).json<{
+        (
+          await call(emulator.url, '/api/2.0/mlflow/experiments/search', { bearer: token, body: { max_results: 100 } })
+        ).json<{
           experiments: Array<{ name: string }>;
         }>().experiments ?? []
       ).map((experiment) => experiment.name);
@@ -77,29 +83,39 @@ describe('Databricks mode', () => {
   });
 
   it('serves experiment ACLs shaped like the SDK, with inherited admins', async () => {
-    const response = await call(emulator.url, `/api/2.0/permissions/experiments/${fraudExperimentId}`, { bearer: DATABRICKS_ALICE.token });
+    const response = await call(emulator.url, `/api/2.0/permissions/experiments/${fraudExperimentId}`, {
+      bearer: DATABRICKS_ALICE.token,
+    });
     expect(response.status).toBe(200);
     const body = response.json<{ object_id: string; object_type: string; access_control_list: AclEntry[] }>();
     expect(body.object_id).toBe(`/experiments/${fraudExperimentId}`);
     expect(body.object_type).toBe('mlflow-experiment');
     expect(body.access_control_list).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user_name: DATABRICKS_ALICE.userName, all_permissions: [{ permission_level: 'CAN_MANAGE', inherited: false }] }),
-        expect.objectContaining({ group_name: 'users', all_permissions: [{ permission_level: 'CAN_READ', inherited: false }] }),
+        expect.objectContaining({
+          user_name: DATABRICKS_ALICE.userName,
+          all_permissions: [{ permission_level: 'CAN_MANAGE', inherited: false }],
+        }),
+        expect.objectContaining({
+          group_name: 'users',
+          all_permissions: [{ permission_level: 'CAN_READ', inherited: false }],
+        }),
         expect.objectContaining({
           group_name: 'admins',
-          all_permissions: [{ permission_level: 'CAN_MANAGE', inherited: true, inherited_from_object: ['/experiments/'] }],
+          all_permissions: [
+            { permission_level: 'CAN_MANAGE', inherited: true, inherited_from_object: ['/experiments/'] },
+          ],
         }),
       ]),
     );
     const levels = await call(emulator.url, `/api/2.0/permissions/experiments/${fraudExperimentId}/permissionLevels`, {
       bearer: DATABRICKS_BOB.token,
     });
-    expect(levels.json<{ permission_levels: Array<{ permission_level: string }> }>().permission_levels.map((l) => l.permission_level)).toEqual([
-      'CAN_READ',
-      'CAN_EDIT',
-      'CAN_MANAGE',
-    ]);
+    expect(
+      levels
+        .json<{ permission_levels: Array<{ permission_level: string }> }>()
+        .permission_levels.map((l) => l.permission_level),
+    ).toEqual(['CAN_READ', 'CAN_EDIT', 'CAN_MANAGE']);
   });
 
   it('changes ACLs with PATCH (merge) and PUT (replace), CAN_MANAGE only', async () => {
@@ -130,14 +146,19 @@ describe('Databricks mode', () => {
       bearer: DATABRICKS_ALICE.token,
       body: { access_control_list: [{ user_name: DATABRICKS_ALICE.userName, permission_level: 'CAN_MANAGE' }] },
     });
-    expect(names(put.json<{ access_control_list: AclEntry[] }>().access_control_list)).toEqual(['admins', DATABRICKS_ALICE.userName].sort());
+    expect(names(put.json<{ access_control_list: AclEntry[] }>().access_control_list)).toEqual(
+      ['admins', DATABRICKS_ALICE.userName].sort(),
+    );
     const invalid = await call(emulator.url, path, {
       method: 'PATCH',
       bearer: DATABRICKS_ALICE.token,
       body: { access_control_list: [{ user_name: 'nobody@example.com', permission_level: 'CAN_READ' }] },
     });
     expect(invalid.status).toBe(400);
-    expect(invalid.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Principal: UserName(nobody@example.com) does not exist' });
+    expect(invalid.json()).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Principal: UserName(nobody@example.com) does not exist',
+    });
     const badLevel = await call(emulator.url, path, {
       method: 'PATCH',
       bearer: DATABRICKS_ALICE.token,
@@ -147,12 +168,22 @@ describe('Databricks mode', () => {
   });
 
   it('exposes registered-model ids and permission levels through the databricks get', async () => {
-    const got = await call(emulator.url, `/api/2.0/mlflow/databricks/registered-models/get${qs([['name', 'fraud-detector']])}`, {
-      bearer: DATABRICKS_BOB.token,
-    });
+    const got = await call(
+      emulator.url,
+      `/api/2.0/mlflow/databricks/registered-models/get${qs([['name', 'fraud-detector']])}`,
+      {
+        bearer: DATABRICKS_BOB.token,
+      },
+    );
     expect(got.status).toBe(200);
     const model = got.json<{
-      registered_model_databricks: { id: string; name: string; user_id: string; permission_level: string; aliases: unknown[] };
+      registered_model_databricks: {
+        id: string;
+        name: string;
+        user_id: string;
+        permission_level: string;
+        aliases: unknown[];
+      };
     }>().registered_model_databricks;
     expect(model.name).toBe('fraud-detector');
     expect(model.user_id).toBe(DATABRICKS_ALICE.userName);
@@ -162,7 +193,9 @@ describe('Databricks mode', () => {
       { alias: 'challenger', version: '5' },
       { alias: 'champion', version: '4' },
     ]);
-    const acl = await call(emulator.url, `/api/2.0/permissions/registered-models/${model.id}`, { bearer: DATABRICKS_BOB.token });
+    const acl = await call(emulator.url, `/api/2.0/permissions/registered-models/${model.id}`, {
+      bearer: DATABRICKS_BOB.token,
+    });
     expect(acl.json<{ object_type: string; object_id: string }>()).toMatchObject({
       object_type: 'registered-model',
       object_id: `/registered-models/${model.id}`,
@@ -170,23 +203,36 @@ describe('Databricks mode', () => {
     const levels = await call(emulator.url, `/api/2.0/permissions/registered-models/${model.id}/permissionLevels`, {
       bearer: DATABRICKS_BOB.token,
     });
-    expect(levels.json<{ permission_levels: Array<{ permission_level: string }> }>().permission_levels.map((l) => l.permission_level)).toEqual([
-      'CAN_READ',
-      'CAN_EDIT',
-      'CAN_MANAGE_STAGING_VERSIONS',
-      'CAN_MANAGE_PRODUCTION_VERSIONS',
-      'CAN_MANAGE',
-    ]);
-    const missing = await call(emulator.url, '/api/2.0/permissions/registered-models/0000', { bearer: DATABRICKS_ADMIN.token });
+    expect(
+      levels
+        .json<{ permission_levels: Array<{ permission_level: string }> }>()
+        .permission_levels.map((l) => l.permission_level),
+    ).toEqual(['CAN_READ', 'CAN_EDIT', 'CAN_MANAGE_STAGING_VERSIONS', 'CAN_MANAGE_PRODUCTION_VERSIONS', 'CAN_MANAGE']);
+    const missing = await call(emulator.url, '/api/2.0/permissions/registered-models/0000', {
+      bearer: DATABRICKS_ADMIN.token,
+    });
     expect(missing.status).toBe(404);
   });
 
   it('runs the transition-request workflow with stage-specific permissions', async () => {
-    const list = await call(emulator.url, `/api/2.0/mlflow/transition-requests/list${qs([['name', 'fraud-detector'], ['version', '5']])}`, {
-      bearer: DATABRICKS_BOB.token,
-    });
-    expect(list.json<{ requests: Array<{ to_stage: string; user_id: string; activity_type: string }> }>().requests).toEqual([
-      expect.objectContaining({ to_stage: 'Production', user_id: DATABRICKS_BOB.userName, activity_type: 'REQUESTED_TRANSITION' }),
+    const list = await call(
+      emulator.url,
+      `/api/2.0/mlflow/transition-requests/list${qs([
+        ['name', 'fraud-detector'],
+        ['version', '5'],
+      ])}`,
+      {
+        bearer: DATABRICKS_BOB.token,
+      },
+    );
+    expect(
+      list.json<{ requests: Array<{ to_stage: string; user_id: string; activity_type: string }> }>().requests,
+    ).toEqual([
+      expect.objectContaining({
+        to_stage: 'Production',
+        user_id: DATABRICKS_BOB.userName,
+        activity_type: 'REQUESTED_TRANSITION',
+      }),
     ]);
     const bobApproves = await call(emulator.url, '/api/2.0/mlflow/transition-requests/approve', {
       bearer: DATABRICKS_BOB.token,
@@ -195,7 +241,13 @@ describe('Databricks mode', () => {
     expect(bobApproves.status).toBe(403);
     const aliceApproves = await call(emulator.url, '/api/2.0/mlflow/transition-requests/approve', {
       bearer: DATABRICKS_ALICE.token,
-      body: { name: 'fraud-detector', version: '5', stage: 'Production', archive_existing_versions: true, comment: 'ship it' },
+      body: {
+        name: 'fraud-detector',
+        version: '5',
+        stage: 'Production',
+        archive_existing_versions: true,
+        comment: 'ship it',
+      },
     });
     expect(aliceApproves.status).toBe(200);
     expect(aliceApproves.json<{ activity: Record<string, unknown> }>().activity).toMatchObject({
@@ -219,7 +271,12 @@ describe('Databricks mode', () => {
     });
     const removed = await call(
       emulator.url,
-      `/api/2.0/mlflow/transition-requests/delete${qs([['name', 'fraud-detector'], ['version', '4'], ['stage', 'Staging'], ['creator', DATABRICKS_BOB.userName]])}`,
+      `/api/2.0/mlflow/transition-requests/delete${qs([
+        ['name', 'fraud-detector'],
+        ['version', '4'],
+        ['stage', 'Staging'],
+        ['creator', DATABRICKS_BOB.userName],
+      ])}`,
       { method: 'DELETE', bearer: DATABRICKS_BOB.token },
     );
     expect(removed.status).toBe(200);
@@ -231,8 +288,14 @@ describe('Databricks mode', () => {
       bearer: DATABRICKS_BOB.token,
       body: { name: 'fraud-detector', version: '4', comment: 'looks good' },
     });
-    const comment = created.json<{ comment: { id: string; comment: string; user_id: string; available_actions: string[] } }>().comment;
-    expect(comment).toMatchObject({ comment: 'looks good', user_id: DATABRICKS_BOB.userName, available_actions: ['EDIT_COMMENT', 'DELETE_COMMENT'] });
+    const comment = created.json<{
+      comment: { id: string; comment: string; user_id: string; available_actions: string[] };
+    }>().comment;
+    expect(comment).toMatchObject({
+      comment: 'looks good',
+      user_id: DATABRICKS_BOB.userName,
+      available_actions: ['EDIT_COMMENT', 'DELETE_COMMENT'],
+    });
     const foreign = await call(emulator.url, '/api/2.0/mlflow/comments/update', {
       method: 'PATCH',
       bearer: DATABRICKS_CAROL.token,

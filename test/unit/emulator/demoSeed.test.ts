@@ -11,7 +11,10 @@ describe('demo seed', () => {
     const store = new EmulatorStore();
     seedDemo(store);
     const runs = [...store.tracking.runs.values()];
-    const points = runs.reduce((sum, run) => sum + [...run.metricHistory.values()].reduce((n, history) => n + history.length, 0), 0);
+    const points = runs.reduce(
+      (sum, run) => sum + [...run.metricHistory.values()].reduce((n, history) => n + history.length, 0),
+      0,
+    );
     expect(runs.length).toBeLessThanOrEqual(200);
     expect(points).toBeLessThanOrEqual(100_000);
   });
@@ -23,15 +26,22 @@ describe('demo seed', () => {
     seedDemo(b);
     expect([...a.tracking.runs.keys()]).toEqual([...b.tracking.runs.keys()]);
     expect([...a.registry.modelsById.keys()]).toEqual([...b.registry.modelsById.keys()]);
-    expect([...a.tracking.runs.values()].map((run) => run.runName)).toEqual([...b.tracking.runs.values()].map((run) => run.runName));
+    expect([...a.tracking.runs.values()].map((run) => run.runName)).toEqual(
+      [...b.tracking.runs.values()].map((run) => run.runName),
+    );
   });
 
   it('holds realistic experiments, runs and metric histories', () => {
     const store = new EmulatorStore();
     seedDemo(store);
     const experiments = [...store.tracking.experiments.values()];
-    expect(experiments.map((experiment) => experiment.name)).toEqual(['Default', ...DEMO_EXPERIMENTS.map((plan) => plan.name)]);
-    expect(experiments.filter((experiment) => experiment.lifecycleStage === 'deleted').map((e) => e.name)).toEqual(['legacy-baseline']);
+    expect(experiments.map((experiment) => experiment.name)).toEqual([
+      'Default',
+      ...DEMO_EXPERIMENTS.map((plan) => plan.name),
+    ]);
+    expect(experiments.filter((experiment) => experiment.lifecycleStage === 'deleted').map((e) => e.name)).toEqual([
+      'legacy-baseline',
+    ]);
     for (const experiment of experiments.filter((e) => e.name !== 'Default' && e.name !== 'legacy-baseline')) {
       expect(experiment.runIds.size).toBeGreaterThanOrEqual(20);
       expect(experiment.runIds.size).toBeLessThanOrEqual(60);
@@ -40,7 +50,9 @@ describe('demo seed', () => {
     const statuses = new Set(runs.map((run) => run.status));
     expect([...statuses].sort()).toEqual(['FAILED', 'FINISHED', 'KILLED', 'RUNNING']);
     const fraud = store.tracking.getExperimentByName('fraud-detection');
-    const deletedRuns = runs.filter((run) => run.lifecycleStage === 'deleted' && run.experimentId === fraud?.experimentId);
+    const deletedRuns = runs.filter(
+      (run) => run.lifecycleStage === 'deleted' && run.experimentId === fraud?.experimentId,
+    );
     expect(deletedRuns).toHaveLength(1);
     const finished = runs.find((run) => run.status === 'FINISHED');
     expect(finished?.metricHistory.get('loss')?.length).toBeGreaterThanOrEqual(100);
@@ -56,7 +68,13 @@ describe('demo seed', () => {
     seedDemo(store);
     expect([...store.registry.models.keys()]).toEqual(DEMO_MODELS.map((plan) => plan.name));
     const fraud = store.registry.getRegisteredModel('fraud-detector');
-    expect([...fraud.versions.values()].map((version) => version.currentStage)).toEqual(['Archived', 'Archived', 'Archived', 'Production', 'Staging']);
+    expect([...fraud.versions.values()].map((version) => version.currentStage)).toEqual([
+      'Archived',
+      'Archived',
+      'Archived',
+      'Production',
+      'Staging',
+    ]);
     expect(Object.fromEntries(fraud.aliases)).toEqual({ champion: 4, challenger: 5 });
     expect(fraud.tags.get('team')).toBe('risk');
     for (const version of fraud.versions.values()) {
@@ -86,7 +104,9 @@ describe('empty seed', () => {
   it('holds only the Default experiment and the admin, as a fresh MLflow', () => {
     const store = new EmulatorStore();
     seedEmpty(store, { adminPassword: 'password' });
-    expect([...store.tracking.experiments.values()].map((e) => [e.experimentId, e.name, e.lifecycleStage])).toEqual([['0', 'Default', 'active']]);
+    expect([...store.tracking.experiments.values()].map((e) => [e.experimentId, e.name, e.lifecycleStage])).toEqual([
+      ['0', 'Default', 'active'],
+    ]);
     expect(store.tracking.runs.size).toBe(0);
     expect(store.registry.models.size).toBe(0);
     expect(store.auth.authenticate('admin', 'password')?.isAdmin).toBe(true);

@@ -57,7 +57,10 @@ describe('fault injection', () => {
       call(emulator.url, '/api/2.0/mlflow/runs/search', { body: { experiment_ids: ['1'], max_results: 1 } });
     const first = await search();
     expect(first.status).toBe(503);
-    expect(JSON.parse(first.text)).toEqual({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'Injected fault: HTTP 503' });
+    expect(JSON.parse(first.text)).toEqual({
+      error_code: 'TEMPORARILY_UNAVAILABLE',
+      message: 'Injected fault: HTTP 503',
+    });
     expect((await call(emulator.url, '/api/2.0/mlflow/experiments/get?experiment_id=1')).status).toBe(200);
     expect((await search()).status).toBe(503);
     expect((await search()).status).toBe(200);
@@ -112,7 +115,9 @@ describe('fault injection', () => {
   });
 
   it('is configured through POST /__emulator/faults and cleared with {"clear": true}', async () => {
-    const set = await call(emulator.url, '/__emulator/faults', { body: { endpoint: GET_EXPERIMENT, status: 500, count: 1 } });
+    const set = await call(emulator.url, '/__emulator/faults', {
+      body: { endpoint: GET_EXPERIMENT, status: 500, count: 1 },
+    });
     expect(set.json()).toEqual({ faults: [{ endpoint: GET_EXPERIMENT, status: 500, count: 1 }] });
     const failed = await call(emulator.url, '/api/2.0/mlflow/experiments/get?experiment_id=1');
     expect(failed.json()).toEqual({ error_code: 'INTERNAL_ERROR', message: 'Injected fault: HTTP 500' });

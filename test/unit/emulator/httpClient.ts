@@ -28,7 +28,8 @@ export async function call(baseUrl: string, path: string, options: CallOptions =
     headers['content-type'] ??= 'application/json';
   }
   if (options.basic) {
-    headers['authorization'] = `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
   }
   if (options.bearer) headers['authorization'] = `Bearer ${options.bearer}`;
   const response = await fetch(`${baseUrl}${path}`, {

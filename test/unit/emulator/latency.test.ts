@@ -49,9 +49,13 @@ describe('latency knob', () => {
       seed: 'empty',
       endpointLatency: { 'GET /api/2.0/mlflow/experiments/get': { latencyMs: 200 } },
     });
-    expect(min(await timings(emulator, '/api/2.0/mlflow/experiments/get?experiment_id=0', 3))).toBeGreaterThanOrEqual(195);
+    expect(min(await timings(emulator, '/api/2.0/mlflow/experiments/get?experiment_id=0', 3))).toBeGreaterThanOrEqual(
+      195,
+    );
     expect(median(await timings(emulator, '/health'))).toBeLessThan(200);
-    await call(emulator.url, '/__emulator/latency', { body: { latencyMs: 0, endpoint: 'GET /api/2.0/mlflow/experiments/get' } });
+    await call(emulator.url, '/__emulator/latency', {
+      body: { latencyMs: 0, endpoint: 'GET /api/2.0/mlflow/experiments/get' },
+    });
     expect(median(await timings(emulator, '/api/2.0/mlflow/experiments/get?experiment_id=0'))).toBeLessThan(200);
   });
 });

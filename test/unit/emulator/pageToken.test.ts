@@ -31,7 +31,9 @@ describe('page tokens', () => {
   it('rejects bad tokens with MLflow messages', () => {
     expect(messageOf('not-a-token')).toBe('Invalid page token, could not base64-decode');
     expect(messageOf(Buffer.from('hello').toString('base64'))).toBe("Invalid page token, decoded value=b'hello'");
-    expect(messageOf(Buffer.from('{"offset": 0}').toString('base64'))).toBe("Invalid page token, parsed value={'offset': 0}");
+    expect(messageOf(Buffer.from('{"offset": 0}').toString('base64'))).toBe(
+      "Invalid page token, parsed value={'offset': 0}",
+    );
     expect(messageOf(Buffer.from('{"offset": "x"}').toString('base64'))).toBe('Invalid page token, not stringable x');
   });
 });
@@ -72,7 +74,9 @@ describe('paging through the HTTP API', () => {
       body: { max_results: 3, page_token: body.next_page_token },
     });
     // Default experiment + 5 active demo experiments = 6: the second page is full but final.
-    expect(second.json<{ experiments: unknown[]; next_page_token?: string }>()).toEqual({ experiments: expect.any(Array) });
+    expect(second.json<{ experiments: unknown[]; next_page_token?: string }>()).toEqual({
+      experiments: expect.any(Array),
+    });
     expect(second.json<{ experiments: unknown[] }>().experiments).toHaveLength(3);
   });
 });

@@ -14,7 +14,10 @@ describe('gunicorn request-line limit', () => {
 
   function searchPath(ids: readonly string[]): string {
     const filter = `run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
-    return `/api/2.0/mlflow/model-versions/search${qs([['filter', filter], ['max_results', 1000]])}`;
+    return `/api/2.0/mlflow/model-versions/search${qs([
+      ['filter', filter],
+      ['max_results', 1000],
+    ])}`;
   }
 
   it('passes a model-versions/search with 80 run ids', async () => {
@@ -22,7 +25,9 @@ describe('gunicorn request-line limit', () => {
     expect(`GET ${path} HTTP/1.1`.length).toBeLessThanOrEqual(REQUEST_LINE_LIMIT);
     const response = await call(emulator.url, path);
     expect(response.status).toBe(200);
-    const returned = (response.json<{ model_versions?: Array<{ run_id: string }> }>().model_versions ?? []).map((v) => v.run_id);
+    const returned = (response.json<{ model_versions?: Array<{ run_id: string }> }>().model_versions ?? []).map(
+      (v) => v.run_id,
+    );
     const wanted = new Set(runIds.slice(0, 80));
     const expected = [...emulator.store.registry.models.values()]
       .flatMap((model) => [...model.versions.values()])
@@ -32,7 +37,7 @@ describe('gunicorn request-line limit', () => {
     expect(returned.sort()).toEqual(expected.sort());
   });
 
-  it('answers 100 run ids with gunicorn\'s HTML 400 and closes the connection', async () => {
+  it("answers 100 run ids with gunicorn's HTML 400 and closes the connection", async () => {
     const path = searchPath(runIds);
     const lineLength = `GET ${path} HTTP/1.1`.length;
     expect(lineLength).toBeGreaterThan(REQUEST_LINE_LIMIT);
@@ -47,7 +52,10 @@ describe('gunicorn request-line limit', () => {
   });
 
   it('lets a ~5 KB URL reach the check instead of failing in Node', async () => {
-    const response = await call(emulator.url, `/api/2.0/mlflow/experiments/get?experiment_id=1&pad=${'x'.repeat(5000)}`);
+    const response = await call(
+      emulator.url,
+      `/api/2.0/mlflow/experiments/get?experiment_id=1&pad=${'x'.repeat(5000)}`,
+    );
     expect(response.status).toBe(400);
     expect(response.text).toContain('Request Line is too large');
   });

@@ -37,9 +37,22 @@ describe('runs/search filter parser', () => {
 
   it('accepts the attribute/attributes/bare spellings, backticked and double-quoted keys', () => {
     expect(parseRunsFilter("attribute.user_id = 'bob'")[0]).toMatchObject({ type: 'attribute', key: 'user_id' });
-    expect(parseRunsFilter('attributes.start_time > 1700000000000')[0]).toMatchObject({ key: 'start_time', value: 1700000000000 });
-    expect(parseRunsFilter('params.`learning-rate` = "0.1"')[0]).toEqual({ type: 'parameter', key: 'learning-rate', comparator: '=', value: '0.1' });
-    expect(parseRunsFilter('tags."mlflow.user" ILIKE \'AL%\'')[0]).toEqual({ type: 'tag', key: 'mlflow.user', comparator: 'ILIKE', value: 'AL%' });
+    expect(parseRunsFilter('attributes.start_time > 1700000000000')[0]).toMatchObject({
+      key: 'start_time',
+      value: 1700000000000,
+    });
+    expect(parseRunsFilter('params.`learning-rate` = "0.1"')[0]).toEqual({
+      type: 'parameter',
+      key: 'learning-rate',
+      comparator: '=',
+      value: '0.1',
+    });
+    expect(parseRunsFilter('tags."mlflow.user" ILIKE \'AL%\'')[0]).toEqual({
+      type: 'tag',
+      key: 'mlflow.user',
+      comparator: 'ILIKE',
+      value: 'AL%',
+    });
     expect(parseRunsFilter('metrics.loss < -1.5')[0]).toMatchObject({ comparator: '<', value: -1.5 });
   });
 
@@ -51,11 +64,13 @@ describe('runs/search filter parser', () => {
   });
 
   it('reports MLflow errors for bad filters', () => {
-    expect(errorOf(() => parseRunsFilter("foo.m = 2")).message).toBe(
+    expect(errorOf(() => parseRunsFilter('foo.m = 2')).message).toBe(
       "Invalid entity type 'foo'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset']",
     );
-    expect(errorOf(() => parseRunsFilter("metrics.m = 'x'")).message).toBe('Expected numeric value type for metric. Found \'x\'');
-    expect(errorOf(() => parseRunsFilter("params.p = 3")).message).toBe(
+    expect(errorOf(() => parseRunsFilter("metrics.m = 'x'")).message).toBe(
+      "Expected numeric value type for metric. Found 'x'",
+    );
+    expect(errorOf(() => parseRunsFilter('params.p = 3')).message).toBe(
       "Expected a quoted string value for parameter (e.g. 'my-value'). Got value 3",
     );
     expect(errorOf(() => parseRunsFilter("status IN ('A')")).message).toBe(
@@ -64,7 +79,7 @@ describe('runs/search filter parser', () => {
     expect(errorOf(() => parseRunsFilter("params.a = 'x' OR params.b = 'y'")).message).toBe(
       "Invalid clause(s) in filter string: 'OR'",
     );
-    expect(errorOf(() => parseRunsFilter("run_id IN ()")).message).toContain('got empty list');
+    expect(errorOf(() => parseRunsFilter('run_id IN ()')).message).toContain('got empty list');
   });
 
   it('rejects bad comparators with MLflow 2.12 status codes (400 for metrics/params, 500 for tags/attributes)', () => {
@@ -100,7 +115,9 @@ describe('experiments, registered models and model versions filters', () => {
       { type: 'attribute', key: 'run_id', comparator: 'IN', value: ['aa', 'bb'] },
       { type: 'tag', key: 'k', comparator: '=', value: 'v' },
     ]);
-    expect(errorOf(() => parseModelVersionsFilter("name === 'x'")).message).toBe('Invalid comparator for attribute: ===');
+    expect(errorOf(() => parseModelVersionsFilter("name === 'x'")).message).toBe(
+      'Invalid comparator for attribute: ===',
+    );
   });
 
   it('limits registered-model filters to name and tags', () => {

@@ -16,7 +16,7 @@ describe('tracking API on the demo seed', () => {
   afterAll(() => emulator.close());
 
   it('searches runs by run_id IN, as the DataLoader batch does', async () => {
-    const ids = [...(emulator.store.tracking.getExperiment(fraudId).runIds)].slice(10, 14);
+    const ids = [...emulator.store.tracking.getExperiment(fraudId).runIds].slice(10, 14);
     const response = await call(emulator.url, '/api/2.0/mlflow/runs/search', {
       body: {
         experiment_ids: [fraudId],
@@ -55,15 +55,25 @@ describe('tracking API on the demo seed', () => {
   it('returns metric history and the bulk-interval sample', async () => {
     const runIds = [...emulator.store.tracking.getExperiment(fraudId).runIds].slice(0, 2);
     const first = runIds[0] ?? '';
-    const history = await call(emulator.url, `/api/2.0/mlflow/metrics/get-history${qs([['run_id', first], ['metric_key', 'loss']])}`);
-    expect(history.json<{ metrics: unknown[] }>().metrics).toHaveLength(emulator.store.tracking.getRun(first).metricHistory.get('loss')?.length ?? -1);
+    const history = await call(
+      emulator.url,
+      `/api/2.0/mlflow/metrics/get-history${qs([
+        ['run_id', first],
+        ['metric_key', 'loss'],
+      ])}`,
+    );
+    expect(history.json<{ metrics: unknown[] }>().metrics).toHaveLength(
+      emulator.store.tracking.getRun(first).metricHistory.get('loss')?.length ?? -1,
+    );
 
     const bulk = await call(
       emulator.url,
       `/api/2.0/mlflow/metrics/get-history-bulk-interval${qs([...runIds.map((id) => ['run_ids', id] as const), ['metric_key', 'loss'], ['max_results', 10]])}`,
     );
     expect(bulk.status).toBe(200);
-    const metrics = bulk.json<{ metrics: Array<{ key: string; value: number; timestamp: number; step: number; run_id: string }> }>().metrics;
+    const metrics = bulk.json<{
+      metrics: Array<{ key: string; value: number; timestamp: number; step: number; run_id: string }>;
+    }>().metrics;
     expect(new Set(metrics.map((metric) => metric.run_id))).toEqual(new Set(runIds));
     for (const runId of runIds) {
       const steps = metrics.filter((metric) => metric.run_id === runId).map((metric) => metric.step);
@@ -76,7 +86,12 @@ describe('tracking API on the demo seed', () => {
 
     const windowed = await call(
       emulator.url,
-      `/api/2.0/mlflow/metrics/get-history-bulk-interval${qs([['run_ids', first], ['metric_key', 'loss'], ['start_step', 10], ['end_step', 20]])}`,
+      `/api/2.0/mlflow/metrics/get-history-bulk-interval${qs([
+        ['run_ids', first],
+        ['metric_key', 'loss'],
+        ['start_step', 10],
+        ['end_step', 20],
+      ])}`,
     );
     const windowSteps = windowed.json<{ metrics: Array<{ step: number }> }>().metrics.map((metric) => metric.step);
     expect(windowSteps).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
@@ -101,27 +116,51 @@ describe('tracking API on the demo seed', () => {
       ['model', true],
       ['plots', true],
     ]);
-    const model = await call(emulator.url, `/api/2.0/mlflow/artifacts/list${qs([['run_id', run?.runId ?? ''], ['path', 'model']])}`);
+    const model = await call(
+      emulator.url,
+      `/api/2.0/mlflow/artifacts/list${qs([
+        ['run_id', run?.runId ?? ''],
+        ['path', 'model'],
+      ])}`,
+    );
     const files = model.json<{ files: Array<{ path: string; file_size: number }> }>().files;
     expect(files.map((file) => file.path)).toContain('model/MLmodel');
     expect(files.every((file) => file.file_size > 0)).toBe(true);
-    const unsafe = await call(emulator.url, `/api/2.0/mlflow/artifacts/list${qs([['run_id', run?.runId ?? ''], ['path', '../etc']])}`);
+    const unsafe = await call(
+      emulator.url,
+      `/api/2.0/mlflow/artifacts/list${qs([
+        ['run_id', run?.runId ?? ''],
+        ['path', '../etc'],
+      ])}`,
+    );
     expect(unsafe.status).toBe(400);
   });
 
   it('logs dataset inputs and shows them on the run', async () => {
-    const created = await call(emulator.url, '/api/2.0/mlflow/runs/create', { body: { experiment_id: fraudId, start_time: 5 } });
+    const created = await call(emulator.url, '/api/2.0/mlflow/runs/create', {
+      body: { experiment_id: fraudId, start_time: 5 },
+    });
     const runId = created.json<{ run: { info: { run_id: string } } }>().run.info.run_id;
     const logged = await call(emulator.url, '/api/2.0/mlflow/runs/log-inputs', {
       body: {
         run_id: runId,
-        datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'd', digest: 'abc', source_type: 'local', source: '{}' } }],
+        datasets: [
+          {
+            tags: [{ key: 'mlflow.data.context', value: 'eval' }],
+            dataset: { name: 'd', digest: 'abc', source_type: 'local', source: '{}' },
+          },
+        ],
       },
     });
     expect(logged.status).toBe(200);
     const run = await call(emulator.url, `/api/2.0/mlflow/runs/get?run_id=${runId}`);
     expect(run.json<{ run: { inputs: unknown } }>().run.inputs).toEqual({
-      dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'd', digest: 'abc', source_type: 'local', source: '{}' } }],
+      dataset_inputs: [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'eval' }],
+          dataset: { name: 'd', digest: 'abc', source_type: 'local', source: '{}' },
+        },
+      ],
     });
     const search = await call(emulator.url, '/api/2.0/mlflow/runs/search', {
       body: { experiment_ids: [fraudId], filter: "datasets.context = 'eval'" },

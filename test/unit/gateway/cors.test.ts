@@ -10,17 +10,32 @@ describe('CORS_ORIGINS (config)', () => {
   });
 
   it('takes a comma list of origins, port wildcards and (outside production) *', () => {
-    expect(loadConfig({ CORS_ORIGINS: ' https://App.example.com/ , http://localhost:* ' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:*']);
+    expect(loadConfig({ CORS_ORIGINS: ' https://App.example.com/ , http://localhost:* ' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:*',
+    ]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
   });
 
   it('refuses * in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', MLFLOW_TRACKING_URI: 'http://mlflow:5000', CORS_ORIGINS: 'https://a.example.com,*' })).toThrow(
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        MLFLOW_TRACKING_URI: 'http://mlflow:5000',
+        CORS_ORIGINS: 'https://a.example.com,*',
+      }),
+    ).toThrow(
       new ConfigError("CORS_ORIGINS=* (any origin) is refused when NODE_ENV=production: list the frontends' origins"),
     );
   });
 
-  it.each(['app.example.com', 'https://app.example.com/graphql', 'ftp://app.example.com', 'https://user@app.example.com', 'http://localhost:3000:*'])('refuses "%s"', (entry) => {
+  it.each([
+    'app.example.com',
+    'https://app.example.com/graphql',
+    'ftp://app.example.com',
+    'https://user@app.example.com',
+    'http://localhost:3000:*',
+  ])('refuses "%s"', (entry) => {
     expect(() => loadConfig({ CORS_ORIGINS: entry })).toThrow(/CORS_ORIGINS entries must be origins/);
   });
 });
@@ -75,7 +90,10 @@ describe('CorsPolicy.apply (over HTTP)', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  async function send(method: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  async function send(
+    method: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const request = http.request(base, { method, headers }, (response) => {
         response.resume();
@@ -87,11 +105,23 @@ describe('CorsPolicy.apply (over HTTP)', () => {
 
   it('answers the preflight of an allowed origin with 204 and every CORS header, without reaching GraphQL', async () => {
     const before = reachedGraphql;
-    const { status, headers } = await send('OPTIONS', { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' });
+    const { status, headers } = await send('OPTIONS', {
+      origin: 'https://app.example.com',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    });
     expect(status).toBe(204);
     expect(headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(headers['access-control-allow-methods']).toBe('GET, POST');
-    expect(headers['access-control-allow-headers']?.split(', ')).toEqual(expect.arrayContaining(['authorization', 'content-type', 'apollo-require-preflight', 'x-request-id', 'x-apollo-operation-name']));
+    expect(headers['access-control-allow-headers']?.split(', ')).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'content-type',
+        'apollo-require-preflight',
+        'x-request-id',
+        'x-apollo-operation-name',
+      ]),
+    );
     expect(headers['access-control-allow-headers']).toBe(corsAllowedHeaders.join(', '));
     expect(headers['access-control-allow-credentials']).toBe('true');
     expect(headers['access-control-max-age']).toBe(String(corsMaxAgeSeconds));
@@ -100,7 +130,10 @@ describe('CorsPolicy.apply (over HTTP)', () => {
   });
 
   it('refuses the preflight of another origin with no CORS header at all', async () => {
-    const { status, headers } = await send('OPTIONS', { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    const { status, headers } = await send('OPTIONS', {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+    });
     expect(status).toBe(403);
     expect(Object.keys(headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     expect(headers.vary).toMatch(/^Origin\b/);

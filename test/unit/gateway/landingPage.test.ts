@@ -21,7 +21,10 @@ import { supergraphSdlPath } from '../../../src/gateway/supergraphConfig.js';
 const assetNames = ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js'];
 
 /** A ServerResponse stand-in that records what was written. */
-function fakeResponse(): { response: ServerResponse; written: { status?: number; headers?: Record<string, unknown>; body?: Buffer | string } } {
+function fakeResponse(): {
+  response: ServerResponse;
+  written: { status?: number; headers?: Record<string, unknown>; body?: Buffer | string };
+} {
   const written: { status?: number; headers?: Record<string, unknown>; body?: Buffer | string } = {};
   const response = {
     writeHead(status: number, headers: Record<string, unknown>) {
@@ -36,11 +39,21 @@ function fakeResponse(): { response: ServerResponse; written: { status?: number;
   return { response, written };
 }
 
-async function landingHtml(plugin: ReturnType<typeof landingPagePlugin>): Promise<{ status: number | undefined; html: string }> {
+async function landingHtml(
+  plugin: ReturnType<typeof landingPagePlugin>,
+): Promise<{ status: number | undefined; html: string }> {
   const server = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', plugins: [plugin] });
   await server.start();
   try {
-    const result = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'GET', headers: new HeaderMap([['accept', 'text/html']]), search: '', body: undefined }, context: async () => ({}) });
+    const result = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: 'GET',
+        headers: new HeaderMap([['accept', 'text/html']]),
+        search: '',
+        body: undefined,
+      },
+      context: async () => ({}),
+    });
     return { status: result.status, html: result.body.kind === 'complete' ? result.body.string : '' };
   } finally {
     await server.stop();
@@ -75,7 +88,11 @@ describe('the GraphiQL page', () => {
   it('embeds its settings as JSON that cannot close the script element', () => {
     const settings = html.match(/<script id="explorer-settings" type="application\/json">(.*?)<\/script>/s)?.[1] ?? '';
     expect(settings).not.toMatch(/[<>]/);
-    expect(JSON.parse(settings)).toEqual({ query: initialSandboxOperation, variables: JSON.stringify(initialSandboxVariables, null, 2), headers: JSON.stringify(initialExplorerHeaders, null, 2) });
+    expect(JSON.parse(settings)).toEqual({
+      query: initialSandboxOperation,
+      variables: JSON.stringify(initialSandboxVariables, null, 2),
+      headers: JSON.stringify(initialExplorerHeaders, null, 2),
+    });
     expect(html.match(/<\/script>/g)).toHaveLength(5);
   });
 
@@ -92,20 +109,38 @@ describe('serveExplorerAsset', () => {
   it('serves each asset with its content type only when GraphiQL is the enabled explorer', () => {
     for (const name of assetNames) {
       const { response, written } = fakeResponse();
-      expect(serveExplorerAsset(`${explorerAssetsPath}${name}`, response, { enabled: true, explorer: 'graphiql' })).toBe(true);
+      expect(
+        serveExplorerAsset(`${explorerAssetsPath}${name}`, response, { enabled: true, explorer: 'graphiql' }),
+      ).toBe(true);
       expect(written.status).toBe(200);
       expect(written.headers?.['content-type']).toMatch(name.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
       // Buffer.equals: jest's deep equality walks a megabyte byte by byte.
-      expect(Buffer.isBuffer(written.body) && written.body.equals(readFileSync(explorerAssetFile(name) as string))).toBe(true);
+      expect(
+        Buffer.isBuffer(written.body) && written.body.equals(readFileSync(explorerAssetFile(name) as string)),
+      ).toBe(true);
     }
-    expect(serveExplorerAsset(`${explorerAssetsPath}graphiql.min.js`, fakeResponse().response, { enabled: true, explorer: 'sandbox' })).toBe(false);
-    expect(serveExplorerAsset(`${explorerAssetsPath}graphiql.min.js`, fakeResponse().response, { enabled: false, explorer: 'graphiql' })).toBe(false);
-    expect(serveExplorerAsset('/graphql', fakeResponse().response, { enabled: true, explorer: 'graphiql' })).toBe(false);
+    expect(
+      serveExplorerAsset(`${explorerAssetsPath}graphiql.min.js`, fakeResponse().response, {
+        enabled: true,
+        explorer: 'sandbox',
+      }),
+    ).toBe(false);
+    expect(
+      serveExplorerAsset(`${explorerAssetsPath}graphiql.min.js`, fakeResponse().response, {
+        enabled: false,
+        explorer: 'graphiql',
+      }),
+    ).toBe(false);
+    expect(serveExplorerAsset('/graphql', fakeResponse().response, { enabled: true, explorer: 'graphiql' })).toBe(
+      false,
+    );
   });
 
   it('answers 404 for a name it does not serve', () => {
     const { response, written } = fakeResponse();
-    expect(serveExplorerAsset(`${explorerAssetsPath}graphiql.js.map`, response, { enabled: true, explorer: 'graphiql' })).toBe(true);
+    expect(
+      serveExplorerAsset(`${explorerAssetsPath}graphiql.js.map`, response, { enabled: true, explorer: 'graphiql' }),
+    ).toBe(true);
     expect(written.status).toBe(404);
   });
 });
@@ -115,6 +150,8 @@ describe('GRAPHQL_EXPLORER', () => {
     expect(loadConfig({}).explorer).toBe('sandbox');
     expect(loadConfig({ GRAPHQL_EXPLORER: 'GraphiQL' }).explorer).toBe('graphiql');
     expect(() => loadConfig({ GRAPHQL_EXPLORER: 'altair' })).toThrow(ConfigError);
-    expect(() => loadConfig({ GRAPHQL_EXPLORER: 'altair' })).toThrow(/GRAPHQL_EXPLORER must be sandbox or graphiql, got "altair"/);
+    expect(() => loadConfig({ GRAPHQL_EXPLORER: 'altair' })).toThrow(
+      /GRAPHQL_EXPLORER must be sandbox or graphiql, got "altair"/,
+    );
   });
 });

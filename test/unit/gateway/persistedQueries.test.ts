@@ -23,7 +23,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const typeDefs = 'type Query { hello(name: String): String, secret: String }';
 
 /** A KeyValueCache that records what it is asked to store. */
-function recordingCache(): { kv: KeyValueCache; sets: { key: string; value: string; ttlSeconds: number }[]; deletes: string[][]; memory: MemoryCache } {
+function recordingCache(): {
+  kv: KeyValueCache;
+  sets: { key: string; value: string; ttlSeconds: number }[];
+  deletes: string[][];
+  memory: MemoryCache;
+} {
   const memory = new MemoryCache();
   const sets: { key: string; value: string; ttlSeconds: number }[] = [];
   const deletes: string[][] = [];
@@ -51,7 +56,10 @@ function recordingCache(): { kv: KeyValueCache; sets: { key: string; value: stri
   return { kv, sets, deletes, memory };
 }
 
-function single(response: GraphQLResponse): { data?: unknown; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } {
+function single(response: GraphQLResponse): {
+  data?: unknown;
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+} {
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return response.body.singleResult as never;
 }
@@ -82,8 +90,16 @@ describe('createApolloCache', () => {
   it('uses the documented defaults, and rejects a TTL that is not a positive number', async () => {
     const { kv, sets } = recordingCache();
     await createApolloCache(kv).set('apq:x', 'q');
-    expect(sets).toEqual([{ key: `${defaultApolloCacheOptions.keyPrefix}apq:x`, value: 'q', ttlSeconds: defaultApolloCacheOptions.defaultTtlSeconds }]);
-    expect(() => createApolloCache(kv, { defaultTtlSeconds: 0 })).toThrow(/expected defaultTtlSeconds to be a positive number of seconds, got 0/);
+    expect(sets).toEqual([
+      {
+        key: `${defaultApolloCacheOptions.keyPrefix}apq:x`,
+        value: 'q',
+        ttlSeconds: defaultApolloCacheOptions.defaultTtlSeconds,
+      },
+    ]);
+    expect(() => createApolloCache(kv, { defaultTtlSeconds: 0 })).toThrow(
+      /expected defaultTtlSeconds to be a positive number of seconds, got 0/,
+    );
     expect(() => createApolloCache(kv, { maxTtlSeconds: Number.NaN })).toThrow(/maxTtlSeconds/);
   });
 });
@@ -92,7 +108,11 @@ describe('automatic persisted queries over the shared cache', () => {
   const shared = new MemoryCache();
   const servers: ApolloServer[] = [];
   const replica = async () => {
-    const server = new ApolloServer({ typeDefs, resolvers: { Query: { hello: (_: unknown, args: { name?: string }) => `hello ${args.name ?? 'world'}` } }, persistedQueries: { cache: createApolloCache(shared), ttl: 120 } });
+    const server = new ApolloServer({
+      typeDefs,
+      resolvers: { Query: { hello: (_: unknown, args: { name?: string }) => `hello ${args.name ?? 'world'}` } },
+      persistedQueries: { cache: createApolloCache(shared), ttl: 120 },
+    });
     await server.start();
     servers.push(server);
     return server;
@@ -106,16 +126,28 @@ describe('automatic persisted queries over the shared cache', () => {
     const query = 'query Hello($name: String) { hello(name: $name) }';
     const persistedQuery = { version: 1, sha256Hash: sha256(query) };
 
-    expect(single(await first.executeOperation({ extensions: { persistedQuery }, variables: { name: 'a' } })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect(single(await first.executeOperation({ query, extensions: { persistedQuery }, variables: { name: 'a' } })).data).toEqual({ hello: 'hello a' });
+    expect(
+      single(await first.executeOperation({ extensions: { persistedQuery }, variables: { name: 'a' } })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(
+      single(await first.executeOperation({ query, extensions: { persistedQuery }, variables: { name: 'a' } })).data,
+    ).toEqual({ hello: 'hello a' });
     await new Promise((resolve) => setImmediate(resolve)); // Apollo stores the registration without awaiting it
     expect(await shared.get(`${defaultApolloCacheOptions.keyPrefix}apq:${persistedQuery.sha256Hash}`)).toBe(query);
-    expect(single(await second.executeOperation({ extensions: { persistedQuery }, variables: { name: 'b' } })).data).toEqual({ hello: 'hello b' });
+    expect(
+      single(await second.executeOperation({ extensions: { persistedQuery }, variables: { name: 'b' } })).data,
+    ).toEqual({ hello: 'hello b' });
   });
 
   it('refuses a hash that does not match the text', async () => {
     const server = await replica();
-    const answer = single(await server.executeOperation({ query: '{ hello }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } } }));
+    const answer = single(
+      await server.executeOperation({
+        query: '{ hello }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } },
+      }),
+    );
     expect(answer.errors?.[0]?.message).toBe('provided sha does not match query');
   });
 });
@@ -137,7 +169,10 @@ describe('PersistedManifest.load', () => {
   it('reads the client preset format and bare hex keys, from several files', () => {
     const a = '{ hello }';
     const b = 'query B { secret }';
-    const manifest = PersistedManifest.load([file('a.json', { [`sha256:${sha256(a)}`]: a }), file('b.json', { [sha256(b)]: b })]);
+    const manifest = PersistedManifest.load([
+      file('a.json', { [`sha256:${sha256(a)}`]: a }),
+      file('b.json', { [sha256(b)]: b }),
+    ]);
     expect(manifest.size).toBe(2);
     expect(manifest.get(sha256(a))).toBe(a);
     expect(manifest.has(`sha256:${sha256(b)}`)).toBe(true);
@@ -146,10 +181,18 @@ describe('PersistedManifest.load', () => {
 
   it('stops start-up with the file and the problem named', () => {
     expect(() => PersistedManifest.load([join(dir, 'missing.json')])).toThrow(ConfigError);
-    expect(() => PersistedManifest.load([file('array.json', ['{ hello }'])])).toThrow(/expected an object of "sha256:<hex>": "<operation text>"/);
-    expect(() => PersistedManifest.load([file('key.json', { 'md5:abc': '{ hello }' })])).toThrow(/expected keys "sha256:<64 hex digits>", got "md5:abc"/);
-    expect(() => PersistedManifest.load([file('value.json', { [`sha256:${sha256('x')}`]: 42 })])).toThrow(/to be the operation's text, got number/);
-    expect(() => PersistedManifest.load([file('lie.json', { [`sha256:${sha256('{ hello }')}`]: '{ secret }' })])).toThrow(/has sha256 .*; regenerate the manifest/);
+    expect(() => PersistedManifest.load([file('array.json', ['{ hello }'])])).toThrow(
+      /expected an object of "sha256:<hex>": "<operation text>"/,
+    );
+    expect(() => PersistedManifest.load([file('key.json', { 'md5:abc': '{ hello }' })])).toThrow(
+      /expected keys "sha256:<64 hex digits>", got "md5:abc"/,
+    );
+    expect(() => PersistedManifest.load([file('value.json', { [`sha256:${sha256('x')}`]: 42 })])).toThrow(
+      /to be the operation's text, got number/,
+    );
+    expect(() =>
+      PersistedManifest.load([file('lie.json', { [`sha256:${sha256('{ hello }')}`]: '{ secret }' })]),
+    ).toThrow(/has sha256 .*; regenerate the manifest/);
   });
 
   it('loads the manifest the client codegen writes', () => {
@@ -178,21 +221,38 @@ describe('usePersistedOnly', () => {
 
   const rejectedWith400 = (response: GraphQLResponse) => {
     expect(response.http.status).toBe(400);
-    expect(single(response)).toEqual({ errors: [{ message: notRegisteredMessage, extensions: { code: 'FORBIDDEN' } }] });
+    expect(single(response)).toEqual({
+      errors: [{ message: notRegisteredMessage, extensions: { code: 'FORBIDDEN' } }],
+    });
   };
 
   it('runs a registered operation by text, by hash, and by both', async () => {
     const persistedQuery = { version: 1, sha256Hash: sha256(registered) };
     expect(single(await server.executeOperation({ query: registered })).data).toEqual({ hello: 'hello' });
     expect(single(await server.executeOperation({ extensions: { persistedQuery } })).data).toEqual({ hello: 'hello' });
-    expect(single(await server.executeOperation({ query: registered, extensions: { persistedQuery } })).data).toEqual({ hello: 'hello' });
+    expect(single(await server.executeOperation({ query: registered, extensions: { persistedQuery } })).data).toEqual({
+      hello: 'hello',
+    });
   });
 
   it('rejects anything else before it executes: other text, unknown hash, registration, syntax errors', async () => {
     rejectedWith400(await server.executeOperation({ query: '{ secret }' }));
-    rejectedWith400(await server.executeOperation({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } } }));
-    rejectedWith400(await server.executeOperation({ query: '{ secret }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } } }));
-    rejectedWith400(await server.executeOperation({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } } }));
+    rejectedWith400(
+      await server.executeOperation({
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } },
+      }),
+    );
+    rejectedWith400(
+      await server.executeOperation({
+        query: '{ secret }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } },
+      }),
+    );
+    rejectedWith400(
+      await server.executeOperation({
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ secret }') } },
+      }),
+    );
     rejectedWith400(await server.executeOperation({ query: '{ secret ' }));
     rejectedWith400(await server.executeOperation({ query: `${registered} ` })); // a different text is a different operation
     expect(secretReads).toBe(0);
@@ -218,19 +278,38 @@ describe('persistedQuerySetup (GRAPHQL_APQ, GRAPHQL_APQ_TTL_SECONDS, GRAPHQL_PER
     const path = join(dir, 'm.json');
     writeFileSync(path, JSON.stringify({ [`sha256:${sha256(registered)}`]: registered }));
     const setup = persistedQuerySetup(loadConfig({ NODE_ENV: 'test', GRAPHQL_PERSISTED_MANIFESTS: path }), shared);
-    const server = new ApolloServer({ typeDefs, resolvers: { Query: { hello: () => 'hello', secret: () => 'secret' } }, persistedQueries: setup.persistedQueries });
+    const server = new ApolloServer({
+      typeDefs,
+      resolvers: { Query: { hello: () => 'hello', secret: () => 'secret' } },
+      persistedQueries: setup.persistedQueries,
+    });
     await server.start();
     try {
-      expect(single(await server.executeOperation({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } } })).data).toEqual({ hello: 'hello' });
+      expect(
+        single(
+          await server.executeOperation({
+            extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } },
+          }),
+        ).data,
+      ).toEqual({ hello: 'hello' });
       const other = '{ secret }';
       const persistedQuery = { version: 1, sha256Hash: sha256(other) };
-      expect(single(await server.executeOperation({ extensions: { persistedQuery } })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-      expect(single(await server.executeOperation({ query: other, extensions: { persistedQuery } })).data).toEqual({ secret: 'secret' });
+      expect(
+        single(await server.executeOperation({ extensions: { persistedQuery } })).errors?.[0]?.extensions?.code,
+      ).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(single(await server.executeOperation({ query: other, extensions: { persistedQuery } })).data).toEqual({
+        secret: 'secret',
+      });
       await new Promise((resolve) => setImmediate(resolve));
       expect(await shared.get(`${defaultApolloCacheOptions.keyPrefix}apq:${persistedQuery.sha256Hash}`)).toBe(other);
-      expect(single(await server.executeOperation({ extensions: { persistedQuery } })).data).toEqual({ secret: 'secret' });
+      expect(single(await server.executeOperation({ extensions: { persistedQuery } })).data).toEqual({
+        secret: 'secret',
+      });
       // Manifest entries are not copied into the shared cache.
-      await server.executeOperation({ query: registered, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } } });
+      await server.executeOperation({
+        query: registered,
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256(registered) } },
+      });
       await new Promise((resolve) => setImmediate(resolve));
       expect(await shared.get(`${defaultApolloCacheOptions.keyPrefix}apq:${sha256(registered)}`)).toBeUndefined();
     } finally {
@@ -252,10 +331,22 @@ describe('persistedQuerySetup (GRAPHQL_APQ, GRAPHQL_APQ_TTL_SECONDS, GRAPHQL_PER
     try {
       const empty = join(dir, 'empty.json');
       writeFileSync(empty, '{}');
-      expect(() => persistedQuerySetup(loadConfig({ NODE_ENV: 'test', GRAPHQL_PERSISTED_ONLY: 'true', GRAPHQL_PERSISTED_MANIFESTS: empty }), kv)).toThrow(/needs at least one registered operation/);
+      expect(() =>
+        persistedQuerySetup(
+          loadConfig({ NODE_ENV: 'test', GRAPHQL_PERSISTED_ONLY: 'true', GRAPHQL_PERSISTED_MANIFESTS: empty }),
+          kv,
+        ),
+      ).toThrow(/needs at least one registered operation/);
       const one = join(dir, 'one.json');
       writeFileSync(one, JSON.stringify({ [`sha256:${sha256('{ hello }')}`]: '{ hello }' }));
-      const both = persistedQuerySetup(loadConfig({ NODE_ENV: 'test', GRAPHQL_PERSISTED_ONLY: 'true', GRAPHQL_PERSISTED_MANIFESTS: ` ${one} , ${defaultManifestPath}` }), kv);
+      const both = persistedQuerySetup(
+        loadConfig({
+          NODE_ENV: 'test',
+          GRAPHQL_PERSISTED_ONLY: 'true',
+          GRAPHQL_PERSISTED_MANIFESTS: ` ${one} , ${defaultManifestPath}`,
+        }),
+        kv,
+      );
       expect(both.manifest?.size).toBe((setup.manifest?.size ?? 0) + 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -263,7 +354,11 @@ describe('persistedQuerySetup (GRAPHQL_APQ, GRAPHQL_APQ_TTL_SECONDS, GRAPHQL_PER
   });
 
   it('names a bad variable', () => {
-    expect(() => loadConfig({ GRAPHQL_PERSISTED_ONLY: 'maybe' })).toThrow(/GRAPHQL_PERSISTED_ONLY must be true or false, got "maybe"/);
-    expect(() => loadConfig({ GRAPHQL_APQ_TTL_SECONDS: '0' })).toThrow(/GRAPHQL_APQ_TTL_SECONDS must be an integer from 1 to 2592000, got "0"/);
+    expect(() => loadConfig({ GRAPHQL_PERSISTED_ONLY: 'maybe' })).toThrow(
+      /GRAPHQL_PERSISTED_ONLY must be true or false, got "maybe"/,
+    );
+    expect(() => loadConfig({ GRAPHQL_APQ_TTL_SECONDS: '0' })).toThrow(
+      /GRAPHQL_APQ_TTL_SECONDS must be an integer from 1 to 2592000, got "0"/,
+    );
   });
 });

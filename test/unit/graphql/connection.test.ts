@@ -2,7 +2,10 @@ import { buildConnection, pageSize } from '../../../src/graphql/connection.js';
 import { CursorCodec } from '../../../src/graphql/cursorCodec.js';
 
 // Cursors are sealed (cursorCodec.test.ts covers that); here they are opened with the same codec and scope.
-const cursors = new CursorCodec(Buffer.alloc(32, 7), 'credential:Basic dGVzdDp0ZXN0').scoped({ field: 'Test.list', args: {} });
+const cursors = new CursorCodec(Buffer.alloc(32, 7), 'credential:Basic dGVzdDp0ZXN0').scoped({
+  field: 'Test.list',
+  args: {},
+});
 const decodeCursor = (cursor: string | null | undefined) => cursors.decode(cursor);
 
 describe('Relay connections over MLflow page tokens', () => {
@@ -41,10 +44,19 @@ describe('Relay connections over MLflow page tokens', () => {
     expect(() => decodeCursor(forged)).toThrow(/Invalid cursor/);
   });
 
-  it('seals a cursor only when it is read, once, and pageInfo shares the edges\' strings', () => {
+  it("seals a cursor only when it is read, once, and pageInfo shares the edges' strings", () => {
     let seals = 0;
-    const counting = { encode: (position: Parameters<typeof cursors.encode>[0]) => ((seals += 1), cursors.encode(position)), decode: cursors.decode };
-    const connection = buildConnection(Array.from({ length: 1001 }, (_, i) => i), 1000, { o: 0 }, undefined, counting);
+    const counting = {
+      encode: (position: Parameters<typeof cursors.encode>[0]) => ((seals += 1), cursors.encode(position)),
+      decode: cursors.decode,
+    };
+    const connection = buildConnection(
+      Array.from({ length: 1001 }, (_, i) => i),
+      1000,
+      { o: 0 },
+      undefined,
+      counting,
+    );
     expect(connection.nodes).toHaveLength(1000);
     expect(seals).toBe(0);
     const end = connection.pageInfo.endCursor;
@@ -54,7 +66,10 @@ describe('Relay connections over MLflow page tokens', () => {
     expect(seals).toBe(2);
     expect(decodeCursor(end)).toEqual({ o: 1000 });
     // An empty page with a next token still ends with a cursor to it.
-    expect(decodeCursor(buildConnection([], 5, { o: 0 }, 'tok9', counting).pageInfo.endCursor)).toEqual({ t: 'tok9', o: 0 });
+    expect(decodeCursor(buildConnection([], 5, { o: 0 }, 'tok9', counting).pageInfo.endCursor)).toEqual({
+      t: 'tok9',
+      o: 0,
+    });
   });
 
   it('bounds page sizes', () => {

@@ -1,10 +1,18 @@
 import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
 import { anonymousPrincipal, type Principal } from '../../../src/context/Principal.js';
-import { CursorCodec, createCursorCodec, INVALID_CURSOR_MESSAGE, type CursorScope } from '../../../src/graphql/cursorCodec.js';
+import {
+  CursorCodec,
+  createCursorCodec,
+  INVALID_CURSOR_MESSAGE,
+  type CursorScope,
+} from '../../../src/graphql/cursorCodec.js';
 
 const KEY = Buffer.alloc(32, 1);
 const ALICE = 'credential:Basic YWxpY2U6YWxpY2UtcHc=';
-const EXPERIMENTS: CursorScope = { field: 'Query.experiments', args: { filter: "name LIKE 'a%'", orderBy: ['name'], viewType: 'ACTIVE_ONLY' } };
+const EXPERIMENTS: CursorScope = {
+  field: 'Query.experiments',
+  args: { filter: "name LIKE 'a%'", orderBy: ['name'], viewType: 'ACTIVE_ONLY' },
+};
 // An MLflow page token (base64 of {"offset": 1234}).
 const TOKEN = Buffer.from('{"offset": 1234}').toString('base64');
 
@@ -25,7 +33,13 @@ describe('CursorCodec', () => {
   const alice = new CursorCodec(KEY, ALICE);
 
   it('round-trips positions with and without a page token', () => {
-    for (const position of [{ o: 0 }, { o: 7 }, { t: TOKEN, o: 0 }, { t: TOKEN, o: 49_999 }, { t: 'x'.repeat(600), o: 3 }]) {
+    for (const position of [
+      { o: 0 },
+      { o: 7 },
+      { t: TOKEN, o: 0 },
+      { t: TOKEN, o: 49_999 },
+      { t: 'x'.repeat(600), o: 3 },
+    ]) {
       expect(alice.decode(alice.encode(position, EXPERIMENTS), EXPERIMENTS)).toEqual(position);
     }
     expect(alice.decode(null, EXPERIMENTS)).toEqual({ o: 0 });
@@ -33,7 +47,9 @@ describe('CursorCodec', () => {
   });
 
   it('is opaque: base64url, no token or offset inside, one length for every short position, fresh IV each time', () => {
-    const cursors = [{ o: 1 }, { o: 49_999 }, { t: TOKEN, o: 0 }, { t: `${TOKEN}${TOKEN}`, o: 12 }].map((p) => alice.encode(p, EXPERIMENTS));
+    const cursors = [{ o: 1 }, { o: 49_999 }, { t: TOKEN, o: 0 }, { t: `${TOKEN}${TOKEN}`, o: 12 }].map((p) =>
+      alice.encode(p, EXPERIMENTS),
+    );
     for (const cursor of cursors) {
       expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
       const bytes = Buffer.from(cursor, 'base64url');
@@ -61,7 +77,9 @@ describe('CursorCodec', () => {
     expect(refusal(() => alice.decode('garbage!', EXPERIMENTS))).toEqual(refused);
     expect(refusal(() => alice.decode('A'.repeat(100_000), EXPERIMENTS))).toEqual(refused);
     // The readable format this graph used to issue is a forgery now.
-    expect(refusal(() => alice.decode(Buffer.from(JSON.stringify({ t: TOKEN, o: 0 })).toString('base64url'), EXPERIMENTS))).toEqual(refused);
+    expect(
+      refusal(() => alice.decode(Buffer.from(JSON.stringify({ t: TOKEN, o: 0 })).toString('base64url'), EXPERIMENTS)),
+    ).toEqual(refused);
   });
 
   it('refuses a cursor sealed under another key', () => {
@@ -72,7 +90,9 @@ describe('CursorCodec', () => {
   it('binds a cursor to its caller', () => {
     const cursor = alice.encode({ t: TOKEN, o: 2 }, EXPERIMENTS);
     expect(new CursorCodec(KEY, ALICE).decode(cursor, EXPERIMENTS)).toEqual({ t: TOKEN, o: 2 });
-    expect(refusal(() => new CursorCodec(KEY, 'credential:Basic Ym9iOmJvYi1wdw==').decode(cursor, EXPERIMENTS))).toEqual(refused);
+    expect(
+      refusal(() => new CursorCodec(KEY, 'credential:Basic Ym9iOmJvYi1wdw==').decode(cursor, EXPERIMENTS)),
+    ).toEqual(refused);
     expect(refusal(() => new CursorCodec(KEY, 'anonymous').decode(cursor, EXPERIMENTS))).toEqual(refused);
   });
 
@@ -87,7 +107,10 @@ describe('CursorCodec', () => {
     ];
     for (const scope of otherScopes) expect(refusal(() => alice.decode(cursor, scope))).toEqual(refused);
     // Same arguments in another key order, and null members, are the same query.
-    const respelled: CursorScope = { field: 'Query.experiments', args: { viewType: 'ACTIVE_ONLY', extra: null, orderBy: ['name'], filter: "name LIKE 'a%'" } };
+    const respelled: CursorScope = {
+      field: 'Query.experiments',
+      args: { viewType: 'ACTIVE_ONLY', extra: null, orderBy: ['name'], filter: "name LIKE 'a%'" },
+    };
     expect(alice.decode(cursor, respelled)).toEqual({ o: 4 });
   });
 
@@ -98,13 +121,23 @@ describe('CursorCodec', () => {
   });
 
   it('derives its binding from the principal and the server keys (one secret, every replica)', () => {
-    const bob: Principal = { ...anonymousPrincipal, id: 'bob', username: 'bob', kind: 'basic', authorization: 'Basic Ym9iOmJvYi1wdw==' };
+    const bob: Principal = {
+      ...anonymousPrincipal,
+      id: 'bob',
+      username: 'bob',
+      kind: 'basic',
+      authorization: 'Basic Ym9iOmJvYi1wdw==',
+    };
     const replicaA = deriveServerKeys('shared-secret');
     const replicaB = deriveServerKeys('shared-secret');
     const cursor = createCursorCodec(replicaA, bob).encode({ o: 6 }, EXPERIMENTS);
     expect(createCursorCodec(replicaB, bob).decode(cursor, EXPERIMENTS)).toEqual({ o: 6 });
     expect(refusal(() => createCursorCodec(replicaB, anonymousPrincipal).decode(cursor, EXPERIMENTS))).toEqual(refused);
-    expect(refusal(() => createCursorCodec(deriveServerKeys('another-secret'), bob).decode(cursor, EXPERIMENTS))).toEqual(refused);
-    expect(refusal(() => createCursorCodec(deriveServerKeys(undefined), bob).decode(cursor, EXPERIMENTS))).toEqual(refused);
+    expect(
+      refusal(() => createCursorCodec(deriveServerKeys('another-secret'), bob).decode(cursor, EXPERIMENTS)),
+    ).toEqual(refused);
+    expect(refusal(() => createCursorCodec(deriveServerKeys(undefined), bob).decode(cursor, EXPERIMENTS))).toEqual(
+      refused,
+    );
   });
 });

@@ -5,7 +5,9 @@ import { startStack, type Stack } from '../../helpers/startStack.js';
 
 // MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS exists only for the benchmark's naive variant: it must really turn
 // batching, the per-request memo and the shared cache off, or the benchmark's comparison means nothing.
-const withConfig = (env: Record<string, string>) => ({ services: { config: loadConfig({ NODE_ENV: 'test', ...env }) } as Services });
+const withConfig = (env: Record<string, string>) => ({
+  services: { config: loadConfig({ NODE_ENV: 'test', ...env }) } as Services,
+});
 
 describe('loaderOptions', () => {
   it('leaves DataLoader batching and memoizing on by default', () => {
@@ -13,7 +15,10 @@ describe('loaderOptions', () => {
   });
 
   it('gives every loader batches of one and no memo under MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS=true', () => {
-    expect(loaderOptions(withConfig({ MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true' }))).toEqual({ maxBatchSize: 1, cache: false });
+    expect(loaderOptions(withConfig({ MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true' }))).toEqual({
+      maxBatchSize: 1,
+      cache: false,
+    });
   });
 });
 

@@ -6,7 +6,9 @@ describe('scalars', () => {
     expect(TimestampScalar.serialize('1700000000000')).toBe('2023-11-14T22:13:20.000Z');
     expect(TimestampScalar.parseValue('2023-11-14T22:13:20.000Z')).toBe(1700000000000);
     expect(TimestampScalar.parseValue(1700000000000)).toBe(1700000000000);
-    expect(() => TimestampScalar.parseValue('yesterday')).toThrow(/expected an ISO-8601 date-time or epoch milliseconds/);
+    expect(() => TimestampScalar.parseValue('yesterday')).toThrow(
+      /expected an ISO-8601 date-time or epoch milliseconds/,
+    );
   });
 
   it('MetricValue: non-finite values are explicit strings, never null', () => {

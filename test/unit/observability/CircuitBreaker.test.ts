@@ -4,7 +4,12 @@ describe('CircuitBreaker', () => {
   let now = 0;
   const transitions: string[] = [];
   const create = (threshold = 3, cooldownMs = 1000) =>
-    new CircuitBreaker({ threshold, cooldownMs, now: () => now, onStateChange: (from: CircuitState, to: CircuitState) => transitions.push(`${from}->${to}`) });
+    new CircuitBreaker({
+      threshold,
+      cooldownMs,
+      now: () => now,
+      onStateChange: (from: CircuitState, to: CircuitState) => transitions.push(`${from}->${to}`),
+    });
   beforeEach(() => {
     now = 0;
     transitions.length = 0;
@@ -81,7 +86,11 @@ describe('CircuitBreaker', () => {
   });
 
   it('says what it expected when misconfigured', () => {
-    expect(() => new CircuitBreaker({ threshold: -1, cooldownMs: 1 })).toThrow('expected threshold to be a non-negative integer, got -1');
-    expect(() => new CircuitBreaker({ threshold: 1, cooldownMs: 0 })).toThrow('expected cooldownMs to be a positive number, got 0');
+    expect(() => new CircuitBreaker({ threshold: -1, cooldownMs: 1 })).toThrow(
+      'expected threshold to be a non-negative integer, got -1',
+    );
+    expect(() => new CircuitBreaker({ threshold: 1, cooldownMs: 0 })).toThrow(
+      'expected cooldownMs to be a positive number, got 0',
+    );
   });
 });

@@ -10,14 +10,32 @@ describe('Metrics', () => {
   it('counts requests by operation and outcome, and errors by code', async () => {
     const metrics = new Metrics({ processMetrics: false });
     metrics.requestStarted();
-    metrics.recordRequest({ operationName: 'Runs', operationType: 'query', outcome: 'partial', durationMs: 12, errorCodes: ['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT'] });
+    metrics.recordRequest({
+      operationName: 'Runs',
+      operationType: 'query',
+      outcome: 'partial',
+      durationMs: 12,
+      errorCodes: ['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT'],
+    });
     metrics.requestStarted();
-    metrics.recordRequest({ operationName: undefined, operationType: undefined, outcome: 'error', durationMs: 1, errorCodes: ['BAD_USER_INPUT'] });
+    metrics.recordRequest({
+      operationName: undefined,
+      operationType: undefined,
+      outcome: 'error',
+      durationMs: 1,
+      errorCodes: ['BAD_USER_INPUT'],
+    });
     const text = await metrics.render();
-    expect(line(text, 'mlflow_supergraph_graphql_requests_total{operation="Runs",type="query",outcome="partial"}')).toMatch(/ 1$/);
-    expect(line(text, 'mlflow_supergraph_graphql_requests_total{operation="__anonymous",type="unknown",outcome="error"}')).toMatch(/ 1$/);
+    expect(
+      line(text, 'mlflow_supergraph_graphql_requests_total{operation="Runs",type="query",outcome="partial"}'),
+    ).toMatch(/ 1$/);
+    expect(
+      line(text, 'mlflow_supergraph_graphql_requests_total{operation="__anonymous",type="unknown",outcome="error"}'),
+    ).toMatch(/ 1$/);
     expect(line(text, 'mlflow_supergraph_graphql_errors_total{code="UPSTREAM_TIMEOUT"}')).toMatch(/ 2$/);
-    expect(line(text, 'mlflow_supergraph_graphql_request_duration_seconds_count{operation="Runs",type="query"}')).toMatch(/ 1$/);
+    expect(
+      line(text, 'mlflow_supergraph_graphql_request_duration_seconds_count{operation="Runs",type="query"}'),
+    ).toMatch(/ 1$/);
     expect(line(text, 'mlflow_supergraph_graphql_requests_in_flight')).toMatch(/ 0$/);
     expect(text).not.toContain('process_resident_memory_bytes');
   });
@@ -26,26 +44,58 @@ describe('Metrics', () => {
     const metrics = new Metrics({ processMetrics: false, maxOperationNames: 3 });
     for (let i = 0; i < 50; i += 1) {
       metrics.requestStarted();
-      metrics.recordRequest({ operationName: `Op${i}`, operationType: 'query', outcome: 'success', durationMs: 1, errorCodes: [] });
+      metrics.recordRequest({
+        operationName: `Op${i}`,
+        operationType: 'query',
+        outcome: 'success',
+        durationMs: 1,
+        errorCodes: [],
+      });
     }
     const text = await metrics.render();
-    const operations = new Set([...text.matchAll(/graphql_requests_total\{operation="([^"]+)"/g)].map((match) => match[1]));
+    const operations = new Set(
+      [...text.matchAll(/graphql_requests_total\{operation="([^"]+)"/g)].map((match) => match[1]),
+    );
     expect(operations).toEqual(new Set(['Op0', 'Op1', 'Op2', '__other']));
-    expect(line(text, 'mlflow_supergraph_graphql_requests_total{operation="__other",type="query",outcome="success"}')).toMatch(/ 47$/);
+    expect(
+      line(text, 'mlflow_supergraph_graphql_requests_total{operation="__other",type="query",outcome="success"}'),
+    ).toMatch(/ 47$/);
   });
 
   it('classifies upstream attempts: 4xx is not an error, 5xx/timeout/network/malformed/budget/circuit_open are', async () => {
     const metrics = new Metrics({ processMetrics: false });
     const route = 'GET /api/2.0/mlflow/runs/get';
-    for (const [status, failure] of [[200, undefined], [404, 'http'], [503, 'http'], [undefined, 'timeout'], [undefined, 'network'], [200, 'malformed'], [undefined, 'budget'], [undefined, 'circuit_open']] as const) {
+    for (const [status, failure] of [
+      [200, undefined],
+      [404, 'http'],
+      [503, 'http'],
+      [undefined, 'timeout'],
+      [undefined, 'network'],
+      [200, 'malformed'],
+      [undefined, 'budget'],
+      [undefined, 'circuit_open'],
+    ] as const) {
       metrics.observeUpstream({ upstream: 'MLflow', route, status, ms: 5, ...(failure ? { failure } : {}) });
     }
     const text = await metrics.render();
-    const kinds = [...text.matchAll(/upstream_errors_total\{upstream="MLflow",endpoint="[^"]+",kind="([^"]+)"\} (\d+)/g)].map((match) => `${match[1]}=${match[2]}`);
-    expect(kinds.sort()).toEqual(['budget=1', 'circuit_open=1', 'malformed=1', 'network=1', 'server_error=1', 'timeout=1']);
-    expect(line(text, `mlflow_supergraph_upstream_requests_total{upstream="MLflow",endpoint="${route}",status="200"}`)).toMatch(/ 2$/);
+    const kinds = [
+      ...text.matchAll(/upstream_errors_total\{upstream="MLflow",endpoint="[^"]+",kind="([^"]+)"\} (\d+)/g),
+    ].map((match) => `${match[1]}=${match[2]}`);
+    expect(kinds.sort()).toEqual([
+      'budget=1',
+      'circuit_open=1',
+      'malformed=1',
+      'network=1',
+      'server_error=1',
+      'timeout=1',
+    ]);
+    expect(
+      line(text, `mlflow_supergraph_upstream_requests_total{upstream="MLflow",endpoint="${route}",status="200"}`),
+    ).toMatch(/ 2$/);
     // Refused or never-sent attempts have no latency to report.
-    expect(line(text, `mlflow_supergraph_upstream_request_duration_seconds_count{upstream="MLflow",endpoint="${route}"}`)).toMatch(/ 6$/);
+    expect(
+      line(text, `mlflow_supergraph_upstream_request_duration_seconds_count{upstream="MLflow",endpoint="${route}"}`),
+    ).toMatch(/ 6$/);
   });
 
   it('reads cache, circuit and limiter figures at scrape time', async () => {

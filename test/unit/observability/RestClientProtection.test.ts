@@ -14,7 +14,10 @@ const table = {
   getRun: endpoint('GET /api/2.0/mlflow/runs/get'),
   logBatch: endpoint('POST /api/2.0/mlflow/runs/log-batch'),
 };
-type Api = { getRun: { params: { run_id: string }; response: unknown }; logBatch: { params: { run_id: string }; response: unknown } };
+type Api = {
+  getRun: { params: { run_id: string }; response: unknown };
+  logBatch: { params: { run_id: string }; response: unknown };
+};
 
 describe('RestClient protections', () => {
   let server: http.Server;
@@ -49,14 +52,18 @@ describe('RestClient protections', () => {
       ...options,
     });
   const status = (code: number) => (_request: http.IncomingMessage, response: http.ServerResponse) => {
-    response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(code < 300 ? { run: {} } : { error_code: 'X', message: 'no' }));
+    response
+      .writeHead(code, { 'content-type': 'application/json' })
+      .end(JSON.stringify(code < 300 ? { run: {} } : { error_code: 'X', message: 'no' }));
   };
 
   it('fails a call after the deadline with UPSTREAM_TIMEOUT without sending it', async () => {
     handler = status(200);
-    const error = await client({ deadline: Date.now() - 1 }).call('getRun', { run_id: 'r' }).catch((e: unknown) => e);
+    const error = await client({ deadline: Date.now() - 1 })
+      .call('getRun', { run_id: 'r' })
+      .catch((e: unknown) => e);
     expect(toGraphQLError(error).extensions.code).toBe('UPSTREAM_TIMEOUT');
-    expect((error as Error).message).toContain("time budget ran out");
+    expect((error as Error).message).toContain('time budget ran out');
     expect(calls).toBe(0);
     expect(events).toEqual([expect.objectContaining({ failure: 'budget', status: undefined })]);
   });
@@ -68,7 +75,9 @@ describe('RestClient protections', () => {
     const held: http.ServerResponse[] = [];
     handler = (_request, response) => void held.push(response);
     const started = performance.now();
-    const error = await client({ deadline: Date.now() + 200 }).call('getRun', { run_id: 'r' }).catch((e: unknown) => e);
+    const error = await client({ deadline: Date.now() + 200 })
+      .call('getRun', { run_id: 'r' })
+      .catch((e: unknown) => e);
     const elapsed = performance.now() - started;
     for (const response of held) response.destroy();
     // Not before the budget ran out: a lower bound, which load cannot break.
@@ -82,16 +91,25 @@ describe('RestClient protections', () => {
   it('opens the circuit on outage statuses (503), not on answers that mean the request was wrong (404)', async () => {
     const breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 60_000 });
     handler = status(404);
-    for (let i = 0; i < 5; i += 1) await client({ breaker }).call('getRun', { run_id: 'r' }).catch(() => undefined);
+    for (let i = 0; i < 5; i += 1)
+      await client({ breaker })
+        .call('getRun', { run_id: 'r' })
+        .catch(() => undefined);
     expect(breaker.state).toBe('closed');
     handler = status(503);
     // A read is retried twice per call; the breaker counts calls, not attempts.
-    await client({ breaker }).call('getRun', { run_id: 'r' }).catch(() => undefined);
+    await client({ breaker })
+      .call('getRun', { run_id: 'r' })
+      .catch(() => undefined);
     expect(breaker.state).toBe('closed');
-    await client({ breaker }).call('getRun', { run_id: 'r' }).catch(() => undefined);
+    await client({ breaker })
+      .call('getRun', { run_id: 'r' })
+      .catch(() => undefined);
     expect(breaker.state).toBe('open');
     calls = 0;
-    const error = await client({ breaker }).call('logBatch', { run_id: 'r' }).catch((e: unknown) => e);
+    const error = await client({ breaker })
+      .call('logBatch', { run_id: 'r' })
+      .catch((e: unknown) => e);
     expect(toGraphQLError(error).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(calls).toBe(0);
     expect(events.at(-1)).toMatchObject({ failure: 'circuit_open', route: 'POST /api/2.0/mlflow/runs/log-batch' });
@@ -100,7 +118,9 @@ describe('RestClient protections', () => {
   it('does not count a spent budget against the upstream', async () => {
     const breaker = new CircuitBreaker({ threshold: 1, cooldownMs: 60_000 });
     handler = (_request, response) => setTimeout(() => status(200)(_request, response), 500);
-    await client({ breaker, deadline: Date.now() + 50 }).call('getRun', { run_id: 'r' }).catch(() => undefined);
+    await client({ breaker, deadline: Date.now() + 50 })
+      .call('getRun', { run_id: 'r' })
+      .catch(() => undefined);
     expect(breaker.state).toBe('closed');
   });
 
@@ -113,7 +133,11 @@ describe('RestClient protections', () => {
       else status(200)(request, response);
     };
     await client().call('getRun', { run_id: 'r' });
-    expect(events.map(({ status: code, failure }) => [code, failure])).toEqual([[503, 'http'], [200, 'malformed'], [200, undefined]]);
+    expect(events.map(({ status: code, failure }) => [code, failure])).toEqual([
+      [503, 'http'],
+      [200, 'malformed'],
+      [200, undefined],
+    ]);
     for (const event of events) expect(event.ms).toBeGreaterThanOrEqual(0);
   });
 });

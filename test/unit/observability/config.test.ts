@@ -34,11 +34,16 @@ describe('operational configuration', () => {
       tracing: { endpoint: 'http://collector:4318/v1/traces', serviceName: 'graph-prod' },
       subgraphUrls: { tracking: 'http://tracking:4001/graphql' },
     });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing.endpoint).toBeUndefined();
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing.endpoint,
+    ).toBeUndefined();
   });
 
   it.each([
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [
+      { LOG_LEVEL: 'verbose' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    ],
     [{ GRAPHQL_REQUEST_TIMEOUT_MS: '0' }, 'GRAPHQL_REQUEST_TIMEOUT_MS must be an integer from 1 to 3600000, got "0"'],
     [{ UPSTREAM_CIRCUIT_COOLDOWN_MS: 'soon' }, 'UPSTREAM_CIRCUIT_COOLDOWN_MS must be an integer'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://c:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL'],

@@ -26,7 +26,12 @@ describe('health endpoints', () => {
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({
         status: 'ready',
-        checks: { schema: { ok: true }, upstream: { ok: true, status: 200, circuit: 'closed' }, cache: { ok: true, backend: 'memory' }, accepting: { ok: true } },
+        checks: {
+          schema: { ok: true },
+          upstream: { ok: true, status: 200, circuit: 'closed' },
+          cache: { ok: true, backend: 'memory' },
+          accepting: { ok: true },
+        },
       });
       // Probes are cheap for MLflow: one GET /health per probe interval, whatever the probe rate.
       stack.emulator.resetCalls();
@@ -81,7 +86,10 @@ describe('health endpoints', () => {
 
 /** Resolves once the request in flight has reached MLflow (its upstream call was received), whatever the load. */
 async function inFlightAtUpstream(stack: Stack): Promise<void> {
-  const searches = () => Object.entries(stack.emulator.calls()).filter(([name]) => name.includes('experiments/search')).reduce((sum, [, n]) => sum + n, 0);
+  const searches = () =>
+    Object.entries(stack.emulator.calls())
+      .filter(([name]) => name.includes('experiments/search'))
+      .reduce((sum, [, n]) => sum + n, 0);
   while (searches() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 

@@ -27,16 +27,27 @@ describe('request logs and request ids', () => {
     // Forwards everything to the emulator, noting the x-request-id each upstream call carries.
     proxy = http.createServer((request, response) => {
       upstreamRequestIds.push(String(request.headers['x-request-id']));
-      const forward = http.request({ host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      });
+      const forward = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: request.url,
+          method: request.method,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
       request.pipe(forward);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: proxyUrl, LOG_LEVEL: 'info' });
-    const telemetry = createTelemetry(config, { logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const telemetry = createTelemetry(config, {
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
     services = createServices(config, proxyUrl, { cache: new MemoryCache(), telemetry });
     gateway = await startGateway({ config, services, port: 0 });
   });
@@ -53,7 +64,11 @@ describe('request logs and request ids', () => {
   });
 
   async function post(body: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     return { response, json: (await response.json()) as any };
   }
   const requestLines = () => lines.filter((line) => line.msg === 'graphql request');
@@ -61,7 +76,10 @@ describe('request logs and request ids', () => {
   it('writes one line per request with operation, outcome, duration, upstream calls and principal, and no credentials', async () => {
     const authorization = basic(ALICE.username, ALICE.password);
     const { response, json } = await post(
-      { query: 'query Dashboard { experiments(first: 2) { nodes { id runs(first: 2) { nodes { id } } } } }', operationName: 'Dashboard' },
+      {
+        query: 'query Dashboard { experiments(first: 2) { nodes { id runs(first: 2) { nodes { id } } } } }',
+        operationName: 'Dashboard',
+      },
       { authorization, 'x-request-id': 'req-42' },
     );
     expect(json.errors).toBeUndefined();
@@ -92,28 +110,49 @@ describe('request logs and request ids', () => {
   });
 
   it('generates a request id when the client sends none or an unsafe one', async () => {
-    const first = await post({ query: '{ experiments(first: 1) { nodes { id } } }' }, { authorization: basic(ALICE.username, ALICE.password) });
+    const first = await post(
+      { query: '{ experiments(first: 1) { nodes { id } } }' },
+      { authorization: basic(ALICE.username, ALICE.password) },
+    );
     const generated = first.response.headers.get('x-request-id');
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(upstreamRequestIds)).toEqual(new Set([generated]));
-    const unsafe = await post({ query: '{ experiments(first: 1) { nodes { id } } }' }, { authorization: basic(ALICE.username, ALICE.password), 'x-request-id': `a b <script>${'x'.repeat(200)}` });
+    const unsafe = await post(
+      { query: '{ experiments(first: 1) { nodes { id } } }' },
+      { authorization: basic(ALICE.username, ALICE.password), 'x-request-id': `a b <script>${'x'.repeat(200)}` },
+    );
     expect(unsafe.response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(requestLines().map((line) => line.requestId)).toEqual([generated, unsafe.response.headers.get('x-request-id')]);
+    expect(requestLines().map((line) => line.requestId)).toEqual([
+      generated,
+      unsafe.response.headers.get('x-request-id'),
+    ]);
   });
 
   it('logs failed requests at warn with their error codes, and refused requests too', async () => {
     emulator.setFaults([{ endpoint: 'POST /api/2.0/mlflow/experiments/search', kind: 'status', status: 503 }]);
     try {
-      const { json } = await post({ query: 'query Broken { experiments(first: 3) { nodes { id } } }' }, { authorization: basic(ALICE.username, ALICE.password) });
+      const { json } = await post(
+        { query: 'query Broken { experiments(first: 3) { nodes { id } } }' },
+        { authorization: basic(ALICE.username, ALICE.password) },
+      );
       expect(json.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     } finally {
       emulator.clearFaults();
     }
-    const bad = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const bad = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
     const logged = requestLines();
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatchObject({ level: 'warn', operationName: 'Broken', outcome: 'error', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
+    expect(logged[0]).toMatchObject({
+      level: 'warn',
+      operationName: 'Broken',
+      outcome: 'error',
+      errorCodes: ['UPSTREAM_UNAVAILABLE'],
+    });
     expect(logged[1]).toMatchObject({ level: 'info', status: 400, outcome: 'error', operationName: null });
     expect(bad.headers.get('x-request-id')).toBe(logged[1]?.requestId);
   });

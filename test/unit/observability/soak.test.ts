@@ -4,12 +4,16 @@ import { spawnSync } from 'node:child_process';
 
 describe('soak script', () => {
   it('runs a short soak with zero errors and reports latency and memory', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--duration', '3', '--rps', '20', '--interval', '1'], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_OPTIONS: '' },
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/soak.ts', '--duration', '3', '--rps', '20', '--interval', '1'],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, NODE_OPTIONS: '' },
+        encoding: 'utf8',
+        timeout: 90_000,
+      },
+    );
     expect(run.stderr).not.toMatch(/soak failed/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/requests served: (\d+) .*errors: 0;/);

@@ -25,11 +25,16 @@ describe('tracing', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.tracing.endpoint).toBeUndefined();
     await expect(startTracing(config)).resolves.toBeUndefined();
-    expect(loadConfig({ NODE_ENV: 'test', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing.endpoint).toBe('http://127.0.0.1:4318');
-    expect(loadConfig({ NODE_ENV: 'test', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }).tracing.endpoint).toBeUndefined();
+    expect(
+      loadConfig({ NODE_ENV: 'test', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing.endpoint,
+    ).toBe('http://127.0.0.1:4318');
+    expect(
+      loadConfig({ NODE_ENV: 'test', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })
+        .tracing.endpoint,
+    ).toBeUndefined();
   });
 
-  it('traces the request, the query plan, each subgraph fetch and each upstream call, in the caller\'s trace', async () => {
+  it("traces the request, the query plan, each subgraph fetch and each upstream call, in the caller's trace", async () => {
     exporter.reset();
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const result = await stack.query(
@@ -52,8 +57,16 @@ describe('tracing', () => {
     const fetched = new Set(byName('gateway.fetch').map((span) => span.attributes.service));
     expect(fetched).toEqual(new Set(['tracking', 'registry']));
 
-    const upstream = spans.filter((span) => span.name.startsWith('POST /api/2.0/mlflow/') || span.name.startsWith('GET /api/2.0/mlflow/'));
-    expect(upstream.map((span) => span.name)).toEqual(expect.arrayContaining(['POST /api/2.0/mlflow/experiments/search', 'POST /api/2.0/mlflow/runs/search', 'GET /api/2.0/mlflow/model-versions/search']));
+    const upstream = spans.filter(
+      (span) => span.name.startsWith('POST /api/2.0/mlflow/') || span.name.startsWith('GET /api/2.0/mlflow/'),
+    );
+    expect(upstream.map((span) => span.name)).toEqual(
+      expect.arrayContaining([
+        'POST /api/2.0/mlflow/experiments/search',
+        'POST /api/2.0/mlflow/runs/search',
+        'GET /api/2.0/mlflow/model-versions/search',
+      ]),
+    );
     const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
     const ancestors = (span: ReadableSpan): string[] => {
       const parent = span.parentSpanContext?.spanId ? byId.get(span.parentSpanContext.spanId) : undefined;

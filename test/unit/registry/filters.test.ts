@@ -20,11 +20,14 @@ describe('equalsFilter', () => {
     expect(equalsFilter('name', 'fraud-detector')).toEqual({ filter: "name = 'fraud-detector'", superset: false });
   });
 
-  it.each([["it's"], ['say "hi"'], ['back\\slash']])('uses a LIKE superset for %j, which MLflow cannot quote', (value) => {
-    const result = equalsFilter('name', value);
-    expect(result.superset).toBe(true);
-    expect(result.filter).toMatch(/^name LIKE '[^'"\\]*'$/);
-  });
+  it.each([["it's"], ['say "hi"'], ['back\\slash']])(
+    'uses a LIKE superset for %j, which MLflow cannot quote',
+    (value) => {
+      const result = equalsFilter('name', value);
+      expect(result.superset).toBe(true);
+      expect(result.filter).toMatch(/^name LIKE '[^'"\\]*'$/);
+    },
+  );
 });
 
 describe('survivesRunIdInList (MLflow keeps only str.islower() ids in an IN list)', () => {
@@ -50,7 +53,8 @@ describe('chunkRunIdsByRequestLine', () => {
     const ids = Array.from({ length: 500 }, (_, i) => hexId(i));
     const chunks = chunkRunIdsByRequestLine(ids, PATH);
     expect(chunks.flat()).toEqual(ids);
-    for (const chunk of chunks) expect(requestLine(PATH, runIdInFilter(chunk)).length).toBeLessThanOrEqual(MAX_REQUEST_LINE_BYTES);
+    for (const chunk of chunks)
+      expect(requestLine(PATH, runIdInFilter(chunk)).length).toBeLessThanOrEqual(MAX_REQUEST_LINE_BYTES);
     // Full chunks are as large as the limit allows (one more id would overflow).
     const first = chunks[0] as string[];
     expect(requestLine(PATH, runIdInFilter([...first, hexId(999)])).length).toBeGreaterThan(MAX_REQUEST_LINE_BYTES);

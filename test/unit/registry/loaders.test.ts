@@ -39,12 +39,14 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
             return { model_versions: versions.filter((v) => kept.includes(v.run_id)) };
           }
           const equals = /^(run_id|name) = '(.*)'$/.exec(filter);
-          if (equals) return { model_versions: versions.filter((v) => (equals[1] === 'name' ? v.name : v.run_id) === equals[2]) };
+          if (equals)
+            return { model_versions: versions.filter((v) => (equals[1] === 'name' ? v.name : v.run_id) === equals[2]) };
           // A registry too large for one page answers the unfiltered search with a next page token.
           return { model_versions: versions, ...(options.bigRegistry ? { next_page_token: 'more' } : {}) };
         }
         case 'getModelVersionByAlias':
-          if (params.alias === 'champion') return { model_version: { ...version(params.name, 1, hexId(1)), aliases: ['champion'] } };
+          if (params.alias === 'champion')
+            return { model_version: { ...version(params.name, 1, hexId(1)), aliases: ['champion'] } };
           throw new UpstreamError({
             upstream: 'MLflow',
             endpoint: 'GET /api/2.0/mlflow/registered-models/alias',
@@ -72,7 +74,13 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
     mlflow,
     memo: new Map(),
     upstreamCalls: { calls: 0 },
-    principal: { id: undefined, username: undefined, kind: 'anonymous', authorization: undefined, scopes: ['read', 'write'] },
+    principal: {
+      id: undefined,
+      username: undefined,
+      kind: 'anonymous',
+      authorization: undefined,
+      scopes: ['read', 'write'],
+    },
     services: {
       config: { backend: 'mlflow', permissions: 'none' },
       profile: backendProfile('mlflow'),
@@ -82,7 +90,8 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
       inFlight: new Map(),
       permissions: noPermissionBackend,
       keys: deriveServerKeys(undefined),
-      cacheSharing: async () => decideCacheSharing({ cacheSharing: 'auto' }, backendProfile('mlflow'), noPermissionBackend),
+      cacheSharing: async () =>
+        decideCacheSharing({ cacheSharing: 'auto' }, backendProfile('mlflow'), noPermissionBackend),
     },
   } as unknown as RequestContext;
   return { context, calls };
@@ -121,7 +130,9 @@ describe('modelVersionsByRunId', () => {
     expect(a?.map((v) => v.version)).toEqual(['1']);
     expect(b?.map((v) => v.version)).toEqual(['2']);
     expect(c?.map((v) => v.version)).toEqual(['3']);
-    expect(calls.map((call) => call.params.filter).sort()).toEqual([`run_id = '${digits}'`, `run_id = '${upper}'`, `run_id IN ('${hexId(7)}')`].sort());
+    expect(calls.map((call) => call.params.filter).sort()).toEqual(
+      [`run_id = '${digits}'`, `run_id = '${upper}'`, `run_id IN ('${hexId(7)}')`].sort(),
+    );
   });
 
   it('primes the versions it found, so ModelVersion lookups cost nothing more', async () => {
@@ -138,7 +149,9 @@ describe('not found', () => {
     const { context } = fakeContext([]);
     const loaders = createRegistryLoaders(context);
     await expect(loaders.modelVersionByAlias.load({ name: 'm', alias: 'nope' })).resolves.toBeNull();
-    await expect(loaders.modelVersionByAlias.load({ name: 'm', alias: 'champion' })).resolves.toMatchObject({ aliases: ['champion'] });
+    await expect(loaders.modelVersionByAlias.load({ name: 'm', alias: 'champion' })).resolves.toMatchObject({
+      aliases: ['champion'],
+    });
   });
 
   it('reads a missing version (404 RESOURCE_DOES_NOT_EXIST) as null', async () => {

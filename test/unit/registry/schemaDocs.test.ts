@@ -13,7 +13,9 @@ const federationStubs = `
 `;
 
 describe('schema/registry.graphql', () => {
-  const schema = buildASTSchema(parse(federationStubs + readFileSync(sdlPath('registry'), 'utf8')), { assumeValidSDL: true });
+  const schema = buildASTSchema(parse(federationStubs + readFileSync(sdlPath('registry'), 'utf8')), {
+    assumeValidSDL: true,
+  });
 
   it('documents every type, field, argument and enum value', () => {
     const undocumented: string[] = [];
@@ -23,10 +25,12 @@ describe('schema/registry.graphql', () => {
       if (isObjectType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) undocumented.push(`${type.name}.${field.name}`);
-          for (const arg of 'args' in field ? field.args : []) if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of 'args' in field ? field.args : [])
+            if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
-      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+      if (isEnumType(type))
+        for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
     }
     expect(undocumented).toEqual([]);
   });
@@ -36,7 +40,11 @@ describe('schema/registry.graphql', () => {
       const type = schema.getType(typeName);
       return isObjectType(type) ? type.getFields()[field]?.deprecationReason : undefined;
     };
-    for (const [type, field] of [['ModelVersion', 'stage'], ['RegisteredModel', 'latestVersions'], ['Mutation', 'transitionModelVersionStage']] as const) {
+    for (const [type, field] of [
+      ['ModelVersion', 'stage'],
+      ['RegisteredModel', 'latestVersions'],
+      ['Mutation', 'transitionModelVersionStage'],
+    ] as const) {
       expect(deprecated(type, field)).toMatch(/aliases/);
     }
   });

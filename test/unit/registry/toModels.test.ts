@@ -1,4 +1,12 @@
-import { activityActions, activityType, assertVersion, modelVersionStatus, nonEmpty, stageOrNull, wireStage } from '../../../src/subgraphs/registry/toModels.js';
+import {
+  activityActions,
+  activityType,
+  assertVersion,
+  modelVersionStatus,
+  nonEmpty,
+  stageOrNull,
+  wireStage,
+} from '../../../src/subgraphs/registry/toModels.js';
 import type { ModelVersionStage } from '../../../src/subgraphs/registry/resolvers.generated.js';
 
 describe('registry enum mapping', () => {

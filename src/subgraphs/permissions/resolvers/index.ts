@@ -66,7 +66,10 @@ export const resolvers: Resolvers = withErrorMapping<Resolvers>({
     permissions: (parent, _, context) => objectPermissions(context, experiment(parent.id)),
   },
   Run: {
-    __resolveReference: (reference) => ({ id: reference.id, ...(reference.experimentId ? { experimentId: reference.experimentId } : {}) }),
+    __resolveReference: (reference) => ({
+      id: reference.id,
+      ...(reference.experimentId ? { experimentId: reference.experimentId } : {}),
+    }),
     async viewerPermission(parent, _, context) {
       if (!parent.experimentId) throw new Error('Run.viewerPermission needs experimentId (@requires)');
       return viewerLevel(context, experiment(parent.experimentId));
@@ -82,7 +85,11 @@ export const resolvers: Resolvers = withErrorMapping<Resolvers>({
     viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
   },
   AccessControlEntry: {
-    grantee: (entry) => ({ kind: entry.grantee.kind === 'servicePrincipal' ? 'SERVICE_PRINCIPAL' : (entry.grantee.kind.toUpperCase() as 'USER'), name: entry.grantee.name }),
+    grantee: (entry) => ({
+      kind:
+        entry.grantee.kind === 'servicePrincipal' ? 'SERVICE_PRINCIPAL' : (entry.grantee.kind.toUpperCase() as 'USER'),
+      name: entry.grantee.name,
+    }),
     level: (entry) => entry.level,
     inherited: (entry) => entry.inherited,
     inheritedFrom: (entry) => entry.inheritedFrom ?? null,

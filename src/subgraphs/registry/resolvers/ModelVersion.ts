@@ -6,7 +6,10 @@ import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty, tagList
 export const ModelVersion: ModelVersionResolvers = {
   // _entities: another subgraph (permissions) refers to a version by name and number.
   __resolveReference: (reference, context) =>
-    registryLoaders(context).modelVersion.load({ name: reference.name, version: assertVersion(String(reference.version)) }),
+    registryLoaders(context).modelVersion.load({
+      name: reference.name,
+      version: assertVersion(String(reference.version)),
+    }),
   name: (version) => version.name,
   version: (version) => String(version.version),
   creationTime: (version) => version.creation_timestamp ?? null,
@@ -34,12 +37,19 @@ export const ModelVersion: ModelVersionResolvers = {
   },
 
   // GitLab addresses the download by the version's numeric id, everything else by its semver.
-  downloadUri: (version, _, context) => registryLoaders(context).downloadUri.load({ name: version.name, version: version.gitlab_version_id ?? String(version.version) }),
+  downloadUri: (version, _, context) =>
+    registryLoaders(context).downloadUri.load({
+      name: version.name,
+      version: version.gitlab_version_id ?? String(version.version),
+    }),
 
   registeredModel: (version, _, context) => registryLoaders(context).registeredModelByName.load(version.name),
 
   async transitionRequests(version, _, context) {
-    const requests = await registryLoaders(context).transitionRequests.load({ name: version.name, version: String(version.version) });
+    const requests = await registryLoaders(context).transitionRequests.load({
+      name: version.name,
+      version: String(version.version),
+    });
     return requests.map((r) => ({ ...r }));
   },
 };

@@ -12,7 +12,11 @@ import { assertVersion, wireStage } from '../toModels.js';
 // with the object the backend returned or, when it returned none (set-tag, alias, Databricks' update), a
 // fresh read that bypasses the request's memo, so the answer shows the write.
 
-async function freshModel(context: RequestContext, name: string, returned?: WireRegisteredModel): Promise<WireRegisteredModel> {
+async function freshModel(
+  context: RequestContext,
+  name: string,
+  returned?: WireRegisteredModel,
+): Promise<WireRegisteredModel> {
   const loaders = registryLoaders(context);
   if (returned?.name) {
     loaders.registeredModelByName.clear(returned.name).prime(returned.name, returned);
@@ -23,10 +27,17 @@ async function freshModel(context: RequestContext, name: string, returned?: Wire
   return model;
 }
 
-async function freshVersion(context: RequestContext, name: string, version: string, returned?: WireModelVersion): Promise<WireModelVersion> {
+async function freshVersion(
+  context: RequestContext,
+  name: string,
+  version: string,
+  returned?: WireModelVersion,
+): Promise<WireModelVersion> {
   const loaders = registryLoaders(context);
   if (returned?.name && returned.version) {
-    loaders.modelVersion.clear({ name: returned.name, version: returned.version }).prime({ name: returned.name, version: returned.version }, returned);
+    loaders.modelVersion
+      .clear({ name: returned.name, version: returned.version })
+      .prime({ name: returned.name, version: returned.version }, returned);
     return returned;
   }
   const found = await loaders.modelVersion.clear({ name, version }).load({ name, version });
@@ -44,7 +55,10 @@ async function requireStageLevel(context: RequestContext, name: string, version:
   if ((await auth.backend()).kind !== 'databricks') return;
   const current = await registryLoaders(context).modelVersion.load({ name, version: assertVersion(version) });
   const production = stage === 'PRODUCTION' || current?.current_stage?.toLowerCase() === 'production';
-  await auth.require({ kind: 'registeredModel', name }, production ? 'CAN_MANAGE_PRODUCTION_VERSIONS' : 'CAN_MANAGE_STAGING_VERSIONS');
+  await auth.require(
+    { kind: 'registeredModel', name },
+    production ? 'CAN_MANAGE_PRODUCTION_VERSIONS' : 'CAN_MANAGE_STAGING_VERSIONS',
+  );
 }
 
 const tags = (list: readonly { key: string; value: string }[] | null | undefined) =>
@@ -113,7 +127,11 @@ export const Mutation: MutationResolvers = {
     return freshVersion(context, input.name, model_version.version, model_version);
   },
   async updateModelVersion(_, { name, version, description }, context) {
-    const { model_version } = await context.mlflow.call('updateModelVersion', { name, version: assertVersion(version), description });
+    const { model_version } = await context.mlflow.call('updateModelVersion', {
+      name,
+      version: assertVersion(version),
+      description,
+    });
     await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version, model_version);
   },
@@ -123,7 +141,12 @@ export const Mutation: MutationResolvers = {
     return { name, version };
   },
   async setModelVersionTag(_, { name, version, tag }, context) {
-    await context.mlflow.call('setModelVersionTag', { name, version: assertVersion(version), key: tag.key, value: tag.value });
+    await context.mlflow.call('setModelVersionTag', {
+      name,
+      version: assertVersion(version),
+      key: tag.key,
+      value: tag.value,
+    });
     await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version);
   },

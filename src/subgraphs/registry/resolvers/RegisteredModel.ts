@@ -15,7 +15,8 @@ export const RegisteredModel: RegisteredModelResolvers = {
   userId: (model) => nonEmpty(model.user_id),
   tags: (model) => tagList(model.tags),
   tag: (model, { key }) => tagValue(model.tags, key),
-  aliases: (model) => (model.aliases ?? []).map((a) => ({ name: model.name, alias: a.alias, version: String(a.version) })),
+  aliases: (model) =>
+    (model.aliases ?? []).map((a) => ({ name: model.name, alias: a.alias, version: String(a.version) })),
   // MLflow embeds the newest version per stage in the model itself: no extra call.
   latestVersions: (model, { stages }) => {
     const versions = model.latest_versions ?? [];
@@ -30,7 +31,8 @@ export const RegisteredModel: RegisteredModelResolvers = {
     const loaders = registryLoaders(context);
     if (context.services.profile.capabilities.versionsInModel) {
       // GitLab: the model already carries every version (newest first); no search exists, none is needed.
-      const all = model.gitlab_versions ?? (await loaders.registeredModelByName.load(model.name))?.gitlab_versions ?? [];
+      const all =
+        model.gitlab_versions ?? (await loaders.registeredModelByName.load(model.name))?.gitlab_versions ?? [];
       loaders.primeVersions(all);
       return buildConnection(all.slice(position.o), size, position, undefined, cursors);
     }
@@ -43,12 +45,14 @@ export const RegisteredModel: RegisteredModelResolvers = {
     return buildConnection(page.items, size, position, page.nextToken, cursors);
   },
 
-  version: (model, { version }, context) => registryLoaders(context).modelVersion.load({ name: model.name, version: assertVersion(version) }),
+  version: (model, { version }, context) =>
+    registryLoaders(context).modelVersion.load({ name: model.name, version: assertVersion(version) }),
 };
 
 /** Fields of ModelAlias. */
 export const ModelAlias: ModelAliasResolvers = {
   alias: (alias) => alias.alias,
   version: (alias) => alias.version,
-  modelVersion: (alias, _, context) => registryLoaders(context).modelVersion.load({ name: alias.name, version: alias.version }),
+  modelVersion: (alias, _, context) =>
+    registryLoaders(context).modelVersion.load({ name: alias.name, version: alias.version }),
 };

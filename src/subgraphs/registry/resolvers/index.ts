@@ -1,7 +1,13 @@
 import { TimestampScalar } from '../../../graphql/scalars.js';
 import { withErrorMapping } from '../../../graphql/withErrorMapping.js';
 import type { Resolvers } from '../resolvers.generated.js';
-import { DeleteModelVersionPayload, ModelVersionActivity, ModelVersionActivityPayload, ModelVersionComment, TransitionRequest } from './leaves.js';
+import {
+  DeleteModelVersionPayload,
+  ModelVersionActivity,
+  ModelVersionActivityPayload,
+  ModelVersionComment,
+  TransitionRequest,
+} from './leaves.js';
 import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';

@@ -44,7 +44,8 @@ export const ModelVersionComment: ModelVersionCommentResolvers = {
 /** The activity a transition action produced, and the version read back after it. */
 export const ModelVersionActivityPayload: ModelVersionActivityPayloadResolvers = {
   activity: (payload) => payload.activity,
-  modelVersion: (payload, _, context) => registryLoaders(context).modelVersion.load({ name: payload.name, version: payload.version }),
+  modelVersion: (payload, _, context) =>
+    registryLoaders(context).modelVersion.load({ name: payload.name, version: payload.version }),
 };
 
 /** What is left after deleting a version: its key and its model. */

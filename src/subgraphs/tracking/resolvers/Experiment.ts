@@ -22,7 +22,15 @@ export const Experiment: ExperimentResolvers = {
     const size = pageSize(first);
     const args = { filter: filter ?? null, orderBy: orderBy ?? null, viewType: wireViewType(viewType), size };
     const loaders = trackingLoaders(context);
-    const cursors = connectionCursors(context, { field: 'Experiment.runs', args: { experimentId: experiment.experiment_id, filter: filter || null, orderBy: orderBy ?? [], viewType: args.viewType } });
+    const cursors = connectionCursors(context, {
+      field: 'Experiment.runs',
+      args: {
+        experimentId: experiment.experiment_id,
+        filter: filter || null,
+        orderBy: orderBy ?? [],
+        viewType: args.viewType,
+      },
+    });
     if (!after) {
       // First pages of many experiments are fetched together (one runs/search per 10 experiments).
       const page = await loaders.firstRunsPage.load({ experimentId: experiment.experiment_id, args });

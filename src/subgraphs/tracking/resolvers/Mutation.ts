@@ -25,7 +25,9 @@ async function freshExperiment(context: RequestContext, id: string, previousName
 
 /** The experiment's name before a write, for invalidating lookups by the old name. */
 async function currentName(context: RequestContext, id: string): Promise<string | undefined> {
-  const experiment = await trackingLoaders(context).experimentById.load(id).catch(() => null);
+  const experiment = await trackingLoaders(context)
+    .experimentById.load(id)
+    .catch(() => null);
   return experiment?.name;
 }
 
@@ -46,7 +48,10 @@ const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'K
  * delete, to answer with (a read after it would be a false NOT_FOUND); undefined where deletes are soft (the
  * fresh read afterwards shows lifecycleStage DELETED).
  */
-async function deletedBeforeHand<T>(context: RequestContext, load: () => Promise<T | null | undefined>): Promise<T | undefined> {
+async function deletedBeforeHand<T>(
+  context: RequestContext,
+  load: () => Promise<T | null | undefined>,
+): Promise<T | undefined> {
   if (context.services.profile.capabilities.deletedObjects) return undefined;
   const found = await load();
   if (!found) throw new NotFoundError('The object to delete does not exist');
@@ -62,7 +67,11 @@ async function forget(context: RequestContext, kind: 'experiment' | 'run', id: s
     loaders.runById.clear(id);
     return;
   }
-  await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs'), ...(name ? [cache.invalidate('experimentByName', [name])] : [])]);
+  await Promise.all([
+    cache.invalidate('experiment', [id]),
+    cache.bump('experiments', 'runs'),
+    ...(name ? [cache.invalidate('experimentByName', [name])] : []),
+  ]);
   loaders.experimentById.clear(id);
   if (name) loaders.experimentByName.clear(name);
 }

@@ -17,7 +17,11 @@ import { wireViewType } from '../toModels.js';
  */
 async function listExperiments(
   context: RequestContext,
-  args: { filter?: string | null | undefined; orderBy?: readonly string[] | null | undefined; viewType?: Parameters<typeof wireViewType>[0] },
+  args: {
+    filter?: string | null | undefined;
+    orderBy?: readonly string[] | null | undefined;
+    viewType?: Parameters<typeof wireViewType>[0];
+  },
 ): Promise<{ items: WireExperiment[]; nextToken: undefined }> {
   const check = {
     max_results: 1,
@@ -27,10 +31,13 @@ async function listExperiments(
   };
   // Arguments a search would refuse are refused here too (the listing cannot filter either).
   context.mlflow.assertSupported('searchExperiments', check);
-  const response = await requestCache(context).page('experiments', { list: true }, () => context.mlflow.call('listExperiments', {}));
+  const response = await requestCache(context).page('experiments', { list: true }, () =>
+    context.mlflow.call('listExperiments', {}),
+  );
   const experiments = [...(response.experiments ?? [])];
   const order = args.orderBy?.[0]?.trim().toLowerCase() ?? '';
-  if (order.startsWith('name')) experiments.sort((a, b) => a.name.localeCompare(b.name) * (order.endsWith('desc') ? -1 : 1));
+  if (order.startsWith('name'))
+    experiments.sort((a, b) => a.name.localeCompare(b.name) * (order.endsWith('desc') ? -1 : 1));
   trackingLoaders(context).primeExperiments(experiments);
   return { items: experiments, nextToken: undefined };
 }
@@ -45,14 +52,18 @@ export const Query: QueryResolvers = {
     // MLflow basic-auth filters this search by permission itself; Databricks filters after paging, so
     // pages are refilled past what the caller may not read.
     const auth = authorizer(context);
-    const cursors = connectionCursors(context, { field: 'Query.experiments', args: { filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) } });
+    const cursors = connectionCursors(context, {
+      field: 'Query.experiments',
+      args: { filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) },
+    });
     return fillPage({
       size: pageSize(first),
       position: cursors.decode(after),
       cursors,
       maxResults: 50_000,
       async fetch(pageToken, maxResults) {
-        if (context.services.profile.capabilities.experimentListing === 'list') return listExperiments(context, { filter, orderBy, viewType });
+        if (context.services.profile.capabilities.experimentListing === 'list')
+          return listExperiments(context, { filter, orderBy, viewType });
         const params = {
           max_results: maxResults,
           ...(pageToken ? { page_token: pageToken } : {}),
@@ -60,12 +71,15 @@ export const Query: QueryResolvers = {
           ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
           view_type: wireViewType(viewType),
         };
-        const response = await requestCache(context).page('experiments', params, () => context.mlflow.call('searchExperiments', params));
+        const response = await requestCache(context).page('experiments', params, () =>
+          context.mlflow.call('searchExperiments', params),
+        );
         const experiments = response.experiments ?? [];
         trackingLoaders(context).primeExperiments(experiments);
         return { items: experiments, nextToken: response.next_page_token || undefined };
       },
-      readable: (experiments) => Promise.all(experiments.map((e) => auth.allows({ kind: 'experiment', id: e.experiment_id }, 'CAN_READ'))),
+      readable: (experiments) =>
+        Promise.all(experiments.map((e) => auth.allows({ kind: 'experiment', id: e.experiment_id }, 'CAN_READ'))),
     });
   },
 
@@ -76,7 +90,10 @@ export const Query: QueryResolvers = {
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');
     const size = pageSize(first);
-    const cursors = connectionCursors(context, { field: 'Query.runs', args: { experimentIds, filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) } });
+    const cursors = connectionCursors(context, {
+      field: 'Query.runs',
+      args: { experimentIds, filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) },
+    });
     const position = cursors.decode(after);
     // MLflow's basic-auth does not filter runs/search by permission (corpus seq 207): search only the
     // experiments the caller may read, so every run returned is readable and pages stay full.
@@ -88,7 +105,10 @@ export const Query: QueryResolvers = {
     const { displayName, capabilities } = context.services.profile;
     const limit = capabilities.maxExperimentIdsPerRunSearch;
     if (readable.length > limit) {
-      throw new BadUserInputError(`${displayName} searches at most ${limit} experiment${limit === 1 ? '' : 's'} at once, got ${readable.length}: split experimentIds`, { limit });
+      throw new BadUserInputError(
+        `${displayName} searches at most ${limit} experiment${limit === 1 ? '' : 's'} at once, got ${readable.length}: split experimentIds`,
+        { limit },
+      );
     }
     const params = {
       experiment_ids: readable,

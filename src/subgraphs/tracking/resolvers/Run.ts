@@ -63,7 +63,11 @@ export const Run: RunResolvers = {
     const memo = perRequest(context, ARTIFACTS, () => new Map<string, Promise<unknown>>());
     const key = JSON.stringify([run.info.run_id, path ?? '']);
     let listing = memo.get(key) as ReturnType<typeof context.mlflow.call<'listArtifacts'>> | undefined;
-    if (!listing) memo.set(key, (listing = context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) })));
+    if (!listing)
+      memo.set(
+        key,
+        (listing = context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) })),
+      );
     return (await listing).files ?? [];
   },
 };
