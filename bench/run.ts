@@ -158,6 +158,7 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new Error(
       `Redis at ${options.redisUrl} is not reachable (${(error as Error).message}); start one or set REDIS_URL`,
+      { cause: error },
     );
   }
 

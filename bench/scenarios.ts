@@ -136,7 +136,7 @@ const compare: Scenario = {
       ),
     };
   },
-  async waterfall(api, data, username) {
+  async waterfall(api, data, _username) {
     // One level: the run ids are known (the user picked them), so the runs and the three series go together.
     const [page, ...series] = await Promise.all([
       api.post('runs/search', {

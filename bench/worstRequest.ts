@@ -93,7 +93,7 @@ async function send(name: string, query: string) {
   const started = performance.now();
   let status = 0;
   let bytes = 0;
-  let summary = '';
+  let summary: string;
   try {
     const response = await fetch(gateway.graphqlUrl, {
       method: 'POST',

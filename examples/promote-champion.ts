@@ -44,7 +44,7 @@ async function loadVersions(
   model: string,
 ): Promise<{ versions: Version[]; aliases: Map<string, string> }> {
   const versions: Version[] = [];
-  let aliases = new Map<string, string>();
+  let aliases: Map<string, string>;
   let after: string | undefined;
   do {
     const { registeredModel } = await client.request(ModelVersionsWithRunMetricsDocument, {

@@ -20,6 +20,7 @@ import type { Resource } from './Resource.js';
 /** How a subgraph finds the resource behind its objects and arguments. */
 export interface AuthorizationOptions {
   /** Protected type name → the resource an object of that type is governed by. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
   objectResource: Record<string, (object: any, context: RequestContext) => Resource | Promise<Resource>>;
   /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:)` → resource. */
   argumentResource: {
@@ -129,6 +130,7 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
 
   function wrapReference(type: GraphQLObjectType) {
     const level = protectedLevel(type.name);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Apollo's own resolver, called as Apollo would
     const subgraph = (type.extensions as { apollo?: { subgraph?: { resolveReference?: Function } } }).apollo?.subgraph;
     const original = subgraph?.resolveReference;
     if (!level || !original || !subgraph) return;

@@ -71,7 +71,7 @@ describe('MLflow 2.12.2 corpus conformance', () => {
       if (!emulator || !ids)
         throw new Error(`expected server tracking or auth, got ${exchange.server} (seq ${exchange.seq})`);
       const answer = await send(emulator.url, buildRequest(exchange, ids));
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(answer.text);
       } catch {

@@ -4,7 +4,7 @@ import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { PermissionBackend } from '../PermissionBackend.js';
 import { HttpPermissionBackend } from './HttpPermissionBackend.js';
 import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
-import { noPermissionBackend, noPermissionBackendBecause } from './NoPermissionBackend.js';
+import { noPermissionBackendBecause } from './NoPermissionBackend.js';
 import { fromMlflowPermission } from '../PermissionLevel.js';
 
 /** What an anonymous request to MLflow met. */
