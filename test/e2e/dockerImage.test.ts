@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { collectJsonLines } from '../helpers/jsonLines.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { parseDockerfile } from '../helpers/dockerfile.js';
 import { runCommand } from './clientHarness.js';
