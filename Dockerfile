@@ -16,7 +16,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
-# 2. Compile src/ to dist/ (tsconfig.build.json).
+# 2. Compile src/ to dist/ (tsconfig.build.json). The MLflow emulator (packages/mlflow-emulator, the demo's backend)
+#    is a development package: never copied, compiled or installed here.
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -2,7 +2,8 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // One run covers the server's tests and the emulator package's own (packages/mlflow-emulator/test).
+  roots: ['<rootDir>/test', '<rootDir>/packages/mlflow-emulator/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   // Sources import './x.js' (nodenext); map that back to the .ts file on disk.

@@ -10,7 +10,7 @@
 // request cap; the script stops by itself and exits 1 if any request failed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 
 interface Options {
   durationS: number;

@@ -1,6 +1,6 @@
 // The benchmark's "MLflow server": the emulator (no latency of its own) behind the recording proxy, in a
 // process of its own so its CPU is not the gateway's. Started by bench/run.ts; answers over IPC.
-import { ADMIN, startEmulator } from '../src/emulator/index.js';
+import { ADMIN, startEmulator } from '@mlflow-supergraph/mlflow-emulator';
 import { buildBenchData, type BenchData, type DataSize } from './benchData.js';
 import { failStart, rssSampler, serveParent } from './ipc.js';
 import { startRecordingProxy } from './RecordingProxy.js';

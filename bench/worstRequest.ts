@@ -4,7 +4,7 @@
 // gateway still answers afterwards. `npx tsx bench/worstRequest.ts [--runs 1000] [--steps 1000] [--params 20]`
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startEmulator } from '../src/emulator/index.js';
+import { startEmulator } from '@mlflow-supergraph/mlflow-emulator';
 import { spawnMain } from '../test/helpers/spawnMain.js';
 
 const { values } = parseArgs({

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTelemetryDefault, ConfigError, loadConfig } from './config.js';
+import { loadDemoEmulator } from './loadDemoEmulator.js';
 
 /** Time for closing Redis (its command timeout), the demo emulator and the trace exporter after the drain. */
 const CLOSE_BUDGET_MS = 4_000;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     const demo = values.demo ?? 'mlflow';
     if (!DEMO_BACKENDS.includes(demo))
       throw new ConfigError(`--demo must be one of ${DEMO_BACKENDS.join(', ')}, got "${demo}"`);
-    const { startEmulator } = await import('./emulator/index.js');
+    const { startEmulator } = await loadDemoEmulator();
     const emulator = await startEmulator({
       seed: 'demo',
       auth: demo === 'basic-auth',

@@ -35,7 +35,7 @@ import {
   initialSandboxVariables,
 } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
-import { ADMIN, ALICE } from '../../src/emulator/index.js';
+import { ADMIN, ALICE } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
 

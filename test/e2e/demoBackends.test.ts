@@ -1,7 +1,7 @@
 // `npm start -- --demo <backend>` with no MLFLOW_TRACKING_URI: the demo emulator plays that backend, and the graph
 // detects it as it would a real one (the real process, as `npm start` runs it).
 import { spawn } from 'node:child_process';
-import { GITLAB_MAINTAINER } from '../../src/emulator/index.js';
+import { GITLAB_MAINTAINER } from '@mlflow-supergraph/mlflow-emulator';
 import { postGraphQL } from '../helpers/startStack.js';
 import { spawnMain } from '../helpers/spawnMain.js';
 

@@ -1,8 +1,7 @@
 // Distributed mode: each subgraph on its own port, the gateway calling them over HTTP with signed requests.
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { ADMIN, ALICE, CAROL } from '../../src/emulator/seeds/users.js';
+import { ADMIN, ALICE, CAROL, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';

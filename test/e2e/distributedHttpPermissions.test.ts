@@ -4,7 +4,7 @@
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
 import type { Principal } from '../../src/context/Principal.js';
-import { DEMO_EXPERIMENTS, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { DEMO_EXPERIMENTS, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';

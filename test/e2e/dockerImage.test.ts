@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { collectJsonLines } from '../helpers/jsonLines.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { parseDockerfile } from '../helpers/dockerfile.js';
 import { runCommand } from './clientHarness.js';
@@ -232,6 +232,14 @@ describe('the runtime image, assembled from the Dockerfile', () => {
     expect(existsSync(join(runtimeDir, 'node_modules/typescript'))).toBe(false);
     expect(existsSync(join(runtimeDir, 'node_modules/jest'))).toBe(false);
     expect(existsSync(join(runtimeDir, 'src'))).toBe(false);
+    // The MLflow emulator is a development package: neither its files, nor a link to it, nor code built from it.
+    expect(existsSync(join(runtimeDir, 'packages/mlflow-emulator'))).toBe(false);
+    expect(existsSync(join(runtimeDir, 'node_modules/@mlflow-supergraph/mlflow-emulator'))).toBe(false);
+    const built = readdirSync(join(runtimeDir, 'dist'), { recursive: true }).map(String);
+    const emulatorCode = built.filter(
+      (file) => file.endsWith('.js') && readFileSync(join(runtimeDir, 'dist', file), 'utf8').includes('/__emulator/'),
+    );
+    expect(emulatorCode).toEqual([]);
     expect(
       JSON.parse(readFileSync(join(runtimeDir, 'packages/client/src/generated/persisted-documents.json'), 'utf8')),
     ).toEqual(manifest);

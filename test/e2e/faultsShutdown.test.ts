@@ -1,7 +1,7 @@
 // SIGTERM to the real process (`node --import tsx src/main.ts`, as `npm start` runs it): the request in flight
 // is answered, the process logs a clean drain and exits 0 within the bound. Pod deletion does exactly this.
 import type { ChildProcess } from 'node:child_process';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { postGraphQL } from '../helpers/startStack.js';
 import { spawnMain, type MainProcess } from '../helpers/spawnMain.js';
 

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { postGraphQL } from '../helpers/startStack.js';
 import { runMainToExit, spawnMain, type MainProcess } from '../helpers/spawnMain.js';
 

@@ -3,7 +3,7 @@
 import { MemoryCache } from '../../src/cache/MemoryCache.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
 
 /** A running emulator + gateway pair. */

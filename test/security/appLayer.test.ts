@@ -5,7 +5,7 @@
 // Figure protected: 0 private values in their answers, warm or cold, in memory or in Redis.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startAppLayer, type AppLayer } from '../helpers/startAppLayer.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 

@@ -2,7 +2,7 @@
 // sharing rule: where entries are per caller, one caller's registered text is neither served to another nor an
 // oracle ("has anyone run this operation?") for them. Where sharing is earned (basic-auth), they stay shared.
 import { createHash } from 'node:crypto';
-import { ALICE, BOB } from '../../src/emulator/seeds/users.js';
+import { ALICE, BOB } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../helpers/startStack.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -3,8 +3,7 @@
 // refused as BAD_USER_INPUT before anything is asked upstream. The basic-auth stack hides models and experiments
 // from alice with NO_PERMISSIONS grants; MLflow's page tokens (and fillPage's skips) count those hidden rows. Replicas
 // sharing MLFLOW_SUPERGRAPH_SECRET accept each other's cursors; another secret is another key.
-import { ADMIN, ALICE, BOB } from '../../src/emulator/index.js';
-import { createPageToken } from '../../src/emulator/pageToken.js';
+import { ADMIN, ALICE, BOB, createPageToken } from '@mlflow-supergraph/mlflow-emulator';
 import { mlflowRest } from '../integration/registry/seedRegistry.js';
 import { basic, startStack, type GraphQLResponse, type Stack } from '../helpers/startStack.js';
 

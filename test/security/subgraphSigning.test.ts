@@ -8,14 +8,13 @@ import { loadConfig } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
 import type { Principal } from '../../src/context/Principal.js';
 import type { Services } from '../../src/context/Services.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { ALICE, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { subgraphSchemaFactories } from '../../src/gateway/subgraphSchemas.js';
 import { createTelemetry } from '../../src/observability/Telemetry.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import { startSubgraph, type RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
 import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
 import { basic, postGraphQL } from '../helpers/startStack.js';
-import { ALICE } from '../../src/emulator/seeds/users.js';
 
 const SECRET = 'p'.repeat(48);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

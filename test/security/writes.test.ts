@@ -2,7 +2,12 @@
 // and need CAN_MANAGE on it (Databricks offers no way to read a comment, so the graph cannot see its author; behind
 // a trusted proxy Databricks sees the service as every author): a reader or an outsider is refused FORBIDDEN with
 // no write reaching the backend.
-import { DATABRICKS_ADMIN, DATABRICKS_ALICE, DATABRICKS_BOB, DATABRICKS_CAROL } from '../../src/emulator/index.js';
+import {
+  DATABRICKS_ADMIN,
+  DATABRICKS_ALICE,
+  DATABRICKS_BOB,
+  DATABRICKS_CAROL,
+} from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../helpers/startStack.js';
 import { mlflowRest } from '../integration/registry/seedRegistry.js';
 

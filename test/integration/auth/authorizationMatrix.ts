@@ -6,7 +6,7 @@
 import { graphql } from 'graphql';
 import { createRequestContext } from '../../../src/context/createRequestContext.js';
 import { createServices } from '../../../src/context/createServices.js';
-import type { EmulatorOptions } from '../../../src/emulator/index.js';
+import type { EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
 import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js';
 import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';

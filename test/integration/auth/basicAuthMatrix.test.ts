@@ -1,4 +1,4 @@
-import { ADMIN, ALICE, BOB, CAROL } from '../../../src/emulator/seeds/users.js';
+import { ADMIN, ALICE, BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { basic } from '../../helpers/startStack.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
 

@@ -3,7 +3,7 @@ import {
   DATABRICKS_ALICE,
   DATABRICKS_BOB,
   DATABRICKS_CAROL,
-} from '../../../src/emulator/seeds/users.js';
+} from '@mlflow-supergraph/mlflow-emulator';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
 
 describeAuthorizationMatrix({

@@ -8,7 +8,7 @@ import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/context/createServices.js';
 import type { Services } from '../../../src/context/Services.js';
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../../src/gateway/startGateway.js';
 import { createTelemetry } from '../../../src/observability/Telemetry.js';
 import { postGraphQL } from '../../helpers/startStack.js';

@@ -2,7 +2,7 @@
 // with personas named by a trusted proxy's headers (e-mail, user, groups), service credentials upstream and
 // an emulator without auth, so the permission service alone decides. Then what the matrix does not measure:
 // batching, the per-principal cache (shared through Redis), and failing closed on every kind of breakage.
-import { DEMO_EXPERIMENTS } from '../../../src/emulator/index.js';
+import { DEMO_EXPERIMENTS } from '@mlflow-supergraph/mlflow-emulator';
 import { requireRedis } from '../../helpers/requireRedis.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import {

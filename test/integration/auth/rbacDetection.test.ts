@@ -1,4 +1,4 @@
-import { ALICE } from '../../../src/emulator/seeds/users.js';
+import { ALICE } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 // A basic-auth server whose permission API is gone (MLflow >= 3.13 moved to RBAC): the graph says so with

@@ -1,4 +1,4 @@
-import { ALICE } from '../../../src/emulator/seeds/users.js';
+import { ALICE } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 // A read-only credential (like GitLab's read_api) may query but never write: refused before any upstream call.

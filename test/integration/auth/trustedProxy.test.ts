@@ -2,7 +2,7 @@
 // backend other than the custom permission service: MLflow basic-auth, the service's credentials upstream.
 // Every proxy user carries the same service credentials, so what is cached per caller must be keyed by the
 // identity the proxy vouched for; and without the trusted-proxy setting those headers mean nothing.
-import { ADMIN, BOB, CAROL } from '../../../src/emulator/seeds/users.js';
+import { ADMIN, BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 const PRIVATE = 'demand-forecasting';

@@ -1,6 +1,6 @@
 // `viewer` tells the truth about who is calling: a name only for credentials the backend accepted, the name and
 // e-mail the backend knows (SCIM Me on Databricks, /user on GitLab), and no `write` scope for anonymous callers.
-import { ALICE, DATABRICKS_BOB, GITLAB_OUTSIDER, GITLAB_REPORTER } from '../../../src/emulator/index.js';
+import { ALICE, DATABRICKS_BOB, GITLAB_OUTSIDER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 
 const VIEWER = `{ viewer { id username email authKind scopes } }`;

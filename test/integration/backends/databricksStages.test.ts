@@ -1,7 +1,7 @@
 // Databricks splits stage rights: a user with CAN_MANAGE_STAGING_VERSIONS on a model may move its versions
 // between None, Staging and Archived, and is refused anything that touches Production — by the graph, before
 // any write reaches Databricks. The model's ACL shows the direct grant and the inherited workspace entry.
-import { DATABRICKS_ALICE, DATABRICKS_CAROL } from '../../../src/emulator/index.js';
+import { DATABRICKS_ALICE, DATABRICKS_CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 const MODEL = 'churn-model'; // demo: v1 Archived, v2 Production, v3 None

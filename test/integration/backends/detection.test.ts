@@ -1,6 +1,6 @@
 // Detection against the emulator: what /version and /api/3.0/mlflow/server-info say, with and without
 // credentials, probed once per process (single flight) and never guessed.
-import { ADMIN, startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { ADMIN, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { createHttpInstance, defaultHttpInstanceOptions } from '../../../src/upstream/http/createHttpInstance.js';
 import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
 import { BackendDetector, detectBackend, type BackendDetection } from '../../../src/upstream/profiles/detectBackend.js';

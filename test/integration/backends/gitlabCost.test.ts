@@ -1,7 +1,7 @@
 // What GitLab's API shape costs, counted at the emulator: versions come with their model, so a model's versions
 // cost no call and the versions of many runs one registered-models search; runs are searched one experiment at
 // a time and histories fetched per run (GitLab has neither multi-experiment searches nor bulk histories).
-import { GITLAB_MAINTAINER } from '../../../src/emulator/index.js';
+import { GITLAB_MAINTAINER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 let stack: Stack;

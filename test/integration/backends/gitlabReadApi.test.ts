@@ -12,7 +12,7 @@ import {
   type GraphQLArgument,
   type GraphQLInputType,
 } from 'graphql';
-import { GITLAB_DEVELOPER, GITLAB_READER } from '../../../src/emulator/index.js';
+import { GITLAB_DEVELOPER, GITLAB_READER } from '@mlflow-supergraph/mlflow-emulator';
 import type { Stack } from '../../helpers/startStack.js';
 import { PROFILES, type DemoIds, useProfile, writeCalls } from './profiles.js';
 

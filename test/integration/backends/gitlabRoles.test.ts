@@ -1,7 +1,7 @@
 // GitLab's project roles as the graph shows them: a non-member of a private project sees empty lists (GitLab
 // answers 404 "Project Not Found" everywhere), and a Reporter — who may read, but whose POSTs GitLab counts as
 // writes — reads runs by id and is told why an experiment's runs cannot be listed for them.
-import { GITLAB_OUTSIDER, GITLAB_REPORTER } from '../../../src/emulator/index.js';
+import { GITLAB_OUTSIDER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 let stack: Stack;

@@ -1,7 +1,7 @@
 // Writes against GitLab's MLflow-compatible API: a role GitLab refuses is FORBIDDEN with the reason (GitLab's
 // own answer is a 401), deletes (GitLab's are for good) answer the deleted object, a rename GitLab cannot apply
 // is refused before the call, and ending a run without an end time sets it to now.
-import { GITLAB_MAINTAINER, GITLAB_REPORTER } from '../../../src/emulator/index.js';
+import { GITLAB_MAINTAINER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 let stack: Stack;

@@ -16,7 +16,7 @@ import {
   GITLAB_OUTSIDER,
   GITLAB_READER,
   type EmulatorOptions,
-} from '../../../src/emulator/index.js';
+} from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 import { startPermissionService, type FakeRule } from '../../helpers/startPermissionService.js';
 

@@ -3,7 +3,7 @@
 // sharing the Redis), and one user's cached view never reaches another who may not read it.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { BOB, CAROL } from '../../../src/emulator/seeds/users.js';
+import { BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { requireRedis } from '../../helpers/requireRedis.js';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 

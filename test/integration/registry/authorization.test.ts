@@ -1,6 +1,6 @@
 // The registry's authorization directives, enforced in the registry subgraph, against the emulator serving
 // as `mlflow server --app-name basic-auth` (default permission READ).
-import { ADMIN, ALICE, BOB } from '../../../src/emulator/index.js';
+import { ADMIN, ALICE, BOB } from '@mlflow-supergraph/mlflow-emulator';
 import { basic, startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
 

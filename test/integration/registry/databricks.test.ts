@@ -1,6 +1,6 @@
 // The Databricks workspace registry's own workflow (transition requests and comments) through the gateway,
 // against the emulator serving as Databricks (bearer tokens), with MLFLOW_SUPERGRAPH_BACKEND=databricks.
-import { DATABRICKS_ADMIN } from '../../../src/emulator/index.js';
+import { DATABRICKS_ADMIN } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createRequestContext } from '../../../src/context/createRequestContext.js';
 import { createServices } from '../../../src/context/createServices.js';
 import type { Services } from '../../../src/context/Services.js';
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js';
 import { seedRegistry, type SeededRegistry } from './seedRegistry.js';
 

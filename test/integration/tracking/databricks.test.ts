@@ -1,4 +1,4 @@
-import { DATABRICKS_ADMIN } from '../../../src/emulator/seeds/users.js';
+import { DATABRICKS_ADMIN } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 describe('tracking on the Databricks backend', () => {

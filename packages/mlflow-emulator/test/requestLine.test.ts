@@ -1,4 +1,4 @@
-import { REQUEST_LINE_LIMIT, startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { REQUEST_LINE_LIMIT, startEmulator, type Emulator } from '../src/index.js';
 import { call, qs } from './httpClient.js';
 
 // gunicorn refuses request lines over 4094 bytes before MLflow sees them. The federation layer must

@@ -5,7 +5,7 @@ import {
   DATABRICKS_CAROL,
   startEmulator,
   type Emulator,
-} from '../../../src/emulator/index.js';
+} from '../src/index.js';
 import { call, qs } from './httpClient.js';
 
 interface AclEntry {

@@ -1,4 +1,4 @@
-import { ADMIN, ALICE, BOB, CAROL, startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { ADMIN, ALICE, BOB, CAROL, startEmulator, type Emulator } from '../src/index.js';
 import { call, qs } from './httpClient.js';
 
 describe('basic-auth mode on the demo seed', () => {

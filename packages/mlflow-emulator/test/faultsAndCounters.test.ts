@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '../src/index.js';
 import { call } from './httpClient.js';
 
 const SEARCH = 'POST /api/2.0/mlflow/runs/search';

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '../src/index.js';
 import { call } from './httpClient.js';
 
 // Injected latency is a lower bound, which no load on the machine can break, so those assertions are exact.

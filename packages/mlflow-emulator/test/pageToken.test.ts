@@ -1,6 +1,6 @@
-import { MlflowError } from '../../../src/emulator/MlflowError.js';
-import { createPageToken, parsePageToken, pythonB64Decode } from '../../../src/emulator/pageToken.js';
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { MlflowError } from '../src/MlflowError.js';
+import { createPageToken, parsePageToken, pythonB64Decode } from '../src/pageToken.js';
+import { startEmulator, type Emulator } from '../src/index.js';
 import { call } from './httpClient.js';
 
 function messageOf(token: string): string {

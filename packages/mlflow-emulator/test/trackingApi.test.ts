@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { startEmulator, type Emulator } from '../src/index.js';
 import { call, qs } from './httpClient.js';
 
 interface RunJson {

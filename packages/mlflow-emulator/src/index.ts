@@ -23,6 +23,8 @@ export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
+/** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
+export { createPageToken } from './pageToken.js';
 
 /** How to start an emulator. */
 export interface EmulatorOptions {

@@ -1,7 +1,7 @@
-import { EmulatorStore } from '../../../src/emulator/EmulatorStore.js';
-import { DEMO_EXPERIMENTS, DEMO_MODELS } from '../../../src/emulator/index.js';
-import { seedDemo } from '../../../src/emulator/seeds/demoSeed.js';
-import { seedEmpty } from '../../../src/emulator/seeds/emptySeed.js';
+import { EmulatorStore } from '../src/EmulatorStore.js';
+import { DEMO_EXPERIMENTS, DEMO_MODELS } from '../src/index.js';
+import { seedDemo } from '../src/seeds/demoSeed.js';
+import { seedEmpty } from '../src/seeds/emptySeed.js';
 
 describe('demo seed', () => {
   // Seeding time is proportional to what the seed creates, and every emulator start (each test stack) pays it.

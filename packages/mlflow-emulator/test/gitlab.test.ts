@@ -8,8 +8,8 @@ import {
   gitlabMlflowEndpoints,
   startEmulator,
   type Emulator,
-} from '../../../src/emulator/index.js';
-import { GitlabMl } from '../../../src/emulator/GitlabMl.js';
+} from '../src/index.js';
+import { GitlabMl } from '../src/GitlabMl.js';
 import { call, qs, type CallOptions, type TestResponse } from './httpClient.js';
 
 const MLFLOW = '/api/2.0/mlflow';

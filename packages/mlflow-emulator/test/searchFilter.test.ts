@@ -1,4 +1,4 @@
-import { MlflowError } from '../../../src/emulator/MlflowError.js';
+import { MlflowError } from '../src/MlflowError.js';
 import {
   checkRunsFilterComparators,
   compareValues,
@@ -9,7 +9,7 @@ import {
   parseRunOrderBy,
   parseRunsFilter,
   sqlLike,
-} from '../../../src/emulator/searchFilter.js';
+} from '../src/searchFilter.js';
 
 function errorOf(fn: () => unknown): MlflowError {
   try {
