@@ -47,6 +47,10 @@ function codeForUpstream(error: UpstreamError): ErrorCode {
       return 'BAD_USER_INPUT';
     case 'callBudget':
       return 'QUERY_TOO_COMPLEX';
+    case 'unsupported':
+      return 'UNSUPPORTED_BY_BACKEND';
+    case 'forbidden':
+      return 'FORBIDDEN';
     case 'http':
       break;
   }
@@ -78,7 +82,8 @@ function upstreamMessage(error: UpstreamError, code: ErrorCode): string {
     case 'UNAUTHENTICATED':
       return `${error.upstream} rejected the credentials: authenticate with a Bearer token or Basic credentials`;
     case 'FORBIDDEN':
-      return `${error.upstream}: permission denied`;
+      // A `forbidden` failure's message was written here to say what to change; an HTTP answer's is upstream text.
+      return error.failure === 'forbidden' ? error.message : `${error.upstream}: permission denied`;
     default:
       return error.message;
   }
@@ -98,6 +103,8 @@ export function toGraphQLError(error: unknown): GraphQLError {
       upstreamMessage(error, code),
       {
         ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
+        ...(error.backend === undefined ? {} : { backend: error.backend }),
+        ...(error.requiredScope === undefined ? {} : { requiredScope: error.requiredScope }),
         ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
         ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
       },
