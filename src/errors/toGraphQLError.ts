@@ -90,9 +90,10 @@ function upstreamMessage(error: UpstreamError, code: ErrorCode): string {
 }
 
 /**
- * The one place where an error becomes a client-facing GraphQL error with a code from the closed set.
- * Our own errors pass through; upstream failures are mapped from MLflow's error_code and HTTP status;
- * anything else is masked as INTERNAL_SERVER_ERROR (its message may be a bug's internals).
+ * The one place where an error becomes a client-facing GraphQL error with a code from the closed set, called
+ * once per error by the subgraphs' resolver wrapper (graphql/withErrorMapping.ts). Our own errors pass through;
+ * upstream failures are mapped from their kind, MLflow's error_code and the HTTP status; anything else is
+ * masked as INTERNAL_SERVER_ERROR (its message may be a bug's internals).
  */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof SupergraphError) return error;
@@ -121,7 +122,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   return new SupergraphError('INTERNAL_SERVER_ERROR', 'Internal server error', {}, error);
 }
 
-/** The `extensions.code` of a mapped error, for tests and metrics. */
+/** The code an error maps to, for code that decides by it (auth backends, the bulk-history fallback) and tests. */
 export function errorCodeOf(error: unknown): ErrorCode {
   const code = toGraphQLError(error).extensions.code;
   return (ALL_ERROR_CODES as readonly string[]).includes(code as string)
