@@ -12,7 +12,6 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { RequestContext } from '../context/RequestContext.js';
-import { toGraphQLError } from '../errors/toGraphQLError.js';
 import { authorizer } from './authorizer.js';
 import type { PermissionLevel } from './PermissionLevel.js';
 import type { Resource } from './Resource.js';
@@ -135,17 +134,13 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     const original = subgraph?.resolveReference;
     if (!level || !original || !subgraph) return;
     subgraph.resolveReference = async (reference: unknown, context: RequestContext, info: unknown) => {
-      try {
-        await authorizer(context).requireKnownCaller();
-        const object = await original(reference, context, info);
-        if (object && !(await permitted(type.name, object, context))) {
-          const resource = await resourceOf(type.name, object, context);
-          await authorizer(context).require(resource, level);
-        }
-        return object;
-      } catch (error) {
-        throw toGraphQLError(error);
+      await authorizer(context).requireKnownCaller();
+      const object = await original(reference, context, info);
+      if (object && !(await permitted(type.name, object, context))) {
+        const resource = await resourceOf(type.name, object, context);
+        await authorizer(context).require(resource, level);
       }
+      return object;
     };
   }
 
@@ -167,10 +162,9 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
       rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
-    field.resolve = (parent, args, context, info) =>
-      // Errors of the checks themselves (an unreachable permission service) leave with a code too.
-      guarded(parent, args, context, info).catch((error: unknown) => Promise.reject(toGraphQLError(error)));
-    const guarded = async (
+    // Errors of the checks themselves (an unreachable permission service) are mapped with the resolver's, once,
+    // by the error mapping the subgraph applies around this (graphql/withErrorMapping.ts).
+    field.resolve = async (
       parent: unknown,
       args: Record<string, unknown>,
       context: RequestContext,

@@ -11,8 +11,9 @@ export interface SupergraphErrorExtensions {
 }
 
 /**
- * The one error class raised on purpose by this project. Its message and extensions are safe to show a
- * client; anything else that reaches the error formatter is masked.
+ * The one GraphQL error class raised on purpose by this project (by auth/, the subgraphs and toGraphQLError).
+ * Its message and extensions are safe to show a client; anything else that reaches the error formatter is
+ * masked. upstream/ and cache/ never build one: they throw UpstreamError, which toGraphQLError maps.
  */
 export class SupergraphError extends GraphQLError {
   override readonly name = 'SupergraphError';

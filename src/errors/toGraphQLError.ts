@@ -47,6 +47,10 @@ function codeForUpstream(error: UpstreamError): ErrorCode {
       return 'BAD_USER_INPUT';
     case 'callBudget':
       return 'QUERY_TOO_COMPLEX';
+    case 'unsupported':
+      return 'UNSUPPORTED_BY_BACKEND';
+    case 'forbidden':
+      return 'FORBIDDEN';
     case 'http':
       break;
   }
@@ -78,16 +82,18 @@ function upstreamMessage(error: UpstreamError, code: ErrorCode): string {
     case 'UNAUTHENTICATED':
       return `${error.upstream} rejected the credentials: authenticate with a Bearer token or Basic credentials`;
     case 'FORBIDDEN':
-      return `${error.upstream}: permission denied`;
+      // A `forbidden` failure's message was written here to say what to change; an HTTP answer's is upstream text.
+      return error.failure === 'forbidden' ? error.message : `${error.upstream}: permission denied`;
     default:
       return error.message;
   }
 }
 
 /**
- * The one place where an error becomes a client-facing GraphQL error with a code from the closed set.
- * Our own errors pass through; upstream failures are mapped from MLflow's error_code and HTTP status;
- * anything else is masked as INTERNAL_SERVER_ERROR (its message may be a bug's internals).
+ * The one place where an error becomes a client-facing GraphQL error with a code from the closed set, called
+ * once per error by the subgraphs' resolver wrapper (graphql/withErrorMapping.ts). Our own errors pass through;
+ * upstream failures are mapped from their kind, MLflow's error_code and the HTTP status; anything else is
+ * masked as INTERNAL_SERVER_ERROR (its message may be a bug's internals).
  */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof SupergraphError) return error;
@@ -98,6 +104,8 @@ export function toGraphQLError(error: unknown): GraphQLError {
       upstreamMessage(error, code),
       {
         ...(error.failure === 'callBudget' ? { limit: error.limit, max: error.max } : {}),
+        ...(error.backend === undefined ? {} : { backend: error.backend }),
+        ...(error.requiredScope === undefined ? {} : { requiredScope: error.requiredScope }),
         ...(error.errorCode === undefined ? {} : { mlflowErrorCode: error.errorCode }),
         ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
       },
@@ -114,7 +122,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   return new SupergraphError('INTERNAL_SERVER_ERROR', 'Internal server error', {}, error);
 }
 
-/** The `extensions.code` of a mapped error, for tests and metrics. */
+/** The code an error maps to, for code that decides by it (auth backends, the bulk-history fallback) and tests. */
 export function errorCodeOf(error: unknown): ErrorCode {
   const code = toGraphQLError(error).extensions.code;
   return (ALL_ERROR_CODES as readonly string[]).includes(code as string)

@@ -6,12 +6,12 @@ import type { Services } from '../context/Services.js';
 import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
-import { createApolloHttpHandler } from './httpHandler.js';
+import { createApolloHttpHandler } from '../server/createApolloHttpHandler.js';
 import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { requestCache } from '../context/requestCache.js';
-import { createServiceServer } from '../observability/createServiceServer.js';
+import { createServiceServer } from '../server/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
 

@@ -1,4 +1,4 @@
-import { GraphQLScalarType } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { toGraphQLError } from '../errors/toGraphQLError.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -16,29 +16,22 @@ function wrap(fn: AnyFn): AnyFn {
 }
 
 /**
- * Wraps every resolver of a resolver map so anything it throws leaves as a GraphQL error with a code from
- * the closed set (via toGraphQLError). Done in the subgraph, so the mapping holds in-process and when the
- * subgraph runs as its own server behind any gateway or router.
+ * Wraps every resolver of an executable subgraph schema (field resolvers and `__resolveReference`) so anything it
+ * throws leaves as a GraphQL error with a code from the closed set, mapped once, by toGraphQLError. Applied last
+ * (outside the authorization checks), so loaders, upstream clients and the checks all throw their own errors
+ * and this is the one conversion on the way back. Done in the subgraph, so the mapping holds in-process and
+ * when the subgraph runs as its own server behind any gateway or router. Federation's own `_entities` and
+ * `_service` are left alone: `_entities` calls the wrapped `__resolveReference` of each type.
  */
-export function withErrorMapping<T extends object>(resolvers: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [typeName, fields] of Object.entries(resolvers)) {
-    if (fields instanceof GraphQLScalarType || typeof fields !== 'object' || fields === null) {
-      out[typeName] = fields;
-      continue;
+export function withErrorMapping(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('_')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.name.startsWith('_') || !field.resolve) continue;
+      field.resolve = wrap(field.resolve as AnyFn) as typeof field.resolve;
     }
-    const wrapped: Record<string, unknown> = {};
-    for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
-      if (typeof resolver === 'function') wrapped[field] = wrap(resolver as AnyFn);
-      else if (
-        resolver &&
-        typeof resolver === 'object' &&
-        typeof (resolver as { resolve?: unknown }).resolve === 'function'
-      ) {
-        wrapped[field] = { ...resolver, resolve: wrap((resolver as { resolve: AnyFn }).resolve) };
-      } else wrapped[field] = resolver;
-    }
-    out[typeName] = wrapped;
+    const subgraph = (type.extensions as { apollo?: { subgraph?: { resolveReference?: AnyFn } } }).apollo?.subgraph;
+    if (subgraph?.resolveReference) subgraph.resolveReference = wrap(subgraph.resolveReference);
   }
-  return out as T;
+  return schema;
 }

@@ -11,8 +11,8 @@ import { ConfigError } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
-import { createApolloHttpHandler } from '../gateway/httpHandler.js';
-import { createServiceServer } from '../observability/createServiceServer.js';
+import { createApolloHttpHandler } from '../server/createApolloHttpHandler.js';
+import { createServiceServer } from '../server/createServiceServer.js';
 import type { SubgraphName } from './loadSchema.js';
 
 /** A subgraph served on its own port (distributed mode). */

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { loaderOptions } from '../../graphql/loaderOptions.js';
 import { tracedBatch } from '../../observability/traceBatch.js';
-import { chunk, fanOut } from '../../graphql/fanOut.js';
+import { asError, chunk, fanOut } from '../../graphql/fanOut.js';
 import type { Got } from 'got';
 import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/http/requestLine.js';
 import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
@@ -10,7 +10,7 @@ import { perRequest } from '../../context/RequestContext.js';
 import { orNull } from '../../upstream/http/UpstreamError.js';
 import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
 import type { WireExperiment, WireMetric, WireRun, WireViewType } from '../../upstream/mlflow/wire.js';
-import { toGraphQLError } from '../../errors/toGraphQLError.js';
+import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { requestCache } from '../../context/requestCache.js';
 
 /** Run states that no longer change by themselves. */
@@ -189,7 +189,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
             for (const run of response.runs ?? []) found.set(run.info.run_id, run);
           }
         } catch (error) {
-          for (const id of runIds) found.set(id, toGraphQLError(error));
+          for (const id of runIds) found.set(id, asError(error));
         }
       }),
     );
@@ -264,12 +264,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                       hasMore: runs.length > args.size || Boolean(own.next_page_token),
                     });
                   } catch (error) {
-                    pages.set(pageKey(id, args), toGraphQLError(error));
+                    pages.set(pageKey(id, args), asError(error));
                   }
                 }),
               );
             } catch (error) {
-              for (const id of ids) pages.set(pageKey(id, args), toGraphQLError(error));
+              for (const id of ids) pages.set(pageKey(id, args), asError(error));
             }
           }),
         ),
@@ -335,13 +335,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                   for (const [id, metrics] of byRun)
                     results.set(historyCacheKey({ ...first, runId: id }), capSteps(metrics, first.maxPoints));
                 } catch (error) {
-                  const mapped = toGraphQLError(error);
-                  if (mapped.extensions.code === 'UNSUPPORTED_BY_BACKEND') {
+                  if (errorCodeOf(error) === 'UNSUPPORTED_BY_BACKEND') {
                     // Databricks and GitLab lack the bulk endpoint: remember, and fall back per run.
                     context.services.capabilities.bulkInterval = false;
                     perRun.push(...ids);
                   } else {
-                    for (const id of ids) results.set(historyCacheKey({ ...first, runId: id }), mapped);
+                    for (const id of ids) results.set(historyCacheKey({ ...first, runId: id }), asError(error));
                   }
                 }
               }),

@@ -61,8 +61,12 @@ export function isOutage(error: unknown, deadline?: number, params?: Record<stri
       return false;
     case 'refused':
     case 'callBudget':
+    case 'unsupported':
       // Never sent: says nothing about the upstream.
       return undefined;
+    case 'forbidden':
+      // An answer about the caller's rights, not a sign of an outage.
+      return false;
   }
 }
 

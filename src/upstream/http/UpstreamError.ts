@@ -1,11 +1,16 @@
-/** Why an upstream call failed, independent of GraphQL (mapped to a code in src/errors/toGraphQLError.ts). */
+/**
+ * Why an upstream call failed, independent of GraphQL: this layer never builds GraphQL errors (lint keeps
+ * upstream/ free of graphql); src/errors/toGraphQLError.ts alone maps each kind to a code of the closed set.
+ */
 export type UpstreamFailure =
   | 'http' // the upstream answered with a non-2xx status
   | 'timeout' // no answer in time
   | 'network' // connection refused or reset
   | 'malformed' // a 2xx answer whose body is not the JSON we expected
   | 'refused' // not sent: the request, as the caller's input made it, is one the upstream cannot take
-  | 'callBudget'; // not sent, or cut off: the request used up its budget of upstream calls or of bytes received
+  | 'callBudget' // not sent, or cut off: the request used up its budget of upstream calls or of bytes received
+  | 'unsupported' // not sent: the configured backend lacks this operation or would ignore an argument (`backend`)
+  | 'forbidden'; // the upstream refused the caller for a reason the message explains (`requiredScope`, if any)
 
 /** Fields for {@link UpstreamError}. */
 export interface UpstreamErrorInit {
@@ -20,6 +25,10 @@ export interface UpstreamErrorInit {
   limit?: 'upstreamCalls' | 'upstreamBytes';
   /** For `callBudget`: the budget. */
   max?: number;
+  /** For `unsupported`: the backend kind that lacks the operation (`mlflow`, `databricks`, `gitlab`). */
+  backend?: string;
+  /** For `forbidden`: the token scope that would be allowed (e.g. GitLab's `api`). */
+  requiredScope?: string;
 }
 
 /**
@@ -35,6 +44,8 @@ export class UpstreamError extends Error {
   readonly errorCode: string | undefined;
   readonly limit: 'upstreamCalls' | 'upstreamBytes' | undefined;
   readonly max: number | undefined;
+  readonly backend: string | undefined;
+  readonly requiredScope: string | undefined;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message);
@@ -45,6 +56,8 @@ export class UpstreamError extends Error {
     this.errorCode = init.errorCode;
     this.limit = init.limit;
     this.max = init.max;
+    this.backend = init.backend;
+    this.requiredScope = init.requiredScope;
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false });
   }
 }

@@ -7,7 +7,6 @@
 // - `name = 'x'` on registered-models/search matches names containing x: narrowed to the name itself;
 // - a project the caller may not see is a 404 `{"message": "404 Project Not Found"}` on every endpoint, and
 //   GitLab treats every POST as a write: a reporter's runs search is a 401, a read_api token's a 403.
-import { ForbiddenError } from '../../errors/SupergraphError.js';
 import { UpstreamError } from '../http/UpstreamError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
@@ -116,6 +115,18 @@ const EMPTY_LISTING: Partial<Record<MlflowEndpointName, object>> = {
 /** POSTs that only read, which GitLab's role and scope checks still count as writes. */
 const READING_POSTS = new Set<MlflowEndpointName>(['searchExperiments', 'searchRuns', 'getLatestVersions']);
 
+/** A refusal GitLab makes for its own reasons, with what the caller can change: FORBIDDEN once mapped, no status. */
+function forbidden(answer: UpstreamError, message: string, requiredScope?: string): UpstreamError {
+  return new UpstreamError({
+    upstream: answer.upstream,
+    endpoint: answer.endpoint,
+    failure: 'forbidden',
+    message,
+    cause: answer,
+    ...(requiredScope === undefined ? {} : { requiredScope }),
+  });
+}
+
 /** GitLab's refusals → what they mean in MLflow's terms (or in the graph's). */
 export function fromGitLabFailure<K extends MlflowEndpointName>(name: K, error: unknown): MlflowApi[K]['response'] {
   if (!(error instanceof UpstreamError) || error.failure !== 'http') throw error;
@@ -134,13 +145,15 @@ export function fromGitLabFailure<K extends MlflowEndpointName>(name: K, error: 
     });
   }
   if (READING_POSTS.has(name) && error.errorCode === 'insufficient_scope') {
-    throw new ForbiddenError(
+    throw forbidden(
+      error,
       'GitLab lets read_api tokens make GET requests only, and serves this search as a POST: use a token with the api scope',
-      { requiredScope: 'api' },
+      'api',
     );
   }
   if (READING_POSTS.has(name) && error.status === 401) {
-    throw new ForbiddenError(
+    throw forbidden(
+      error,
       'GitLab serves this search as a POST, which it lets only Developers and above make: ask for the Developer role in the project',
     );
   }

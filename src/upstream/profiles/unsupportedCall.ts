@@ -1,4 +1,4 @@
-import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
+import { UpstreamError } from '../http/UpstreamError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
 import type { BackendCapabilities, BackendProfile, FilterSupport } from './BackendProfile.js';
@@ -9,6 +9,17 @@ function filterRefused(support: FilterSupport, filter: string | undefined): bool
   if (support === 'full') return false;
   if (support === 'name-equals') return nameEquals(filter) === undefined;
   return true;
+}
+
+/** The refusal, made before anything is sent; UNSUPPORTED_BY_BACKEND once src/errors maps it. */
+function refusal(name: MlflowEndpointName, operation: string, backend: string): UpstreamError {
+  return new UpstreamError({
+    upstream: 'MLflow',
+    endpoint: mlflowEndpoints[name].route,
+    failure: 'unsupported',
+    backend,
+    message: `${operation} is not supported by the ${backend} backend`,
+  });
 }
 
 /** The searches whose arguments a backend may not honour: what they list, and which capability governs their filter. */
@@ -30,7 +41,7 @@ interface SearchParams {
 }
 
 /**
- * Why `profile`'s backend cannot serve this call, or undefined when it can. Checked before every MLflow call,
+ * Why `profile`'s backend cannot serve this call (an `unsupported` UpstreamError), or undefined when it can. Checked before every MLflow call,
  * so an operation the backend lacks, or a search argument it would silently ignore (GitLab drops `filter`),
  * answers UNSUPPORTED_BY_BACKEND on the field that asked, and nothing is sent upstream.
  */
@@ -38,12 +49,12 @@ export function unsupportedCall<K extends MlflowEndpointName>(
   profile: BackendProfile,
   name: K,
   params: MlflowApi[K]['params'],
-): UnsupportedByBackendError | undefined {
+): UpstreamError | undefined {
   const { capabilities, kind } = profile;
-  if (!capabilities.endpoints.has(name)) return new UnsupportedByBackendError(`${mlflowEndpoints[name].route}`, kind);
+  if (!capabilities.endpoints.has(name)) return refusal(name, mlflowEndpoints[name].route, kind);
   // GitLab's runs/update ignores a run_name it does not take: refused, not silently dropped.
   if (name === 'updateRun' && (params as { run_name?: string }).run_name !== undefined && !capabilities.runRename) {
-    return new UnsupportedByBackendError('Renaming runs (updateRun name)', kind);
+    return refusal(name, 'Renaming runs (updateRun name)', kind);
   }
   const search = SEARCHES[name];
   if (!search) return undefined;
@@ -57,22 +68,20 @@ export function unsupportedCall<K extends MlflowEndpointName>(
   const support = search.filter(capabilities);
   if (filterRefused(support, filter)) {
     const only = support === 'name-equals' ? " other than name = '…'" : '';
-    return new UnsupportedByBackendError(`Filtering ${search.what}${only} (filter)`, kind);
+    return refusal(name, `Filtering ${search.what}${only} (filter)`, kind);
   }
   if (experimentIds && experimentIds.length > capabilities.maxExperimentIdsPerRunSearch) {
-    return new UnsupportedByBackendError(
+    return refusal(
+      name,
       `Searching the runs of more than ${capabilities.maxExperimentIdsPerRunSearch} experiment(s) at once`,
       kind,
     );
   }
   const max = capabilities.maxOrderBy;
   if ((orderBy?.length ?? 0) > max)
-    return new UnsupportedByBackendError(
-      `Sorting ${search.what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`,
-      kind,
-    );
+    return refusal(name, `Sorting ${search.what} by more than ${max} key${max === 1 ? '' : 's'} (orderBy)`, kind);
   const lifecycle = viewType ?? runViewType;
   if (!capabilities.deletedObjects && lifecycle && lifecycle !== 'ACTIVE_ONLY')
-    return new UnsupportedByBackendError(`Listing deleted ${search.what} (viewType)`, kind);
+    return refusal(name, `Listing deleted ${search.what} (viewType)`, kind);
   return undefined;
 }

@@ -4,7 +4,6 @@ import type { PermissionLevel } from '../../../auth/PermissionLevel.js';
 import type { Resource } from '../../../auth/Resource.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { UnsupportedByBackendError } from '../../../errors/SupergraphError.js';
-import { withErrorMapping } from '../../../graphql/withErrorMapping.js';
 import type { GranteeInput, Resolvers } from '../resolvers.generated.js';
 import type { ObjectPermissionsModel } from '../mappers.js';
 
@@ -36,8 +35,8 @@ async function objectPermissions(context: RequestContext, resource: Resource): P
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 
-/** All resolvers of the permissions subgraph. */
-export const resolvers: Resolvers = withErrorMapping<Resolvers>({
+/** All resolvers of the permissions subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
+export const resolvers: Resolvers = {
   Query: {
     // The backend's word, not the header's: a Basic header names a user whether or not the password is right, so
     // the name is reported only once the permission service accepted the credentials (UNAUTHENTICATED otherwise),
@@ -116,4 +115,4 @@ export const resolvers: Resolvers = withErrorMapping<Resolvers>({
       return objectPermissions(context, resource);
     },
   },
-});
+};

@@ -1,5 +1,4 @@
 import { TimestampScalar } from '../../../graphql/scalars.js';
-import { withErrorMapping } from '../../../graphql/withErrorMapping.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import {
   DeleteModelVersionPayload,
@@ -14,8 +13,8 @@ import { Query } from './Query.js';
 import { ModelAlias, RegisteredModel } from './RegisteredModel.js';
 import { Run } from './Run.js';
 
-/** All resolvers of the registry subgraph, errors mapped to the closed code set. */
-export const resolvers: Resolvers = withErrorMapping({
+/** All resolvers of the registry subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
+export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
   Query,
   Mutation,
@@ -28,4 +27,4 @@ export const resolvers: Resolvers = withErrorMapping({
   ModelVersionComment,
   ModelVersionActivityPayload,
   DeleteModelVersionPayload,
-});
+};

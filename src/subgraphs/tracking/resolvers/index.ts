@@ -1,5 +1,4 @@
 import { LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
-import { withErrorMapping } from '../../../graphql/withErrorMapping.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import { Experiment } from './Experiment.js';
 import { Artifact, DatasetInput, Metric } from './leaves.js';
@@ -7,8 +6,8 @@ import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Run } from './Run.js';
 
-/** All resolvers of the tracking subgraph, errors mapped to the closed code set. */
-export const resolvers: Resolvers = withErrorMapping({
+/** All resolvers of the tracking subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
+export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
   MetricValue: MetricValueScalar,
   Long: LongScalar,
@@ -19,4 +18,4 @@ export const resolvers: Resolvers = withErrorMapping({
   Metric,
   DatasetInput,
   Artifact,
-});
+};

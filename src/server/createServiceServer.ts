@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
 import { ListenError } from './ListenError.js';
 import { Readiness } from './Readiness.js';
-import { RequestTelemetry } from './RequestTelemetry.js';
+import { RequestTelemetry } from '../observability/RequestTelemetry.js';
 import { ServerDrain, type DrainResult } from './ServerDrain.js';
 
 /** Options of {@link createServiceServer}. */

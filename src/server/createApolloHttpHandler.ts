@@ -15,12 +15,13 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Options of {@link createApolloHttpHandler}. */
+/** Options of {@link createApolloHttpHandler}: what differs between the gateway's server and a subgraph's. */
 export interface ApolloHttpHandlerOptions {
   /**
    * Largest answer sent (GRAPHQL_MAX_RESPONSE_BYTES): a larger one is replaced by QUERY_TOO_COMPLEX (`limit:
    * responseBytes`), HTTP 400. Measured on the text Apollo already built, so the bound costs one native length
-   * scan (a JS walk of a 300 KB answer took 8.4 ms, a whole warm dashboard's worth).
+   * scan (a JS walk of a 300 KB answer took 8.4 ms, a whole warm dashboard's worth). The gateway sets it; subgraph
+   * servers leave it unset (their answers go to the gateway, which bounds what the client gets).
    */
   maxResponseBytes?: number;
 }
@@ -33,7 +34,11 @@ function tooLarge(max: number, actual: number): string {
   });
 }
 
-/** Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. */
+/**
+ * Converts node:http's request into Apollo's, runs it, and writes Apollo's response back. One handler for the
+ * gateway and every subgraph server, so both read bodies under the same size bound and answer a bad body alike;
+ * plain node:http (no framework) keeps the server's routes, drain and telemetry in createServiceServer.
+ */
 export function createApolloHttpHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (request: IncomingMessage, body: unknown) => Promise<TContext>,
