@@ -1,4 +1,5 @@
-import { EntityCache, defaultTtls } from '../../../src/cache/EntityCache.js';
+import { EntityCache } from '../../../src/cache/EntityCache.js';
+import { defaultTtls } from '../../../src/cache/cachePolicy.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { cacheKey, principalScope } from '../../../src/cache/cacheKey.js';
 import { readCacheStats } from '../../../src/cache/cacheStats.js';
@@ -89,19 +90,16 @@ describe('EntityCache', () => {
       { id: 'e1', value: {} },
       { id: 'e2', value: {}, ttlSeconds: 2 },
     ]);
-    await cache.setMany('params', [{ id: 'r1', value: [] }]);
+    await cache.setMany('permission', [{ id: 'r1', value: [] }]);
     await cache.setMany('run', [{ id: 'r1', value: {} }]);
-    expect(kv.sets.flat().map((entry) => entry.ttlSeconds)).toEqual([45, 2, defaultTtls.params, 5]);
+    expect(kv.sets.flat().map((entry) => entry.ttlSeconds)).toEqual([45, 2, defaultTtls.permission, 5]);
     expect(cache.ttls).toEqual({ ...defaultTtls, experiment: 45 });
     expect(defaultTtls).toEqual({
       runFinished: 300,
       runActive: 5,
-      params: 3600,
       metricHistoryFinished: 3600,
       metricHistoryActive: 5,
       experiment: 30,
-      registeredModel: 30,
-      modelVersion: 30,
       permission: 10,
       searchPage: 5,
     });
