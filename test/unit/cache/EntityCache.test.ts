@@ -83,6 +83,14 @@ describe('EntityCache', () => {
     expect(after.errors - before.errors).toBe(1);
   });
 
+  it("takes a namespace's TTL from its policy row: its one setting, or its fixed TTL; else the shortest", () => {
+    const cache = new EntityCache(new MemoryCache(), { ttls: { experiment: 45 } });
+    expect(cache.ttlFor('experimentByName')).toBe(45);
+    expect(cache.ttlFor('gen')).toBe(7 * 24 * 3600);
+    expect(cache.ttlFor('run')).toBe(5); // two settings: the state of the run decides, so the caller names one
+    expect(cache.ttlFor('unknown')).toBe(5);
+  });
+
   it('applies the TTL policy: explicit, then the namespace name, then the shortest', async () => {
     const kv = recording(new MemoryCache());
     const cache = new EntityCache(kv.spy, { ttls: { experiment: 45 } });
