@@ -131,7 +131,7 @@ const experimentWrites = [
   'deleteExperimentTag',
 ] as const;
 
-/** The two lifetimes of the search-generation bookkeeping and its per-object twin. */
+/** Lifetime of the search and write generations (requestCache's GENERATION_TTL_SECONDS until it reads this row). */
 const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 const generationWhy = 'outlives every entry it guards (the longest TTL setting is far shorter)';
 
@@ -265,7 +265,7 @@ export type CachePolicyName = keyof typeof cachePolicy;
 
 type Rows = typeof cachePolicy;
 
-/** Every namespace EntityCache keys are built with, as a type: a string outside the table does not compile. */
+/** Every namespace EntityCache keys are built with, as a type, so a call site typed with it cannot name another. */
 export type CacheNamespace = {
   [Name in CachePolicyName]: Rows[Name] extends { readonly namespace: infer N extends string } ? N : never;
 }[CachePolicyName];

@@ -153,6 +153,13 @@ describe('the cache-policy table', () => {
     }
   });
 
+  it("asks for the object's state where a row has a lifetime per state", () => {
+    expect(ttlSeconds(cachePolicy.run, defaultTtls, 'runActive')).toBe(defaultTtls.runActive);
+    expect(() => ttlSeconds(cachePolicy.run, defaultTtls)).toThrow(/expected one of runFinished, runActive/);
+    expect(() => ttlSeconds(cachePolicy.run, defaultTtls, 'permission')).toThrow(/got permission/);
+    expect(() => ttlSeconds(cachePolicy.persistedQuery, defaultTtls)).toThrow(/GRAPHQL_APQ_TTL_SECONDS/);
+  });
+
   it('uses every TTL setting, named CACHE_TTL_<NAME> after it', () => {
     const used = new Set(cachePolicyRows.flatMap(([, row]) => ('settings' in row.ttl ? row.ttl.settings : [])));
     expect(ttlNames.filter((name) => !used.has(name))).toEqual([]);
