@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
+import { ttlNames, ttlSettings } from '../src/cache/cachePolicy.js';
 import { createCache } from '../src/cache/createCache.js';
 import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/context/createServices.js';
@@ -47,20 +48,7 @@ import type { UpstreamReady } from './upstream.js';
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 /** Every TTL an hour: the warm variant must stay warm for the whole run (production defaults are seconds to minutes). */
-const LONG_TTLS = Object.fromEntries(
-  [
-    'RUN_FINISHED',
-    'RUN_ACTIVE',
-    'PARAMS',
-    'METRIC_HISTORY_FINISHED',
-    'METRIC_HISTORY_ACTIVE',
-    'EXPERIMENT',
-    'REGISTERED_MODEL',
-    'MODEL_VERSION',
-    'PERMISSION',
-    'SEARCH_PAGE',
-  ].map((name) => [`CACHE_TTL_${name}`, '3600']),
-);
+const LONG_TTLS = Object.fromEntries(ttlNames.map((name) => [ttlSettings[name].variable, '3600']));
 
 interface GatewayVariant {
   gateway: RunningGateway;

@@ -1,6 +1,8 @@
 // Environment → typed, validated configuration. Variable names follow MLflow's and Databricks' own clients
 // (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, DATABRICKS_HOST, ...) so an existing setup carries over.
 
+import { cachePolicy, ttlNames, ttlSettings, type CacheTtls } from './cache/cachePolicy.js';
+
 /** Which MLflow-compatible backend sits behind the graph. */
 export type BackendKind = 'mlflow' | 'databricks' | 'gitlab';
 
@@ -31,22 +33,10 @@ export interface Config {
    * answered in a millisecond, sending cached requests upstream when upstream is what is busy.
    */
   redisCommandTimeoutMs: number;
-  /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600). */
-  cacheTtls: Partial<
-    Record<
-      | 'runFinished'
-      | 'runActive'
-      | 'params'
-      | 'metricHistoryFinished'
-      | 'metricHistoryActive'
-      | 'experiment'
-      | 'registeredModel'
-      | 'modelVersion'
-      | 'permission'
-      | 'searchPage',
-      number
-    >
-  >;
+  /** TTL overrides in seconds (CACHE_TTL_<NAME>, e.g. CACHE_TTL_RUN_FINISHED=600; the names: src/cache/cachePolicy.ts). */
+  cacheTtls: Partial<CacheTtls>;
+  /** What start-up should log about the environment: variables accepted but without effect (see `unknownTtlVariables`). */
+  warnings: readonly string[];
   introspection: boolean;
   /** Serve an explorer on the landing page (GRAPHQL_SANDBOX; on outside production). */
   sandbox: boolean;
@@ -198,26 +188,25 @@ function redact(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//[REDACTED]@');
 }
 
-const TTL_NAMES = [
-  'runFinished',
-  'runActive',
-  'params',
-  'metricHistoryFinished',
-  'metricHistoryActive',
-  'experiment',
-  'registeredModel',
-  'modelVersion',
-  'permission',
-  'searchPage',
-] as const;
-
 function cacheTtls(env: Env): Config['cacheTtls'] {
   const out: Config['cacheTtls'] = {};
-  for (const name of TTL_NAMES) {
-    const variable = `CACHE_TTL_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  for (const name of ttlNames) {
+    const { variable } = ttlSettings[name];
     if (read(env, variable) !== undefined) out[name] = int(env, variable, 1, 1, 30 * 24 * 3600);
   }
   return out;
+}
+
+/**
+ * CACHE_TTL_* variables that set nothing (a typo, or a lifetime the policy no longer has, such as the retired
+ * CACHE_TTL_PARAMS): ignored rather than refused, so a deployment that sets one still starts, but named in a
+ * warning so nobody believes it has an effect.
+ */
+function unknownTtlVariables(env: Env): string[] {
+  const known = new Set<string>(ttlNames.map((name) => ttlSettings[name].variable));
+  return Object.keys(env)
+    .filter((name) => name.startsWith('CACHE_TTL_') && !known.has(name) && read(env, name) !== undefined)
+    .sort();
 }
 
 function corsOrigins(env: Env, production: boolean): string[] {
@@ -460,12 +449,16 @@ export function loadConfig(env: Env = process.env): Config {
     cacheKeyPrefix: read(env, 'REDIS_KEY_PREFIX'),
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 1_000, 1, 60_000),
     cacheTtls: cacheTtls(env),
+    warnings: unknownTtlVariables(env).map(
+      (name) =>
+        `${name} is not a cache TTL setting (known: ${ttlNames.map((n) => ttlSettings[n].variable).join(', ')}): ignored`,
+    ),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     sandbox: bool(env, 'GRAPHQL_SANDBOX', !production),
     explorer: explorer(env),
     persistedQueries: {
       apq: bool(env, 'GRAPHQL_APQ', true),
-      ttlSeconds: int(env, 'GRAPHQL_APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
+      ttlSeconds: int(env, 'GRAPHQL_APQ_TTL_SECONDS', cachePolicy.persistedQuery.ttl.defaultSeconds, 1, 30 * 24 * 3600),
       persistedOnly: bool(env, 'GRAPHQL_PERSISTED_ONLY', false),
       manifests: (read(env, 'GRAPHQL_PERSISTED_MANIFESTS') ?? '')
         .split(',')

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       `No MLFLOW_TRACKING_URI set: serving the demo MLflow emulator (seeded with demo data) at ${demoUrl}`,
     );
   if (tracing) logger.info({ endpoint: config.tracing.endpoint }, 'OpenTelemetry traces are exported over OTLP/HTTP');
+  for (const warning of config.warnings) logger.warn({ component: 'config' }, warning);
 
   let close: (timeoutMs: number) => Promise<void>;
   if (positionals[0] === 'subgraph') {

@@ -1,47 +1,13 @@
 import { cacheKey } from './cacheKey.js';
+import { defaultTtls, rowOfNamespace, type CacheTtls } from './cachePolicy.js';
 import { recordUndecodableHit } from './cacheStats.js';
 import type { KeyValueCache, KeyValueEntry } from './KeyValueCache.js';
-
-/** Lifetimes in seconds, one per volatility class of upstream data. */
-export interface CacheTtls {
-  /** A run in a terminal state (FINISHED, FAILED, KILLED) changes only through tags and renames. */
-  runFinished: number;
-  /** A RUNNING/SCHEDULED run gains metrics, params and an end time at any moment. */
-  runActive: number;
-  /** Params are write-once in MLflow. */
-  params: number;
-  /** A finished run's metric history is immutable. */
-  metricHistoryFinished: number;
-  /** A running run's metric history grows continuously. */
-  metricHistoryActive: number;
-  experiment: number;
-  registeredModel: number;
-  modelVersion: number;
-  /** Permissions are kept short: a revoked grant must stop working quickly even on another instance. */
-  permission: number;
-  /** A page of search results is stale as soon as anything is created or deleted. */
-  searchPage: number;
-}
-
-/** The default TTL policy, in seconds. */
-export const defaultTtls: Readonly<CacheTtls> = Object.freeze({
-  runFinished: 300,
-  runActive: 5,
-  params: 3600,
-  metricHistoryFinished: 3600,
-  metricHistoryActive: 5,
-  experiment: 30,
-  registeredModel: 30,
-  modelVersion: 30,
-  permission: 10,
-  searchPage: 5,
-});
 
 /** Options for `EntityCache`. */
 export interface EntityCacheOptions {
   /** Overrides for individual TTLs; the rest come from `defaultTtls`. */
   ttls?: Partial<CacheTtls>;
-  /** TTL for an entry whose namespace is not a `CacheTtls` name and which names no TTL (default: the shortest TTL). */
+  /** TTL for an entry that names none and whose namespace's row has no single TTL setting (default: the shortest TTL). */
   defaultTtlSeconds?: number;
 }
 
@@ -128,9 +94,12 @@ export class EntityCache {
     await this.#kv.delete(ids.map((id) => cacheKey({ namespace, id, scope })));
   }
 
-  /** The TTL used when an entry names none: the policy entry named like the namespace, else the default. */
+  /** The TTL used when an entry names none: its namespace's row in the policy table (a fixed TTL or a single setting), else the default. */
   ttlFor(namespace: string): number {
-    return Object.hasOwn(this.ttls, namespace) ? this.ttls[namespace as keyof CacheTtls] : this.#defaultTtlSeconds;
+    const ttl = rowOfNamespace(namespace)?.ttl;
+    if (ttl && 'fixedSeconds' in ttl) return ttl.fixedSeconds;
+    const only = ttl && 'settings' in ttl && ttl.settings.length === 1 ? ttl.settings[0] : undefined;
+    return only === undefined ? this.#defaultTtlSeconds : this.ttls[only];
   }
 }
 

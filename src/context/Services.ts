@@ -3,6 +3,7 @@ import type { PermissionBackend } from '../auth/PermissionBackend.js';
 import type { ServerKeys } from '../auth/serverKeys.js';
 import type { CacheSharing } from '../auth/cacheSharing.js';
 import type { EntityCache } from '../cache/EntityCache.js';
+import type { SingleFlight } from '../cache/singleFlight.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
 import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
@@ -27,8 +28,8 @@ export interface Services {
   readonly permissions: PermissionBackend;
   /** The shared cache of upstream payloads (Redis, or in-memory). */
   readonly cache: EntityCache;
-  /** Upstream fetches in flight in this process, shared by concurrent requests (single flight). */
-  readonly inFlight: Map<string, Promise<unknown>>;
+  /** Upstream fetches in flight in this process, shared by concurrent requests (keys name the caller where it matters). */
+  readonly singleFlight: SingleFlight<unknown>;
   /** What the backend turned out to support, learned from its answers (e.g. no bulk-interval on Databricks). */
   readonly capabilities: { bulkInterval: boolean };
   /**

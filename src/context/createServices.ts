@@ -3,6 +3,7 @@ import { createPermissionBackend } from '../auth/backends/detectPermissionBacken
 import { createCache } from '../cache/createCache.js';
 import { EntityCache } from '../cache/EntityCache.js';
 import { NoopCache } from '../cache/NoopCache.js';
+import { createSingleFlight } from '../cache/singleFlight.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import type { Config } from '../config.js';
 import { instrumentLimiter } from '../observability/instrumentLimiter.js';
@@ -111,7 +112,7 @@ export function createServices(
     permissions,
     cacheSharing,
     cache: new EntityCache(kv, { ttls: config.cacheTtls }),
-    inFlight: new Map(),
+    singleFlight: createSingleFlight(),
     keys,
     capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
     close: () => kv.close(),

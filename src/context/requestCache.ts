@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { callerIdentity } from '../auth/callerIdentity.js';
 import { scopeId } from '../auth/serverKeys.js';
-import type { CacheTtls } from '../cache/EntityCache.js';
+import type { CacheTtls } from '../cache/cachePolicy.js';
 import type { RequestContext } from './RequestContext.js';
 import { perRequest } from './RequestContext.js';
 
@@ -57,7 +57,7 @@ function hash(value: unknown): string {
 
 /** The cache helper of this request. */
 export function requestCache(context: RequestContext): RequestCache {
-  const { cache, inFlight } = context.services;
+  const { cache, singleFlight } = context.services;
   let callerScopeId: string | undefined;
   // An HMAC under the server's key, never a bare hash: Redis key names must not let anyone test a guessed password.
   const callerScope = () => (callerScopeId ??= scopeId(context.services.keys, callerIdentity(context.principal)));
@@ -136,15 +136,6 @@ export function requestCache(context: RequestContext): RequestCache {
     );
   }
 
-  /** Shares one in-flight promise per key across concurrent requests of this process. */
-  function single<T>(key: string, fetch: () => Promise<T>): Promise<T> {
-    const existing = inFlight.get(key) as Promise<T> | undefined;
-    if (existing) return existing;
-    const promise = fetch().finally(() => inFlight.delete(key));
-    inFlight.set(key, promise);
-    return promise;
-  }
-
   return {
     ttls: cache.ttls,
     entityScope: scope,
@@ -162,22 +153,14 @@ export function requestCache(context: RequestContext): RequestCache {
       if (missing.length > 0) {
         // Ids another request is already fetching are awaited, not fetched again.
         // Keyed by the caller's credentials too: another caller's fetch may fail where this one's would not.
-        const flightKey = (id: string) => `${namespace}\u0000${callerScope()}\u0000${id}`;
-        const mine = missing.filter((id) => !inFlight.has(flightKey(id)));
-        const batch = mine.length > 0 ? fetch(mine) : Promise.resolve([] as Batch<T>);
-        mine.forEach((id, index) => {
-          const promise = batch
-            .then((values) => values[index] as T | null | Error)
-            .finally(() => inFlight.delete(flightKey(id)));
-          inFlight.set(flightKey(id), promise);
-        });
+        const flight = singleFlight.runMany(missing, (id) => `${namespace}\u0000${callerScope()}\u0000${id}`, fetch);
         const results = await Promise.all(
-          missing.map((id) =>
-            (inFlight.get(flightKey(id)) as Promise<T | null | Error>).catch((error: unknown) => error as Error),
+          flight.results.map((result) =>
+            (result as Promise<T | null | Error>).catch((error: unknown) => error as Error),
           ),
         );
         missing.forEach((id, index) => fetched.set(id, results[index] as T | null | Error));
-        const toStore = mine.flatMap((id) => {
+        const toStore = flight.started.flatMap((id) => {
           const value = fetched.get(id);
           return value === null || value === undefined || value instanceof Error
             ? []
@@ -200,7 +183,7 @@ export function requestCache(context: RequestContext): RequestCache {
       const scopeId = callerScope();
       const hit = await cache.get<T>('searchPage', id, scopeId);
       if (hit !== undefined) return hit;
-      const value = await single(`searchPage\u0000${scopeId}\u0000${id}`, fetch);
+      const value = (await singleFlight.run(`searchPage\u0000${scopeId}\u0000${id}`, fetch)) as T;
       await cache.setMany('searchPage', [{ id, value }], scopeId);
       return value;
     },
@@ -209,7 +192,7 @@ export function requestCache(context: RequestContext): RequestCache {
       const scopeId = callerScope();
       const hit = await cache.get<T>(namespace, id, scopeId);
       if (hit !== undefined) return hit;
-      const value = await single(`${namespace}\u0000${scopeId}\u0000${id}`, fetch);
+      const value = (await singleFlight.run(`${namespace}\u0000${scopeId}\u0000${id}`, fetch)) as T;
       await cache.setMany(namespace, [{ id, value, ttlSeconds }], scopeId);
       return value;
     },

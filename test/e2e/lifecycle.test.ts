@@ -160,6 +160,13 @@ describe('process lifecycle', () => {
     expectCleanShutdown(main, await stop(main, 'SIGINT'), 'SIGINT');
   }, 120_000);
 
+  it('a CACHE_TTL_* that sets nothing (retired or misspelt): a warning naming it, the server starts anyway', async () => {
+    const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, REDIS_URL: undefined, CACHE_TTL_PARAMS: '3600' });
+    const warning = main.lines.find((line) => line.level === 'warn' && line.component === 'config');
+    expect(warning?.msg).toMatch(/^CACHE_TTL_PARAMS is not a cache TTL setting .*: ignored$/);
+    expectCleanShutdown(main, await stop(main, 'SIGTERM'));
+  }, 120_000);
+
   it('busy, with Redis and tracing: the request in flight is answered, spans are flushed, exit 0', async () => {
     const collector = await startCollector();
     try {

@@ -62,6 +62,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('parses CACHE_TTL_* settings, and ignores those that set nothing with a warning naming them', () => {
+    const config = loadConfig({
+      CACHE_TTL_RUN_FINISHED: '600',
+      CACHE_TTL_PARAMS: '3600',
+      CACHE_TTL_RUN_FINSHED: 'soon',
+      CACHE_TTL_MODEL_VERSION: '',
+    });
+    expect(config.cacheTtls).toEqual({ runFinished: 600 });
+    expect(config.warnings).toEqual([
+      expect.stringMatching(
+        /^CACHE_TTL_PARAMS is not a cache TTL setting \(known: CACHE_TTL_RUN_FINISHED, .*\): ignored$/,
+      ),
+      expect.stringMatching(/^CACHE_TTL_RUN_FINSHED is not a cache TTL setting/),
+    ]);
+    expect(loadConfig({}).warnings).toEqual([]);
+  });
+
   it('disables Apollo telemetry unless the operator opts in', () => {
     const env: Record<string, string | undefined> = {};
     applyTelemetryDefault(loadConfig({}), env);

@@ -1,4 +1,5 @@
-import { EntityCache, defaultTtls } from '../../../src/cache/EntityCache.js';
+import { EntityCache } from '../../../src/cache/EntityCache.js';
+import { defaultTtls } from '../../../src/cache/cachePolicy.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { cacheKey, principalScope } from '../../../src/cache/cacheKey.js';
 import { readCacheStats } from '../../../src/cache/cacheStats.js';
@@ -82,6 +83,14 @@ describe('EntityCache', () => {
     expect(after.errors - before.errors).toBe(1);
   });
 
+  it("takes a namespace's TTL from its policy row: its one setting, or its fixed TTL; else the shortest", () => {
+    const cache = new EntityCache(new MemoryCache(), { ttls: { experiment: 45 } });
+    expect(cache.ttlFor('experimentByName')).toBe(45);
+    expect(cache.ttlFor('gen')).toBe(7 * 24 * 3600);
+    expect(cache.ttlFor('run')).toBe(5); // two settings: the state of the run decides, so the caller names one
+    expect(cache.ttlFor('unknown')).toBe(5);
+  });
+
   it('applies the TTL policy: explicit, then the namespace name, then the shortest', async () => {
     const kv = recording(new MemoryCache());
     const cache = new EntityCache(kv.spy, { ttls: { experiment: 45 } });
@@ -89,19 +98,16 @@ describe('EntityCache', () => {
       { id: 'e1', value: {} },
       { id: 'e2', value: {}, ttlSeconds: 2 },
     ]);
-    await cache.setMany('params', [{ id: 'r1', value: [] }]);
+    await cache.setMany('permission', [{ id: 'r1', value: [] }]);
     await cache.setMany('run', [{ id: 'r1', value: {} }]);
-    expect(kv.sets.flat().map((entry) => entry.ttlSeconds)).toEqual([45, 2, defaultTtls.params, 5]);
+    expect(kv.sets.flat().map((entry) => entry.ttlSeconds)).toEqual([45, 2, defaultTtls.permission, 5]);
     expect(cache.ttls).toEqual({ ...defaultTtls, experiment: 45 });
     expect(defaultTtls).toEqual({
       runFinished: 300,
       runActive: 5,
-      params: 3600,
       metricHistoryFinished: 3600,
       metricHistoryActive: 5,
       experiment: 30,
-      registeredModel: 30,
-      modelVersion: 30,
       permission: 10,
       searchPage: 5,
     });

@@ -5,6 +5,7 @@ import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
 import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
+import { createSingleFlight } from '../../../src/cache/singleFlight.js';
 import { createRegistryLoaders } from '../../../src/subgraphs/registry/loaders.js';
 import { UpstreamError } from '../../../src/upstream/http/UpstreamError.js';
 import type { WireModelVersion } from '../../../src/upstream/mlflow/wire.js';
@@ -87,7 +88,7 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
       mlflowHttp: { defaults: { options: { prefixUrl: prefix } } },
       // A fresh cache per test: every batch below is a cold one.
       cache: new EntityCache(new MemoryCache()),
-      inFlight: new Map(),
+      singleFlight: createSingleFlight(),
       permissions: noPermissionBackend,
       keys: deriveServerKeys(undefined),
       cacheSharing: async () =>
