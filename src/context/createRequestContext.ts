@@ -49,7 +49,7 @@ class LazyRequestContext implements RequestContext {
         inFlight: services.inFlight,
         keys: services.keys,
         identity: callerIdentity(principal),
-        cacheSharing: services.cacheSharing,
+        cacheSharing: () => services.cacheSharing(),
       }),
     );
     this.buildAuthorizer = lazy(() =>

@@ -4,7 +4,7 @@ import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type { Got } from 'got';
 import { ConfigError, type Config } from '../../config.js';
 import { createHttpInstance } from '../../upstream/http/createHttpInstance.js';
-import { GitLabClient, gitlabLocation, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
+import { gitlabLocation, type GitLabClient, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
 import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
 import type { CallerIdentity, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
 import type { PermissionRequest } from '../PermissionRequest.js';

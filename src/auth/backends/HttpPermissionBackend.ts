@@ -1,3 +1,5 @@
+// Over 300 lines: the service's contract (actions, levels, how answers fold together) and the per-request session
+// that applies it are one unit; apart, the contract's internals would have to be exported to the session.
 import { scopeId, type ServerKeys } from '../serverKeys.js';
 import type { Config, PermissionServiceConfig } from '../../config.js';
 import type { EntityCache } from '../../cache/EntityCache.js';
@@ -211,7 +213,7 @@ interface PermissionService {
 class HttpPermissionSession implements PermissionSession {
   /** What this request has learned of each resource (by resourceKey). */
   readonly #knowledge = new Map<string, Knowledge>();
-  /** Questions asked in this request and not yet answered (by cacheId), so each is asked once. */
+  /** The work of each question asked in this request (by cacheId), so each is asked once per request. */
   readonly #inFlight = new Map<string, Promise<void>>();
   #serviceClient: PermissionServiceClient | undefined;
 
