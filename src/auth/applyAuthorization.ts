@@ -11,21 +11,20 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import type { RequestContext } from '../context/RequestContext.js';
-import { authorizer } from './authorizer.js';
+import type { AuthorizedContext } from './authorizer.js';
 import type { PermissionLevel } from './PermissionLevel.js';
 import type { Resource } from './Resource.js';
 
-/** How a subgraph finds the resource behind its objects and arguments. */
-export interface AuthorizationOptions {
+/** How a subgraph finds the resource behind its objects and arguments (`TContext`: its GraphQL context). */
+export interface AuthorizationOptions<TContext extends AuthorizedContext = AuthorizedContext> {
   /** Protected type name → the resource an object of that type is governed by. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
-  objectResource: Record<string, (object: any, context: RequestContext) => Resource | Promise<Resource>>;
+  objectResource: Record<string, (object: any, context: TContext) => Resource | Promise<Resource>>;
   /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:)` → resource. */
   argumentResource: {
-    experiment?: (id: string, context: RequestContext) => Resource | Promise<Resource>;
-    run?: (id: string, context: RequestContext) => Resource | Promise<Resource>;
-    model?: (name: string, context: RequestContext) => Resource | Promise<Resource>;
+    experiment?: (id: string, context: TContext) => Resource | Promise<Resource>;
+    run?: (id: string, context: TContext) => Resource | Promise<Resource>;
+    model?: (name: string, context: TContext) => Resource | Promise<Resource>;
   };
 }
 
@@ -100,19 +99,22 @@ function typeRules(schema: GraphQLSchema): Map<string, Rules> {
  * - a field-level `@hasPermission(level:)` without an argument checks the parent object's resource.
  * Fields with none of these on a protected path are still covered by the producing-side check.
  */
-export function applyAuthorization(schema: GraphQLSchema, options: AuthorizationOptions): GraphQLSchema {
+export function applyAuthorization<TContext extends AuthorizedContext>(
+  schema: GraphQLSchema,
+  options: AuthorizationOptions<TContext>,
+): GraphQLSchema {
   const types = typeRules(schema);
   const protectedLevel = (typeName: string) => types.get(typeName)?.level;
 
-  const resourceOf = async (typeName: string, object: unknown, context: RequestContext): Promise<Resource> => {
+  const resourceOf = async (typeName: string, object: unknown, context: TContext): Promise<Resource> => {
     const find = options.objectResource[typeName];
     if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
     return find(object, context);
   };
-  const permitted = async (typeName: string, object: unknown, context: RequestContext): Promise<boolean> => {
+  const permitted = async (typeName: string, object: unknown, context: TContext): Promise<boolean> => {
     const level = protectedLevel(typeName);
     if (!level || object === null || object === undefined || object instanceof Error) return true;
-    return authorizer(context).allows(await resourceOf(typeName, object, context), level);
+    return context.authorizer.allows(await resourceOf(typeName, object, context), level);
   };
 
   for (const type of Object.values(schema.getTypeMap())) {
@@ -133,20 +135,20 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     const subgraph = (type.extensions as { apollo?: { subgraph?: { resolveReference?: Function } } }).apollo?.subgraph;
     const original = subgraph?.resolveReference;
     if (!level || !original || !subgraph) return;
-    subgraph.resolveReference = async (reference: unknown, context: RequestContext, info: unknown) => {
-      await authorizer(context).requireKnownCaller();
+    subgraph.resolveReference = async (reference: unknown, context: TContext, info: unknown) => {
+      await context.authorizer.requireKnownCaller();
       const object = await original(reference, context, info);
       if (object && !(await permitted(type.name, object, context))) {
         const resource = await resourceOf(type.name, object, context);
-        await authorizer(context).require(resource, level);
+        await context.authorizer.require(resource, level);
       }
       return object;
     };
   }
 
-  function wrapField(parentType: GraphQLObjectType, field: GraphQLField<unknown, RequestContext>, parentRules: Rules) {
+  function wrapField(parentType: GraphQLObjectType, field: GraphQLField<unknown, TContext>, parentRules: Rules) {
     const rules = readRules(field.astNode?.directives);
-    const original: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
+    const original: GraphQLFieldResolver<unknown, TContext> = field.resolve ?? defaultFieldResolver;
     const returnType = getNamedType(field.type);
     const nullable = getNullableType(field.type);
     const isList = isListType(nullable);
@@ -167,10 +169,10 @@ export function applyAuthorization(schema: GraphQLSchema, options: Authorization
     field.resolve = async (
       parent: unknown,
       args: Record<string, unknown>,
-      context: RequestContext,
-      info: Parameters<GraphQLFieldResolver<unknown, RequestContext>>[3],
+      context: TContext,
+      info: Parameters<GraphQLFieldResolver<unknown, TContext>>[3],
     ) => {
-      const auth = authorizer(context);
+      const auth = context.authorizer;
       if (!rules.public) {
         // Every non-public root field needs a known caller when a permission service is in charge.
         if (isRoot || rules.requiresAuth || parentRules.requiresAuth) await auth.requireKnownCaller();

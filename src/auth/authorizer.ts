@@ -1,16 +1,18 @@
 import DataLoader from 'dataloader';
+import type { Config } from '../config.js';
 import { loaderOptions } from '../graphql/loaderOptions.js';
-import type { RequestContext } from '../context/RequestContext.js';
-import { perRequest } from '../context/RequestContext.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/SupergraphError.js';
-import type { CallerIdentity, PermissionBackend } from './PermissionBackend.js';
+import type { CallerIdentity, PermissionBackend, PermissionSession } from './PermissionBackend.js';
 import { atLeast, type PermissionLevel } from './PermissionLevel.js';
+import type { PermissionRequest } from './PermissionRequest.js';
 import { resourceKey, type Resource } from './Resource.js';
 
 /** Per-request authorization decisions (batched, memoized for the request only). */
 export interface Authorizer {
   /** The concrete permission backend for this request. */
   backend(): Promise<PermissionBackend>;
+  /** The backend's session of this request (ACLs, grants, admin flag): one per request. */
+  session(): Promise<PermissionSession>;
   /** The caller's level on a resource; undefined when no permission service decides (backend enforces). */
   level(resource: Resource): Promise<PermissionLevel | undefined>;
   /** True when the caller holds at least `required` (or no permission service decides). */
@@ -40,39 +42,54 @@ export interface Authorizer {
   created(resource: Resource): Promise<void>;
 }
 
-const AUTHORIZER = Symbol('auth.authorizer');
+/** What one request's authorizer is made of. */
+export interface AuthorizerOptions {
+  /** The permission backend of the process (a detecting one resolves on first use). */
+  readonly permissions: PermissionBackend;
+  /** The caller, their clients and cache, handed to the backend's session. */
+  readonly request: PermissionRequest;
+  /** The backend (an open MLflow lets anonymous callers write) and the benchmark's naive switch. */
+  readonly config: Pick<Config, 'backend' | 'naiveResolvers'>;
+}
+
+/** How resolvers and directives reach the request's authorizer: a member of the GraphQL context. */
+export interface AuthorizedContext {
+  readonly authorizer: Authorizer;
+}
+
 /** What an open MLflow (no auth, no permission service) lets anyone do. */
 const OPEN_MLFLOW_SCOPES: readonly string[] = Object.freeze(['read', 'write']);
 
-/** The authorizer of this request. */
-export function authorizer(context: RequestContext): Authorizer {
-  return perRequest(context, AUTHORIZER, () => createAuthorizer(context));
-}
-
-function createAuthorizer(context: RequestContext): Authorizer {
+/** The authorizer of one request (the request context makes it on first use); never shared between requests. */
+export function createAuthorizer({ permissions, request, config }: AuthorizerOptions): Authorizer {
+  const { principal } = request;
   let resolved: Promise<PermissionBackend> | undefined;
-  const backend = () => (resolved ??= context.services.permissions.resolve());
+  const backend = () => (resolved ??= permissions.resolve());
+  // One session per request: what the backend learns of the caller (profile, identity, answers) is kept in it.
+  let opened: Promise<PermissionSession> | undefined;
+  const session = () => (opened ??= backend().then((service) => service.session(request)));
   // One batch per tick: a list of 50 runs in 3 experiments asks the backend about 3 experiments once.
   const levels = new DataLoader<Resource, PermissionLevel | undefined, string>(
-    async (resources) => (await backend()).viewerLevels(context, resources),
-    { ...loaderOptions(context), cacheKeyFn: resourceKey },
+    async (resources) => (await session()).viewerLevels(resources),
+    { ...loaderOptions(config), cacheKeyFn: resourceKey },
   );
   // A service that answers yes/no per action (a custom permission service) is asked what each check needs.
   const checks = new DataLoader<{ resource: Resource; required: PermissionLevel }, boolean, string>(
     async (items) => {
-      const service = await backend();
-      if (!service.viewerAllows)
-        throw new TypeError(`authorizer: expected a backend with viewerAllows, got ${service.kind}`);
-      return service.viewerAllows(context, items);
+      const asked = await session();
+      if (!asked.viewerAllows)
+        throw new TypeError(`authorizer: expected a backend with viewerAllows, got ${(await backend()).kind}`);
+      return asked.viewerAllows(items);
     },
-    { ...loaderOptions(context), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
+    { ...loaderOptions(config), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
   );
   let prefetched = false;
   const self: Authorizer = {
     backend,
+    session,
     level: (resource) => levels.load(resource),
     async allows(resource, required) {
-      if ((await backend()).viewerAllows) return checks.load({ resource, required });
+      if ((await session()).viewerAllows) return checks.load({ resource, required });
       const level = await levels.load(resource);
       return level === undefined || atLeast(level, required);
     },
@@ -86,35 +103,35 @@ function createAuthorizer(context: RequestContext): Authorizer {
     },
     async requireKnownCaller() {
       const service = await backend();
-      if (context.principal.kind === 'anonymous' && service.kind === 'none') return;
+      if (principal.kind === 'anonymous' && service.kind === 'none') return;
+      const asked = await session();
       // A backend that decides only for some identities says which (with its own message).
-      service.requireCaller?.(context);
-      if (context.principal.kind === 'anonymous')
+      asked.requireCaller?.();
+      if (principal.kind === 'anonymous')
         throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
       // Every root field comes through here first: what the caller's checks will need is fetched alongside the
       // field's own first call, not after it (one sequential upstream wave fewer).
-      if (!prefetched) service.prefetch?.(context);
+      if (!prefetched) asked.prefetch?.();
       prefetched = true;
     },
     async identify() {
-      const { principal } = context;
       const own = { username: principal.username, email: principal.email };
       // A trusted proxy vouches for whom it names (the service's credentials upstream say nothing of them).
       if (principal.kind === 'anonymous' || principal.kind === 'proxy') return own;
-      const service = await backend();
-      if (!service.identify) return own;
-      const verified = await service.identify(context);
+      const asked = await session();
+      if (!asked.identify) return own;
+      const verified = await asked.identify();
       return { username: verified.username ?? own.username, email: verified.email ?? own.email };
     },
     async requireCreate(kind) {
-      await (await backend()).requireCreate?.(context, kind);
+      await (await session()).requireCreate?.(kind);
     },
     async created(resource) {
-      const service = await backend();
-      if (context.principal.kind === 'proxy') await service.grantCreator?.(context, resource);
+      const asked = await session();
+      if (principal.kind === 'proxy') await asked.grantCreator?.(resource);
       levels.clear(resource);
       checks.clearAll();
-      await service.forgetCaller?.(context, resource);
+      await asked.forgetCaller?.(resource);
     },
     async scopes() {
       const service = await backend();
@@ -122,18 +139,18 @@ function createAuthorizer(context: RequestContext): Authorizer {
       // decides otherwise: refusing anonymous writes there would make the graph stricter than the server it
       // fronts (and the demo read-only). Everywhere else — including MLflow behind an auth layer that refused the
       // anonymous probe — anonymous callers read at most.
-      if (context.principal.kind === 'anonymous') {
-        const open =
-          service.kind === 'none' && service.anonymousWrites !== false && context.services.config.backend === 'mlflow';
-        return open ? OPEN_MLFLOW_SCOPES : context.principal.scopes;
+      if (principal.kind === 'anonymous') {
+        const open = service.kind === 'none' && service.anonymousWrites !== false && config.backend === 'mlflow';
+        return open ? OPEN_MLFLOW_SCOPES : principal.scopes;
       }
-      if (!service.scopes) return context.principal.scopes;
-      const granted = await service.scopes(context);
-      return context.principal.scopes.filter((scope) => granted.includes(scope));
+      const asked = await session();
+      if (!asked.scopes) return principal.scopes;
+      const granted = await asked.scopes();
+      return principal.scopes.filter((scope) => granted.includes(scope));
     },
     async requireScope(scope) {
       if (!(await self.scopes()).includes(scope)) {
-        if (context.principal.kind === 'anonymous')
+        if (principal.kind === 'anonymous')
           throw new UnauthenticatedError(
             `Authentication required: anonymous callers may not use the "${scope}" scope here`,
           );

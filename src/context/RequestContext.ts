@@ -1,32 +1,43 @@
-import type { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
-import type { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
+import type { Authorizer } from '../auth/authorizer.js';
+import type { ScopedTelemetry } from '../observability/Telemetry.js';
+import type { RequestLoaders } from './defineLoaders.js';
 import type { Principal } from './Principal.js';
+import type { RequestCache } from './requestCache.js';
+import type { RequestClients } from './RequestClients.js';
 import type { Services } from './Services.js';
 
+/** Upstream calls and bytes received for one request, all clients together, and their budgets. */
+export interface UpstreamCalls {
+  calls: number;
+  max?: number;
+  bytes?: number;
+  maxBytes?: number;
+}
+
 /**
- * Everything one GraphQL request needs. Built once per request by the gateway (or by a subgraph server in
- * distributed mode) and handed to every subgraph's resolvers; nothing here outlives the request.
+ * Everything one GraphQL request needs, as named members. Built once per request by the gateway (or by a subgraph
+ * server in distributed mode, see createRequestContext) and handed to every subgraph's resolvers; nothing here
+ * outlives the request. Members a request may never touch (clients, the cache helper, the authorizer, a subgraph's
+ * loaders) are built on first use. Pass helpers the members they use, not the context.
  */
 export interface RequestContext {
   readonly requestId: string;
   readonly principal: Principal;
+  /**
+   * The process-wide services (configuration, backend profile, shared cache, permission backend, keys): read
+   * the member you need here, and pass that member on.
+   */
   readonly services: Services;
-  /** MLflow client carrying this caller's credentials. */
-  readonly mlflow: MlflowClient;
-  /** MLflow basic-auth API client carrying this caller's credentials. */
-  readonly mlflowAuth: MlflowAuthClient;
-  /** Upstream calls and bytes received for this request, all clients together, and their budgets (GRAPHQL_MAX_UPSTREAM_*). */
-  readonly upstreamCalls: { calls: number; max?: number; bytes?: number; maxBytes?: number };
-  /** Per-request state owned by each subgraph (its DataLoaders), keyed by a symbol the subgraph owns. */
-  readonly memo: Map<symbol, unknown>;
-}
-
-/** Returns the per-request value stored under `key`, creating it once with `create`. */
-export function perRequest<T>(context: RequestContext, key: symbol, create: () => T): T {
-  let value = context.memo.get(key) as T | undefined;
-  if (value === undefined) {
-    value = create();
-    context.memo.set(key, value);
-  }
-  return value;
+  /** This caller's upstream clients (MLflow, MLflow's auth API, Databricks, GitLab), each built on first use. */
+  readonly clients: RequestClients;
+  /** The shared cache as this caller may use it (per-caller scopes, search generations, single flight). */
+  readonly cache: RequestCache;
+  /** This request's authorization decisions (batched and memoized for the request). */
+  readonly authorizer: Authorizer;
+  /** Each subgraph's DataLoaders for this request, by the token the subgraph defines (see defineLoaders). */
+  readonly loaders: RequestLoaders;
+  /** Logger, metrics and the request id spans carry: what observability helpers take. */
+  readonly telemetry: ScopedTelemetry;
+  /** Upstream calls and bytes so far, and their budgets (GRAPHQL_MAX_UPSTREAM_*). */
+  readonly upstreamCalls: UpstreamCalls;
 }

@@ -7,6 +7,7 @@ import type { SingleFlight } from '../cache/singleFlight.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from '../observability/Telemetry.js';
 import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
+import type { LearnedCapabilities } from '../upstream/profiles/LearnedCapabilities.js';
 import type { BackendDetector } from '../upstream/profiles/detectBackend.js';
 import type { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import type { Limiter } from '../upstream/http/createLimiter.js';
@@ -19,6 +20,8 @@ export interface Services {
   /** What the backend reports about itself (version, server features), probed once and logged. */
   readonly detector: BackendDetector;
   readonly mlflowHttp: Got;
+  /** GitLab's API root (its permission service), when the backend is GitLab. */
+  readonly gitlabHttp: Got | undefined;
   readonly mlflowLimiter: Limiter;
   /** Fails MLflow calls fast while MLflow is down; probes its return (half-open). */
   readonly mlflowBreaker: CircuitBreaker;
@@ -31,7 +34,7 @@ export interface Services {
   /** Upstream fetches in flight in this process, shared by concurrent requests (keys name the caller where it matters). */
   readonly singleFlight: SingleFlight<unknown>;
   /** What the backend turned out to support, learned from its answers (e.g. no bulk-interval on Databricks). */
-  readonly capabilities: { bulkInterval: boolean };
+  readonly learned: LearnedCapabilities;
   /**
    * Whether cached entries may be shared between callers, decided once the permission service is known (it may
    * take a probe; a failed probe is retried, and requests fail closed meanwhile).

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
+import { callerIdentity } from '../auth/callerIdentity.js';
 import { principalFromHeaders } from '../auth/principalFromHeaders.js';
+import { scopeTelemetry, type ScopedTelemetry } from '../observability/Telemetry.js';
 import { upstreamHooks } from '../observability/upstreamHooks.js';
-import { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
-import { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
 import type { RestClientOptions } from '../upstream/http/RestClient.js';
-import type { RequestContext } from './RequestContext.js';
-import type { Services } from './Services.js';
+import { RequestLoaders } from './defineLoaders.js';
+import { lazy } from './lazy.js';
 import type { Principal } from './Principal.js';
+import { requestCache, type RequestCache } from './requestCache.js';
+import { RequestClients } from './RequestClients.js';
+import type { RequestContext, UpstreamCalls } from './RequestContext.js';
+import type { Services } from './Services.js';
 
 /** Headers as node:http gives them. */
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
@@ -19,9 +24,53 @@ export function acceptRequestId(incoming: string | string[] | undefined): string
   return candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
 }
 
-const CLIENT_OPTIONS = Symbol('context.upstreamClientOptions');
+/**
+ * The context as a class so that its lazy members are getters on the prototype, built through thunks held in
+ * own fields: Apollo runs each operation on a shallow clone (`Object.assign(Object.create(prototype), context)`),
+ * which keeps the prototype's getters and shares the thunks, so every clone sees the same cache and authorizer.
+ */
+class LazyRequestContext implements RequestContext {
+  readonly loaders: RequestLoaders;
+  private readonly buildCache: () => RequestCache;
+  private readonly buildAuthorizer: () => Authorizer;
 
-/** Builds the per-request context: the caller, their MLflow client, fresh per-request memo. */
+  constructor(
+    readonly requestId: string,
+    readonly principal: Principal,
+    readonly services: Services,
+    readonly clients: RequestClients,
+    readonly telemetry: ScopedTelemetry,
+    readonly upstreamCalls: UpstreamCalls,
+  ) {
+    this.loaders = new RequestLoaders(this);
+    this.buildCache = lazy(() =>
+      requestCache({
+        cache: services.cache,
+        singleFlight: services.singleFlight,
+        keys: services.keys,
+        identity: callerIdentity(principal),
+        cacheSharing: () => services.cacheSharing(),
+      }),
+    );
+    this.buildAuthorizer = lazy(() =>
+      createAuthorizer({
+        permissions: services.permissions,
+        request: { principal, clients, cache: this.cache },
+        config: services.config,
+      }),
+    );
+  }
+
+  get cache(): RequestCache {
+    return this.buildCache();
+  }
+
+  get authorizer(): Authorizer {
+    return this.buildAuthorizer();
+  }
+}
+
+/** Builds the per-request context: the caller, their upstream clients, and lazily the rest. */
 export function createRequestContext(
   services: Services,
   headers: IncomingHeaders,
@@ -30,12 +79,13 @@ export function createRequestContext(
   const requestId = acceptRequestId(headers['x-request-id']);
   const caller = principal ?? principalFromHeaders(headers, services.config);
   // The hard per-request budget: the call past it is not sent (the gateway refuses most such queries earlier).
-  const upstreamCalls = {
+  const upstreamCalls: UpstreamCalls = {
     calls: 0,
     max: services.config.limits.maxUpstreamCalls,
     bytes: 0,
     maxBytes: services.config.limits.maxUpstreamBytes,
   };
+  // The one set of options every client of this request is built from (MLflow's host, pool and limiter).
   const clientOptions: RestClientOptions = {
     http: services.mlflowHttp,
     limiter: services.mlflowLimiter,
@@ -47,27 +97,13 @@ export function createRequestContext(
     deadline: Date.now() + services.config.requestTimeoutMs,
     ...upstreamHooks(services.telemetry, requestId),
   };
-  return {
+  const clients = new RequestClients(clientOptions, { profile: services.profile, gitlabHttp: services.gitlabHttp });
+  return new LazyRequestContext(
     requestId,
-    principal: caller,
+    caller,
     services,
-    mlflow: new MlflowClient(clientOptions, services.profile),
-    mlflowAuth: new MlflowAuthClient(clientOptions),
+    clients,
+    scopeTelemetry(services.telemetry, requestId),
     upstreamCalls,
-    memo: new Map<symbol, unknown>([[CLIENT_OPTIONS, clientOptions]]),
-  };
-}
-
-/**
- * The options this request's MLflow clients were built with (caller's credentials, request id, call counter,
- * circuit breaker, time budget, metrics and tracing hooks), for any other client of the same upstream host
- * (Databricks APIs), so its calls are protected and observed the same way.
- */
-export function upstreamClientOptions(context: RequestContext): RestClientOptions {
-  const options = context.memo.get(CLIENT_OPTIONS) as RestClientOptions | undefined;
-  if (!options)
-    throw new TypeError(
-      'upstreamClientOptions: expected a context built by createRequestContext, got one without client options',
-    );
-  return options;
+  );
 }

@@ -13,7 +13,9 @@ import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
 import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import { BackendDetector } from '../upstream/profiles/detectBackend.js';
-import { GitLabPermissionBackend } from '../auth/backends/GitLabPermissionBackend.js';
+import { GitLabPermissionBackend, gitlabApiRoot } from '../auth/backends/GitLabPermissionBackend.js';
+import { HttpPermissionBackend } from '../auth/backends/HttpPermissionBackend.js';
+import { LearnedCapabilities } from '../upstream/profiles/LearnedCapabilities.js';
 import { deriveServerKeys } from '../auth/serverKeys.js';
 import { decideCacheSharing, type CacheSharing } from '../auth/cacheSharing.js';
 import type { Services } from './Services.js';
@@ -74,11 +76,15 @@ export function createServices(
       `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
     ),
   );
+  const keys = deriveServerKeys(config.serverSecret);
+  const cache = new EntityCache(kv, { ttls: config.cacheTtls });
+  // GitLab's own API, where GitLab's project roles are the permission service: its root is in the tracking URI.
+  let gitlab: ReturnType<typeof gitlabApiRoot> | undefined;
   const permissions = createPermissionBackend(config, mlflowHttp, {
     databricks: () => new DatabricksPermissionBackend(),
-    gitlab: () => GitLabPermissionBackend.forTrackingUri(config, trackingUri),
+    gitlab: () => new GitLabPermissionBackend((gitlab = gitlabApiRoot(config, trackingUri)).location),
+    http: () => new HttpPermissionBackend(config, { cache, keys }),
   });
-  const keys = deriveServerKeys(config.serverSecret);
   if (keys.generated && config.redisUrl) {
     telemetry.logger.warn(
       { component: 'cache' },
@@ -106,15 +112,16 @@ export function createServices(
     profile,
     detector,
     mlflowHttp,
+    gitlabHttp: gitlab?.http,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
     telemetry,
     permissions,
     cacheSharing,
-    cache: new EntityCache(kv, { ttls: config.cacheTtls }),
+    cache,
     singleFlight: createSingleFlight(),
     keys,
-    capabilities: { bulkInterval: profile.capabilities.endpoints.has('getMetricHistoryBulkInterval') },
+    learned: new LearnedCapabilities(profile, (fields, message) => telemetry.logger.info(fields, message)),
     close: () => kv.close(),
   };
 }

@@ -1,16 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { callerIdentity } from '../auth/callerIdentity.js';
-import { scopeId } from '../auth/serverKeys.js';
+import type { CacheSharing } from '../auth/cacheSharing.js';
+import { scopeId, type ServerKeys } from '../auth/serverKeys.js';
 import type { CacheTtls } from '../cache/cachePolicy.js';
-import type { RequestContext } from './RequestContext.js';
-import { perRequest } from './RequestContext.js';
+import type { EntityCache } from '../cache/EntityCache.js';
+import type { SingleFlight } from '../cache/singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
 export type SearchKind = 'experiments' | 'runs' | 'registeredModels' | 'modelVersions';
 
 const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
-const GENERATIONS = Symbol('cache.generations');
-const SCOPE = Symbol('cache.scope');
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */
 interface Stamped<T> {
@@ -23,7 +21,7 @@ type Batch<T> = (T | null | Error)[];
 
 /**
  * Per-request access to the shared cache (DESIGN §5), used by the loaders:
- * - entities (`load`): shared only where sharing is earned (`services.cacheSharing()`: a permission service this
+ * - entities (`load`): shared only where sharing is earned (`cacheSharing()`: a permission service this
  *   layer asks decides each caller's level on each object, and the profile declares it); otherwise, and always for
  *   an anonymous caller's view, keyed by an HMAC of the caller's credential;
  * - search pages (`page`): always per principal (MLflow filters searches by the caller's permissions), with a
@@ -55,25 +53,40 @@ function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
 }
 
-/** The cache helper of this request. */
-export function requestCache(context: RequestContext): RequestCache {
-  const { cache, singleFlight } = context.services;
+/** What one request's cache helper is made of. */
+export interface RequestCacheOptions {
+  /** The shared cache of upstream payloads (Redis, or in-memory). */
+  readonly cache: EntityCache;
+  /** Upstream fetches in flight in this process, shared by concurrent requests (single flight). */
+  readonly singleFlight: SingleFlight<unknown>;
+  /** The key per-caller scopes are HMACs under. */
+  readonly keys: Pick<ServerKeys, 'cacheScope'>;
+  /** What makes this caller's view theirs (`callerIdentity` of the principal); never stored as such. */
+  readonly identity: string;
+  /** Whether entities may be shared between callers (decided once the permission service is known). */
+  readonly cacheSharing: () => Promise<CacheSharing>;
+}
+
+/** The cache helper of one request: made once per request (the request context does), never shared. */
+export function requestCache({ cache, singleFlight, keys, identity, cacheSharing }: RequestCacheOptions): RequestCache {
   let callerScopeId: string | undefined;
   // An HMAC under the server's key, never a bare hash: Redis key names must not let anyone test a guessed password.
-  const callerScope = () => (callerScopeId ??= scopeId(context.services.keys, callerIdentity(context.principal)));
+  const callerScope = () => (callerScopeId ??= scopeId(keys, identity));
 
   // Where entities live: shared only where sharing is earned (see CacheSharing), else under the caller's scope.
+  let entityScope: Promise<string | undefined> | undefined;
   const scope = () =>
-    perRequest(context, SCOPE, async (): Promise<string | undefined> =>
-      (await context.services.cacheSharing()).mode === 'shared' ? undefined : callerScope(),
-    );
+    (entityScope ??= (async (): Promise<string | undefined> =>
+      (await cacheSharing()).mode === 'shared' ? undefined : callerScope())());
 
+  // Each search kind's generation, read once per request (again after this request bumps one).
+  let generationsRead: Promise<Map<SearchKind, string>> | undefined;
   const generations = () =>
-    perRequest(context, GENERATIONS, async () => {
+    (generationsRead ??= (async () => {
       const kinds: SearchKind[] = ['experiments', 'runs', 'registeredModels', 'modelVersions'];
       const values = await cache.getMany<string>('gen', kinds);
       return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
-    });
+    })());
 
   /**
    * Per-caller entries of another caller cannot be deleted by a write (their keys are HMACs this request cannot
@@ -227,7 +240,7 @@ export function requestCache(context: RequestContext): RequestCache {
         'gen',
         kinds.map((kind) => ({ id: kind, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })),
       );
-      context.memo.delete(GENERATIONS);
+      generationsRead = undefined;
     },
   };
 }

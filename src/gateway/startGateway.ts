@@ -10,7 +10,6 @@ import { createApolloHttpHandler } from '../server/createApolloHttpHandler.js';
 import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
 import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
-import { requestCache } from '../context/requestCache.js';
 import { createServiceServer } from '../server/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
@@ -71,7 +70,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       useProtocolErrors({ suggestions: config.introspection }),
       useOperationLimits({
         ...config.limits,
-        pricing: () => ({ bulkMetricHistory: services.capabilities.bulkInterval }),
+        pricing: () => ({ bulkMetricHistory: services.learned.bulkInterval }),
       }),
       ...persisted.plugins,
       service.plugin,
@@ -86,7 +85,7 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       const context = createRequestContext(services, request.headers);
       // APQ follows the cache's sharing rule; the scope is worked out only if the request uses APQ (apqScope.ts).
       const holder = apqScopeStorage.getStore();
-      if (holder) holder.scope = () => requestCache(context).entityScope();
+      if (holder) holder.scope = () => context.cache.entityScope();
       return service.bind(request, context);
     },
     { maxResponseBytes: config.limits.maxResponseBytes },

@@ -191,9 +191,6 @@ export function createCursorCodec(keys: Pick<ServerKeys, 'cursor'>, principal: P
 }
 
 /** The cursors of one connection field for the request's caller (what resolvers call). */
-export function connectionCursors(
-  context: { services: { keys: Pick<ServerKeys, 'cursor'> }; principal: Principal },
-  scope: CursorScope,
-): Cursors {
-  return createCursorCodec(context.services.keys, context.principal).scoped(scope);
+export function connectionCursors(keys: Pick<ServerKeys, 'cursor'>, principal: Principal, scope: CursorScope): Cursors {
+  return createCursorCodec(keys, principal).scoped(scope);
 }

@@ -1,7 +1,7 @@
 import type { Options } from 'dataloader';
-import type { RequestContext } from '../context/RequestContext.js';
+import type { Config } from '../config.js';
 
-/** No batching and no per-request memo: every `load` is its own upstream call, as a one-resolver-per-object graph. */
+/** No batching and no per-request memo, so every `load` is its own upstream call, as a one-resolver-per-object graph. */
 const NAIVE = Object.freeze({ maxBatchSize: 1, cache: false });
 
 /**
@@ -10,7 +10,7 @@ const NAIVE = Object.freeze({ maxBatchSize: 1, cache: false });
  * batching saves (bench/run.ts, the "naive" variant). Never turn it on in a deployment.
  */
 export function loaderOptions(
-  context: Pick<RequestContext, 'services'>,
+  config: Pick<Config, 'naiveResolvers'>,
 ): Pick<Options<unknown, unknown>, 'maxBatchSize' | 'cache'> {
-  return context.services.config.naiveResolvers ? NAIVE : {};
+  return config.naiveResolvers ? NAIVE : {};
 }

@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { acceptRequestId } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { RequestOutcome } from './Metrics.js';
-import type { Telemetry } from './Telemetry.js';
+import type { ScopedTelemetry, Telemetry } from './Telemetry.js';
 import { extractContext, REQUEST_ID_ATTRIBUTE, SpanKind, SpanStatusCode, withSpan } from './tracing.js';
 
 /** What is known about one HTTP request to a GraphQL endpoint while it is served. */
@@ -16,8 +16,6 @@ interface Observation {
   errorCodes: string[];
   context?: RequestContext;
 }
-
-const OBSERVATION = Symbol('observability.requestObservation');
 
 /** Codes that page someone: the graph or its upstream failed, not the caller. */
 const SERVER_SIDE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
@@ -33,6 +31,11 @@ export class RequestTelemetry {
   readonly #telemetry: Telemetry;
   readonly #component: string;
   readonly #byRequest = new WeakMap<IncomingMessage, Observation>();
+  /**
+   * By the context's telemetry handle, not by the context: Apollo hands plugins a shallow clone of the context,
+   * whose members are the same objects.
+   */
+  readonly #byHandle = new WeakMap<ScopedTelemetry, Observation>();
 
   constructor(telemetry: Telemetry, component: string) {
     this.#telemetry = telemetry;
@@ -86,17 +89,17 @@ export class RequestTelemetry {
     const observation = this.#byRequest.get(request);
     if (observation) {
       observation.context = context;
-      // In the context's memo, not a WeakMap keyed by the context: Apollo hands plugins a shallow clone of it.
-      context.memo.set(OBSERVATION, observation);
+      this.#byHandle.set(context.telemetry, observation);
     }
     return context;
   }
 
   /** The Apollo Server plugin that reports the operation and the response's errors to the observation. */
   plugin(): ApolloServerPlugin<RequestContext> {
+    const byHandle = this.#byHandle;
     return {
       async requestDidStart({ contextValue, request }) {
-        const observation = contextValue.memo.get(OBSERVATION) as Observation | undefined;
+        const observation = byHandle.get(contextValue.telemetry);
         if (!observation) return {};
         observation.operationName = request.operationName ?? undefined;
         return {

@@ -31,3 +31,16 @@ export function createTelemetry(
     metrics: new Metrics({ processMetrics: options.processMetrics ?? config.nodeEnv !== 'test' }),
   };
 }
+
+/**
+ * One request's handle on the process's telemetry: the logger and metrics, and the request id its spans and
+ * batches carry. What observability helpers take (never the whole request context).
+ */
+export interface ScopedTelemetry extends Telemetry {
+  readonly requestId: string;
+}
+
+/** The telemetry handle of the request `requestId`. */
+export function scopeTelemetry(telemetry: Telemetry, requestId: string): ScopedTelemetry {
+  return { logger: telemetry.logger, metrics: telemetry.metrics, requestId };
+}

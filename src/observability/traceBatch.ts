@@ -1,4 +1,4 @@
-import type { RequestContext } from '../context/RequestContext.js';
+import type { ScopedTelemetry } from './Telemetry.js';
 import { REQUEST_ID_ATTRIBUTE, withSpan } from './tracing.js';
 
 /**
@@ -6,23 +6,23 @@ import { REQUEST_ID_ATTRIBUTE, withSpan } from './tracing.js';
  * field that triggered it, parent of the upstream calls it makes) and the `dataloader_batch_size` histogram.
  *
  * ```ts
- * new DataLoader((ids) => traceBatch(context, 'runById', ids.length, () => fetchRuns(ids)))
+ * new DataLoader((ids) => traceBatch(context.telemetry, 'runById', ids.length, () => fetchRuns(ids)))
  * ```
  */
 export function traceBatch<T>(
-  context: RequestContext,
+  telemetry: ScopedTelemetry | undefined,
   loader: string,
   size: number,
   run: () => Promise<T>,
 ): Promise<T> {
-  // Contexts built by hand in unit tests carry no telemetry: then the batch just runs.
-  if (!context.services.telemetry) return run();
-  context.services.telemetry.metrics.observeBatch(loader, size);
+  // Loaders built by hand in unit tests carry no telemetry: then the batch just runs.
+  if (!telemetry) return run();
+  telemetry.metrics.observeBatch(loader, size);
   return withSpan(
     `dataloader ${loader}`,
     {
       attributes: {
-        [REQUEST_ID_ATTRIBUTE]: context.requestId,
+        [REQUEST_ID_ATTRIBUTE]: telemetry.requestId,
         'dataloader.name': loader,
         'dataloader.batch_size': size,
       },
@@ -33,9 +33,9 @@ export function traceBatch<T>(
 
 /** Wraps a DataLoader batch function so every batch is measured (size) and traced (span) under `loader`. */
 export function tracedBatch<K, V>(
-  context: RequestContext,
+  telemetry: ScopedTelemetry | undefined,
   loader: string,
   batch: (keys: readonly K[]) => Promise<V>,
 ): (keys: readonly K[]) => Promise<V> {
-  return (keys) => traceBatch(context, loader, keys.length, () => batch(keys));
+  return (keys) => traceBatch(telemetry, loader, keys.length, () => batch(keys));
 }

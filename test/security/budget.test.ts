@@ -64,7 +64,7 @@ describe('GRAPHQL_MAX_UPSTREAM_CALLS', () => {
     try {
       const context = createRequestContext(services, {});
       const results = await Promise.allSettled(
-        Array.from({ length: 5 }, () => context.mlflow.call('getExperiment', { experiment_id: '0' })),
+        Array.from({ length: 5 }, () => context.clients.mlflow.call('getExperiment', { experiment_id: '0' })),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

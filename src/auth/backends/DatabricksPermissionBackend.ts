@@ -1,31 +1,19 @@
-import type { RequestContext } from '../../context/RequestContext.js';
-import { upstreamClientOptions } from '../../context/createRequestContext.js';
-import { perRequest } from '../../context/RequestContext.js';
 import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
-import {
-  DatabricksPermissionsClient,
-  type WireAccessControl,
-  type WireAccessControlRequest,
-  type WireObjectPermissions,
+import type {
+  WireAccessControl,
+  WireAccessControlRequest,
+  WireObjectPermissions,
 } from '../../upstream/databricks/permissionsApi.js';
-import type { AclEntry, CallerIdentity, Grantee, PermissionBackend } from '../PermissionBackend.js';
+import type { AclEntry, CallerIdentity, Grantee, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
 import { fromDatabricksPermission, maxLevel, type PermissionLevel } from '../PermissionLevel.js';
+import type { PermissionRequest } from '../PermissionRequest.js';
 import { resourceKey, type Resource } from '../Resource.js';
-import { requestCache } from '../../context/requestCache.js';
-
-const CLIENT = Symbol('databricks.permissions.client');
-const ME = Symbol('databricks.permissions.me');
-const MODEL_IDS = Symbol('databricks.permissions.modelIds');
 
 interface Me {
   userName: string;
   email: string | undefined;
   groups: Set<string>;
-}
-
-function client(context: RequestContext): DatabricksPermissionsClient {
-  return perRequest(context, CLIENT, () => new DatabricksPermissionsClient(upstreamClientOptions(context)));
 }
 
 function grantee(entry: WireAccessControl): Grantee | undefined {
@@ -78,20 +66,38 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     return this;
   }
 
-  private me(context: RequestContext): Promise<Me> {
-    return perRequest(context, ME, async () => {
+  session(request: PermissionRequest): PermissionSession {
+    return new DatabricksPermissionSession(request);
+  }
+}
+
+/** One caller's request against Databricks: their SCIM identity and model ids are looked up once and kept here. */
+class DatabricksPermissionSession implements PermissionSession {
+  /** SCIM Me (or the proxied user), once per request. */
+  #me: Promise<Me> | undefined;
+  /** Registered model name → Databricks id (and the caller's level on it). */
+  readonly #models = new Map<string, Promise<{ id: string; level: PermissionLevel }>>();
+
+  constructor(private readonly request: PermissionRequest) {}
+
+  private get client() {
+    return this.request.clients.databricksPermissions;
+  }
+
+  private me(): Promise<Me> {
+    return (this.#me ??= (async () => {
       // Behind a trusted proxy the token is the service's: the proxied user is who the proxy says, with the
       // groups it forwards (every workspace user is in `users`).
-      const { principal } = context;
+      const { principal } = this.request;
       if (principal.kind === 'proxy')
         return {
           userName: principal.email ?? principal.username ?? '',
           email: principal.email,
           groups: new Set(['users', ...principal.groups]),
         };
-      if (!context.principal.authorization)
+      if (!principal.authorization)
         throw new UnauthenticatedError('Databricks needs a token: Authorization: Bearer <token>');
-      const me = await client(context).call('me', {});
+      const me = await this.client.call('me', {});
       const email =
         me.emails?.find((e) => e.primary)?.value ??
         me.emails?.[0]?.value ??
@@ -101,66 +107,59 @@ export class DatabricksPermissionBackend implements PermissionBackend {
         email,
         groups: new Set((me.groups ?? []).map((g) => g.display ?? '').filter(Boolean)),
       };
-    });
+    })());
   }
 
   /** Registered model name → Databricks id (and the caller's level on it), memoized per request. */
-  private model(context: RequestContext, name: string): Promise<{ id: string; level: PermissionLevel }> {
-    const memo = perRequest(
-      context,
-      MODEL_IDS,
-      () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>(),
-    );
-    let found = memo.get(name);
+  private model(name: string): Promise<{ id: string; level: PermissionLevel }> {
+    let found = this.#models.get(name);
     if (!found) {
-      found = client(context)
+      found = this.client
         .call('getRegisteredModelDatabricks', { name })
         .then(({ registered_model_databricks: model }) => ({
           id: model.id,
           level: fromDatabricksPermission(model.permission_level),
         }));
-      memo.set(name, found);
+      this.#models.set(name, found);
     }
     return found;
   }
 
-  async grantCreator(context: RequestContext, resource: Resource): Promise<void> {
+  async grantCreator(resource: Resource): Promise<void> {
     // Databricks names users by their e-mail (userName).
-    const name = context.principal.email ?? context.principal.username;
-    if (name) await this.setPermission(context, resource, { kind: 'user', name }, 'CAN_MANAGE');
+    const { principal } = this.request;
+    const name = principal.email ?? principal.username;
+    if (name) await this.setPermission(resource, { kind: 'user', name }, 'CAN_MANAGE');
   }
 
-  async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
-    if (resource.kind === 'registeredModel')
-      perRequest(context, MODEL_IDS, () => new Map<string, Promise<{ id: string; level: PermissionLevel }>>()).delete(
-        resource.name,
-      );
-    await requestCache(context).forgetForCaller('permission', [resourceKey(resource)]);
+  async forgetCaller(resource: Resource): Promise<void> {
+    if (resource.kind === 'registeredModel') this.#models.delete(resource.name);
+    await this.request.cache.forgetForCaller('permission', [resourceKey(resource)]);
   }
 
   /** SCIM Me, with the caller's token (which proves it): the workspace user name and e-mail. */
-  async identify(context: RequestContext): Promise<CallerIdentity> {
-    const me = await this.me(context);
+  async identify(): Promise<CallerIdentity> {
+    const me = await this.me();
     return { username: me.userName || undefined, email: me.email };
   }
 
-  async isAdmin(context: RequestContext): Promise<boolean> {
-    return (await this.me(context)).groups.has('admins');
+  async isAdmin(): Promise<boolean> {
+    return (await this.me()).groups.has('admins');
   }
 
-  private async experimentLevel(context: RequestContext, id: string): Promise<PermissionLevel> {
-    const me = await this.me(context);
+  private async experimentLevel(id: string): Promise<PermissionLevel> {
+    const me = await this.me();
     if (me.groups.has('admins')) return 'CAN_MANAGE';
     try {
-      const acl = await client(context).call('getExperimentPermissions', { experiment_id: id });
+      const acl = await this.client.call('getExperimentPermissions', { experiment_id: id });
       return levelIn(toEntries(acl), me);
     } catch (error) {
       // Not allowed to read the ACL: fall back to what the caller can observe, never more.
       if (errorCodeOf(error) !== 'FORBIDDEN') throw error;
       // The probe would answer for the service's token, not for a proxied user: nothing is known of them.
-      if (context.principal.kind === 'proxy') return 'NO_PERMISSIONS';
+      if (this.request.principal.kind === 'proxy') return 'NO_PERMISSIONS';
       try {
-        await client(context).call('getExperiment', { experiment_id: id });
+        await this.client.call('getExperiment', { experiment_id: id });
         return 'CAN_READ';
       } catch (probe) {
         if (errorCodeOf(probe) === 'FORBIDDEN' || errorCodeOf(probe) === 'NOT_FOUND') return 'NO_PERMISSIONS';
@@ -169,17 +168,17 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     }
   }
 
-  async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+  async viewerLevels(resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
     // Each caller's level on an object is cached for that caller's token, briefly (a revoked grant must stop
     // working within seconds on every instance); errors are not cached.
-    const cache = requestCache(context);
+    const { cache } = this.request;
     return Promise.all(
       resources.map(async (resource) => {
         try {
           return await cache.forCaller(
             'permission',
             resourceKey(resource),
-            () => this.uncachedLevel(context, resource),
+            () => this.uncachedLevel(resource),
             cache.ttls.permission,
           );
         } catch (error) {
@@ -191,56 +190,51 @@ export class DatabricksPermissionBackend implements PermissionBackend {
     );
   }
 
-  private async uncachedLevel(context: RequestContext, resource: Resource): Promise<PermissionLevel> {
-    if (resource.kind === 'experiment') return this.experimentLevel(context, resource.id);
-    const me = await this.me(context);
+  private async uncachedLevel(resource: Resource): Promise<PermissionLevel> {
+    if (resource.kind === 'experiment') return this.experimentLevel(resource.id);
+    const me = await this.me();
     if (me.groups.has('admins')) return 'CAN_MANAGE';
-    const model = await this.model(context, resource.name);
+    const model = await this.model(resource.name);
     // Databricks reports the level of the token's owner; a proxied user's is read from the model's ACL.
-    if (context.principal.kind !== 'proxy') return model.level;
-    const acl = await client(context).call('getRegisteredModelPermissions', { registered_model_id: model.id });
+    if (this.request.principal.kind !== 'proxy') return model.level;
+    const acl = await this.client.call('getRegisteredModelPermissions', { registered_model_id: model.id });
     return levelIn(toEntries(acl), me);
   }
 
-  async acl(context: RequestContext, resource: Resource): Promise<AclEntry[]> {
+  async acl(resource: Resource): Promise<AclEntry[]> {
     if (resource.kind === 'experiment')
-      return toEntries(await client(context).call('getExperimentPermissions', { experiment_id: resource.id }));
-    const { id } = await this.model(context, resource.name);
-    return toEntries(await client(context).call('getRegisteredModelPermissions', { registered_model_id: id }));
+      return toEntries(await this.client.call('getExperimentPermissions', { experiment_id: resource.id }));
+    const { id } = await this.model(resource.name);
+    return toEntries(await this.client.call('getRegisteredModelPermissions', { registered_model_id: id }));
   }
 
-  async setPermission(
-    context: RequestContext,
-    resource: Resource,
-    who: Grantee,
-    level: PermissionLevel,
-  ): Promise<void> {
+  async setPermission(resource: Resource, who: Grantee, level: PermissionLevel): Promise<void> {
     // PATCH adds or changes one grant and leaves the others alone.
     const access_control_list = [granteeRequest(who, level)];
     if (resource.kind === 'experiment')
-      await client(context).call('updateExperimentPermissions', { experiment_id: resource.id, access_control_list });
+      await this.client.call('updateExperimentPermissions', { experiment_id: resource.id, access_control_list });
     else
-      await client(context).call('updateRegisteredModelPermissions', {
-        registered_model_id: (await this.model(context, resource.name)).id,
+      await this.client.call('updateRegisteredModelPermissions', {
+        registered_model_id: (await this.model(resource.name)).id,
         access_control_list,
       });
   }
 
-  async revokePermission(context: RequestContext, resource: Resource, who: Grantee): Promise<void> {
+  async revokePermission(resource: Resource, who: Grantee): Promise<void> {
     // Databricks has no "remove one grant": PUT the direct grants minus this grantee. Not atomic against a
     // concurrent change to the same object's ACL (Databricks offers no precondition); noted in the docs.
-    const current = await this.acl(context, resource);
+    const current = await this.acl(resource);
     const remaining = current
       .filter((entry) => !entry.inherited && !(entry.grantee.kind === who.kind && entry.grantee.name === who.name))
       .map((entry) => granteeRequest(entry.grantee, entry.level));
     if (resource.kind === 'experiment')
-      await client(context).call('setExperimentPermissions', {
+      await this.client.call('setExperimentPermissions', {
         experiment_id: resource.id,
         access_control_list: remaining,
       });
     else
-      await client(context).call('setRegisteredModelPermissions', {
-        registered_model_id: (await this.model(context, resource.name)).id,
+      await this.client.call('setRegisteredModelPermissions', {
+        registered_model_id: (await this.model(resource.name)).id,
         access_control_list: remaining,
       });
   }

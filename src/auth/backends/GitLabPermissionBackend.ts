@@ -1,22 +1,17 @@
-import type { RequestContext } from '../../context/RequestContext.js';
-import { upstreamClientOptions } from '../../context/createRequestContext.js';
-import { perRequest } from '../../context/RequestContext.js';
-import { requestCache } from '../../context/requestCache.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type { Got } from 'got';
 import { ConfigError, type Config } from '../../config.js';
 import { createHttpInstance } from '../../upstream/http/createHttpInstance.js';
-import { GitLabClient, gitlabLocation, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
+import { gitlabLocation, type GitLabClient, type GitLabLocation } from '../../upstream/gitlab/GitLabClient.js';
 import type { WireGitLabProject } from '../../upstream/gitlab/GitLabApi.js';
-import type { CallerIdentity, PermissionBackend } from '../PermissionBackend.js';
+import type { CallerIdentity, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
+import type { PermissionRequest } from '../PermissionRequest.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
 import { atLeast, type PermissionLevel } from '../PermissionLevel.js';
 import type { Resource } from '../Resource.js';
 
-const CLIENT = Symbol('gitlab.client');
-const CALLER = Symbol('gitlab.caller');
 /** GitLab grants roles per project, in GitLab: there is no per-object list to read or change. */
 const NO_ACLS = aclsUnsupported('gitlab', 'GitLab grants roles per project, in GitLab');
 
@@ -63,64 +58,76 @@ interface Caller {
 export class GitLabPermissionBackend implements PermissionBackend {
   readonly kind = 'gitlab' as const;
 
-  constructor(
-    private readonly location: GitLabLocation,
-    /** A got instance whose prefix is GitLab's API root. */
-    private readonly http: Got,
-  ) {}
-
-  /** For the project a GitLab tracking URI names, with a connection pool of its own at GitLab's API root. */
-  static forTrackingUri(config: Config, trackingUri: string): GitLabPermissionBackend {
-    const location = gitlabLocation(trackingUri);
-    if (!location)
-      throw new ConfigError(
-        'MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow',
-      );
-    const http = createHttpInstance({
-      baseUrl: location.apiRoot,
-      connectTimeoutMs: config.upstream.connectTimeoutMs,
-      responseTimeoutMs: config.upstream.responseTimeoutMs,
-      maxSockets: config.upstream.concurrency,
-    });
-    return new GitLabPermissionBackend(location, http);
-  }
+  constructor(private readonly location: GitLabLocation) {}
 
   async resolve(): Promise<PermissionBackend> {
     return this;
   }
 
-  private client(context: RequestContext): GitLabClient {
+  session(request: PermissionRequest): PermissionSession {
+    return new GitLabPermissionSession(request, this.location);
+  }
+}
+
+/**
+ * Where GitLab's API is for the project a GitLab tracking URI names, with a connection pool of its own at GitLab's
+ * API root (the caller's GitLab client is built on it, with the request's options).
+ */
+export function gitlabApiRoot(config: Config, trackingUri: string): { location: GitLabLocation; http: Got } {
+  const location = gitlabLocation(trackingUri);
+  if (!location)
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_BACKEND=gitlab needs MLFLOW_TRACKING_URI=https://<gitlab>/api/v4/projects/<id>/ml/mlflow',
+    );
+  const http = createHttpInstance({
+    baseUrl: location.apiRoot,
+    connectTimeoutMs: config.upstream.connectTimeoutMs,
+    responseTimeoutMs: config.upstream.responseTimeoutMs,
+    maxSockets: config.upstream.concurrency,
+  });
+  return { location, http };
+}
+
+/** One caller's request against GitLab: their level and scopes are looked up once and kept here. */
+class GitLabPermissionSession implements PermissionSession {
+  /** The caller's level and scopes, once per request. */
+  #caller: Promise<Caller> | undefined;
+
+  constructor(
+    private readonly request: PermissionRequest,
+    private readonly location: GitLabLocation,
+  ) {}
+
+  private get client(): GitLabClient {
     // The request's own options (breaker, budget, metrics, call counter, credentials), GitLab's API root.
-    return perRequest(context, CLIENT, () => new GitLabClient({ ...upstreamClientOptions(context), http: this.http }));
+    return this.request.clients.gitlab;
   }
 
-  prefetch(context: RequestContext): void {
-    if (context.principal.authorization) this.caller(context).catch(() => undefined);
+  prefetch(): void {
+    if (this.request.principal.authorization) this.caller().catch(() => undefined);
   }
 
   /** The caller's level and scopes: once per request, cached per credential for the permission TTL. */
-  caller(context: RequestContext): Promise<Caller> {
-    if (!context.principal.authorization) {
+  caller(): Promise<Caller> {
+    if (!this.request.principal.authorization) {
       return Promise.reject(
         new UnauthenticatedError(
           'GitLab needs a token: Authorization: Bearer <personal, project or group access token>',
         ),
       );
     }
-    return perRequest(context, CALLER, () => {
-      const cache = requestCache(context);
-      return cache.forCaller(
-        'gitlabCaller',
-        this.location.projectId,
-        () => this.uncachedCaller(context),
-        cache.ttls.permission,
-      );
-    });
+    const { cache } = this.request;
+    return (this.#caller ??= cache.forCaller(
+      'gitlabCaller',
+      this.location.projectId,
+      () => this.uncachedCaller(),
+      cache.ttls.permission,
+    ));
   }
 
-  private async uncachedCaller(context: RequestContext): Promise<Caller> {
-    if (context.principal.kind === 'proxy') return this.proxiedCaller(context);
-    const client = this.client(context);
+  private async uncachedCaller(): Promise<Caller> {
+    if (this.request.principal.kind === 'proxy') return this.proxiedCaller();
+    const { client } = this;
     const [token, project] = await Promise.all([client.call('currentToken', {}), this.project(client)]);
     const scopes = token.active === false || token.revoked === true ? [] : scopesOfGitLabToken(token.scopes);
     if (!project || !scopes.includes('read')) return { level: 'NO_PERMISSIONS', scopes };
@@ -147,26 +154,25 @@ export class GitLabPermissionBackend implements PermissionBackend {
    * The token's owner (`GET /user`, with the caller's token, which proves it), cached for the caller's credential.
    * Behind a trusted proxy: who the proxy says (the service token's owner is not the caller).
    */
-  async identify(context: RequestContext): Promise<CallerIdentity> {
-    const { principal } = context;
+  async identify(): Promise<CallerIdentity> {
+    const { principal, cache } = this.request;
     if (principal.kind === 'proxy') return { username: principal.username, email: principal.email };
     if (!principal.authorization)
       throw new UnauthenticatedError(
         'GitLab needs a token: Authorization: Bearer <personal, project or group access token>',
       );
-    const cache = requestCache(context);
     const user = await cache.forCaller(
       'gitlabCaller',
       'user',
-      () => this.client(context).call('currentUser', {}),
+      () => this.client.call('currentUser', {}),
       cache.ttls.permission,
     );
     return { username: user.username || undefined, email: user.email || user.public_email || undefined };
   }
 
   /** GitLab's roles are per project: creating an experiment or a model needs Developer (write_model_*), checked before the write. */
-  async requireCreate(context: RequestContext, kind: Resource['kind']): Promise<void> {
-    const { level, scopes } = await this.caller(context);
+  async requireCreate(kind: Resource['kind']): Promise<void> {
+    const { level, scopes } = await this.caller();
     if (atLeast(level, 'CAN_EDIT')) return;
     const what = kind === 'experiment' ? 'experiments' : 'registered models';
     if (!scopes.includes('write'))
@@ -184,9 +190,9 @@ export class GitLabPermissionBackend implements PermissionBackend {
    * (by user name, or by e-mail, which GitLab answers to administrators' tokens only), and their scopes are
    * what the proxy forwarded, never more than the service token's own.
    */
-  private async proxiedCaller(context: RequestContext): Promise<Caller> {
-    const { principal } = context;
-    const client = this.client(context);
+  private async proxiedCaller(): Promise<Caller> {
+    const { principal } = this.request;
+    const { client } = this;
     const [service, project, users] = await Promise.all([
       client.call('currentToken', {}),
       this.project(client),
@@ -207,9 +213,9 @@ export class GitLabPermissionBackend implements PermissionBackend {
     return { level: capByScopes(fromGitLabAccessLevel(member?.access_level, project.visibility), scopes), scopes };
   }
 
-  async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+  async viewerLevels(resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
     try {
-      const { level } = await this.caller(context);
+      const { level } = await this.caller();
       return resources.map(() => level);
     } catch (error) {
       return resources.map(() => error as Error);
@@ -217,8 +223,8 @@ export class GitLabPermissionBackend implements PermissionBackend {
   }
 
   /** The scopes GitLab grants this caller's token (the gateway cannot tell `api` from `read_api` by looking). */
-  async scopes(context: RequestContext): Promise<readonly string[]> {
-    return (await this.caller(context)).scopes;
+  async scopes(): Promise<readonly string[]> {
+    return (await this.caller()).scopes;
   }
 
   async isAdmin(): Promise<boolean> {

@@ -1,8 +1,8 @@
-import { scopeId } from '../serverKeys.js';
+// Over 300 lines: the service's contract (actions, levels, how answers fold together) and the per-request session
+// that applies it are one unit; apart, the contract's internals would have to be exported to the session.
+import { scopeId, type ServerKeys } from '../serverKeys.js';
 import type { Config, PermissionServiceConfig } from '../../config.js';
-import type { RequestContext } from '../../context/RequestContext.js';
-import { perRequest } from '../../context/RequestContext.js';
-import { upstreamClientOptions } from '../../context/createRequestContext.js';
+import type { EntityCache } from '../../cache/EntityCache.js';
 import { SupergraphError, UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { CircuitBreaker } from '../../upstream/http/CircuitBreaker.js';
 import { createLimiter, type Limiter } from '../../upstream/http/createLimiter.js';
@@ -16,7 +16,8 @@ import {
   type WireCheck,
   type WirePrincipal,
 } from '../../upstream/permission-service/PermissionServiceClient.js';
-import type { PermissionBackend } from '../PermissionBackend.js';
+import type { PermissionBackend, PermissionSession } from '../PermissionBackend.js';
+import type { PermissionRequest } from '../PermissionRequest.js';
 import { aclsUnsupported } from './aclsUnsupported.js';
 import { atLeast, PERMISSION_LEVELS, type PermissionLevel } from '../PermissionLevel.js';
 import { resourceKey, type Resource } from '../Resource.js';
@@ -104,10 +105,6 @@ export function fullLevel(knowledge: Knowledge): PermissionLevel | PermissionAct
   return level;
 }
 
-const KNOWLEDGE = Symbol('httpPermissions.knowledge');
-const IN_FLIGHT = Symbol('httpPermissions.inFlight');
-const CLIENT = Symbol('httpPermissions.client');
-
 /** Cache namespace of the service's answers, per principal (scope) and `<action>:<objectType>:<objectId>`. */
 const CACHE_NAMESPACE = 'permissionCheck';
 
@@ -165,34 +162,68 @@ const NO_ACLS = aclsUnsupported('custom permission service (http)');
  */
 export class HttpPermissionBackend implements PermissionBackend {
   readonly kind = 'http' as const;
-  readonly #settings: PermissionServiceConfig;
-  readonly #transport: PermissionServiceTransport;
-  readonly #limiter: Limiter;
-  readonly #breaker: CircuitBreaker;
+  readonly #service: PermissionService;
 
-  constructor(config: Pick<Config, 'permissionService' | 'upstream' | 'circuitBreaker'>) {
+  constructor(
+    config: Pick<Config, 'permissionService' | 'upstream' | 'circuitBreaker'>,
+    /** Where answers are kept (per principal), and the key their scopes are made with. */
+    shared: { cache: EntityCache; keys: Pick<ServerKeys, 'cacheScope'> },
+  ) {
     if (!config.permissionService)
       throw new TypeError(
         'HttpPermissionBackend: expected config.permissionService (MLFLOW_SUPERGRAPH_PERMISSION_SERVICE_URL), got none',
       );
-    this.#settings = config.permissionService;
-    this.#transport = createPermissionServiceTransport({
-      url: this.#settings.url,
-      connectTimeoutMs: config.upstream.connectTimeoutMs,
-      timeoutMs: this.#settings.timeoutMs,
-      maxSockets: config.upstream.concurrency,
-    });
-    // Process-wide, like MLflow's: bounded sockets, and fail fast while the service is down.
-    this.#limiter = createLimiter(config.upstream.concurrency);
-    this.#breaker = new CircuitBreaker(config.circuitBreaker);
+    const settings = config.permissionService;
+    this.#service = {
+      settings,
+      transport: createPermissionServiceTransport({
+        url: settings.url,
+        connectTimeoutMs: config.upstream.connectTimeoutMs,
+        timeoutMs: settings.timeoutMs,
+        maxSockets: config.upstream.concurrency,
+      }),
+      // Process-wide, like MLflow's: bounded sockets, and fail fast while the service is down.
+      limiter: createLimiter(config.upstream.concurrency),
+      breaker: new CircuitBreaker(config.circuitBreaker),
+      cache: shared.cache,
+      keys: shared.keys,
+    };
   }
 
   async resolve(): Promise<PermissionBackend> {
     return this;
   }
 
-  requireCaller(context: RequestContext): void {
-    const { principal } = context;
+  session(request: PermissionRequest): PermissionSession {
+    return new HttpPermissionSession(this.#service, request);
+  }
+}
+
+/** What every request's session shares: the service's settings and connection, the cache and its key. */
+interface PermissionService {
+  readonly settings: PermissionServiceConfig;
+  readonly transport: PermissionServiceTransport;
+  readonly limiter: Limiter;
+  readonly breaker: CircuitBreaker;
+  readonly cache: EntityCache;
+  readonly keys: Pick<ServerKeys, 'cacheScope'>;
+}
+
+/** One caller's request against the permission service: what it learned, and the questions in flight. */
+class HttpPermissionSession implements PermissionSession {
+  /** What this request has learned of each resource (by resourceKey). */
+  readonly #knowledge = new Map<string, Knowledge>();
+  /** The work of each question asked in this request (by cacheId), so each is asked once per request. */
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #serviceClient: PermissionServiceClient | undefined;
+
+  constructor(
+    private readonly service: PermissionService,
+    private readonly request: PermissionRequest,
+  ) {}
+
+  requireCaller(): void {
+    const { principal } = this.request;
     // A Basic or Bearer credential names a user the graph cannot verify (MLflow may not even check it, and
     // cached objects are served without asking MLflow): only the trusted proxy's identity is decided for.
     if (principal.kind !== 'proxy' || !principal.id) {
@@ -203,24 +234,20 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   async viewerAllows(
-    context: RequestContext,
     checks: readonly { resource: Resource; required: PermissionLevel }[],
   ): Promise<(boolean | Error)[]> {
     try {
-      this.requireCaller(context);
+      this.requireCaller();
     } catch (error) {
       return checks.map(() => error as Error);
     }
-    const knowledge = await this.#knowledge(
-      context,
-      checks.map((c) => c.resource),
-    );
+    const knowledge = await this.#known(checks.map((c) => c.resource));
     const questions = checks.flatMap(({ resource, required }) => {
       const known = knowledge(resource);
       const action = actionFor(required);
       return decide(known, required) === undefined && !known.failures[action] ? [{ resource, action }] : [];
     });
-    await this.#ask(context, questions);
+    await this.#ask(questions);
     return checks.map(({ resource, required }) => {
       const known = knowledge(resource);
       return (
@@ -231,13 +258,13 @@ export class HttpPermissionBackend implements PermissionBackend {
     });
   }
 
-  async viewerLevels(context: RequestContext, resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
+  async viewerLevels(resources: readonly Resource[]): Promise<(PermissionLevel | Error)[]> {
     try {
-      this.requireCaller(context);
+      this.requireCaller();
     } catch (error) {
       return resources.map(() => error as Error);
     }
-    const knowledge = await this.#knowledge(context, resources);
+    const knowledge = await this.#known(resources);
     // Two rounds at most: `read` (a service answering with levels is done), then the actions above it.
     for (let round = 0; round < 2; round += 1) {
       const questions = resources.flatMap((resource) => {
@@ -248,7 +275,7 @@ export class HttpPermissionBackend implements PermissionBackend {
           : next.map((action) => ({ resource, action }));
       });
       if (questions.length === 0) break;
-      await this.#ask(context, questions);
+      await this.#ask(questions);
     }
     return resources.map((resource) => {
       const known = knowledge(resource);
@@ -261,17 +288,18 @@ export class HttpPermissionBackend implements PermissionBackend {
     });
   }
 
-  async isAdmin(context: RequestContext): Promise<boolean> {
-    if (context.principal.kind !== 'proxy' || !context.principal.id) return false;
-    const { cache } = context.services;
-    const scope = this.#scope(context);
+  async isAdmin(): Promise<boolean> {
+    const { principal } = this.request;
+    if (principal.kind !== 'proxy' || !principal.id) return false;
+    const { cache, settings } = this.service;
+    const scope = this.#scope();
     const cached = await cache.get<WireAnswer>(CACHE_NAMESPACE, 'admin', scope);
     if (cached) return cached.allowed;
-    const check: WireCheck = { principal: this.#principal(context), action: 'admin' };
+    const check: WireCheck = { principal: this.#principal(), action: 'admin' };
     let answer: WireAnswer;
     try {
-      const client = this.#client(context);
-      const result = this.#settings.batch ? (await client.checkBatch([check]))[0] : await client.check(check);
+      const client = this.#client();
+      const result = settings.batch ? (await client.checkBatch([check]))[0] : await client.check(check);
       if (!result || result instanceof Error) throw result ?? new Error('no result');
       answer = result;
     } catch (error) {
@@ -282,14 +310,13 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   /** The caller's rights on `resource` changed (they created it): forget their answers, in this request and shared. */
-  async forgetCaller(context: RequestContext, resource: Resource): Promise<void> {
-    perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>()).delete(resourceKey(resource));
-    const inFlight = perRequest(context, IN_FLIGHT, () => new Map<string, Promise<void>>());
-    for (const action of ACTIONS) inFlight.delete(cacheId(resource, action));
-    await context.services.cache.invalidate(
+  async forgetCaller(resource: Resource): Promise<void> {
+    this.#knowledge.delete(resourceKey(resource));
+    for (const action of ACTIONS) this.#inFlight.delete(cacheId(resource, action));
+    await this.service.cache.invalidate(
       CACHE_NAMESPACE,
       ACTIONS.map((action) => cacheId(resource, action)),
-      this.#scope(context),
+      this.#scope(),
     );
   }
 
@@ -298,8 +325,8 @@ export class HttpPermissionBackend implements PermissionBackend {
   readonly revokePermission = NO_ACLS.revokePermission;
 
   /** The principal as the service sees it: who the proxy named, never a credential. */
-  #principal(context: RequestContext): WirePrincipal {
-    const { id, username, email, groups } = context.principal;
+  #principal(): WirePrincipal {
+    const { id, username, email, groups } = this.request.principal;
     return {
       id: id as string,
       username: username ?? null,
@@ -309,48 +336,39 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   /** The cache scope of this caller's answers: everything the service is told about them. */
-  #scope(context: RequestContext): string {
-    const { id, username, email, groups } = context.principal;
+  #scope(): string {
+    const { id, username, email, groups } = this.request.principal;
     return scopeId(
-      context.services.keys,
+      this.service.keys,
       JSON.stringify(['http-permission', id ?? null, username ?? null, email ?? null, [...groups].sort()]),
     );
   }
 
-  #client(context: RequestContext): PermissionServiceClient {
-    return perRequest(context, CLIENT, () => {
+  #client(): PermissionServiceClient {
+    const { transport, limiter, breaker, settings } = this.service;
+    return (this.#serviceClient ??= new PermissionServiceClient(transport, {
+      limiter,
+      breaker,
+      // One retry: each attempt may wait the whole timeout, and a check is a read-only question.
+      retries: 1,
+      ...(settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
       // The request's budget, counter, request id and observability hooks; its credentials stay behind.
-      const { deadline, counter, observe, around, headers } = upstreamClientOptions(context);
-      return new PermissionServiceClient(this.#transport, {
-        limiter: this.#limiter,
-        breaker: this.#breaker,
-        // One retry: each attempt may wait the whole timeout, and a check is a read-only question.
-        retries: 1,
-        ...(this.#settings.token ? { authorization: `Bearer ${this.#settings.token}` } : {}),
-        ...(headers ? { headers } : {}),
-        ...(deadline === undefined ? {} : { deadline }),
-        ...(counter ? { counter } : {}),
-        ...(observe ? { observe } : {}),
-        ...(around ? { around } : {}),
-      });
-    });
+      ...this.request.clients.ownServiceOptions,
+    }));
   }
 
   /** This request's knowledge of each resource, filled from the shared cache (one read) the first time. */
-  async #knowledge(
-    context: RequestContext,
-    resources: readonly Resource[],
-  ): Promise<(resource: Resource) => Knowledge> {
-    const memo = perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>());
+  async #known(resources: readonly Resource[]): Promise<(resource: Resource) => Knowledge> {
+    const memo = this.#knowledge;
     const fresh = [
       ...new Map(resources.filter((r) => !memo.has(resourceKey(r))).map((r) => [resourceKey(r), r])).values(),
     ];
     if (fresh.length > 0) {
       const pairs = fresh.flatMap((resource) => ACTIONS.map((action) => ({ resource, action })));
-      const cached = await context.services.cache.getMany<WireAnswer>(
+      const cached = await this.service.cache.getMany<WireAnswer>(
         CACHE_NAMESPACE,
         pairs.map((p) => cacheId(p.resource, p.action)),
-        this.#scope(context),
+        this.#scope(),
       );
       for (const resource of fresh) memo.set(resourceKey(resource), { level: undefined, answers: {}, failures: {} });
       pairs.forEach(({ resource, action }, index) => {
@@ -368,26 +386,24 @@ export class HttpPermissionBackend implements PermissionBackend {
   }
 
   /** Asks the service each (resource, action) once per request: batched and chunked, or one POST each. */
-  async #ask(
-    context: RequestContext,
-    questions: readonly { resource: Resource; action: PermissionAction }[],
-  ): Promise<void> {
-    const inFlight = perRequest(context, IN_FLIGHT, () => new Map<string, Promise<void>>());
-    const knowledge = perRequest(context, KNOWLEDGE, () => new Map<string, Knowledge>());
+  async #ask(questions: readonly { resource: Resource; action: PermissionAction }[]): Promise<void> {
+    const inFlight = this.#inFlight;
+    const knowledge = this.#knowledge;
+    const { settings, cache } = this.service;
     const keyOf = (q: { resource: Resource; action: PermissionAction }) => cacheId(q.resource, q.action);
     const unique = [...new Map(questions.map((q) => [keyOf(q), q])).values()];
     const waiting = unique.filter((q) => inFlight.has(keyOf(q))).map((q) => inFlight.get(keyOf(q)) as Promise<void>);
     const mine = unique.filter((q) => !inFlight.has(keyOf(q)));
     if (mine.length > 0) {
-      const principal = this.#principal(context);
+      const principal = this.#principal();
       const checks = mine.map(({ resource, action }): WireCheck => ({ principal, action, ...wireObject(resource) }));
-      const client = this.#client(context);
+      const client = this.#client();
       const work = (async () => {
         let answers: (WireAnswer | Error)[];
-        if (this.#settings.batch) {
+        if (settings.batch) {
           const chunks: number[][] = [];
-          for (let start = 0; start < checks.length; start += this.#settings.batchMax) {
-            chunks.push(checks.slice(start, start + this.#settings.batchMax).map((_, offset) => start + offset));
+          for (let start = 0; start < checks.length; start += settings.batchMax) {
+            chunks.push(checks.slice(start, start + settings.batchMax).map((_, offset) => start + offset));
           }
           answers = new Array<WireAnswer | Error>(checks.length);
           await Promise.all(
@@ -415,11 +431,11 @@ export class HttpPermissionBackend implements PermissionBackend {
           if (answer instanceof Error) known.failures[question.action] = serviceFailure(answer);
           else {
             learn(known, question.action, answer);
-            toCache.push({ id: keyOf(question), value: answer, ttlSeconds: context.services.cache.ttls.permission });
+            toCache.push({ id: keyOf(question), value: answer, ttlSeconds: cache.ttls.permission });
           }
         });
         // Denials are cached like grants (a denied caller must not cost a call per object); failures never.
-        if (toCache.length > 0) await context.services.cache.setMany(CACHE_NAMESPACE, toCache, this.#scope(context));
+        if (toCache.length > 0) await cache.setMany(CACHE_NAMESPACE, toCache, this.#scope());
       })();
       for (const question of mine) inFlight.set(keyOf(question), work);
       waiting.push(work);

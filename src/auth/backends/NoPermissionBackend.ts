@@ -13,33 +13,36 @@ export function noPermissionBackendBecause(
   reason: string,
   options: { anonymousWrites?: boolean } = {},
 ): PermissionBackend {
+  const acls = aclsUnsupported('configured (no permission service)');
   const backend: PermissionBackend = {
     kind: 'none',
     reason,
     ...(options.anonymousWrites === undefined ? {} : { anonymousWrites: options.anonymousWrites }),
-    // Whatever may sit in front of MLflow, a name in a Basic header proves nothing by itself: ask upstream once,
-    // with the caller's credentials, before `viewer` repeats it (one small search: an app layer guards it even
-    // where it leaves the default experiment public). Its 401 is UNAUTHENTICATED; any other answer means the
-    // caller is known (an open MLflow accepts anyone, and then there is nothing more to verify).
-    async identify(context) {
-      try {
-        await context.mlflow.call('searchExperiments', { max_results: 1 });
-      } catch (error) {
-        if (errorCodeOf(error) === 'UNAUTHENTICATED')
-          throw new UnauthenticatedError('The service in front of MLflow did not accept these credentials');
-      }
-      return { username: context.principal.username, email: context.principal.email };
-    },
     async resolve() {
       return backend;
     },
-    async viewerLevels(_context, resources) {
-      return resources.map(() => undefined);
-    },
-    async isAdmin() {
-      return false;
-    },
-    ...aclsUnsupported('configured (no permission service)'),
+    session: ({ principal, clients }) => ({
+      // Whatever may sit in front of MLflow, a name in a Basic header proves nothing by itself: ask upstream once,
+      // with the caller's credentials, before `viewer` repeats it (one small search: an app layer guards it even
+      // where it leaves the default experiment public). Its 401 is UNAUTHENTICATED; any other answer means the
+      // caller is known (an open MLflow accepts anyone, and then there is nothing more to verify).
+      async identify() {
+        try {
+          await clients.mlflow.call('searchExperiments', { max_results: 1 });
+        } catch (error) {
+          if (errorCodeOf(error) === 'UNAUTHENTICATED')
+            throw new UnauthenticatedError('The service in front of MLflow did not accept these credentials');
+        }
+        return { username: principal.username, email: principal.email };
+      },
+      async viewerLevels(resources) {
+        return resources.map(() => undefined);
+      },
+      async isAdmin() {
+        return false;
+      },
+      ...acls,
+    }),
   };
   return backend;
 }

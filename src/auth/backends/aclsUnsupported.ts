@@ -1,5 +1,5 @@
 import { UnsupportedByBackendError } from '../../errors/SupergraphError.js';
-import type { PermissionBackend } from '../PermissionBackend.js';
+import type { PermissionSession } from '../PermissionBackend.js';
 
 /**
  * The access-control-list part of a permission backend whose rules live elsewhere (no service at all, GitLab's
@@ -8,7 +8,7 @@ import type { PermissionBackend } from '../PermissionBackend.js';
 export function aclsUnsupported(
   backend: string,
   why?: string,
-): Pick<PermissionBackend, 'acl' | 'setPermission' | 'revokePermission'> {
+): Pick<PermissionSession, 'acl' | 'setPermission' | 'revokePermission'> {
   const reason = why ? ` (${why})` : '';
   return {
     acl: async () => {

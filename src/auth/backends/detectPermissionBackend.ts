@@ -1,8 +1,7 @@
 import type { Got } from 'got';
 import { ConfigError, type Config } from '../../config.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
-import type { PermissionBackend } from '../PermissionBackend.js';
-import { HttpPermissionBackend } from './HttpPermissionBackend.js';
+import type { PermissionBackend, PermissionSession } from '../PermissionBackend.js';
 import { MlflowBasicAuthBackend } from './MlflowBasicAuthBackend.js';
 import { noPermissionBackendBecause } from './NoPermissionBackend.js';
 import { fromMlflowPermission } from '../PermissionLevel.js';
@@ -63,14 +62,20 @@ function probeReason(probe: AuthProbe): string {
  */
 export function createPermissionBackend(
   config: Config,
-  http: Got,
-  /** Backends that need more than the config to build (the process's clients), made only when chosen. */
-  factories: { databricks?: () => PermissionBackend; gitlab?: () => PermissionBackend } = {},
+  mlflowHttp: Got,
+  /** Backends that need more than the config to build (the process's clients and cache), made only when chosen. */
+  factories: {
+    databricks?: () => PermissionBackend;
+    gitlab?: () => PermissionBackend;
+    http?: () => PermissionBackend;
+  } = {},
 ): PermissionBackend {
-  const { databricks, gitlab } = factories;
   // A permission service that was asked for (or that `auto` chose for this backend) and cannot be built stops
   // start-up: falling back to "no permission service" would serve every caller unchecked.
-  const build = (name: 'databricks' | 'gitlab', factory: (() => PermissionBackend) | undefined): PermissionBackend => {
+  const build = (
+    name: 'databricks' | 'gitlab' | 'http',
+    factory: (() => PermissionBackend) | undefined,
+  ): PermissionBackend => {
     if (!factory)
       throw new ConfigError(
         `MLFLOW_SUPERGRAPH_PERMISSIONS=${config.permissions}: the ${name} permission service cannot be built in this process`,
@@ -95,15 +100,15 @@ export function createPermissionBackend(
           'MLFLOW_SUPERGRAPH_PERMISSIONS=none: the backend, or what sits in front of it, decides access',
         );
       case 'http':
-        return new HttpPermissionBackend(config);
+        return build('http', factories.http);
       case 'databricks':
-        return build('databricks', databricks);
+        return build('databricks', factories.databricks);
       case 'gitlab':
-        return build('gitlab', gitlab);
+        return build('gitlab', factories.gitlab);
       case 'auto':
         // Each backend's own permission service; only MLflow's is detected (basic-auth or none) at run time.
-        if (config.backend === 'databricks') return build('databricks', databricks);
-        if (config.backend === 'gitlab') return build('gitlab', gitlab);
+        if (config.backend === 'databricks') return build('databricks', factories.databricks);
+        if (config.backend === 'gitlab') return build('gitlab', factories.gitlab);
         return undefined;
     }
   };
@@ -112,7 +117,7 @@ export function createPermissionBackend(
 
   let detected: Promise<PermissionBackend> | undefined;
   const resolve = (): Promise<PermissionBackend> => {
-    detected ??= probeAuthScheme(http).then(
+    detected ??= probeAuthScheme(mlflowHttp).then(
       (probe) =>
         probe.scheme === 'mlflow-basic-auth'
           ? basicAuth
@@ -128,12 +133,17 @@ export function createPermissionBackend(
     // Until detection, report the most restrictive reading: callers go through resolve() first.
     kind: 'none' as const,
     resolve,
-    viewerLevels: async (context, resources) => (await resolve()).viewerLevels(context, resources),
-    isAdmin: async (context) => (await resolve()).isAdmin(context),
-    acl: async (context, resource) => (await resolve()).acl(context, resource),
-    setPermission: async (context, resource, grantee, level) =>
-      (await resolve()).setPermission(context, resource, grantee, level),
-    revokePermission: async (context, resource, grantee) =>
-      (await resolve()).revokePermission(context, resource, grantee),
+    // Callers resolve first and use the concrete backend's session; this one serves anyone who does not.
+    session(request) {
+      let inner: PermissionSession | undefined;
+      const resolved = async () => (inner ??= (await resolve()).session(request));
+      return {
+        viewerLevels: async (resources) => (await resolved()).viewerLevels(resources),
+        isAdmin: async () => (await resolved()).isAdmin(),
+        acl: async (resource) => (await resolved()).acl(resource),
+        setPermission: async (resource, grantee, level) => (await resolved()).setPermission(resource, grantee, level),
+        revokePermission: async (resource, grantee) => (await resolved()).revokePermission(resource, grantee),
+      };
+    },
   };
 }

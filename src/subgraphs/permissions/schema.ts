@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization } from '../../auth/applyAuthorization.js';
+import type { RequestContext } from '../../context/RequestContext.js';
 import { withErrorMapping } from '../../graphql/withErrorMapping.js';
 import { buildSchemaFromSdl } from '../loadSchema.js';
 import type { ExperimentRefModel, RegisteredModelRefModel } from './mappers.js';
@@ -9,7 +10,7 @@ import { resolvers } from './resolvers/index.js';
 export function createPermissionsSchema(): GraphQLSchema {
   // Error mapping outermost: what the resolvers and the authorization checks throw is mapped once, here.
   return withErrorMapping(
-    applyAuthorization(buildSchemaFromSdl('permissions', resolvers), {
+    applyAuthorization<RequestContext>(buildSchemaFromSdl('permissions', resolvers), {
       objectResource: {
         Experiment: (object: ExperimentRefModel) => ({ kind: 'experiment', id: object.id }),
         RegisteredModel: (object: RegisteredModelRefModel) => ({ kind: 'registeredModel', name: object.name }),

@@ -1,5 +1,4 @@
 import type { RequestContext } from '../../context/RequestContext.js';
-import { requestCache } from '../../context/requestCache.js';
 import { registryLoaders } from './loaders.js';
 
 // The one place per entity where a registry write says what it changed: it clears this request's loader
@@ -8,8 +7,8 @@ import { registryLoaders } from './loaders.js';
 
 /** Something about a registered model changed (or it was created, renamed away or deleted). */
 export async function invalidateRegisteredModel(context: RequestContext, name: string): Promise<void> {
-  await requestCache(context).bump('registeredModels', 'modelVersions');
-  const loaders = registryLoaders(context);
+  await context.cache.bump('registeredModels', 'modelVersions');
+  const loaders = context.loaders.get(registryLoaders);
   loaders.registeredModelByName.clear(name);
   // A model-level write reaches its versions too: a rename changes their `name`, a delete removes them,
   // aliases and stage archiving change siblings. Version memos are cheap to drop within one request.
@@ -23,8 +22,8 @@ export async function invalidateRegisteredModel(context: RequestContext, name: s
 
 /** Something about one model version changed (or it was created or deleted). */
 export async function invalidateModelVersion(context: RequestContext, name: string, version: string): Promise<void> {
-  await requestCache(context).bump('registeredModels', 'modelVersions');
-  const loaders = registryLoaders(context);
+  await context.cache.bump('registeredModels', 'modelVersions');
+  const loaders = context.loaders.get(registryLoaders);
   const key = { name, version };
   loaders.modelVersion.clear(key);
   loaders.downloadUri.clear(key);

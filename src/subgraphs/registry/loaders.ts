@@ -2,10 +2,9 @@ import DataLoader from 'dataloader';
 import { loaderOptions } from '../../graphql/loaderOptions.js';
 import { tracedBatch } from '../../observability/traceBatch.js';
 import { fanOut } from '../../graphql/fanOut.js';
-import { requestCache } from '../../context/requestCache.js';
 import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
 import type { RequestContext } from '../../context/RequestContext.js';
-import { perRequest } from '../../context/RequestContext.js';
+import { defineLoaders } from '../../context/defineLoaders.js';
 import type { CursorPosition } from '../../graphql/connection.js';
 import type { WireActivity } from '../../upstream/databricks/wire.js';
 import { isNotFound, orNull, UpstreamError } from '../../upstream/http/UpstreamError.js';
@@ -69,7 +68,7 @@ const versionKey = ({ name, version }: VersionKey) => `${name}\u0000${version}`;
  * with a wider LIKE pattern; those results are narrowed to the exact name and paged by offset alone.
  */
 export async function searchVersionsOfModel(
-  context: RequestContext,
+  context: RegistrySearchContext,
   name: string,
   size: number,
   position: CursorPosition,
@@ -95,29 +94,32 @@ export async function searchVersionsOfModel(
   return { items: (response.model_versions ?? []).slice(position.o), nextToken: response.next_page_token || undefined };
 }
 
+/** What a registry search uses of the request: the caller's cache and MLflow client. */
+export type RegistrySearchContext = Pick<RequestContext, 'cache' | 'clients'>;
+
 /**
  * One model-versions/search through the shared cache: pages are kept per caller (what a search returns
  * depends on who asks) and every registry write makes them stale at once (invalidate.ts bumps the kind).
  */
 export function searchVersions(
-  context: RequestContext,
+  context: RegistrySearchContext,
   params: MlflowApi['searchModelVersions']['params'],
 ): Promise<MlflowApi['searchModelVersions']['response']> {
-  return requestCache(context).page('modelVersions', params, () => context.mlflow.call('searchModelVersions', params));
+  return context.cache.page('modelVersions', params, () => context.clients.mlflow.call('searchModelVersions', params));
 }
 
 /** One registered-models/search through the shared cache (see {@link searchVersions}). */
 export function searchModels(
-  context: RequestContext,
+  context: RegistrySearchContext,
   params: MlflowApi['searchRegisteredModels']['params'],
 ): Promise<MlflowApi['searchRegisteredModels']['response']> {
-  return requestCache(context).page('registeredModels', params, () =>
-    context.mlflow.call('searchRegisteredModels', params),
+  return context.cache.page('registeredModels', params, () =>
+    context.clients.mlflow.call('searchRegisteredModels', params),
   );
 }
 
 /** Every page of one model-versions/search (most answers fit one page). */
-async function searchAllVersions(context: RequestContext, filter: string): Promise<WireModelVersion[]> {
+async function searchAllVersions(context: RegistrySearchContext, filter: string): Promise<WireModelVersion[]> {
   const all: WireModelVersion[] = [];
   let pageToken: string | undefined;
   do {
@@ -148,25 +150,28 @@ export interface RegistryLoaders {
 
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
 export function createRegistryLoaders(context: RequestContext): RegistryLoaders {
-  const { mlflow } = context;
+  const { mlflow } = context.clients;
+  const { telemetry } = context;
+  const { profile, mlflowHttp, config } = context.services;
+  const options = loaderOptions(config);
 
   const registeredModelByName: RegistryLoaders['registeredModelByName'] = new DataLoader(
     // No batch endpoint for models by name: deduplicated (DataLoader) and fanned out with a bound.
-    tracedBatch(context, 'registeredModelByName', (names: readonly string[]) =>
+    tracedBatch(telemetry, 'registeredModelByName', (names: readonly string[]) =>
       fanOut(names, (name) => orNull(async () => (await mlflow.call('getRegisteredModel', { name })).registered_model)),
     ),
-    loaderOptions(context),
+    options,
   );
 
   const modelVersion: RegistryLoaders['modelVersion'] = new DataLoader(
-    tracedBatch(context, 'modelVersion', (keys: readonly VersionKey[]) =>
+    tracedBatch(telemetry, 'modelVersion', (keys: readonly VersionKey[]) =>
       fanOut(keys, (key) =>
         orNull(
           async () => (await mlflow.call('getModelVersion', { name: key.name, version: key.version })).model_version,
         ),
       ),
     ),
-    { ...loaderOptions(context), cacheKeyFn: versionKey },
+    { ...options, cacheKeyFn: versionKey },
   );
 
   const modelVersionByAlias: RegistryLoaders['modelVersionByAlias'] = new DataLoader(
@@ -179,12 +184,12 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         if (found) modelVersion.prime({ name: found.name, version: found.version }, found);
         return found;
       }),
-    { ...loaderOptions(context), cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
+    { ...options, cacheKeyFn: ({ name, alias }) => `${name}\u0000${alias}` },
   );
 
   const modelVersionsByRunId: RegistryLoaders['modelVersionsByRunId'] = new DataLoader(
-    tracedBatch(context, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
-      if (context.services.profile.capabilities.versionsInModel) return versionsByRunFromModels(runIds);
+    tracedBatch(telemetry, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
+      if (profile.capabilities.versionsInModel) return versionsByRunFromModels(runIds);
       const unique = [...new Set(runIds)];
       const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
       // Ids MLflow keeps in an IN list go in request-line-sized chunks; the others one by one with `=`.
@@ -192,7 +197,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       const searches = [
         ...chunkRunIdsByRequestLine(
           listed,
-          requestPath(context.services.mlflowHttp, mlflowEndpoints.searchModelVersions),
+          requestPath(mlflowHttp, mlflowEndpoints.searchModelVersions),
           PAGE_TOKEN_ALLOWANCE,
         ).map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
         ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
@@ -213,7 +218,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       });
       return runIds.map((id) => found.get(id) ?? []);
     }),
-    loaderOptions(context),
+    options,
   );
 
   /**
@@ -239,7 +244,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   }
 
   const firstVersionsPage: RegistryLoaders['firstVersionsPage'] = new DataLoader(
-    tracedBatch(context, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {
+    tracedBatch(telemetry, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {
       // MLflow's grammar has no `name IN (...)` for versions, so the versions of 20 models would be 20
       // searches. A registry small enough to list in one page is listed once and split by model instead.
       if (new Set(keys.map((k) => k.name)).size >= 2) {
@@ -257,7 +262,7 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         return page;
       });
     }),
-    { ...loaderOptions(context), cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
+    { ...options, cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
   );
 
   /** Every version of every model, by model, when they fit one search page; undefined when they do not. */
@@ -282,19 +287,19 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
         async (key) =>
           (await mlflow.call('getModelVersionDownloadUri', { name: key.name, version: key.version })).artifact_uri,
       ),
-    { ...loaderOptions(context), cacheKeyFn: versionKey },
+    { ...options, cacheKeyFn: versionKey },
   );
 
   const transitionRequests: RegistryLoaders['transitionRequests'] = new DataLoader(
     async (keys) => {
-      const databricks = registryDatabricks(context, 'ModelVersion.transitionRequests');
+      const databricks = registryDatabricks(profile, context.clients, 'ModelVersion.transitionRequests');
       return fanOut(
         keys,
         async (key) =>
           (await databricks.call('listTransitionRequests', { name: key.name, version: key.version })).requests ?? [],
       );
     },
-    { ...loaderOptions(context), cacheKeyFn: versionKey },
+    { ...options, cacheKeyFn: versionKey },
   );
 
   function primeVersions(versions: readonly WireModelVersion[]) {
@@ -321,9 +326,5 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
   };
 }
 
-const REGISTRY_LOADERS = Symbol('registry.loaders');
-
-/** The registry loaders of this request (created on first use). */
-export function registryLoaders(context: RequestContext): RegistryLoaders {
-  return perRequest(context, REGISTRY_LOADERS, () => createRegistryLoaders(context));
-}
+/** The registry subgraph's loaders: `context.loaders.get(registryLoaders)` (built on first use in a request). */
+export const registryLoaders = defineLoaders('registry', createRegistryLoaders);

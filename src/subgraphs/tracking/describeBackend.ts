@@ -1,5 +1,5 @@
 // Query.backend: what the configured backend is, as declared by its profile and as detected by probing it.
-import type { RequestContext } from '../../context/RequestContext.js';
+import type { Services } from '../../context/Services.js';
 import { unsupportedCoordinates } from '../../graphql/unsupportedCoordinates.js';
 import type { Backend } from './resolvers.generated.js';
 
@@ -11,13 +11,16 @@ function isRbacVersion(version: string | undefined): boolean {
   return major > 3 || (major === 3 && minor >= 13);
 }
 
-/** Query.backend: the profile's declarations plus what probing the server found. */
-export async function describeBackend(context: RequestContext): Promise<Backend> {
-  const { profile, detector, permissions } = context.services;
+/** Query.backend: the profile's declarations plus what probing the server (with `authorization`) found. */
+export async function describeBackend(
+  services: Pick<Services, 'profile' | 'detector' | 'permissions' | 'cacheSharing' | 'learned'>,
+  authorization: string | undefined,
+): Promise<Backend> {
+  const { profile, detector, permissions, learned } = services;
   const [detection, permissionBackend, sharing] = await Promise.all([
-    detector.detect(context.principal.authorization),
+    detector.detect(authorization),
     permissions.resolve(),
-    context.services.cacheSharing(),
+    services.cacheSharing(),
   ]);
   // MLflow >= 3.13 moved permissions to RBAC: known from its version, or from users/get having gone.
   let permissionService = permissionBackend.reportedKind ?? permissionBackend.kind;
@@ -37,7 +40,7 @@ export async function describeBackend(context: RequestContext): Promise<Backend>
       maxExperimentIdsPerRunSearch: finite(c.maxExperimentIdsPerRunSearch),
       maxOrderBy: finite(c.maxOrderBy),
       // What the process learned (a proxy without bulk-interval) narrows what the profile declares.
-      bulkMetricHistory: context.services.capabilities.bulkInterval,
+      bulkMetricHistory: learned.bulkInterval,
       modelVersionSearch: c.endpoints.has('searchModelVersions'),
       aliasWrites: c.endpoints.has('setRegisteredModelAlias'),
       stageTransitions: c.endpoints.has('transitionModelVersionStage'),

@@ -6,12 +6,12 @@ import type { Got } from 'got';
 import { chunkByRequestLine, encodedLength, requestPath } from '../../upstream/http/requestLine.js';
 import { mlflowEndpoints } from '../../upstream/mlflow/endpoints.js';
 import type { RequestContext } from '../../context/RequestContext.js';
-import { perRequest } from '../../context/RequestContext.js';
+import { defineLoaders } from '../../context/defineLoaders.js';
 import { orNull } from '../../upstream/http/UpstreamError.js';
+import type { MlflowApi } from '../../upstream/mlflow/MlflowApi.js';
 import type { MlflowClient } from '../../upstream/mlflow/MlflowClient.js';
 import type { WireExperiment, WireMetric, WireRun, WireViewType } from '../../upstream/mlflow/wire.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
-import { requestCache } from '../../context/requestCache.js';
 
 /** Run states that no longer change by themselves. */
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED']);
@@ -79,21 +79,24 @@ export interface TrackingLoaders {
   primeRuns(runs: readonly WireRun[]): void;
   /** Same for experiments. */
   primeExperiments(experiments: readonly WireExperiment[]): void;
+  /** Artifact listings by run id and path (a run reached through two parents lists once). */
+  artifactListings: Map<string, Promise<MlflowApi['listArtifacts']['response']>>;
 }
 
 /** Creates the loaders for one request. Never shared between requests (they memoize per caller). */
 export function createTrackingLoaders(context: RequestContext): TrackingLoaders {
-  const { mlflow } = context;
-  const mlflowHttp = context.services.mlflowHttp;
-  const cache = requestCache(context);
+  const { mlflow } = context.clients;
+  const { cache, telemetry } = context;
+  const { mlflowHttp, profile, config, learned } = context.services;
+  const options = loaderOptions(config);
   const runExperimentHints = new Map<string, string>();
-  const capabilities = context.services.profile.capabilities;
+  const capabilities = profile.capabilities;
   const experimentsPerSearch = Math.min(SEARCH_MAX_EXPERIMENT_IDS, capabilities.maxExperimentIdsPerRunSearch);
   // `attributes.run_id IN (...)` needs a backend that honours runs/search filters (GitLab ignores them).
   const runIdSearch = capabilities.runFilter === 'full';
 
   const experimentById: TrackingLoaders['experimentById'] = new DataLoader(
-    tracedBatch(context, 'experimentById', (ids) =>
+    tracedBatch(telemetry, 'experimentById', (ids) =>
       // No batch endpoint exists for experiments: shared cache first, then deduplicated and fanned out.
       cache.load<WireExperiment>(
         'experiment',
@@ -105,11 +108,11 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         () => cache.ttls.experiment,
       ),
     ),
-    loaderOptions(context),
+    options,
   );
 
   const experimentByName: TrackingLoaders['experimentByName'] = new DataLoader(
-    tracedBatch(context, 'experimentByName', async (names) => {
+    tracedBatch(telemetry, 'experimentByName', async (names) => {
       // Cached by name like by id; renames, deletes and restores invalidate both names (Mutation.ts).
       const found = await cache.load<WireExperiment>(
         'experimentByName',
@@ -124,12 +127,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
         if (experiment && !(experiment instanceof Error)) experimentById.prime(experiment.experiment_id, experiment);
       return found;
     }),
-    loaderOptions(context),
+    options,
   );
 
   const runById: TrackingLoaders['runById'] = new DataLoader(
-    tracedBatch(context, 'runById', (ids: readonly string[]) => cache.load<WireRun>('run', ids, fetchRuns, runTtl)),
-    loaderOptions(context),
+    tracedBatch(telemetry, 'runById', (ids: readonly string[]) => cache.load<WireRun>('run', ids, fetchRuns, runTtl)),
+    options,
   );
 
   function runTtl(run: WireRun): number {
@@ -210,7 +213,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   }
 
   const firstRunsPage: TrackingLoaders['firstRunsPage'] = new DataLoader(
-    tracedBatch(context, 'firstRunsPage', async (keys: readonly { experimentId: string; args: RunsPageArgs }[]) => {
+    tracedBatch(telemetry, 'firstRunsPage', async (keys: readonly { experimentId: string; args: RunsPageArgs }[]) => {
       // Group experiments asking for the same page shape; one runs/search per group (chunked to 10 ids)
       // returns first × n runs, split per experiment. An experiment that got fewer than it asked for while
       // the combined result was cut short is fetched on its own (correct, at one extra call).
@@ -281,13 +284,13 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       });
     }),
     {
-      ...loaderOptions(context),
+      ...options,
       cacheKeyFn: ({ experimentId, args }) => `${experimentId}\u0000${JSON.stringify(args)}`,
     },
   );
 
   const metricHistory: TrackingLoaders['metricHistory'] = new DataLoader(
-    tracedBatch(context, 'metricHistory', async (keys: readonly HistoryKey[]) => {
+    tracedBatch(telemetry, 'metricHistory', async (keys: readonly HistoryKey[]) => {
       // The cache id carries the run's latest value of the metric: logging a new point changes it, so a
       // history cached before the write is never read after it.
       const byId = new Map(keys.map((key) => [historyCacheId(key), key]));
@@ -300,7 +303,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
       const values = new Map([...byId.keys()].map((id, index) => [id, cached[index]]));
       return keys.map((key) => values.get(historyCacheId(key)) ?? []);
     }),
-    { ...loaderOptions(context), cacheKeyFn: historyCacheKey },
+    { ...options, cacheKeyFn: historyCacheKey },
   );
 
   async function fetchHistories(keys: readonly HistoryKey[]): Promise<(WireMetric[] | Error)[]> {
@@ -316,7 +319,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
           const first = group[0] as HistoryKey;
           const runIds = [...new Set(group.map((k) => k.runId))];
           let perRun = runIds;
-          if (context.services.capabilities.bulkInterval) {
+          if (learned.bulkInterval) {
             perRun = [];
             await Promise.all(
               bulkIntervalChunks(mlflowHttp, runIds, first).map(async (ids) => {
@@ -337,7 +340,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
                 } catch (error) {
                   if (errorCodeOf(error) === 'UNSUPPORTED_BY_BACKEND') {
                     // Databricks and GitLab lack the bulk endpoint: remember, and fall back per run.
-                    context.services.capabilities.bulkInterval = false;
+                    learned.bulkIntervalUnavailable(asError(error).message);
                     perRun.push(...ids);
                   } else {
                     for (const id of ids) results.set(historyCacheKey({ ...first, runId: id }), asError(error));
@@ -385,6 +388,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     runExperimentHints,
     primeRuns,
     primeExperiments,
+    artifactListings: new Map(),
   };
 }
 
@@ -450,9 +454,5 @@ function historyCacheId(key: HistoryKey): string {
   return `${historyCacheKey(key)}@${key.version ?? ''}`;
 }
 
-const TRACKING_LOADERS = Symbol('tracking.loaders');
-
-/** The tracking loaders of this request (created on first use). */
-export function trackingLoaders(context: RequestContext): TrackingLoaders {
-  return perRequest(context, TRACKING_LOADERS, () => createTrackingLoaders(context));
-}
+/** The tracking subgraph's loaders: `context.loaders.get(trackingLoaders)` (built on first use in a request). */
+export const trackingLoaders = defineLoaders('tracking', createTrackingLoaders);

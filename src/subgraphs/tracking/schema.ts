@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyAuthorization } from '../../auth/applyAuthorization.js';
 import type { Resource } from '../../auth/Resource.js';
+import type { RequestContext } from '../../context/RequestContext.js';
 import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
 import { withErrorMapping } from '../../graphql/withErrorMapping.js';
@@ -14,7 +15,7 @@ const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 export function createTrackingSchema(): GraphQLSchema {
   // Error mapping outermost: what the resolvers and the authorization checks throw is mapped once, here.
   return withErrorMapping(
-    applyAuthorization(buildSchemaFromSdl('tracking', resolvers), {
+    applyAuthorization<RequestContext>(buildSchemaFromSdl('tracking', resolvers), {
       // Runs are governed by their experiment's permissions (as in MLflow and Databricks).
       objectResource: {
         Experiment: (object: WireExperiment) => experiment(object.experiment_id),
@@ -23,7 +24,7 @@ export function createTrackingSchema(): GraphQLSchema {
       argumentResource: {
         experiment: (id) => experiment(id),
         async run(id, context) {
-          const run = await trackingLoaders(context).runById.load(id);
+          const run = await context.loaders.get(trackingLoaders).runById.load(id);
           if (!run) throw new NotFoundError(`Run ${id} does not exist`);
           return experiment(run.info.experiment_id);
         },

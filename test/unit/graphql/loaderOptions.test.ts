@@ -1,13 +1,10 @@
 import { loadConfig } from '../../../src/config.js';
-import type { Services } from '../../../src/context/Services.js';
 import { loaderOptions } from '../../../src/graphql/loaderOptions.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 // MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS exists only for the benchmark's naive variant: it must really turn
 // batching, the per-request memo and the shared cache off, or the benchmark's comparison means nothing.
-const withConfig = (env: Record<string, string>) => ({
-  services: { config: loadConfig({ NODE_ENV: 'test', ...env }) } as Services,
-});
+const withConfig = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env });
 
 describe('loaderOptions', () => {
   it('leaves DataLoader batching and memoizing on by default', () => {

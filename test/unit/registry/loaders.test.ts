@@ -3,6 +3,7 @@ import type { RequestContext } from '../../../src/context/RequestContext.js';
 import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
 import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
 import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
+import { requestCache } from '../../../src/context/requestCache.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { createSingleFlight } from '../../../src/cache/singleFlight.js';
@@ -71,28 +72,20 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
     },
   };
   const context = {
-    requestId: 'test',
-    mlflow,
-    memo: new Map(),
-    upstreamCalls: { calls: 0 },
-    principal: {
-      id: undefined,
-      username: undefined,
-      kind: 'anonymous',
-      authorization: undefined,
-      scopes: ['read', 'write'],
-    },
+    clients: { mlflow },
+    // A fresh cache per test: every batch below is a cold one.
+    cache: requestCache({
+      cache: new EntityCache(new MemoryCache()),
+      singleFlight: createSingleFlight(),
+      keys: deriveServerKeys(undefined),
+      identity: 'anonymous',
+      cacheSharing: async () =>
+        decideCacheSharing({ cacheSharing: 'auto' }, backendProfile('mlflow'), noPermissionBackend),
+    }),
     services: {
       config: { backend: 'mlflow', permissions: 'none' },
       profile: backendProfile('mlflow'),
       mlflowHttp: { defaults: { options: { prefixUrl: prefix } } },
-      // A fresh cache per test: every batch below is a cold one.
-      cache: new EntityCache(new MemoryCache()),
-      singleFlight: createSingleFlight(),
-      permissions: noPermissionBackend,
-      keys: deriveServerKeys(undefined),
-      cacheSharing: async () =>
-        decideCacheSharing({ cacheSharing: 'auto' }, backendProfile('mlflow'), noPermissionBackend),
     },
   } as unknown as RequestContext;
   return { context, calls };

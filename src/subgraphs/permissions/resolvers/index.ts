@@ -1,4 +1,3 @@
-import { authorizer } from '../../../auth/authorizer.js';
 import type { Grantee } from '../../../auth/PermissionBackend.js';
 import type { PermissionLevel } from '../../../auth/PermissionLevel.js';
 import type { Resource } from '../../../auth/Resource.js';
@@ -12,7 +11,7 @@ import type { ObjectPermissionsModel } from '../mappers.js';
  * everything (CAN_MANAGE is the truth); any other backend that enforces on its own cannot be asked.
  */
 async function viewerLevel(context: RequestContext, resource: Resource): Promise<PermissionLevel> {
-  const level = await authorizer(context).level(resource);
+  const level = await context.authorizer.level(resource);
   if (level !== undefined) return level;
   if (context.services.config.backend === 'mlflow') return 'CAN_MANAGE';
   throw new UnsupportedByBackendError('viewerPermission', context.services.config.backend);
@@ -24,11 +23,11 @@ function grantee(input: GranteeInput): Grantee {
 }
 
 async function objectPermissions(context: RequestContext, resource: Resource): Promise<ObjectPermissionsModel> {
-  const backend = await authorizer(context).backend();
+  const session = await context.authorizer.session();
   return {
     objectId: resource.kind === 'experiment' ? resource.id : resource.name,
     objectType: resource.kind === 'experiment' ? 'EXPERIMENT' : 'REGISTERED_MODEL',
-    entries: await backend.acl(context, resource),
+    entries: await session.acl(resource),
   };
 }
 
@@ -42,7 +41,7 @@ export const resolvers: Resolvers = {
     // the name is reported only once the permission service accepted the credentials (UNAUTHENTICATED otherwise),
     // and services that know the caller (SCIM Me, GitLab's /user) fill in what the credentials do not say.
     async viewer(_, __, context) {
-      const identity = await authorizer(context).identify();
+      const identity = await context.authorizer.identify();
       return { ...context.principal, username: identity.username, email: identity.email };
     },
   },
@@ -52,12 +51,12 @@ export const resolvers: Resolvers = {
     authKind: (principal) => principal.kind.toUpperCase() as 'ANONYMOUS',
     email: (principal) => principal.email ?? null,
     groups: (principal) => [...principal.groups],
-    scopes: async (_, __, context) => [...(await authorizer(context).scopes())],
+    scopes: async (_, __, context) => [...(await context.authorizer.scopes())],
     async isAdmin(principal, _, context) {
       if (principal.kind === 'anonymous') return false;
-      return (await authorizer(context).backend()).isAdmin(context);
+      return (await context.authorizer.session()).isAdmin();
     },
-    permissionBackend: async (_, __, context) => (await authorizer(context).backend()).kind,
+    permissionBackend: async (_, __, context) => (await context.authorizer.backend()).kind,
   },
   Experiment: {
     __resolveReference: (reference) => ({ id: reference.id }),
@@ -96,22 +95,22 @@ export const resolvers: Resolvers = {
   Mutation: {
     async setExperimentPermission(_, args, context) {
       const resource = experiment(args.experimentId);
-      await (await authorizer(context).backend()).setPermission(context, resource, grantee(args.grantee), args.level);
+      await (await context.authorizer.session()).setPermission(resource, grantee(args.grantee), args.level);
       return objectPermissions(context, resource);
     },
     async revokeExperimentPermission(_, args, context) {
       const resource = experiment(args.experimentId);
-      await (await authorizer(context).backend()).revokePermission(context, resource, grantee(args.grantee));
+      await (await context.authorizer.session()).revokePermission(resource, grantee(args.grantee));
       return objectPermissions(context, resource);
     },
     async setRegisteredModelPermission(_, args, context) {
       const resource = model(args.name);
-      await (await authorizer(context).backend()).setPermission(context, resource, grantee(args.grantee), args.level);
+      await (await context.authorizer.session()).setPermission(resource, grantee(args.grantee), args.level);
       return objectPermissions(context, resource);
     },
     async revokeRegisteredModelPermission(_, args, context) {
       const resource = model(args.name);
-      await (await authorizer(context).backend()).revokePermission(context, resource, grantee(args.grantee));
+      await (await context.authorizer.session()).revokePermission(resource, grantee(args.grantee));
       return objectPermissions(context, resource);
     },
   },

@@ -6,7 +6,7 @@ import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty, tagList
 export const ModelVersion: ModelVersionResolvers = {
   // _entities: another subgraph (permissions) refers to a version by name and number.
   __resolveReference: (reference, context) =>
-    registryLoaders(context).modelVersion.load({
+    context.loaders.get(registryLoaders).modelVersion.load({
       name: reference.name,
       version: assertVersion(String(reference.version)),
     }),
@@ -31,22 +31,23 @@ export const ModelVersion: ModelVersionResolvers = {
     // MLflow fills `aliases` on model-versions/get and get-by-alias but sends [] from model-versions/search
     // (mlflow#9783). The model's own alias list is authoritative; it is usually in the memo already.
     if (version.aliases?.length) return version.aliases;
-    const model = await registryLoaders(context).registeredModelByName.load(version.name);
+    const model = await context.loaders.get(registryLoaders).registeredModelByName.load(version.name);
     const number = String(version.version);
     return (model?.aliases ?? []).filter((a) => String(a.version) === number).map((a) => a.alias);
   },
 
   // GitLab addresses the download by the version's numeric id, everything else by its semver.
   downloadUri: (version, _, context) =>
-    registryLoaders(context).downloadUri.load({
+    context.loaders.get(registryLoaders).downloadUri.load({
       name: version.name,
       version: version.gitlab_version_id ?? String(version.version),
     }),
 
-  registeredModel: (version, _, context) => registryLoaders(context).registeredModelByName.load(version.name),
+  registeredModel: (version, _, context) =>
+    context.loaders.get(registryLoaders).registeredModelByName.load(version.name),
 
   async transitionRequests(version, _, context) {
-    const requests = await registryLoaders(context).transitionRequests.load({
+    const requests = await context.loaders.get(registryLoaders).transitionRequests.load({
       name: version.name,
       version: String(version.version),
     });

@@ -1,4 +1,3 @@
-import { authorizer } from '../../../auth/authorizer.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
@@ -17,7 +16,7 @@ async function freshModel(
   name: string,
   returned?: WireRegisteredModel,
 ): Promise<WireRegisteredModel> {
-  const loaders = registryLoaders(context);
+  const loaders = context.loaders.get(registryLoaders);
   if (returned?.name) {
     loaders.registeredModelByName.clear(returned.name).prime(returned.name, returned);
     return returned;
@@ -33,7 +32,7 @@ async function freshVersion(
   version: string,
   returned?: WireModelVersion,
 ): Promise<WireModelVersion> {
-  const loaders = registryLoaders(context);
+  const loaders = context.loaders.get(registryLoaders);
   if (returned?.name && returned.version) {
     loaders.modelVersion
       .clear({ name: returned.name, version: returned.version })
@@ -51,9 +50,11 @@ async function freshVersion(
  * the backend. Other permission services have no such levels (basic-auth's EDIT moves stages: the field's CAN_EDIT).
  */
 async function requireStageLevel(context: RequestContext, name: string, version: string, stage: string): Promise<void> {
-  const auth = authorizer(context);
+  const auth = context.authorizer;
   if ((await auth.backend()).kind !== 'databricks') return;
-  const current = await registryLoaders(context).modelVersion.load({ name, version: assertVersion(version) });
+  const current = await context.loaders
+    .get(registryLoaders)
+    .modelVersion.load({ name, version: assertVersion(version) });
   const production = stage === 'PRODUCTION' || current?.current_stage?.toLowerCase() === 'production';
   await auth.require(
     { kind: 'registeredModel', name },
@@ -67,55 +68,58 @@ const tags = (list: readonly { key: string; value: string }[] | null | undefined
 /** Every model registry write, and the Databricks transition requests and comments. */
 export const Mutation: MutationResolvers = {
   async createRegisteredModel(_, { input }, context) {
-    await authorizer(context).requireCreate('registeredModel');
-    const { registered_model } = await context.mlflow.call('createRegisteredModel', {
+    await context.authorizer.requireCreate('registeredModel');
+    const { registered_model } = await context.clients.mlflow.call('createRegisteredModel', {
       name: input.name,
       ...(input.description ? { description: input.description } : {}),
       ...tags(input.tags),
     });
     await invalidateRegisteredModel(context, input.name);
     // The creator now manages it: their next write (a first version) must not wait out a cached level.
-    await authorizer(context).created({ kind: 'registeredModel', name: input.name });
+    await context.authorizer.created({ kind: 'registeredModel', name: input.name });
     return freshModel(context, input.name, registered_model);
   },
   async renameRegisteredModel(_, { name, newName }, context) {
-    const { registered_model } = await context.mlflow.call('renameRegisteredModel', { name, new_name: newName });
+    const { registered_model } = await context.clients.mlflow.call('renameRegisteredModel', {
+      name,
+      new_name: newName,
+    });
     await invalidateRenamedModel(context, name, newName);
     return freshModel(context, newName, registered_model);
   },
   async updateRegisteredModel(_, { name, description }, context) {
-    const { registered_model } = await context.mlflow.call('updateRegisteredModel', { name, description });
+    const { registered_model } = await context.clients.mlflow.call('updateRegisteredModel', { name, description });
     await invalidateRegisteredModel(context, name);
     return freshModel(context, name, registered_model);
   },
   async deleteRegisteredModel(_, { name }, context) {
-    await context.mlflow.call('deleteRegisteredModel', { name });
+    await context.clients.mlflow.call('deleteRegisteredModel', { name });
     await invalidateRegisteredModel(context, name);
     return { name };
   },
   async setRegisteredModelTag(_, { name, tag }, context) {
-    await context.mlflow.call('setRegisteredModelTag', { name, key: tag.key, value: tag.value });
+    await context.clients.mlflow.call('setRegisteredModelTag', { name, key: tag.key, value: tag.value });
     await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async deleteRegisteredModelTag(_, { name, key }, context) {
-    await context.mlflow.call('deleteRegisteredModelTag', { name, key });
+    await context.clients.mlflow.call('deleteRegisteredModelTag', { name, key });
     await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async setRegisteredModelAlias(_, { name, alias, version }, context) {
-    await context.mlflow.call('setRegisteredModelAlias', { name, alias, version: assertVersion(version) });
+    await context.clients.mlflow.call('setRegisteredModelAlias', { name, alias, version: assertVersion(version) });
     // The alias may have moved from another version: a model-level change.
     await invalidateRegisteredModel(context, name);
     return freshVersion(context, name, version);
   },
   async deleteRegisteredModelAlias(_, { name, alias }, context) {
-    await context.mlflow.call('deleteRegisteredModelAlias', { name, alias });
+    await context.clients.mlflow.call('deleteRegisteredModelAlias', { name, alias });
     await invalidateRegisteredModel(context, name);
     return freshModel(context, name);
   },
   async createModelVersion(_, { input }, context) {
-    const { model_version } = await context.mlflow.call('createModelVersion', {
+    const { model_version } = await context.clients.mlflow.call('createModelVersion', {
       name: input.name,
       source: input.source,
       ...(input.runId ? { run_id: input.runId } : {}),
@@ -127,7 +131,7 @@ export const Mutation: MutationResolvers = {
     return freshVersion(context, input.name, model_version.version, model_version);
   },
   async updateModelVersion(_, { name, version, description }, context) {
-    const { model_version } = await context.mlflow.call('updateModelVersion', {
+    const { model_version } = await context.clients.mlflow.call('updateModelVersion', {
       name,
       version: assertVersion(version),
       description,
@@ -136,12 +140,12 @@ export const Mutation: MutationResolvers = {
     return freshVersion(context, name, version, model_version);
   },
   async deleteModelVersion(_, { name, version }, context) {
-    await context.mlflow.call('deleteModelVersion', { name, version: assertVersion(version) });
+    await context.clients.mlflow.call('deleteModelVersion', { name, version: assertVersion(version) });
     await invalidateModelVersion(context, name, version);
     return { name, version };
   },
   async setModelVersionTag(_, { name, version, tag }, context) {
-    await context.mlflow.call('setModelVersionTag', {
+    await context.clients.mlflow.call('setModelVersionTag', {
       name,
       version: assertVersion(version),
       key: tag.key,
@@ -151,13 +155,13 @@ export const Mutation: MutationResolvers = {
     return freshVersion(context, name, version);
   },
   async deleteModelVersionTag(_, { name, version, key }, context) {
-    await context.mlflow.call('deleteModelVersionTag', { name, version: assertVersion(version), key });
+    await context.clients.mlflow.call('deleteModelVersionTag', { name, version: assertVersion(version), key });
     await invalidateModelVersion(context, name, version);
     return freshVersion(context, name, version);
   },
   async transitionModelVersionStage(_, { name, version, stage, archiveExistingVersions }, context) {
     await requireStageLevel(context, name, version, stage);
-    const { model_version } = await context.mlflow.call('transitionModelVersionStage', {
+    const { model_version } = await context.clients.mlflow.call('transitionModelVersionStage', {
       name,
       version: assertVersion(version),
       stage: wireStage(stage),
@@ -169,7 +173,7 @@ export const Mutation: MutationResolvers = {
   },
 
   async createTransitionRequest(_, { name, version, stage, comment }, context) {
-    const databricks = registryDatabricks(context, 'createTransitionRequest');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'createTransitionRequest');
     const { request } = await databricks.call('createTransitionRequest', {
       name,
       version: assertVersion(version),
@@ -181,7 +185,7 @@ export const Mutation: MutationResolvers = {
   },
   async approveTransitionRequest(_, { name, version, stage, archiveExistingVersions, comment }, context) {
     await requireStageLevel(context, name, version, stage);
-    const databricks = registryDatabricks(context, 'approveTransitionRequest');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'approveTransitionRequest');
     const { activity } = await databricks.call('approveTransitionRequest', {
       name,
       version: assertVersion(version),
@@ -193,7 +197,7 @@ export const Mutation: MutationResolvers = {
     return { activity: activity ?? null, name, version };
   },
   async rejectTransitionRequest(_, { name, version, stage, comment }, context) {
-    const databricks = registryDatabricks(context, 'rejectTransitionRequest');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'rejectTransitionRequest');
     const { activity } = await databricks.call('rejectTransitionRequest', {
       name,
       version: assertVersion(version),
@@ -204,7 +208,7 @@ export const Mutation: MutationResolvers = {
     return { activity: activity ?? null, name, version };
   },
   async deleteTransitionRequest(_, { name, version, stage, creator, comment }, context) {
-    const databricks = registryDatabricks(context, 'deleteTransitionRequest');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'deleteTransitionRequest');
     const { activity } = await databricks.call('deleteTransitionRequest', {
       name,
       version: assertVersion(version),
@@ -216,19 +220,19 @@ export const Mutation: MutationResolvers = {
     return { activity: activity ?? null, name, version };
   },
   async createModelVersionComment(_, { name, version, comment }, context) {
-    const databricks = registryDatabricks(context, 'createModelVersionComment');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'createModelVersionComment');
     const response = await databricks.call('createComment', { name, version: assertVersion(version), comment });
     return response.comment ?? { comment };
   },
   // The model's CAN_MANAGE is checked before these two (the field's @hasPermission): Databricks has no API to read a
   // comment, so its author is unknown here, and behind a trusted proxy Databricks sees the service as every author.
   async updateModelVersionComment(_, { id, comment }, context) {
-    const databricks = registryDatabricks(context, 'updateModelVersionComment');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'updateModelVersionComment');
     const response = await databricks.call('updateComment', { id, comment });
     return response.comment ?? { id, comment };
   },
   async deleteModelVersionComment(_, { id }, context) {
-    const databricks = registryDatabricks(context, 'deleteModelVersionComment');
+    const databricks = registryDatabricks(context.services.profile, context.clients, 'deleteModelVersionComment');
     await databricks.call('deleteComment', { id });
     return { id };
   },

@@ -1,4 +1,3 @@
-import { authorizer } from '../../../auth/authorizer.js';
 import { pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
@@ -14,11 +13,11 @@ import { assertVersion } from '../toModels.js';
 
 /** Root query fields of the registry subgraph. */
 export const Query: QueryResolvers = {
-  registeredModel: (_, { name }, context) => registryLoaders(context).registeredModelByName.load(name),
+  registeredModel: (_, { name }, context) => context.loaders.get(registryLoaders).registeredModelByName.load(name),
 
   async registeredModels(_, { filter, orderBy, first, after }, context) {
-    const auth = authorizer(context);
-    const cursors = connectionCursors(context, {
+    const auth = context.authorizer;
+    const cursors = connectionCursors(context.services.keys, context.principal, {
       field: 'Query.registeredModels',
       args: { filter: filter || null, orderBy: orderBy ?? [] },
     });
@@ -35,7 +34,7 @@ export const Query: QueryResolvers = {
           ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
         });
         const models = response.registered_models ?? [];
-        registryLoaders(context).primeModels(models);
+        context.loaders.get(registryLoaders).primeModels(models);
         return { items: models, nextToken: response.next_page_token || undefined };
       },
       readable: (models) =>
@@ -44,16 +43,16 @@ export const Query: QueryResolvers = {
   },
 
   modelVersion: (_, { name, version }, context) =>
-    registryLoaders(context).modelVersion.load({ name, version: assertVersion(version) }),
+    context.loaders.get(registryLoaders).modelVersion.load({ name, version: assertVersion(version) }),
 
   modelVersionByAlias: (_, { name, alias }, context) =>
-    registryLoaders(context).modelVersionByAlias.load({ name, alias }),
+    context.loaders.get(registryLoaders).modelVersionByAlias.load({ name, alias }),
 
   async modelVersions(_, { filter, orderBy, first, after }, context) {
     // MLflow does not filter model-version searches by permission: pages are refilled past what the
     // caller may not read, so `first: N` still gives N.
-    const auth = authorizer(context);
-    const cursors = connectionCursors(context, {
+    const auth = context.authorizer;
+    const cursors = connectionCursors(context.services.keys, context.principal, {
       field: 'Query.modelVersions',
       args: { filter: filter || null, orderBy: orderBy ?? [] },
     });
@@ -70,7 +69,7 @@ export const Query: QueryResolvers = {
           ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
         });
         const versions = response.model_versions ?? [];
-        registryLoaders(context).primeVersions(versions);
+        context.loaders.get(registryLoaders).primeVersions(versions);
         return { items: versions, nextToken: response.next_page_token || undefined };
       },
       readable: (versions) =>

@@ -7,7 +7,8 @@ import { assertVersion, modelVersionStage, nonEmpty, tagList, tagValue } from '.
 /** Fields of RegisteredModel, backed by MLflow's registered_model object. */
 export const RegisteredModel: RegisteredModelResolvers = {
   // _entities: another subgraph (permissions) refers to a model by name.
-  __resolveReference: (reference, context) => registryLoaders(context).registeredModelByName.load(reference.name),
+  __resolveReference: (reference, context) =>
+    context.loaders.get(registryLoaders).registeredModelByName.load(reference.name),
   name: (model) => model.name,
   description: (model) => nonEmpty(model.description),
   creationTime: (model) => model.creation_timestamp ?? null,
@@ -25,10 +26,13 @@ export const RegisteredModel: RegisteredModelResolvers = {
 
   async versions(model, { first, after }, context) {
     const size = pageSize(first);
-    const cursors = connectionCursors(context, { field: 'RegisteredModel.versions', args: { name: model.name } });
+    const cursors = connectionCursors(context.services.keys, context.principal, {
+      field: 'RegisteredModel.versions',
+      args: { name: model.name },
+    });
     // Decoded before any upstream call: a cursor this caller was not given for this model costs nothing.
     const position = cursors.decode(after);
-    const loaders = registryLoaders(context);
+    const loaders = context.loaders.get(registryLoaders);
     if (context.services.profile.capabilities.versionsInModel) {
       // GitLab: the model already carries every version (newest first); no search exists, none is needed.
       const all =
@@ -46,7 +50,7 @@ export const RegisteredModel: RegisteredModelResolvers = {
   },
 
   version: (model, { version }, context) =>
-    registryLoaders(context).modelVersion.load({ name: model.name, version: assertVersion(version) }),
+    context.loaders.get(registryLoaders).modelVersion.load({ name: model.name, version: assertVersion(version) }),
 };
 
 /** Fields of ModelAlias. */
@@ -54,5 +58,5 @@ export const ModelAlias: ModelAliasResolvers = {
   alias: (alias) => alias.alias,
   version: (alias) => alias.version,
   modelVersion: (alias, _, context) =>
-    registryLoaders(context).modelVersion.load({ name: alias.name, version: alias.version }),
+    context.loaders.get(registryLoaders).modelVersion.load({ name: alias.name, version: alias.version }),
 };

@@ -7,5 +7,5 @@ export const Run: RunResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
   id: (run) => run.id,
   // One model-versions/search with `run_id IN (...)` for all runs of this request level.
-  modelVersions: (run, _, context) => registryLoaders(context).modelVersionsByRunId.load(run.id),
+  modelVersions: (run, _, context) => context.loaders.get(registryLoaders).modelVersionsByRunId.load(run.id),
 };

@@ -45,12 +45,13 @@ export const ModelVersionComment: ModelVersionCommentResolvers = {
 export const ModelVersionActivityPayload: ModelVersionActivityPayloadResolvers = {
   activity: (payload) => payload.activity,
   modelVersion: (payload, _, context) =>
-    registryLoaders(context).modelVersion.load({ name: payload.name, version: payload.version }),
+    context.loaders.get(registryLoaders).modelVersion.load({ name: payload.name, version: payload.version }),
 };
 
 /** What is left after deleting a version: its key and its model. */
 export const DeleteModelVersionPayload: DeleteModelVersionPayloadResolvers = {
   name: (payload) => payload.name,
   version: (payload) => payload.version,
-  registeredModel: (payload, _, context) => registryLoaders(context).registeredModelByName.load(payload.name),
+  registeredModel: (payload, _, context) =>
+    context.loaders.get(registryLoaders).registeredModelByName.load(payload.name),
 };

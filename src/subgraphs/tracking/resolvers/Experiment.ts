@@ -1,4 +1,3 @@
-import { requestCache } from '../../../context/requestCache.js';
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { trackingLoaders } from '../loaders.js';
@@ -8,7 +7,7 @@ import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js'
 /** Fields of Experiment, backed by MLflow's experiment object. */
 export const Experiment: ExperimentResolvers = {
   // _entities: another subgraph (permissions, registry) refers to an experiment by id.
-  __resolveReference: (reference, context) => trackingLoaders(context).experimentById.load(reference.id),
+  __resolveReference: (reference, context) => context.loaders.get(trackingLoaders).experimentById.load(reference.id),
   id: (experiment) => experiment.experiment_id,
   name: (experiment) => experiment.name,
   artifactLocation: (experiment) => experiment.artifact_location ?? null,
@@ -21,8 +20,8 @@ export const Experiment: ExperimentResolvers = {
   async runs(experiment, { filter, orderBy, viewType, first, after }, context) {
     const size = pageSize(first);
     const args = { filter: filter ?? null, orderBy: orderBy ?? null, viewType: wireViewType(viewType), size };
-    const loaders = trackingLoaders(context);
-    const cursors = connectionCursors(context, {
+    const loaders = context.loaders.get(trackingLoaders);
+    const cursors = connectionCursors(context.services.keys, context.principal, {
       field: 'Experiment.runs',
       args: {
         experimentId: experiment.experiment_id,
@@ -47,7 +46,7 @@ export const Experiment: ExperimentResolvers = {
       ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
       run_view_type: args.viewType,
     };
-    const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
+    const response = await context.cache.page('runs', params, () => context.clients.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     loaders.primeRuns(runs);
     return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);

@@ -1,8 +1,6 @@
-import { authorizer } from '../../../auth/authorizer.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
-import { requestCache } from '../../../context/requestCache.js';
 import { trackingLoaders } from '../loaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
@@ -11,9 +9,9 @@ import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
 async function freshExperiment(context: RequestContext, id: string, previousName?: string): Promise<WireExperiment> {
   // Searches list experiments (and a deleted experiment's runs drop out of run searches): all stale now.
-  const cache = requestCache(context);
+  const cache = context.cache;
   await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs')]);
-  const loaders = trackingLoaders(context);
+  const loaders = context.loaders.get(trackingLoaders);
   const experiment = await loaders.experimentById.clear(id).load(id);
   if (!experiment) throw new NotFoundError(`Experiment ${id} does not exist`);
   // Lookups by name: the old name (after a rename) and the current one (its lifecycle may have changed).
@@ -25,16 +23,17 @@ async function freshExperiment(context: RequestContext, id: string, previousName
 
 /** The experiment's name before a write, for invalidating lookups by the old name. */
 async function currentName(context: RequestContext, id: string): Promise<string | undefined> {
-  const experiment = await trackingLoaders(context)
+  const experiment = await context.loaders
+    .get(trackingLoaders)
     .experimentById.load(id)
     .catch(() => null);
   return experiment?.name;
 }
 
 async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
-  const cache = requestCache(context);
+  const cache = context.cache;
   await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
-  const loaders = trackingLoaders(context);
+  const loaders = context.loaders.get(trackingLoaders);
   const run = await loaders.runById.clear(id).load(id);
   if (!run) throw new NotFoundError(`Run ${id} does not exist`);
   return run;
@@ -60,8 +59,8 @@ async function deletedBeforeHand<T>(
 
 /** What a hard delete makes stale: the object, its lookups and every search that listed it. */
 async function forget(context: RequestContext, kind: 'experiment' | 'run', id: string, name?: string): Promise<void> {
-  const cache = requestCache(context);
-  const loaders = trackingLoaders(context);
+  const cache = context.cache;
+  const loaders = context.loaders.get(trackingLoaders);
   if (kind === 'run') {
     await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
     loaders.runById.clear(id);
@@ -83,56 +82,60 @@ function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
 /** Every MLflow tracking write. */
 export const Mutation: MutationResolvers = {
   async createExperiment(_, { input }, context) {
-    await authorizer(context).requireCreate('experiment');
-    const { experiment_id } = await context.mlflow.call('createExperiment', {
+    await context.authorizer.requireCreate('experiment');
+    const { experiment_id } = await context.clients.mlflow.call('createExperiment', {
       name: input.name,
       ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
       ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
     });
     // The creator now manages it (basic-auth and Databricks grant that): their next write must not wait out a cached level.
-    await authorizer(context).created({ kind: 'experiment', id: experiment_id });
+    await context.authorizer.created({ kind: 'experiment', id: experiment_id });
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {
     const previousName = await currentName(context, id);
-    await context.mlflow.call('updateExperiment', { experiment_id: id, new_name: name });
+    await context.clients.mlflow.call('updateExperiment', { experiment_id: id, new_name: name });
     return freshExperiment(context, id, previousName);
   },
   async deleteExperiment(_, { id }, context) {
-    const before = await deletedBeforeHand(context, () => trackingLoaders(context).experimentById.load(id));
-    await context.mlflow.call('deleteExperiment', { experiment_id: id });
+    const before = await deletedBeforeHand(context, () => context.loaders.get(trackingLoaders).experimentById.load(id));
+    await context.clients.mlflow.call('deleteExperiment', { experiment_id: id });
     if (!before) return freshExperiment(context, id);
     await forget(context, 'experiment', id, before.name);
     return { ...before, lifecycle_stage: 'deleted' };
   },
   async restoreExperiment(_, { id }, context) {
-    await context.mlflow.call('restoreExperiment', { experiment_id: id });
+    await context.clients.mlflow.call('restoreExperiment', { experiment_id: id });
     return freshExperiment(context, id);
   },
   async setExperimentTag(_, { experimentId, tag }, context) {
-    await context.mlflow.call('setExperimentTag', { experiment_id: experimentId, key: tag.key, value: tag.value });
+    await context.clients.mlflow.call('setExperimentTag', {
+      experiment_id: experimentId,
+      key: tag.key,
+      value: tag.value,
+    });
     return freshExperiment(context, experimentId);
   },
   async deleteExperimentTag(_, { experimentId, key }, context) {
-    await context.mlflow.call('deleteExperimentTag', { experiment_id: experimentId, key });
+    await context.clients.mlflow.call('deleteExperimentTag', { experiment_id: experimentId, key });
     return freshExperiment(context, experimentId);
   },
   async createRun(_, { input }, context) {
-    const { run } = await context.mlflow.call('createRun', {
+    const { run } = await context.clients.mlflow.call('createRun', {
       experiment_id: input.experimentId,
       start_time: input.startTime ?? Date.now(),
       ...(input.name ? { run_name: input.name } : {}),
       ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
     });
-    await requestCache(context).bump('runs');
-    trackingLoaders(context).runById.clear(run.info.run_id).prime(run.info.run_id, run);
+    await context.cache.bump('runs');
+    context.loaders.get(trackingLoaders).runById.clear(run.info.run_id).prime(run.info.run_id, run);
     return run;
   },
   async updateRun(_, { id, input }, context) {
     // MLflow's client ends a run with end_time = now when none is given (MlflowClient.set_terminated); the
     // server does not, so a run marked FINISHED here would otherwise never end.
     const endTime = input.endTime ?? (input.status && TERMINAL_STATUSES.has(input.status) ? Date.now() : undefined);
-    await context.mlflow.call('updateRun', {
+    await context.clients.mlflow.call('updateRun', {
       run_id: id,
       ...(input.status ? { status: input.status } : {}),
       ...(endTime !== undefined ? { end_time: endTime } : {}),
@@ -142,42 +145,42 @@ export const Mutation: MutationResolvers = {
     return freshRun(context, id);
   },
   async deleteRun(_, { id }, context) {
-    const before = await deletedBeforeHand(context, () => trackingLoaders(context).runById.load(id));
-    await context.mlflow.call('deleteRun', { run_id: id });
+    const before = await deletedBeforeHand(context, () => context.loaders.get(trackingLoaders).runById.load(id));
+    await context.clients.mlflow.call('deleteRun', { run_id: id });
     if (!before) return freshRun(context, id);
     await forget(context, 'run', id);
     return { ...before, info: { ...before.info, lifecycle_stage: 'deleted' } };
   },
   async restoreRun(_, { id }, context) {
-    await context.mlflow.call('restoreRun', { run_id: id });
+    await context.clients.mlflow.call('restoreRun', { run_id: id });
     return freshRun(context, id);
   },
   async setRunTag(_, { runId, tag }, context) {
-    await context.mlflow.call('setRunTag', { run_id: runId, key: tag.key, value: tag.value });
+    await context.clients.mlflow.call('setRunTag', { run_id: runId, key: tag.key, value: tag.value });
     return freshRun(context, runId);
   },
   async deleteRunTag(_, { runId, key }, context) {
-    await context.mlflow.call('deleteRunTag', { run_id: runId, key });
+    await context.clients.mlflow.call('deleteRunTag', { run_id: runId, key });
     return freshRun(context, runId);
   },
   async logMetric(_, { runId, metric }, context) {
     const { key, value, timestamp, step } = wireMetric(metric);
-    await context.mlflow.call('logMetric', { run_id: runId, key, value, timestamp, step: Number(step) });
-    trackingLoaders(context).metricHistory.clearAll();
+    await context.clients.mlflow.call('logMetric', { run_id: runId, key, value, timestamp, step: Number(step) });
+    context.loaders.get(trackingLoaders).metricHistory.clearAll();
     return freshRun(context, runId);
   },
   async logParam(_, { runId, param }, context) {
-    await context.mlflow.call('logParam', { run_id: runId, key: param.key, value: param.value });
+    await context.clients.mlflow.call('logParam', { run_id: runId, key: param.key, value: param.value });
     return freshRun(context, runId);
   },
   async logBatch(_, { runId, metrics, params, tags }, context) {
-    await context.mlflow.call('logBatch', {
+    await context.clients.mlflow.call('logBatch', {
       run_id: runId,
       metrics: (metrics ?? []).map(wireMetric),
       params: (params ?? []).map((p) => ({ key: p.key, value: p.value })),
       tags: (tags ?? []).map((t) => ({ key: t.key, value: t.value })),
     });
-    trackingLoaders(context).metricHistory.clearAll();
+    context.loaders.get(trackingLoaders).metricHistory.clearAll();
     return freshRun(context, runId);
   },
 };

@@ -1,5 +1,3 @@
-import { authorizer } from '../../../auth/authorizer.js';
-import { requestCache } from '../../../context/requestCache.js';
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
@@ -30,29 +28,29 @@ async function listExperiments(
     view_type: wireViewType(args.viewType),
   };
   // Arguments a search would refuse are refused here too (the listing cannot filter either).
-  context.mlflow.assertSupported('searchExperiments', check);
-  const response = await requestCache(context).page('experiments', { list: true }, () =>
-    context.mlflow.call('listExperiments', {}),
+  context.clients.mlflow.assertSupported('searchExperiments', check);
+  const response = await context.cache.page('experiments', { list: true }, () =>
+    context.clients.mlflow.call('listExperiments', {}),
   );
   const experiments = [...(response.experiments ?? [])];
   const order = args.orderBy?.[0]?.trim().toLowerCase() ?? '';
   if (order.startsWith('name'))
     experiments.sort((a, b) => a.name.localeCompare(b.name) * (order.endsWith('desc') ? -1 : 1));
-  trackingLoaders(context).primeExperiments(experiments);
+  context.loaders.get(trackingLoaders).primeExperiments(experiments);
   return { items: experiments, nextToken: undefined };
 }
 
 /** Root query fields of the tracking subgraph. */
 export const Query: QueryResolvers = {
-  experiment: (_, { id }, context) => trackingLoaders(context).experimentById.load(id),
+  experiment: (_, { id }, context) => context.loaders.get(trackingLoaders).experimentById.load(id),
 
-  experimentByName: (_, { name }, context) => trackingLoaders(context).experimentByName.load(name),
+  experimentByName: (_, { name }, context) => context.loaders.get(trackingLoaders).experimentByName.load(name),
 
   async experiments(_, { filter, orderBy, viewType, first, after }, context) {
     // MLflow basic-auth filters this search by permission itself; Databricks filters after paging, so
     // pages are refilled past what the caller may not read.
-    const auth = authorizer(context);
-    const cursors = connectionCursors(context, {
+    const auth = context.authorizer;
+    const cursors = connectionCursors(context.services.keys, context.principal, {
       field: 'Query.experiments',
       args: { filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) },
     });
@@ -71,11 +69,11 @@ export const Query: QueryResolvers = {
           ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
           view_type: wireViewType(viewType),
         };
-        const response = await requestCache(context).page('experiments', params, () =>
-          context.mlflow.call('searchExperiments', params),
+        const response = await context.cache.page('experiments', params, () =>
+          context.clients.mlflow.call('searchExperiments', params),
         );
         const experiments = response.experiments ?? [];
-        trackingLoaders(context).primeExperiments(experiments);
+        context.loaders.get(trackingLoaders).primeExperiments(experiments);
         return { items: experiments, nextToken: response.next_page_token || undefined };
       },
       readable: (experiments) =>
@@ -83,21 +81,21 @@ export const Query: QueryResolvers = {
     });
   },
 
-  run: (_, { id }, context) => trackingLoaders(context).runById.load(id),
+  run: (_, { id }, context) => context.loaders.get(trackingLoaders).runById.load(id),
 
-  backend: (_, __, context) => describeBackend(context),
+  backend: (_, __, context) => describeBackend(context.services, context.principal.authorization),
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');
     const size = pageSize(first);
-    const cursors = connectionCursors(context, {
+    const cursors = connectionCursors(context.services.keys, context.principal, {
       field: 'Query.runs',
       args: { experimentIds, filter: filter || null, orderBy: orderBy ?? [], viewType: wireViewType(viewType) },
     });
     const position = cursors.decode(after);
     // MLflow's basic-auth does not filter runs/search by permission (corpus seq 207): search only the
     // experiments the caller may read, so every run returned is readable and pages stay full.
-    const auth = authorizer(context);
+    const auth = context.authorizer;
     const allowed = await Promise.all(experimentIds.map((id) => auth.allows({ kind: 'experiment', id }, 'CAN_READ')));
     const readable = experimentIds.filter((_, index) => allowed[index]);
     if (readable.length === 0) return buildConnection([], size, position, undefined, cursors);
@@ -118,9 +116,9 @@ export const Query: QueryResolvers = {
       ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
       run_view_type: wireViewType(viewType),
     };
-    const response = await requestCache(context).page('runs', params, () => context.mlflow.call('searchRuns', params));
+    const response = await context.cache.page('runs', params, () => context.clients.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
-    trackingLoaders(context).primeRuns(runs);
+    context.loaders.get(trackingLoaders).primeRuns(runs);
     return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);
   },
 };

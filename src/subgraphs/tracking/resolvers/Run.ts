@@ -1,13 +1,10 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import type { WireRun } from '../../../upstream/mlflow/wire.js';
-import { perRequest } from '../../../context/RequestContext.js';
 import { trackingLoaders } from '../loaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
 const MAX_POINTS = 2500;
-/** Per-request memo of artifact listings, keyed by run id and path (a run reached through two parents lists once). */
-const ARTIFACTS = Symbol('tracking.artifacts');
 const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
 /** The run's latest point of a metric, as a version stamp for the cached history. */
@@ -19,11 +16,11 @@ function latestVersion(run: WireRun, key: string): string {
 /** Fields of Run, backed by MLflow's run object (info + data + inputs). */
 export const Run: RunResolvers = {
   // _entities: the registry subgraph refers to runs by id (ModelVersion.run).
-  __resolveReference: (reference, context) => trackingLoaders(context).runById.load(reference.id),
+  __resolveReference: (reference, context) => context.loaders.get(trackingLoaders).runById.load(reference.id),
   id: (run) => run.info.run_id,
   name: (run) => runName(run),
   experimentId: (run) => run.info.experiment_id,
-  experiment: (run, _, context) => trackingLoaders(context).experimentById.load(run.info.experiment_id),
+  experiment: (run, _, context) => context.loaders.get(trackingLoaders).experimentById.load(run.info.experiment_id),
   userId: (run) => run.info.user_id || null,
   status: (run) => runStatus(run.info.status),
   startTime: (run) => run.info.start_time ?? null,
@@ -45,7 +42,7 @@ export const Run: RunResolvers = {
     if (!Number.isInteger(points) || points < 1 || points > MAX_POINTS) {
       throw new BadUserInputError(`maxPoints must be an integer from 1 to ${MAX_POINTS}, got ${String(maxPoints)}`);
     }
-    const history = await trackingLoaders(context).metricHistory.load({
+    const history = await context.loaders.get(trackingLoaders).metricHistory.load({
       runId: run.info.run_id,
       key,
       startStep: startStep ?? undefined,
@@ -60,13 +57,17 @@ export const Run: RunResolvers = {
   tag: (run, { key }) => tagValue(run.data?.tags, key),
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
   async artifacts(run, { path }, context) {
-    const memo = perRequest(context, ARTIFACTS, () => new Map<string, Promise<unknown>>());
+    // Memoized per request by run id and path: a run reached through two parents lists once.
+    const listings = context.loaders.get(trackingLoaders).artifactListings;
     const key = JSON.stringify([run.info.run_id, path ?? '']);
-    let listing = memo.get(key) as ReturnType<typeof context.mlflow.call<'listArtifacts'>> | undefined;
+    let listing = listings.get(key);
     if (!listing)
-      memo.set(
+      listings.set(
         key,
-        (listing = context.mlflow.call('listArtifacts', { run_id: run.info.run_id, ...(path ? { path } : {}) })),
+        (listing = context.clients.mlflow.call('listArtifacts', {
+          run_id: run.info.run_id,
+          ...(path ? { path } : {}),
+        })),
       );
     return (await listing).files ?? [];
   },

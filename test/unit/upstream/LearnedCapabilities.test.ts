@@ -1,0 +1,34 @@
+import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
+import { LearnedCapabilities, type CapabilityLog } from '../../../src/upstream/profiles/LearnedCapabilities.js';
+
+/** A log that records its lines. */
+function recording(): CapabilityLog & { lines: [Record<string, unknown>, string][] } {
+  const lines: [Record<string, unknown>, string][] = [];
+  return Object.assign((fields: Record<string, unknown>, message: string) => void lines.push([fields, message]), {
+    lines,
+  });
+}
+
+// What the process learns about its backend has one owner: it starts from the profile's declaration, is narrowed
+// only through its method, and says so once in the log however many concurrent batches learn it.
+
+describe('LearnedCapabilities', () => {
+  it('starts from what the profile declares', () => {
+    const log = recording();
+    expect(new LearnedCapabilities(backendProfile('mlflow'), log).bulkInterval).toBe(true);
+    expect(new LearnedCapabilities(backendProfile('gitlab'), log).bulkInterval).toBe(false);
+    expect(log.lines).toEqual([]);
+  });
+
+  it('turns bulk-interval off once, and logs it once with the reason', () => {
+    const log = recording();
+    const learned = new LearnedCapabilities(backendProfile('mlflow'), log);
+    learned.bulkIntervalUnavailable('no such endpoint');
+    learned.bulkIntervalUnavailable('no such endpoint');
+    expect(learned.bulkInterval).toBe(false);
+    expect(log.lines).toHaveLength(1);
+    const [fields, message] = log.lines[0] ?? [{}, ''];
+    expect(fields).toEqual({ component: 'backend', capability: 'bulkMetricHistory', reason: 'no such endpoint' });
+    expect(message).toContain('bulk-interval unavailable: no such endpoint');
+  });
+});
