@@ -1,7 +1,7 @@
 // Builds dist/: ES modules (dist/esm) and CommonJS (dist/cjs), each with declarations, plus the persisted-operation
 // manifest. `npm run build -w @mlflow-supergraph/client` (the root's `npm run build:client`, run before the root's
 // tests). It skips the work when dist/ is newer than every input, so a test run pays for it only after a change;
-// `--force` rebuilds anyway (npm pack does, through `prepack`).
+// `--force` rebuilds anyway. `prepack` does not force: dist/ must not vanish under test suites importing it.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -35,7 +35,9 @@ beforeAll(async () => {
   scratch = join(work, 'consumer');
   mkdirSync(packDir);
   mkdirSync(scratch);
-  // npm pack runs the package's prepack (a forced build of dist/), so the tarball holds what the sources say now.
+  // npm pack runs the package's prepack (build.mjs: rebuilds dist/ when any source is newer than it), so the
+  // tarball holds what the sources say now. Not forced: a forced rebuild deletes dist/ while other suites of the
+  // same run import the workspace package from it.
   const [, started] = await Promise.all([
     runCommand('npm', ['pack', '--silent', '--pack-destination', packDir], {
       cwd: packageDir,
