@@ -1,3 +1,4 @@
+import { cachePolicy, ttlSeconds } from '../../cache/cachePolicy.js';
 import { BadUserInputError, UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
@@ -64,10 +65,10 @@ class BasicAuthSession implements PermissionSession {
     const { cache, clients } = this.request;
     try {
       return await cache.forCaller(
-        'permission',
+        cachePolicy.permission.namespace,
         'basicAuthProfile',
         async () => (await clients.mlflowAuth.call('getUser', { username })).user,
-        cache.ttls.permission,
+        ttlSeconds(cachePolicy.permission, cache.ttls),
       );
     } catch (error) {
       // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
@@ -91,7 +92,7 @@ class BasicAuthSession implements PermissionSession {
   async forgetCaller(): Promise<void> {
     // The profile lists every grant of the caller: one entry to drop, here and in the shared cache.
     this.#profile = undefined;
-    await this.request.cache.forgetForCaller('permission', ['basicAuthProfile']);
+    await this.request.cache.forgetForCaller(cachePolicy.permission.namespace, ['basicAuthProfile']);
   }
 
   prefetch(): void {
