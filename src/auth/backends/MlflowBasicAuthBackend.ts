@@ -8,6 +8,23 @@ import { fromMlflowPermission, toMlflowPermission, type PermissionLevel } from '
 import type { PermissionRequest } from '../PermissionRequest.js';
 import type { Resource } from '../Resource.js';
 
+/** basic-auth's grant endpoints for one object's kind, and how they name the object (experiments by id, models by name). */
+function grantCalls(resource: Resource) {
+  return resource.kind === 'experiment'
+    ? ({
+        object: { experiment_id: resource.id },
+        create: 'createExperimentPermission',
+        update: 'updateExperimentPermission',
+        remove: 'deleteExperimentPermission',
+      } as const)
+    : ({
+        object: { name: resource.name },
+        create: 'createRegisteredModelPermission',
+        update: 'updateRegisteredModelPermission',
+        remove: 'deleteRegisteredModelPermission',
+      } as const);
+}
+
 /**
  * MLflow's basic-auth app. One `users/get` for the caller, made with the caller's own credentials (which
  * also proves them), returns their admin flag and every explicit grant; objects without a grant get the
@@ -146,46 +163,21 @@ class BasicAuthSession implements PermissionSession {
   async setPermission(resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void> {
     const { mlflowAuth } = this.request.clients;
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
-    const permission = toMlflowPermission(level);
+    const calls = grantCalls(resource);
+    const params = { ...calls.object, username: grantee.name, permission: toMlflowPermission(level) };
     try {
-      if (resource.kind === 'experiment')
-        await mlflowAuth.call('createExperimentPermission', {
-          experiment_id: resource.id,
-          username: grantee.name,
-          permission,
-        });
-      else
-        await mlflowAuth.call('createRegisteredModelPermission', {
-          name: resource.name,
-          username: grantee.name,
-          permission,
-        });
+      await mlflowAuth.call(calls.create, params);
     } catch (error) {
       // A grant exists already: change it instead (create and update are separate endpoints in MLflow).
       if (!(error instanceof UpstreamError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
-      if (resource.kind === 'experiment')
-        await mlflowAuth.call('updateExperimentPermission', {
-          experiment_id: resource.id,
-          username: grantee.name,
-          permission,
-        });
-      else
-        await mlflowAuth.call('updateRegisteredModelPermission', {
-          name: resource.name,
-          username: grantee.name,
-          permission,
-        });
+      await mlflowAuth.call(calls.update, params);
     }
   }
 
   async revokePermission(resource: Resource, grantee: Grantee): Promise<void> {
     const { mlflowAuth } = this.request.clients;
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
-    if (resource.kind === 'experiment')
-      await mlflowAuth.call('deleteExperimentPermission', {
-        experiment_id: resource.id,
-        username: grantee.name,
-      });
-    else await mlflowAuth.call('deleteRegisteredModelPermission', { name: resource.name, username: grantee.name });
+    const calls = grantCalls(resource);
+    await mlflowAuth.call(calls.remove, { ...calls.object, username: grantee.name });
   }
 }

@@ -2,6 +2,8 @@ import { cachePolicy } from '../../../cache/cachePolicy.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
+import { createAsCaller } from '../../createAsCaller.js';
+import { wireTags } from '../../wireTags.js';
 import { trackingLoaders } from '../loaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
@@ -83,14 +85,18 @@ function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
 /** Every MLflow tracking write. */
 export const Mutation: MutationResolvers = {
   async createExperiment(_, { input }, context) {
-    await context.authorizer.requireCreate('experiment');
-    const { experiment_id } = await context.clients.mlflow.call('createExperiment', {
-      name: input.name,
-      ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
-      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
-    });
     // The creator now manages it (basic-auth and Databricks grant that): their next write must not wait out a cached level.
-    await context.authorizer.created({ kind: 'experiment', id: experiment_id });
+    const { experiment_id } = await createAsCaller(
+      context.authorizer,
+      'experiment',
+      () =>
+        context.clients.mlflow.call('createExperiment', {
+          name: input.name,
+          ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
+          ...wireTags(input.tags),
+        }),
+      (created) => ({ kind: 'experiment', id: created.experiment_id }),
+    );
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {
@@ -126,7 +132,7 @@ export const Mutation: MutationResolvers = {
       experiment_id: input.experimentId,
       start_time: input.startTime ?? Date.now(),
       ...(input.name ? { run_name: input.name } : {}),
-      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+      ...wireTags(input.tags),
     });
     await context.cache.bump('runs');
     context.loaders.get(trackingLoaders).runById.clear(run.info.run_id).prime(run.info.run_id, run);
