@@ -1,4 +1,4 @@
-import type { CacheTtls } from '../cache/cachePolicy.js';
+import type { CacheNamespace, CacheTtls } from '../cache/cachePolicy.js';
 import type { Principal } from '../context/Principal.js';
 import type { DatabricksPermissionsClient } from '../upstream/databricks/permissionsApi.js';
 import type { GitLabClient } from '../upstream/gitlab/GitLabClient.js';
@@ -28,11 +28,14 @@ export interface PermissionClients {
 /** The shared cache as a permission backend uses it: entries kept for this caller's credentials only. */
 export interface PermissionCache {
   /** A value cached for this caller's credentials (e.g. their permission profile). */
-  forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  forCaller<T>(namespace: CacheNamespace, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
   /** Drops what {@link forCaller} keeps for this caller (their own grants changed). */
-  forgetForCaller(namespace: string, ids: readonly string[]): Promise<void>;
-  /** Lifetimes; a permission answer is kept briefly (a revoked grant must stop working within seconds). */
-  readonly ttls: Readonly<Pick<CacheTtls, 'permission'>>;
+  forgetForCaller(namespace: CacheNamespace, ids: readonly string[]): Promise<void>;
+  /**
+   * Lifetimes, read through the row (`ttlSeconds(cachePolicy.permission, ttls)`); a permission answer is kept
+   * briefly (a revoked grant must stop working within seconds).
+   */
+  readonly ttls: Readonly<CacheTtls>;
 }
 
 /** One request as a permission backend's session sees it: who calls, their clients, their cache. */

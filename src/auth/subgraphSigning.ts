@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { cachePolicy } from '../cache/cachePolicy.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import type { Principal } from '../context/Principal.js';
 
@@ -15,14 +16,15 @@ export const SIGNING_HEADERS = {
 export const MAX_SKEW_MS = 30_000;
 
 /**
- * How long a used signature is remembered in the shared cache. A signature is acceptable for MAX_SKEW_MS either side
- * of its timestamp (60 s in all); the extra MAX_SKEW_MS covers replicas whose clocks disagree with the one that
- * claimed it, so no replica can still accept a signature after its claim has expired.
+ * How long a used signature is remembered in the shared cache (the policy row `subgraphNonce`). A signature is
+ * acceptable for MAX_SKEW_MS either side of its timestamp (60 s in all); the row's lifetime adds another MAX_SKEW_MS
+ * for replicas whose clocks disagree with the one that claimed it, so no replica can still accept a signature after
+ * its claim has expired (test/unit/cache/cachePolicy.test.ts holds the row to 3 × MAX_SKEW_MS).
  */
-export const NONCE_TTL_MS = 3 * MAX_SKEW_MS;
+export const NONCE_TTL_MS = cachePolicy.subgraphNonce.ttl.fixedSeconds * 1000;
 
 /** Where a used signature is recorded (in the shared cache, so every replica of every subgraph sees it). */
-export const nonceKey = (signature: string) => `msg:v1:subgraph-nonce:${signature}`;
+export const nonceKey = (signature: string) => `${cachePolicy.subgraphNonce.keyPrefix}${signature}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,7 +1,7 @@
 // The cache policy (DESIGN §5) as data: every kind of entry this layer keeps in the shared cache, with its key
 // namespace, lifetime, who may be served it and what makes it stale. Config's CACHE_TTL_* variables, EntityCache's
 // default TTLs and the README's list come from here; call sites name a row (`cachePolicy.run.namespace`) instead of
-// a string, and test/unit/cache/cachePolicy.test.ts fails when the source uses a namespace without a row.
+// a string, and test/unit/cache/cachePolicy.test.ts fails when the source spells a namespace or key prefix out.
 //
 // Lifetimes are a column of their own (`ttlSettings`) because several rows share one setting (experiments by id
 // and by name; every permission answer): each default is declared once, and CACHE_TTL_EXPERIMENT moves both rows.
@@ -131,7 +131,7 @@ const experimentWrites = [
   'deleteExperimentTag',
 ] as const;
 
-/** Lifetime of the search and write generations (requestCache's GENERATION_TTL_SECONDS until it reads this row). */
+/** Lifetime of the search and write generations (requestCache reads it from their rows). */
 const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 const generationWhy = 'outlives every entry it guards (the longest TTL setting is far shorter)';
 

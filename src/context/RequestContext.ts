@@ -2,7 +2,7 @@ import type { Authorizer } from '../auth/authorizer.js';
 import type { ScopedTelemetry } from '../observability/Telemetry.js';
 import type { RequestLoaders } from './defineLoaders.js';
 import type { Principal } from './Principal.js';
-import type { RequestCache } from './requestCache.js';
+import type { RequestCache } from '../cache/requestCache.js';
 import type { RequestClients } from './RequestClients.js';
 import type { Services } from './Services.js';
 

@@ -8,7 +8,7 @@ import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { RequestLoaders } from './defineLoaders.js';
 import { lazy } from './lazy.js';
 import type { Principal } from './Principal.js';
-import { requestCache, type RequestCache } from './requestCache.js';
+import { requestCache, type RequestCache } from '../cache/requestCache.js';
 import { RequestClients } from './RequestClients.js';
 import type { RequestContext, UpstreamCalls } from './RequestContext.js';
 import type { Services } from './Services.js';

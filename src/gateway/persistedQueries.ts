@@ -8,6 +8,7 @@ import {
   type KeyValueCacheSetOptions,
 } from '@apollo/utils.keyvaluecache';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { cachePolicy } from '../cache/cachePolicy.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { ConfigError, type Config } from '../config.js';
 import type { currentApqScope } from './apqScope.js';
@@ -36,8 +37,8 @@ export interface ApolloCacheOptions {
 
 /** Defaults of {@link ApolloCacheOptions}. */
 export const defaultApolloCacheOptions = {
-  keyPrefix: 'msg:v1:gateway:',
-  defaultTtlSeconds: 24 * 3600,
+  keyPrefix: cachePolicy.persistedQuery.keyPrefix,
+  defaultTtlSeconds: cachePolicy.persistedQuery.ttl.defaultSeconds,
   maxTtlSeconds: 7 * 24 * 3600,
 } as const;
 

@@ -1,3 +1,4 @@
+import { cachePolicy, ttlSeconds } from '../../cache/cachePolicy.js';
 import { UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import type {
@@ -134,7 +135,7 @@ class DatabricksPermissionSession implements PermissionSession {
 
   async forgetCaller(resource: Resource): Promise<void> {
     if (resource.kind === 'registeredModel') this.#models.delete(resource.name);
-    await this.request.cache.forgetForCaller('permission', [resourceKey(resource)]);
+    await this.request.cache.forgetForCaller(cachePolicy.permission.namespace, [resourceKey(resource)]);
   }
 
   /** SCIM Me, with the caller's token (which proves it): the workspace user name and e-mail. */
@@ -176,10 +177,10 @@ class DatabricksPermissionSession implements PermissionSession {
       resources.map(async (resource) => {
         try {
           return await cache.forCaller(
-            'permission',
+            cachePolicy.permission.namespace,
             resourceKey(resource),
             () => this.uncachedLevel(resource),
-            cache.ttls.permission,
+            ttlSeconds(cachePolicy.permission, cache.ttls),
           );
         } catch (error) {
           const code = errorCodeOf(error);

@@ -1,3 +1,4 @@
+import { cachePolicy, ttlSeconds } from '../../cache/cachePolicy.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors/SupergraphError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
@@ -118,10 +119,10 @@ class GitLabPermissionSession implements PermissionSession {
     }
     const { cache } = this.request;
     return (this.#caller ??= cache.forCaller(
-      'gitlabCaller',
+      cachePolicy.gitlabCaller.namespace,
       this.location.projectId,
       () => this.uncachedCaller(),
-      cache.ttls.permission,
+      ttlSeconds(cachePolicy.gitlabCaller, cache.ttls),
     ));
   }
 
@@ -162,10 +163,10 @@ class GitLabPermissionSession implements PermissionSession {
         'GitLab needs a token: Authorization: Bearer <personal, project or group access token>',
       );
     const user = await cache.forCaller(
-      'gitlabCaller',
+      cachePolicy.gitlabCaller.namespace,
       'user',
       () => this.client.call('currentUser', {}),
-      cache.ttls.permission,
+      ttlSeconds(cachePolicy.gitlabCaller, cache.ttls),
     );
     return { username: user.username || undefined, email: user.email || user.public_email || undefined };
   }

@@ -1,3 +1,4 @@
+import { cachePolicy, ttlSeconds } from '../../cache/cachePolicy.js';
 import { BadUserInputError, UnauthenticatedError, UnsupportedByBackendError } from '../../errors/SupergraphError.js';
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
@@ -6,6 +7,23 @@ import type { AclEntry, CallerIdentity, Grantee, PermissionBackend, PermissionSe
 import { fromMlflowPermission, toMlflowPermission, type PermissionLevel } from '../PermissionLevel.js';
 import type { PermissionRequest } from '../PermissionRequest.js';
 import type { Resource } from '../Resource.js';
+
+/** basic-auth's grant endpoints for one object's kind, and how they name the object (experiments by id, models by name). */
+function grantCalls(resource: Resource) {
+  return resource.kind === 'experiment'
+    ? ({
+        object: { experiment_id: resource.id },
+        create: 'createExperimentPermission',
+        update: 'updateExperimentPermission',
+        remove: 'deleteExperimentPermission',
+      } as const)
+    : ({
+        object: { name: resource.name },
+        create: 'createRegisteredModelPermission',
+        update: 'updateRegisteredModelPermission',
+        remove: 'deleteRegisteredModelPermission',
+      } as const);
+}
 
 /**
  * MLflow's basic-auth app. One `users/get` for the caller, made with the caller's own credentials (which
@@ -64,10 +82,10 @@ class BasicAuthSession implements PermissionSession {
     const { cache, clients } = this.request;
     try {
       return await cache.forCaller(
-        'permission',
+        cachePolicy.permission.namespace,
         'basicAuthProfile',
         async () => (await clients.mlflowAuth.call('getUser', { username })).user,
-        cache.ttls.permission,
+        ttlSeconds(cachePolicy.permission, cache.ttls),
       );
     } catch (error) {
       // MLflow >= 3.13 replaced these endpoints with RBAC (users/permissions/get), which this version does
@@ -91,7 +109,7 @@ class BasicAuthSession implements PermissionSession {
   async forgetCaller(): Promise<void> {
     // The profile lists every grant of the caller: one entry to drop, here and in the shared cache.
     this.#profile = undefined;
-    await this.request.cache.forgetForCaller('permission', ['basicAuthProfile']);
+    await this.request.cache.forgetForCaller(cachePolicy.permission.namespace, ['basicAuthProfile']);
   }
 
   prefetch(): void {
@@ -145,46 +163,21 @@ class BasicAuthSession implements PermissionSession {
   async setPermission(resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void> {
     const { mlflowAuth } = this.request.clients;
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
-    const permission = toMlflowPermission(level);
+    const calls = grantCalls(resource);
+    const params = { ...calls.object, username: grantee.name, permission: toMlflowPermission(level) };
     try {
-      if (resource.kind === 'experiment')
-        await mlflowAuth.call('createExperimentPermission', {
-          experiment_id: resource.id,
-          username: grantee.name,
-          permission,
-        });
-      else
-        await mlflowAuth.call('createRegisteredModelPermission', {
-          name: resource.name,
-          username: grantee.name,
-          permission,
-        });
+      await mlflowAuth.call(calls.create, params);
     } catch (error) {
       // A grant exists already: change it instead (create and update are separate endpoints in MLflow).
       if (!(error instanceof UpstreamError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
-      if (resource.kind === 'experiment')
-        await mlflowAuth.call('updateExperimentPermission', {
-          experiment_id: resource.id,
-          username: grantee.name,
-          permission,
-        });
-      else
-        await mlflowAuth.call('updateRegisteredModelPermission', {
-          name: resource.name,
-          username: grantee.name,
-          permission,
-        });
+      await mlflowAuth.call(calls.update, params);
     }
   }
 
   async revokePermission(resource: Resource, grantee: Grantee): Promise<void> {
     const { mlflowAuth } = this.request.clients;
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
-    if (resource.kind === 'experiment')
-      await mlflowAuth.call('deleteExperimentPermission', {
-        experiment_id: resource.id,
-        username: grantee.name,
-      });
-    else await mlflowAuth.call('deleteRegisteredModelPermission', { name: resource.name, username: grantee.name });
+    const calls = grantCalls(resource);
+    await mlflowAuth.call(calls.remove, { ...calls.object, username: grantee.name });
   }
 }

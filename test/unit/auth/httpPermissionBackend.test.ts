@@ -1,4 +1,4 @@
-import { actionFor, decide, fullLevel, learn } from '../../../src/auth/backends/HttpPermissionBackend.js';
+import { actionFor, decide, fullLevel, learn } from '../../../src/auth/backends/http/PermissionKnowledge.js';
 import { PERMISSION_LEVELS, type PermissionLevel } from '../../../src/auth/PermissionLevel.js';
 import { parseAnswer } from '../../../src/upstream/permission-service/PermissionServiceClient.js';
 

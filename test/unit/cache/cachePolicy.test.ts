@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Kind, parse } from 'graphql';
-import { NONCE_TTL_MS, nonceKey } from '../../../src/auth/subgraphSigning.js';
+import { MAX_SKEW_MS, NONCE_TTL_MS, nonceKey } from '../../../src/auth/subgraphSigning.js';
 import {
   cachePolicy,
   cachePolicyRows,
@@ -42,7 +42,14 @@ const namespacedCall = new RegExp(
   'g',
 );
 /** The generic plumbing passes its caller's namespace through under this name. */
-const PLUMBING = new Set(['cache/EntityCache.ts', 'context/requestCache.ts']);
+const PLUMBING = new Set(['cache/EntityCache.ts', 'cache/requestCache.ts']);
+/**
+ * Files whose namespace literals another branch replaces (h-loaders splits these into loaders/ folders and names the
+ * rows there). Temporary: the test below fails once a listed file is gone, so the entry is deleted at that merge.
+ */
+const AWAITING_ROWS = new Set(['subgraphs/tracking/loaders.ts']);
+/** A key written on the KeyValueCache directly (`msg:v<n>:...`) spelled out in a string. */
+const rawKeyLiteral = /['"`](msg:v\d+:[^'"`$]*)/g;
 
 interface Use {
   file: string;
@@ -90,6 +97,31 @@ describe('the cache-policy table', () => {
     );
   });
 
+  it('names every namespace through its row, never as a string', () => {
+    const files = new Set(sources.map(({ file }) => file));
+    expect([...AWAITING_ROWS].filter((file) => !files.has(file))).toEqual([]);
+    const spelled = uses.filter(
+      (use) =>
+        !/^cachePolicy\.\w+\.namespace$/.test(use.argument) &&
+        !(use.argument === 'namespace' && PLUMBING.has(use.file)) &&
+        !AWAITING_ROWS.has(use.file),
+    );
+    // Also a namespace handed over as a property (`cacheKey({ namespace: 'run', ... })`), outside the table itself.
+    const properties = sources
+      .filter(({ file }) => file !== 'cache/cachePolicy.ts')
+      .flatMap(({ file, text }) =>
+        [...text.matchAll(/\bnamespace\s*:\s*(['"`][^'"`]*['"`])/g)].map(([, literal]) => ({
+          file,
+          argument: literal,
+        })),
+      );
+    expect(
+      [...spelled, ...properties].map(
+        (use) => `${use.file}: ${use.argument} (name a row: cachePolicy.<row>.namespace)`,
+      ),
+    ).toEqual([]);
+  });
+
   it('sees every cache call: the helpers are held in variables named `cache`', () => {
     // A helper bound to another name would hide its calls from the scan above.
     const bindings = sources.flatMap(({ file, text }) =>
@@ -106,9 +138,12 @@ describe('the cache-policy table', () => {
 
   it('uses every row, and names each namespace once', () => {
     const used = new Set(uses.map((use) => use.namespace));
-    const rawLiterals = sources.flatMap(({ text }) => [...text.matchAll(/['"`](msg:v\d+:[^'"`$]*)/g)].map((m) => m[1]));
-    const unused = cachePolicyRows.filter(([, row]) =>
-      'namespace' in row ? !used.has(row.namespace) : !rawLiterals.some((literal) => literal === row.keyPrefix),
+    // A raw-key row is used where the source names its prefix (`cachePolicy.<row>.keyPrefix`), outside the table.
+    const rowReferences = sources
+      .filter(({ file }) => file !== 'cache/cachePolicy.ts')
+      .flatMap(({ text }) => [...text.matchAll(/\bcachePolicy\.(\w+)\.keyPrefix\b/g)].map((m) => m[1]));
+    const unused = cachePolicyRows.filter(([name, row]) =>
+      'namespace' in row ? !used.has(row.namespace) : !rowReferences.includes(name),
     );
     expect(unused.map(([name]) => name)).toEqual([]);
     const namespaces = cachePolicyRows.flatMap(([, row]) => ('namespace' in row ? [row.namespace] : []));
@@ -122,14 +157,21 @@ describe('the cache-policy table', () => {
     const stray = sources
       .filter(({ file }) => !file.startsWith('cache/'))
       .flatMap(({ file, text }) =>
-        [...text.matchAll(/['"`](msg:v\d+:[^'"`$]*)/g)]
+        [...text.matchAll(rawKeyLiteral)]
           .filter(([, literal = '']) => !prefixes.some((prefix) => literal.startsWith(prefix)))
           .map(([, literal]) => `${file}: ${literal}`),
       );
     expect(stray).toEqual([]);
+    // Not even a row's own prefix is spelled out again: call sites name the row.
+    const spelledOut = sources
+      .filter(({ file }) => !file.startsWith('cache/'))
+      .flatMap(({ file, text }) => [...text.matchAll(rawKeyLiteral)].map(([, literal]) => `${file}: ${literal}`));
+    expect(spelledOut).toEqual([]);
     expect(defaultApolloCacheOptions.keyPrefix).toBe(cachePolicy.persistedQuery.keyPrefix);
     expect(nonceKey('sig')).toBe(`${cachePolicy.subgraphNonce.keyPrefix}sig`);
     expect(cachePolicy.subgraphNonce.ttl.fixedSeconds).toBe(NONCE_TTL_MS / 1000);
+    // Accepted MAX_SKEW_MS either side of its timestamp, plus MAX_SKEW_MS of disagreement between replicas' clocks.
+    expect(cachePolicy.subgraphNonce.ttl.fixedSeconds * 1000).toBe(3 * MAX_SKEW_MS);
   });
 
   it.each(cachePolicyRows)("row %s: its lifetime is parsed by config's CACHE_TTL_* or its own variable", (_, row) => {

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../src/context/RequestContext.js';
 import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
 import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
 import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
-import { requestCache } from '../../../src/context/requestCache.js';
+import { requestCache } from '../../../src/cache/requestCache.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { createSingleFlight } from '../../../src/cache/singleFlight.js';

@@ -31,6 +31,27 @@ async function objectPermissions(context: RequestContext, resource: Resource): P
   };
 }
 
+/** Grants `level` on `resource` through the permission service, and answers with the object's permissions as they now stand. */
+async function grant(
+  context: RequestContext,
+  resource: Resource,
+  input: GranteeInput,
+  level: PermissionLevel,
+): Promise<ObjectPermissionsModel> {
+  await (await context.authorizer.session()).setPermission(resource, grantee(input), level);
+  return objectPermissions(context, resource);
+}
+
+/** Revokes the grantee's grant on `resource`, and answers with the object's permissions as they now stand. */
+async function revoke(
+  context: RequestContext,
+  resource: Resource,
+  input: GranteeInput,
+): Promise<ObjectPermissionsModel> {
+  await (await context.authorizer.session()).revokePermission(resource, grantee(input));
+  return objectPermissions(context, resource);
+}
+
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 
@@ -93,25 +114,10 @@ export const resolvers: Resolvers = {
     inheritedFrom: (entry) => entry.inheritedFrom ?? null,
   },
   Mutation: {
-    async setExperimentPermission(_, args, context) {
-      const resource = experiment(args.experimentId);
-      await (await context.authorizer.session()).setPermission(resource, grantee(args.grantee), args.level);
-      return objectPermissions(context, resource);
-    },
-    async revokeExperimentPermission(_, args, context) {
-      const resource = experiment(args.experimentId);
-      await (await context.authorizer.session()).revokePermission(resource, grantee(args.grantee));
-      return objectPermissions(context, resource);
-    },
-    async setRegisteredModelPermission(_, args, context) {
-      const resource = model(args.name);
-      await (await context.authorizer.session()).setPermission(resource, grantee(args.grantee), args.level);
-      return objectPermissions(context, resource);
-    },
-    async revokeRegisteredModelPermission(_, args, context) {
-      const resource = model(args.name);
-      await (await context.authorizer.session()).revokePermission(resource, grantee(args.grantee));
-      return objectPermissions(context, resource);
-    },
+    setExperimentPermission: (_, args, context) =>
+      grant(context, experiment(args.experimentId), args.grantee, args.level),
+    revokeExperimentPermission: (_, args, context) => revoke(context, experiment(args.experimentId), args.grantee),
+    setRegisteredModelPermission: (_, args, context) => grant(context, model(args.name), args.grantee, args.level),
+    revokeRegisteredModelPermission: (_, args, context) => revoke(context, model(args.name), args.grantee),
   },
 };

@@ -1,6 +1,7 @@
 import { registryLoaders } from '../loaders.js';
 import type { ModelVersionResolvers } from '../resolvers.generated.js';
-import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty, tagList, tagValue } from '../toModels.js';
+import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty } from '../toModels.js';
+import { registryObjectFields } from './registryObjectFields.js';
 
 /** Fields of ModelVersion, backed by MLflow's model_version object. */
 export const ModelVersion: ModelVersionResolvers = {
@@ -10,12 +11,8 @@ export const ModelVersion: ModelVersionResolvers = {
       name: reference.name,
       version: assertVersion(String(reference.version)),
     }),
-  name: (version) => version.name,
+  ...registryObjectFields,
   version: (version) => String(version.version),
-  creationTime: (version) => version.creation_timestamp ?? null,
-  lastUpdateTime: (version) => version.last_updated_timestamp ?? null,
-  userId: (version) => nonEmpty(version.user_id),
-  description: (version) => nonEmpty(version.description),
   source: (version) => nonEmpty(version.source),
   runId: (version) => nonEmpty(version.run_id),
   // An entity reference: the gateway asks the tracking subgraph for the run's fields (batched there).
@@ -24,8 +21,6 @@ export const ModelVersion: ModelVersionResolvers = {
   status: (version) => modelVersionStatus(version.status),
   statusMessage: (version) => nonEmpty(version.status_message),
   stage: (version) => modelVersionStage(version),
-  tags: (version) => tagList(version.tags),
-  tag: (version, { key }) => tagValue(version.tags, key),
 
   async aliases(version, _, context) {
     // MLflow fills `aliases` on model-versions/get and get-by-alias but sends [] from model-versions/search

@@ -1,10 +1,12 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
+import { createAsCaller } from '../../createAsCaller.js';
+import { wireTags } from '../../wireTags.js';
 import { registryDatabricks } from '../databricks.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
 import { registryLoaders } from '../loaders.js';
-import type { MutationResolvers } from '../resolvers.generated.js';
+import type { ModelVersionStage, MutationResolvers } from '../resolvers.generated.js';
 import { assertVersion, wireStage } from '../toModels.js';
 
 // Every write is sent once (callRest never retries a write), then declared in invalidate.ts, then answered
@@ -62,21 +64,29 @@ async function requireStageLevel(context: RequestContext, name: string, version:
   );
 }
 
-const tags = (list: readonly { key: string; value: string }[] | null | undefined) =>
-  list?.length ? { tags: list.map((t) => ({ key: t.key, value: t.value })) } : {};
+/** What every Databricks transition-request call names: the version, the stage, and the comment when there is one. */
+function transition(name: string, version: string, stage: ModelVersionStage, comment: string | null | undefined) {
+  return { name, version: assertVersion(version), stage: wireStage(stage), ...(comment ? { comment } : {}) };
+}
 
 /** Every model registry write, and the Databricks transition requests and comments. */
 export const Mutation: MutationResolvers = {
   async createRegisteredModel(_, { input }, context) {
-    await context.authorizer.requireCreate('registeredModel');
-    const { registered_model } = await context.clients.mlflow.call('createRegisteredModel', {
-      name: input.name,
-      ...(input.description ? { description: input.description } : {}),
-      ...tags(input.tags),
-    });
-    await invalidateRegisteredModel(context, input.name);
     // The creator now manages it: their next write (a first version) must not wait out a cached level.
-    await context.authorizer.created({ kind: 'registeredModel', name: input.name });
+    const { registered_model } = await createAsCaller(
+      context.authorizer,
+      'registeredModel',
+      async () => {
+        const created = await context.clients.mlflow.call('createRegisteredModel', {
+          name: input.name,
+          ...(input.description ? { description: input.description } : {}),
+          ...wireTags(input.tags),
+        });
+        await invalidateRegisteredModel(context, input.name);
+        return created;
+      },
+      () => ({ kind: 'registeredModel', name: input.name }),
+    );
     return freshModel(context, input.name, registered_model);
   },
   async renameRegisteredModel(_, { name, newName }, context) {
@@ -125,7 +135,7 @@ export const Mutation: MutationResolvers = {
       ...(input.runId ? { run_id: input.runId } : {}),
       ...(input.runLink ? { run_link: input.runLink } : {}),
       ...(input.description ? { description: input.description } : {}),
-      ...tags(input.tags),
+      ...wireTags(input.tags),
     });
     await invalidateModelVersion(context, input.name, model_version.version);
     return freshVersion(context, input.name, model_version.version, model_version);
@@ -174,12 +184,7 @@ export const Mutation: MutationResolvers = {
 
   async createTransitionRequest(_, { name, version, stage, comment }, context) {
     const databricks = registryDatabricks(context.services.profile, context.clients, 'createTransitionRequest');
-    const { request } = await databricks.call('createTransitionRequest', {
-      name,
-      version: assertVersion(version),
-      stage: wireStage(stage),
-      ...(comment ? { comment } : {}),
-    });
+    const { request } = await databricks.call('createTransitionRequest', transition(name, version, stage, comment));
     await invalidateModelVersion(context, name, version);
     return request ?? { to_stage: wireStage(stage), ...(comment ? { comment } : {}) };
   },
@@ -187,34 +192,23 @@ export const Mutation: MutationResolvers = {
     await requireStageLevel(context, name, version, stage);
     const databricks = registryDatabricks(context.services.profile, context.clients, 'approveTransitionRequest');
     const { activity } = await databricks.call('approveTransitionRequest', {
-      name,
-      version: assertVersion(version),
-      stage: wireStage(stage),
+      ...transition(name, version, stage, comment),
       archive_existing_versions: archiveExistingVersions,
-      ...(comment ? { comment } : {}),
     });
     await invalidateRegisteredModel(context, name);
     return { activity: activity ?? null, name, version };
   },
   async rejectTransitionRequest(_, { name, version, stage, comment }, context) {
     const databricks = registryDatabricks(context.services.profile, context.clients, 'rejectTransitionRequest');
-    const { activity } = await databricks.call('rejectTransitionRequest', {
-      name,
-      version: assertVersion(version),
-      stage: wireStage(stage),
-      ...(comment ? { comment } : {}),
-    });
+    const { activity } = await databricks.call('rejectTransitionRequest', transition(name, version, stage, comment));
     await invalidateModelVersion(context, name, version);
     return { activity: activity ?? null, name, version };
   },
   async deleteTransitionRequest(_, { name, version, stage, creator, comment }, context) {
     const databricks = registryDatabricks(context.services.profile, context.clients, 'deleteTransitionRequest');
     const { activity } = await databricks.call('deleteTransitionRequest', {
-      name,
-      version: assertVersion(version),
-      stage: wireStage(stage),
+      ...transition(name, version, stage, comment),
       creator,
-      ...(comment ? { comment } : {}),
     });
     await invalidateModelVersion(context, name, version);
     return { activity: activity ?? null, name, version };

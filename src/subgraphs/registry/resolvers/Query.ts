@@ -1,6 +1,8 @@
-import { pageSize } from '../../../graphql/connection.js';
+import type { RequestContext } from '../../../context/RequestContext.js';
+import { pageSize, type Connection } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
-import { fillPage } from '../../../graphql/fillPage.js';
+import { fillPage, type UpstreamPage } from '../../../graphql/fillPage.js';
+import type { MlflowApi } from '../../../upstream/mlflow/MlflowApi.js';
 import {
   registryLoaders,
   searchModels,
@@ -8,39 +10,67 @@ import {
   SEARCH_MODELS_MAX_RESULTS,
   SEARCH_VERSIONS_MAX_RESULTS,
 } from '../loaders.js';
-import type { QueryResolvers } from '../resolvers.generated.js';
+import type { QueryRegisteredModelsArgs, QueryResolvers } from '../resolvers.generated.js';
 import { assertVersion } from '../toModels.js';
+
+/** The parameters both registry searches take (registered-models/search and model-versions/search alike). */
+type SearchParams = MlflowApi['searchRegisteredModels']['params'] & MlflowApi['searchModelVersions']['params'];
+
+/** One registry search: the upstream call, where its answer lists the items, and how they enter the request's memo. */
+interface RegistrySearch<R, T> {
+  readonly search: (params: SearchParams) => Promise<R & { next_page_token?: string }>;
+  readonly items: (response: R) => T[];
+  readonly prime: (items: T[]) => void;
+}
+
+/**
+ * A registry search as a page of what the caller may read, each item checked as its model (a version inherits its
+ * model's permission). MLflow does not filter model-version searches by permission, so pages are refilled past
+ * what the caller may not read, and `first: N` still gives N.
+ */
+function registrySearch<R, T extends { name: string }>(
+  context: RequestContext,
+  field: 'Query.registeredModels' | 'Query.modelVersions',
+  { filter, orderBy, first, after }: QueryRegisteredModelsArgs,
+  maxResults: number,
+  { search, items, prime }: RegistrySearch<R, T>,
+): Promise<Connection<T>> {
+  const auth = context.authorizer;
+  const cursors = connectionCursors(context.services.keys, context.principal, {
+    field,
+    args: { filter: filter || null, orderBy: orderBy ?? [] },
+  });
+  return fillPage({
+    size: pageSize(first),
+    position: cursors.decode(after),
+    cursors,
+    maxResults,
+    async fetch(pageToken, pageMax): Promise<UpstreamPage<T>> {
+      const response = await search({
+        max_results: pageMax,
+        ...(pageToken ? { page_token: pageToken } : {}),
+        ...(filter ? { filter } : {}),
+        ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
+      });
+      const found = items(response);
+      prime(found);
+      return { items: found, nextToken: response.next_page_token || undefined };
+    },
+    readable: (found) =>
+      Promise.all(found.map((item) => auth.allows({ kind: 'registeredModel', name: item.name }, 'CAN_READ'))),
+  });
+}
 
 /** Root query fields of the registry subgraph. */
 export const Query: QueryResolvers = {
   registeredModel: (_, { name }, context) => context.loaders.get(registryLoaders).registeredModelByName.load(name),
 
-  async registeredModels(_, { filter, orderBy, first, after }, context) {
-    const auth = context.authorizer;
-    const cursors = connectionCursors(context.services.keys, context.principal, {
-      field: 'Query.registeredModels',
-      args: { filter: filter || null, orderBy: orderBy ?? [] },
-    });
-    return fillPage({
-      size: pageSize(first),
-      position: cursors.decode(after),
-      cursors,
-      maxResults: SEARCH_MODELS_MAX_RESULTS,
-      async fetch(pageToken, maxResults) {
-        const response = await searchModels(context, {
-          max_results: maxResults,
-          ...(pageToken ? { page_token: pageToken } : {}),
-          ...(filter ? { filter } : {}),
-          ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
-        });
-        const models = response.registered_models ?? [];
-        context.loaders.get(registryLoaders).primeModels(models);
-        return { items: models, nextToken: response.next_page_token || undefined };
-      },
-      readable: (models) =>
-        Promise.all(models.map((m) => auth.allows({ kind: 'registeredModel', name: m.name }, 'CAN_READ'))),
-    });
-  },
+  registeredModels: (_, args, context) =>
+    registrySearch(context, 'Query.registeredModels', args, SEARCH_MODELS_MAX_RESULTS, {
+      search: (params) => searchModels(context, params),
+      items: (response) => response.registered_models ?? [],
+      prime: (models) => context.loaders.get(registryLoaders).primeModels(models),
+    }),
 
   modelVersion: (_, { name, version }, context) =>
     context.loaders.get(registryLoaders).modelVersion.load({ name, version: assertVersion(version) }),
@@ -48,32 +78,10 @@ export const Query: QueryResolvers = {
   modelVersionByAlias: (_, { name, alias }, context) =>
     context.loaders.get(registryLoaders).modelVersionByAlias.load({ name, alias }),
 
-  async modelVersions(_, { filter, orderBy, first, after }, context) {
-    // MLflow does not filter model-version searches by permission: pages are refilled past what the
-    // caller may not read, so `first: N` still gives N.
-    const auth = context.authorizer;
-    const cursors = connectionCursors(context.services.keys, context.principal, {
-      field: 'Query.modelVersions',
-      args: { filter: filter || null, orderBy: orderBy ?? [] },
-    });
-    return fillPage({
-      size: pageSize(first),
-      position: cursors.decode(after),
-      cursors,
-      maxResults: SEARCH_VERSIONS_MAX_RESULTS,
-      async fetch(pageToken, maxResults) {
-        const response = await searchVersions(context, {
-          max_results: maxResults,
-          ...(pageToken ? { page_token: pageToken } : {}),
-          ...(filter ? { filter } : {}),
-          ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
-        });
-        const versions = response.model_versions ?? [];
-        context.loaders.get(registryLoaders).primeVersions(versions);
-        return { items: versions, nextToken: response.next_page_token || undefined };
-      },
-      readable: (versions) =>
-        Promise.all(versions.map((v) => auth.allows({ kind: 'registeredModel', name: v.name }, 'CAN_READ'))),
-    });
-  },
+  modelVersions: (_, args, context) =>
+    registrySearch(context, 'Query.modelVersions', args, SEARCH_VERSIONS_MAX_RESULTS, {
+      search: (params) => searchVersions(context, params),
+      items: (response) => response.model_versions ?? [],
+      prime: (versions) => context.loaders.get(registryLoaders).primeVersions(versions),
+    }),
 };

@@ -2,20 +2,15 @@ import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { registryLoaders, searchVersionsOfModel } from '../loaders.js';
 import type { ModelAliasResolvers, RegisteredModelResolvers } from '../resolvers.generated.js';
-import { assertVersion, modelVersionStage, nonEmpty, tagList, tagValue } from '../toModels.js';
+import { assertVersion, modelVersionStage } from '../toModels.js';
+import { registryObjectFields } from './registryObjectFields.js';
 
 /** Fields of RegisteredModel, backed by MLflow's registered_model object. */
 export const RegisteredModel: RegisteredModelResolvers = {
   // _entities: another subgraph (permissions) refers to a model by name.
   __resolveReference: (reference, context) =>
     context.loaders.get(registryLoaders).registeredModelByName.load(reference.name),
-  name: (model) => model.name,
-  description: (model) => nonEmpty(model.description),
-  creationTime: (model) => model.creation_timestamp ?? null,
-  lastUpdateTime: (model) => model.last_updated_timestamp ?? null,
-  userId: (model) => nonEmpty(model.user_id),
-  tags: (model) => tagList(model.tags),
-  tag: (model, { key }) => tagValue(model.tags, key),
+  ...registryObjectFields,
   aliases: (model) =>
     (model.aliases ?? []).map((a) => ({ name: model.name, alias: a.alias, version: String(a.version) })),
   // MLflow embeds the newest version per stage in the model itself: no extra call.

@@ -1,6 +1,9 @@
+import { cachePolicy } from '../../../cache/cachePolicy.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
+import { createAsCaller } from '../../createAsCaller.js';
+import { wireTags } from '../../wireTags.js';
 import { trackingLoaders } from '../loaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
@@ -10,13 +13,13 @@ import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 async function freshExperiment(context: RequestContext, id: string, previousName?: string): Promise<WireExperiment> {
   // Searches list experiments (and a deleted experiment's runs drop out of run searches): all stale now.
   const cache = context.cache;
-  await Promise.all([cache.invalidate('experiment', [id]), cache.bump('experiments', 'runs')]);
+  await Promise.all([cache.invalidate(cachePolicy.experiment.namespace, [id]), cache.bump('experiments', 'runs')]);
   const loaders = context.loaders.get(trackingLoaders);
   const experiment = await loaders.experimentById.clear(id).load(id);
   if (!experiment) throw new NotFoundError(`Experiment ${id} does not exist`);
   // Lookups by name: the old name (after a rename) and the current one (its lifecycle may have changed).
   const names = [...new Set([experiment.name, ...(previousName ? [previousName] : [])])];
-  await cache.invalidate('experimentByName', names);
+  await cache.invalidate(cachePolicy.experimentByName.namespace, names);
   for (const name of names) loaders.experimentByName.clear(name);
   return experiment;
 }
@@ -32,7 +35,7 @@ async function currentName(context: RequestContext, id: string): Promise<string 
 
 async function freshRun(context: RequestContext, id: string): Promise<WireRun> {
   const cache = context.cache;
-  await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
+  await Promise.all([cache.invalidate(cachePolicy.run.namespace, [id]), cache.bump('runs')]);
   const loaders = context.loaders.get(trackingLoaders);
   const run = await loaders.runById.clear(id).load(id);
   if (!run) throw new NotFoundError(`Run ${id} does not exist`);
@@ -62,14 +65,14 @@ async function forget(context: RequestContext, kind: 'experiment' | 'run', id: s
   const cache = context.cache;
   const loaders = context.loaders.get(trackingLoaders);
   if (kind === 'run') {
-    await Promise.all([cache.invalidate('run', [id]), cache.bump('runs')]);
+    await Promise.all([cache.invalidate(cachePolicy.run.namespace, [id]), cache.bump('runs')]);
     loaders.runById.clear(id);
     return;
   }
   await Promise.all([
-    cache.invalidate('experiment', [id]),
+    cache.invalidate(cachePolicy.experiment.namespace, [id]),
     cache.bump('experiments', 'runs'),
-    ...(name ? [cache.invalidate('experimentByName', [name])] : []),
+    ...(name ? [cache.invalidate(cachePolicy.experimentByName.namespace, [name])] : []),
   ]);
   loaders.experimentById.clear(id);
   if (name) loaders.experimentByName.clear(name);
@@ -82,14 +85,18 @@ function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
 /** Every MLflow tracking write. */
 export const Mutation: MutationResolvers = {
   async createExperiment(_, { input }, context) {
-    await context.authorizer.requireCreate('experiment');
-    const { experiment_id } = await context.clients.mlflow.call('createExperiment', {
-      name: input.name,
-      ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
-      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
-    });
     // The creator now manages it (basic-auth and Databricks grant that): their next write must not wait out a cached level.
-    await context.authorizer.created({ kind: 'experiment', id: experiment_id });
+    const { experiment_id } = await createAsCaller(
+      context.authorizer,
+      'experiment',
+      () =>
+        context.clients.mlflow.call('createExperiment', {
+          name: input.name,
+          ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
+          ...wireTags(input.tags),
+        }),
+      (created) => ({ kind: 'experiment', id: created.experiment_id }),
+    );
     return freshExperiment(context, experiment_id);
   },
   async updateExperiment(_, { id, name }, context) {
@@ -125,7 +132,7 @@ export const Mutation: MutationResolvers = {
       experiment_id: input.experimentId,
       start_time: input.startTime ?? Date.now(),
       ...(input.name ? { run_name: input.name } : {}),
-      ...(input.tags?.length ? { tags: input.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+      ...wireTags(input.tags),
     });
     await context.cache.bump('runs');
     context.loaders.get(trackingLoaders).runById.clear(run.info.run_id).prime(run.info.run_id, run);

@@ -1,14 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { CacheSharing } from '../auth/cacheSharing.js';
-import { scopeId, type ServerKeys } from '../auth/serverKeys.js';
-import type { CacheTtls } from '../cache/cachePolicy.js';
-import type { EntityCache } from '../cache/EntityCache.js';
-import type { SingleFlight } from '../cache/singleFlight.js';
+import { principalScope } from './cacheKey.js';
+import { cachePolicy, ttlSeconds as rowTtl, type CacheNamespace, type CacheTtls } from './cachePolicy.js';
+import type { EntityCache } from './EntityCache.js';
+import type { SingleFlight } from './singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
 export type SearchKind = 'experiments' | 'runs' | 'registeredModels' | 'modelVersions';
-
-const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */
 interface Stamped<T> {
@@ -30,19 +27,19 @@ type Batch<T> = (T | null | Error)[];
  */
 export interface RequestCache {
   load<T>(
-    namespace: string,
+    namespace: CacheNamespace,
     ids: readonly string[],
     fetch: (missing: readonly string[]) => Promise<Batch<T>>,
     ttl: (value: T, id: string) => number,
   ): Promise<Batch<T>>;
   page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>): Promise<T>;
   /** A value cached for this caller's credentials (e.g. their permission profile). */
-  forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
+  forCaller<T>(namespace: CacheNamespace, id: string, fetch: () => Promise<T>, ttlSeconds: number): Promise<T>;
   /** Drops what {@link forCaller} keeps for this caller (their own grants changed). */
-  forgetForCaller(namespace: string, ids: readonly string[]): Promise<void>;
+  forgetForCaller(namespace: CacheNamespace, ids: readonly string[]): Promise<void>;
   /** Stores objects another call already returned (search results), so later requests find them by id. */
-  prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
-  invalidate(namespace: string, ids: readonly string[]): Promise<void>;
+  prime<T>(namespace: CacheNamespace, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
+  invalidate(namespace: CacheNamespace, ids: readonly string[]): Promise<void>;
   bump(...kinds: SearchKind[]): Promise<void>;
   /** The scope this caller's entities are kept under: undefined where sharing is earned, else their HMAC scope. */
   entityScope(): Promise<string | undefined>;
@@ -59,19 +56,22 @@ export interface RequestCacheOptions {
   readonly cache: EntityCache;
   /** Upstream fetches in flight in this process, shared by concurrent requests (single flight). */
   readonly singleFlight: SingleFlight<unknown>;
-  /** The key per-caller scopes are HMACs under. */
-  readonly keys: Pick<ServerKeys, 'cacheScope'>;
+  /** The key per-caller scopes are HMACs under (the server keys' `cacheScope`). */
+  readonly keys: { readonly cacheScope: Buffer };
   /** What makes this caller's view theirs (`callerIdentity` of the principal); never stored as such. */
   readonly identity: string;
-  /** Whether entities may be shared between callers (decided once the permission service is known). */
-  readonly cacheSharing: () => Promise<CacheSharing>;
+  /**
+   * Whether entities may be shared between callers (decided once the permission service is known: auth's
+   * CacheSharing); asked, never decided here, so the cache layer stays below auth.
+   */
+  readonly cacheSharing: () => Promise<{ readonly mode: 'shared' | 'per-caller' }>;
 }
 
 /** The cache helper of one request: made once per request (the request context does), never shared. */
 export function requestCache({ cache, singleFlight, keys, identity, cacheSharing }: RequestCacheOptions): RequestCache {
   let callerScopeId: string | undefined;
   // An HMAC under the server's key, never a bare hash: Redis key names must not let anyone test a guessed password.
-  const callerScope = () => (callerScopeId ??= scopeId(keys, identity));
+  const callerScope = () => (callerScopeId ??= principalScope(identity, keys.cacheScope));
 
   // Where entities live: shared only where sharing is earned (see CacheSharing), else under the caller's scope.
   let entityScope: Promise<string | undefined> | undefined;
@@ -84,7 +84,7 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
   const generations = () =>
     (generationsRead ??= (async () => {
       const kinds: SearchKind[] = ['experiments', 'runs', 'registeredModels', 'modelVersions'];
-      const values = await cache.getMany<string>('gen', kinds);
+      const values = await cache.getMany<string>(cachePolicy.searchGeneration.namespace, kinds);
       return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
     })());
 
@@ -94,17 +94,17 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
    * fetched under and is served only while that is still the object's current one. Read in parallel with the
    * entries (one round trip); only in per-caller mode, where shared entries are not simply deleted.
    */
-  const writeGenerations = async (namespace: string, ids: readonly string[]): Promise<string[]> =>
+  const writeGenerations = async (namespace: CacheNamespace, ids: readonly string[]): Promise<string[]> =>
     (
       await cache.getMany<string>(
-        'wgen',
+        cachePolicy.writeGeneration.namespace,
         ids.map((id) => `${namespace}:${id}`),
       )
     ).map((value) => value ?? '0');
 
   /** Entries as stored: shared ones bare, per-caller ones stamped with the object's write generation. */
   async function readEntries<T>(
-    namespace: string,
+    namespace: CacheNamespace,
     ids: readonly string[],
     entryScope: string | undefined,
   ): Promise<{ values: (T | undefined)[]; stamps: string[] }> {
@@ -121,7 +121,7 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
 
   /** Stores entries; per-caller ones stamped with `stamps` (id → generation), read now when not given. */
   async function writeEntries<T>(
-    namespace: string,
+    namespace: CacheNamespace,
     entries: readonly { id: string; value: T; ttlSeconds: number }[],
     entryScope: string | undefined,
     stamps?: () => ReadonlyMap<string, string>,
@@ -154,7 +154,7 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
     entityScope: scope,
 
     async load<T>(
-      namespace: string,
+      namespace: CacheNamespace,
       ids: readonly string[],
       fetch: (missing: readonly string[]) => Promise<Batch<T>>,
       ttl: (value: T, id: string) => number,
@@ -194,14 +194,17 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
       const generation = (await generations()).get(kind) ?? '0';
       const id = `${kind}:${generation}:${hash(params)}`;
       const scopeId = callerScope();
-      const hit = await cache.get<T>('searchPage', id, scopeId);
+      const hit = await cache.get<T>(cachePolicy.searchPage.namespace, id, scopeId);
       if (hit !== undefined) return hit;
-      const value = (await singleFlight.run(`searchPage\u0000${scopeId}\u0000${id}`, fetch)) as T;
-      await cache.setMany('searchPage', [{ id, value }], scopeId);
+      const value = (await singleFlight.run(
+        `${cachePolicy.searchPage.namespace}\u0000${scopeId}\u0000${id}`,
+        fetch,
+      )) as T;
+      await cache.setMany(cachePolicy.searchPage.namespace, [{ id, value }], scopeId);
       return value;
     },
 
-    async forCaller<T>(namespace: string, id: string, fetch: () => Promise<T>, ttlSeconds: number) {
+    async forCaller<T>(namespace: CacheNamespace, id: string, fetch: () => Promise<T>, ttlSeconds: number) {
       const scopeId = callerScope();
       const hit = await cache.get<T>(namespace, id, scopeId);
       if (hit !== undefined) return hit;
@@ -210,11 +213,11 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
       return value;
     },
 
-    async forgetForCaller(namespace: string, ids: readonly string[]) {
+    async forgetForCaller(namespace: CacheNamespace, ids: readonly string[]) {
       await cache.invalidate(namespace, ids, callerScope());
     },
 
-    async prime<T>(namespace: string, entries: readonly { id: string; value: T }[], ttlSeconds: number) {
+    async prime<T>(namespace: CacheNamespace, entries: readonly { id: string; value: T }[], ttlSeconds: number) {
       if (entries.length === 0) return;
       await writeEntries(
         namespace,
@@ -223,22 +226,30 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
       );
     },
 
-    async invalidate(namespace: string, ids: readonly string[]) {
+    async invalidate(namespace: CacheNamespace, ids: readonly string[]) {
       const entryScope = await scope();
       await cache.invalidate(namespace, ids, entryScope);
       // Every other caller's copy: a new generation for each object makes it stale, on every instance.
       if (entryScope !== undefined)
         await cache.setMany(
-          'wgen',
-          ids.map((id) => ({ id: `${namespace}:${id}`, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })),
+          cachePolicy.writeGeneration.namespace,
+          ids.map((id) => ({
+            id: `${namespace}:${id}`,
+            value: randomUUID(),
+            ttlSeconds: rowTtl(cachePolicy.writeGeneration, cache.ttls),
+          })),
         );
     },
 
     async bump(...kinds: SearchKind[]) {
       // A new random generation changes every search key of that kind, for every caller and instance.
       await cache.setMany(
-        'gen',
-        kinds.map((kind) => ({ id: kind, value: randomUUID(), ttlSeconds: GENERATION_TTL_SECONDS })),
+        cachePolicy.searchGeneration.namespace,
+        kinds.map((kind) => ({
+          id: kind,
+          value: randomUUID(),
+          ttlSeconds: rowTtl(cachePolicy.searchGeneration, cache.ttls),
+        })),
       );
       generationsRead = undefined;
     },
