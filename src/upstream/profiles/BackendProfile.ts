@@ -1,7 +1,7 @@
 // What each MLflow-compatible backend can do, as data. The batching planner, the resolvers and the MLflow
 // client read these instead of testing the backend's name, so a backend's limits are declared in one place
 // and everything it cannot serve answers UNSUPPORTED_BY_BACKEND before any upstream call.
-import type { BackendKind } from '../../config.js';
+import type { BackendKind } from '../../config/backendConfig.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
 import { fromGitLabFailure, fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
