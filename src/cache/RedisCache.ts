@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { CacheLogger } from './CacheLogger.js';
 import { createCacheStats, type CacheStats } from './cacheStats.js';
 import { createRedisClient } from './createRedisClient.js';
-import { groupBySlot } from './groupBySlot.js';
+import { groupBySlot, type SlotGroup } from './groupBySlot.js';
 import type { KeyValueCache, KeyValueEntry, SetIfAbsentResult } from './KeyValueCache.js';
 import { parseRedisUrl } from './parseRedisUrl.js';
 import { RedisHealth } from './RedisHealth.js';
@@ -115,22 +115,13 @@ export class RedisCache implements KeyValueCache {
       this.stats.misses += keys.length;
       return values;
     }
-    await Promise.all(
-      groupBySlot(
-        keys.map((key) => this.keyPrefix + key),
-        this.#clustered,
-      ).map(async (group) => {
-        try {
-          const found = await this.#health.withDeadline(this.#client.mget(group.keys));
-          group.indexes.forEach((index, position) => {
-            const value = found[position];
-            if (typeof value === 'string') values[index] = value;
-          });
-        } catch (error) {
-          this.#health.fail('getMany', error);
-        }
-      }),
-    );
+    await this.#eachSlot('getMany', prefixed(this.keyPrefix, keys), async (group) => {
+      const found = await this.#health.withDeadline(this.#client.mget(group.keys));
+      group.indexes.forEach((index, position) => {
+        const value = found[position];
+        if (typeof value === 'string') values[index] = value;
+      });
+    });
     for (const value of values) {
       if (value === undefined) this.stats.misses += 1;
       else this.stats.hits += 1;
@@ -171,46 +162,32 @@ export class RedisCache implements KeyValueCache {
       if (ttlMs !== undefined) storable.push({ key: this.keyPrefix + entry.key, value: entry.value, ttlMs });
     }
     if (storable.length === 0 || !this.#health.usable()) return;
-    await Promise.all(
-      groupBySlot(
-        storable.map((entry) => entry.key),
-        this.#clustered,
-      ).map(async (group) => {
+    await this.#eachSlot(
+      'setMany',
+      storable.map((entry) => entry.key),
+      async (group) => {
         // One pipeline per slot: on Cluster a pipeline must stay on one node, and one slot always does.
         const pipeline = this.#client.pipeline();
         for (const index of group.indexes) {
           const entry = storable[index];
           if (entry) pipeline.set(entry.key, entry.value, 'PX', entry.ttlMs);
         }
-        try {
-          const results = await this.#health.withDeadline(pipeline.exec());
-          if (!results) throw new Error('pipeline was discarded');
-          for (const [error] of results) {
-            if (error) this.#health.commandFailed('setMany', error);
-            else this.stats.sets += 1;
-          }
-        } catch (error) {
-          this.#health.fail('setMany', error);
+        const results = await this.#health.withDeadline(pipeline.exec());
+        if (!results) throw new Error('pipeline was discarded');
+        for (const [error] of results) {
+          if (error) this.#health.commandFailed('setMany', error);
+          else this.stats.sets += 1;
         }
-      }),
+      },
     );
   }
 
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0 || !this.#health.usable()) return;
-    await Promise.all(
-      groupBySlot(
-        keys.map((key) => this.keyPrefix + key),
-        this.#clustered,
-      ).map(async (group) => {
-        try {
-          await this.#health.withDeadline(this.#client.del(...group.keys));
-          this.stats.deletes += group.keys.length;
-        } catch (error) {
-          this.#health.fail('delete', error);
-        }
-      }),
-    );
+    await this.#eachSlot('delete', prefixed(this.keyPrefix, keys), async (group) => {
+      await this.#health.withDeadline(this.#client.del(...group.keys));
+      this.stats.deletes += group.keys.length;
+    });
   }
 
   async close(): Promise<void> {
@@ -245,10 +222,31 @@ export class RedisCache implements KeyValueCache {
   isHealthy(): boolean {
     return this.#health.isHealthy();
   }
+
+  /**
+   * Runs `command` once per hash-slot group of `keys` (already prefixed), the groups in parallel; a group that fails
+   * is reported and its keys left as misses or no-ops, so the others still count.
+   */
+  async #eachSlot(operation: string, keys: readonly string[], command: (group: SlotGroup) => Promise<void>) {
+    await Promise.all(
+      groupBySlot(keys, this.#clustered).map(async (group) => {
+        try {
+          await command(group);
+        } catch (error) {
+          this.#health.fail(operation, error);
+        }
+      }),
+    );
+  }
 }
 
 function assertPositive(name: string, value: number, what = 'a positive number of milliseconds'): void {
   if (!Number.isFinite(value) || value <= 0) {
     throw new TypeError(`RedisCache: expected ${name} to be ${what}, got ${String(value)}`);
   }
+}
+
+/** The keys as stored: the deployment's prefix before each. */
+function prefixed(keyPrefix: string, keys: readonly string[]): string[] {
+  return keys.map((key) => keyPrefix + key);
 }
