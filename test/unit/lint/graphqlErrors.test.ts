@@ -1,22 +1,11 @@
 // DESIGN §9: only src/errors/ makes GraphQL errors. eslint.config.js enforces it with a no-restricted-syntax rule;
 // this test lints snippets as if they lived at a path in the repository and asserts the rule fires outside
 // src/errors/ and stays quiet inside it, so a rule dropped from the config (or scoped wrongly) turns this red.
-import { resolve } from 'node:path';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
-
-const root = resolve(import.meta.dirname, '../../..');
-// The project's own config; type information is off (the snippets' paths are not in any tsconfig).
-const eslint = new ESLint({ cwd: root, overrideConfig: [tseslint.configs.disableTypeChecked] });
+import { ruleMessages } from '../../helpers/lintSnippet.js';
 
 /** The no-restricted-syntax messages ESLint reports for `code` placed at `filePath` (relative to the root). */
-async function restrictedSyntax(filePath: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
-  const fatal = result?.messages.filter((message) => message.fatal) ?? [];
-  if (fatal.length > 0) throw new Error(`expected ${filePath} to parse, got ${fatal[0]?.message}`);
-  return (result?.messages ?? [])
-    .filter((message) => message.ruleId === 'no-restricted-syntax')
-    .map((message) => message.message);
+function restrictedSyntax(filePath: string, code: string): Promise<string[]> {
+  return ruleMessages(filePath, code, 'no-restricted-syntax');
 }
 
 const construct = "import { GraphQLError } from 'graphql';\nexport const error = new GraphQLError('refused');\n";
