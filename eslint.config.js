@@ -11,6 +11,10 @@ import tseslint from 'typescript-eslint';
 /** Import specifiers that speak GraphQL: src/upstream/ and src/cache/ may not use them. */
 const graphqlModules = ['graphql', 'graphql/**', '@apollo/**', '@graphql-tools/**'];
 
+/** Why `new GraphQLError(...)` is refused outside src/errors/, and what to use instead. */
+const graphqlErrorMessage =
+  '[errors-only] GraphQL errors are made in src/errors/ only: throw a SupergraphError (NotFoundError, ForbiddenError, ...) or use a factory from src/errors/ (protocolError, queryTooComplex), so every extensions.code comes from the closed set';
+
 /**
  * The layers of DESIGN §9, as eslint-plugin-boundaries elements. Paths are from the repository root
  * (`partialMatch: false`); the first matching descriptor names a file's element, so the specific folders come
@@ -168,6 +172,22 @@ export default defineConfig(
     // Plain JS (configs, the lock-file fixer, the Jest reporter) is in no tsconfig: no type information there.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // DESIGN §9: only src/errors/ makes GraphQL errors, so every code comes from the closed set (src/errors/ErrorCode.ts)
+    // and a client-facing message is written where the masking rules live.
+    files: ['src/**'],
+    ignores: ['src/errors/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "NewExpression[callee.name='GraphQLError']",
+          "NewExpression[callee.property.name='GraphQLError']",
+          "ClassDeclaration[superClass.name='GraphQLError']",
+        ].map((selector) => ({ selector, message: graphqlErrorMessage })),
+      ],
+    },
   },
   {
     // Tests and benchmarks walk GraphQL/REST JSON responses as `any` on purpose (the assertions are the types).

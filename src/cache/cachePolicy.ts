@@ -1,7 +1,7 @@
-// The cache policy (DESIGN §5) as data: every kind of entry this layer keeps in the shared cache, with its key
-// namespace, lifetime, who may be served it and what makes it stale. Config's CACHE_TTL_* variables, EntityCache's
-// default TTLs and the README's list come from here; call sites name a row (`cachePolicy.run.namespace`) instead of
-// a string, and test/unit/cache/cachePolicy.test.ts fails when the source spells a namespace or key prefix out.
+// The cache policy (DESIGN §5) as data, one table and so one file (~300 lines): every kind of entry this layer keeps
+// in the shared cache, with its key namespace, lifetime, who may be served it and what makes it stale. Config's
+// CACHE_TTL_* variables, EntityCache's default TTLs and the README's list come from here; call sites name a row
+// (`cachePolicy.run.namespace`), and test/unit/cache/cachePolicy.test.ts fails on a namespace without a row.
 //
 // Lifetimes are a column of their own (`ttlSettings`) because several rows share one setting (experiments by id
 // and by name; every permission answer): each default is declared once, and CACHE_TTL_EXPERIMENT moves both rows.
@@ -131,6 +131,12 @@ const experimentWrites = [
   'deleteExperimentTag',
 ] as const;
 
+/** Every permission answer is about its caller (so kept per caller) and lives CACHE_TTL_PERMISSION. */
+const permissionAnswer = { ttl: { settings: ['permission'] }, sharing: 'perCaller' } as const;
+
+/** Writes after which the creator's permission answers are deleted: they may use what they made at once. */
+const creations = ['createExperiment', 'createRegisteredModel'] as const;
+
 /** Lifetime of the search and write generations (requestCache reads it from their rows). */
 const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 const generationWhy = 'outlives every entry it guards (the longest TTL setting is far shorter)';
@@ -217,28 +223,25 @@ export const cachePolicy = {
   permission: {
     holds: "a caller's basic-auth profile (all their grants) or their Databricks level on one object",
     namespace: 'permission',
-    ttl: { settings: ['permission'] },
-    sharing: 'perCaller',
+    ...permissionAnswer,
     invalidation: {
       how: "the creator's entry is deleted when they create an object; other changes (grants, revokes) age out",
-      deletedBy: ['createExperiment', 'createRegisteredModel'],
+      deletedBy: creations,
     },
   },
   gitlabCaller: {
     holds: "a GitLab token's owner and its level and scopes on the project",
     namespace: 'gitlabCaller',
-    ttl: { settings: ['permission'] },
-    sharing: 'perCaller',
+    ...permissionAnswer,
     invalidation: { how: 'never deleted: ages out (a revoked token or role stops working within the TTL)' },
   },
   permissionCheck: {
     holds: "the HTTP permission service's answer for one (action, object), and whether the caller is admin",
     namespace: 'permissionCheck',
-    ttl: { settings: ['permission'] },
-    sharing: 'perCaller',
+    ...permissionAnswer,
     invalidation: {
       how: "the creator's answers on a new object are deleted; other changes age out",
-      deletedBy: ['createExperiment', 'createRegisteredModel'],
+      deletedBy: creations,
     },
   },
   persistedQuery: {

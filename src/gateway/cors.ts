@@ -39,7 +39,7 @@ function compile(entry: string): OriginRule {
 export class CorsPolicy {
   readonly #rules: readonly OriginRule[];
 
-  /** `origins`: validated CORS_ORIGINS entries (config.ts checks their form and refuses `*` in production). */
+  /** `origins`: validated CORS_ORIGINS entries (src/config/corsOrigins.ts checks their form and refuses `*` in production). */
   constructor(origins: readonly string[]) {
     this.#rules = origins.map(compile);
   }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { signSubgraphRequest } from '../auth/subgraphSigning.js';
 import { ConfigError } from '../config.js';
+import { protocolError } from '../errors/protocolError.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { SubgraphName } from '../subgraphs/loadSchema.js';
 import { subgraphSchemaFactories } from './subgraphSchemas.js';
@@ -37,8 +38,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
     response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
   ): Promise<GraphQLError> {
     if (response.status !== 503) return super.errorFromResponse(response);
-    return new GraphQLError(`Subgraph "${this.name}" is unavailable; try again shortly`, {
-      extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.name },
+    return protocolError('UPSTREAM_UNAVAILABLE', `Subgraph "${this.name}" is unavailable; try again shortly`, {
+      extensions: { serviceName: this.name },
     });
   }
 

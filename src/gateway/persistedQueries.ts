@@ -7,10 +7,11 @@ import {
   type KeyValueCache as ApolloKeyValueCache,
   type KeyValueCacheSetOptions,
 } from '@apollo/utils.keyvaluecache';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { cachePolicy } from '../cache/cachePolicy.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { ConfigError, type Config } from '../config.js';
+import { protocolError } from '../errors/protocolError.js';
 import type { currentApqScope } from './apqScope.js';
 import { projectRoot } from './supergraphConfig.js';
 
@@ -200,8 +201,7 @@ export function usePersistedOnly<TContext extends BaseContext>(
     async requestDidStart() {
       return {
         async didResolveOperation(context) {
-          if (!registered(context))
-            throw new GraphQLError(notRegisteredMessage, { extensions: { code: 'FORBIDDEN', http: { status: 400 } } });
+          if (!registered(context)) throw protocolError('FORBIDDEN', notRegisteredMessage, { status: 400 });
         },
         async willSendResponse(context) {
           if (registered(context)) return;

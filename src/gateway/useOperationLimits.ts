@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { queryTooComplex } from '../errors/queryTooComplex.js';
 import { defaultCallPricing, measureOperation, type CallPricing } from './measureOperation.js';
 
 // Ours, extended, rather than `graphql-query-complexity` + `@escape.tech/graphql-armor`: the pricing needs the
@@ -16,16 +16,6 @@ export interface LimitsOptions {
   maxUpstreamCalls: number;
   /** What the backend batches (read per request: capabilities are learned at run time). */
   pricing?: () => CallPricing;
-}
-
-/** Which bound an operation would exceed (`extensions.limit`). */
-export type OperationLimit = 'depth' | 'aliases' | 'cost' | 'upstreamCalls' | 'responseBytes';
-
-/** The QUERY_TOO_COMPLEX error for one bound: HTTP 400, with the bound's name, its maximum and the measure. */
-export function queryTooComplex(limit: OperationLimit, max: number, actual: number, message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual, http: { status: 400 } },
-  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
+import { protocolError } from '../errors/protocolError.js';
 
 /** Options of {@link useProtocolErrors}. */
 export interface ProtocolErrorsOptions {
@@ -52,14 +53,10 @@ export function useProtocolErrors<TContext extends BaseContext>(
             const message = request.operationName
               ? `Unknown operation named "${request.operationName}": the document has no operation by that name.`
               : 'Must provide operationName: the document contains several operations.';
-            throw new GraphQLError(message, {
-              extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
-            });
+            throw protocolError('OPERATION_RESOLUTION_FAILURE', message, { status: 400 });
           }
           if (context.operation.operation === 'subscription') {
-            throw new GraphQLError(subscriptionsNotSupportedMessage, {
-              extensions: { code: SUBSCRIPTIONS_NOT_SUPPORTED, http: { status: 400 } },
-            });
+            throw protocolError(SUBSCRIPTIONS_NOT_SUPPORTED, subscriptionsNotSupportedMessage, { status: 400 });
           }
         },
         async willSendResponse(context) {

@@ -40,6 +40,64 @@ export const METRIC_PREFIX = 'mlflow_supergraph_';
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** Every metric's `# HELP` text, by name (after METRIC_PREFIX): the metrics this service defines, documented in one table. */
+const HELP = {
+  graphql_requests_total: 'GraphQL requests by operation name, operation type and outcome (success, partial, error).',
+  graphql_request_duration_seconds: 'Time from receiving a GraphQL request to sending its response.',
+  graphql_errors_total: 'Errors in GraphQL responses by extensions.code.',
+  graphql_requests_in_flight: 'GraphQL requests being served now.',
+  upstream_requests_total:
+    'Upstream REST attempts by endpoint and HTTP status (or timeout, network, budget, circuit_open when no status came back).',
+  upstream_request_duration_seconds: 'Latency of upstream REST attempts that were sent.',
+  upstream_errors_total:
+    'Failed upstream attempts by kind: server_error (5xx), timeout, network, malformed, budget (request time budget spent), circuit_open (refused without calling).',
+  dataloader_batch_size: 'Keys per DataLoader batch.',
+  cache_hits_total: 'Shared cache keys found.',
+  cache_misses_total: 'Shared cache keys not found (including keys lost to an error).',
+  cache_errors_total: 'Failed shared cache operations (each became a miss or a no-op).',
+  cache_sets_total: 'Shared cache entries written.',
+  cache_deletes_total: 'Shared cache keys deleted (invalidations).',
+  cache_up: '1 when the shared cache backend is reachable, 0 while the service runs uncached.',
+  upstream_circuit_state: 'Circuit breaker state per upstream: 0 closed, 1 half-open (probing), 2 open (failing fast).',
+  upstream_circuit_opened_total: 'Times the circuit breaker opened.',
+  upstream_concurrency_active: 'Upstream calls in flight (bounded by UPSTREAM_CONCURRENCY).',
+  upstream_concurrency_queued: 'Upstream calls waiting for a concurrency slot.',
+} as const;
+
+type MetricName = keyof typeof HELP;
+
+/**
+ * A metric whose values live elsewhere and are copied in at scrape time (reset, then one value per source, under
+ * one label): the cache, the breakers and the limiters count in place, so nothing has to report to Metrics.
+ */
+function registerScraped(
+  type: 'counter' | 'gauge',
+  configuration: { name: string; help: string; label: string; registers: Registry[] },
+  read: () => [string, number][],
+): void {
+  const { name, help, label, registers } = configuration;
+  const base = { name, help, labelNames: [label], registers };
+  const mirror = (metric: { reset(): void }, write: (labels: Record<string, string>, value: number) => void) => {
+    metric.reset();
+    for (const [labelValue, value] of read()) write({ [label]: labelValue }, value);
+  };
+  if (type === 'counter') {
+    new Counter({
+      ...base,
+      collect() {
+        mirror(this, (labels, value) => this.inc(labels, value));
+      },
+    });
+  } else {
+    new Gauge({
+      ...base,
+      collect() {
+        mirror(this, (labels, value) => this.set(labels, value));
+      },
+    });
+  }
+}
+
 /** What one upstream attempt is counted as in `upstream_errors_total{kind}`; undefined: not an error. */
 function errorKind(status: number | undefined, failure: string | undefined): string | undefined {
   if (failure === undefined) return undefined;
@@ -74,128 +132,46 @@ export class Metrics {
     if (options.processMetrics ?? defaultMetricsOptions.processMetrics)
       collectDefaultMetrics({ register: this.registry });
 
-    this.#requests = new Counter({
-      name: `${METRIC_PREFIX}graphql_requests_total`,
-      help: 'GraphQL requests by operation name, operation type and outcome (success, partial, error).',
-      labelNames: ['operation', 'type', 'outcome'],
-      registers,
-    });
-    this.#duration = new Histogram({
-      name: `${METRIC_PREFIX}graphql_request_duration_seconds`,
-      help: 'Time from receiving a GraphQL request to sending its response.',
-      labelNames: ['operation', 'type'],
-      buckets: SECONDS,
-      registers,
-    });
-    this.#errors = new Counter({
-      name: `${METRIC_PREFIX}graphql_errors_total`,
-      help: 'Errors in GraphQL responses by extensions.code.',
-      labelNames: ['code'],
-      registers,
-    });
+    const counter = <L extends string>(name: MetricName, labelNames: readonly L[]) =>
+      new Counter<L>({ name: METRIC_PREFIX + name, help: HELP[name], labelNames, registers });
+    const histogram = <L extends string>(name: MetricName, labelNames: readonly L[], buckets = SECONDS) =>
+      new Histogram<L>({ name: METRIC_PREFIX + name, help: HELP[name], labelNames, buckets, registers });
+    this.#requests = counter('graphql_requests_total', ['operation', 'type', 'outcome']);
+    this.#duration = histogram('graphql_request_duration_seconds', ['operation', 'type']);
+    this.#errors = counter('graphql_errors_total', ['code']);
     this.#inFlight = new Gauge({
       name: `${METRIC_PREFIX}graphql_requests_in_flight`,
-      help: 'GraphQL requests being served now.',
+      help: HELP.graphql_requests_in_flight,
       registers,
     });
-    this.#upstreamRequests = new Counter({
-      name: `${METRIC_PREFIX}upstream_requests_total`,
-      help: 'Upstream REST attempts by endpoint and HTTP status (or timeout, network, budget, circuit_open when no status came back).',
-      labelNames: ['upstream', 'endpoint', 'status'],
-      registers,
-    });
-    this.#upstreamDuration = new Histogram({
-      name: `${METRIC_PREFIX}upstream_request_duration_seconds`,
-      help: 'Latency of upstream REST attempts that were sent.',
-      labelNames: ['upstream', 'endpoint'],
-      buckets: SECONDS,
-      registers,
-    });
-    this.#upstreamErrors = new Counter({
-      name: `${METRIC_PREFIX}upstream_errors_total`,
-      help: 'Failed upstream attempts by kind: server_error (5xx), timeout, network, malformed, budget (request time budget spent), circuit_open (refused without calling).',
-      labelNames: ['upstream', 'endpoint', 'kind'],
-      registers,
-    });
-    this.#batchSize = new Histogram({
-      name: `${METRIC_PREFIX}dataloader_batch_size`,
-      help: 'Keys per DataLoader batch.',
-      labelNames: ['loader'],
-      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
-      registers,
-    });
+    this.#upstreamRequests = counter('upstream_requests_total', ['upstream', 'endpoint', 'status']);
+    this.#upstreamDuration = histogram('upstream_request_duration_seconds', ['upstream', 'endpoint']);
+    this.#upstreamErrors = counter('upstream_errors_total', ['upstream', 'endpoint', 'kind']);
+    this.#batchSize = histogram('dataloader_batch_size', ['loader'], [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000]);
 
+    // Figures other objects keep in place (cache counters, breaker states, limiter occupancy), copied at each scrape.
+    const scrape = (type: 'counter' | 'gauge', name: MetricName, label: string, read: () => [string, number][]) =>
+      registerScraped(type, { name: METRIC_PREFIX + name, help: HELP[name], label, registers }, read);
     const caches = this.#caches;
-    const cacheCounter = (field: 'hits' | 'misses' | 'errors' | 'sets' | 'deletes', help: string) =>
-      new Counter({
-        name: `${METRIC_PREFIX}cache_${field}_total`,
-        help,
-        labelNames: ['backend'],
-        registers,
-        collect() {
-          // The cache counts in place; mirror its totals at scrape time.
-          this.reset();
-          for (const cache of caches) this.inc({ backend: cache.kind }, readCacheStats(cache)[field]);
-        },
-      });
-    cacheCounter('hits', 'Shared cache keys found.');
-    cacheCounter('misses', 'Shared cache keys not found (including keys lost to an error).');
-    cacheCounter('errors', 'Failed shared cache operations (each became a miss or a no-op).');
-    cacheCounter('sets', 'Shared cache entries written.');
-    cacheCounter('deletes', 'Shared cache keys deleted (invalidations).');
-    new Gauge({
-      name: `${METRIC_PREFIX}cache_up`,
-      help: '1 when the shared cache backend is reachable, 0 while the service runs uncached.',
-      labelNames: ['backend'],
-      registers,
-      collect() {
-        this.reset();
-        for (const cache of caches) this.set({ backend: cache.kind }, cache.isHealthy() ? 1 : 0);
-      },
-    });
-
+    for (const field of ['hits', 'misses', 'errors', 'sets', 'deletes'] as const)
+      scrape('counter', `cache_${field}_total`, 'backend', () =>
+        caches.map((cache) => [cache.kind, readCacheStats(cache)[field]]),
+      );
+    scrape('gauge', 'cache_up', 'backend', () => caches.map((cache) => [cache.kind, cache.isHealthy() ? 1 : 0]));
     const breakers = this.#breakers;
-    new Gauge({
-      name: `${METRIC_PREFIX}upstream_circuit_state`,
-      help: 'Circuit breaker state per upstream: 0 closed, 1 half-open (probing), 2 open (failing fast).',
-      labelNames: ['upstream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { upstream, breaker } of breakers) this.set({ upstream }, CIRCUIT_VALUE[breaker.state]);
-      },
-    });
-    new Counter({
-      name: `${METRIC_PREFIX}upstream_circuit_opened_total`,
-      help: 'Times the circuit breaker opened.',
-      labelNames: ['upstream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { upstream, breaker } of breakers) this.inc({ upstream }, breaker.opened);
-      },
-    });
+    scrape('gauge', 'upstream_circuit_state', 'upstream', () =>
+      breakers.map(({ upstream, breaker }) => [upstream, CIRCUIT_VALUE[breaker.state]]),
+    );
+    scrape('counter', 'upstream_circuit_opened_total', 'upstream', () =>
+      breakers.map(({ upstream, breaker }) => [upstream, breaker.opened]),
+    );
     const limiters = this.#limiters;
-    new Gauge({
-      name: `${METRIC_PREFIX}upstream_concurrency_active`,
-      help: 'Upstream calls in flight (bounded by UPSTREAM_CONCURRENCY).',
-      labelNames: ['upstream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { upstream, stats } of limiters) this.set({ upstream }, stats.active);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}upstream_concurrency_queued`,
-      help: 'Upstream calls waiting for a concurrency slot.',
-      labelNames: ['upstream'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { upstream, stats } of limiters) this.set({ upstream }, stats.queued);
-      },
-    });
+    scrape('gauge', 'upstream_concurrency_active', 'upstream', () =>
+      limiters.map(({ upstream, stats }) => [upstream, stats.active]),
+    );
+    scrape('gauge', 'upstream_concurrency_queued', 'upstream', () =>
+      limiters.map(({ upstream, stats }) => [upstream, stats.queued]),
+    );
   }
 
   /** Content-Type of {@link render}'s output. */

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config.js';
+import type { LogLevel } from '../config/observabilityConfig.js';
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {

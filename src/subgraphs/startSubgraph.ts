@@ -3,11 +3,12 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { ReplayCheckUnavailableError, verifySubgraphRequest } from '../auth/subgraphSigning.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { MemoryCache } from '../cache/MemoryCache.js';
 import { ConfigError } from '../config.js';
+import { protocolError } from '../errors/protocolError.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
@@ -100,16 +101,17 @@ export async function startSubgraph(
             'Refusing signed gateway requests: the replay check needs the shared cache (Redis), which is unreachable or timing out; failing closed until it answers',
           );
         }
-        throw new GraphQLError(
+        throw protocolError(
+          'UPSTREAM_UNAVAILABLE',
           `Subgraph "${name}" is unavailable: it cannot check the request for replay. Try again shortly.`,
-          {
-            extensions: { code: 'UPSTREAM_UNAVAILABLE', http: { status: 503 } },
-          },
+          { status: 503 },
         );
       }
-      throw new GraphQLError(`Refused: ${(error as Error).message}. Subgraphs only answer the gateway.`, {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-      });
+      throw protocolError(
+        'UNAUTHENTICATED',
+        `Refused: ${(error as Error).message}. Subgraphs only answer the gateway.`,
+        { status: 401 },
+      );
     }
     return service.bind(request, createRequestContext(services, request.headers, principal));
   });

@@ -12,20 +12,23 @@ import type {
 /** MLflow's stage names, as it stores and accepts them. */
 export type WireStageName = 'None' | 'Staging' | 'Production' | 'Archived';
 
+/** ModelVersionStage → MLflow's stage string: the one table both directions read (a Record, so no stage is missed). */
+const WIRE_STAGES: Readonly<Record<ModelVersionStage, WireStageName>> = {
+  NONE: 'None',
+  STAGING: 'Staging',
+  PRODUCTION: 'Production',
+  ARCHIVED: 'Archived',
+};
+
+/** The reverse of {@link WIRE_STAGES}, by lower-cased MLflow name. */
+const STAGES_BY_WIRE_NAME = new Map(
+  (Object.keys(WIRE_STAGES) as ModelVersionStage[]).map((stage) => [WIRE_STAGES[stage].toLowerCase(), stage]),
+);
+
 /** ModelVersionStage → MLflow's stage string. */
 export function wireStage(stage: ModelVersionStage): WireStageName {
-  switch (stage) {
-    case 'NONE':
-      return 'None';
-    case 'STAGING':
-      return 'Staging';
-    case 'PRODUCTION':
-      return 'Production';
-    case 'ARCHIVED':
-      return 'Archived';
-    default:
-      throw new UnreachableCaseError(stage);
-  }
+  if (!Object.hasOwn(WIRE_STAGES, stage)) throw new UnreachableCaseError(stage as never);
+  return WIRE_STAGES[stage];
 }
 
 /**
@@ -33,18 +36,7 @@ export function wireStage(stage: ModelVersionStage): WireStageName {
  * stages case-insensitively on input (corpus: `staging` is accepted and stored as `Staging`), so do we.
  */
 export function stageOrNull(stage: string | undefined): ModelVersionStage | null {
-  switch ((stage ?? 'None').toLowerCase()) {
-    case 'none':
-      return 'NONE';
-    case 'staging':
-      return 'STAGING';
-    case 'production':
-      return 'PRODUCTION';
-    case 'archived':
-      return 'ARCHIVED';
-    default:
-      return null;
-  }
+  return STAGES_BY_WIRE_NAME.get((stage ?? 'None').toLowerCase()) ?? null;
 }
 
 /** A version's stage; an unknown value reads as NONE (the field is non-null). */

@@ -1,11 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyAuthorization } from '../../auth/applyAuthorization.js';
 import type { Resource } from '../../auth/Resource.js';
-import type { RequestContext } from '../../context/RequestContext.js';
 import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
-import { withErrorMapping } from '../../graphql/withErrorMapping.js';
-import { buildSchemaFromSdl } from '../loadSchema.js';
+import { createSubgraphSchema } from '../createSubgraphSchema.js';
 import { trackingLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -13,22 +10,19 @@ const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 
 /** The executable tracking subgraph schema, with its authorization directives enforced. */
 export function createTrackingSchema(): GraphQLSchema {
-  // Error mapping outermost: what the resolvers and the authorization checks throw is mapped once, here.
-  return withErrorMapping(
-    applyAuthorization<RequestContext>(buildSchemaFromSdl('tracking', resolvers), {
-      // Runs are governed by their experiment's permissions (as in MLflow and Databricks).
-      objectResource: {
-        Experiment: (object: WireExperiment) => experiment(object.experiment_id),
-        Run: (object: WireRun) => experiment(object.info.experiment_id),
+  return createSubgraphSchema('tracking', resolvers, {
+    // Runs are governed by their experiment's permissions (as in MLflow and Databricks).
+    objectResource: {
+      Experiment: (object: WireExperiment) => experiment(object.experiment_id),
+      Run: (object: WireRun) => experiment(object.info.experiment_id),
+    },
+    argumentResource: {
+      experiment: (id) => experiment(id),
+      async run(id, context) {
+        const run = await context.loaders.get(trackingLoaders).runById.load(id);
+        if (!run) throw new NotFoundError(`Run ${id} does not exist`);
+        return experiment(run.info.experiment_id);
       },
-      argumentResource: {
-        experiment: (id) => experiment(id),
-        async run(id, context) {
-          const run = await context.loaders.get(trackingLoaders).runById.load(id);
-          if (!run) throw new NotFoundError(`Run ${id} does not exist`);
-          return experiment(run.info.experiment_id);
-        },
-      },
-    }),
-  );
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import type { SameKeys } from '../http/endpoint.js';
 import type { DatabricksEndpointName } from './endpoints.js';
 import type { WireActivity, WireComment, WireStage, WireTransitionRequest } from './wire.js';
 
@@ -27,10 +28,5 @@ export interface DatabricksApi {
   deleteComment: { params: { id: string }; response: Empty };
 }
 
-type _Same = [DatabricksEndpointName] extends [keyof DatabricksApi]
-  ? [keyof DatabricksApi] extends [DatabricksEndpointName]
-    ? true
-    : never
-  : never;
 /** Compile-time proof that the table and the typed API name the same endpoints. */
-export const _databricksApiMatchesTable: _Same = true;
+export const _databricksApiMatchesTable: SameKeys<DatabricksEndpointName, keyof DatabricksApi> = true;

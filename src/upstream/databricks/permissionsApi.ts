@@ -38,6 +38,12 @@ export interface WireObjectPermissions {
   access_control_list?: WireAccessControl[];
 }
 
+/** An ACL change (PATCH adds to the object's list, PUT replaces it) on the object `Key` names; answers the new ACL. */
+type AclChange<Key extends string> = {
+  params: Record<Key, string> & { access_control_list: WireAccessControlRequest[] };
+  response: WireObjectPermissions;
+};
+
 /** Params and responses of {@link databricksPermissionEndpoints}. */
 export interface DatabricksPermissionsApi {
   me: {
@@ -50,23 +56,11 @@ export interface DatabricksPermissionsApi {
     };
   };
   getExperimentPermissions: { params: { experiment_id: string }; response: WireObjectPermissions };
-  updateExperimentPermissions: {
-    params: { experiment_id: string; access_control_list: WireAccessControlRequest[] };
-    response: WireObjectPermissions;
-  };
-  setExperimentPermissions: {
-    params: { experiment_id: string; access_control_list: WireAccessControlRequest[] };
-    response: WireObjectPermissions;
-  };
+  updateExperimentPermissions: AclChange<'experiment_id'>;
+  setExperimentPermissions: AclChange<'experiment_id'>;
   getRegisteredModelPermissions: { params: { registered_model_id: string }; response: WireObjectPermissions };
-  updateRegisteredModelPermissions: {
-    params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] };
-    response: WireObjectPermissions;
-  };
-  setRegisteredModelPermissions: {
-    params: { registered_model_id: string; access_control_list: WireAccessControlRequest[] };
-    response: WireObjectPermissions;
-  };
+  updateRegisteredModelPermissions: AclChange<'registered_model_id'>;
+  setRegisteredModelPermissions: AclChange<'registered_model_id'>;
   getRegisteredModelDatabricks: {
     params: { name: string };
     response: { registered_model_databricks: { id: string; name: string; permission_level?: string } };

@@ -20,3 +20,13 @@ export function endpoint(route: Route, options: { readOnly?: boolean } = {}): En
   const path = route.slice(space + 1);
   return { route, method, path, idempotent: method === 'GET' || options.readOnly === true };
 }
+
+/**
+ * `true` when two key sets are equal, else `never`: `const _check: SameKeys<EndpointName, keyof Api> = true` fails
+ * to compile when an endpoint table and its typed API drift apart (a row without types, or types without a row).
+ */
+export type SameKeys<A extends PropertyKey, B extends PropertyKey> = [A] extends [B]
+  ? [B] extends [A]
+    ? true
+    : never
+  : never;

@@ -28,34 +28,36 @@ export interface WireAuthUser {
 
 type Empty = Record<string, never>;
 
+/** A user's grant on one object, as the permission endpoints send it; `Key` names the object (experiment_id, name). */
+type Grant<Key extends string> = Record<Key, string> & { permission: WireMlflowPermission };
+
+/**
+ * The get/create/update/delete permission endpoints of one kind of object: the two kinds differ only in the field
+ * that names the object (`Key`) and the one the answer is wrapped in (`Member`).
+ */
+interface PermissionEndpoints<Key extends string, Member extends string> {
+  get: {
+    params: Record<Key, string> & { username: string };
+    response: Record<Member, Grant<Key> & { user_id?: number }>;
+  };
+  create: { params: Grant<Key> & { username: string }; response: Record<Member, Grant<Key>> };
+  update: { params: Grant<Key> & { username: string }; response: Empty };
+  delete: { params: Record<Key, string> & { username: string }; response: Empty };
+}
+
+type ExperimentPermissions = PermissionEndpoints<'experiment_id', 'experiment_permission'>;
+type RegisteredModelPermissions = PermissionEndpoints<'name', 'registered_model_permission'>;
+
 /** Params and responses of the basic-auth endpoints. */
 export interface MlflowAuthApi {
   getUser: { params: { username: string }; response: { user: WireAuthUser } };
   createUser: { params: { username: string; password: string }; response: { user: WireAuthUser } };
-  getExperimentPermission: {
-    params: { experiment_id: string; username: string };
-    response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission; user_id?: number } };
-  };
-  createExperimentPermission: {
-    params: { experiment_id: string; username: string; permission: WireMlflowPermission };
-    response: { experiment_permission: { experiment_id: string; permission: WireMlflowPermission } };
-  };
-  updateExperimentPermission: {
-    params: { experiment_id: string; username: string; permission: WireMlflowPermission };
-    response: Empty;
-  };
-  deleteExperimentPermission: { params: { experiment_id: string; username: string }; response: Empty };
-  getRegisteredModelPermission: {
-    params: { name: string; username: string };
-    response: { registered_model_permission: { name: string; permission: WireMlflowPermission; user_id?: number } };
-  };
-  createRegisteredModelPermission: {
-    params: { name: string; username: string; permission: WireMlflowPermission };
-    response: { registered_model_permission: { name: string; permission: WireMlflowPermission } };
-  };
-  updateRegisteredModelPermission: {
-    params: { name: string; username: string; permission: WireMlflowPermission };
-    response: Empty;
-  };
-  deleteRegisteredModelPermission: { params: { name: string; username: string }; response: Empty };
+  getExperimentPermission: ExperimentPermissions['get'];
+  createExperimentPermission: ExperimentPermissions['create'];
+  updateExperimentPermission: ExperimentPermissions['update'];
+  deleteExperimentPermission: ExperimentPermissions['delete'];
+  getRegisteredModelPermission: RegisteredModelPermissions['get'];
+  createRegisteredModelPermission: RegisteredModelPermissions['create'];
+  updateRegisteredModelPermission: RegisteredModelPermissions['update'];
+  deleteRegisteredModelPermission: RegisteredModelPermissions['delete'];
 }

@@ -1,3 +1,4 @@
+import type { SameKeys } from '../http/endpoint.js';
 import type {
   WireExperiment,
   WireFileInfo,
@@ -143,10 +144,5 @@ export interface MlflowApi {
   deleteModelVersionTag: { params: { name: string; version: string; key: string }; response: Empty };
 }
 
-// Compile-time check that the table and the types name the same endpoints.
-type _Same = [MlflowEndpointName] extends [keyof MlflowApi]
-  ? [keyof MlflowApi] extends [MlflowEndpointName]
-    ? true
-    : never
-  : never;
-export const _mlflowApiMatchesTable: _Same = true;
+/** Compile-time proof that the table and the typed API name the same endpoints. */
+export const _mlflowApiMatchesTable: SameKeys<MlflowEndpointName, keyof MlflowApi> = true;

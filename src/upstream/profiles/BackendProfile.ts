@@ -1,7 +1,7 @@
 // What each MLflow-compatible backend can do, as data. The batching planner, the resolvers and the MLflow
 // client read these instead of testing the backend's name, so a backend's limits are declared in one place
 // and everything it cannot serve answers UNSUPPORTED_BY_BACKEND before any upstream call.
-import type { BackendKind } from '../../config.js';
+import type { BackendKind } from '../../config/backendConfig.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
 import { fromGitLabFailure, fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
@@ -111,64 +111,51 @@ const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
   'getModelVersionDownloadUri',
 ]);
 
+/**
+ * The capabilities as a matrix: one row per ability, one column per backend, so a difference between backends reads
+ * along a line (Databricks is MLflow's API with a few limits and its registry workflow; GitLab a subset). The type
+ * makes every row name every backend.
+ */
+const CAPABILITIES: {
+  readonly [K in keyof BackendCapabilities]: Readonly<Record<BackendKind, BackendCapabilities[K]>>;
+} = {
+  endpoints: { mlflow: ALL_ENDPOINTS, databricks: ALL_ENDPOINTS, gitlab: GITLAB_ENDPOINTS },
+  experimentFilter: { mlflow: 'full', databricks: 'full', gitlab: 'none' },
+  runFilter: { mlflow: 'full', databricks: 'full', gitlab: 'none' },
+  registeredModelFilter: { mlflow: 'full', databricks: 'full', gitlab: 'name-equals' },
+  maxExperimentIdsPerRunSearch: { mlflow: Number.POSITIVE_INFINITY, databricks: 10, gitlab: 1 },
+  maxOrderBy: { mlflow: Number.POSITIVE_INFINITY, databricks: Number.POSITIVE_INFINITY, gitlab: 1 },
+  deletedObjects: { mlflow: true, databricks: true, gitlab: false },
+  runRename: { mlflow: true, databricks: true, gitlab: false },
+  transitionRequests: { mlflow: false, databricks: true, gitlab: false },
+  experimentListing: { mlflow: 'search', databricks: 'search', gitlab: 'list' },
+  versionsInModel: { mlflow: false, databricks: false, gitlab: true },
+  permissionServices: {
+    mlflow: ['mlflow-basic-auth', 'http', 'none'],
+    databricks: ['databricks', 'http', 'none'],
+    gitlab: ['gitlab', 'http', 'none'],
+  },
+  cacheSharedUnder: {
+    mlflow: ['mlflow-basic-auth', 'http'],
+    databricks: ['databricks', 'http'],
+    gitlab: ['gitlab', 'http'],
+  },
+};
+
+/** One backend's column of {@link CAPABILITIES}. */
+function capabilitiesOf(kind: BackendKind): BackendCapabilities {
+  const column = Object.entries(CAPABILITIES).map(([name, byBackend]) => [name, byBackend[kind]]);
+  return Object.fromEntries(column) as BackendCapabilities;
+}
+
 /** Every profile, by kind. */
 export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
-  mlflow: {
-    kind: 'mlflow',
-    displayName: 'MLflow',
-    capabilities: {
-      endpoints: ALL_ENDPOINTS,
-      experimentFilter: 'full',
-      runFilter: 'full',
-      registeredModelFilter: 'full',
-      maxExperimentIdsPerRunSearch: Number.POSITIVE_INFINITY,
-      maxOrderBy: Number.POSITIVE_INFINITY,
-      deletedObjects: true,
-      runRename: true,
-      transitionRequests: false,
-      experimentListing: 'search',
-      versionsInModel: false,
-      permissionServices: ['mlflow-basic-auth', 'http', 'none'],
-      cacheSharedUnder: ['mlflow-basic-auth', 'http'],
-    },
-  },
-  databricks: {
-    kind: 'databricks',
-    displayName: 'Databricks',
-    capabilities: {
-      endpoints: ALL_ENDPOINTS,
-      experimentFilter: 'full',
-      runFilter: 'full',
-      registeredModelFilter: 'full',
-      maxExperimentIdsPerRunSearch: 10,
-      maxOrderBy: Number.POSITIVE_INFINITY,
-      deletedObjects: true,
-      runRename: true,
-      transitionRequests: true,
-      experimentListing: 'search',
-      versionsInModel: false,
-      permissionServices: ['databricks', 'http', 'none'],
-      cacheSharedUnder: ['databricks', 'http'],
-    },
-  },
+  mlflow: { kind: 'mlflow', displayName: 'MLflow', capabilities: capabilitiesOf('mlflow') },
+  databricks: { kind: 'databricks', displayName: 'Databricks', capabilities: capabilitiesOf('databricks') },
   gitlab: {
     kind: 'gitlab',
     displayName: 'GitLab',
-    capabilities: {
-      endpoints: GITLAB_ENDPOINTS,
-      experimentFilter: 'none',
-      runFilter: 'none',
-      registeredModelFilter: 'name-equals',
-      maxExperimentIdsPerRunSearch: 1,
-      maxOrderBy: 1,
-      deletedObjects: false,
-      runRename: false,
-      transitionRequests: false,
-      experimentListing: 'list',
-      versionsInModel: true,
-      permissionServices: ['gitlab', 'http', 'none'],
-      cacheSharedUnder: ['gitlab', 'http'],
-    },
+    capabilities: capabilitiesOf('gitlab'),
     wire: { request: toGitLabRequest, response: fromGitLabResponse, failure: fromGitLabFailure },
   },
 };

@@ -3,21 +3,11 @@
 // policy dropped from the config would leave `npm run lint` green and the layering unguarded.
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
-
-const root = resolve(import.meta.dirname, '../../..');
-// The project's own config; type information is off (the snippets' paths are not in any tsconfig).
-const eslint = new ESLint({ cwd: root, overrideConfig: [tseslint.configs.disableTypeChecked] });
+import { repositoryRoot as root, ruleMessages } from '../../helpers/lintSnippet.js';
 
 /** The boundary errors ESLint reports for `code` placed at `filePath` (relative to the repository root). */
-async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
-  const fatal = result?.messages.filter((message) => message.fatal) ?? [];
-  if (fatal.length > 0) throw new Error(`expected ${filePath} to parse, got ${fatal[0]?.message}`);
-  return (result?.messages ?? [])
-    .filter((message) => message.ruleId === 'boundaries/dependencies')
-    .map((message) => message.message);
+function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  return ruleMessages(filePath, code, 'boundaries/dependencies');
 }
 
 /** A relative import of `target` (an existing file, so the resolver finds it) as `name`, from a file at `from`. */

@@ -1,0 +1,4 @@
+/** Thrown at start-up for an invalid variable: names it and says what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
