@@ -1,7 +1,6 @@
 // The typed client end to end: regenerate it, type-check the example against it, then run every client
 // operation against the demo gateway (emulator seeded with `demo`) and check real results, typed errors, the
 // APQ exchange, and the example service that promotes the best model version to `champion`.
-import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +35,10 @@ import {
 } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { ADMIN, ALICE } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../helpers/startStack.js';
+import { startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
+import { asUser } from '../helpers/auth.js';
+import { freePort } from '../helpers/listen.js';
 
 const generatedDir = join(projectRoot, 'packages/client/src/generated');
 const manifest = JSON.parse(readFileSync(join(generatedDir, 'persisted-documents.json'), 'utf8')) as Record<
@@ -340,12 +341,7 @@ describe('typed errors', () => {
   });
 
   it('throws SupergraphTransportError when nothing GraphQL answers', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as { port: number };
-        server.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const down = createClient({ url: `http://127.0.0.1:${port}/graphql`, timeoutMs: 5_000 });
     await expect(down.request(ViewerDocument)).rejects.toBeInstanceOf(SupergraphTransportError);
 
@@ -379,7 +375,7 @@ describe('typed errors', () => {
 
       const admin = createClient({
         url: secured.gateway.graphqlUrl,
-        headers: () => ({ authorization: basic(ADMIN.username, ADMIN.password) }),
+        headers: () => asUser(ADMIN),
       });
       expect((await admin.request(ViewerDocument)).viewer).toMatchObject({
         username: ADMIN.username,
@@ -389,7 +385,7 @@ describe('typed errors', () => {
 
       const alice = createClient({
         url: secured.gateway.graphqlUrl,
-        headers: { authorization: basic(ALICE.username, ALICE.password) },
+        headers: asUser(ALICE),
       });
       const forbidden = await alice.execute(PromoteModelVersionDocument, {
         name: 'demand-forecaster',

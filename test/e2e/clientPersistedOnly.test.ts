@@ -14,6 +14,7 @@ import {
 import { notRegisteredMessage } from '../../src/gateway/persistedQueries.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { postJson } from '../helpers/graphql.js';
 
 const manifest = JSON.parse(
   readFileSync(join(projectRoot, 'packages/client/src/generated/persisted-documents.json'), 'utf8'),
@@ -31,14 +32,7 @@ afterAll(async () => {
 });
 
 /** POSTs a raw GraphQL-over-HTTP body; returns status and parsed body. */
-async function post(body: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const post = (body: Record<string, unknown>) => postJson(stack.gateway.graphqlUrl, body);
 
 const rejected = {
   status: 400,

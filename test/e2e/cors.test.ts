@@ -5,11 +5,12 @@
 // before the POST is sent; and a "simple" cross-site GET (no preflight) is still refused by CSRF prevention.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { closeServer, listenOnLoopback } from '../helpers/listen.js';
+import { callsMatching } from '../helpers/upstreamCalls.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const QUERY = 'query CorsExperiments { experiments(first: 2) { nodes { id name } } }';
@@ -37,8 +38,7 @@ describe('CORS in a browser (Chromium)', () => {
           .end('<!doctype html><title>frontend</title><p>frontend</p>');
       else response.writeHead(404).end();
     });
-    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
-    pagePort = (pages.address() as AddressInfo).port;
+    pagePort = (await listenOnLoopback(pages)).port;
     stack = await startStack({ env: { CORS_ORIGINS: `http://127.0.0.1:${pagePort}` } });
     profile = mkdtempSync(join(tmpdir(), 'lifecycle-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -60,7 +60,7 @@ describe('CORS in a browser (Chromium)', () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await stack?.close();
-    if (pages) await new Promise((resolve) => pages.close(resolve));
+    if (pages) await closeServer(pages);
   });
 
   /** Opens the frontend page at `origin`, collecting the browser's console errors (where CORS failures are reported). */
@@ -106,10 +106,7 @@ describe('CORS in a browser (Chromium)', () => {
     body: JSON.stringify({ query: QUERY }),
   };
 
-  const searches = () =>
-    Object.entries(stack.emulator.calls())
-      .filter(([name]) => name.includes('experiments/search'))
-      .reduce((sum, [, n]) => sum + n, 0);
+  const searches = () => callsMatching(stack.emulator, 'experiments/search');
 
   it('an allowed origin gets the data (preflight answered, response readable, x-request-id exposed)', async () => {
     const page = await openFrontend(`http://127.0.0.1:${pagePort}`);

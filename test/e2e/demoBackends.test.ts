@@ -2,8 +2,9 @@
 // detects it as it would a real one (the real process, as `npm start` runs it).
 import { spawn } from 'node:child_process';
 import { GITLAB_MAINTAINER } from '@mlflow-supergraph/mlflow-emulator';
-import { postGraphQL } from '../helpers/startStack.js';
 import { spawnMain } from '../helpers/spawnMain.js';
+import { asBearer } from '../helpers/auth.js';
+import { postGraphQL } from '../helpers/graphql.js';
 
 /** The demo with no backend configured at all. */
 const NO_BACKEND = { MLFLOW_TRACKING_URI: undefined, DATABRICKS_HOST: undefined };
@@ -16,7 +17,7 @@ describe('npm start -- --demo', () => {
         url,
         `{ backend { kind version permissionService } viewer { scopes } }`,
         {},
-        { authorization: `Bearer ${GITLAB_MAINTAINER.token}` },
+        asBearer(GITLAB_MAINTAINER.token),
       );
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({

@@ -6,7 +6,8 @@ import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
 import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
-import { basic, postGraphQL } from '../helpers/startStack.js';
+import { asUser, basicAuth, basicPrincipal } from '../helpers/auth.js';
+import { postGraphQL } from '../helpers/graphql.js';
 
 const SECRET = 'x'.repeat(48);
 
@@ -37,7 +38,7 @@ describe('distributed mode with signed subgraph requests', () => {
       gateway.graphqlUrl,
       `{ registeredModel(name: "fraud-detector") { name viewerPermission versions(first: 2) { nodes { version run { id experiment { name viewerPermission } } } } } viewer { username } }`,
       {},
-      { authorization: basic(ALICE.username, ALICE.password) },
+      asUser(ALICE),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data.viewer.username).toBe('alice');
@@ -50,7 +51,7 @@ describe('distributed mode with signed subgraph requests', () => {
       gateway.graphqlUrl,
       `{ registeredModel(name: "demand-forecaster") { name } }`,
       {},
-      { authorization: basic(CAROL.username, CAROL.password) },
+      asUser(CAROL),
     );
     expect(result.data?.registeredModel ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -58,7 +59,7 @@ describe('distributed mode with signed subgraph requests', () => {
 
   const entitiesQuery = `query($r: [_Any!]!) { _entities(representations: $r) { ... on RegisteredModel { name description } } }`;
   const variables = { r: [{ __typename: 'RegisteredModel', name: 'demand-forecaster' }] };
-  const admin = basic(ADMIN.username, ADMIN.password);
+  const admin = basicAuth(ADMIN.username, ADMIN.password);
 
   it('rejects an unsigned request sent straight to a subgraph', async () => {
     const response = await fetch((subgraphs.get('registry') as RunningSubgraph).url, {
@@ -74,15 +75,7 @@ describe('distributed mode with signed subgraph requests', () => {
 
   it('rejects a tampered or replayed request', async () => {
     const url = (subgraphs.get('registry') as RunningSubgraph).url;
-    const carol = {
-      id: 'user:carol',
-      username: 'carol',
-      email: undefined,
-      groups: [],
-      kind: 'basic' as const,
-      authorization: basic(CAROL.username, CAROL.password),
-      scopes: ['read', 'write'],
-    };
+    const carol = basicPrincipal(CAROL.username, CAROL.password);
     const signed = signSubgraphRequest(SECRET, 'registry', carol, entitiesQuery, variables);
     const send = (headers: Record<string, string>, vars: unknown = variables) =>
       fetch(url, {

@@ -9,8 +9,8 @@ import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import type { RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
 import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
-import { postGraphQL } from '../helpers/startStack.js';
 import { startPermissionService, type FakePermissionService } from '../helpers/startPermissionService.js';
+import { postGraphQL } from '../helpers/graphql.js';
 
 const SECRET = 'z'.repeat(48);
 const PRIVATE_ID = String(DEMO_EXPERIMENTS.findIndex((e) => e.name === 'demand-forecasting') + 1);

@@ -4,8 +4,10 @@
 // be sent twice; the process must survive; answers must be right again as soon as the fault ends (the first
 // request after it, or the breaker's one probe after its cooldown); and /metrics must show what happened.
 // No assertion is a wall-clock budget a loaded machine could miss: what a timing stood for is counted instead.
-import net, { type AddressInfo } from 'node:net';
-import { startStack, type GraphQLResponse, type Stack } from '../helpers/startStack.js';
+import net from 'node:net';
+import { startStack, type Stack } from '../helpers/startStack.js';
+import { type GraphQLResponse } from '../helpers/graphql.js';
+import { closeServer, listenOnLoopback } from '../helpers/listen.js';
 
 const BULK = 'GET /api/2.0/mlflow/metrics/get-history-bulk-interval';
 const RUNS_GET = 'GET /api/2.0/mlflow/runs/get';
@@ -58,8 +60,7 @@ async function countingProxy(): Promise<{
     }
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOnLoopback(server);
   return {
     inFrontOf(uri) {
       target = new URL(uri);
@@ -68,7 +69,7 @@ async function countingProxy(): Promise<{
     connections: () => connections,
     close: () => {
       for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return closeServer(server);
     },
   };
 }

@@ -2,8 +2,9 @@
 // is answered, the process logs a clean drain and exits 0 within the bound. Pod deletion does exactly this.
 import type { ChildProcess } from 'node:child_process';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
-import { postGraphQL } from '../helpers/startStack.js';
 import { spawnMain, type MainProcess } from '../helpers/spawnMain.js';
+import { postGraphQL } from '../helpers/graphql.js';
+import { callsMatching, upstreamCalled } from '../helpers/upstreamCalls.js';
 
 describe('SIGTERM', () => {
   let emulator: Emulator;
@@ -25,14 +26,11 @@ describe('SIGTERM', () => {
   it('drains the request in flight, closes the cache and exits 0', async () => {
     const { graphqlUrl } = main;
     emulator.setLatency(800);
-    const searches = () =>
-      Object.entries(emulator.calls())
-        .filter(([name]) => name.includes('experiments/search'))
-        .reduce((sum, [, n]) => sum + n, 0);
+    const searches = () => callsMatching(emulator, 'experiments/search');
     const before = searches();
     const inFlight = postGraphQL(graphqlUrl, `query InFlight { experiments(first: 2) { nodes { id name } } }`);
     // In flight for sure (its upstream call has begun), however long a loaded machine took to get it there.
-    while (searches() <= before) await new Promise((resolve) => setTimeout(resolve, 20));
+    await upstreamCalled(emulator, 'experiments/search', before);
     const stdoutEnded = new Promise((resolve) => child.stdout?.once('end', resolve));
     const signalled = performance.now();
     let exitedMs = Number.NaN;

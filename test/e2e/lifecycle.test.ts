@@ -6,10 +6,12 @@
 // inflate it — see `stop`).
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
-import { postGraphQL } from '../helpers/startStack.js';
 import { runMainToExit, spawnMain, type MainProcess } from '../helpers/spawnMain.js';
+import { postGraphQL } from '../helpers/graphql.js';
+import { closeServer, freePort, listenOnLoopback } from '../helpers/listen.js';
+import { callsMatching, upstreamCalled } from '../helpers/upstreamCalls.js';
 
 const SECRET = 'lifecycle-subgraph-secret-0123456789abcdef';
 const prefix = `lifecycle-${process.pid}-${Date.now()}:`;
@@ -52,21 +54,6 @@ function expectCleanShutdown(main: MainProcess, result: { code: number | null; m
   expect(took).toBeLessThan(5_000);
 }
 
-/** Resolves once the emulator has received a call whose name contains `endpoint` beyond `before` of them. */
-async function upstreamCalled(emulator: Emulator, endpoint: string, before: number): Promise<void> {
-  const count = () =>
-    Object.entries(emulator.calls())
-      .filter(([name]) => name.includes(endpoint))
-      .reduce((sum, [, n]) => sum + n, 0);
-  while (count() <= before) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-function callCount(emulator: Emulator, endpoint: string): number {
-  return Object.entries(emulator.calls())
-    .filter(([name]) => name.includes(endpoint))
-    .reduce((sum, [, n]) => sum + n, 0);
-}
-
 /** A stand-in OpenTelemetry collector: records the bodies POSTed to /v1/traces. */
 async function startCollector(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
   const bodies: string[] = [];
@@ -78,12 +65,11 @@ async function startCollector(): Promise<{ url: string; bodies: string[]; close(
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     bodies,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }
 
@@ -178,7 +164,7 @@ describe('process lifecycle', () => {
       });
       expect(main.lines.map((line) => line.msg)).toContain('OpenTelemetry traces are exported over OTLP/HTTP');
       emulator.setLatency(800);
-      const before = callCount(emulator, 'experiments/search');
+      const before = callsMatching(emulator, 'experiments/search');
       const inFlight = postGraphQL(
         main.graphqlUrl,
         'query LifecycleInFlight { experiments(first: 2) { nodes { id name } } }',
@@ -207,9 +193,8 @@ describe('process lifecycle', () => {
       sockets.add(socket);
       socket.resume();
     });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { url: endpoint } = await listenOnLoopback(silent);
     try {
-      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const main = await spawn([], { MLFLOW_TRACKING_URI: emulator.url, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
       const answer = await postGraphQL(main.graphqlUrl, 'query Traced { experiments(first: 1) { nodes { id } } }');
       expect(answer.errors).toBeUndefined();
@@ -220,7 +205,7 @@ describe('process lifecycle', () => {
       ).toMatchObject({ level: 'warn', endpoint });
     } finally {
       for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await closeServer(silent);
     }
   }, 120_000);
 
@@ -240,7 +225,7 @@ describe('process lifecycle', () => {
     );
     const gateway = await spawn(['--distributed'], { ...env, ...urls });
     emulator.setLatency(800);
-    const before = callCount(emulator, 'experiments/search');
+    const before = callsMatching(emulator, 'experiments/search');
     const inFlight = postGraphQL(
       gateway.graphqlUrl,
       'query DistributedInFlight { experiments(first: 2) { nodes { id name } } }',
@@ -275,8 +260,7 @@ describe('process lifecycle', () => {
 
   it('a port in use: one line on stderr naming it, exit 1', async () => {
     const holder = net.createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const { port } = holder.address() as AddressInfo;
+    const { port } = await listenOnLoopback(holder);
     try {
       const { code, stderr } = await runMainToExit([], { MLFLOW_TRACKING_URI: emulator.url, PORT: String(port) });
       expect(code).toBe(1);
@@ -284,7 +268,7 @@ describe('process lifecycle', () => {
         `Failed to start: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to a free port)`,
       ]);
     } finally {
-      await new Promise((resolve) => holder.close(resolve));
+      await closeServer(holder);
     }
   }, 120_000);
 
@@ -306,11 +290,7 @@ describe('process lifecycle', () => {
   );
 
   it('MLflow unreachable at start-up: a warning naming it, the server starts anyway and still shuts down cleanly', async () => {
-    const closed = net.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const mlflow = `http://127.0.0.1:${port}`;
+    const mlflow = `http://127.0.0.1:${await freePort()}`;
     const main = await spawn([], { MLFLOW_TRACKING_URI: mlflow });
     const warning = main.lines.find((line) => line.level === 'warn' && line.mlflow === mlflow);
     expect(warning).toMatchObject({ component: 'gateway', error: 'ECONNREFUSED' });

@@ -3,7 +3,7 @@
 // MLflow behind it has no auth of its own, and the layer answers 401/403 in its own words. The gateway knows
 // nothing of its rules: with no permission service to ask, it must never serve one caller what another fetched.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './listen.js';
 
 /** How the app layer behaves. */
 export interface AppLayerOptions {
@@ -117,11 +117,10 @@ export async function startAppLayer(options: AppLayerOptions): Promise<AppLayer>
       response.end(`app layer failed: ${(error as Error).message}`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     refusals,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }

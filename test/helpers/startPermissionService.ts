@@ -3,7 +3,7 @@
 // counters, and switches that make it fail the ways real services do (503, hang, broken JSON, wrong shape).
 // It deliberately imports nothing from src/: it is the user's service, written against the documented contract.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /** The graph's level names, lowest first (the contract's `level` values). */
 const LEVELS = [
@@ -182,10 +182,9 @@ export async function startPermissionService(options: PermissionServiceOptions):
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => handle(request, response, Buffer.concat(chunks).toString('utf8')));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/v1/check`,
+    url: `${url}/v1/check`,
     get rules() {
       return state.rules;
     },

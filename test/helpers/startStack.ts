@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
+import { postGraphQL, type GraphQLResponse } from './graphql.js';
 
 /** A running emulator + gateway pair. */
 export interface Stack {
@@ -20,12 +21,6 @@ export interface Stack {
   /** Empties the shared cache and zeroes the emulator's counters, to measure a cold request's cost. */
   coldStart(): void;
   close(): Promise<void>;
-}
-
-/** A GraphQL response body. */
-export interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
 /** Starts emulator + gateway; `env` adds configuration variables. */
@@ -64,29 +59,4 @@ export async function startStack(
       if (!options.sharedEmulator) await emulator.close();
     },
   };
-}
-
-/** POSTs one GraphQL operation as JSON. */
-export async function postGraphQL<T = any>(
-  url: string,
-  query: string,
-  variables?: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as GraphQLResponse<T>;
-  } catch {
-    throw new Error(`gateway answered HTTP ${response.status} with non-JSON: ${text.slice(0, 200)}`);
-  }
-}
-
-/** Basic credentials header value. */
-export function basic(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }

@@ -4,7 +4,7 @@ import { createServices } from '../../src/context/createServices.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
 import { MemoryCache } from '../../src/cache/MemoryCache.js';
 import type { Services } from '../../src/context/Services.js';
-import { postGraphQL } from '../helpers/startStack.js';
+import { postGraphQL } from '../helpers/graphql.js';
 
 describe('MLflow down at start-up', () => {
   let gateway: RunningGateway;

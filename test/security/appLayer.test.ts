@@ -3,19 +3,18 @@
 // the gateway can ask, so nothing may be shared. Alice (allowed) warms the cache; bob (refused the private
 // experiment by the layer), an anonymous caller and a caller with a made-up token then ask the same questions.
 // Figure protected: 0 private values in their answers, warm or cold, in memory or in Redis.
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startAppLayer, type AppLayer } from '../helpers/startAppLayer.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { asBearer, basicAuth } from '../helpers/auth.js';
+import { redisNamespace } from '../helpers/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const PRIVATE_EXPERIMENT = 'demand-forecasting';
 const PRIVATE_MODEL = 'demand-forecaster';
-const ALICE = { authorization: 'Bearer layer-alice' };
-const BOB = { authorization: 'Bearer layer-bob' };
+const ALICE = asBearer('layer-alice');
+const BOB = asBearer('layer-bob');
 const ANONYMOUS = {};
-const FORGED = { authorization: 'Bearer layer-mallory' };
+const FORGED = asBearer('layer-mallory');
 
 /** Every read path to the private experiment's data: root, nested, lists, histories, _entities (ModelVersion.run). */
 const QUERIES: { name: string; query: string; vars: (ids: PrivateIds) => Record<string, unknown> }[] = [
@@ -74,7 +73,7 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
   let layer: AppLayer;
   let stack: Stack;
   let ids: PrivateIds;
-  const prefix = `test:applayer:${randomUUID()}:`;
+  const redis = redisNamespace('applayer');
   let leaks = 0;
   let checks = 0;
 
@@ -90,7 +89,7 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     stack = await startStack({
       sharedEmulator: emulator,
       trackingUri: () => layer.url,
-      env: variant.redis ? { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120' } : {},
+      env: variant.redis ? { ...redis.env, CACHE_TTL_SEARCH_PAGE: '120' } : {},
     });
   });
   afterAll(async () => {
@@ -98,12 +97,7 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
     await stack?.close();
     await layer?.close();
     await emulator?.close();
-    if (variant.redis) {
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    }
+    if (variant.redis) await redis.deleteKeys();
   });
 
   it('says per caller, and why, in Query.backend', async () => {
@@ -176,11 +170,7 @@ describe.each(variants)('MLflow behind an app layer that decides access: $name',
   });
 
   it('never names a caller the layer does not know in viewer', async () => {
-    const forged = await stack.query(
-      `{ viewer { username } }`,
-      {},
-      { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` },
-    );
+    const forged = await stack.query(`{ viewer { username } }`, {}, { authorization: basicAuth('alice', 'wrong') });
     expect(forged.data?.viewer ?? null).toBeNull();
     expect(forged.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
     const bob = await stack.query(`{ viewer { authKind } }`, {}, BOB);

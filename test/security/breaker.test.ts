@@ -7,19 +7,14 @@ import { createServices } from '../../src/context/createServices.js';
 import type { Services } from '../../src/context/Services.js';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
+import { postJson } from '../helpers/graphql.js';
 
 describe('one caller cannot open the shared circuit breaker', () => {
   let emulator: Emulator;
   let services: Services;
   let gateway: RunningGateway;
-  const post = async (query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(gateway.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const post = (query: string, variables?: Record<string, unknown>) =>
+    postJson(gateway.graphqlUrl, { query, variables });
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 'demo' });

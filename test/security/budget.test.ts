@@ -6,19 +6,11 @@ import { createServices } from '../../src/context/createServices.js';
 import { loadConfig } from '../../src/config.js';
 import { MemoryCache } from '../../src/cache/MemoryCache.js';
 import { toGraphQLError } from '../../src/errors/toGraphQLError.js';
+import { postJson } from '../helpers/graphql.js';
 
-async function post(
-  stack: Stack,
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+/** POSTs an operation and keeps the HTTP status. */
+const post = (stack: Stack, query: string, variables?: Record<string, unknown>) =>
+  postJson(stack.gateway.graphqlUrl, { query, variables });
 
 describe('GRAPHQL_MAX_UPSTREAM_CALLS', () => {
   let stack: Stack;

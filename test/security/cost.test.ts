@@ -7,20 +7,11 @@ import { apiSchemaFromSupergraph } from '../../src/gateway/apiSchema.js';
 import { measureOperation } from '../../src/gateway/measureOperation.js';
 import { supergraphSdlPath } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { postJson } from '../helpers/graphql.js';
 
 /** POSTs an operation and keeps the HTTP status. */
-async function post(
-  stack: Stack,
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const post = (stack: Stack, query: string, variables?: Record<string, unknown>) =>
+  postJson(stack.gateway.graphqlUrl, { query, variables });
 
 const schema = apiSchemaFromSupergraph(readFileSync(supergraphSdlPath, 'utf8'));
 const measure = (query: string, variables?: Record<string, unknown>, bulkMetricHistory = true) =>

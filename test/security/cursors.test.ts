@@ -5,11 +5,13 @@
 // sharing MLFLOW_SUPERGRAPH_SECRET accept each other's cursors; another secret is another key.
 import { ADMIN, ALICE, BOB, createPageToken } from '@mlflow-supergraph/mlflow-emulator';
 import { mlflowRest } from '../integration/registry/seedRegistry.js';
-import { basic, startStack, type GraphQLResponse, type Stack } from '../helpers/startStack.js';
+import { startStack, type Stack } from '../helpers/startStack.js';
+import { asUser } from '../helpers/auth.js';
+import { type GraphQLResponse, postJson } from '../helpers/graphql.js';
 
-const asAdmin = { authorization: basic(ADMIN.username, ADMIN.password) };
-const asAlice = { authorization: basic(ALICE.username, ALICE.password) };
-const asBob = { authorization: basic(BOB.username, BOB.password) };
+const asAdmin = asUser(ADMIN);
+const asAlice = asUser(ALICE);
+const asBob = asUser(BOB);
 const anonymous = {};
 
 const EXPERIMENTS = 6;
@@ -118,19 +120,8 @@ async function seed(stack: Stack, auth: boolean): Promise<string> {
 }
 
 /** POSTs one operation and keeps the HTTP status beside the body. */
-async function post(
-  stack: Stack,
-  query: string,
-  variables: Record<string, unknown>,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: GraphQLResponse<any> }> {
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as GraphQLResponse<any> };
-}
+const post = (stack: Stack, query: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
+  postJson<GraphQLResponse<any>>(stack.gateway.graphqlUrl, { query, variables }, headers);
 
 /** Every page of one connection as one caller, first: 2: the keys in order and every cursor handed out. */
 async function pageAll(

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { subscriptionsNotSupportedMessage } from '../../src/gateway/useProtocolErrors.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { postJson } from '../helpers/graphql.js';
 
 interface Answer {
   status: number;
@@ -11,13 +12,11 @@ interface Answer {
 }
 
 async function post(stack: Stack, body: Record<string, unknown>): Promise<Answer> {
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as { errors?: Answer['errors']; data?: unknown };
-  return { status: response.status, errors: json.errors ?? [], data: json.data };
+  const { status, body: json } = await postJson<{ errors?: Answer['errors']; data?: unknown }>(
+    stack.gateway.graphqlUrl,
+    body,
+  );
+  return { status, errors: json.errors ?? [], data: json.data };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -2,15 +2,15 @@
 // not learn credentials from key names: per-caller cache and single-flight keys are HMACs under a server key, never
 // a bare hash that an offline dictionary reverses. Figure protected: 0 of the candidate passwords confirmed from
 // the key names, and no key name carries any part of a credential.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { callerIdentity } from '../../src/auth/callerIdentity.js';
 import { principalFromHeaders } from '../../src/auth/principalFromHeaders.js';
 import { loadConfig } from '../../src/config.js';
-import { requireRedis } from '../helpers/requireRedis.js';
-import { basic, startStack, type Stack } from '../helpers/startStack.js';
+import { requireRedis, redisNamespace, sharedRedisUrl } from '../helpers/redis.js';
+import { startStack, type Stack } from '../helpers/startStack.js';
+import { basicAuth } from '../helpers/auth.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const PASSWORD = 'summer2026';
 const CANDIDATES = ['password', '123456', 'letmein', 'summer2025', PASSWORD, 'winter2026'];
 
@@ -21,28 +21,28 @@ function bareScope(identity: string): string {
 }
 
 describe('per-caller cache keys in Redis', () => {
-  const prefix = `test:secrets:${randomUUID()}:`;
+  const namespace = redisNamespace('secrets');
+  const prefix = namespace.prefix;
   let stack: Stack;
   let redis: Redis;
   beforeAll(async () => {
     await requireRedis();
     // MLflow without auth: no permission service, so every entry is per caller (keyed by the credential).
     stack = await startStack({
-      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'r'.repeat(48) },
+      env: { ...namespace.env, MLFLOW_SUPERGRAPH_SECRET: 'r'.repeat(48) },
     });
-    redis = new Redis(REDIS_URL);
+    redis = new Redis(sharedRedisUrl);
   });
   afterAll(async () => {
     await stack?.close();
     if (redis) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await namespace.deleteKeys();
       await redis.quit();
     }
   });
 
   it('name no credential and confirm no guessed password offline', async () => {
-    const authorization = basic('alice', PASSWORD);
+    const authorization = basicAuth('alice', PASSWORD);
     const answer = await stack.query(
       `{ experiments(first: 3) { nodes { id name runs(first: 3) { nodes { id params { key } } } } } }`,
       {},
@@ -55,7 +55,7 @@ describe('per-caller cache keys in Redis', () => {
 
     const config = loadConfig({ NODE_ENV: 'test' });
     const confirmed = CANDIDATES.filter((guess) => {
-      const identity = callerIdentity(principalFromHeaders({ authorization: basic('alice', guess) }, config));
+      const identity = callerIdentity(principalFromHeaders({ authorization: basicAuth('alice', guess) }, config));
       return keys.some((key) => key.includes(bareScope(identity)));
     });
     expect(confirmed).toEqual([]);

@@ -1,12 +1,9 @@
 // Trust between processes (distributed mode): a signed gateway→subgraph request is good for one subgraph and one
 // use across every replica sharing Redis, and a replica that cannot reach Redis refuses instead of accepting.
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
-import type { Principal } from '../../src/context/Principal.js';
 import type { Services } from '../../src/context/Services.js';
 import { ALICE, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { subgraphSchemaFactories } from '../../src/gateway/subgraphSchemas.js';
@@ -14,19 +11,14 @@ import { createTelemetry } from '../../src/observability/Telemetry.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';
 import { startSubgraph, type RunningSubgraph } from '../../src/subgraphs/startSubgraph.js';
 import { startDistributed, type DistributedStack } from '../helpers/startDistributed.js';
-import { basic, postGraphQL } from '../helpers/startStack.js';
+import { asUser, basicPrincipal } from '../helpers/auth.js';
+import { postGraphQL, postJson } from '../helpers/graphql.js';
+import { freePort, closeServer, listenOnLoopback } from '../helpers/listen.js';
+import { redisNamespace } from '../helpers/redis.js';
 
 const SECRET = 'p'.repeat(48);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const alice: Principal = {
-  id: 'user:alice',
-  username: 'alice',
-  email: undefined,
-  groups: [],
-  kind: 'basic',
-  authorization: 'Basic YWxpY2U6cHc=',
-  scopes: ['read'],
-};
+const alice = basicPrincipal('alice', 'pw', ['read']);
 const query = 'query Probe { __typename }';
 
 interface Replica {
@@ -60,22 +52,12 @@ async function send(
   target: Replica,
   headers: Record<string, string>,
 ): Promise<{ status: number; code: string | undefined; data: unknown }> {
-  const response = await fetch(target.subgraph.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: alice.authorization as string, ...headers },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-  return { status: response.status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null };
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const { status, body } = await postJson<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>(
+    target.subgraph.url,
+    { query },
+    { authorization: alice.authorization as string, ...headers },
+  );
+  return { status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null };
 }
 
 /**
@@ -103,8 +85,8 @@ async function hangingRedis(): Promise<{ url: string; server: Server; sockets: S
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+  const { port } = await listenOnLoopback(server);
+  return { url: `redis://127.0.0.1:${port}`, server, sockets };
 }
 
 afterAll(async () => {
@@ -115,16 +97,19 @@ afterAll(async () => {
 });
 
 describe('signed subgraph requests across replicas (shared Redis)', () => {
-  const prefix = `h-protocol-${randomUUID()}:`;
+  const redis = redisNamespace('protocol', REDIS_URL);
   let trackingA: Replica;
   let trackingB: Replica;
   let registry: Replica;
 
   beforeAll(async () => {
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    const env = redis.env;
     trackingA = await replica('tracking', env);
     trackingB = await replica('tracking', env);
     registry = await replica('registry', env);
+  });
+  afterAll(async () => {
+    if (trackingA) await redis.deleteKeys(); // the nonces the replicas stored
   });
 
   it('accepts a signed request once, then refuses it at the other replica and at the same one', async () => {
@@ -147,7 +132,7 @@ describe('a replica that cannot reach Redis fails closed', () => {
   it('refuses a genuine signed request when Redis is unreachable (closed port), with a log line', async () => {
     const down = await replica(
       'tracking',
-      { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, REDIS_KEY_PREFIX: 'h-protocol-down:' },
+      { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_KEY_PREFIX: 'h-protocol-down:' },
       false,
     );
     const signed = signSubgraphRequest(SECRET, 'tracking', alice, query, undefined);
@@ -167,7 +152,7 @@ describe('a replica that cannot reach Redis fails closed', () => {
       expect(await send(slow, signed)).toEqual({ status: 503, code: 'UPSTREAM_UNAVAILABLE', data: null });
     } finally {
       for (const socket of hanging.sockets) socket.destroy();
-      await new Promise<void>((resolve) => hanging.server.close(() => resolve()));
+      await closeServer(hanging.server);
     }
   });
 });
@@ -182,7 +167,7 @@ describe('the gateway maps a subgraph that fails closed to UPSTREAM_UNAVAILABLE'
       NODE_ENV: 'test',
       MLFLOW_TRACKING_URI: emulator.url,
       MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: SECRET,
-      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     distributed = await startDistributed(config, emulator.url);
   });
@@ -196,7 +181,7 @@ describe('the gateway maps a subgraph that fails closed to UPSTREAM_UNAVAILABLE'
       (distributed as DistributedStack).gateway.graphqlUrl,
       '{ viewer { username } }',
       {},
-      { authorization: basic(ALICE.username, ALICE.password) },
+      asUser(ALICE),
     );
     expect(result.data?.viewer ?? null).toBeNull();
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);

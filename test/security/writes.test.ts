@@ -10,9 +10,9 @@ import {
 } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../helpers/startStack.js';
 import { mlflowRest } from '../integration/registry/seedRegistry.js';
+import { asBearer } from '../helpers/auth.js';
 
 const MODEL = 'guarded-model';
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const UPDATE = 'PATCH /api/2.0/mlflow/comments/update';
 const DELETE = 'DELETE /api/2.0/mlflow/comments/delete';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     emulator: { seed: 'empty', databricks: true },
     env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
   });
-  const admin = as(DATABRICKS_ADMIN.token);
+  const admin = asBearer(DATABRICKS_ADMIN.token);
   await mlflowRest(stack.emulator.url, 'POST', '/api/2.0/mlflow/registered-models/create', { name: MODEL }, admin);
   await mlflowRest(
     stack.emulator.url,
@@ -51,7 +51,7 @@ async function comment(token: string, text: string): Promise<string> {
   const created = await stack.query(
     `mutation($text: String!) { createModelVersionComment(name: "${MODEL}", version: "1", comment: $text) { id } }`,
     { text },
-    as(token),
+    asBearer(token),
   );
   expect(created.errors).toBeUndefined();
   return created.data.createModelVersionComment.id;
@@ -61,10 +61,14 @@ const update = (token: string, id: string) =>
   stack.query(
     `mutation($id: ID!) { updateModelVersionComment(name: "${MODEL}", id: $id, comment: "rewritten") { id comment } }`,
     { id },
-    as(token),
+    asBearer(token),
   );
 const remove = (token: string, id: string) =>
-  stack.query(`mutation($id: ID!) { deleteModelVersionComment(name: "${MODEL}", id: $id) { id } }`, { id }, as(token));
+  stack.query(
+    `mutation($id: ID!) { deleteModelVersionComment(name: "${MODEL}", id: $id) { id } }`,
+    { id },
+    asBearer(token),
+  );
 
 describe('Databricks comment edits and deletes', () => {
   it.each([

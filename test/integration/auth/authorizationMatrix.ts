@@ -10,6 +10,8 @@ import type { EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
 import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js';
 import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { basicAuth } from '../../helpers/auth.js';
+import { writeCalls } from '../../helpers/upstreamCalls.js';
 
 const PRIVATE_EXPERIMENT = 'demand-forecasting';
 const PRIVATE_MODEL = 'demand-forecaster';
@@ -40,20 +42,6 @@ export interface MatrixOptions {
   levels: Partial<Record<Person, string>>;
   /** Upstream route of setExperimentPermission (refused before it is reached). */
   grantRoute: string;
-}
-
-const READ_ONLY_POSTS = new Set([
-  '/api/2.0/mlflow/runs/search',
-  '/api/2.0/mlflow/experiments/search',
-  '/api/2.0/mlflow/registered-models/get-latest-versions',
-]);
-
-/** The upstream calls in a counter snapshot that change something. */
-function writeCalls(calls: Record<string, number>): string[] {
-  return Object.keys(calls).filter((endpoint) => {
-    const [method, path] = endpoint.split(' ');
-    return method !== 'GET' && !(method === 'POST' && READ_ONLY_POSTS.has(path ?? ''));
-  });
 }
 
 /** Declares the whole matrix for one backend. */
@@ -334,7 +322,7 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
       const wrongHeaders = options.wrongCredentials ?? {
         authorization:
           typeof bob === 'string' && bob.startsWith('Basic')
-            ? `Basic ${Buffer.from('bob:not-his-password').toString('base64')}`
+            ? basicAuth('bob', 'not-his-password')
             : 'Bearer dapi-not-a-token',
       };
       const wrong = await stack.query(`{ experiments(first: 5) { nodes { name } } }`, {}, wrongHeaders);

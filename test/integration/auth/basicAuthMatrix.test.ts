@@ -1,15 +1,15 @@
 import { ADMIN, ALICE, BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
-import { basic } from '../../helpers/startStack.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
+import { basicAuth } from '../../helpers/auth.js';
 
 describeAuthorizationMatrix({
   name: 'MLflow basic-auth',
   emulator: { auth: true },
   credentials: {
-    admin: basic(ADMIN.username, ADMIN.password),
-    alice: basic(ALICE.username, ALICE.password),
-    bob: basic(BOB.username, BOB.password),
-    carol: basic(CAROL.username, CAROL.password),
+    admin: basicAuth(ADMIN.username, ADMIN.password),
+    alice: basicAuth(ALICE.username, ALICE.password),
+    bob: basicAuth(BOB.username, BOB.password),
+    carol: basicAuth(CAROL.username, CAROL.password),
   },
   // basic-auth's default permission (READ) lets alice read what nobody granted her.
   readers: ['admin', 'alice', 'bob'],

@@ -2,8 +2,6 @@
 // broken JSON, an answer without "allowed", an unknown level, a batch of the wrong length, a refused token),
 // the object is denied with UPSTREAM_UNAVAILABLE or UPSTREAM_TIMEOUT, no write reaches MLflow, nothing failed
 // is cached, and neither the service token nor MLflow's credentials appear in a response or a log line.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/context/createServices.js';
@@ -11,12 +9,14 @@ import type { Services } from '../../../src/context/Services.js';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../../src/gateway/startGateway.js';
 import { createTelemetry } from '../../../src/observability/Telemetry.js';
-import { postGraphQL } from '../../helpers/startStack.js';
 import {
   startPermissionService,
   type FailureMode,
   type FakePermissionService,
 } from '../../helpers/startPermissionService.js';
+import { postGraphQL } from '../../helpers/graphql.js';
+import { freePort } from '../../helpers/listen.js';
+import { writeCalls } from '../../helpers/upstreamCalls.js';
 
 const PERMISSION_TOKEN = 'perm-svc-secret-9b7e21';
 const MLFLOW_TOKEN = 'mlflow-svc-secret-c3d4a8';
@@ -51,14 +51,7 @@ async function startGatewayFor(emulator: Emulator, serviceUrl: string, batch: bo
 }
 
 /** The emulator's calls that change something (its counters are "METHOD /path"). */
-function writes(emulator: Emulator): string[] {
-  const reads = new Set([
-    '/api/2.0/mlflow/runs/search',
-    '/api/2.0/mlflow/experiments/search',
-    '/api/2.0/mlflow/registered-models/get-latest-versions',
-  ]);
-  return Object.keys(emulator.calls()).filter((key) => !key.startsWith('GET ') && !reads.has(key.split(' ')[1] ?? ''));
-}
+const writes = (emulator: Emulator): string[] => writeCalls(emulator.calls());
 
 const CASES: { mode: FailureMode; code: string; batch?: boolean }[] = [
   { mode: '503', code: 'UPSTREAM_UNAVAILABLE' },
@@ -159,10 +152,7 @@ describe('custom permission service fails closed', () => {
   );
 
   it('denies everything while the service is down (connection refused)', async () => {
-    const dead = createServer();
-    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
-    const { port } = dead.address() as AddressInfo;
-    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const port = await freePort();
     const down = await startGatewayFor(emulator, `http://127.0.0.1:${port}/v1/check`, true);
     running.push(down);
     emulator.resetCalls();

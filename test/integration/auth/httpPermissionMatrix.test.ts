@@ -3,7 +3,7 @@
 // an emulator without auth, so the permission service alone decides. Then what the matrix does not measure:
 // batching, the per-principal cache (shared through Redis), and failing closed on every kind of breakage.
 import { DEMO_EXPERIMENTS } from '@mlflow-supergraph/mlflow-emulator';
-import { requireRedis } from '../../helpers/requireRedis.js';
+import { requireRedis, redisNamespace } from '../../helpers/redis.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import {
   startPermissionService,
@@ -11,6 +11,7 @@ import {
   type FakeRule,
 } from '../../helpers/startPermissionService.js';
 import { describeAuthorizationMatrix } from './authorizationMatrix.js';
+import { basicAuth } from '../../helpers/auth.js';
 
 const PERMISSION_TOKEN = 'perm-svc-token-4f1c9a';
 const MLFLOW_TOKEN = 'mlflow-svc-token-77d2e0';
@@ -79,7 +80,7 @@ describeAuthorizationMatrix({
   env: () => httpEnv(matrixService),
   credentials: PERSONAS,
   // A Basic credential with no proxy identity: the service decides only for users the proxy named.
-  wrongCredentials: { authorization: `Basic ${Buffer.from('bob:any-password').toString('base64')}` },
+  wrongCredentials: { authorization: basicAuth('bob', 'any-password') },
   readers: ['admin', 'bob'],
   levels: { admin: 'CAN_MANAGE', bob: 'CAN_READ' },
   grantRoute: 'POST /api/2.0/mlflow/experiments/permissions/create',
@@ -210,6 +211,7 @@ describe('custom permission service: batching', () => {
 });
 
 describe('custom permission service: cache per principal (shared through Redis)', () => {
+  const redis = redisNamespace('httpperm');
   let service: FakePermissionService;
   let first: Stack;
   let second: Stack;
@@ -219,8 +221,7 @@ describe('custom permission service: cache per principal (shared through Redis)'
     // Two gateway instances, one emulator, one Redis: what one instance caches, the other reads (one deployment,
     // one MLFLOW_SUPERGRAPH_SECRET: per-caller keys are HMACs under it).
     const env = httpEnv(service, {
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: `test-httpperm-${process.pid}-${Date.now()}`,
+      ...redis.env,
       CACHE_TTL_PERMISSION: '30',
       MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40),
     });
@@ -231,6 +232,7 @@ describe('custom permission service: cache per principal (shared through Redis)'
     await second?.close();
     await first?.close();
     await service?.close();
+    if (first) await redis.deleteKeys();
   });
   const query = `{ experiments(first: 10) { nodes { name } } registeredModels(first: 10) { nodes { name } } }`;
   const names = (data: any) =>

@@ -1,5 +1,6 @@
 import { ALICE } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asUser } from '../../helpers/auth.js';
 
 // A basic-auth server whose permission API is gone (MLflow >= 3.13 moved to RBAC): the graph says so with
 // UNSUPPORTED_BY_BACKEND and serves nothing it cannot authorize.
@@ -14,11 +15,7 @@ describe('permission API missing on the server', () => {
   afterAll(() => stack.close());
 
   it('fails closed with UNSUPPORTED_BY_BACKEND', async () => {
-    const result = await stack.query(
-      `{ experimentByName(name: "fraud-detection") { name } }`,
-      {},
-      { authorization: basic(ALICE.username, ALICE.password) },
-    );
+    const result = await stack.query(`{ experimentByName(name: "fraud-detection") { name } }`, {}, asUser(ALICE));
     expect(result.data?.experimentByName ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
     expect(result.errors?.[0]?.message).toMatch(/RBAC/);

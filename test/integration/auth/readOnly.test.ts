@@ -1,5 +1,6 @@
 import { ALICE } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asUser } from '../../helpers/auth.js';
 
 // A read-only credential (like GitLab's read_api) may query but never write: refused before any upstream call.
 describe('read-only credentials', () => {
@@ -8,7 +9,7 @@ describe('read-only credentials', () => {
     stack = await startStack({ emulator: { auth: true }, env: { MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: 'alice' } });
   });
   afterAll(() => stack.close());
-  const alice = { authorization: basic(ALICE.username, ALICE.password) };
+  const alice = asUser(ALICE);
 
   it('reads normally and reports the read scope only', async () => {
     const result = await stack.query(

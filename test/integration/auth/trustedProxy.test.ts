@@ -3,7 +3,8 @@
 // Every proxy user carries the same service credentials, so what is cached per caller must be keyed by the
 // identity the proxy vouched for; and without the trusted-proxy setting those headers mean nothing.
 import { ADMIN, BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
+import { basicAuth } from '../../helpers/auth.js';
 
 const PRIVATE = 'demand-forecasting';
 const readPrivate = `query($n: String!) { experimentByName(name: $n) { name } viewer { id username } }`;
@@ -61,7 +62,7 @@ describe('identity headers without the trusted-proxy setting', () => {
     const carol = await stack.query(
       readPrivate,
       { n: PRIVATE },
-      { authorization: basic(CAROL.username, CAROL.password), ...spoof },
+      { authorization: basicAuth(CAROL.username, CAROL.password), ...spoof },
     );
     expect(carol.data?.viewer).toEqual({ id: 'user:carol', username: 'carol' });
     expect(carol.data?.experimentByName ?? null).toBeNull();

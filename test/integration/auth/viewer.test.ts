@@ -1,10 +1,10 @@
 // `viewer` tells the truth about who is calling: a name only for credentials the backend accepted, the name and
 // e-mail the backend knows (SCIM Me on Databricks, /user on GitLab), and no `write` scope for anonymous callers.
 import { ALICE, DATABRICKS_BOB, GITLAB_OUTSIDER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer, asUser, basicAuth } from '../../helpers/auth.js';
 
 const VIEWER = `{ viewer { id username email authKind scopes } }`;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('viewer on MLflow basic-auth', () => {
   let stack: Stack;
@@ -14,7 +14,7 @@ describe('viewer on MLflow basic-auth', () => {
   afterAll(() => stack.close());
 
   it('a wrong password is UNAUTHENTICATED, never the name from the Basic header', async () => {
-    const result = await stack.query(VIEWER, {}, { authorization: basic(ALICE.username, 'not-her-password') });
+    const result = await stack.query(VIEWER, {}, { authorization: basicAuth(ALICE.username, 'not-her-password') });
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(result)).not.toContain('alice');
@@ -22,7 +22,7 @@ describe('viewer on MLflow basic-auth', () => {
 
   it('the right password names the user, verified by one profile fetch that the permission checks reuse', async () => {
     stack.coldStart();
-    const headers = { authorization: basic(ALICE.username, ALICE.password) };
+    const headers = asUser(ALICE);
     const result = await stack.query(
       `{ viewer { id username authKind scopes } experimentByName(name: "fraud-detection") { viewerPermission } }`,
       {},
@@ -84,7 +84,7 @@ describe('viewer on Databricks', () => {
   afterAll(() => stack.close());
 
   it('names the token owner and e-mail from SCIM Me', async () => {
-    const result = await stack.query(VIEWER, {}, bearer(DATABRICKS_BOB.token));
+    const result = await stack.query(VIEWER, {}, asBearer(DATABRICKS_BOB.token));
     expect(result.errors).toBeUndefined();
     expect(result.data.viewer).toMatchObject({
       username: DATABRICKS_BOB.userName,
@@ -94,7 +94,7 @@ describe('viewer on Databricks', () => {
   });
 
   it('a token Databricks rejects is UNAUTHENTICATED', async () => {
-    const result = await stack.query(VIEWER, {}, bearer('dapi-not-a-token'));
+    const result = await stack.query(VIEWER, {}, asBearer('dapi-not-a-token'));
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -108,7 +108,7 @@ describe('viewer on GitLab', () => {
   afterAll(() => stack.close());
 
   it('names the token owner and e-mail from /user', async () => {
-    const result = await stack.query(VIEWER, {}, bearer(GITLAB_REPORTER.token));
+    const result = await stack.query(VIEWER, {}, asBearer(GITLAB_REPORTER.token));
     expect(result.errors).toBeUndefined();
     expect(result.data.viewer).toMatchObject({
       username: GITLAB_REPORTER.username,
@@ -121,7 +121,7 @@ describe('viewer on GitLab', () => {
     const result = await stack.query(
       `{ viewer { username email scopes isAdmin permissionBackend } }`,
       {},
-      bearer(GITLAB_OUTSIDER.token),
+      asBearer(GITLAB_OUTSIDER.token),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data.viewer).toEqual({
@@ -134,13 +134,13 @@ describe('viewer on GitLab', () => {
     const data = await stack.query(
       `{ experimentByName(name: "fraud-detection") { id } }`,
       {},
-      bearer(GITLAB_OUTSIDER.token),
+      asBearer(GITLAB_OUTSIDER.token),
     );
     expect(data.data).toEqual({ experimentByName: null });
   });
 
   it('a token GitLab rejects is UNAUTHENTICATED', async () => {
-    const result = await stack.query(VIEWER, {}, bearer('glpat-not-a-token'));
+    const result = await stack.query(VIEWER, {}, asBearer('glpat-not-a-token'));
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });

@@ -3,11 +3,12 @@
 // any write reaches Databricks. The model's ACL shows the direct grant and the inherited workspace entry.
 import { DATABRICKS_ALICE, DATABRICKS_CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
 
 const MODEL = 'churn-model'; // demo: v1 Archived, v2 Production, v3 None
 const TRANSITION = 'POST /api/2.0/mlflow/model-versions/transition-stage';
-const carol = { authorization: `Bearer ${DATABRICKS_CAROL.token}` };
-const alice = { authorization: `Bearer ${DATABRICKS_ALICE.token}` };
+const carol = asBearer(DATABRICKS_CAROL.token);
+const alice = asBearer(DATABRICKS_ALICE.token);
 
 let stack: Stack;
 

@@ -4,7 +4,8 @@ import { ADMIN, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-e
 import { createHttpInstance, defaultHttpInstanceOptions } from '../../../src/upstream/http/createHttpInstance.js';
 import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
 import { BackendDetector, detectBackend, type BackendDetection } from '../../../src/upstream/profiles/detectBackend.js';
-import { basic, startStack } from '../../helpers/startStack.js';
+import { startStack } from '../../helpers/startStack.js';
+import { asUser, basicAuth } from '../../helpers/auth.js';
 
 const http = (url: string) => createHttpInstance({ ...defaultHttpInstanceOptions, baseUrl: url });
 
@@ -38,7 +39,7 @@ describe('backend detection', () => {
       http(secured.url),
       backendProfile('mlflow'),
       secured.url,
-      basic(ADMIN.username, ADMIN.password),
+      basicAuth(ADMIN.username, ADMIN.password),
     );
     expect(admin).toMatchObject({ version: '2.12.2', authenticated: true });
   });
@@ -50,18 +51,18 @@ describe('backend detection', () => {
     const [a, b] = await Promise.all([detector.detect(), detector.detect()]);
     expect(a).toBe(b);
     expect(secured.callCount('GET /version')).toBe(1);
-    const withCredentials = await detector.detect(basic(ADMIN.username, ADMIN.password));
+    const withCredentials = await detector.detect(basicAuth(ADMIN.username, ADMIN.password));
     expect(withCredentials).toMatchObject({ version: '2.12.2', basicAuth: true });
-    await detector.detect(basic(ADMIN.username, ADMIN.password));
+    await detector.detect(basicAuth(ADMIN.username, ADMIN.password));
     expect(secured.callCount('GET /version')).toBe(2);
     expect(seen).toHaveLength(2); // each probe logged once
   });
 
   it('keeps asking when the credentials it was given told nothing', async () => {
     const detector = new BackendDetector(http(secured.url), backendProfile('mlflow'), secured.url, () => undefined);
-    const refused = await detector.detect(basic('nobody', 'wrong'));
+    const refused = await detector.detect(basicAuth('nobody', 'wrong'));
     expect(refused.version).toBeUndefined();
-    const admin = await detector.detect(basic(ADMIN.username, ADMIN.password));
+    const admin = await detector.detect(basicAuth(ADMIN.username, ADMIN.password));
     expect(admin.version).toBe('2.12.2');
   });
 });
@@ -73,7 +74,7 @@ describe('MLflow 3 behind basic-auth, through Query.backend', () => {
       const result = await stack.query(
         `{ backend { kind version serverInfo permissionService probes } }`,
         {},
-        { authorization: basic(ADMIN.username, ADMIN.password) },
+        asUser(ADMIN),
       );
       expect(result.errors).toBeUndefined();
       expect(result.data.backend).toMatchObject({
@@ -99,7 +100,7 @@ describe('MLflow 3 behind basic-auth, through Query.backend', () => {
           message: 'Not found',
         },
       ]);
-      const admin = { authorization: basic(ADMIN.username, ADMIN.password) };
+      const admin = asUser(ADMIN);
       const refused = await stack.query(`{ experimentByName(name: "Default") { name } }`, {}, admin);
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
       const result = await stack.query(`{ backend { permissionService } }`, {}, admin);

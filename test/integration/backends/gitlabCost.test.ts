@@ -3,9 +3,10 @@
 // a time and histories fetched per run (GitLab has neither multi-experiment searches nor bulk histories).
 import { GITLAB_MAINTAINER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
 
 let stack: Stack;
-const maintainer = { authorization: `Bearer ${GITLAB_MAINTAINER.token}` };
+const maintainer = asBearer(GITLAB_MAINTAINER.token);
 beforeAll(async () => {
   stack = await startStack({ emulator: { seed: 'demo', gitlab: true } });
   await stack.query(`{ viewer { scopes } }`, {}, maintainer); // the caller's token and role, cached from here on

@@ -15,10 +15,11 @@ import {
 import { GITLAB_DEVELOPER, GITLAB_READER } from '@mlflow-supergraph/mlflow-emulator';
 import type { Stack } from '../../helpers/startStack.js';
 import { PROFILES, type DemoIds, useProfile, writeCalls } from './profiles.js';
+import { asBearer } from '../../helpers/auth.js';
 
 const gitlab = PROFILES.find((p) => p.kind === 'GITLAB');
 if (!gitlab) throw new Error('no GitLab profile');
-const reader = { authorization: `Bearer ${GITLAB_READER.token}` };
+const reader = asBearer(GITLAB_READER.token);
 const schema = buildSchema(readFileSync('schema/api.graphql', 'utf8'));
 
 /** A GraphQL literal of `type` that passes validation (required fields only). */
@@ -128,7 +129,7 @@ describe('GitLab read_api token', () => {
   });
 
   it('the same developer’s api token writes', async () => {
-    const developerApi = { authorization: `Bearer ${GITLAB_DEVELOPER.token}` };
+    const developerApi = asBearer(GITLAB_DEVELOPER.token);
     const result = await stack.query(
       `mutation { setRunTag(runId: "${ids.runId}", tag: { key: "reviewed", value: "yes" }) { tag(key: "reviewed") } }`,
       {},

@@ -3,6 +3,7 @@
 // writes — reads runs by id and is told why an experiment's runs cannot be listed for them.
 import { GITLAB_OUTSIDER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -10,14 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
-
 describe('GitLab roles', () => {
   it('a non-member sees empty lists and null objects, without errors', async () => {
     const result = await stack.query(
       `{ experiments(first: 5) { nodes { name } } registeredModels(first: 5) { nodes { name } } experimentByName(name: "fraud-detection") { id } registeredModel(name: "fraud-detector") { name } }`,
       {},
-      as(GITLAB_OUTSIDER.token),
+      asBearer(GITLAB_OUTSIDER.token),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
@@ -29,7 +28,7 @@ describe('GitLab roles', () => {
   });
 
   it('a Reporter reads experiments, models and runs by id, and is told why runs cannot be listed', async () => {
-    const reporter = as(GITLAB_REPORTER.token);
+    const reporter = asBearer(GITLAB_REPORTER.token);
     const result = await stack.query(
       `{ experimentByName(name: "fraud-detection") { id runs(first: 2) { nodes { id } } } registeredModel(name: "fraud-detector") { versions(first: 1) { nodes { version run { id status } } } } }`,
       {},

@@ -3,6 +3,7 @@
 // is refused before the call, and ending a run without an end time sets it to now.
 import { GITLAB_MAINTAINER, GITLAB_REPORTER } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -10,8 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
-const maintainer = as(GITLAB_MAINTAINER.token);
+const maintainer = asBearer(GITLAB_MAINTAINER.token);
 const writes = () =>
   Object.entries(stack.emulator.calls()).filter(
     ([endpoint, count]) => count > 0 && /^POST |^PATCH |^DELETE /.test(endpoint) && !/search/.test(endpoint),
@@ -40,7 +40,7 @@ describe('a Reporter', () => {
     ['createRegisteredModel', `mutation { createRegisteredModel(input: { name: "reporter-model" }) { name } }`],
   ])('is refused %s as FORBIDDEN with the reason, before any write', async (field, query) => {
     stack.emulator.resetCalls();
-    const result = await stack.query(query, {}, as(GITLAB_REPORTER.token));
+    const result = await stack.query(query, {}, asBearer(GITLAB_REPORTER.token));
     expect(result.errors?.[0]).toMatchObject({ path: [field], extensions: { code: 'FORBIDDEN' } });
     expect(result.errors?.[0]?.message).toMatch(/Developer/);
     expect(writes()).toEqual([]);

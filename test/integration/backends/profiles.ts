@@ -17,8 +17,10 @@ import {
   GITLAB_READER,
   type EmulatorOptions,
 } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
 import { startPermissionService, type FakeRule } from '../../helpers/startPermissionService.js';
+import { asBearer, asUser } from '../../helpers/auth.js';
+import { writeCallCount } from '../../helpers/upstreamCalls.js';
 
 type Headers = Record<string, string>;
 
@@ -44,7 +46,6 @@ export interface ProfileCase {
   readonly permissionRules?: (demo: { privateExperimentId: string }) => Record<string, FakeRule>;
 }
 
-const bearer = (token: string): Headers => ({ authorization: `Bearer ${token}` });
 const proxied = (user: string, scopes?: string): Headers => ({
   'x-forwarded-user': user,
   ...(scopes ? { 'x-forwarded-scopes': scopes } : {}),
@@ -108,7 +109,7 @@ export const PROFILES: readonly ProfileCase[] = [
     // No permission service: a read-only credential is named in configuration; nobody is an outsider.
     env: { MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: `token:${credentialId(READ_ONLY_TOKEN)}` },
     writer: {},
-    reader: bearer(READ_ONLY_TOKEN),
+    reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
     expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
@@ -120,9 +121,9 @@ export const PROFILES: readonly ProfileCase[] = [
     permissionService: 'mlflow-basic-auth',
     emulator: { seed: 'demo', auth: true },
     env: {},
-    writer: { authorization: basic(ALICE.username, ALICE.password) },
-    reader: { authorization: basic(BOB.username, BOB.password) },
-    outsider: { authorization: basic(CAROL.username, CAROL.password) },
+    writer: asUser(ALICE),
+    reader: asUser(BOB),
+    outsider: asUser(CAROL),
     reportsVersion: true,
     expectedUnsupported: [...TRANSITION_REQUESTS].sort(),
     proxy: {
@@ -138,9 +139,9 @@ export const PROFILES: readonly ProfileCase[] = [
     permissionService: 'databricks',
     emulator: { seed: 'demo', databricks: true },
     env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' },
-    writer: bearer(DATABRICKS_ALICE.token),
-    reader: bearer(DATABRICKS_BOB.token),
-    outsider: bearer(DATABRICKS_CAROL.token),
+    writer: asBearer(DATABRICKS_ALICE.token),
+    reader: asBearer(DATABRICKS_BOB.token),
+    outsider: asBearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
     expectedUnsupported: [],
     // Databricks names users by e-mail: the proxy forwards only that.
@@ -157,9 +158,9 @@ export const PROFILES: readonly ProfileCase[] = [
     permissionService: 'gitlab',
     emulator: { seed: 'demo', gitlab: true },
     env: {},
-    writer: bearer(GITLAB_MAINTAINER.token),
-    reader: bearer(GITLAB_READER.token),
-    outsider: bearer(GITLAB_OUTSIDER.token),
+    writer: asBearer(GITLAB_MAINTAINER.token),
+    reader: asBearer(GITLAB_READER.token),
+    outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
     expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS].sort(),
     proxy: {
@@ -236,16 +237,7 @@ export function behindProxy(profile: ProfileCase): ProfileCase {
 }
 
 /** MLflow calls that change something: every non-GET except the searches that only read. */
-export function writeCalls(stack: Stack): number {
-  const readOnlyPosts = new Set([
-    'POST /api/2.0/mlflow/runs/search',
-    'POST /api/2.0/mlflow/experiments/search',
-    'POST /api/2.0/mlflow/registered-models/get-latest-versions',
-  ]);
-  return Object.entries(stack.emulator.calls())
-    .filter(([endpoint]) => !endpoint.startsWith('GET ') && !readOnlyPosts.has(endpoint))
-    .reduce((sum, [, count]) => sum + count, 0);
-}
+export const writeCalls = (stack: Stack): number => writeCallCount(stack.emulator);
 
 /** Starts the profile's stack before the suite (the demo's ids looked up as its writer) and stops it after. */
 export function useProfile(profile: ProfileCase, started: (stack: Stack, ids: DemoIds) => void): void {

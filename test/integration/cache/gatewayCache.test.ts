@@ -1,27 +1,24 @@
 // The shared cache through the gateway, against the real Redis at 127.0.0.1:6379 (a unique key prefix per
 // run): warm queries cost no upstream call, writes are read back at once (also by another gateway instance
 // sharing the Redis), and one user's cached view never reaches another who may not read it.
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
-import { requireRedis } from '../../helpers/requireRedis.js';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { requireRedis, redisNamespace } from '../../helpers/redis.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asUser } from '../../helpers/auth.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const DASHBOARD = `{ experiments(first: 10) { nodes { name runs(first: 20) { nodes { id status experiment { name } params { key value } metrics { key value } metricHistory(key: "loss") { step value } } } } } }`;
 
 describe('gateway with the shared Redis cache', () => {
-  const prefix = `test:${randomUUID()}:`;
+  const redis = redisNamespace('gateway-cache');
   let a: Stack;
   let b: Stack;
 
   beforeAll(async () => {
-    await requireRedis(REDIS_URL);
+    await requireRedis();
     // Search pages live 5 s by default; a loaded CI machine can take longer than that between requests here.
     // Two replicas of one deployment share its secret: without it each keeps its own per-caller entries.
     const env = {
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
+      ...redis.env,
       CACHE_TTL_SEARCH_PAGE: '120',
       MLFLOW_SUPERGRAPH_SECRET: 's'.repeat(40),
     };
@@ -32,10 +29,7 @@ describe('gateway with the shared Redis cache', () => {
     await b?.close();
     await a?.close();
     if (!a) return; // Redis was not reachable: nothing was written
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await redis.deleteKeys();
   });
 
   it('answers a repeated dashboard query with zero upstream calls', async () => {
@@ -110,27 +104,24 @@ describe('gateway with the shared Redis cache', () => {
 });
 
 describe('shared cache with MLflow basic-auth', () => {
-  const prefix = `test:${randomUUID()}:`;
+  const redis = redisNamespace('gateway-cache-basic');
   let stack: Stack;
   beforeAll(async () => {
-    await requireRedis(REDIS_URL);
+    await requireRedis();
     stack = await startStack({
       emulator: { auth: true },
-      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' },
+      env: { ...redis.env, CACHE_TTL_SEARCH_PAGE: '120', CACHE_TTL_PERMISSION: '120' },
     });
   });
   afterAll(async () => {
     await stack?.close();
     if (!stack) return; // Redis was not reachable: nothing was written
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await redis.deleteKeys();
   });
 
   it("never gives carol what bob's requests cached", async () => {
-    const bob = { authorization: basic(BOB.username, BOB.password) };
-    const carol = { authorization: basic(CAROL.username, CAROL.password) };
+    const bob = asUser(BOB);
+    const carol = asUser(CAROL);
     const query = `{ experimentByName(name: "demand-forecasting") { id name runs(first: 3) { nodes { id metricHistory(key: "loss") { value } } } } experiments(first: 50) { nodes { name } } }`;
     const bobs = await stack.query(query, {}, bob);
     expect(bobs.data.experimentByName.name).toBe('demand-forecasting');

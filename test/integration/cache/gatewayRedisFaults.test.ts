@@ -1,7 +1,9 @@
 // Redis dies in the middle of a stream of gateway queries and comes back: every query is answered, and
 // caching resumes. A redis-server of its own on a free port, killed and restarted on the same port.
 import { startStack, type Stack } from '../../helpers/startStack.js';
-import { freePort, startRedisServer, waitFor, type RedisServer } from './redisServer.js';
+import { freePort } from '../../helpers/listen.js';
+import { waitFor } from '../../helpers/waitFor.js';
+import { startRedisServer, type RedisServer } from './redisServer.js';
 
 const QUERY = `{ experiments(first: 3) { nodes { name runs(first: 5) { nodes { id metrics { key value } } } } } }`;
 

@@ -2,36 +2,29 @@
 // credential, which another caller's write cannot name. A write must still reach every caller's next read:
 // each object's write generation is shared, and a per-caller entry fetched under an older one is not served.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
+import { redisNamespace } from '../../helpers/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const WRITER = { authorization: 'Bearer writer-token' };
-const READER = { authorization: 'Bearer reader-token' };
+const WRITER = asBearer('writer-token');
+const READER = asBearer('reader-token');
 
 describe.each([
   ['in memory', false],
   ['Redis, two instances', true],
 ] as const)('per-caller cache, %s: another caller reads a write at once', (_name, redis) => {
-  const prefix = `test:percaller:${randomUUID()}:`;
+  const namespace = redisNamespace('percaller');
   let writerGateway: Stack;
   let readerGateway: Stack;
   beforeAll(async () => {
-    const env: Record<string, string> = redis
-      ? { REDIS_URL, REDIS_KEY_PREFIX: prefix, MLFLOW_SUPERGRAPH_SECRET: 'p'.repeat(40) }
-      : {};
+    const env: Record<string, string> = redis ? { ...namespace.env, MLFLOW_SUPERGRAPH_SECRET: 'p'.repeat(40) } : {};
     writerGateway = await startStack({ env });
     readerGateway = redis ? await startStack({ env, sharedEmulator: writerGateway.emulator }) : writerGateway;
   });
   afterAll(async () => {
     if (readerGateway !== writerGateway) await readerGateway?.close();
     await writerGateway?.close();
-    if (redis) {
-      const client = new Redis(REDIS_URL);
-      const keys = await client.keys(`${prefix}*`);
-      if (keys.length > 0) await client.del(...keys);
-      await client.quit();
-    }
+    if (redis) await namespace.deleteKeys();
   });
 
   it('is per caller, and serves the reader warm answers from the cache', async () => {

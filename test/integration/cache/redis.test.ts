@@ -1,5 +1,4 @@
 // The Redis-backed cache against the real Redis at 127.0.0.1:6379, under a key prefix unique to this run.
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisCache } from '../../../src/cache/RedisCache.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
@@ -7,62 +6,45 @@ import { createCache } from '../../../src/cache/createCache.js';
 import { cacheKey } from '../../../src/cache/cacheKey.js';
 import { readCacheStats } from '../../../src/cache/cacheStats.js';
 import type { KeyValueCache } from '../../../src/cache/KeyValueCache.js';
-import { requireRedis } from '../../helpers/requireRedis.js';
-import { waitFor } from './redisServer.js';
+import {
+  monitorCommands,
+  readyRedisCache,
+  redisNamespace,
+  requireRedis,
+  sharedRedisUrl,
+  type CommandLog,
+} from '../../helpers/redis.js';
+import { waitFor } from '../../helpers/waitFor.js';
 
-const url = 'redis://127.0.0.1:6379';
-const prefix = `test:cache:${randomUUID()}:`;
+const url = sharedRedisUrl;
+const namespace = redisNamespace('cache');
+const prefix = namespace.prefix;
 
 let admin: Redis;
-let monitor: Redis;
-const commands: string[][] = [];
+let log: CommandLog;
 const caches: KeyValueCache[] = [];
 
 async function open(): Promise<RedisCache> {
-  const cache = new RedisCache({ url, keyPrefix: prefix });
+  const cache = await readyRedisCache({ url, keyPrefix: prefix });
   caches.push(cache);
-  await waitFor(
-    () => cache.isHealthy(),
-    5000,
-    () => 'RedisCache to become ready',
-  );
   return cache;
 }
 
-/** Commands this run sent, in order, once a marker command proves MONITOR has delivered everything before it. */
-async function commandsAfter(cache: KeyValueCache, action: () => Promise<unknown>): Promise<string[][]> {
-  const start = commands.length;
-  await action();
-  const marker = `marker-${randomUUID()}`;
-  await cache.get(marker);
-  await waitFor(() => commands.slice(start).some((args) => args.includes(prefix + marker)), 5000);
-  return commands.slice(start).filter((args) => !args.includes(prefix + marker));
-}
+/** Commands this run sent during `action`, in order. */
+const commandsAfter = (cache: KeyValueCache, action: () => Promise<unknown>) => log.during(cache, action);
 
 beforeAll(async () => {
   await requireRedis(url);
   admin = new Redis(url);
-  // monitor() opens a second connection in MONITOR mode; the client it came from is not needed.
-  const source = new Redis(url);
-  monitor = await source.monitor();
-  source.disconnect();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (!args.some((arg) => arg.startsWith(prefix))) return;
-    commands.push(args.map((arg, i) => (i === 0 ? arg.toLowerCase() : arg)));
-  });
+  log = await monitorCommands(new Redis(url), prefix);
 });
 
 afterAll(async () => {
   await Promise.all(caches.map((cache) => cache.close()));
   if (!admin) return; // Redis was not reachable: nothing was written
   // Leave nothing behind in the shared Redis.
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  monitor.disconnect();
+  await namespace.deleteKeys();
+  log.stop();
   await admin.quit();
 });
 

@@ -5,50 +5,32 @@ import { RedisCache } from '../../../src/cache/RedisCache.js';
 import { EntityCache } from '../../../src/cache/EntityCache.js';
 import { cacheKey } from '../../../src/cache/cacheKey.js';
 import { keySlot } from '../../../src/cache/keySlot.js';
-import { startRedisServer, waitFor, type RedisServer } from './redisServer.js';
+import { monitorCommands, readyRedisCache, type CommandLog } from '../../helpers/redis.js';
+import { startRedisServer, type RedisServer } from './redisServer.js';
 
 let server: RedisServer;
 let admin: Redis;
-let monitor: Redis;
+let log: CommandLog;
 const caches: RedisCache[] = [];
-const commands: string[][] = [];
 
 async function open(url: string, options: { cluster?: boolean } = {}): Promise<RedisCache> {
-  const cache = new RedisCache({ url, keyPrefix: 'c:', ...options });
+  const cache = await readyRedisCache({ url, keyPrefix: 'c:', ...options });
   caches.push(cache);
-  await waitFor(
-    () => cache.isHealthy(),
-    5000,
-    () => 'the Cluster client to become ready',
-  );
   return cache;
 }
 
-/** Commands a cache sent during `action`, delimited by a marker GET that MONITOR reports after them. */
-async function commandsDuring(cache: RedisCache, action: () => Promise<unknown>): Promise<string[][]> {
-  const start = commands.length;
-  await action();
-  const marker = `marker-${commands.length}-${Date.now()}`;
-  await cache.get(marker);
-  await waitFor(() => commands.slice(start).some((args) => args.includes(`c:${marker}`)), 5000);
-  return commands.slice(start).filter((args) => !args.includes(`c:${marker}`));
-}
+/** Commands a cache sent during `action`, in order. */
+const commandsDuring = (cache: RedisCache, action: () => Promise<unknown>) => log.during(cache, action);
 
 beforeAll(async () => {
   server = await startRedisServer({ cluster: true });
   admin = new Redis(server.port, '127.0.0.1');
-  const source = new Redis(server.port, '127.0.0.1');
-  monitor = await source.monitor();
-  source.disconnect();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    const name = (args[0] ?? '').toLowerCase();
-    if (args.slice(1).some((arg) => arg.startsWith('c:'))) commands.push([name, ...args.slice(1)]);
-  });
+  log = await monitorCommands(new Redis(server.port, '127.0.0.1'), 'c:');
 });
 
 afterAll(async () => {
   await Promise.all(caches.map((cache) => cache.close()));
-  monitor?.disconnect();
+  log?.stop();
   admin?.disconnect();
   await server?.kill();
 });

@@ -3,7 +3,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { RedisCache } from '../../../src/cache/RedisCache.js';
-import { startRedisServer, freePort, waitFor, type RedisServer } from './redisServer.js';
+import { freePort } from '../../helpers/listen.js';
+import { waitFor } from '../../helpers/waitFor.js';
+import { startRedisServer, type RedisServer } from './redisServer.js';
 import type { TrafficReport, TrafficStatus } from './faultTraffic.js';
 
 const servers: RedisServer[] = [];

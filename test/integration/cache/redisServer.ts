@@ -1,26 +1,12 @@
 // Starts throwaway redis-server processes on loopback for the cache's integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { requireRedisServerBinary } from '../../helpers/requireRedis.js';
-
-/** A free loopback TCP port (the OS picks it; the small race before redis-server binds it is acceptable here). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error(`expected a TCP address, got ${String(address)}`));
-      });
-    });
-  });
-}
+import { freePort } from '../../helpers/listen.js';
+import { requireRedisServerBinary } from '../../helpers/redis.js';
+import { waitFor } from '../../helpers/waitFor.js';
 
 /** A running redis-server child. */
 export interface RedisServer {
@@ -80,24 +66,6 @@ export async function startRedisServer(options: { port?: number; cluster?: boole
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
   };
-}
-
-/** Polls `condition` until it holds or `timeoutMs` passes. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  describe: () => string = () => 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function ping(port: number): Promise<boolean> {

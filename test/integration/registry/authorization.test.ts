@@ -1,13 +1,14 @@
 // The registry's authorization directives, enforced in the registry subgraph, against the emulator serving
 // as `mlflow server --app-name basic-auth` (default permission READ).
 import { ADMIN, ALICE, BOB } from '@mlflow-supergraph/mlflow-emulator';
-import { basic, startStack, type Stack } from '../../helpers/startStack.js';
+import { startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
+import { asUser } from '../../helpers/auth.js';
 
 let stack: Stack;
-const asAdmin = { authorization: basic(ADMIN.username, ADMIN.password) };
-const asBob = { authorization: basic(BOB.username, BOB.password) };
-const asAlice = { authorization: basic(ALICE.username, ALICE.password) };
+const asAdmin = asUser(ADMIN);
+const asBob = asUser(BOB);
+const asAlice = asUser(ALICE);
 
 beforeAll(async () => {
   stack = await startStack({

@@ -3,9 +3,10 @@
 import { DATABRICKS_ADMIN } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
+import { asBearer } from '../../helpers/auth.js';
 
 let stack: Stack;
-const admin = { authorization: `Bearer ${DATABRICKS_ADMIN.token}` };
+const admin = asBearer(DATABRICKS_ADMIN.token);
 
 beforeAll(async () => {
   stack = await startStack({

@@ -1,5 +1,6 @@
 import { DATABRICKS_ADMIN } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { asBearer } from '../../helpers/auth.js';
 
 describe('tracking on the Databricks backend', () => {
   let stack: Stack;
@@ -7,7 +8,7 @@ describe('tracking on the Databricks backend', () => {
     stack = await startStack({ emulator: { databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } });
   });
   afterAll(() => stack.close());
-  const admin = { authorization: `Bearer ${DATABRICKS_ADMIN.token}` };
+  const admin = asBearer(DATABRICKS_ADMIN.token);
 
   it('refuses a runs search over more than 10 experiments before calling Databricks', async () => {
     stack.emulator.resetCalls();

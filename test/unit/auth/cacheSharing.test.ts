@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import got from 'got';
 import { noPermissionBackend, noPermissionBackendBecause } from '../../../src/auth/backends/NoPermissionBackend.js';
 import { probeAuthScheme } from '../../../src/auth/backends/detectPermissionBackend.js';
 import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
 import type { PermissionBackend } from '../../../src/auth/PermissionBackend.js';
 import { backendProfile, type BackendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
+import { closeServer, listenOnLoopback } from '../../helpers/listen.js';
 
 const service = (kind: PermissionBackend['kind']): PermissionBackend => ({ ...noPermissionBackend, kind });
 const auto = { cacheSharing: 'auto' as const };
@@ -68,10 +68,9 @@ describe('probeAuthScheme', () => {
       response.writeHead(answer.status, answer.headers);
       response.end('{}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    base = `${(await listenOnLoopback(server)).url}/`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => closeServer(server));
   const probe = () => probeAuthScheme(got.extend({ prefixUrl: base, throwHttpErrors: false, retry: { limit: 0 } }));
 
   it.each([

@@ -1,15 +1,14 @@
 import { principalFromHeaders } from '../../../src/auth/principalFromHeaders.js';
 import { loadConfig } from '../../../src/config.js';
-
-const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+import { asBearer, basicAuth } from '../../helpers/auth.js';
 
 describe('principalFromHeaders', () => {
   const config = loadConfig({});
 
   it('passes Basic and Bearer credentials through, with a non-secret id', () => {
-    const user = principalFromHeaders({ authorization: basic('alice', 'pw') }, config);
+    const user = principalFromHeaders({ authorization: basicAuth('alice', 'pw') }, config);
     expect(user).toMatchObject({ id: 'user:alice', username: 'alice', kind: 'basic', scopes: ['read', 'write'] });
-    const token = principalFromHeaders({ authorization: 'Bearer dapi-secret-token' }, config);
+    const token = principalFromHeaders(asBearer('dapi-secret-token'), config);
     expect(token.kind).toBe('bearer');
     expect(token.id).toMatch(/^token:[0-9a-f]{16}$/);
     expect(token.id).not.toContain('secret');
@@ -27,7 +26,7 @@ describe('principalFromHeaders', () => {
       id: 'user:bob',
       kind: 'proxy',
       scopes: ['read'],
-      authorization: basic('svc', 'pw'),
+      authorization: basicAuth('svc', 'pw'),
     });
   });
 
@@ -73,7 +72,11 @@ describe('principalFromHeaders', () => {
     );
     expect(spoofed).toMatchObject({ kind: 'anonymous', email: undefined, groups: [] });
     const withCredentials = principalFromHeaders(
-      { authorization: basic('carol', 'pw'), 'x-forwarded-email': 'admin@example.com', 'x-forwarded-groups': 'admins' },
+      {
+        authorization: basicAuth('carol', 'pw'),
+        'x-forwarded-email': 'admin@example.com',
+        'x-forwarded-groups': 'admins',
+      },
       config,
     );
     expect(withCredentials).toMatchObject({
@@ -95,8 +98,11 @@ describe('principalFromHeaders', () => {
 
   it('makes configured principals read-only', () => {
     const readOnly = loadConfig({ MLFLOW_SUPERGRAPH_READ_ONLY_PRINCIPALS: 'bob' });
-    expect(principalFromHeaders({ authorization: basic('bob', 'pw') }, readOnly).scopes).toEqual(['read']);
-    expect(principalFromHeaders({ authorization: basic('alice', 'pw') }, readOnly).scopes).toEqual(['read', 'write']);
+    expect(principalFromHeaders({ authorization: basicAuth('bob', 'pw') }, readOnly).scopes).toEqual(['read']);
+    expect(principalFromHeaders({ authorization: basicAuth('alice', 'pw') }, readOnly).scopes).toEqual([
+      'read',
+      'write',
+    ]);
   });
 
   it('treats malformed credentials as anonymous (the backend decides)', () => {

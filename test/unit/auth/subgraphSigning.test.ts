@@ -6,17 +6,10 @@ import {
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { NoopCache } from '../../../src/cache/NoopCache.js';
 import type { Principal } from '../../../src/context/Principal.js';
+import { basicPrincipal } from '../../helpers/auth.js';
 
 const secret = 'a'.repeat(64);
-const alice: Principal = {
-  id: 'user:alice',
-  username: 'alice',
-  email: undefined,
-  groups: [],
-  kind: 'basic',
-  authorization: 'Basic YWxpY2U6cHc=',
-  scopes: ['read', 'write'],
-};
+const alice = basicPrincipal('alice', 'pw');
 const query = '{ _entities(representations: $r) { __typename } }';
 const variables = { r: [{ __typename: 'Run', id: '1' }] };
 

@@ -1,4 +1,5 @@
 import { CACHE_FORMAT_VERSION, cacheKey, principalScope as keyedScope } from '../../../src/cache/cacheKey.js';
+import { basicAuth } from '../../helpers/auth.js';
 
 const KEY = 'k'.repeat(32);
 /** Every scope is keyed now; the tests below use one fixed server key unless they compare keys. */
@@ -50,7 +51,7 @@ describe('cacheKey', () => {
 
 describe('principalScope', () => {
   it('is a short opaque id that contains no part of the credential', () => {
-    const credential = 'Basic ' + Buffer.from('alice:hunter2').toString('base64');
+    const credential = basicAuth('alice', 'hunter2');
     const scope = principalScope(credential);
     expect(scope).toMatch(/^p[A-Za-z0-9_-]{22}$/);
     const key = cacheKey({ namespace: 'run', id: 'r1', scope });

@@ -7,6 +7,7 @@ import { createServices } from '../../../src/context/createServices.js';
 import { defineLoaders } from '../../../src/context/defineLoaders.js';
 import type { RequestContext } from '../../../src/context/RequestContext.js';
 import type { Services } from '../../../src/context/Services.js';
+import { asBearer } from '../../helpers/auth.js';
 
 // The request context's members are built once per request, and Apollo's per-operation copy of the context (a
 // shallow clone keeping the prototype) must see the very same ones: two caches or two authorizers in one request
@@ -70,7 +71,7 @@ describe('createRequestContext', () => {
       },
     };
     const withBackend: Services = { ...services, permissions: backend };
-    const context = createRequestContext(withBackend, { authorization: 'Bearer one' });
+    const context = createRequestContext(withBackend, asBearer('one'));
     const clone = apolloClone(context);
     await context.authorizer.level({ kind: 'experiment', id: '1' });
     await clone.authorizer.identify();
@@ -81,7 +82,7 @@ describe('createRequestContext', () => {
     expect(opened[0]?.clients).toBe(context.clients);
     expect(opened[0]?.cache).toBe(context.cache);
 
-    await createRequestContext(withBackend, { authorization: 'Bearer two' }).authorizer.level({
+    await createRequestContext(withBackend, asBearer('two')).authorizer.level({
       kind: 'experiment',
       id: '1',
     });

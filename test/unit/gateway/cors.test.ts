@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { CorsPolicy, corsAllowedHeaders, corsMaxAgeSeconds } from '../../../src/gateway/cors.js';
+import { closeServer, listenOnLoopback } from '../../helpers/listen.js';
 
 describe('CORS_ORIGINS (config)', () => {
   it('defaults to localhost and 127.0.0.1 on any port in development, nothing in production', () => {
@@ -83,11 +83,10 @@ describe('CorsPolicy.apply (over HTTP)', () => {
       reachedGraphql += 1;
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    base = `${(await listenOnLoopback(server)).url}/graphql`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   });
 
   async function send(

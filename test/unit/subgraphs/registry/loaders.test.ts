@@ -1,15 +1,15 @@
-import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
-import type { RequestContext } from '../../../src/context/RequestContext.js';
-import { noPermissionBackend } from '../../../src/auth/backends/NoPermissionBackend.js';
-import { decideCacheSharing } from '../../../src/auth/cacheSharing.js';
-import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
-import { requestCache } from '../../../src/cache/requestCache.js';
-import { EntityCache } from '../../../src/cache/EntityCache.js';
-import { MemoryCache } from '../../../src/cache/MemoryCache.js';
-import { createSingleFlight } from '../../../src/cache/singleFlight.js';
-import { createRegistryLoaders } from '../../../src/subgraphs/registry/loaders.js';
-import { UpstreamError } from '../../../src/upstream/http/UpstreamError.js';
-import type { WireModelVersion } from '../../../src/upstream/mlflow/wire.js';
+import { backendProfile } from '../../../../src/upstream/profiles/BackendProfile.js';
+import type { RequestContext } from '../../../../src/context/RequestContext.js';
+import { noPermissionBackend } from '../../../../src/auth/backends/NoPermissionBackend.js';
+import { decideCacheSharing } from '../../../../src/auth/cacheSharing.js';
+import { deriveServerKeys } from '../../../../src/auth/serverKeys.js';
+import { requestCache } from '../../../../src/cache/requestCache.js';
+import { EntityCache } from '../../../../src/cache/EntityCache.js';
+import { MemoryCache } from '../../../../src/cache/MemoryCache.js';
+import { createSingleFlight } from '../../../../src/cache/singleFlight.js';
+import { createRegistryLoaders } from '../../../../src/subgraphs/registry/loaders.js';
+import { UpstreamError } from '../../../../src/upstream/http/UpstreamError.js';
+import type { WireModelVersion } from '../../../../src/upstream/mlflow/wire.js';
 
 // The registry loaders against a recording fake of MlflowClient: asserts the batches they send.
 

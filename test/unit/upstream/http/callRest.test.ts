@@ -1,10 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { callRest } from '../../../src/upstream/http/callRest.js';
-import { createHttpInstance } from '../../../src/upstream/http/createHttpInstance.js';
-import { endpoint } from '../../../src/upstream/http/endpoint.js';
-import { UpstreamError } from '../../../src/upstream/http/UpstreamError.js';
-import { errorCodeOf, toGraphQLError } from '../../../src/errors/toGraphQLError.js';
+import { callRest } from '../../../../src/upstream/http/callRest.js';
+import { createHttpInstance } from '../../../../src/upstream/http/createHttpInstance.js';
+import { endpoint } from '../../../../src/upstream/http/endpoint.js';
+import { UpstreamError } from '../../../../src/upstream/http/UpstreamError.js';
+import { errorCodeOf, toGraphQLError } from '../../../../src/errors/toGraphQLError.js';
+import { asBearer } from '../../../helpers/auth.js';
+import { closeServer, listenOnLoopback } from '../../../helpers/listen.js';
 
 type Reply = (request: http.IncomingMessage, body: string, response: http.ServerResponse) => void;
 
@@ -28,10 +29,9 @@ describe('callRest against a real HTTP server', () => {
         reply(request, body, response);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = (await listenOnLoopback(server)).url;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => closeServer(server));
   beforeEach(() => {
     seen.length = 0;
   });
@@ -50,7 +50,7 @@ describe('callRest against a real HTTP server', () => {
       'MLflow',
       endpoint('GET /api/2.0/mlflow/metrics/get-history-bulk-interval'),
       { run_ids: ['a', 'b'], metric_key: 'loss' },
-      { authorization: 'Bearer abc' },
+      asBearer('abc'),
     );
     expect(result).toEqual({ ok: true });
     expect(seen[0]?.url).toBe('/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=a&run_ids=b&metric_key=loss');

@@ -1,4 +1,4 @@
-import { CircuitBreaker, type CircuitState } from '../../../src/upstream/http/CircuitBreaker.js';
+import { CircuitBreaker, type CircuitState } from '../../../../src/upstream/http/CircuitBreaker.js';
 
 describe('CircuitBreaker', () => {
   let now = 0;

@@ -5,7 +5,7 @@ import {
   MAX_REQUEST_LINE_BYTES,
   runIdInFilter,
   survivesRunIdInList,
-} from '../../../src/subgraphs/registry/filters.js';
+} from '../../../../src/subgraphs/registry/filters.js';
 
 const PATH = '/api/2.0/mlflow/model-versions/search';
 const hexId = (n: number) => n.toString(16).padStart(32, '0').replace(/^0/, 'a');

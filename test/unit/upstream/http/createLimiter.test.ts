@@ -1,4 +1,4 @@
-import { createLimiter } from '../../../src/upstream/http/createLimiter.js';
+import { createLimiter } from '../../../../src/upstream/http/createLimiter.js';
 
 describe('createLimiter', () => {
   it('never runs more than its concurrency at once and runs everything', async () => {

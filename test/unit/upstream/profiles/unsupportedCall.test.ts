@@ -1,9 +1,6 @@
-import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
-import { unsupportedCall } from '../../../src/upstream/profiles/unsupportedCall.js';
-import { unsupportedCoordinates } from '../../../src/graphql/unsupportedCoordinates.js';
-import { fromGitLabAccessLevel, scopesOfGitLabToken } from '../../../src/auth/backends/GitLabPermissionBackend.js';
-import { gitlabLocation } from '../../../src/upstream/gitlab/GitLabClient.js';
-import { toGraphQLError } from '../../../src/errors/toGraphQLError.js';
+import { backendProfile } from '../../../../src/upstream/profiles/BackendProfile.js';
+import { unsupportedCall } from '../../../../src/upstream/profiles/unsupportedCall.js';
+import { toGraphQLError } from '../../../../src/errors/toGraphQLError.js';
 
 /** unsupportedCall answers an UpstreamError; its GraphQL code is what the one error mapping makes of it. */
 const graphqlCode = (refused: Error | undefined) => refused && toGraphQLError(refused).extensions.code;
@@ -72,66 +69,5 @@ describe('unsupportedCall', () => {
     expect(
       graphqlCode(unsupportedCall(gitlab, 'searchRegisteredModels', { filter: "name = 'a' AND tags.team = 'x'" })),
     ).toBe('UNSUPPORTED_BY_BACKEND');
-  });
-});
-
-describe('unsupportedCoordinates', () => {
-  it('names nothing on Databricks with its own permissions, and the ACL fields without a permission service', () => {
-    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual([]);
-    expect(unsupportedCoordinates(mlflow, 'none')).toEqual(
-      expect.arrayContaining([
-        'Experiment.permissions',
-        'Mutation.setExperimentPermission',
-        'Mutation.createTransitionRequest',
-      ]),
-    );
-    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth')).not.toContain('Experiment.permissions');
-  });
-
-  it('derives GitLab’s missing mutations from its endpoint table', () => {
-    const coordinates = unsupportedCoordinates(gitlab, 'gitlab');
-    expect(coordinates).toEqual(
-      expect.arrayContaining([
-        'Mutation.restoreRun',
-        'Mutation.renameRegisteredModel',
-        'Query.modelVersions',
-        'Query.runs(filter:)',
-      ]),
-    );
-    expect(coordinates).not.toContain('Run.modelVersions'); // served from the models' version lists
-    expect(coordinates).not.toContain('Mutation.createRun');
-    expect(coordinates).not.toContain('Query.registeredModels(filter:)'); // name = '…' works
-    expect([...coordinates].sort()).toEqual(coordinates);
-  });
-});
-
-describe('GitLab identity', () => {
-  it('maps project roles onto the graph’s scale; non-members read only public or internal projects', () => {
-    expect(fromGitLabAccessLevel(50, 'private')).toBe('CAN_MANAGE');
-    expect(fromGitLabAccessLevel(40, 'private')).toBe('CAN_MANAGE');
-    expect(fromGitLabAccessLevel(30, 'private')).toBe('CAN_EDIT');
-    expect(fromGitLabAccessLevel(20, 'private')).toBe('CAN_READ');
-    expect(fromGitLabAccessLevel(10, 'private')).toBe('CAN_READ');
-    expect(fromGitLabAccessLevel(undefined, 'public')).toBe('CAN_READ');
-    expect(fromGitLabAccessLevel(undefined, 'private')).toBe('NO_PERMISSIONS');
-  });
-
-  it('reads a token’s scopes: api writes, read_api only reads, anything else neither', () => {
-    expect(scopesOfGitLabToken(['api'])).toEqual(['read', 'write']);
-    expect(scopesOfGitLabToken(['read_api', 'read_user'])).toEqual(['read']);
-    expect(scopesOfGitLabToken(['read_user'])).toEqual([]);
-    expect(scopesOfGitLabToken(undefined)).toEqual([]);
-  });
-
-  it('finds the API root and project in a GitLab tracking URI', () => {
-    expect(gitlabLocation('https://gitlab.example/api/v4/projects/7/ml/mlflow')).toEqual({
-      apiRoot: 'https://gitlab.example/api/v4',
-      projectId: '7',
-    });
-    expect(gitlabLocation('https://gitlab.example/sub/api/v4/projects/group%2Fproj/ml/mlflow/')).toEqual({
-      apiRoot: 'https://gitlab.example/sub/api/v4',
-      projectId: 'group/proj',
-    });
-    expect(gitlabLocation('http://127.0.0.1:5000')).toBeUndefined();
   });
 });

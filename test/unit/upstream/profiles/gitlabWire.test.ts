@@ -3,8 +3,8 @@ import {
   fromGitLabResponse,
   nameEquals,
   toGitLabRequest,
-} from '../../../src/upstream/profiles/gitlabWire.js';
-import type { WireModelVersion } from '../../../src/upstream/mlflow/wire.js';
+} from '../../../../src/upstream/profiles/gitlabWire.js';
+import type { WireModelVersion } from '../../../../src/upstream/mlflow/wire.js';
 
 const gitlabVersion = (id: number, semver: string, seconds: number) =>
   ({

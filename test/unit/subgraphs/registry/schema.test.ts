@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildASTSchema, isEnumType, isInputObjectType, isObjectType, parse } from 'graphql';
-import { sdlPath } from '../../../src/subgraphs/loadSchema.js';
-import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js';
+import { sdlPath } from '../../../../src/subgraphs/loadSchema.js';
+import { createRegistrySchema } from '../../../../src/subgraphs/registry/schema.js';
 
 // The registry SDL is the public contract: every type, field, argument and enum value says what it is.
 

@@ -1,6 +1,6 @@
-import { actionFor, decide, fullLevel, learn } from '../../../src/auth/backends/http/PermissionKnowledge.js';
-import { PERMISSION_LEVELS, type PermissionLevel } from '../../../src/auth/PermissionLevel.js';
-import { parseAnswer } from '../../../src/upstream/permission-service/PermissionServiceClient.js';
+import { actionFor, decide, fullLevel, learn } from '../../../../src/auth/backends/http/PermissionKnowledge.js';
+import { PERMISSION_LEVELS, type PermissionLevel } from '../../../../src/auth/PermissionLevel.js';
+import { parseAnswer } from '../../../../src/upstream/permission-service/PermissionServiceClient.js';
 
 const blank = () => ({ level: undefined as PermissionLevel | undefined, answers: {}, failures: {} });
 

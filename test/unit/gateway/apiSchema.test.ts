@@ -12,8 +12,8 @@ import {
   isSpecifiedScalarType,
   type GraphQLNamedType,
 } from 'graphql';
-import { apiSchemaFromSupergraph, printApiSchema } from '../../src/gateway/apiSchema.js';
-import { projectRoot, supergraphSdlPath } from '../../src/gateway/supergraphConfig.js';
+import { apiSchemaFromSupergraph, printApiSchema } from '../../../src/gateway/apiSchema.js';
+import { projectRoot, supergraphSdlPath } from '../../../src/gateway/supergraphConfig.js';
 
 const supergraphSdl = readFileSync(supergraphSdlPath, 'utf8');
 const schema = apiSchemaFromSupergraph(supergraphSdl);

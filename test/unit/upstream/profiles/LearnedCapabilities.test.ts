@@ -1,5 +1,5 @@
-import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
-import { LearnedCapabilities, type CapabilityLog } from '../../../src/upstream/profiles/LearnedCapabilities.js';
+import { backendProfile } from '../../../../src/upstream/profiles/BackendProfile.js';
+import { LearnedCapabilities, type CapabilityLog } from '../../../../src/upstream/profiles/LearnedCapabilities.js';
 
 /** A log that records its lines. */
 function recording(): CapabilityLog & { lines: [Record<string, unknown>, string][] } {

@@ -1,5 +1,5 @@
 // The operational variables of issue 8: names, defaults, validation messages.
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('operational configuration', () => {
   it('has production-minded defaults', () => {

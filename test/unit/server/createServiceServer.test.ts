@@ -1,5 +1,6 @@
 // /healthz, /readyz and graceful shutdown of the gateway, against the real stack.
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { upstreamCalled } from '../../helpers/upstreamCalls.js';
 
 async function readyz(stack: Stack): Promise<{ status: number; body: any }> {
   const response = await fetch(`${stack.gateway.url}/readyz`);
@@ -85,13 +86,7 @@ describe('health endpoints', () => {
 });
 
 /** Resolves once the request in flight has reached MLflow (its upstream call was received), whatever the load. */
-async function inFlightAtUpstream(stack: Stack): Promise<void> {
-  const searches = () =>
-    Object.entries(stack.emulator.calls())
-      .filter(([name]) => name.includes('experiments/search'))
-      .reduce((sum, [, n]) => sum + n, 0);
-  while (searches() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+const inFlightAtUpstream = (stack: Stack) => upstreamCalled(stack.emulator, 'experiments/search');
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests and refuses new connections meanwhile', async () => {

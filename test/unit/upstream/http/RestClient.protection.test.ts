@@ -1,14 +1,14 @@
 // RestClient's protections against a real HTTP server on port 0: the request's time budget, the circuit
 // breaker (which failures count), and the observer that feeds /metrics.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { toGraphQLError } from '../../../src/errors/toGraphQLError.js';
-import type { CallObserver } from '../../../src/upstream/http/callRest.js';
-import { CircuitBreaker } from '../../../src/upstream/http/CircuitBreaker.js';
-import { createHttpInstance } from '../../../src/upstream/http/createHttpInstance.js';
-import { createLimiter } from '../../../src/upstream/http/createLimiter.js';
-import { endpoint } from '../../../src/upstream/http/endpoint.js';
-import { RestClient, type RestClientOptions } from '../../../src/upstream/http/RestClient.js';
+import { toGraphQLError } from '../../../../src/errors/toGraphQLError.js';
+import type { CallObserver } from '../../../../src/upstream/http/callRest.js';
+import { CircuitBreaker } from '../../../../src/upstream/http/CircuitBreaker.js';
+import { createHttpInstance } from '../../../../src/upstream/http/createHttpInstance.js';
+import { createLimiter } from '../../../../src/upstream/http/createLimiter.js';
+import { endpoint } from '../../../../src/upstream/http/endpoint.js';
+import { RestClient, type RestClientOptions } from '../../../../src/upstream/http/RestClient.js';
+import { closeServer, listenOnLoopback } from '../../../helpers/listen.js';
 
 const table = {
   getRun: endpoint('GET /api/2.0/mlflow/runs/get'),
@@ -32,12 +32,11 @@ describe('RestClient protections', () => {
       request.resume();
       handler(request, response);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = (await listenOnLoopback(server)).url;
   });
   afterAll(() => {
     server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    return closeServer(server);
   });
   beforeEach(() => {
     calls = 0;

@@ -6,8 +6,8 @@ import {
   nonEmpty,
   stageOrNull,
   wireStage,
-} from '../../../src/subgraphs/registry/toModels.js';
-import type { ModelVersionStage } from '../../../src/subgraphs/registry/resolvers.generated.js';
+} from '../../../../src/subgraphs/registry/toModels.js';
+import type { ModelVersionStage } from '../../../../src/subgraphs/registry/resolvers.generated.js';
 
 describe('registry enum mapping', () => {
   it('round-trips every stage through MLflow names', () => {

@@ -2,7 +2,6 @@
 // upstream, and never a credential in a log line. Real gateway, real emulator behind basic auth, and a
 // recording proxy between them to see the headers MLflow receives.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/context/createServices.js';
@@ -10,7 +9,8 @@ import type { Services } from '../../../src/context/Services.js';
 import { ALICE, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { startGateway, type RunningGateway } from '../../../src/gateway/startGateway.js';
 import { createTelemetry } from '../../../src/observability/Telemetry.js';
-import { basic } from '../../helpers/startStack.js';
+import { asUser, basicAuth } from '../../helpers/auth.js';
+import { closeServer, listenOnLoopback } from '../../helpers/listen.js';
 
 describe('request logs and request ids', () => {
   let emulator: Emulator;
@@ -41,8 +41,7 @@ describe('request logs and request ids', () => {
       );
       request.pipe(forward);
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxyUrl = (await listenOnLoopback(proxy)).url;
     const config = loadConfig({ NODE_ENV: 'test', MLFLOW_TRACKING_URI: proxyUrl, LOG_LEVEL: 'info' });
     const telemetry = createTelemetry(config, {
       logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
@@ -54,7 +53,7 @@ describe('request logs and request ids', () => {
     await gateway.close();
     await services.close();
     proxy.closeAllConnections();
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await closeServer(proxy);
     await emulator.close();
   });
   beforeEach(() => {
@@ -73,7 +72,7 @@ describe('request logs and request ids', () => {
   const requestLines = () => lines.filter((line) => line.msg === 'graphql request');
 
   it('writes one line per request with operation, outcome, duration, upstream calls and principal, and no credentials', async () => {
-    const authorization = basic(ALICE.username, ALICE.password);
+    const authorization = basicAuth(ALICE.username, ALICE.password);
     const { response, json } = await post(
       {
         query: 'query Dashboard { experiments(first: 2) { nodes { id runs(first: 2) { nodes { id } } } } }',
@@ -109,16 +108,13 @@ describe('request logs and request ids', () => {
   });
 
   it('generates a request id when the client sends none or an unsafe one', async () => {
-    const first = await post(
-      { query: '{ experiments(first: 1) { nodes { id } } }' },
-      { authorization: basic(ALICE.username, ALICE.password) },
-    );
+    const first = await post({ query: '{ experiments(first: 1) { nodes { id } } }' }, asUser(ALICE));
     const generated = first.response.headers.get('x-request-id');
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(upstreamRequestIds)).toEqual(new Set([generated]));
     const unsafe = await post(
       { query: '{ experiments(first: 1) { nodes { id } } }' },
-      { authorization: basic(ALICE.username, ALICE.password), 'x-request-id': `a b <script>${'x'.repeat(200)}` },
+      { authorization: basicAuth(ALICE.username, ALICE.password), 'x-request-id': `a b <script>${'x'.repeat(200)}` },
     );
     expect(unsafe.response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(requestLines().map((line) => line.requestId)).toEqual([
@@ -130,10 +126,7 @@ describe('request logs and request ids', () => {
   it('logs failed requests at warn with their error codes, and refused requests too', async () => {
     emulator.setFaults([{ endpoint: 'POST /api/2.0/mlflow/experiments/search', kind: 'status', status: 503 }]);
     try {
-      const { json } = await post(
-        { query: 'query Broken { experiments(first: 3) { nodes { id } } }' },
-        { authorization: basic(ALICE.username, ALICE.password) },
-      );
+      const { json } = await post({ query: 'query Broken { experiments(first: 3) { nodes { id } } }' }, asUser(ALICE));
       expect(json.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     } finally {
       emulator.clearFaults();
