@@ -6,7 +6,7 @@ import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
 import { withErrorMapping } from '../../graphql/withErrorMapping.js';
 import { buildSchemaFromSdl } from '../loadSchema.js';
-import { trackingLoaders } from './loaders.js';
+import { trackingLoaders } from './loaders/createTrackingLoaders.js';
 import { resolvers } from './resolvers/index.js';
 
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });

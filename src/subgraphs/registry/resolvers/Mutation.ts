@@ -3,7 +3,7 @@ import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
 import { registryDatabricks } from '../databricks.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
-import { registryLoaders } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { MutationResolvers } from '../resolvers.generated.js';
 import { assertVersion, wireStage } from '../toModels.js';
 

@@ -1,13 +1,13 @@
 import { pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import {
-  registryLoaders,
   searchModels,
   searchVersions,
   SEARCH_MODELS_MAX_RESULTS,
   SEARCH_VERSIONS_MAX_RESULTS,
-} from '../loaders.js';
+} from '../loaders/search.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
 import { assertVersion } from '../toModels.js';
 
