@@ -61,13 +61,15 @@ describe('chunkByRequestLine', () => {
     });
   });
 
-  it('fills a chunk to the last byte when the ids happen to fit exactly', () => {
-    const ids = Array.from({ length: 10 }, (_, i) => hexId(i));
-    const limit = line(ids.slice(0, 4));
-    expect(chunkByRequestLine(path, ids, bulkParams, { limit }).map((chunk) => chunk.length)).toEqual([4, 4, 2]);
-    expect(chunkByRequestLine(path, ids, bulkParams, { limit: limit - 1 }).map((chunk) => chunk.length)).toEqual([
-      3, 3, 3, 1,
-    ]);
+  it.each([3, 4, 6])('fills a chunk to the last byte when %i ids happen to fit exactly', (size) => {
+    const ids = Array.from({ length: 2 * size + 1 }, (_, i) => hexId(i));
+    const limit = line(ids.slice(0, size));
+    const sizes = (limit: number) => chunkByRequestLine(path, ids, bulkParams, { limit }).map((chunk) => chunk.length);
+    expect(sizes(limit)).toEqual([size, size, 1]);
+    // The last ids of a list, too.
+    expect(chunkByRequestLine(path, ids.slice(0, size), bulkParams, { limit })).toEqual([ids.slice(0, size)]);
+    expect(sizes(limit - 1).every((length) => length === size - 1 || length < size - 1)).toBe(true);
+    expect(sizes(limit - 1)[0]).toBe(size - 1);
   });
 
   it('holds at most maxPerChunk ids however short they are', () => {
