@@ -24,6 +24,11 @@ export function notFound(what: string): UpstreamError {
   });
 }
 
+/** An MLflow that fails every call. */
+export function mlflowDown(): never {
+  throw new Error('MLflow is down');
+}
+
 /** Ids named in an `attributes.run_id IN ('a', 'b')` filter. */
 export function idsInFilter(filter: string): string[] {
   const list = /^attributes\.run_id IN \((.*)\)$/.exec(filter)?.[1] ?? '';

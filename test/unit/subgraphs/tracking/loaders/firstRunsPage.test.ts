@@ -6,11 +6,15 @@ import {
 } from '../../../../../src/subgraphs/tracking/loaders/firstRunsPage.js';
 import { backendProfile } from '../../../../../src/upstream/profiles/BackendProfile.js';
 import type { WireRun } from '../../../../../src/upstream/mlflow/wire.js';
-import { fakeLoaderInputs } from '../../fakeLoaderInputs.js';
-import { run, trackingStore } from './fakeTracking.js';
+import { fakeLoaderInputs, type Answer } from '../../fakeLoaderInputs.js';
+import { mlflowDown, run, trackingStore } from './fakeTracking.js';
 
 function setup(runs: WireRun[], kind: BackendKind = 'mlflow') {
-  const fake = fakeLoaderInputs(trackingStore(runs), { kind });
+  return setupWith(trackingStore(runs), kind);
+}
+
+function setupWith(answer: Answer, kind: BackendKind = 'mlflow') {
+  const fake = fakeLoaderInputs(answer, { kind });
   const primed: string[] = [];
   const loader = createFirstRunsPageLoader({
     ...fake.inputs,
@@ -79,18 +83,11 @@ describe('firstRunsPage', () => {
   });
 
   it("answers each experiment of a failed search with that search's error", async () => {
-    const fake = fakeLoaderInputs(() => {
-      throw new Error('MLflow is down');
-    });
-    const loader = createFirstRunsPageLoader({
-      ...fake.inputs,
-      capabilities: backendProfile('mlflow').capabilities,
-      primeRuns: () => undefined,
-    });
+    const { loader, calls } = setupWith(mlflowDown);
     const settled = await Promise.allSettled(
       ['a', 'b'].map((experimentId) => loader.load({ experimentId, args: args(2) })),
     );
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
-    expect(fake.calls).toHaveLength(1);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import { UpstreamError } from '../../../../../src/upstream/http/UpstreamError.js
 import { MAX_REQUEST_LINE_BYTES, requestLineLength } from '../../../../../src/upstream/http/requestLine.js';
 import type { WireMetric } from '../../../../../src/upstream/mlflow/wire.js';
 import { fakeLoaderInputs, type Answer } from '../../fakeLoaderInputs.js';
+import { mlflowDown } from './fakeTracking.js';
 
 const PREFIX = '/api/v4/projects/7/ml/mlflow';
 const BULK_PATH = `${PREFIX}/api/2.0/mlflow/metrics/get-history-bulk-interval`;
@@ -112,9 +113,7 @@ describe('metricHistory', () => {
   });
 
   it('keeps an error other than "unsupported" for the runs of that call, and learns nothing', async () => {
-    const { loader, learned, calls } = setup(() => {
-      throw new Error('MLflow is down');
-    });
+    const { loader, learned, calls } = setup(mlflowDown);
     await expect(loader.load(key('r1'))).rejects.toThrow('MLflow is down');
     expect([learned.bulkInterval, calls.length]).toEqual([true, 1]);
   });

@@ -4,11 +4,15 @@ import { createRunLoaders, SEARCH_MAX_RUN_IDS } from '../../../../../src/subgrap
 import type { BackendKind } from '../../../../../src/config.js';
 import { backendProfile } from '../../../../../src/upstream/profiles/BackendProfile.js';
 import type { WireExperiment, WireRun } from '../../../../../src/upstream/mlflow/wire.js';
-import { fakeLoaderInputs } from '../../fakeLoaderInputs.js';
-import { experiment, idsInFilter, run, trackingStore } from './fakeTracking.js';
+import { fakeLoaderInputs, type Answer } from '../../fakeLoaderInputs.js';
+import { experiment, idsInFilter, mlflowDown, run, trackingStore } from './fakeTracking.js';
 
 function setup(runs: WireRun[], experiments: WireExperiment[] = [], kind: BackendKind = 'mlflow') {
-  const fake = fakeLoaderInputs(trackingStore(runs, experiments), { kind, ttls: { runFinished: 300, runActive: 5 } });
+  return setupWith(trackingStore(runs, experiments), kind);
+}
+
+function setupWith(answer: Answer, kind: BackendKind = 'mlflow') {
+  const fake = fakeLoaderInputs(answer, { kind, ttls: { runFinished: 300, runActive: 5 } });
   const primed: WireExperiment[] = [];
   const loaders = createRunLoaders({
     ...fake.inputs,
@@ -78,21 +82,14 @@ describe('runById', () => {
   });
 
   it("answers a failed search's ids with its error, each, without trying them one by one", async () => {
-    const fake = fakeLoaderInputs(() => {
-      throw new Error('MLflow is down');
-    });
-    const loaders = createRunLoaders({
-      ...fake.inputs,
-      capabilities: backendProfile('mlflow').capabilities,
-      primeExperiments: () => undefined,
-    });
+    const { loaders, calls } = setupWith(mlflowDown);
     loaders.runExperimentHints.set('r1', 'e1').set('r2', 'e2');
     const settled = await Promise.allSettled(['r1', 'r2'].map((id) => loaders.runById.load(id)));
     expect(settled.map((s) => s.status === 'rejected' && (s.reason as Error).message)).toEqual([
       'MLflow is down',
       'MLflow is down',
     ]);
-    expect(names(fake.calls)).toEqual(['searchRuns']);
+    expect(names(calls)).toEqual(['searchRuns']);
   });
 
   it('keeps runs in the shared cache for their state: a finished run long, a running one briefly', async () => {
