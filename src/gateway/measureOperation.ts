@@ -54,7 +54,7 @@ const VERSIONS_BY_RUN_BATCH = 80;
  * runs usually share a few. An operation that really reaches more is stopped by the runtime call budget.
  */
 const DISTINCT_EXPERIMENTS = 50;
-/** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders.ts). */
+/** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders/metricHistory.ts, runs.ts). */
 const RUN_BATCH = 100;
 
 type Args = Record<string, unknown>;

@@ -1,7 +1,3 @@
-import { chunkByRequestLine, encodedLength, MAX_REQUEST_LINE_BYTES } from '../../upstream/http/requestLine.js';
-
-export { encodedLength, MAX_REQUEST_LINE_BYTES };
-
 // Filters for MLflow's model-registry search grammar, built in one place. MLflow parses filters with
 // sqlparse and strips the quotes around a value without unescaping what is inside, so a value containing
 // a quote or a backslash cannot be matched with `=`; and `IN (...)` is accepted only for `run_id`
@@ -38,27 +34,4 @@ export function survivesRunIdInList(id: string): boolean {
 /** `run_id IN ('a', 'b')` for ids that {@link survivesRunIdInList}. */
 export function runIdInFilter(ids: readonly string[]): string {
   return `run_id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
-}
-
-/**
- * Splits run ids into `run_id IN (...)` groups whose GET request line
- * (`GET <path>?filter=<encoded>&<rest> HTTP/1.1`) stays within `limit` bytes. Chunked by encoded bytes, not
- * count: measured against MLflow 2.12 behind gunicorn, 80 ids of 32 hex characters pass and 100 fail.
- * `path` is the full request path (with any tracking-URI prefix); `rest` the other query parameters.
- */
-export function chunkRunIdsByRequestLine(
-  ids: readonly string[],
-  path: string,
-  rest = '',
-  limit = MAX_REQUEST_LINE_BYTES,
-): string[][] {
-  // Form encoding is per character, so the encoded filter's length is the sum of its parts' lengths.
-  const fixed =
-    `GET ${path}?filter=`.length +
-    encodedLength('run_id IN (') +
-    encodedLength(')') +
-    (rest ? rest.length + 1 : 0) +
-    ' HTTP/1.1'.length;
-  const separator = encodedLength(', ');
-  return chunkByRequestLine(ids, fixed, (id, isFirst) => encodedLength(`'${id}'`) + (isFirst ? 0 : separator), limit);
 }

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../context/RequestContext.js';
-import { registryLoaders } from './loaders.js';
+import { registryLoaders } from './loaders/createRegistryLoaders.js';
 
 // The one place per entity where a registry write says what it changed: it clears this request's loader
 // memos, so a mutation's answer (and any field read after it) shows the write, and makes every cached

@@ -3,7 +3,7 @@ import type { Resource } from '../../auth/Resource.js';
 import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
-import { trackingLoaders } from './loaders.js';
+import { trackingLoaders } from './loaders/createTrackingLoaders.js';
 import { resolvers } from './resolvers/index.js';
 
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });

@@ -1,8 +1,9 @@
 import type { Got } from 'got';
-import { callRest, type CallObserver } from './callRest.js';
+import { callRest, requestLineRefusal, type CallObserver } from './callRest.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import type { Limiter } from './createLimiter.js';
 import type { Endpoint } from './endpoint.js';
+import { chunkByRequestLine, requestPath } from './requestLine.js';
 import { UpstreamError } from './UpstreamError.js';
 
 /** An API description: endpoint name → wire params and wire response. */
@@ -102,6 +103,39 @@ export class RestClient<Api extends ApiShape<Api>> {
       return limiter(() => this.#guarded(endpoint, params as Record<string, unknown>)) as Promise<Api[K]['response']>;
     };
     return around ? around(endpoint.route, run) : run();
+  }
+
+  /**
+   * Splits `items` (ids) over as few GETs to `name` as fit the upstream web server's request line, each sent with
+   * `paramsFor(chunk)` and holding at most `maxPerChunk` items: callers say what a chunk's call carries, never
+   * count bytes (the tracking URI's path prefix counts too). Throws the refusal a call would get (BAD_USER_INPUT)
+   * when one item alone does not fit.
+   */
+  chunksThatFit<K extends keyof Api & string, T>(
+    name: K,
+    items: readonly T[],
+    paramsFor: (chunk: readonly T[]) => Api[K]['params'],
+    maxPerChunk?: number,
+  ): T[][] {
+    const endpoint = this.table[name];
+    if (endpoint.method !== 'GET')
+      throw new TypeError(
+        `chunksThatFit: expected a GET endpoint (only a query is in the request line), got ${endpoint.route}`,
+      );
+    return chunkByRequestLine(
+      requestPath(this.options.http, endpoint),
+      items,
+      (chunk) => this.sentParams(name, paramsFor(chunk)),
+      {
+        ...(maxPerChunk === undefined ? {} : { maxPerChunk }),
+        tooLong: (length) => requestLineRefusal(this.upstream, endpoint, length),
+      },
+    );
+  }
+
+  /** The params a call to `name` puts on the wire (a subclass translating for its backend says how). */
+  protected sentParams<K extends keyof Api & string>(_name: K, params: Api[K]['params']): Api[K]['params'] {
+    return params;
   }
 
   /** One call through the circuit breaker; decided after the limiter slot is taken, so queued calls see a trip. */

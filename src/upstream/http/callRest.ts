@@ -1,7 +1,7 @@
 import type { Got, Response } from 'got';
 import type { Endpoint } from './endpoint.js';
 import { redactText } from './redact.js';
-import { MAX_REQUEST_LINE_BYTES, requestPath } from './requestLine.js';
+import { fillPath, MAX_REQUEST_LINE_BYTES, requestLineLength, requestPath, toSearchParams } from './requestLine.js';
 import { UpstreamError } from './UpstreamError.js';
 
 /** Per-call options: the caller's credentials and tracing headers. */
@@ -33,31 +33,6 @@ export type CallObserver = (event: {
 }) => void;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-
-/** Fills `{name}` placeholders from params and returns the path plus the params left for query or body. */
-function fillPath(path: string, params: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
-  const rest = { ...params };
-  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = rest[name];
-    delete rest[name];
-    if (value === undefined || value === null || value === '') {
-      throw new TypeError(`callRest: expected a value for path parameter "${name}" in ${path}, got ${String(value)}`);
-    }
-    return encodeURIComponent(String(value));
-  });
-  return { path: filled.replace(/^\//, ''), rest };
-}
-
-/** GET parameters as MLflow's Flask handlers read them: arrays as repeated keys, undefined dropped. */
-function toSearchParams(params: Record<string, unknown>): URLSearchParams {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
-    else search.append(key, String(value));
-  }
-  return search;
-}
 
 /** MLflow answers JSON errors as `{error_code, message}`; basic-auth answers plain text; gunicorn, HTML. */
 function errorFromResponse(upstream: string, endpoint: Endpoint, response: Response<string>): UpstreamError {
@@ -124,7 +99,7 @@ export async function callRest(
   observe?: CallObserver,
 ): Promise<unknown> {
   const { path, rest } = fillPath(endpoint.path, params);
-  if (endpoint.method === 'GET') refuseLongRequestLine(http, upstream, endpoint, path, rest, observe);
+  if (endpoint.method === 'GET') refuseLongRequestLine(http, upstream, endpoint, params, observe);
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
   // MLflow's DELETE handlers read a JSON body too (registered-models/delete, delete-tag, alias).
@@ -253,17 +228,18 @@ function refuseLongRequestLine(
   http: Got,
   upstream: string,
   endpoint: Endpoint,
-  path: string,
-  rest: Record<string, unknown>,
+  params: Record<string, unknown>,
   observe?: CallObserver,
 ): void {
-  const query = toSearchParams(rest).toString();
-  const base = requestPath(http, endpoint).slice(0, -endpoint.path.length);
-  // `GET <base>/<path>?<query> HTTP/1.1`, as got sends it (the path already percent-encoded by fillPath).
-  const length = `GET ${base}/${path}${query ? `?${query}` : ''} HTTP/1.1`.length;
+  const length = requestLineLength(requestPath(http, endpoint), params);
   if (length <= MAX_REQUEST_LINE_BYTES) return;
   observe?.({ upstream, route: endpoint.route, status: undefined, ms: 0, failure: 'refused' });
-  throw new UpstreamError({
+  throw requestLineRefusal(upstream, endpoint, length);
+}
+
+/** The refusal of a GET that would need a `length`-byte request line: BAD_USER_INPUT, nothing sent. */
+export function requestLineRefusal(upstream: string, endpoint: Endpoint, length: number): UpstreamError {
+  return new UpstreamError({
     upstream,
     endpoint: endpoint.route,
     failure: 'refused',

@@ -20,6 +20,14 @@ export class MlflowClient extends RestClient<MlflowApi> {
     if (refused) throw refused;
   }
 
+  /** GitLab's translation, so that a chunk is measured as it is sent (see chunksThatFit). */
+  protected override sentParams<K extends keyof MlflowApi & string>(
+    name: K,
+    params: MlflowApi[K]['params'],
+  ): MlflowApi[K]['params'] {
+    return this.profile?.wire ? this.profile.wire.request(name, params) : params;
+  }
+
   override call<K extends keyof MlflowApi & string>(
     name: K,
     params: MlflowApi[K]['params'],

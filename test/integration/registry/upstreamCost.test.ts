@@ -1,7 +1,8 @@
 // The upstream cost of the registry's two headline queries, through the gateway against the emulator,
 // measured from the emulator's call counters on registries of different sizes.
 import { startStack, type Stack } from '../../helpers/startStack.js';
-import { chunkRunIdsByRequestLine } from '../../../src/subgraphs/registry/filters.js';
+import { runIdInFilter } from '../../../src/subgraphs/registry/filters.js';
+import { chunkByRequestLine } from '../../../src/upstream/http/requestLine.js';
 import { seedRegistry, type SeededRegistry } from './seedRegistry.js';
 
 const MODELS_QUERY = /* GraphQL */ `
@@ -183,11 +184,10 @@ describe('runs → modelVersions over more runs than one request line holds', ()
       first: 250,
     });
     expect(response.data.runs.nodes).toHaveLength(250);
-    const expectedChunks = chunkRunIdsByRequestLine(
-      wide.seeded.runIds,
-      '/api/2.0/mlflow/model-versions/search',
-      `page_token=${'x'.repeat(96)}`,
-    ).length;
+    const expectedChunks = chunkByRequestLine('/api/2.0/mlflow/model-versions/search', wide.seeded.runIds, (ids) => ({
+      filter: runIdInFilter(ids),
+      page_token: 'x'.repeat(96),
+    })).length;
     expect(expectedChunks).toBe(3);
     expect(counts.searchVersions).toBe(expectedChunks);
     const withVersions = (response.data.runs.nodes as any[]).filter((run) => run.modelVersions.length > 0);

@@ -1,4 +1,4 @@
-import { registryLoaders } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { ModelVersionResolvers } from '../resolvers.generated.js';
 import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty } from '../toModels.js';
 import { registryObjectFields } from './registryObjectFields.js';

@@ -5,7 +5,7 @@ import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
 import { registryDatabricks } from '../databricks.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
-import { registryLoaders } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { ModelVersionStage, MutationResolvers } from '../resolvers.generated.js';
 import { assertVersion, wireStage } from '../toModels.js';
 

@@ -4,12 +4,12 @@ import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage, type UpstreamPage } from '../../../graphql/fillPage.js';
 import type { MlflowApi } from '../../../upstream/mlflow/MlflowApi.js';
 import {
-  registryLoaders,
   searchModels,
   searchVersions,
   SEARCH_MODELS_MAX_RESULTS,
   SEARCH_VERSIONS_MAX_RESULTS,
-} from '../loaders.js';
+} from '../loaders/search.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { QueryRegisteredModelsArgs, QueryResolvers } from '../resolvers.generated.js';
 import { assertVersion } from '../toModels.js';
 

@@ -1,6 +1,7 @@
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
-import { registryLoaders, searchVersionsOfModel } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
+import { searchVersionsOfModel } from '../loaders/search.js';
 import type { ModelAliasResolvers, RegisteredModelResolvers } from '../resolvers.generated.js';
 import { assertVersion, modelVersionStage } from '../toModels.js';
 import { registryObjectFields } from './registryObjectFields.js';

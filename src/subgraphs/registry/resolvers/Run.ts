@@ -1,4 +1,4 @@
-import { registryLoaders } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 
 /** The registry's part of the Run entity: the model versions a run produced. */

@@ -1,4 +1,4 @@
-import { registryLoaders } from '../loaders.js';
+import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type {
   DeleteModelVersionPayloadResolvers,
   ModelVersionActivityPayloadResolvers,

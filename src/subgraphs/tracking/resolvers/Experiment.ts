@@ -1,6 +1,7 @@
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
-import { trackingLoaders } from '../loaders.js';
+import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
+import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { ExperimentResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js';
 
@@ -38,14 +39,12 @@ export const Experiment: ExperimentResolvers = {
       return connection;
     }
     const position = cursors.decode(after);
-    const params = {
-      experiment_ids: [experiment.experiment_id],
-      max_results: position.o + size,
-      ...(position.t ? { page_token: position.t } : {}),
-      ...(filter ? { filter } : {}),
-      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
-      run_view_type: args.viewType,
-    };
+    const params = runsSearchParams({
+      ...args,
+      experimentIds: [experiment.experiment_id],
+      maxResults: position.o + size,
+      pageToken: position.t,
+    });
     const response = await context.cache.page('runs', params, () => context.clients.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     loaders.primeRuns(runs);

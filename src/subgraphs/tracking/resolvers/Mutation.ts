@@ -4,7 +4,7 @@ import { NotFoundError } from '../../../errors/SupergraphError.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
 import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
-import { trackingLoaders } from '../loaders.js';
+import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the

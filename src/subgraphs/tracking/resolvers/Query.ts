@@ -2,10 +2,11 @@ import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
-import { trackingLoaders } from '../loaders.js';
+import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { QueryResolvers } from '../resolvers.generated.js';
 import { describeBackend } from '../describeBackend.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
+import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
 import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { wireViewType } from '../toModels.js';
 
@@ -108,14 +109,14 @@ export const Query: QueryResolvers = {
         { limit },
       );
     }
-    const params = {
-      experiment_ids: readable,
-      max_results: position.o + size,
-      ...(position.t ? { page_token: position.t } : {}),
-      ...(filter ? { filter } : {}),
-      ...(orderBy?.length ? { order_by: [...orderBy] } : {}),
-      run_view_type: wireViewType(viewType),
-    };
+    const params = runsSearchParams({
+      experimentIds: readable,
+      filter,
+      orderBy,
+      viewType: wireViewType(viewType),
+      maxResults: position.o + size,
+      pageToken: position.t,
+    });
     const response = await context.cache.page('runs', params, () => context.clients.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     context.loaders.get(trackingLoaders).primeRuns(runs);

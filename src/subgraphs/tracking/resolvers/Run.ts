@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 import type { WireRun } from '../../../upstream/mlflow/wire.js';
-import { trackingLoaders } from '../loaders.js';
+import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
@@ -58,17 +58,7 @@ export const Run: RunResolvers = {
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
   async artifacts(run, { path }, context) {
     // Memoized per request by run id and path: a run reached through two parents lists once.
-    const listings = context.loaders.get(trackingLoaders).artifactListings;
-    const key = JSON.stringify([run.info.run_id, path ?? '']);
-    let listing = listings.get(key);
-    if (!listing)
-      listings.set(
-        key,
-        (listing = context.clients.mlflow.call('listArtifacts', {
-          run_id: run.info.run_id,
-          ...(path ? { path } : {}),
-        })),
-      );
-    return (await listing).files ?? [];
+    const listing = await context.loaders.get(trackingLoaders).artifactListings.list(run.info.run_id, path);
+    return listing.files ?? [];
   },
 };

@@ -1,13 +1,26 @@
-import {
-  chunkRunIdsByRequestLine,
-  encodedLength,
-  equalsFilter,
-  MAX_REQUEST_LINE_BYTES,
-  runIdInFilter,
-  survivesRunIdInList,
-} from '../../../../src/subgraphs/registry/filters.js';
+import { equalsFilter, runIdInFilter, survivesRunIdInList } from '../../../../src/subgraphs/registry/filters.js';
+import { MAX_REQUEST_LINE_BYTES, requestLineLength } from '../../../../src/upstream/http/requestLine.js';
+import { MlflowClient } from '../../../../src/upstream/mlflow/MlflowClient.js';
 
 const PATH = '/api/2.0/mlflow/model-versions/search';
+
+/**
+ * The registry's chunking of `run_id IN (...)` searches (versionsByRunId.ts): the MLflow client splits the ids
+ * over GETs to `path` (the tracking URI's prefix before MLflow's path) carrying the filter and `rest`.
+ */
+function chunkRunIdsByRequestLine(ids: readonly string[], path: string, rest = ''): string[][] {
+  const prefixUrl = `http://mlflow.test${path.slice(0, -PATH.length)}`;
+  const mlflow = new MlflowClient({ http: { defaults: { options: { prefixUrl } } } } as any);
+  return mlflow.chunksThatFit('searchModelVersions', ids, (chunk) => ({
+    filter: runIdInFilter(chunk),
+    ...Object.fromEntries(new URLSearchParams(rest)),
+  }));
+}
+
+/** What one parameter's value adds to a request line once form-urlencoded, as the client measures it. */
+function encodedLength(value: string): number {
+  return requestLineLength('/', { x: value }) - requestLineLength('/', { x: '' });
+}
 const hexId = (n: number) => n.toString(16).padStart(32, '0').replace(/^0/, 'a');
 
 /** The request line got sends for a model-versions/search with this filter. */

@@ -1,15 +1,16 @@
-import { backendProfile } from '../../../../src/upstream/profiles/BackendProfile.js';
-import type { RequestContext } from '../../../../src/context/RequestContext.js';
-import { noPermissionBackend } from '../../../../src/auth/backends/NoPermissionBackend.js';
-import { decideCacheSharing } from '../../../../src/auth/cacheSharing.js';
-import { deriveServerKeys } from '../../../../src/auth/serverKeys.js';
-import { requestCache } from '../../../../src/cache/requestCache.js';
-import { EntityCache } from '../../../../src/cache/EntityCache.js';
-import { MemoryCache } from '../../../../src/cache/MemoryCache.js';
-import { createSingleFlight } from '../../../../src/cache/singleFlight.js';
-import { createRegistryLoaders } from '../../../../src/subgraphs/registry/loaders.js';
-import { UpstreamError } from '../../../../src/upstream/http/UpstreamError.js';
-import type { WireModelVersion } from '../../../../src/upstream/mlflow/wire.js';
+import { backendProfile } from '../../../../../src/upstream/profiles/BackendProfile.js';
+import type { RequestContext } from '../../../../../src/context/RequestContext.js';
+import { noPermissionBackend } from '../../../../../src/auth/backends/NoPermissionBackend.js';
+import { decideCacheSharing } from '../../../../../src/auth/cacheSharing.js';
+import { deriveServerKeys } from '../../../../../src/auth/serverKeys.js';
+import { requestCache } from '../../../../../src/cache/requestCache.js';
+import { EntityCache } from '../../../../../src/cache/EntityCache.js';
+import { MemoryCache } from '../../../../../src/cache/MemoryCache.js';
+import { createSingleFlight } from '../../../../../src/cache/singleFlight.js';
+import { createRegistryLoaders } from '../../../../../src/subgraphs/registry/loaders/createRegistryLoaders.js';
+import { MlflowClient } from '../../../../../src/upstream/mlflow/MlflowClient.js';
+import { UpstreamError } from '../../../../../src/upstream/http/UpstreamError.js';
+import type { WireModelVersion } from '../../../../../src/upstream/mlflow/wire.js';
 
 // The registry loaders against a recording fake of MlflowClient: asserts the batches they send.
 
@@ -27,7 +28,9 @@ function version(name: string, number: number, runId: string): WireModelVersion 
 function fakeContext(versions: WireModelVersion[], options: { prefix?: string; bigRegistry?: boolean } = {}) {
   const prefix = options.prefix ?? 'http://mlflow.test';
   const calls: Call[] = [];
-  const mlflow = {
+  // A real client (it measures request lines against the tracking URI's path) whose calls are recorded instead of sent.
+  const mlflow = new MlflowClient({ http: { defaults: { options: { prefixUrl: prefix } } } } as any);
+  Object.assign(mlflow, {
     async call(name: string, params: Record<string, any>) {
       calls.push({ name, params });
       switch (name) {
@@ -70,7 +73,7 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
           throw new Error(`unexpected call ${name}`);
       }
     },
-  };
+  });
   const context = {
     clients: { mlflow },
     // A fresh cache per test: every batch below is a cold one.
@@ -85,7 +88,6 @@ function fakeContext(versions: WireModelVersion[], options: { prefix?: string; b
     services: {
       config: { backend: 'mlflow', permissions: 'none' },
       profile: backendProfile('mlflow'),
-      mlflowHttp: { defaults: { options: { prefixUrl: prefix } } },
     },
   } as unknown as RequestContext;
   return { context, calls };

@@ -1,0 +1,83 @@
+import DataLoader from 'dataloader';
+import { fanOut } from '../../../graphql/fanOut.js';
+import { tracedBatch } from '../../../observability/traceBatch.js';
+import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
+import type { LoaderInputs } from '../../loaderInputs.js';
+import { equalsFilter, runIdInFilter, survivesRunIdInList } from '../filters.js';
+import { type RegistrySearchContext, SEARCH_MODELS_MAX_RESULTS, searchAllVersions, searchModels } from './search.js';
+
+/** A page token's room in a chunk's GET, should a chunk's answer need more than one page (tokens are shorter). */
+const PAGE_TOKEN_ALLOWANCE = 'x'.repeat(96);
+
+/** Run id → every version registered from it. */
+export type VersionsByRunIdLoader = DataLoader<string, WireModelVersion[]>;
+
+/** What the loader is built from besides the request's members. */
+export interface VersionsByRunIdInputs extends LoaderInputs, RegistrySearchContext {
+  /** The backend's models carry all their versions (GitLab), and it has no model-version search. */
+  readonly versionsInModel: boolean;
+  /** Where the models listed on GitLab go (the by-name memo). */
+  readonly primeModel: (model: WireRegisteredModel) => void;
+  /** Where every version found goes (the by-number memo). */
+  readonly primeVersions: (versions: readonly WireModelVersion[]) => void;
+}
+
+/**
+ * Versions by the run they were registered from. On MLflow, one `run_id IN (...)` search per chunk of ids whose
+ * GET fits a request line (ids MLflow would drop from an IN list are asked for one by one with `=`); on GitLab,
+ * one registered-models search (paged) indexes the versions of the whole project by run, however many runs ask.
+ */
+export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): VersionsByRunIdLoader {
+  const { mlflow, telemetry, options, versionsInModel, primeModel, primeVersions } = inputs;
+
+  async function versionsByRunFromModels(runIds: readonly string[]): Promise<WireModelVersion[][]> {
+    const byRun = new Map<string, WireModelVersion[]>();
+    let pageToken: string | undefined;
+    do {
+      const params = { max_results: SEARCH_MODELS_MAX_RESULTS, ...(pageToken ? { page_token: pageToken } : {}) };
+      const response = await searchModels(inputs, params);
+      for (const model of response.registered_models ?? []) {
+        primeModel(model);
+        for (const version of model.gitlab_versions ?? []) {
+          if (version.run_id) byRun.set(version.run_id, [...(byRun.get(version.run_id) ?? []), version]);
+        }
+      }
+      pageToken = response.next_page_token || undefined;
+    } while (pageToken);
+    for (const versions of byRun.values()) primeVersions(versions);
+    return runIds.map((id) => byRun.get(id) ?? []);
+  }
+
+  return new DataLoader(
+    tracedBatch(telemetry, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
+      if (versionsInModel) return versionsByRunFromModels(runIds);
+      const unique = [...new Set(runIds)];
+      const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
+      // The longest GET a chunk makes is a later page of its search: it carries a page token too.
+      const listed = mlflow.chunksThatFit('searchModelVersions', unique.filter(survivesRunIdInList), (ids) => ({
+        filter: runIdInFilter(ids),
+        page_token: PAGE_TOKEN_ALLOWANCE,
+      }));
+      const searches = [
+        ...listed.map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
+        ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
+      ];
+      const answers = await fanOut(searches, (search) => searchAllVersions(inputs, search.filter));
+      searches.forEach((search, index) => {
+        const answer = answers[index] as WireModelVersion[] | Error;
+        if (answer instanceof Error) {
+          for (const id of search.ids) found.set(id, answer);
+          return;
+        }
+        primeVersions(answer);
+        for (const version of answer) {
+          const list = version.run_id === undefined ? undefined : found.get(version.run_id);
+          if (Array.isArray(list) && (!search.superset || search.ids.includes(version.run_id as string)))
+            list.push(version);
+        }
+      });
+      return runIds.map((id) => found.get(id) ?? []);
+    }),
+    options,
+  );
+}

@@ -1,0 +1,63 @@
+// Versions by run, on the two plans: `run_id IN` searches sized by the MLflow client, or GitLab's model listing.
+import { createVersionsByRunIdLoader } from '../../../../../src/subgraphs/registry/loaders/versionsByRunId.js';
+import type { WireModelVersion, WireRegisteredModel } from '../../../../../src/upstream/mlflow/wire.js';
+import { fakeLoaderInputs, type Answer } from '../../fakeLoaderInputs.js';
+
+const hexId = (n: number) => n.toString(16).padStart(32, '0').replace(/^0/, 'b');
+const version = (name: string, number: number, runId: string): WireModelVersion => ({
+  name,
+  version: String(number),
+  run_id: runId,
+});
+
+function setup(answer: Answer, versionsInModel: boolean, prefixUrl?: string) {
+  const fake = fakeLoaderInputs(answer, prefixUrl ? { prefixUrl } : {});
+  const primedModels: string[] = [];
+  const primedVersions: string[] = [];
+  const loader = createVersionsByRunIdLoader({
+    ...fake.inputs,
+    clients: { mlflow: fake.inputs.mlflow } as any,
+    versionsInModel,
+    primeModel: (model) => primedModels.push(model.name),
+    primeVersions: (versions) => primedVersions.push(...versions.map((v) => `${v.name}/${v.version}`)),
+  });
+  return { ...fake, loader, primedModels, primedVersions };
+}
+
+describe('modelVersionsByRunId', () => {
+  it("sizes the run_id IN searches by the tracking URI's full path, leaving room for a page token", async () => {
+    const answer: Answer = () => ({ model_versions: [] });
+    const callsFor = async (count: number, prefixUrl?: string) => {
+      const { loader, calls } = setup(answer, false, prefixUrl);
+      await Promise.all(Array.from({ length: count }, (_, i) => loader.load(hexId(i))));
+      return calls.length;
+    };
+    // 95 ids of 32 characters fit a bare 4094-byte line (4060 bytes), but not with a page token added; 93 do, unless
+    // a project path precedes MLflow's.
+    const prefixed = 'http://gitlab.test/api/v4/projects/data-science%2Fchurn/ml/mlflow';
+    expect([await callsFor(93), await callsFor(93, prefixed), await callsFor(95)]).toEqual([1, 2, 2]);
+  });
+
+  it('lists the models once on GitLab (versions live in the models) and indexes their versions by run', async () => {
+    const models: WireRegisteredModel[] = [
+      { name: 'a', gitlab_versions: [version('a', 1, 'r1'), version('a', 2, 'r2')] },
+      { name: 'b', gitlab_versions: [version('b', 1, 'r1')] },
+    ] as WireRegisteredModel[];
+    const pages: Answer = (name, params) => {
+      if (name !== 'searchRegisteredModels') throw new Error(`unexpected call ${name}`);
+      return params.page_token
+        ? { registered_models: [models[1]] }
+        : { registered_models: [models[0]], next_page_token: 'p2' };
+    };
+    const { loader, calls, primedModels, primedVersions } = setup(pages, true);
+    const [r1, r2, r3] = await Promise.all(['r1', 'r2', 'r3'].map((id) => loader.load(id)));
+    expect([r1, r2, r3].map((list) => (list ?? []).map((v) => `${v.name}/${v.version}`))).toEqual([
+      ['a/1', 'b/1'],
+      ['a/2'],
+      [],
+    ]);
+    expect(calls.map((c) => c.params.page_token ?? null)).toEqual([null, 'p2']);
+    expect(primedModels).toEqual(['a', 'b']);
+    expect(primedVersions.sort()).toEqual(['a/1', 'a/2', 'b/1']);
+  });
+});
