@@ -1,5 +1,5 @@
 import type { CacheNamespace, CacheTtls } from '../cache/cachePolicy.js';
-import type { Principal } from '../context/Principal.js';
+import type { Principal } from './Principal.js';
 import type { DatabricksPermissionsClient } from '../upstream/databricks/permissionsApi.js';
 import type { GitLabClient } from '../upstream/gitlab/GitLabClient.js';
 import type { RestClientOptions } from '../upstream/http/RestClient.js';

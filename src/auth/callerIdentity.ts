@@ -1,4 +1,4 @@
-import type { Principal } from '../context/Principal.js';
+import type { Principal } from './Principal.js';
 
 /**
  * What makes one caller's view theirs, as a string (never logged, never stored: hash it with a server key

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
-import { anonymousPrincipal, type Principal } from '../context/Principal.js';
+import { anonymousPrincipal, type Principal } from './Principal.js';
 
 /** A short, non-reversible id for a credential, so a token never appears in keys or logs. */
 export function credentialId(secret: string): string {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { cachePolicy } from '../cache/cachePolicy.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
-import type { Principal } from '../context/Principal.js';
+import type { Principal } from './Principal.js';
 
 /** Headers the gateway adds to every subgraph request in distributed mode. */
 export const SIGNING_HEADERS = {

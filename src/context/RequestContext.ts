@@ -1,7 +1,7 @@
 import type { Authorizer } from '../auth/authorizer.js';
 import type { ScopedTelemetry } from '../observability/Telemetry.js';
 import type { RequestLoaders } from './defineLoaders.js';
-import type { Principal } from './Principal.js';
+import type { Principal } from '../auth/Principal.js';
 import type { RequestCache } from '../cache/requestCache.js';
 import type { RequestClients } from './RequestClients.js';
 import type { Services } from './Services.js';
@@ -35,7 +35,7 @@ export interface RequestContext {
   /** This request's authorization decisions (batched and memoized for the request). */
   readonly authorizer: Authorizer;
   /** Each subgraph's DataLoaders for this request, by the token the subgraph defines (see defineLoaders). */
-  readonly loaders: RequestLoaders;
+  readonly loaders: RequestLoaders<RequestContext>;
   /** Logger, metrics and the request id spans carry: what observability helpers take. */
   readonly telemetry: ScopedTelemetry;
   /** Upstream calls and bytes so far, and their budgets (GRAPHQL_MAX_UPSTREAM_*). */

@@ -7,7 +7,7 @@ import { upstreamHooks } from '../observability/upstreamHooks.js';
 import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { RequestLoaders } from './defineLoaders.js';
 import { lazy } from './lazy.js';
-import type { Principal } from './Principal.js';
+import type { Principal } from '../auth/Principal.js';
 import { requestCache, type RequestCache } from '../cache/requestCache.js';
 import { RequestClients } from './RequestClients.js';
 import type { RequestContext, UpstreamCalls } from './RequestContext.js';
@@ -30,7 +30,7 @@ export function acceptRequestId(incoming: string | string[] | undefined): string
  * which keeps the prototype's getters and shares the thunks, so every clone sees the same cache and authorizer.
  */
 class LazyRequestContext implements RequestContext {
-  readonly loaders: RequestLoaders;
+  readonly loaders: RequestLoaders<RequestContext>;
   private readonly buildCache: () => RequestCache;
   private readonly buildAuthorizer: () => Authorizer;
 
@@ -42,7 +42,7 @@ class LazyRequestContext implements RequestContext {
     readonly telemetry: ScopedTelemetry,
     readonly upstreamCalls: UpstreamCalls,
   ) {
-    this.loaders = new RequestLoaders(this);
+    this.loaders = new RequestLoaders<RequestContext>(this);
     this.buildCache = lazy(() =>
       requestCache({
         cache: services.cache,

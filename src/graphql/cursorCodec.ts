@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { callerIdentity } from '../auth/callerIdentity.js';
 import type { ServerKeys } from '../auth/serverKeys.js';
-import type { Principal } from '../context/Principal.js';
+import type { Principal } from '../auth/Principal.js';
 import { BadUserInputError } from '../errors/SupergraphError.js';
 
 /**

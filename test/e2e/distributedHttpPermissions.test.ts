@@ -3,7 +3,7 @@
 // identity was swapped (another e-mail, extra groups) must be refused before the service is asked.
 import { signSubgraphRequest } from '../../src/auth/subgraphSigning.js';
 import { loadConfig } from '../../src/config.js';
-import type { Principal } from '../../src/context/Principal.js';
+import type { Principal } from '../../src/auth/Principal.js';
 import { DEMO_EXPERIMENTS, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import type { RunningGateway } from '../../src/gateway/startGateway.js';
 import type { SubgraphName } from '../../src/subgraphs/loadSchema.js';

@@ -1,5 +1,5 @@
 // Credentials for test requests: the `authorization` values and principals that many tests need, built one way.
-import type { Principal } from '../../src/context/Principal.js';
+import type { Principal } from '../../src/auth/Principal.js';
 
 /** Request headers carrying one credential. */
 export type AuthHeaders = { authorization: string };

@@ -1,5 +1,5 @@
 import type { AclEntry } from '../../auth/PermissionBackend.js';
-import type { Principal } from '../../context/Principal.js';
+import type { Principal } from '../../auth/Principal.js';
 
 // What backs each GraphQL type of the permissions subgraph: entity references and ACL entries.
 

@@ -5,7 +5,7 @@ import {
 } from '../../../src/auth/subgraphSigning.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { NoopCache } from '../../../src/cache/NoopCache.js';
-import type { Principal } from '../../../src/context/Principal.js';
+import type { Principal } from '../../../src/auth/Principal.js';
 import { basicPrincipal } from '../../helpers/auth.js';
 
 const secret = 'a'.repeat(64);

@@ -41,7 +41,7 @@ describe('createRequestContext', () => {
 
   it('builds each subgraph loaders once per request, and afresh for the next request', () => {
     const made: RequestContext[] = [];
-    const token = defineLoaders('test', (context) => {
+    const token = defineLoaders('test', (context: RequestContext) => {
       made.push(context);
       return { n: made.length };
     });

@@ -1,5 +1,5 @@
 import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
-import { anonymousPrincipal, type Principal } from '../../../src/context/Principal.js';
+import { anonymousPrincipal, type Principal } from '../../../src/auth/Principal.js';
 import {
   CursorCodec,
   createCursorCodec,
