@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
 import { callerIdentity } from '../auth/callerIdentity.js';
 import { principalFromHeaders } from '../auth/principalFromHeaders.js';
 import { scopeTelemetry, type ScopedTelemetry } from '../observability/Telemetry.js';
+import { acceptRequestId } from '../observability/requestId.js';
 import { upstreamHooks } from '../observability/upstreamHooks.js';
 import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { RequestLoaders } from './defineLoaders.js';
@@ -15,14 +15,6 @@ import type { Services } from './Services.js';
 
 /** Headers as node:http gives them. */
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The caller's `x-request-id` when it is a sane token (letters, digits, `._:-`, ≤128), else a new UUID. */
-export function acceptRequestId(incoming: string | string[] | undefined): string {
-  const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
-  return candidate && REQUEST_ID.test(candidate) ? candidate : randomUUID();
-}
 
 /**
  * The context as a class so that its lazy members are getters on the prototype, built through thunks held in

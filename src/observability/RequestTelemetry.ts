@@ -1,10 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { acceptRequestId } from '../context/createRequestContext.js';
-import type { RequestContext } from '../context/RequestContext.js';
+import { acceptRequestId } from './requestId.js';
 import type { RequestOutcome } from './Metrics.js';
 import type { ScopedTelemetry, Telemetry } from './Telemetry.js';
 import { extractContext, REQUEST_ID_ATTRIBUTE, SpanKind, SpanStatusCode, withSpan } from './tracing.js';
+
+/**
+ * What the one log line needs of a request's GraphQL context (the request context has these members): typed here
+ * so observability depends on no layer above it.
+ */
+export interface ObservedContext {
+  readonly telemetry: ScopedTelemetry;
+  readonly upstreamCalls: { readonly calls: number };
+  readonly principal: { readonly id: string | undefined; readonly kind: string };
+}
 
 /** What is known about one HTTP request to a GraphQL endpoint while it is served. */
 interface Observation {
@@ -14,7 +23,7 @@ interface Observation {
   operationType?: string | undefined;
   outcome?: RequestOutcome;
   errorCodes: string[];
-  context?: RequestContext;
+  context?: ObservedContext;
 }
 
 /** Codes that page someone: the graph or its upstream failed, not the caller. */
@@ -85,7 +94,7 @@ export class RequestTelemetry {
   }
 
   /** Links the GraphQL context built for `request` to its observation (call from the context factory). */
-  bind(request: IncomingMessage, context: RequestContext): RequestContext {
+  bind<TContext extends ObservedContext>(request: IncomingMessage, context: TContext): TContext {
     const observation = this.#byRequest.get(request);
     if (observation) {
       observation.context = context;
@@ -95,7 +104,7 @@ export class RequestTelemetry {
   }
 
   /** The Apollo Server plugin that reports the operation and the response's errors to the observation. */
-  plugin(): ApolloServerPlugin<RequestContext> {
+  plugin<TContext extends ObservedContext>(): ApolloServerPlugin<TContext> {
     const byHandle = this.#byHandle;
     return {
       async requestDidStart({ contextValue, request }) {
