@@ -128,6 +128,7 @@ export default defineConfig(
     '**/*.generated.ts',
     'packages/client/src/generated/',
     'packages/client/src/ErrorCode.ts',
+    'packages/client/src/permissionLevels.ts',
     'test/conformance/corpus/',
     'bench/results/',
     'tmp/',

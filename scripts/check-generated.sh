@@ -7,8 +7,8 @@ export APOLLO_TELEMETRY_DISABLED=true
 # Compose first: the client is generated against schema/api.graphql, which compose writes.
 npx tsx scripts/compose.ts >/dev/null
 npx graphql-codegen --config codegen.ts --silent
-npx tsx scripts/clientErrorCodes.ts
-pattern='(\.generated\.ts|supergraph\.graphql|api\.graphql|/gql/.*\.ts|packages/client/src/generated/.*|packages/client/src/ErrorCode\.ts)$'
+npx tsx scripts/clientConstants.ts
+pattern='(\.generated\.ts|supergraph\.graphql|api\.graphql|/gql/.*\.ts|packages/client/src/generated/.*|packages/client/src/ErrorCode\.ts|packages/client/src/permissionLevels\.ts)$'
 changed=$(git status --porcelain --untracked-files=all -- schema src packages/client/src | awk '{print $NF}' | grep -E "$pattern" || true)
 if [ -n "$changed" ]; then
   echo "Generated files are stale; run 'npm run compose && npm run codegen' and commit:" >&2

@@ -1,5 +1,6 @@
 import type { RequestOptions, SupergraphClient } from './createClient.js';
 import { SupergraphRequestError } from './errors.js';
+import { permissionLevels } from './permissionLevels.js';
 import {
   CompareRunMetricHistoriesDocument,
   ListExperimentRunsDocument,
@@ -8,17 +9,6 @@ import {
   type ListExperimentRunsQueryVariables,
   type PermissionLevel,
 } from './generated/graphql.js';
-
-/** The permission levels, lowest first: the order of the schema's `PermissionLevel` (DESIGN §3). */
-export const permissionLevels: readonly PermissionLevel[] = [
-  'NO_PERMISSIONS',
-  'CAN_READ',
-  'CAN_USE',
-  'CAN_EDIT',
-  'CAN_MANAGE_STAGING_VERSIONS',
-  'CAN_MANAGE_PRODUCTION_VERSIONS',
-  'CAN_MANAGE',
-];
 
 /** True when a caller holding `held` may do what needs `needed` (e.g. `permits(viewerPermission, 'CAN_EDIT')`). */
 export function permits(held: PermissionLevel, needed: PermissionLevel): boolean {

@@ -22,12 +22,12 @@ export {
   compareRunMetricHistories,
   listExperimentRuns,
   metricNumber,
-  permissionLevels,
   permits,
   type ExperimentRun,
   type RunMetricHistory,
 } from './helpers.js';
 export { persistedDocument, type PersistedDocument } from './persistedDocument.js';
 export { ErrorCode, ALL_ERROR_CODES } from './ErrorCode.js';
+export { permissionLevels } from './permissionLevels.js';
 export * from './generated/graphql.js';
 export { graphql } from './generated/gql.js';

@@ -1,5 +1,5 @@
 // The client package carries a generated copy of the closed set of error codes (it must not import server code;
-// scripts/clientErrorCodes.ts writes it): this checks the copy the package really exports equals the server's, so a
+// scripts/clientConstants.ts writes it): this checks the copy the package really exports equals the server's, so a
 // code added to src/errors/ErrorCode.ts fails here until codegen has run.
 import { ALL_ERROR_CODES as clientCodes, ErrorCode as clientErrorCode } from '@mlflow-supergraph/client';
 import { ALL_ERROR_CODES as serverCodes, ErrorCode as serverErrorCode } from '../../../src/errors/ErrorCode.js';
