@@ -3,7 +3,9 @@
 // in corpusReplay.ts), as corpus.test.ts does for 2.12.2.
 //
 // Servers, as the recording had them: `tracking` exchanges go to an emulator with seed `empty` and
-// `mlflowVersion: '3.11.1'`; `auth` exchanges to one with `auth: true` too and the recording's admin password.
+// `mlflowVersion: '3.11.1'`; `auth` exchanges to one with `auth: true` too and the recording's admin password. Both
+// recorded servers ran with a local default artifact root (`/srv/mlflow/artifacts`, `/srv/mlflow-auth/artifacts`,
+// what their experiments' artifact_location shows), so the emulators are given the same `artifactRoot`.
 // Skipped: MLflow's own `/graphql` (as for 2.12.2: the layer calls the REST API, not MLflow's GraphQL).
 // Set aside: the `webhook-sink` exchanges are deliveries MLflow POSTed to a receiver, not requests to MLflow;
 // they are compared with the deliveries the emulator makes by the webhook tests, not replayed here.
@@ -27,13 +29,11 @@ const corpusFile = path.resolve(
  */
 const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
   // MLflow 3's answers on the 2.x surface and logged models: the next commits of this work item.
-  'experiments',
   'runs',
   'metrics',
   'logged-models',
   'registered-models',
   'model-versions',
-  'users',
   // The GenAI families (other work items).
   'traces', // traces v2/v3, assessments (/traces/{id}/assessments), link-to-run, metrics
   'v1/traces', // OTLP export
@@ -92,8 +92,20 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     if (typeof adminPassword !== 'string')
       throw new Error('expected an admin exchange with its password in the corpus');
     const mlflowVersion = MLFLOW3_VERSION;
-    emulators.set('tracking', await startEmulator({ seed: 'empty', mlflowVersion }));
-    emulators.set('auth', await startEmulator({ seed: 'empty', auth: true, adminPassword, mlflowVersion }));
+    emulators.set(
+      'tracking',
+      await startEmulator({ seed: 'empty', mlflowVersion, artifactRoot: '/srv/mlflow/artifacts' }),
+    );
+    emulators.set(
+      'auth',
+      await startEmulator({
+        seed: 'empty',
+        auth: true,
+        adminPassword,
+        mlflowVersion,
+        artifactRoot: '/srv/mlflow-auth/artifacts',
+      }),
+    );
     const idMaps = new Map<string, IdMap>([
       ['tracking', new IdMap()],
       ['auth', new IdMap()],
