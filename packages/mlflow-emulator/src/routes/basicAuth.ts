@@ -122,6 +122,17 @@ const onRuns =
       return !run || experimentPermission(user, run.experimentId, context)[ability];
     });
 
+/**
+ * MLflow 3's logged models are guarded by their experiment's permission. An unknown model passes, so the handler
+ * answers its 404 (recorded, seq 312).
+ */
+const onLoggedModel =
+  (ability: Ability): Validator =>
+  (request, user, context) => {
+    const model = context.store.loggedModels.models.get(request.params?.['model_id'] ?? '');
+    return !model || experimentPermission(user, model.experimentId, context)[ability];
+  };
+
 const onModel =
   (ability: Ability): Validator =>
   (request, user, context) =>
@@ -172,6 +183,14 @@ const VALIDATORS: Readonly<Record<string, Validator>> = {
   SetRegisteredModelAlias: onModel('canUpdate'),
   DeleteRegisteredModelAlias: onModel('canDelete'),
   GetModelVersionByAlias: onModel('canRead'),
+  CreateLoggedModel: onExperiment('canUpdate'),
+  GetLoggedModel: onLoggedModel('canRead'),
+  FinalizeLoggedModel: onLoggedModel('canUpdate'),
+  DeleteLoggedModel: onLoggedModel('canDelete'),
+  SetLoggedModelTags: onLoggedModel('canUpdate'),
+  DeleteLoggedModelTag: onLoggedModel('canUpdate'),
+  LogLoggedModelParams: onLoggedModel('canUpdate'),
+  ListLoggedModelArtifacts: onLoggedModel('canRead'),
   CreateUser: never,
   ListUsers: never,
   GetUser: isSelf,
@@ -267,6 +286,18 @@ function filterSearchRegisteredModels(
   return out;
 }
 
+/** MLflow 3's logged-model search: models of experiments the caller may not read are dropped from the page. */
+function filterSearchLoggedModels(result: Json, user: AuthUser, context: RouteContext): Json {
+  const models = ((result['models'] as Json[] | undefined) ?? []).filter((model) => {
+    const info = model['info'] as Json | undefined;
+    return experimentPermission(user, String(info?.['experiment_id']), context).canRead;
+  });
+  const out: Json = {};
+  if (models.length > 0) out['models'] = models;
+  if (result['next_page_token']) out['next_page_token'] = result['next_page_token'];
+  return out;
+}
+
 /**
  * `_after_request` hooks on successful responses: creators get MANAGE, deleting a model drops the
  * deleter's record (a 404 if they had none, as in 2.12), searches are filtered for non-admins.
@@ -292,6 +323,8 @@ export function basicAuthAfter(request: EmulatorRequest, route: Route, result: J
       return user.isAdmin ? result : filterSearchExperiments(request, result, user, context);
     case 'SearchRegisteredModels':
       return user.isAdmin ? result : filterSearchRegisteredModels(request, result, user, context);
+    case 'SearchLoggedModels':
+      return user.isAdmin ? result : filterSearchLoggedModels(result, user, context);
     default:
       return result;
   }
