@@ -5,13 +5,18 @@
 // Servers, as the recording had them: `tracking` exchanges go to an emulator with seed `empty` and
 // `mlflowVersion: '3.11.1'`; `auth` exchanges to one with `auth: true` too and the recording's admin password.
 // Skipped: MLflow's own `/graphql` (as for 2.12.2: the layer calls the REST API, not MLflow's GraphQL).
-// Set aside: the `webhook-sink` exchanges are deliveries MLflow POSTed to a receiver, not requests to MLflow;
-// they are compared with the deliveries the emulator makes by the webhook tests, not replayed here.
+// Webhooks: the `webhook-sink` exchanges are the deliveries MLflow POSTed to the recorder's loopback sink, not
+// requests to MLflow. The replay points the recorded webhook URLs at a sink of its own (webhookSink.ts), and the
+// second test compares what that sink received with the recorded deliveries: order, events, payloads (volatile
+// paths masked), header names, and the signature, verified with the recorded webhook's secret. The tracking
+// emulator accepts loopback http webhooks as the recorded server did (it ran with MLFLOW_WEBHOOK_ALLOWED_SCHEMES=
+// http,https and MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true); the auth one keeps MLflow's defaults (seq 378-379).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MLFLOW3_VERSION, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
+import { MLFLOW3_VERSION, signDelivery, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { ALLOW_LIST_3_11_1 } from './allowList.js';
-import { IdMap, readCorpusFile, replayExchange, type Exchange } from './corpusReplay.js';
+import { IdMap, maskPath, readCorpusFile, replayExchange, responsePath, type Exchange } from './corpusReplay.js';
+import { startWebhookSink, type ReceivedDelivery, type WebhookSink } from './webhookSink.js';
 
 const corpusFile = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -37,7 +42,6 @@ const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
   // The GenAI families (other work items).
   'traces', // traces v2/v3, assessments (/traces/{id}/assessments), link-to-run, metrics
   'v1/traces', // OTLP export
-  'webhooks',
   'datasets',
   'gateway',
   'scorers',
@@ -71,12 +75,87 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
+/** The recorder's sink, as the recorded webhook URLs name it (mapped to this test's sink before replaying). */
+const RECORDED_SINK = 'http://127.0.0.1:39589';
+
+/** A recorded exchange with the recorder's sink URL replaced by this test's sink, in the request body. */
+function pointAtSink(exchange: Exchange, sink: WebhookSink): Exchange {
+  if (exchange.request_body === null || exchange.request_body === undefined) return exchange;
+  const text = JSON.stringify(exchange.request_body);
+  if (!text.includes(RECORDED_SINK)) return exchange;
+  return { ...exchange, request_body: JSON.parse(text.split(RECORDED_SINK).join(sink.url)) as unknown };
+}
+
+/** Masks the recording's volatile `$.request_body...` paths of a delivery (its payload's timestamp, names, ids). */
+function maskDeliveryBody(exchange: Exchange, body: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(body)) as unknown;
+  for (const volatilePath of exchange.volatile) {
+    if (!volatilePath.startsWith('$.request_body.')) continue;
+    const segments = responsePath(volatilePath.replace('$.request_body', '$.response_body'));
+    if (segments) maskPath(copy, segments);
+  }
+  return copy;
+}
+
+/** Python's json.dumps layout (`", "` and `": "`), as MLflow serialises a delivery. */
+function isPythonJsonLayout(raw: string): boolean {
+  const dumps = (value: unknown): string =>
+    value !== null && typeof value === 'object'
+      ? Array.isArray(value)
+        ? `[${value.map(dumps).join(', ')}]`
+        : `{${Object.entries(value)
+            .map(([k, v]) => `${JSON.stringify(k)}: ${dumps(v)}`)
+            .join(', ')}}`
+      : JSON.stringify(value);
+  return raw === dumps(JSON.parse(raw));
+}
+
+/** The differences between one recorded delivery and one the emulator made. */
+function compareDelivery(recorded: Exchange, actual: ReceivedDelivery, secret: string): string[] {
+  const problems: string[] = [];
+  if (actual.path !== recorded.path) problems.push(`path ${actual.path}, recorded ${recorded.path}`);
+  if (actual.headers['content-type'] !== recorded.request_content_type) {
+    problems.push(`content-type ${String(actual.headers['content-type'])}, recorded ${recorded.request_content_type}`);
+  }
+  const mlflowHeaders = (names: readonly string[]): string[] =>
+    names
+      .filter((name) => name.toLowerCase().startsWith('x-mlflow-'))
+      .map((name) => name.toLowerCase())
+      .sort();
+  const recordedNames = mlflowHeaders(Object.keys(recorded.request_headers ?? {}));
+  const actualNames = mlflowHeaders(Object.keys(actual.headers));
+  if (actualNames.join() !== recordedNames.join()) problems.push(`headers ${actualNames}, recorded ${recordedNames}`);
+  const header = (name: string): string => String(actual.headers[name] ?? '');
+  const expectedSignature = signDelivery(
+    secret,
+    header('x-mlflow-delivery-id'),
+    header('x-mlflow-timestamp'),
+    actual.body,
+  );
+  if (header('x-mlflow-signature') !== expectedSignature) problems.push('signature does not verify with the secret');
+  if (!/^\d{10}$/.test(header('x-mlflow-timestamp')))
+    problems.push(`x-mlflow-timestamp ${header('x-mlflow-timestamp')}`);
+  if (!isPythonJsonLayout(actual.body))
+    problems.push(`body is not laid out as json.dumps: ${actual.body.slice(0, 200)}`);
+  const body = JSON.parse(actual.body) as Record<string, unknown>;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/.test(String(body['timestamp']))) {
+    problems.push(`timestamp ${String(body['timestamp'])} is not datetime.isoformat()`);
+  }
+  // Stringified after masking, so key order counts too (json.dumps keeps insertion order).
+  const expected = JSON.stringify(maskDeliveryBody(recorded, recorded.request_body));
+  const got = JSON.stringify(maskDeliveryBody(recorded, body));
+  if (got !== expected) problems.push(`body ${got}\n      recorded ${expected}`);
+  return problems;
+}
+
 describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
   const corpus = readCorpusFile(corpusFile);
   const emulators = new Map<string, Emulator>();
+  let sink: WebhookSink | undefined;
 
   afterAll(async () => {
     await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
+    await sink?.close();
   });
 
   it('loads the whole corpus', () => {
@@ -92,7 +171,9 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     if (typeof adminPassword !== 'string')
       throw new Error('expected an admin exchange with its password in the corpus');
     const mlflowVersion = MLFLOW3_VERSION;
-    emulators.set('tracking', await startEmulator({ seed: 'empty', mlflowVersion }));
+    sink = await startWebhookSink();
+    const webhooks = { allowedSchemes: ['http', 'https'], allowPrivateIps: true };
+    emulators.set('tracking', await startEmulator({ seed: 'empty', mlflowVersion, webhooks }));
     emulators.set('auth', await startEmulator({ seed: 'empty', auth: true, adminPassword, mlflowVersion }));
     const idMaps = new Map<string, IdMap>([
       ['tracking', new IdMap()],
@@ -106,7 +187,8 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     const pending: Exchange[] = [];
     const mismatched: Exchange[] = [];
     let matched = 0;
-    for (const exchange of replayed) {
+    for (const recorded of replayed) {
+      const exchange = pointAtSink(recorded, sink);
       const emulator = emulators.get(exchange.server);
       const ids = idMaps.get(exchange.server);
       if (!emulator || !ids) throw new Error(`expected server tracking or auth, got ${exchange.server}`);
@@ -128,12 +210,38 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     const mismatchesByFamily = countBy(mismatched, (exchange) => endpointFamily(exchange.path));
     process.stdout.write(
       `conformance ${MLFLOW3_VERSION}: ${matched}/${replayed.length} exchanges match (${skipped} /graphql exchanges skipped, ` +
-        `${deliveries} webhook deliveries set aside, ${tolerated.length} allow-listed, ` +
+        `${deliveries} webhook deliveries compared separately, ${tolerated.length} allow-listed, ` +
         `${pending.length} in families not yet emulated)\n` +
         `mismatches by endpoint family: ${JSON.stringify(mismatchesByFamily)}\n`,
     );
     if (tolerated.length > 0) process.stdout.write(`allow-listed differences:\n${tolerated.join('\n')}\n`);
     expect(failures).toEqual([]);
     expect(matched + tolerated.length + pending.length).toBe(replayed.length);
+  });
+
+  it('delivers webhooks as MLflow did (the recorded webhook-sink exchanges)', async () => {
+    const tracking = emulators.get('tracking');
+    if (!tracking || !sink) throw new Error('expected the replay test to have run first');
+    await tracking.store.webhooks.idle();
+    const recorded = corpus.filter(isDelivery).sort((a, b) => a.seq - b.seq);
+    const created = corpus.find((exchange) => exchange.name === 'webhooks_create');
+    const secret = (created?.request_body as { secret?: unknown } | undefined)?.secret;
+    if (typeof secret !== 'string') throw new Error('expected the recorded webhook to have a secret');
+    // TEMPORARY, like NOT_YET_EMULATED: while the registry writes that trigger deliveries are still being emulated in
+    // 3.x mode, a delivery they did not trigger is pending rather than a failure; what was delivered must match.
+    const registryPending = ['registered-models', 'model-versions'].some((family) => NOT_YET_EMULATED.has(family));
+    const problems = recorded.flatMap((exchange, index) => {
+      const actual = sink?.received[index];
+      if (!actual && registryPending) return [];
+      if (!actual) return [`seq ${exchange.seq} ${exchange.name}: not delivered`];
+      return compareDelivery(exchange, actual, secret).map(
+        (problem) => `seq ${exchange.seq} ${exchange.name}: ${problem}`,
+      );
+    });
+    process.stdout.write(
+      `webhook deliveries ${MLFLOW3_VERSION}: ${sink.received.length} made, ${recorded.length} recorded\n`,
+    );
+    expect(problems).toEqual([]);
+    if (!registryPending) expect(sink.received).toHaveLength(recorded.length);
   });
 });

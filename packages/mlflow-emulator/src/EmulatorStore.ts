@@ -7,6 +7,7 @@ import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './G
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
 import { TrackingStore } from './TrackingStore.js';
+import { WebhookStore, type WebhookUrlPolicy } from './WebhookStore.js';
 
 /** Options for a store. */
 export interface EmulatorStoreOptions {
@@ -18,6 +19,8 @@ export interface EmulatorStoreOptions {
   readonly now?: () => number;
   /** The GitLab project (gitlab mode); default {@link defaultGitlabProject}. */
   readonly gitlabProject?: GitlabProjectRecord;
+  /** Which webhook URLs are accepted (MLflow's default: https only, public addresses only). */
+  readonly webhookUrlPolicy?: WebhookUrlPolicy;
 }
 
 /**
@@ -40,6 +43,8 @@ export class EmulatorStore {
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
   readonly gitlab: GitlabStore;
+  /** MLflow 3's model-registry webhooks; every registry write is offered to them. */
+  readonly webhooks: WebhookStore;
   readonly random: Prng;
   readonly now: () => number;
 
@@ -55,5 +60,10 @@ export class EmulatorStore {
     this.auth = new AuthStore();
     this.databricks = new DatabricksStore();
     this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());
+    this.webhooks = new WebhookStore({
+      now: this.now,
+      ...(options.webhookUrlPolicy === undefined ? {} : { policy: options.webhookUrlPolicy }),
+    });
+    this.registry.onChange((change) => this.webhooks.notify(change));
   }
 }

@@ -10,11 +10,15 @@ import { gitlabTrackingPath } from './routes/gitlab.js';
 import { seedDemo } from './seeds/demoSeed.js';
 import { seedEmpty } from './seeds/emptySeed.js';
 import { seedGitlab } from './seeds/gitlabSeed.js';
+import { DEFAULT_WEBHOOK_URL_POLICY } from './WebhookStore.js';
 
 export type { FaultSpec } from './FaultInjector.js';
 export { EmulatorStore } from './EmulatorStore.js';
 export type { TrackingStore } from './TrackingStore.js';
 export type { RegistryStore } from './RegistryStore.js';
+export type { WebhookStore, WebhookRecord, WebhookUrlPolicy } from './WebhookStore.js';
+export type { DeliveryRecord } from './webhookDelivery.js';
+export { signDelivery } from './webhookDelivery.js';
 export type { AuthStore, PermissionName } from './AuthStore.js';
 export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
 export type { GitlabStore, GitlabVisibility, GitlabProjectRecord } from './GitlabStore.js';
@@ -64,6 +68,12 @@ export interface EmulatorOptions {
   adminPassword?: string;
   /** Per-endpoint latency, keyed by "METHOD /path". */
   endpointLatency?: Record<string, { latencyMs: number; jitterMs?: number }>;
+  /**
+   * Which webhook URLs MLflow 3 mode accepts, as MLFLOW_WEBHOOK_ALLOWED_SCHEMES / MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS set
+   * them (default: MLflow's `https` only and no private addresses). Deliveries only ever go to loopback addresses, so
+   * a test that wants them sets `{ allowedSchemes: ['http', 'https'], allowPrivateIps: true }`.
+   */
+  webhooks?: { allowedSchemes?: string[]; allowPrivateIps?: boolean };
 }
 
 /** A running emulator. */
@@ -122,6 +132,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (visibility !== 'private' && visibility !== 'internal' && visibility !== 'public') {
     throw new TypeError(`expected gitlabProjectVisibility private|internal|public, got ${String(visibility)}`);
   }
+  const webhookUrlPolicy = {
+    allowedSchemes: options.webhooks?.allowedSchemes ?? DEFAULT_WEBHOOK_URL_POLICY.allowedSchemes,
+    allowPrivateIps: options.webhooks?.allowPrivateIps ?? DEFAULT_WEBHOOK_URL_POLICY.allowPrivateIps,
+  };
   const endpointLatency: Record<string, Latency> = {};
   for (const [endpoint, latency] of Object.entries(options.endpointLatency ?? {})) {
     endpointLatency[endpoint] = { ms: latency.latencyMs, jitterMs: latency.jitterMs ?? 0 };
@@ -137,9 +151,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {
-      const store = new EmulatorStore(
-        gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {},
-      );
+      const store = new EmulatorStore({
+        webhookUrlPolicy,
+        ...(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {}),
+      });
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') seedDemo(store, seedOptions);
       else seedEmpty(store, seedOptions);

@@ -182,6 +182,13 @@ const VALIDATORS: Readonly<Record<string, Validator>> = {
   GetRegisteredModelPermission: onModel('canManage'),
   UpdateRegisteredModelPermission: onModel('canManage'),
   DeleteRegisteredModelPermission: onModel('canManage'),
+  // MLflow 3: webhooks are admin-only (corpus seq 376, 380); admins never reach a validator.
+  CreateWebhook: never,
+  ListWebhooks: never,
+  GetWebhook: never,
+  UpdateWebhook: never,
+  DeleteWebhook: never,
+  TestWebhook: never,
 };
 
 /**
