@@ -11,6 +11,7 @@
 // experiment ids, user ids; in MLflow 3 also `m-…` logged models, `tr-…` traces, `a-…` assessments,
 // `d-…` datasets, webhook UUIDs) is remembered recorded → actual, and later requests have recorded ids
 // replaced by actual ones (in paths, query values, headers and bodies, inside filter strings and sources too).
+// Ids inside JSON-encoded strings (MLflow 3's dataset records) are learnt too.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
@@ -103,6 +104,13 @@ export class IdMap {
 
   /** Walks a recorded and an actual body in parallel and remembers ids that differ. */
   learn(recorded: unknown, actual: unknown): void {
+    // MLflow 3 sends some lists as JSON-encoded strings (a dataset's records): their ids are learnt the same way.
+    const recordedJson = parseJsonText(recorded);
+    const actualJson = parseJsonText(actual);
+    if (recordedJson !== undefined && actualJson !== undefined) {
+      this.learn(recordedJson, actualJson);
+      return;
+    }
     if (Array.isArray(recorded) && Array.isArray(actual)) {
       recorded.forEach((item, index) => this.learn(item, actual[index]));
       return;
@@ -151,6 +159,16 @@ export class IdMap {
     }
     if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v, k)]));
     return value;
+  }
+}
+
+/** The JSON array or object a string encodes, else undefined. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

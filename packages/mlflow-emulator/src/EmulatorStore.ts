@@ -2,6 +2,7 @@
 // users, the Databricks side and the GitLab side. A seed function fills it; reset() builds a new one
 // from the seed.
 import { AuthStore } from './AuthStore.js';
+import { DatasetStore } from './DatasetStore.js';
 import { DatabricksStore } from './DatabricksStore.js';
 import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
 import { createPrng, type Prng } from './prng.js';
@@ -45,6 +46,8 @@ export class EmulatorStore {
   readonly gitlab: GitlabStore;
   /** MLflow 3's model-registry webhooks; every registry write is offered to them. */
   readonly webhooks: WebhookStore;
+  /** MLflow 3's evaluation datasets. */
+  readonly datasets: DatasetStore;
   readonly random: Prng;
   readonly now: () => number;
 
@@ -65,5 +68,6 @@ export class EmulatorStore {
       ...(options.webhookUrlPolicy === undefined ? {} : { policy: options.webhookUrlPolicy }),
     });
     this.registry.onChange((change) => this.webhooks.notify(change));
+    this.datasets = new DatasetStore({ now: this.now, random: this.random });
   }
 }

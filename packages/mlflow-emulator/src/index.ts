@@ -27,6 +27,8 @@ export { gitlabMlflowEndpoints } from './routes/gitlab.js';
 export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
+export { seedDatasetsDemo, DEMO_DATASET_NAME, DEMO_DATASET_RECORDS } from './seeds/datasetsDemoSeed.js';
+export type { DatasetStore, EvaluationDatasetRecord } from './DatasetStore.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */

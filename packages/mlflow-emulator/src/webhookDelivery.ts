@@ -8,6 +8,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { pythonJsonDumps } from './pythonJson.js';
 import { eventName, type WebhookEvent, type WebhookPayload } from './webhookEvents.js';
 
 /** MLFLOW_WEBHOOK_REQUEST_TIMEOUT's default (seconds), in milliseconds. */
@@ -32,21 +33,6 @@ export interface DeliveryRecord extends DeliveryOutcome {
   readonly event: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly requestBody: string;
-}
-
-/** Python's `json.dumps(value)`: `", "` and `": "` separators, non-ASCII escaped as `\uXXXX`. */
-export function pythonJsonDumps(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') {
-    return JSON.stringify(value).replace(
-      /[^\x20-\x7e]/g,
-      (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-    );
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>);
-  return `{${entries.map(([key, item]) => `${pythonJsonDumps(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
 }
 
 /** `datetime.now(timezone.utc).isoformat()` for a millisecond instant (microseconds, `+00:00`). */

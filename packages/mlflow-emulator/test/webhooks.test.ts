@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MLFLOW3_VERSION, signDelivery, startEmulator, type Emulator } from '../src/index.js';
-import { pythonJsonDumps, pythonUtcIsoformat } from '../src/webhookDelivery.js';
+import { pythonJsonDumps } from '../src/pythonJson.js';
+import { pythonUtcIsoformat } from '../src/webhookDelivery.js';
 import { call } from './httpClient.js';
 
 interface Received {
