@@ -43,15 +43,6 @@ const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
   // The GenAI families (other work items).
   'traces', // traces v2/v3, assessments (/traces/{id}/assessments), link-to-run, metrics
   'v1/traces', // OTLP export
-  'gateway',
-  'scorers',
-  'issues',
-  'jobs',
-  'prompt-optimization',
-  'workspaces',
-  'workspace-permissions',
-  'unified-traces',
-  'get-online-trace-details',
 ]);
 
 /** `/api/3.0/mlflow/traces/tr-1/tags` → `traces`; `/ajax-api/3.0/jobs/x` → `jobs`; `/v1/traces` → `v1/traces`. */

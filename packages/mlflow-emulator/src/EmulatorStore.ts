@@ -3,6 +3,9 @@
 // from the seed.
 import { AuthStore } from './AuthStore.js';
 import { DatasetStore } from './DatasetStore.js';
+import { GatewayStore } from './GatewayStore.js';
+import { IssueStore } from './IssueStore.js';
+import { ScorerStore } from './ScorerStore.js';
 import { DatabricksStore } from './DatabricksStore.js';
 import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
 import { createPrng, type Prng } from './prng.js';
@@ -48,6 +51,12 @@ export class EmulatorStore {
   readonly webhooks: WebhookStore;
   /** MLflow 3's evaluation datasets. */
   readonly datasets: DatasetStore;
+  /** MLflow 3's registered scorers. */
+  readonly scorers: ScorerStore;
+  /** MLflow 3's AI gateway: secrets, model definitions, endpoints, budget policies. */
+  readonly gateway: GatewayStore;
+  /** MLflow 3's issues. */
+  readonly issues: IssueStore;
   readonly random: Prng;
   readonly now: () => number;
 
@@ -69,5 +78,8 @@ export class EmulatorStore {
     });
     this.registry.onChange((change) => this.webhooks.notify(change));
     this.datasets = new DatasetStore({ now: this.now, random: this.random });
+    this.scorers = new ScorerStore({ now: this.now });
+    this.gateway = new GatewayStore({ now: this.now, random: this.random, tracking: this.tracking });
+    this.issues = new IssueStore({ now: this.now, random: this.random });
   }
 }
