@@ -1,5 +1,6 @@
 // Users and permissions of MLflow 2.12's basic-auth app (mlflow/server/auth/sqlalchemy_store.py and
-// permissions.py): READ, EDIT, MANAGE, NO_PERMISSIONS per experiment and per registered model name.
+// permissions.py): READ, EDIT, MANAGE, NO_PERMISSIONS per experiment and per registered model name. MLflow 3
+// adds USE (the gateway's permission, which reads) and reports scorer permissions on users.
 import { MlflowError } from './MlflowError.js';
 
 /** A basic-auth permission name (USE is MLflow 3's, for gateway resources). */
@@ -32,11 +33,6 @@ export const PERMISSIONS: Readonly<Record<PermissionName, Permission>> = {
   },
 };
 
-/** MLflow 2.12's permission names (no USE), in its order. */
-export const PERMISSION_NAMES_2_12: readonly PermissionName[] = ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
-/** MLflow 3's permission names, in its order. */
-export const PERMISSION_NAMES_3: readonly PermissionName[] = ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
-
 /** MLflow 3's per-resource permission tables beside experiments and registered models. */
 export type ResourceKind = 'scorer' | 'gateway_secret' | 'gateway_endpoint' | 'gateway_model_definition';
 
@@ -54,12 +50,15 @@ export interface AuthUser {
   readonly resourcePermissions: Map<string, PermissionName>;
 }
 
-/** `_validate_permission` against a version's names (MLflow 2.12's by default). */
-export function validatePermission(
-  permission: unknown,
-  names: readonly PermissionName[] = PERMISSION_NAMES_2_12,
-): asserts permission is PermissionName {
-  if (typeof permission !== 'string' || !(names as readonly string[]).includes(permission)) {
+/** The permission names a version accepts, in the order its error message lists them. */
+function permissionNames(mlflow3: boolean): readonly PermissionName[] {
+  return mlflow3 ? ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'] : ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
+}
+
+/** `_validate_permission`. */
+export function validatePermission(permission: unknown, mlflow3 = false): asserts permission is PermissionName {
+  const names = permissionNames(mlflow3);
+  if (typeof permission !== 'string' || !names.includes(permission as PermissionName)) {
     throw MlflowError.invalidParameter(
       `Invalid permission '${String(permission)}'. Valid permissions are: (${names.map((name) => `'${name}'`).join(', ')})`,
     );
@@ -92,10 +91,28 @@ export function scorerResourceId(experimentId: string, name: string): string {
   return `${experimentId}\u0000${name}`;
 }
 
+/** Options for an auth store. */
+export interface AuthStoreOptions {
+  /** Answer as MLflow 3's basic-auth app (USE, scorer permissions on users, workspace-scoped model grants). */
+  readonly mlflow3?: boolean;
+}
+
 /** Users and their permission records. */
 export class AuthStore {
   readonly users = new Map<string, AuthUser>();
   private nextUserId = 1;
+  private readonly mlflow3: boolean;
+
+  constructor(options: AuthStoreOptions = {}) {
+    this.mlflow3 = options.mlflow3 ?? false;
+  }
+
+  /** users/list (MLflow 3): every user's id and name, in id order. */
+  listUsers(): Array<{ id: number; username: string }> {
+    return [...this.users.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((user) => ({ id: user.id, username: user.username }));
+  }
 
   /** users/create. */
   createUser(username: string, password: string, isAdmin = false): AuthUser {
@@ -152,7 +169,7 @@ export class AuthStore {
     username: string,
     permission: unknown,
   ): { user: AuthUser; permission: PermissionName } {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const user = this.getUser(username);
     if (user.experimentPermissions.has(experimentId)) {
       throw MlflowError.alreadyExists(
@@ -177,7 +194,7 @@ export class AuthStore {
 
   /** experiments/permissions/update. */
   updateExperimentPermission(experimentId: string, username: string, permission: unknown): void {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const { user } = this.getExperimentPermission(experimentId, username);
     user.experimentPermissions.set(experimentId, permission);
   }
@@ -194,7 +211,7 @@ export class AuthStore {
     username: string,
     permission: unknown,
   ): { user: AuthUser; permission: PermissionName } {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const user = this.getUser(username);
     if (user.registeredModelPermissions.has(name)) {
       throw MlflowError.alreadyExists(
@@ -210,14 +227,18 @@ export class AuthStore {
     const user = this.getUser(username);
     const permission = user.registeredModelPermissions.get(name);
     if (!permission) {
-      throw MlflowError.notFound(`Registered model permission with name=${name} and username=${username} not found`);
+      throw MlflowError.notFound(
+        this.mlflow3
+          ? `Registered model permission with workspace=default, name=${name} and username=${username} not found`
+          : `Registered model permission with name=${name} and username=${username} not found`,
+      );
     }
     return { user, permission };
   }
 
   /** registered-models/permissions/update. */
   updateRegisteredModelPermission(name: string, username: string, permission: unknown): void {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const { user } = this.getRegisteredModelPermission(name, username);
     user.registeredModelPermissions.set(name, permission);
   }
@@ -235,7 +256,7 @@ export class AuthStore {
     username: string,
     permission: unknown,
   ): { user: AuthUser; permission: PermissionName } {
-    validatePermission(permission, PERMISSION_NAMES_3);
+    validatePermission(permission, true);
     const user = this.getUser(username);
     const key = resourceKey(kind, resourceId);
     if (user.resourcePermissions.has(key)) {
@@ -261,7 +282,7 @@ export class AuthStore {
 
   /** MLflow 3's `.../permissions/update`. */
   updateResourcePermission(kind: ResourceKind, resourceId: string, username: string, permission: unknown): void {
-    validatePermission(permission, PERMISSION_NAMES_3);
+    validatePermission(permission, true);
     const { user } = this.getResourcePermission(kind, resourceId, username);
     user.resourcePermissions.set(resourceKey(kind, resourceId), permission);
   }
@@ -282,6 +303,11 @@ export class AuthStore {
     return user.resourcePermissions.get(resourceKey(kind, resourceId));
   }
 
+  /** Whether registered-model grants carry MLflow 3's `workspace` field. */
+  get workspaceScoped(): boolean {
+    return this.mlflow3;
+  }
+
   /** `User.to_json()`. */
   userJson(user: AuthUser): Record<string, unknown> {
     return {
@@ -296,7 +322,19 @@ export class AuthStore {
         name,
         permission,
         user_id: user.id,
+        ...(this.mlflow3 ? { workspace: 'default' } : {}),
       })),
+      // MLflow 3 lists the user's scorer grants too.
+      ...(this.mlflow3
+        ? {
+            scorer_permissions: [...user.resourcePermissions]
+              .filter(([key]) => key.startsWith('scorer\u0000'))
+              .map(([key, permission]) => {
+                const [, experimentId, name] = key.split('\u0000');
+                return { experiment_id: experimentId, permission, scorer_name: name, user_id: user.id };
+              }),
+          }
+        : {}),
       username: user.username,
     };
   }

@@ -12,6 +12,8 @@ export type RegistryChange =
       readonly kind: 'model_version.created';
       readonly model: RegisteredModelRecord;
       readonly version: ModelVersionRecord;
+      /** The run id the request named (MLflow's payload carries it, not one the version took from a logged model). */
+      readonly requestedRunId: string;
     }
   | {
       readonly kind: 'model_version_tag.set' | 'model_version_tag.deleted';

@@ -148,7 +148,7 @@ function promptTags(tags: ReadonlyMap<string, string>): Record<string, string> {
   );
 }
 
-function versionPayload(model: RegisteredModelRecord, version: ModelVersionRecord): WebhookPayload {
+function versionPayload(model: RegisteredModelRecord, version: ModelVersionRecord, runId: string): WebhookPayload {
   if (isPrompt(model) || version.tags.get(IS_PROMPT_TAG)?.toLowerCase() === 'true') {
     return {
       name: model.name,
@@ -162,7 +162,7 @@ function versionPayload(model: RegisteredModelRecord, version: ModelVersionRecor
     name: model.name,
     version: String(version.version),
     source: version.source,
-    run_id: version.runId || null,
+    run_id: runId || null,
     tags: Object.fromEntries(version.tags),
     description: version.description || null,
   };
@@ -192,7 +192,7 @@ export function eventForChange(change: RegistryChange): { event: WebhookEvent; p
       if (!prompt) return undefined;
       return { event: { entity: 'PROMPT_TAG', action: 'DELETED' }, payload: { name, key: change.key } };
     case 'model_version.created': {
-      const payload = versionPayload(change.model, change.version);
+      const payload = versionPayload(change.model, change.version, change.requestedRunId);
       return {
         event: { entity: 'template' in payload ? 'PROMPT_VERSION' : 'MODEL_VERSION', action: 'CREATED' },
         payload,

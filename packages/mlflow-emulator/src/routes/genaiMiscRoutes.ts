@@ -1,14 +1,13 @@
 // The rest of MLflow 3's GenAI surface as MLflow 3.11.1 answers it: issues (corpus seq 251-256), prompt-optimization
 // and background-job searches (nothing runs here, so empty; the jobs API is FastAPI's, `{"detail": ...}` errors,
 // seq 257-259), the Databricks-only `unified-traces` / `get-online-trace-details` (an empty 404, seq 260-261),
-// workspaces (off, so every workspace endpoint is a 503 naming its route, seq 263, 381, 383), and the UI's
-// `experiments/search-datasets` (ajax only; also in 2.x: the dataset summaries of the experiments' runs, seq 103).
-import { MlflowError, RawResponse, TEXT_HTML } from '../MlflowError.js';
+// and workspaces (off, so every workspace endpoint is a 503 naming its route, seq 263, 381, 383). The UI's
+// `experiments/search-datasets` (seq 103) is in tracking3Routes.ts; its basic-auth check in basicAuth.ts.
+import { RawResponse, TEXT_HTML } from '../MlflowError.js';
 import { isMlflow3 } from '../mlflowVersion.js';
 import { readRequest, requestJson, type MessageSpec } from '../protoJson.js';
 import { MLFLOW3_PREFIXES, MLFLOW_PREFIXES, type RegisterRoutes, type Route } from '../router.js';
 import type { IssueRecord } from '../IssueStore.js';
-import type { TrackingStore } from '../TrackingStore.js';
 import type { Json } from '../wireJson.js';
 
 const S = { kind: 'string' } as const;
@@ -51,31 +50,6 @@ export function workspacesDisabled(route: string): RawResponse {
     `Endpoint: ${route} disabled because the server is running without workspaces support. To enable workspace, run \`mlflow server\` with \`--enable-workspaces\``,
     TEXT_HTML,
   );
-}
-
-/**
- * `_search_datasets`: for each experiment, the distinct datasets its runs logged as inputs, with the input's
- * `mlflow.data.context` tag.
- */
-function datasetSummaries(tracking: TrackingStore, experimentIds: readonly string[]): Json[] {
-  const seen = new Set<string>();
-  const summaries: Json[] = [];
-  for (const run of tracking.runs.values()) {
-    if (!experimentIds.includes(run.experimentId)) continue;
-    for (const input of run.datasetInputs) {
-      const context = input.tags.find((tag) => tag.key === 'mlflow.data.context')?.value;
-      const key = JSON.stringify([run.experimentId, input.dataset.name, input.dataset.digest, context ?? null]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      summaries.push({
-        experiment_id: run.experimentId,
-        name: input.dataset.name,
-        digest: input.dataset.digest,
-        ...(context === undefined ? {} : { context }),
-      });
-    }
-  }
-  return summaries;
 }
 
 function jobNotFound(jobId: string): RawResponse {
@@ -178,24 +152,8 @@ export const workspacePermissionRoutes: readonly Route[] = [
   },
 ];
 
-/** Adds issues, job searches, the Databricks-only 404s and the workspace 503s (3.x), and search-datasets (both). */
+/** Adds issues, job searches, the Databricks-only 404s and the workspace 503s in 3.x mode. */
 export const registerGenaiMiscRoutes: RegisterRoutes = (router, settings) => {
-  router.add(
-    {
-      operation: 'SearchDatasets',
-      path: '/experiments/search-datasets',
-      methods: ['POST'],
-      handler: (request, { store }) => {
-        const json = requestJson(request, { experiment_ids: LIST_S });
-        const ids = Array.isArray(json['experiment_ids']) ? json['experiment_ids'].map(String) : [];
-        if (ids.length === 0)
-          throw MlflowError.invalidParameter('SearchDatasets request must specify at least one experiment_id.');
-        const summaries = datasetSummaries(store.tracking, ids);
-        return summaries.length > 0 ? { dataset_summaries: summaries } : {};
-      },
-    },
-    ['/ajax-api/2.0/mlflow'],
-  );
   if (!isMlflow3(settings)) return;
   router.addAll(issueRoutes, MLFLOW3_PREFIXES);
   router.addAll(workspaceRoutes, MLFLOW3_PREFIXES);
