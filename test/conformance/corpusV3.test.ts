@@ -35,8 +35,6 @@ const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
   'model-versions',
   'users',
   // The GenAI families (other work items).
-  'traces', // traces v2/v3, assessments (/traces/{id}/assessments), link-to-run, metrics
-  'v1/traces', // OTLP export
   'webhooks',
   'datasets',
   'gateway',
@@ -46,8 +44,6 @@ const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
   'prompt-optimization',
   'workspaces',
   'workspace-permissions',
-  'unified-traces',
-  'get-online-trace-details',
 ]);
 
 /** `/api/3.0/mlflow/traces/tr-1/tags` → `traces`; `/ajax-api/3.0/jobs/x` → `jobs`; `/v1/traces` → `v1/traces`. */

@@ -6,6 +6,7 @@ import { DatabricksStore } from './DatabricksStore.js';
 import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
+import { TraceStore } from './TraceStore.js';
 import { TrackingStore } from './TrackingStore.js';
 
 /** Options for a store. */
@@ -37,6 +38,8 @@ export function monotonicClock(): () => number {
 export class EmulatorStore {
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  /** MLflow 3's traces, spans and assessments. */
+  readonly traces: TraceStore;
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
   readonly gitlab: GitlabStore;
@@ -52,6 +55,7 @@ export class EmulatorStore {
       random: this.random,
     });
     this.registry = new RegistryStore({ now: this.now, random: this.random });
+    this.traces = new TraceStore({ tracking: this.tracking, now: this.now, random: this.random });
     this.auth = new AuthStore();
     this.databricks = new DatabricksStore();
     this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());

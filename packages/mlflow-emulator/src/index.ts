@@ -15,6 +15,8 @@ export type { FaultSpec } from './FaultInjector.js';
 export { EmulatorStore } from './EmulatorStore.js';
 export type { TrackingStore } from './TrackingStore.js';
 export type { RegistryStore } from './RegistryStore.js';
+export type { TraceStore } from './TraceStore.js';
+export type * from './traceRecords.js';
 export type { AuthStore, PermissionName } from './AuthStore.js';
 export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
 export type { GitlabStore, GitlabVisibility, GitlabProjectRecord } from './GitlabStore.js';
@@ -23,6 +25,8 @@ export { gitlabMlflowEndpoints } from './routes/gitlab.js';
 export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
+/** Adds a GenAI experiment with traces and assessments to a (3.x) store; see seeds/genaiDemoSeed.ts. */
+export { seedGenAiDemo, GENAI_DEMO_EXPERIMENT, type GenAiDemo } from './seeds/genaiDemoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
