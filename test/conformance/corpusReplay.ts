@@ -126,8 +126,11 @@ export class IdMap {
         const from = String(value);
         const to = String(other);
         if (from === to) continue;
-        if (LONG_ID.test(from)) this.long.set(from, to);
-        else if (ID_KEYS.has(key)) this.short.set(from, to);
+        // The first pairing wins: it comes from the answer that created the object, while a later list may hold
+        // the same objects in another order (MLflow 3 orders some lists by id, and ids differ on both sides).
+        if (LONG_ID.test(from)) {
+          if (!this.long.has(from)) this.long.set(from, to);
+        } else if (ID_KEYS.has(key) && !this.short.has(from)) this.short.set(from, to);
       } else {
         this.learn(value, other);
       }

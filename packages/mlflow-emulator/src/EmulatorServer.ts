@@ -16,7 +16,7 @@ import {
   methodNotAllowedPage,
   notFoundPage,
 } from './MlflowError.js';
-import { DEFAULT_MLFLOW_VERSION, parseMlflowVersion } from './mlflowVersion.js';
+import { DEFAULT_MLFLOW_VERSION, isMlflow3, parseMlflowVersion } from './mlflowVersion.js';
 import {
   MLFLOW_PREFIXES,
   Router,
@@ -26,7 +26,7 @@ import {
   type Route,
   type RouteContext,
 } from './router.js';
-import { basicAuthAfter, basicAuthBefore, basicAuthRoutes } from './routes/basicAuth.js';
+import { basicAuthAfter, basicAuthBefore, registerBasicAuthRoutes } from './routes/basicAuth.js';
 import { databricksAfter, databricksBefore, databricksRoutes, templatePath } from './routes/databricks.js';
 import { gitlabDispatch, gitlabEndpointKey } from './routes/gitlab.js';
 import { registerDatasetRoutes } from './routes/datasetRoutes.js';
@@ -37,6 +37,7 @@ import { registryRoutes } from './routes/registryRoutes.js';
 import { registerScorerRoutes } from './routes/scorerRoutes.js';
 import { registerServerInfoRoutes } from './routes/serverInfoRoutes.js';
 import { registerTraceRoutes } from './routes/traceRoutes.js';
+import { registerTracking3Routes } from './routes/tracking3Routes.js';
 import { registerWebhookRoutes } from './routes/webhookRoutes.js';
 import { trackingRoutes } from './routes/trackingRoutes.js';
 import type { Json } from './wireJson.js';
@@ -108,6 +109,7 @@ function textRoute(operation: string, path: string, text: string): Route {
  */
 const ROUTE_FAMILIES: readonly RegisterRoutes[] = [
   registerServerInfoRoutes,
+  registerTracking3Routes,
   registerLoggedModelRoutes,
   registerTraceRoutes,
   registerWebhookRoutes,
@@ -124,7 +126,7 @@ function buildRouter(settings: EmulatorSettings): Router {
   router.addAll(trackingRoutes, MLFLOW_PREFIXES);
   router.addAll(registryRoutes, MLFLOW_PREFIXES);
   for (const register of ROUTE_FAMILIES) register(router, settings);
-  if (settings.auth && !settings.databricks) router.addAll(basicAuthRoutes);
+  registerBasicAuthRoutes(router, settings);
   if (settings.databricks) router.addAll(databricksRoutes);
   return router;
 }
@@ -309,6 +311,7 @@ export class EmulatorServer {
       headers: req.headers,
       contentType: req.headers['content-type'],
       body,
+      mlflow3: isMlflow3(this.settings),
     };
     this.write(res, this.dispatch(request), method);
   }

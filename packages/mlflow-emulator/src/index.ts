@@ -54,6 +54,11 @@ export interface EmulatorOptions {
    * (the recorded 3.11.1, `MLFLOW3_VERSION`) switches on MLflow 3's endpoints and behaviour (see mlflowVersion.ts).
    */
   mlflowVersion?: string;
+  /**
+   * The default artifact root, as `mlflow server --default-artifact-root` (default `mlflow-artifacts:`, a server
+   * that proxies artifacts); experiments get `<root>/<id>`, logged models `<root>/<id>/models/<model_id>/artifacts`.
+   */
+  artifactRoot?: string;
   /** The GitLab project id the MLflow API lives under (gitlab mode; default 7). */
   gitlabProjectId?: number;
   /** The GitLab project's visibility (gitlab mode; default `private`). */
@@ -112,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!isLoopback(host)) throw new TypeError(`expected a loopback host (127.0.0.1, ::1, localhost), got ${host}`);
   const seed = options.seed ?? 'empty';
   if (seed !== 'demo' && seed !== 'empty') throw new TypeError(`expected seed 'demo' or 'empty', got ${String(seed)}`);
-  if (options.mlflowVersion !== undefined) parseMlflowVersion(options.mlflowVersion);
+  const mlflow3 = options.mlflowVersion !== undefined && parseMlflowVersion(options.mlflowVersion).major >= 3;
   const defaultPermission = options.defaultPermission ?? 'READ';
   const gitlab = options.gitlab ?? false;
   if (gitlab && (options.auth || options.databricks)) {
@@ -141,9 +146,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {
-      const store = new EmulatorStore(
-        gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {},
-      );
+      const store = new EmulatorStore({
+        mlflow3,
+        ...(options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot }),
+        ...(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {}),
+      });
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') seedDemo(store, seedOptions);
       else seedEmpty(store, seedOptions);
