@@ -43,15 +43,20 @@ function take(buffer: Buffer, start: number, length: number): Buffer {
   return buffer.subarray(start, start + length);
 }
 
+/** A field's tag: its number (never 0) and wire type. */
+function readTag(buffer: Buffer, start: number): { number: number; wireType: number; end: number } {
+  const tag = readVarint(buffer, start);
+  const number = Number(tag.value >> 3n);
+  if (number === 0) throw new WireFormatError(`field number 0 at byte ${start}`);
+  return { number, wireType: Number(tag.value & 7n), end: tag.end };
+}
+
 /** Skips a group's contents up to its matching end tag (groups nest); returns the index after the end tag. */
 function skipGroup(buffer: Buffer, start: number, number: number): number {
   let position = start;
   while (position < buffer.length) {
-    const tag = readVarint(buffer, position);
-    position = tag.end;
-    const wireType = Number(tag.value & 7n);
-    const fieldNumber = Number(tag.value >> 3n);
-    if (fieldNumber === 0) throw new WireFormatError('field number 0');
+    const { number: fieldNumber, wireType, end } = readTag(buffer, position);
+    position = end;
     if (wireType === 4) {
       if (fieldNumber !== number) throw new WireFormatError(`group ${number} closed by ${fieldNumber}`);
       return position;
@@ -85,11 +90,8 @@ export function readFields(buffer: Buffer): WireField[] {
   const fields: WireField[] = [];
   let position = 0;
   while (position < buffer.length) {
-    const tag = readVarint(buffer, position);
-    position = tag.end;
-    const wireType = Number(tag.value & 7n);
-    const number = Number(tag.value >> 3n);
-    if (number === 0) throw new WireFormatError('field number 0');
+    const { number, wireType, end } = readTag(buffer, position);
+    position = end;
     switch (wireType) {
       case 0: {
         const varint = readVarint(buffer, position);
