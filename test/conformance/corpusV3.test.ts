@@ -28,17 +28,6 @@ const corpusFile = path.resolve(
   `mlflow-${MLFLOW3_VERSION}.jsonl`,
 );
 
-/**
- * TEMPORARY: endpoint families whose emulation other work items are still building. Their exchanges are replayed
- * (so the state they create exists) and counted, but a mismatch there does not fail the test yet. Must be EMPTY
- * before this lands: remove a family here in the change that emulates it.
- */
-const NOT_YET_EMULATED: ReadonlySet<string> = new Set([
-  // The GenAI families (other work items).
-  'traces', // traces v2/v3, assessments (/traces/{id}/assessments), link-to-run, metrics
-  'v1/traces', // OTLP export
-]);
-
 /** `/api/3.0/mlflow/traces/tr-1/tags` → `traces`; `/ajax-api/3.0/jobs/x` → `jobs`; `/v1/traces` → `v1/traces`. */
 function endpointFamily(requestPath: string): string {
   const rest = requestPath.replace(/^\/(?:ajax-)?api\/\d+\.\d+\/(?:mlflow\/)?/, '');
@@ -219,7 +208,6 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     replayed.sort((a, b) => a.seq - b.seq);
     const failures: string[] = [];
     const tolerated: string[] = [];
-    const pending: Exchange[] = [];
     const mismatched: Exchange[] = [];
     let matched = 0;
     for (const recorded of replayed) {
@@ -237,8 +225,7 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
       if (allowed !== undefined) tolerated.push(`${report}\n    allowed: ${allowed}`);
       else {
         mismatched.push(exchange);
-        if (NOT_YET_EMULATED.has(endpointFamily(exchange.path))) pending.push(exchange);
-        else failures.push(report);
+        failures.push(report);
       }
     }
 
@@ -247,13 +234,12 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     const mismatchesByFamily = countBy(mismatched, (exchange) => endpointFamily(exchange.path));
     process.stdout.write(
       `conformance ${MLFLOW3_VERSION}: ${matched}/${replayed.length} exchanges match (${skipped} /graphql exchanges skipped, ` +
-        `${deliveries} webhook deliveries compared separately, ${tolerated.length} allow-listed, ` +
-        `${pending.length} in families not yet emulated)\n` +
+        `${deliveries} webhook deliveries compared separately, ${tolerated.length} allow-listed)\n` +
         `mismatches by endpoint family (allow-listed ones aside): ${JSON.stringify(mismatchesByFamily)}\n`,
     );
     if (tolerated.length > 0) process.stdout.write(`allow-listed differences:\n${tolerated.join('\n')}\n`);
     expect(failures).toEqual([]);
-    expect(matched + tolerated.length + pending.length).toBe(replayed.length);
+    expect(matched + tolerated.length).toBe(replayed.length);
   });
 
   it('delivers webhooks as MLflow did (the recorded webhook-sink exchanges)', async () => {
@@ -264,12 +250,8 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
     const created = corpus.find((exchange) => exchange.name === 'webhooks_create');
     const secret = (created?.request_body as { secret?: unknown } | undefined)?.secret;
     if (typeof secret !== 'string') throw new Error('expected the recorded webhook to have a secret');
-    // TEMPORARY, like NOT_YET_EMULATED: while the registry writes that trigger deliveries are still being emulated in
-    // 3.x mode, a delivery they did not trigger is pending rather than a failure; what was delivered must match.
-    const registryPending = ['registered-models', 'model-versions'].some((family) => NOT_YET_EMULATED.has(family));
     const problems = recorded.flatMap((exchange, index) => {
       const actual = sink?.received[index];
-      if (!actual && registryPending) return [];
       if (!actual) return [`seq ${exchange.seq} ${exchange.name}: not delivered`];
       return compareDelivery(exchange, actual, secret).map(
         (problem) => `seq ${exchange.seq} ${exchange.name}: ${problem}`,
@@ -279,6 +261,6 @@ describe(`MLflow ${MLFLOW3_VERSION} corpus conformance`, () => {
       `webhook deliveries ${MLFLOW3_VERSION}: ${sink.received.length} made, ${recorded.length} recorded\n`,
     );
     expect(problems).toEqual([]);
-    if (!registryPending) expect(sink.received).toHaveLength(recorded.length);
+    expect(sink.received).toHaveLength(recorded.length);
   });
 });

@@ -11,6 +11,7 @@ import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './G
 import { LoggedModelStore } from './LoggedModelStore.js';
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
+import { TraceStore } from './TraceStore.js';
 import { TrackingStore } from './TrackingStore.js';
 import { WebhookStore, type WebhookUrlPolicy } from './WebhookStore.js';
 
@@ -48,6 +49,8 @@ export class EmulatorStore {
   readonly tracking: TrackingStore;
   readonly loggedModels: LoggedModelStore;
   readonly registry: RegistryStore;
+  /** MLflow 3's traces, spans and assessments. */
+  readonly traces: TraceStore;
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
   readonly gitlab: GitlabStore;
@@ -78,6 +81,7 @@ export class EmulatorStore {
     });
     this.loggedModels = new LoggedModelStore({ tracking: this.tracking, now: this.now, random: this.random });
     this.registry = new RegistryStore({ now: this.now, random: this.random, mlflow3: this.mlflow3 });
+    this.traces = new TraceStore({ tracking: this.tracking, now: this.now, random: this.random });
     this.auth = new AuthStore({ mlflow3: this.mlflow3 });
     this.databricks = new DatabricksStore();
     this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());

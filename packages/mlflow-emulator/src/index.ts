@@ -19,6 +19,8 @@ export type { RegistryStore } from './RegistryStore.js';
 export type { WebhookStore, WebhookRecord, WebhookUrlPolicy } from './WebhookStore.js';
 export type { DeliveryRecord } from './webhookDelivery.js';
 export { signDelivery } from './webhookDelivery.js';
+export type { TraceStore } from './TraceStore.js';
+export type * from './traceRecords.js';
 export type { AuthStore, PermissionName } from './AuthStore.js';
 export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
 export type { GitlabStore, GitlabVisibility, GitlabProjectRecord } from './GitlabStore.js';
@@ -29,6 +31,8 @@ export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
 export { seedDatasetsDemo, DEMO_DATASET_NAME, DEMO_DATASET_RECORDS } from './seeds/datasetsDemoSeed.js';
 export type { DatasetStore, EvaluationDatasetRecord } from './DatasetStore.js';
+/** Adds a GenAI experiment with traces and assessments to a (3.x) store; see seeds/genaiDemoSeed.ts. */
+export { seedGenAiDemo, GENAI_DEMO_EXPERIMENT, type GenAiDemo } from './seeds/genaiDemoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */

@@ -63,6 +63,8 @@ export interface Route {
   readonly path: string;
   readonly methods: readonly string[];
   readonly handler: Handler;
+  /** Served by MLflow 3's FastAPI app (OTLP `/v1/traces`, ...), whose auth middleware answers in text/plain. */
+  readonly fastapi?: boolean;
 }
 
 /** Adds one family of routes to a router (routes/*Routes.ts export one each; EmulatorServer lists them). */

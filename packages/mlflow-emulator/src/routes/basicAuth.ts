@@ -14,6 +14,7 @@ import {
   MlflowError,
   RawResponse,
   TEXT_HTML,
+  TEXT_PLAIN,
   badJsonPage,
   basicAuthChallenge,
   basicAuthForbidden,
@@ -45,13 +46,17 @@ export function parseBasicAuthorization(
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** `authenticate_request_basic_auth`: the user, or the 401 challenge. */
-export function authenticateBasic(request: EmulatorRequest, { store }: RouteContext): AuthUser {
+/** `authenticate_request_basic_auth`: the user, or the 401 challenge (in the content type of the serving app). */
+export function authenticateBasic(
+  request: EmulatorRequest,
+  { store }: RouteContext,
+  challengeContentType: string = TEXT_HTML,
+): AuthUser {
   const header = request.headers.authorization;
   const credentials = parseBasicAuthorization(Array.isArray(header) ? header[0] : header);
-  if (!credentials) throw basicAuthChallenge();
+  if (!credentials) throw basicAuthChallenge(challengeContentType);
   const user = store.auth.authenticate(credentials.username, credentials.password);
-  if (!user) throw basicAuthChallenge();
+  if (!user) throw basicAuthChallenge(challengeContentType);
   return user;
 }
 
@@ -333,7 +338,7 @@ const VALIDATORS: Readonly<Record<string, Validator>> = {
  */
 export function basicAuthBefore(request: EmulatorRequest, route: Route | undefined, context: RouteContext): void {
   if (isUnprotectedRoute(request.path)) return;
-  const user = authenticateBasic(request, context);
+  const user = authenticateBasic(request, context, route?.fastapi === true ? TEXT_PLAIN : TEXT_HTML);
   request.identity = { kind: 'basic', user };
   if (user.isAdmin || !route) return;
   const validator = VALIDATORS[route.operation];
