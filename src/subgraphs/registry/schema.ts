@@ -13,6 +13,9 @@ export function createRegistrySchema(): GraphQLSchema {
     objectResource: {
       RegisteredModel: (object: WireRegisteredModel) => model(object.name),
       ModelVersion: (object: WireModelVersion) => model(object.name),
+      // A prompt is a registered model (MLflow's permissions govern it as one), and its versions are model versions.
+      Prompt: (object: WireRegisteredModel) => model(object.name),
+      PromptVersion: (object: WireModelVersion) => model(object.name),
     },
     argumentResource: {
       model: (name) => model(name),

@@ -1,9 +1,8 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
-import { NotFoundError } from '../../../errors/SupergraphError.js';
-import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
 import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
 import { registryDatabricks } from '../databricks.js';
+import { freshModel, freshVersion } from '../freshReads.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
 import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { ModelVersionStage, MutationResolvers } from '../resolvers.generated.js';
@@ -12,39 +11,6 @@ import { assertVersion, wireStage } from '../toModels.js';
 // Every write is sent once (callRest never retries a write), then declared in invalidate.ts, then answered
 // with the object the backend returned or, when it returned none (set-tag, alias, Databricks' update), a
 // fresh read that bypasses the request's memo, so the answer shows the write.
-
-async function freshModel(
-  context: RequestContext,
-  name: string,
-  returned?: WireRegisteredModel,
-): Promise<WireRegisteredModel> {
-  const loaders = context.loaders.get(registryLoaders);
-  if (returned?.name) {
-    loaders.registeredModelByName.clear(returned.name).prime(returned.name, returned);
-    return returned;
-  }
-  const model = await loaders.registeredModelByName.clear(name).load(name);
-  if (!model) throw new NotFoundError(`Registered model ${name} does not exist`);
-  return model;
-}
-
-async function freshVersion(
-  context: RequestContext,
-  name: string,
-  version: string,
-  returned?: WireModelVersion,
-): Promise<WireModelVersion> {
-  const loaders = context.loaders.get(registryLoaders);
-  if (returned?.name && returned.version) {
-    loaders.modelVersion
-      .clear({ name: returned.name, version: returned.version })
-      .prime({ name: returned.name, version: returned.version }, returned);
-    return returned;
-  }
-  const found = await loaders.modelVersion.clear({ name, version }).load({ name, version });
-  if (!found) throw new NotFoundError(`Model version ${name} ${version} does not exist`);
-  return found;
-}
 
 /**
  * Databricks splits stage rights: None, Archived and Staging moves need CAN_MANAGE_STAGING_VERSIONS, a move to or

@@ -1,0 +1,128 @@
+// Prompts (MLflow 3's prompt registry) through the gateway against the emulator in 3.x mode: written as MLflow's
+// client writes them (corpus seq 135-147), kept out of registeredModels / modelVersions, and counted upstream.
+import { startStack, type Stack } from '../../helpers/startStack.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    emulator: { seed: 'demo', mlflowVersion: '3.11.1' },
+    env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'none' },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function ok(query: string, variables?: Record<string, unknown>): Promise<any> {
+  const response = await stack.query(query, variables);
+  expect(response.errors).toBeUndefined();
+  return response.data;
+}
+
+async function failing(query: string, variables?: Record<string, unknown>) {
+  const response = await stack.query(query, variables);
+  expect(response.errors?.length).toBeGreaterThan(0);
+  return {
+    codes: (response.errors ?? []).map((e) => e.extensions?.code),
+    errors: response.errors ?? [],
+    data: response.data,
+  };
+}
+
+const VERSION = 'name version template templateType variables commitMessage aliases tags { key value }';
+
+describe('prompt writes and reads', () => {
+  it('registers a prompt with its first version, adds a version, points an alias and reads them back', async () => {
+    const created = await ok(
+      `mutation { createPrompt(input: { name: "qa-answer", description: "answers", tags: [{ key: "lang", value: "en" }],
+          template: "Answer: {{question}}", commitMessage: "first version" }) {
+          name description tags { key value } latestVersion { ${VERSION} } } }`,
+    );
+    expect(created.createPrompt).toEqual({
+      name: 'qa-answer',
+      description: 'answers',
+      tags: [{ key: 'lang', value: 'en' }],
+      latestVersion: {
+        name: 'qa-answer',
+        version: 1,
+        template: 'Answer: {{question}}',
+        templateType: 'TEXT',
+        variables: ['question'],
+        commitMessage: 'first version',
+        aliases: [],
+        tags: [],
+      },
+    });
+    const v2 = await ok(
+      `mutation { createPromptVersion(input: { name: "qa-answer", template: "Answer briefly: {{ question }} ({{lang}})", commitMessage: "shorter" }) { ${VERSION} } }`,
+    );
+    expect(v2.createPromptVersion).toMatchObject({
+      version: 2,
+      variables: ['question', 'lang'],
+      commitMessage: 'shorter',
+    });
+    const aliased = await ok(
+      `mutation { setPromptAlias(name: "qa-answer", alias: "production", version: 2) { version aliases } }`,
+    );
+    expect(aliased.setPromptAlias).toEqual({ version: 2, aliases: ['production'] });
+
+    const read = await ok(
+      `{ prompt(name: "qa-answer") { name aliases { alias version promptVersion { version template } }
+          versions(first: 5) { nodes { version commitMessage aliases } }
+          versionByAlias(alias: "production") { version template } version(version: 1) { template } } }`,
+    );
+    expect(read.prompt).toEqual({
+      name: 'qa-answer',
+      aliases: [
+        {
+          alias: 'production',
+          version: 2,
+          promptVersion: { version: 2, template: 'Answer briefly: {{ question }} ({{lang}})' },
+        },
+      ],
+      versions: {
+        nodes: [
+          { version: 2, commitMessage: 'shorter', aliases: ['production'] },
+          { version: 1, commitMessage: 'first version', aliases: [] },
+        ],
+      },
+      versionByAlias: { version: 2, template: 'Answer briefly: {{ question }} ({{lang}})' },
+      version: { template: 'Answer: {{question}}' },
+    });
+  });
+
+  it('keeps prompts out of registeredModels and modelVersions, and lists only prompts in prompts', async () => {
+    const data = await ok(
+      `{ registeredModels(first: 100) { nodes { name } } modelVersions(filter: "name = 'qa-answer'", first: 10) { nodes { name } }
+         prompts(first: 10) { nodes { name } } }`,
+    );
+    expect(data.registeredModels.nodes.map((m: any) => m.name)).not.toContain('qa-answer');
+    expect(data.registeredModels.nodes.length).toBeGreaterThan(0);
+    expect(data.modelVersions.nodes).toEqual([]);
+    expect(data.prompts.nodes).toEqual([{ name: 'qa-answer' }]);
+  });
+
+  it('refuses a registeredModels filter naming the prompt tag, before any upstream call', async () => {
+    stack.emulator.resetCalls();
+    const { codes } = await failing(
+      '{ registeredModels(filter: "tags.`mlflow.prompt.is_prompt` = \'true\'") { nodes { name } } }',
+    );
+    expect(codes).toContain('BAD_USER_INPUT');
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/registered-models/search')).toBe(0);
+  });
+
+  it('answers null for a registered model asked for as a prompt, and refuses prompt writes on it', async () => {
+    const data = await ok(`{ registeredModels(first: 1) { nodes { name } } }`);
+    const model = data.registeredModels.nodes[0].name;
+    expect((await ok(`query($n: String!) { prompt(name: $n) { name } }`, { n: model })).prompt).toBeNull();
+    stack.emulator.resetCalls();
+    const { codes } = await failing(
+      `mutation($n: String!) { createPromptVersion(input: { name: $n, template: "x" }) { version } }`,
+      { n: model },
+    );
+    expect(codes).toContain('BAD_USER_INPUT');
+    expect(stack.emulator.callCount('POST /api/2.0/mlflow/model-versions/create')).toBe(0);
+  });
+});
