@@ -3,6 +3,7 @@
 import type { PermissionBackendKind } from '../auth/PermissionBackend.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../upstream/mlflow/endpoints.js';
 import type { BackendCapabilities, BackendProfile } from '../upstream/profiles/BackendProfile.js';
+import { FEATURE_ENDPOINTS } from '../upstream/profiles/backendFeatures.js';
 
 type Requirement = (capabilities: BackendCapabilities) => boolean;
 
@@ -34,6 +35,15 @@ const FIELD_REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'Experiment.runs(viewType:)': (c) => c.deletedObjects,
 };
 
+/**
+ * Endpoints no mutation is named after: MLflow 3 features' own (their fields are listed by the feature's decision)
+ * and log-inputs (model inputs are an argument of the feature).
+ */
+const NOT_MUTATIONS: ReadonlySet<MlflowEndpointName> = new Set<MlflowEndpointName>([
+  ...Object.values(FEATURE_ENDPOINTS).flat(),
+  'logInputs',
+]);
+
 /** Permission-service fields that only a service with access control lists can serve. */
 const ACL_COORDINATES = [
   'Experiment.permissions',
@@ -59,6 +69,7 @@ export function unsupportedCoordinates(
   for (const name of Object.keys(mlflowEndpoints) as MlflowEndpointName[]) {
     if (
       !profile.capabilities.endpoints.has(name) &&
+      !NOT_MUTATIONS.has(name) &&
       !name.startsWith('get') &&
       !name.startsWith('search') &&
       !name.startsWith('list')
