@@ -20,6 +20,13 @@ export const ACL_MAX_USERS = 100;
 /** users/get calls in flight at once while reading everyone's grants. */
 export const ACL_CONCURRENCY = 8;
 
+/** A 404/405 without MLflow's JSON error: the server has no such route (MLflow < 3 has no users/list). */
+function isMissingRoute(error: unknown): boolean {
+  return (
+    error instanceof UpstreamError && (error.status === 404 || error.status === 405) && error.errorCode === undefined
+  );
+}
+
 /** What users/list answered this caller: the users, or that it refused them (kept per caller, never shared). */
 type UserList = { users: WireListedUser[] } | { refused: true };
 
@@ -60,7 +67,7 @@ export async function readEveryonesGrants(inputs: GrantsInputs): Promise<WireAut
       ttlSeconds(cachePolicy.permission, cache.ttls),
     );
   } catch (error) {
-    if (isNotFound(error) || (error instanceof UpstreamError && error.failure === 'unsupported')) {
+    if (isMissingRoute(error)) {
       noUserList.value = true;
       return 'no-user-list';
     }

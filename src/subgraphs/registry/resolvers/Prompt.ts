@@ -37,7 +37,7 @@ const promptTagFields = {
 export const Prompt: PromptResolvers = {
   // _entities (the permissions subgraph's fields, or a client): a name that is no prompt resolves to null.
   async __resolveReference(reference, context) {
-    await requirePrompts(context, 'Prompt');
+    await requirePrompts(context, 'getRegisteredModel');
     return loadPrompt(context, reference.name);
   },
   name,
@@ -85,7 +85,7 @@ export const Prompt: PromptResolvers = {
 /** Fields of PromptVersion, backed by the model version that holds the template in its tags. */
 export const PromptVersion: PromptVersionResolvers = {
   async __resolveReference(reference, context) {
-    await requirePrompts(context, 'PromptVersion');
+    await requirePrompts(context, 'getModelVersion');
     return loadPromptVersion(context, reference.name, Number(reference.version));
   },
   name,

@@ -12,7 +12,6 @@ import {
 import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { QueryRegisteredModelsArgs, QueryResolvers } from '../resolvers.generated.js';
 import { loadPrompt } from '../loadPrompt.js';
-import { requirePrompts } from '../promptSupport.js';
 import { isPromptModel, isPromptVersion, promptsFilter, refusePromptClause } from '../prompts.js';
 import { assertVersion } from '../toModels.js';
 
@@ -110,19 +109,15 @@ export const Query: QueryResolvers = {
     });
   },
 
-  async prompts(_, args, context) {
-    await requirePrompts(context, 'Query.prompts');
-    return registrySearch(context, 'Query.prompts', args, SEARCH_MODELS_MAX_RESULTS, {
+  // Refused where the backend has no prompt registry by the schema's gate (promptSupport.ts), before this runs.
+  prompts: (_, args, context) =>
+    registrySearch(context, 'Query.prompts', args, SEARCH_MODELS_MAX_RESULTS, {
       search: (params) => searchModels(context, params),
       items: (response) => response.registered_models ?? [],
       prime: (models) => context.loaders.get(registryLoaders).primeModels(models),
       filter: promptsFilter(args.filter),
       belongs: (model) => isPromptModel(model),
-    });
-  },
+    }),
 
-  async prompt(_, { name }, context) {
-    await requirePrompts(context, 'Query.prompt');
-    return loadPrompt(context, name);
-  },
+  prompt: (_, { name }, context) => loadPrompt(context, name),
 };

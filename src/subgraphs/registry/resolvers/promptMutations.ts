@@ -5,7 +5,6 @@ import { wireTags } from '../../wireTags.js';
 import { freshModel, freshVersion } from '../freshReads.js';
 import { invalidateModelVersion, invalidateRegisteredModel } from '../invalidate.js';
 import { promptVersionNumber, requirePrompt, requirePromptVersion } from '../loadPrompt.js';
-import { requirePrompts } from '../promptSupport.js';
 import {
   assertChatTemplate,
   assertJson,
@@ -23,8 +22,9 @@ import type { CreatePromptVersionInput, MutationResolvers, PromptTemplateType } 
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
 
 // Prompt writes, stored as MLflow's client stores them (registered-models and model-versions calls with the prompt
-// tags). Each is refused before any call where the backend has no prompt registry, and, past the field's permission
-// check, touches only an object that is a prompt (one registered-models/get, usually already in the request's memo).
+// tags). Each is refused before any check or call where the backend has no prompt registry (promptGates), and, past
+// the field's permission check, touches only an object that is a prompt (one registered-models/get, usually already
+// in the request's memo).
 
 /** The version a template makes: MLflow's tags for the marker, the text, its type and settings, then the caller's. */
 function versionTags(input: Omit<CreatePromptVersionInput, 'name'>): WireTag[] {
@@ -64,7 +64,6 @@ function assertUserTagKey(key: string): void {
 /** The prompt mutations (merged into the registry's Mutation resolvers). */
 export const promptMutations: MutationResolvers = {
   async createPrompt(_, { input }, context) {
-    await requirePrompts(context, 'createPrompt');
     assertPromptName(input.name);
     assertUserTags(input.tags);
     const type = input.templateType ?? 'TEXT';
@@ -99,13 +98,11 @@ export const promptMutations: MutationResolvers = {
   },
 
   async createPromptVersion(_, { input }, context) {
-    await requirePrompts(context, 'createPromptVersion');
     await requirePrompt(context, input.name);
     return createVersion(context, input.name, input);
   },
 
   async setPromptAlias(_, { name, alias, version }, context) {
-    await requirePrompts(context, 'setPromptAlias');
     await requirePromptVersion(context, name, version);
     const number = promptVersionNumber(version);
     await context.clients.mlflow.call('setRegisteredModelAlias', { name, alias, version: number });
@@ -115,7 +112,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async deletePromptAlias(_, { name, alias }, context) {
-    await requirePrompts(context, 'deletePromptAlias');
     await requirePrompt(context, name);
     await context.clients.mlflow.call('deleteRegisteredModelAlias', { name, alias });
     await invalidateRegisteredModel(context, name);
@@ -123,7 +119,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async setPromptTag(_, { name, tag }, context) {
-    await requirePrompts(context, 'setPromptTag');
     assertUserTagKey(tag.key);
     await requirePrompt(context, name);
     await context.clients.mlflow.call('setRegisteredModelTag', { name, key: tag.key, value: tag.value });
@@ -132,7 +127,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async deletePromptTag(_, { name, key }, context) {
-    await requirePrompts(context, 'deletePromptTag');
     assertUserTagKey(key);
     await requirePrompt(context, name);
     await context.clients.mlflow.call('deleteRegisteredModelTag', { name, key });
@@ -141,7 +135,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async setPromptVersionTag(_, { name, version, tag }, context) {
-    await requirePrompts(context, 'setPromptVersionTag');
     assertUserTagKey(tag.key);
     await requirePromptVersion(context, name, version);
     const number = promptVersionNumber(version);
@@ -151,7 +144,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async deletePromptVersionTag(_, { name, version, key }, context) {
-    await requirePrompts(context, 'deletePromptVersionTag');
     assertUserTagKey(key);
     await requirePromptVersion(context, name, version);
     const number = promptVersionNumber(version);
@@ -161,7 +153,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async deletePrompt(_, { name }, context) {
-    await requirePrompts(context, 'deletePrompt');
     await requirePrompt(context, name);
     await context.clients.mlflow.call('deleteRegisteredModel', { name });
     await invalidateRegisteredModel(context, name);
@@ -169,7 +160,6 @@ export const promptMutations: MutationResolvers = {
   },
 
   async deletePromptVersion(_, { name, version }, context) {
-    await requirePrompts(context, 'deletePromptVersion');
     await requirePromptVersion(context, name, version);
     const number = promptVersionNumber(version);
     await context.clients.mlflow.call('deleteModelVersion', { name, version: number });
