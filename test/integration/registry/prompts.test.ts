@@ -1,6 +1,7 @@
 // Prompts (MLflow 3's prompt registry) through the gateway against the emulator in 3.x mode: written as MLflow's
 // client writes them (corpus seq 135-147), kept out of registeredModels / modelVersions, and counted upstream.
 import { startStack, type Stack } from '../../helpers/startStack.js';
+import { mlflowRest } from './seedRegistry.js';
 
 let stack: Stack;
 
@@ -124,5 +125,57 @@ describe('prompt writes and reads', () => {
     );
     expect(codes).toContain('BAD_USER_INPUT');
     expect(stack.emulator.callCount('POST /api/2.0/mlflow/model-versions/create')).toBe(0);
+  });
+});
+
+describe('on an MLflow older than 3.0', () => {
+  let old: Stack;
+  beforeAll(async () => {
+    old = await startStack({ emulator: { seed: 'demo' }, env: { MLFLOW_SUPERGRAPH_PERMISSIONS: 'none' } });
+    // A model tagged as a prompt by a newer client (a 2.x server lists it with everything else: it hides nothing).
+    await mlflowRest(old.emulator.url, 'POST', '/api/2.0/mlflow/registered-models/create', {
+      name: 'legacy-prompt',
+      tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+    });
+    await mlflowRest(old.emulator.url, 'POST', '/api/2.0/mlflow/model-versions/create', {
+      name: 'legacy-prompt',
+      source: 's3://prompts/legacy',
+      tags: [
+        { key: 'mlflow.prompt.is_prompt', value: 'true' },
+        { key: 'mlflow.prompt.text', value: 'Hi {{name}}' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await old?.close();
+  });
+
+  it('still keeps what the server lists as a prompt out of registeredModels and modelVersions', async () => {
+    const listed = await mlflowRest(
+      old.emulator.url,
+      'GET',
+      '/api/2.0/mlflow/registered-models/search?max_results=100',
+    );
+    expect(listed.registered_models.map((m: any) => m.name)).toContain('legacy-prompt');
+    const response = await old.query(
+      `{ registeredModels(first: 100) { nodes { name } } modelVersions(filter: "name = 'legacy-prompt'") { nodes { name } } }`,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data.registeredModels.nodes.map((m: any) => m.name)).not.toContain('legacy-prompt');
+    expect(response.data.registeredModels.nodes.length).toBeGreaterThan(0);
+    expect(response.data.modelVersions.nodes).toEqual([]);
+  });
+
+  it('answers UNSUPPORTED_BY_BACKEND on prompts, with no upstream call', async () => {
+    // The server's version is known once its probe answered (the backend field waits for it).
+    expect((await old.query(`{ backend { version capabilities { prompts } } }`)).data.backend).toEqual({
+      version: '2.12.2',
+      capabilities: { prompts: false },
+    });
+    old.emulator.resetCalls();
+    const response = await old.query(`{ prompts { nodes { name } } }`);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
+    expect(response.errors?.[0]?.message).toMatch(/older than MLflow 3\.0/);
+    expect(old.emulator.totalCalls()).toBe(0);
   });
 });

@@ -68,8 +68,11 @@ export const promptMutations: MutationResolvers = {
     assertUserTags(input.tags);
     const type = input.templateType ?? 'TEXT';
     // Checked before the model exists, so a bad first version leaves no empty prompt behind.
+    // The first version: the template and its message (the prompt's tags are the prompt's, not the version's).
     const first =
-      input.template === null || input.template === undefined ? undefined : { ...input, template: input.template };
+      input.template === null || input.template === undefined
+        ? undefined
+        : { template: input.template, templateType: type, commitMessage: input.commitMessage };
     if (first) versionTags(first);
     else if (input.commitMessage)
       throw new BadUserInputError('commitMessage: only with a template (the first version)');
