@@ -35,9 +35,12 @@ export function isReservedPromptTag(key: string): boolean {
   return key.startsWith('mlflow.prompt.') || key.startsWith('_mlflow_prompt');
 }
 
-/** True when `tags` mark their object as a prompt (MLflow compares the value case-insensitively). */
+/**
+ * True when `tags` mark their object as a prompt: the value exactly `true`, as MLflow 3's store hides prompts (an
+ * equality in SQL) and as `tags.… = 'true'` lists them, so each object lands in exactly one of the two lists.
+ */
 function marksPrompt(tags: readonly WireTag[] | undefined): boolean {
-  return (tags ?? []).some((tag) => tag.key === IS_PROMPT_TAG && (tag.value ?? '').toLowerCase() === 'true');
+  return (tags ?? []).some((tag) => tag.key === IS_PROMPT_TAG && tag.value === 'true');
 }
 
 /** Whether a registered model is a prompt. */
@@ -52,8 +55,8 @@ export function isPromptVersion(version: Pick<WireModelVersion, 'tags'>): boolea
 
 /**
  * Refuses a `registeredModels` / `modelVersions` filter that names the prompt tag. The graph keeps prompts out itself;
- * passed on, such a clause means different things by server version: MLflow >= 2.21 drops `!= 'true'` and lists only
- * prompts for `= 'true'`, while older servers compare it literally, so `!= 'true'` there drops every ordinary model
+ * passed on, such a clause means different things by server version: MLflow 3 (SqlAlchemyStore._is_querying_prompt) drops
+ * `!= 'true'` and lists only prompts for `= 'true'`, while older servers compare it literally, so `!= 'true'` there drops every ordinary model
  * (which has no such tag at all). One rule on every backend: the clause is not the caller's to write.
  */
 export function refusePromptClause(filter: string | null | undefined, field: string): void {

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
-import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
+import { createModelAsCaller } from '../createModelAsCaller.js';
 import { registryDatabricks } from '../databricks.js';
 import { freshModel, freshVersion } from '../freshReads.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
@@ -37,24 +37,7 @@ function transition(name: string, version: string, stage: ModelVersionStage, com
 
 /** Every model registry write, and the Databricks transition requests and comments. */
 export const Mutation: MutationResolvers = {
-  async createRegisteredModel(_, { input }, context) {
-    // The creator now manages it: their next write (a first version) must not wait out a cached level.
-    const { registered_model } = await createAsCaller(
-      context.authorizer,
-      'registeredModel',
-      async () => {
-        const created = await context.clients.mlflow.call('createRegisteredModel', {
-          name: input.name,
-          ...(input.description ? { description: input.description } : {}),
-          ...wireTags(input.tags),
-        });
-        await invalidateRegisteredModel(context, input.name);
-        return created;
-      },
-      () => ({ kind: 'registeredModel', name: input.name }),
-    );
-    return freshModel(context, input.name, registered_model);
-  },
+  createRegisteredModel: (_, { input }, context) => createModelAsCaller(context, input),
   async renameRegisteredModel(_, { name, newName }, context) {
     const { registered_model } = await context.clients.mlflow.call('renameRegisteredModel', {
       name,

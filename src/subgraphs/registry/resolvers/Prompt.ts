@@ -1,7 +1,4 @@
-import { buildConnection, pageSize } from '../../../graphql/connection.js';
-import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { registryLoaders } from '../loaders/createRegistryLoaders.js';
-import { searchVersionsOfModel } from '../loaders/search.js';
 import { loadPrompt, loadPromptVersion, loadPromptVersionByAlias } from '../loadPrompt.js';
 import { requirePrompts } from '../promptSupport.js';
 import {
@@ -22,6 +19,7 @@ import type {
 } from '../resolvers.generated.js';
 import { nonEmpty, tagList, tagValue } from '../toModels.js';
 import { versionAliases } from '../versionAliases.js';
+import { versionsConnection } from '../versionsConnection.js';
 import { registryObjectFields } from './registryObjectFields.js';
 
 const { name, description, creationTime, lastUpdateTime, userId } = registryObjectFields;
@@ -60,23 +58,8 @@ export const Prompt: PromptResolvers = {
     return null;
   },
 
-  async versions(prompt, { first, after }, context) {
-    const size = pageSize(first);
-    const cursors = connectionCursors(context.services.keys, context.principal, {
-      field: 'Prompt.versions',
-      args: { name: prompt.name },
-    });
-    // Decoded before any upstream call: a cursor this caller was not given for this prompt costs nothing.
-    const position = cursors.decode(after);
-    const loaders = context.loaders.get(registryLoaders);
-    if (!after) {
-      const page = await loaders.firstPromptVersionsPage.load({ name: prompt.name, size });
-      return buildConnection(page.items, size, { o: 0 }, page.nextToken, cursors);
-    }
-    const page = await searchVersionsOfModel(context, prompt.name, size, position, 'prompts');
-    loaders.primeVersions(page.items);
-    return buildConnection(page.items, size, position, page.nextToken, cursors);
-  },
+  versions: (prompt, args, context) =>
+    versionsConnection(context, prompt, args, { field: 'Prompt.versions', scope: 'prompts' }),
 
   version: (prompt, { version }, context) => loadPromptVersion(context, prompt.name, version),
   versionByAlias: (prompt, { alias }, context) => loadPromptVersionByAlias(context, prompt.name, alias),

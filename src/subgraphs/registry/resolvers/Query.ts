@@ -27,7 +27,7 @@ interface RegistrySearch<R, T> {
   readonly filter: string | undefined;
   /**
    * Which items belong in this list whatever the caller may read: prompts are kept out of registered models and their
-   * versions (MLflow < 2.21 lists them with everything else), and only prompts go in `prompts`.
+   * versions (MLflow 2.x lists them with everything else), and only prompts go in `prompts`.
    */
   readonly belongs: (item: T) => boolean;
 }
@@ -85,7 +85,7 @@ export const Query: QueryResolvers = {
       search: (params) => searchModels(context, params),
       items: (response) => response.registered_models ?? [],
       prime: (models) => context.loaders.get(registryLoaders).primeModels(models),
-      // MLflow >= 2.21 leaves prompts out of a search whose filter does not name their tag; the graph never names it
+      // MLflow 3 leaves prompts out of a search whose filter does not name their tag; the graph never names it
       // (older servers would compare it literally) and leaves out whatever prompt an older server lists.
       filter: args.filter || undefined,
       belongs: (model) => !isPromptModel(model),

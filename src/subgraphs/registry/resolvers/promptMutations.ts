@@ -1,7 +1,6 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
 import type { WireTag } from '../../../upstream/mlflow/wire.js';
-import { createAsCaller } from '../../createAsCaller.js';
-import { wireTags } from '../../wireTags.js';
+import { createModelAsCaller } from '../createModelAsCaller.js';
 import { freshModel, freshVersion } from '../freshReads.js';
 import { invalidateModelVersion, invalidateRegisteredModel } from '../invalidate.js';
 import { promptVersionNumber, requirePrompt, requirePromptVersion } from '../loadPrompt.js';
@@ -76,25 +75,16 @@ export const promptMutations: MutationResolvers = {
     if (first) versionTags(first);
     else if (input.commitMessage)
       throw new BadUserInputError('commitMessage: only with a template (the first version)');
-    const { registered_model } = await createAsCaller(
-      context.authorizer,
-      'registeredModel',
-      async () => {
-        const created = await context.clients.mlflow.call('createRegisteredModel', {
-          name: input.name,
-          ...(input.description ? { description: input.description } : {}),
-          ...wireTags([
-            { key: IS_PROMPT_TAG, value: 'true' },
-            { key: PROMPT_TYPE_TAG, value: type === 'CHAT' ? 'chat' : 'text' },
-            ...(input.tags ?? []),
-          ]),
-        });
-        await invalidateRegisteredModel(context, input.name);
-        return created;
-      },
-      () => ({ kind: 'registeredModel', name: input.name }),
-    );
-    if (!first) return freshModel(context, input.name, registered_model);
+    const created = await createModelAsCaller(context, {
+      name: input.name,
+      description: input.description,
+      tags: [
+        { key: IS_PROMPT_TAG, value: 'true' },
+        { key: PROMPT_TYPE_TAG, value: type === 'CHAT' ? 'chat' : 'text' },
+        ...(input.tags ?? []),
+      ],
+    });
+    if (!first) return created;
     await createVersion(context, input.name, first);
     // The model as it is with its first version (latest_versions, last update).
     return freshModel(context, input.name);
