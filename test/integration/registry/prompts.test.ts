@@ -128,6 +128,42 @@ describe('prompt writes and reads', () => {
   });
 });
 
+describe('on MLflow 3.11.1', () => {
+  it('reports prompts (and logged models) as served, and no prompt coordinate as unsupported', async () => {
+    const data = await ok(`{ backend { version capabilities { prompts loggedModels } unsupported } }`);
+    expect(data.backend.version).toBe('3.11.1');
+    expect(data.backend.capabilities).toEqual({ prompts: true, loggedModels: true });
+    expect(data.backend.unsupported.filter((c: string) => /Prompt|prompt/.test(c))).toEqual([]);
+  });
+
+  it('lists prompts with their versions in two calls, however many prompts there are', async () => {
+    for (const name of ['cost-a', 'cost-b', 'cost-c']) {
+      await ok(`mutation($n: String!) { createPrompt(input: { name: $n, template: "Hi {{name}}" }) { name } }`, {
+        n: name,
+      });
+      await ok(
+        `mutation($n: String!) { createPromptVersion(input: { name: $n, template: "Hello {{name}}" }) { version } }`,
+        {
+          n: name,
+        },
+      );
+    }
+    stack.coldStart();
+    const data = await ok(
+      `{ prompts(filter: "name LIKE 'cost-%'", first: 10) { nodes { name latestVersion { version } versions(first: 5) { nodes { version template } } } } }`,
+    );
+    expect(data.prompts.nodes.map((p: any) => [p.name, p.latestVersion.version, p.versions.nodes.length])).toEqual([
+      ['cost-a', 2, 2],
+      ['cost-b', 2, 2],
+      ['cost-c', 2, 2],
+    ]);
+    // One prompt search, and one search for every prompt's first page of versions (split by prompt).
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/registered-models/search')).toBe(1);
+    expect(stack.emulator.callCount('GET /api/2.0/mlflow/model-versions/search')).toBe(1);
+    expect(stack.emulator.totalCalls()).toBe(2);
+  });
+});
+
 describe('on an MLflow older than 3.0', () => {
   let old: Stack;
   beforeAll(async () => {
