@@ -143,7 +143,10 @@ export function matchesClause(
 ): boolean {
   switch (clause.type) {
     case 'metric':
-      return compareValues(latestValue(metricsOn(model, datasets), clause.key), clause.comparator, clause.value);
+      // A join on the metrics table: any row of the key (on the given datasets) that satisfies the comparison.
+      return metricsOn(model, datasets).some(
+        (metric) => metric.key === clause.key && compareValues(metric.value, clause.comparator, clause.value),
+      );
     case 'param':
       return compareValues(model.params.get(clause.key), clause.comparator, clause.value);
     case 'tag':

@@ -65,8 +65,26 @@ describe('tracking in 3.x mode', () => {
     const got = (await call(v3.url, `${API}/runs/get?run_id=${runId}`)).json<{ run: RunJson }>().run;
     expect(got.inputs).toEqual({ model_inputs: [{ model_id: model.modelId }] });
     expect(got.outputs).toEqual({ model_outputs: [{ model_id: model.modelId, step: 0 }] });
+    // Outputs list in model-id order, whatever order they were logged in.
+    const [first, second] = [createModel(v3, runId), createModel(v3, runId)].sort((a, b) =>
+      a.modelId < b.modelId ? -1 : 1,
+    );
+    const otherRun = await createRun(v3);
+    for (const [model, step] of [
+      [second, 1],
+      [first, 2],
+    ] as const) {
+      await call(v3.url, `${API}/runs/outputs`, {
+        body: { run_id: otherRun, models: [{ model_id: model?.modelId, step }] },
+      });
+    }
+    const other = (await call(v3.url, `${API}/runs/get?run_id=${otherRun}`)).json<{ run: RunJson }>().run;
+    expect(other.outputs?.model_outputs?.map((output) => output.step)).toEqual([2, 1]);
+
     const found = (
-      await call(v3.url, `${API}/runs/search`, { body: { experiment_ids: ['0'], max_results: 10 } })
+      await call(v3.url, `${API}/runs/search`, {
+        body: { experiment_ids: ['0'], max_results: 10, filter: `attributes.run_id = '${runId}'` },
+      })
     ).json<{ runs: RunJson[] }>().runs;
     expect(found[0]?.inputs).toEqual({});
     expect(found[0]?.outputs).toEqual({ model_outputs: [{ model_id: model.modelId, step: 0 }] });
