@@ -1,5 +1,6 @@
 // Prompts (MLflow 3's prompt registry) through the gateway against the emulator in 3.x mode: written as MLflow's
 // client writes them (corpus seq 135-147), kept out of registeredModels / modelVersions, and counted upstream.
+import { DEMO_PROMPTS } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { mlflowRest } from './seedRegistry.js';
 
@@ -102,7 +103,30 @@ describe('prompt writes and reads', () => {
     expect(data.registeredModels.nodes.map((m: any) => m.name)).not.toContain('qa-answer');
     expect(data.registeredModels.nodes.length).toBeGreaterThan(0);
     expect(data.modelVersions.nodes).toEqual([]);
-    expect(data.prompts.nodes).toEqual([{ name: 'qa-answer' }]);
+    const prompts = [...DEMO_PROMPTS.map((p) => p.name), 'qa-answer'].sort();
+    expect(data.prompts.nodes.map((p: any) => p.name).sort()).toEqual(prompts);
+    for (const name of prompts) expect(data.registeredModels.nodes.map((m: any) => m.name)).not.toContain(name);
+  });
+
+  it('reads the demo’s prompts as MLflow stores them: alias, template, variables, commit message, tags', async () => {
+    const demo = DEMO_PROMPTS[0] as (typeof DEMO_PROMPTS)[number];
+    const production = demo.aliases.production as number;
+    const data = await ok(
+      `query($n: String!) { prompt(name: $n) { description tags { key value }
+          versionByAlias(alias: "production") { version template variables commitMessage aliases } } }`,
+      { n: demo.name },
+    );
+    expect(data.prompt.description).toBe(demo.description);
+    expect(data.prompt.tags).toEqual(
+      expect.arrayContaining(Object.entries(demo.tags).map(([key, value]) => ({ key, value }))),
+    );
+    expect(data.prompt.versionByAlias).toMatchObject({
+      version: production,
+      template: demo.versions[production - 1]?.template,
+      commitMessage: demo.versions[production - 1]?.message,
+      aliases: ['production'],
+    });
+    expect(data.prompt.versionByAlias.variables.length).toBeGreaterThan(0);
   });
 
   it('refuses a registeredModels filter naming the prompt tag, before any upstream call', async () => {
