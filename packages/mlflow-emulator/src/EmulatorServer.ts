@@ -21,6 +21,7 @@ import { basicAuthAfter, basicAuthBefore, basicAuthRoutes } from './routes/basic
 import { databricksAfter, databricksBefore, databricksRoutes, templatePath } from './routes/databricks.js';
 import { gitlabDispatch, gitlabEndpointKey } from './routes/gitlab.js';
 import { registryRoutes } from './routes/registryRoutes.js';
+import { serveArtifactRequest } from './routes/artifactRoutes.js';
 import { trackingRoutes } from './routes/trackingRoutes.js';
 import type { Json } from './wireJson.js';
 
@@ -286,6 +287,8 @@ export class EmulatorServer {
       contentType: req.headers['content-type'],
       body,
     };
+    // Artifact bytes stream to the socket themselves (routes/artifactRoutes.ts); everything else is routed.
+    if (await serveArtifactRequest(request, res, this.context())) return;
     this.write(res, this.dispatch(request), method);
   }
 

@@ -23,6 +23,15 @@ export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
+/** Artifact bytes (made from each run) and listing settings, for tests that compare downloads or force paging. */
+export {
+  artifactBody,
+  bodyBytes,
+  bodySize,
+  addSyntheticArtifact,
+  type ArtifactBody,
+} from './artifacts/artifactContent.js';
+export { artifactSettings, type ArtifactSettings } from './routes/artifactRoutes.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
 export { createPageToken } from './pageToken.js';
 
