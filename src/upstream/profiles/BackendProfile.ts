@@ -15,6 +15,13 @@ export type FilterSupport =
   /** Accepted and silently ignored by the server (GitLab): the graph refuses filters rather than lie. */
   | 'none';
 
+/**
+ * How a backend's artifact bytes are read: MLflow's `/get-artifact` (the run's store as the tracking server exposes
+ * it), the presigned URLs Databricks hands out, or not at all, with the reason a caller is told (no call is made).
+ */
+export type ArtifactBytes =
+  { readonly via: 'get-artifact' | 'presigned' } | { readonly via: 'none'; readonly reason: string };
+
 /** The declared abilities of one backend. */
 export interface BackendCapabilities {
   /** MLflow REST endpoints the backend serves; a call to any other is refused before it is sent. */
@@ -48,6 +55,8 @@ export interface BackendCapabilities {
    * per caller, so a new backend or service that forgets this shares nothing.
    */
   readonly cacheSharedUnder: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http')[];
+  /** Artifact downloads and previews (`Artifact.downloadUrl`, `Artifact.text`). */
+  readonly artifactBytes: ArtifactBytes;
 }
 
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
@@ -140,6 +149,25 @@ const CAPABILITIES: {
     databricks: ['databricks', 'http'],
     gitlab: ['gitlab', 'http'],
   },
+  artifactBytes: {
+    mlflow: { via: 'get-artifact' },
+    databricks: { via: 'presigned' },
+    gitlab: {
+      via: 'none',
+      reason:
+        "GitLab's MLflow-compatible API lists and serves no artifacts (they sit in its package registry, which the graph does not proxy)",
+    },
+  },
+};
+
+/**
+ * Without `--serve-artifacts` (MLFLOW_SERVE_ARTIFACTS=false) an MLflow server hands clients the store's own URI
+ * and they read it directly: the graph could neither authorize nor stream those reads.
+ */
+const NO_SERVED_ARTIFACTS: ArtifactBytes = {
+  via: 'none',
+  reason:
+    'the MLflow server runs without --serve-artifacts (MLFLOW_SERVE_ARTIFACTS=false): its clients read the artifact store directly, which the graph cannot authorize; start MLflow with --serve-artifacts',
 };
 
 /** One backend's column of {@link CAPABILITIES}. */
@@ -160,7 +188,15 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
   },
 };
 
-/** The profile of a backend kind. */
-export function backendProfile(kind: BackendKind): BackendProfile {
-  return backendProfiles[kind];
+/** What the deployment says about its backend beyond its kind. */
+export interface ProfileOptions {
+  /** The MLflow server proxies artifacts (`--serve-artifacts`, MLflow's default since 2.0); default true. */
+  readonly serveArtifacts?: boolean;
+}
+
+/** The profile of a backend kind, as the deployment configures it. */
+export function backendProfile(kind: BackendKind, options: ProfileOptions = {}): BackendProfile {
+  const profile = backendProfiles[kind];
+  if (kind !== 'mlflow' || options.serveArtifacts !== false) return profile;
+  return { ...profile, capabilities: { ...profile.capabilities, artifactBytes: NO_SERVED_ARTIFACTS } };
 }
