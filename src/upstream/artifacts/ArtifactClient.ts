@@ -19,6 +19,7 @@ import { UpstreamError } from '../http/UpstreamError.js';
 import type { BackendProfile } from '../profiles/BackendProfile.js';
 import { safeArtifactPath } from './artifactPath.js';
 import type { ArtifactLocation } from './ArtifactRoot.js';
+import { readPrefix } from './readPrefix.js';
 
 /** Conditional and range headers a client sent, passed upstream as they came. */
 export interface ArtifactRequestHeaders {
@@ -67,23 +68,10 @@ const ERROR_BODY_BYTES = 4096;
 const GET_ARTIFACT_ROUTE = 'GET /get-artifact';
 const PRESIGNED_ROUTE = 'GET presigned URL';
 
-/** Reads at most `max` bytes of a failed answer, then drops the connection. */
+/** The start of a failed answer (MLflow's JSON error); a broken one says no more than its status. */
 async function errorText(body: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of body) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer);
-      length += buffer.length;
-      if (length >= max) break;
-    }
-  } catch {
-    // a broken error answer says no more than its status
-  } finally {
-    body.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+  const prefix = await readPrefix(body, max).catch(() => ({ bytes: Buffer.alloc(0) }));
+  return prefix.bytes.toString('utf8');
 }
 
 /** Headers a storage credential may ask for: names only, never ones that carry another credential. */
