@@ -1,7 +1,8 @@
-// Signed artifact download URLs: `/artifacts/v1/<root kind>/<root id>/<path>?expires=&caller=&sig=`, handed out by
-// `Artifact.downloadUrl` and served by the gateway's download route. A URL names one file of one root, an expiry,
+// Signed artifact download URLs: `/artifacts/v1/<root kind>/<root id>/<path>?experiment=&expires=&caller=&sig=`,
+// handed out by `Artifact.downloadUrl` and served by the gateway's download route. A URL names one file of one root,
+// the experiment whose permission governs it (so the download re-checks it without looking the run up), an expiry,
 // and the caller it was issued to; its signature (HMAC-SHA256 under a key derived from MLFLOW_SUPERGRAPH_SECRET)
-// covers all of them, so a changed path, root, expiry or caller fails like a forged URL.
+// covers all of them, so a changed path, root, experiment, expiry or caller fails like a forged URL.
 //
 // The caller is bound as `caller`: a keyed digest of their identity (callerIdentity: their credential, or what a
 // trusted proxy vouched for) and of the URL's own claims, so it says nothing of the credential, cannot be tested
@@ -25,6 +26,8 @@ export const ARTIFACT_URL_PREFIX = '/artifacts/v1/';
 /** What a URL grants: one file of one root until `expires` (epoch seconds). */
 export interface ArtifactUrlClaims {
   readonly root: ArtifactRoot;
+  /** The experiment the root belongs to (its permission is the file's). */
+  readonly experimentId: string;
   readonly path: string;
   readonly expires: number;
 }
@@ -67,7 +70,7 @@ function urlKeys(keys: Pick<ServerKeys, 'artifactUrl'>): UrlKeys {
 
 /** The claims as one unambiguous string (newlines cannot occur in a safe path or a root id). */
 function canonical(claims: ArtifactUrlClaims): string {
-  return ['v1', claims.root.kind, claims.root.id, claims.path, String(claims.expires)].join('\n');
+  return ['v1', claims.root.kind, claims.root.id, claims.experimentId, claims.path, String(claims.expires)].join('\n');
 }
 
 function callerBinding(keys: UrlKeys, identity: string, claims: ArtifactUrlClaims): Buffer {
@@ -103,6 +106,7 @@ export function signArtifactUrl(
   const split = urlKeys(keys);
   const caller = callerBinding(split, identity, claims);
   const query = new URLSearchParams({
+    experiment: claims.experimentId,
     expires: String(claims.expires),
     caller: caller.toString('base64url'),
     sig: signature(split, claims, caller).toString('base64url'),
@@ -160,13 +164,16 @@ export function verifyArtifactUrl(
     return refuse(400, (error as Error).message);
   }
   const query = new URLSearchParams(queryAt < 0 ? '' : pathAndQuery.slice(queryAt + 1));
+  const experimentId = query.get('experiment');
   const expiresText = query.get('expires');
   const caller = field(query.get('caller'), CALLER_BYTES);
   const given = field(query.get('sig'), SIGNATURE_BYTES);
-  if (expiresText === null || !/^\d{1,12}$/.test(expiresText) || !caller || !given)
+  const signed = experimentId !== null && ROOT_ID.test(experimentId) && expiresText !== null && caller && given;
+  if (!signed || !/^\d{1,12}$/.test(expiresText))
     return refuse(403, 'This artifact URL is not signed: ask Artifact.downloadUrl for one');
   const claims: ArtifactUrlClaims = {
     root: { kind: kind as ArtifactRootKind, id },
+    experimentId,
     path,
     expires: Number(expiresText),
   };

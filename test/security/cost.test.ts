@@ -41,7 +41,7 @@ describe('measureOperation prices what execution will do', () => {
       measure(`{ experiments(first: 4) { nodes { runs(first: 25) { nodes { ${field} } } } } }`).upstreamCalls;
     // experiments/search + one runs page per experiment, then the field.
     expect(runs('id')).toBe(1 + 4);
-    expect(runs('artifacts { path }')).toBe(1 + 4 + 100);
+    expect(runs('artifacts { nodes { path } }')).toBe(1 + 4 + 100);
     // Deduplicated per request: at most one experiments/get per distinct experiment (assumed ≤ 50).
     expect(runs('experiment { id }')).toBe(1 + 4 + 50);
     // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, 80 run ids a versions search.
@@ -89,7 +89,7 @@ describe('the gateway refuses an over-priced operation before any upstream call'
     ],
     [
       'artifacts on every run',
-      '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { path } } } } } }',
+      '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { nodes { path } } } } } } }',
       undefined,
       'upstreamCalls',
     ],
@@ -127,7 +127,7 @@ describe('the gateway refuses an over-priced operation before any upstream call'
   it('answers the same shapes within the bounds', async () => {
     const { status, body } = await post(
       stack,
-      'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { path } } } } } }',
+      'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { nodes { path } } } } } } }',
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();

@@ -46,6 +46,7 @@ export async function describeBackend(
       stageTransitions: c.endpoints.has('transitionModelVersionStage'),
       transitionRequests: c.transitionRequests,
       artifacts: c.endpoints.has('listArtifacts'),
+      artifactDownloads: c.artifactBytes.via !== 'none',
       deletedObjects: c.deletedObjects,
     },
     unsupported: unsupportedCoordinates(profile, permissionService),

@@ -89,6 +89,22 @@ function storageHeaders(headers: Record<string, string>): Record<string, string>
   );
 }
 
+/**
+ * Why `profile`'s backend serves no artifact bytes (an `unsupported` UpstreamError: UNSUPPORTED_BY_BACKEND with the
+ * reason), or undefined when it does. Asked before anything is signed or sent.
+ */
+export function artifactBytesRefusal(profile: BackendProfile): UpstreamError | undefined {
+  const support = profile.capabilities.artifactBytes;
+  if (support.via !== 'none') return undefined;
+  return new UpstreamError({
+    upstream: 'MLflow',
+    endpoint: 'artifact bytes',
+    failure: 'unsupported',
+    backend: profile.kind,
+    message: `Artifact downloads are not supported by the ${profile.kind} backend: ${support.reason}`,
+  });
+}
+
 /** Reads artifact bytes of one request's caller. */
 export class ArtifactClient {
   constructor(private readonly options: ArtifactClientOptions) {}
@@ -106,14 +122,8 @@ export class ArtifactClient {
   ): Promise<ArtifactStream> {
     const { profile, counter, breaker } = this.options;
     const support = profile.capabilities.artifactBytes;
-    if (support.via === 'none')
-      throw new UpstreamError({
-        upstream: 'MLflow',
-        endpoint: 'artifact bytes',
-        failure: 'unsupported',
-        backend: profile.kind,
-        message: `Artifact downloads are not supported by the ${profile.kind} backend: ${support.reason}`,
-      });
+    const refused = artifactBytesRefusal(profile);
+    if (refused || support.via === 'none') throw refused;
     const safe = safeArtifactPath(path);
     const target =
       support.via === 'presigned' ? await this.#presigned(location, safe) : this.#getArtifact(location, safe);

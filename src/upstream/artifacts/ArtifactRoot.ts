@@ -11,13 +11,10 @@ export type ArtifactRootKind = ArtifactRoot['kind'];
 /** The kinds a download URL may name (anything else is refused before any upstream call). */
 export const artifactRootKinds: readonly ArtifactRootKind[] = ['run'];
 
-/** Where a root's files live, as MLflow reports it (the run's `artifact_uri`). */
+/** A root and the experiment it belongs to: whose permission governs its artifacts. */
 export interface ArtifactLocation {
   readonly root: ArtifactRoot;
-  /** The experiment the root belongs to: whose permission governs its artifacts. */
   readonly experimentId: string;
-  /** MLflow's artifact URI of the root (`mlflow-artifacts:/0/<run>/artifacts`, `s3://…`, `dbfs:/…`). */
-  readonly artifactUri: string | undefined;
 }
 
 /** A stable string for memo and cache keys. */

@@ -5,6 +5,7 @@ const keys = deriveServerKeys('k'.repeat(32));
 const NOW = 1_700_000_000_000;
 const claims: ArtifactUrlClaims = {
   root: { kind: 'run', id: 'a1b2c3' },
+  experimentId: '7',
   path: 'plots/loss curve #1?.png',
   expires: NOW / 1000 + 300,
 };
@@ -57,6 +58,7 @@ describe('signed artifact URLs', () => {
   it.each([
     ['another path', (u: string) => u.replace('loss%20curve', 'loss%20curvf')],
     ['another root', (u: string) => u.replace('a1b2c3', 'a1b2c4')],
+    ['another experiment', (u: string) => u.replace('experiment=7', 'experiment=8')],
     ['a later expiry', (u: string) => u.replace(/expires=\d+/, `expires=${NOW / 1000 + 99_999}`)],
     ['another caller binding', (u: string) => u.replace(/caller=[^&]+/, 'caller=AAAAAAAAAAAAAAAAAAAAAA')],
     ['a flipped signature', (u: string) => u.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`)],
