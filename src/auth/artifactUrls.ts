@@ -103,6 +103,12 @@ export function signArtifactUrl(
   claims: ArtifactUrlClaims,
   base = '',
 ): string {
+  // Never sign what the route would refuse (a root id or path that is not plain): fail loudly where it is made.
+  if (!ROOT_ID.test(claims.root.id) || !ROOT_ID.test(claims.experimentId))
+    throw new TypeError(
+      `signArtifactUrl: expected plain ids, got ${JSON.stringify([claims.root.id, claims.experimentId])}`,
+    );
+  safeArtifactPath(claims.path);
   const split = urlKeys(keys);
   const caller = callerBinding(split, identity, claims);
   const query = new URLSearchParams({

@@ -60,6 +60,32 @@ describe('measureOperation prices what execution will do', () => {
     expect(versions('transitionRequests { id }')).toBe(1 + 30);
   });
 
+  it('prices artifacts: a listing page a run, a deep glob at its walk bound, a text per file, a URL at nothing', () => {
+    const run = (field: string) => measure(`{ run(id: "r") { ${field} } }`).upstreamCalls;
+    expect(run('artifacts(first: 50) { nodes { path downloadUrl } }')).toBe(1 + 1);
+    expect(run('artifacts(first: 50) { nodes { text } }')).toBe(1 + 1 + 50);
+    expect(run('files(glob: "plots/*.png") { downloadUrl }')).toBe(1 + 1);
+    // `**` or a pattern directory may list up to 25 pages (subgraphs/tracking/artifactFiles.ts).
+    expect(run('files(glob: "plots/**/*.png") { path }')).toBe(1 + 25);
+    expect(run('files(glob: "*/MLmodel", first: 3) { text }')).toBe(1 + 25 + 3);
+    // Databricks reads a file's bytes with two calls: its presigned URL, then the bytes.
+    const presigned = measureOperation(
+      schema,
+      parse('{ run(id: "r") { files(glob: "a/*", first: 10) { text } } }'),
+      undefined,
+      {},
+      {
+        bulkMetricHistory: true,
+        artifactCallsPerFile: 2,
+      },
+    );
+    expect(presigned.upstreamCalls).toBe(1 + 1 + 20);
+    // Twenty runs' deep globs are over the default budget of 300: refused before anything runs.
+    expect(
+      measure('{ runs(experimentIds: ["1"], first: 20) { nodes { files(glob: "**/*.png") { path } } } }').upstreamCalls,
+    ).toBe(2 + 20 * 25);
+  });
+
   it('counts aliases of a per-item field once each', () => {
     const query = '{ modelVersions(first: 10) { nodes { a: downloadUri b: downloadUri } } }';
     expect(measure(query)).toEqual(expect.objectContaining({ aliases: 2, upstreamCalls: 1 + 10 + 10 }));
