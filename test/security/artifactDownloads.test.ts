@@ -64,6 +64,21 @@ function mint(
   });
 }
 
+/** Runs `test` against a second gateway on `stack`'s emulator (same secret) configured with `env`, counters zeroed. */
+async function besides(stack: Stack, env: Record<string, string>, test: (other: Stack) => Promise<void>) {
+  const other = await startStack({
+    sharedEmulator: stack.emulator,
+    emulator: { auth: true },
+    env: { MLFLOW_SUPERGRAPH_SECRET: SECRET, ...env },
+  });
+  try {
+    stack.emulator.resetCalls();
+    await test(other);
+  } finally {
+    await other.close();
+  }
+}
+
 describe('artifact downloads: refusals (basic-auth MLflow)', () => {
   let stack: Stack;
   let run: RunRecord;
@@ -154,19 +169,11 @@ describe('artifact downloads: refusals (basic-auth MLflow)', () => {
   });
 
   it('counts the download in the per-request upstream-call budget', async () => {
-    const tight = await startStack({
-      sharedEmulator: stack.emulator,
-      emulator: { auth: true },
-      env: { MLFLOW_SUPERGRAPH_SECRET: SECRET, GRAPHQL_MAX_UPSTREAM_CALLS: '1' },
-    });
-    try {
-      stack.emulator.resetCalls();
+    await besides(stack, { GRAPHQL_MAX_UPSTREAM_CALLS: '1' }, async (tight) => {
       const got = await get(tight, mint(tight, run, asUser(BOB)), asUser(BOB));
       expect([got.status, got.code]).toEqual([429, 'QUERY_TOO_COMPLEX']);
       expect(stack.emulator.callCount(GET_ARTIFACT)).toBe(0);
-    } finally {
-      await tight.close();
-    }
+    });
   });
 });
 
@@ -199,19 +206,11 @@ describe('artifact downloads: capability URLs and per-caller slots', () => {
   });
 
   it('refuses a credential-less fetch with ARTIFACT_URL_WITHOUT_CREDENTIALS=false (401, no call)', async () => {
-    const strict = await startStack({
-      sharedEmulator: stack.emulator,
-      emulator: { auth: true },
-      env: { MLFLOW_SUPERGRAPH_SECRET: SECRET, ARTIFACT_URL_WITHOUT_CREDENTIALS: 'false' },
-    });
-    try {
-      stack.emulator.resetCalls();
+    await besides(stack, { ARTIFACT_URL_WITHOUT_CREDENTIALS: 'false' }, async (strict) => {
       const got = await get(strict, mint(strict, run, asUser(BOB)));
       expect([got.status, got.code]).toEqual([401, 'UNAUTHENTICATED']);
       expect(stack.emulator.totalCalls()).toBe(0);
-    } finally {
-      await strict.close();
-    }
+    });
   });
 
   it('holds one caller to ARTIFACT_DOWNLOADS_PER_CALLER downloads at once (429), others unaffected', async () => {
