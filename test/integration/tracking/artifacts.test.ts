@@ -270,3 +270,36 @@ describe('artifact downloads on an MLflow without --serve-artifacts', () => {
     expect(stack.emulator.callCount(GET_ARTIFACT)).toBe(0);
   });
 });
+
+describe('run artifacts on Databricks (credentials-for-read, presigned storage URLs)', () => {
+  let stack: Stack;
+  const BOB = { authorization: 'Bearer dapi-bob' };
+  beforeAll(async () => {
+    stack = await startStack({ emulator: { databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.coldStart());
+
+  it('streams each file from its presigned URL (never with the caller’s token), with ranges and text', async () => {
+    const run = finishedRun(stack);
+    const result = await stack.query(
+      `query($id: ID!) { run(id: $id) { files(glob: "**/*.{png,csv}", first: 10) { path downloadUrl } mlmodel: files(glob: "model/MLmodel", first: 1) { text } } }`,
+      { id: run.runId },
+      BOB,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.run.mlmodel[0].text).toContain(`run_id: ${run.runId}`);
+    for (const file of result.data.run.files) {
+      // The storage emulator answers 400 to a request that carries an Authorization header besides its signature.
+      const got = await download(stack, file.downloadUrl, BOB);
+      expect([file.path, got.status]).toEqual([file.path, 200]);
+      expect(got.body.equals(await expected(run, file.path))).toBe(true);
+    }
+    const png = result.data.run.files.find((f: any) => f.path === 'plots/loss_curve.png');
+    const head = await download(stack, png.downloadUrl, { ...BOB, range: 'bytes=0-7' });
+    expect([head.status, head.body.toString('hex')]).toEqual([206, '89504e470d0a1a0a']);
+    const credentials = 'POST /api/2.0/mlflow/artifacts/credentials-for-read';
+    // One presigned URL per file read: 1 for the text, 3 downloads, 1 range request.
+    expect(stack.emulator.callCount(credentials)).toBe(1 + result.data.run.files.length + 1);
+  });
+});
