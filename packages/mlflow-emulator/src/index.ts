@@ -28,6 +28,7 @@ export {
   artifactBody,
   bodyBytes,
   bodySize,
+  bodyStream,
   addSyntheticArtifact,
   type ArtifactBody,
 } from './artifacts/artifactContent.js';
