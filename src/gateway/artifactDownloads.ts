@@ -177,6 +177,19 @@ export function artifactDownloads(services: Services, cors?: Pick<CorsPolicy, 'a
     serve(path, request, response) {
       if (!path.startsWith(ARTIFACT_URL_PREFIX)) return false;
       if (cors?.apply(request, response)) return true;
+      // One line per download, as GraphQL requests have theirs (never the URL: it is a capability while it lives).
+      const started = performance.now();
+      response.once('close', () =>
+        services.telemetry.logger.info(
+          {
+            component: 'artifacts',
+            status: response.statusCode,
+            ms: Math.round(performance.now() - started),
+            complete: response.writableFinished,
+          },
+          'artifact download',
+        ),
+      );
       download(request, response).catch((error: unknown) => {
         services.telemetry.logger.error(
           { component: 'artifacts', err: { name: (error as Error).name } },

@@ -84,6 +84,11 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       service.plugin,
     ],
   });
+  if (options.mode === 'distributed' && services.keys.generated)
+    services.telemetry.logger.warn(
+      { component: 'gateway' },
+      'MLFLOW_SUPERGRAPH_SECRET is not set: artifact download URLs signed by the subgraph servers will not verify at this gateway (set the same secret on the gateway and every subgraph server)',
+    );
   await apollo.start();
   await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.

@@ -1,7 +1,16 @@
 // Run.artifacts, Run.files and Artifact.downloadUrl / text end to end: the gateway over the demo emulator, counting
 // the emulator's calls. Downloads go through the gateway's /artifacts route and are compared byte for byte with the
 // bytes the emulator serves.
-import { artifactBody, artifactSettings, bodyBytes, type RunRecord } from '@mlflow-supergraph/mlflow-emulator';
+import {
+  artifactBody,
+  artifactSettings,
+  bodyBytes,
+  startEmulator,
+  type RunRecord,
+} from '@mlflow-supergraph/mlflow-emulator';
+import { loadConfig } from '../../../src/config.js';
+import { postGraphQL } from '../../helpers/graphql.js';
+import { startDistributed } from '../../helpers/startDistributed.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 const LIST = 'GET /api/2.0/mlflow/artifacts/list';
@@ -301,5 +310,33 @@ describe('run artifacts on Databricks (credentials-for-read, presigned storage U
     const credentials = 'POST /api/2.0/mlflow/artifacts/credentials-for-read';
     // One presigned URL per file read: 1 for the text, 3 downloads, 1 range request.
     expect(stack.emulator.callCount(credentials)).toBe(1 + result.data.run.files.length + 1);
+  });
+});
+
+describe('download URLs in distributed mode', () => {
+  it('are signed by the tracking subgraph server and served by the gateway when they share MLFLOW_SUPERGRAPH_SECRET', async () => {
+    const emulator = await startEmulator({ seed: 'demo' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MLFLOW_TRACKING_URI: emulator.url,
+      MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET: 's'.repeat(40),
+      MLFLOW_SUPERGRAPH_SECRET: 'k'.repeat(40),
+    });
+    const distributed = await startDistributed(config, emulator.url);
+    try {
+      const run = [...emulator.store.tracking.runs.values()].find((r) => r.status === 'FINISHED') as RunRecord;
+      const result = await postGraphQL(
+        distributed.gateway.graphqlUrl,
+        `query($id: ID!) { run(id: $id) { files(glob: "model/MLmodel", first: 1) { downloadUrl } } }`,
+        { id: run.runId },
+      );
+      expect(result.errors).toBeUndefined();
+      const response = await fetch(new URL(result.data.run.files[0].downloadUrl, distributed.gateway.url));
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).equals(await expected(run, 'model/MLmodel'))).toBe(true);
+    } finally {
+      await distributed.close();
+      await emulator.close();
+    }
   });
 });
