@@ -92,6 +92,7 @@ const config: CodegenConfig = {
       Artifact: './mappers.js#ArtifactModel',
       ExperimentConnection: './mappers.js#ExperimentConnectionModel',
       RunConnection: './mappers.js#RunConnectionModel',
+      ArtifactConnection: './mappers.js#ArtifactConnectionModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',

@@ -84,7 +84,7 @@ const ALIASES = Math.max(1, Math.floor(MAX_COST / (RUNS * 100 + RUNS * 31 + 1)))
 const history = `query ($e: [ID!]!) { runs(experimentIds: $e, first: ${RUNS}) { nodes { id metricHistory(key: "loss", maxPoints: ${POINTS}) { step value timestamp } } } }`;
 const aliases = `query ($e: [ID!]!) { ${Array.from({ length: ALIASES }, (_, i) => `r${i}: runs(experimentIds: $e, first: ${RUNS}, filter: "params.param_0 != 'x${i}'") { nodes { id name params { key value } tags { key value } metrics { key value } } }`).join(' ')} }`;
 // The most upstream calls: one listing per run, up to GRAPHQL_MAX_UPSTREAM_CALLS (search + permission + runs).
-const artifacts = `query ($e: [ID!]!) { runs(experimentIds: $e, first: 298) { nodes { id artifacts { path } } } }`;
+const artifacts = `query ($e: [ID!]!) { runs(experimentIds: $e, first: 298) { nodes { id artifacts { nodes { path } } } } }`;
 const small = '{ experiments(first: 5) { nodes { id name } } }';
 
 async function send(name: string, query: string) {

@@ -47,6 +47,11 @@ export const ttlSettings = {
     defaultSeconds: 10,
     why: 'a revoked grant must stop working quickly, even on another instance',
   },
+  artifactListing: {
+    variable: 'CACHE_TTL_ARTIFACT_LISTING',
+    defaultSeconds: 30,
+    why: 'artifacts can be logged to a run at any time (even a finished one) and the graph writes none: a listing only ages out',
+  },
   searchPage: {
     variable: 'CACHE_TTL_SEARCH_PAGE',
     defaultSeconds: 5,
@@ -192,6 +197,16 @@ export const cachePolicy = {
     sharing: 'entity',
     invalidation: {
       how: "never deleted: the id carries the run's latest value of the metric, so logging a point changes the key",
+    },
+  },
+  artifactListing: {
+    holds: "one page of one directory of a run's artifacts (artifacts/list by run, path and page token)",
+    namespace: 'artifactListing',
+    ttl: { settings: ['artifactListing'] },
+    // Read only inside Run.artifacts / Run.files, on a run the caller's permission was checked on.
+    sharing: 'entity',
+    invalidation: {
+      how: 'never deleted: the graph writes no artifacts, so a listing ages out (files logged meanwhile show within its TTL)',
     },
   },
   searchPage: {

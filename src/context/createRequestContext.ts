@@ -93,6 +93,7 @@ export function createRequestContext(
     profile: services.profile,
     features: services.learned,
     gitlabHttp: services.gitlabHttp,
+    downloads: { http: services.downloadHttp, trackingUri: services.trackingUri },
   });
   return new LazyRequestContext(
     requestId,

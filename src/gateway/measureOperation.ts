@@ -29,10 +29,22 @@ import {
 export interface CallPricing {
   /** Metric histories come 100 runs a call (MLflow's bulk-interval endpoint); otherwise one call per run. */
   bulkMetricHistory: boolean;
+  /** Calls one artifact's bytes take: 1 (MLflow's get-artifact), 2 (Databricks: a presigned URL, then the bytes). */
+  artifactCallsPerFile?: number;
 }
 
-/** Default pricing: as open-source MLflow ≥ 2.11 (bulk-interval present). */
-export const defaultCallPricing: CallPricing = { bulkMetricHistory: true };
+/** Default pricing: as open-source MLflow ≥ 2.11 (bulk-interval present, one call per artifact). */
+export const defaultCallPricing: CallPricing = { bulkMetricHistory: true, artifactCallsPerFile: 1 };
+
+/** Listing pages `Run.files` may read per run (subgraphs/tracking/artifactFiles.ts WALK_MAX_PAGES). */
+const ARTIFACT_WALK_PAGES = 25;
+
+/** Whether a glob reaches below its fixed prefix's directory (a pattern directory segment, or `**`). */
+function deepGlob(glob: unknown): boolean {
+  if (typeof glob !== 'string') return true;
+  const segments = glob.split('/');
+  return segments.includes('**') || segments.slice(0, -1).some((segment) => /[*?[{]/.test(segment));
+}
 
 /** The measures of one operation. */
 export interface OperationMeasure {
@@ -110,7 +122,10 @@ const CALLS: Record<string, CallRule> = {
   // ModelVersion.aliases and .registeredModel read the model by name, primed by the search that found it.
   // Runs by id: one visible-experiments search, then `run_id IN (...)` searches of 100.
   'ModelVersion.run': (parents) => (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0),
+  // A listing page a run; a file's text is its bytes (a presigned URL first on Databricks); a URL is only signed.
   'Run.artifacts': perParent,
+  'Run.files': (parents, args) => parents * (deepGlob(args.glob) ? ARTIFACT_WALK_PAGES : 1),
+  'Artifact.text': (parents, _args, pricing) => parents * (pricing.artifactCallsPerFile ?? 1),
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
   'Run.metricHistory': (parents, _args, pricing) =>

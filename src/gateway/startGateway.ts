@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
+import { artifactDownloads } from './artifactDownloads.js';
 import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
@@ -35,7 +36,7 @@ export interface RunningGateway {
 
 /**
  * Starts the gateway's HTTP server: GraphQL at /graphql (and /), the Sandbox landing page at / for
- * browsers, /healthz, /readyz and /metrics. CSRF prevention is on; introspection and Sandbox follow the config.
+ * browsers, signed artifact downloads at /artifacts/v1/..., /healthz, /readyz and /metrics. CSRF prevention is on; introspection and Sandbox follow the config.
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
@@ -43,6 +44,9 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
   let stopped = false;
+  const cors = new CorsPolicy(config.corsOrigins);
+  // Signed artifact URLs (Artifact.downloadUrl): streamed from MLflow after the signature, caller and permission checks.
+  const downloads = artifactDownloads(services, cors);
   const service = createServiceServer({
     services,
     component: 'gateway',
@@ -51,9 +55,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     graphql: (request, response) => apqScopeStorage.run({}, () => handle(request, response)),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, request, response) =>
+      downloads.serve(path, request, response) ||
       serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) ||
       serveApiHelp(path, request, response, { explorer: config.sandbox }),
-    cors: new CorsPolicy(config.corsOrigins),
+    cors,
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
@@ -70,12 +75,20 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       useProtocolErrors({ suggestions: config.introspection }),
       useOperationLimits({
         ...config.limits,
-        pricing: () => ({ bulkMetricHistory: services.learned.bulkInterval }),
+        pricing: () => ({
+          bulkMetricHistory: services.learned.bulkInterval,
+          artifactCallsPerFile: services.profile.capabilities.artifactBytes.via === 'presigned' ? 2 : 1,
+        }),
       }),
       ...persisted.plugins,
       service.plugin,
     ],
   });
+  if (options.mode === 'distributed' && services.keys.generated)
+    services.telemetry.logger.warn(
+      { component: 'gateway' },
+      'MLFLOW_SUPERGRAPH_SECRET is not set: artifact download URLs signed by the subgraph servers will not verify at this gateway (set the same secret on the gateway and every subgraph server)',
+    );
   await apollo.start();
   await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.

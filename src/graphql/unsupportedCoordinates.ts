@@ -23,6 +23,10 @@ const FIELD_REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'RegisteredModel.versions': (c) => c.versionsInModel || c.endpoints.has('searchModelVersions'),
   'Run.modelVersions': (c) => c.versionsInModel || c.endpoints.has('searchModelVersions'),
   'Run.artifacts': endpoint('listArtifacts'),
+  'Run.files': endpoint('listArtifacts'),
+  // Only where they can be reached: without a listing no Artifact exists to ask (GitLab), so they never answer.
+  'Artifact.downloadUrl': (c) => c.artifactBytes.via !== 'none' || !c.endpoints.has('listArtifacts'),
+  'Artifact.text': (c) => c.artifactBytes.via !== 'none' || !c.endpoints.has('listArtifacts'),
   'ModelVersion.transitionRequests': (c) => c.transitionRequests,
   'Mutation.createTransitionRequest': (c) => c.transitionRequests,
   'Mutation.approveTransitionRequest': (c) => c.transitionRequests,

@@ -34,13 +34,14 @@ describe('README: Example queries a frontend sends', () => {
   for (const match of block.matchAll(/# Variables: (\{.*?\})(?: \(.*\))?\n(?:#.*\n)*query (\w+)/g))
     variables.set(match[2]!, JSON.parse(match[1]!) as Record<string, unknown>);
 
-  it('has the three example operations, with variables for each that needs them', () => {
-    expect(operations.map((o) => o.name?.value)).toEqual(['Dashboard', 'Model', 'Compare']);
-    expect([...variables.keys()].sort()).toEqual(['Compare', 'Model']);
+  it('has the four example operations, with variables for each that needs them', () => {
+    expect(operations.map((o) => o.name?.value)).toEqual(['Dashboard', 'Model', 'Compare', 'Plots']);
+    expect([...variables.keys()].sort()).toEqual(['Compare', 'Model', 'Plots']);
   });
 
-  it.each(['Dashboard', 'Model', 'Compare'])('%s answers with demo data and no error', async (name) => {
+  it.each(['Dashboard', 'Model', 'Compare', 'Plots'])('%s answers with demo data and no error', async (name) => {
     const operation = operations.find((o) => o.name?.value === name)!;
+    stack.coldStart();
     const result = await stack.query<any>(print(operation), variables.get(name) ?? {});
     expect(result.errors).toBeUndefined();
     if (name === 'Dashboard')
@@ -55,6 +56,23 @@ describe('README: Example queries a frontend sends', () => {
       expect(result.data.champion.run.metrics.length).toBeGreaterThan(0);
     }
     if (name === 'Compare') expect(result.data.runs.edges.length).toBeGreaterThan(1);
+    if (name === 'Plots') {
+      const run = result.data.runs.nodes[0];
+      expect(run.plots.map((p: any) => p.name)).toEqual(['confusion_matrix.png', 'loss_curve.png']);
+      expect(run.model[0].text).toContain('flavors:');
+      expect(run.artifacts.nodes.some((a: any) => a.path === 'plots' && a.isDir)).toBe(true);
+      // As the README's comment says: a runs search, three listings (plots, model, the root) and the MLmodel.
+      expect(stack.emulator.totalCalls()).toBe(5);
+      // What <img src={downloadUrl}> loads: the PNG itself, with no credentials (the demo MLflow has no auth).
+      const image = await fetch(new URL(run.plots[1].downloadUrl, stack.gateway.url));
+      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(
+        Buffer.from(await image.arrayBuffer())
+          .subarray(1, 4)
+          .toString('latin1'),
+      ).toBe('PNG');
+      expect(Number(image.headers.get('content-length'))).toBe(run.plots[1].fileSize);
+    }
   });
 });
 

@@ -39,6 +39,7 @@ import { registerServerInfoRoutes } from './routes/serverInfoRoutes.js';
 import { registerTraceRoutes } from './routes/traceRoutes.js';
 import { registerTracking3Routes } from './routes/tracking3Routes.js';
 import { registerWebhookRoutes } from './routes/webhookRoutes.js';
+import { serveArtifactRequest } from './routes/artifactRoutes.js';
 import { trackingRoutes } from './routes/trackingRoutes.js';
 import type { Json } from './wireJson.js';
 
@@ -313,6 +314,8 @@ export class EmulatorServer {
       body,
       mlflow3: isMlflow3(this.settings),
     };
+    // Artifact bytes stream to the socket themselves (routes/artifactRoutes.ts); everything else is routed.
+    if (await serveArtifactRequest(request, res, this.context())) return;
     this.write(res, await this.dispatch(request), method);
   }
 

@@ -39,6 +39,16 @@ export type { DatasetStore, EvaluationDatasetRecord } from './DatasetStore.js';
 export { seedGenAiDemo, GENAI_DEMO_EXPERIMENT, type GenAiDemo } from './seeds/genaiDemoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
+/** Artifact bytes (made from each run) and listing settings, for tests that compare downloads or force paging. */
+export {
+  artifactBody,
+  bodyBytes,
+  bodySize,
+  bodyStream,
+  addSyntheticArtifact,
+  type ArtifactBody,
+} from './artifacts/artifactContent.js';
+export { artifactSettings, type ArtifactSettings } from './routes/artifactRoutes.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
 export { createPageToken } from './pageToken.js';
 

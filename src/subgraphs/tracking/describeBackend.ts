@@ -51,6 +51,7 @@ export async function describeBackend(
       stageTransitions: c.endpoints.has('transitionModelVersionStage'),
       transitionRequests: c.transitionRequests,
       artifacts: c.endpoints.has('listArtifacts'),
+      artifactDownloads: c.artifactBytes.via !== 'none',
       deletedObjects: c.deletedObjects,
       // Decided by the version the probe above read (LearnedCapabilities); null while no version is known.
       loggedModels: decided(features.loggedModels),

@@ -8,6 +8,7 @@ import type {
   WireTag,
 } from '../../upstream/mlflow/wire.js';
 import type { Connection } from '../../graphql/connection.js';
+import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
 
 // What backs each GraphQL type of the tracking subgraph (codegen mappers): the MLflow wire objects.
 
@@ -23,8 +24,13 @@ export type ParamModel = WireParam;
 export type TagModel = WireTag;
 /** Backs `DatasetInput`. */
 export type DatasetInputModel = WireDatasetInput;
-/** Backs `Artifact`. */
-export type ArtifactModel = WireFileInfo;
+/** Backs `Artifact`: one entry of a listing, and where its root's files live (for its URL and its bytes). */
+export interface ArtifactModel {
+  readonly file: WireFileInfo;
+  readonly location: ArtifactLocation;
+}
+/** Backs `ArtifactConnection`. */
+export type ArtifactConnectionModel = Connection<ArtifactModel>;
 /** Backs `ExperimentConnection`. */
 export type ExperimentConnectionModel = Connection<WireExperiment>;
 /** Backs `RunConnection`. */

@@ -1,3 +1,4 @@
+import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
 import type { WireRun, WireTag } from '../../upstream/mlflow/wire.js';
 import type { LifecycleStage, RunStatus, ViewType } from './resolvers.generated.js';
 
@@ -41,4 +42,9 @@ export function tagValue(tags: readonly WireTag[] | undefined, key: string): str
 /** A run's name: info.run_name, else the mlflow.runName tag (older servers). */
 export function runName(run: WireRun): string | null {
   return run.info.run_name || tagValue(run.data?.tags, 'mlflow.runName');
+}
+
+/** A run as an artifact root: what the listing, the signed URLs and the downloads name. */
+export function artifactLocation(run: WireRun): ArtifactLocation {
+  return { root: { kind: 'run', id: run.info.run_id }, experimentId: run.info.experiment_id };
 }

@@ -16,6 +16,13 @@ export type FilterSupport =
   /** Accepted and silently ignored by the server (GitLab): the graph refuses filters rather than lie. */
   | 'none';
 
+/**
+ * How a backend's artifact bytes are read: MLflow's `/get-artifact` (the run's store as the tracking server exposes
+ * it), the presigned URLs Databricks hands out, or not at all, with the reason a caller is told (no call is made).
+ */
+export type ArtifactBytes =
+  { readonly via: 'get-artifact' | 'presigned' } | { readonly via: 'none'; readonly reason: string };
+
 /** The declared abilities of one backend. */
 export interface BackendCapabilities {
   /** MLflow REST endpoints the backend serves; a call to any other is refused before it is sent. */
@@ -55,6 +62,8 @@ export interface BackendCapabilities {
    * wherever it is `no`, its calls answer UNSUPPORTED_BY_BACKEND without reaching the server.
    */
   readonly features: Readonly<Record<BackendFeature, FeatureSupport>>;
+  /** Artifact downloads and previews (`Artifact.downloadUrl`, `Artifact.text`). */
+  readonly artifactBytes: ArtifactBytes;
 }
 
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
@@ -163,6 +172,25 @@ const CAPABILITIES: {
     // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
     gitlab: { loggedModels: 'no', prompts: 'no' },
   },
+  artifactBytes: {
+    mlflow: { via: 'get-artifact' },
+    databricks: { via: 'presigned' },
+    gitlab: {
+      via: 'none',
+      reason:
+        "GitLab's MLflow-compatible API lists and serves no artifacts (they sit in its package registry, which the graph does not proxy)",
+    },
+  },
+};
+
+/**
+ * Without `--serve-artifacts` (MLFLOW_SERVE_ARTIFACTS=false) an MLflow server hands clients the store's own URI
+ * and they read it directly: the graph could neither authorize nor stream those reads.
+ */
+const NO_SERVED_ARTIFACTS: ArtifactBytes = {
+  via: 'none',
+  reason:
+    'the MLflow server runs without --serve-artifacts (MLFLOW_SERVE_ARTIFACTS=false): its clients read the artifact store directly, which the graph cannot authorize; start MLflow with --serve-artifacts',
 };
 
 /** One backend's column of {@link CAPABILITIES}. */
@@ -183,7 +211,15 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
   },
 };
 
-/** The profile of a backend kind. */
-export function backendProfile(kind: BackendKind): BackendProfile {
-  return backendProfiles[kind];
+/** What the deployment says about its backend beyond its kind. */
+export interface ProfileOptions {
+  /** The MLflow server proxies artifacts (`--serve-artifacts`, MLflow's default since 2.0); default true. */
+  readonly serveArtifacts?: boolean;
+}
+
+/** The profile of a backend kind, as the deployment configures it. */
+export function backendProfile(kind: BackendKind, options: ProfileOptions = {}): BackendProfile {
+  const profile = backendProfiles[kind];
+  if (kind !== 'mlflow' || options.serveArtifacts !== false) return profile;
+  return { ...profile, capabilities: { ...profile.capabilities, artifactBytes: NO_SERVED_ARTIFACTS } };
 }

@@ -12,6 +12,13 @@ import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js'
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { basicAuth } from '../../helpers/auth.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
+import { signArtifactUrl } from '../../../src/auth/artifactUrls.js';
+import { callerIdentity } from '../../../src/auth/callerIdentity.js';
+import { principalFromHeaders } from '../../../src/auth/principalFromHeaders.js';
+import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
+
+/** The matrix stack's secret, so a test can sign a download URL as the gateway would (auth/artifactUrls.ts). */
+const MATRIX_SECRET = 'matrix-secret-for-artifact-urls-0123456789';
 
 const PRIVATE_EXPERIMENT = 'demand-forecasting';
 const PRIVATE_MODEL = 'demand-forecaster';
@@ -59,7 +66,10 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
 
     beforeAll(async () => {
       const env = typeof options.env === 'function' ? options.env() : options.env;
-      stack = await startStack({ emulator: options.emulator, ...(env ? { env } : {}) });
+      stack = await startStack({
+        emulator: options.emulator,
+        env: { MLFLOW_SUPERGRAPH_SECRET: MATRIX_SECRET, ...env },
+      });
       const admin = await stack.query(
         `query($name: String!, $model: String!) { experimentByName(name: $name) { id runs(first: 1) { nodes { id } } } modelVersion(name: $model, version: "2") { run { id } } }`,
         { name: PRIVATE_EXPERIMENT, model: PRIVATE_MODEL },
@@ -189,6 +199,20 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         vars: () => ({}),
         found: (d) => JSON.stringify(d ?? null).includes(PRIVATE_EXPERIMENT),
         single: false,
+      },
+      {
+        name: 'Run.artifacts',
+        query: `query($id: ID!) { run(id: $id) { artifacts(first: 10) { nodes { path } } } }`,
+        vars: () => ({ id: ids.runId }),
+        found: (d) => (d?.run?.artifacts?.nodes?.length ?? 0) > 0,
+        single: true,
+      },
+      {
+        name: 'Run.files (glob, download URLs)',
+        query: `query($id: ID!) { run(id: $id) { files(glob: "**/MLmodel", first: 5) { path downloadUrl } } }`,
+        vars: () => ({ id: ids.runId }),
+        found: (d) => (d?.run?.files?.length ?? 0) > 0,
+        single: true,
       },
       {
         name: 'Experiment.permissions (ACL)',
@@ -413,6 +437,55 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
           expect(result.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
         }
       });
+    });
+
+    describe('artifact downloads (the gateway re-checks the run, as the caller)', () => {
+      const fetchAs = async (url: string, person: Person) => {
+        const response = await fetch(new URL(url, stack.gateway.url), { headers: as(person) });
+        return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+      };
+      const urlOf = async (person: Person): Promise<string> => {
+        const result = await stack.query(
+          `query($id: ID!) { run(id: $id) { files(glob: "model/MLmodel", first: 1) { downloadUrl } } }`,
+          { id: ids.runId },
+          as(person),
+        );
+        expect(result.errors).toBeUndefined();
+        return result.data.run.files[0].downloadUrl;
+      };
+      /** Everything that reads artifact bytes upstream, on every backend the matrix runs. */
+      const byteCalls = () =>
+        Object.entries(stack.emulator.calls())
+          .filter(([route]) => /get-artifact|credentials-for-read|presigned/.test(route))
+          .reduce((sum, [, count]) => sum + count, 0);
+
+      it.each(READERS)('%s downloads the private run’s MLmodel with their own URL', async (person) => {
+        const got = await fetchAs(await urlOf(person), person);
+        matrixSize += 1;
+        expect(got.status).toBe(200);
+        expect(got.body.toString('utf8')).toContain(`run_id: ${ids.runId}`);
+      });
+
+      it.each(PEOPLE.filter((p) => !READERS.includes(p)))(
+        '%s (NO_PERMISSIONS) is refused a URL signed for them, and a reader’s URL, before any byte is read',
+        async (person) => {
+          const keys = deriveServerKeys(MATRIX_SECRET);
+          const own = signArtifactUrl(keys, callerIdentity(principalFromHeaders(as(person), stack.config)), {
+            root: { kind: 'run', id: ids.runId },
+            experimentId: ids.experimentId,
+            path: 'model/MLmodel',
+            expires: Math.floor(Date.now() / 1000) + 60,
+          });
+          const reader = await urlOf(READERS[READERS.length - 1] as Person);
+          stack.emulator.resetCalls();
+          const mine = await fetchAs(own, person);
+          const theirs = await fetchAs(reader, person);
+          matrixSize += 2;
+          expect([mine.status, theirs.status]).toEqual([403, 403]);
+          expect(mine.body.toString('utf8')).not.toContain(ids.runId);
+          expect(byteCalls()).toBe(0);
+        },
+      );
     });
 
     it('tells each caller their own level (viewerPermission)', async () => {

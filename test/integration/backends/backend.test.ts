@@ -83,7 +83,11 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
     query: `{ run(id: "${i.runId}") { modelVersions { version } } }`,
     path: 'run.modelVersions',
   }),
-  'Run.artifacts': (i) => ({ query: `{ run(id: "${i.runId}") { artifacts { path } } }`, path: 'run.artifacts' }),
+  'Run.artifacts': (i) => ({
+    query: `{ run(id: "${i.runId}") { artifacts { nodes { path } } } }`,
+    path: 'run.artifacts',
+  }),
+  'Run.files': (i) => ({ query: `{ run(id: "${i.runId}") { files(glob: "**/*.png") { path } } }`, path: 'run.files' }),
   'ModelVersion.transitionRequests': (i) => ({
     query: `{ modelVersion(name: "${i.modelName}", version: "${i.version}") { transitionRequests { toStage } } }`,
     path: 'modelVersion.transitionRequests',

@@ -108,6 +108,7 @@ const GITLAB_MISSING = [
   'Query.runs(filter:)',
   'Query.runs(viewType:)',
   'Run.artifacts',
+  'Run.files',
 ];
 
 /** The demo's personas as a platform's own permission service (keyed by e-mail) sees them. */

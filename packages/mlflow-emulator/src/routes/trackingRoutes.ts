@@ -11,15 +11,8 @@ import type { DatasetInputRecord, LoggedModelMetric, MetricPoint, RunStatus } fr
 import type { Route } from '../router.js';
 import type { ViewType } from '../TrackingStore.js';
 import { validateArtifactPath } from '../validation.js';
-import {
-  experimentJson,
-  fileInfoJson,
-  metricJson,
-  metricValueJson,
-  runInfoJson,
-  runJson,
-  type Json,
-} from '../wireJson.js';
+import { artifactListing } from './artifactRoutes.js';
+import { experimentJson, metricJson, metricValueJson, runInfoJson, runJson, type Json } from '../wireJson.js';
 
 /** MAX_RUNS_GET_METRIC_HISTORY_BULK. */
 const MAX_BULK_RUN_IDS = 100;
@@ -418,18 +411,16 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'ListArtifacts',
     path: '/artifacts/list',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, context) => {
+      const { store } = context;
       const message = readRequest(request, Messages.ListArtifacts, [
         ['run_id', ['string', 'required']],
         ['path', ['string']],
         ['page_token', ['string']],
       ]);
       const path = message.has('path') ? validateArtifactPath(message.str('path')) : '';
-      const run = store.tracking.getRun(runIdOf(message));
-      const files = store.tracking.listArtifacts(run, path);
-      const json: Json = { root_uri: run.artifactUri };
-      if (files.length > 0) json['files'] = files.map(fileInfoJson);
-      return json;
+      // Sizes of the bytes a download gives, paged when the store pages listings (routes/artifactRoutes.ts).
+      return artifactListing(context, store.tracking.getRun(runIdOf(message)), path, message.str('page_token'));
     },
   },
   {

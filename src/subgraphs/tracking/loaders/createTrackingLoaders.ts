@@ -23,7 +23,7 @@ export interface TrackingLoaders {
   primeRuns(runs: readonly WireRun[]): void;
   /** Same for experiments. */
   primeExperiments(experiments: readonly WireExperiment[]): void;
-  /** Artifact listings by run id and path (a run reached through two parents lists once). */
+  /** Artifact listing pages by root, path and page token (a run reached through two parents lists once). */
   artifactListings: ArtifactListings;
 }
 
@@ -42,7 +42,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     ...runs,
     firstRunsPage: createFirstRunsPageLoader({ ...inputs, capabilities, primeRuns: runs.primeRuns }),
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
-    artifactListings: new ArtifactListings(inputs.mlflow),
+    artifactListings: new ArtifactListings(inputs),
   };
 }
 

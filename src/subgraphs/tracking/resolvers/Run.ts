@@ -1,8 +1,12 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
+import { buildConnection, pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
+import { safeArtifactPath } from '../../../upstream/artifacts/artifactPath.js';
+import { matchingFiles } from '../artifactFiles.js';
 import type { WireRun } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
-import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
+import { artifactLocation, lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
 const MAX_POINTS = 2500;
 const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
@@ -56,9 +60,24 @@ export const Run: RunResolvers = {
   tags: (run) => tagList(run.data?.tags),
   tag: (run, { key }) => tagValue(run.data?.tags, key),
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
-  async artifacts(run, { path }, context) {
-    // Memoized per request by run id and path: a run reached through two parents lists once.
-    const listing = await context.loaders.get(trackingLoaders).artifactListings.list(run.info.run_id, path);
-    return listing.files ?? [];
+  async artifacts(run, { path, first, after }, context) {
+    const size = pageSize(first, 1000, 100);
+    const directory = safeArtifactPath(path ?? '', { allowRoot: true });
+    const location = artifactLocation(run);
+    const cursors = connectionCursors(context.services.keys, context.principal, {
+      field: 'Run.artifacts',
+      args: { runId: run.info.run_id, path: directory },
+    });
+    const position = cursors.decode(after);
+    // Memoized per request by run, path and page token: a run reached through two parents lists once.
+    const page = await context.loaders.get(trackingLoaders).artifactListings.page(location.root, directory, position.t);
+    const entries = (page.files ?? []).slice(position.o).map((file) => ({ file, location }));
+    return buildConnection(entries, size, position, page.next_page_token || undefined, cursors);
+  },
+  async files(run, { glob, first }, context) {
+    const location = artifactLocation(run);
+    const listings = context.loaders.get(trackingLoaders).artifactListings;
+    const found = await matchingFiles(listings, location.root, glob, pageSize(first, 1000, 100));
+    return found.map((file) => ({ file, location }));
   },
 };

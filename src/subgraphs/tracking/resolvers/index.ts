@@ -1,7 +1,8 @@
 import { LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import { Experiment } from './Experiment.js';
-import { Artifact, DatasetInput, Metric } from './leaves.js';
+import { Artifact } from './Artifact.js';
+import { DatasetInput, Metric } from './leaves.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Run } from './Run.js';
