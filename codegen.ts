@@ -92,6 +92,10 @@ const config: CodegenConfig = {
       Artifact: './mappers.js#ArtifactModel',
       ExperimentConnection: './mappers.js#ExperimentConnectionModel',
       RunConnection: './mappers.js#RunConnectionModel',
+      LoggedModel: './mappers.js#LoggedModelModel',
+      LoggedModelMetric: './mappers.js#LoggedModelMetricModel',
+      LoggedModelConnection: './mappers.js#LoggedModelConnectionModel',
+      ModelVersion: './mappers.js#ModelVersionRefModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',
@@ -106,6 +110,7 @@ const config: CodegenConfig = {
       ModelVersionComment: './mappers.js#ModelVersionCommentModel',
       ModelVersionActivityPayload: './mappers.js#ModelVersionActivityPayloadModel',
       DeleteModelVersionPayload: './mappers.js#DeleteModelVersionPayloadModel',
+      LoggedModel: './mappers.js#LoggedModelRefModel',
     }),
     'src/subgraphs/permissions/resolvers.generated.ts': subgraph('permissions', {
       Experiment: './mappers.js#ExperimentRefModel',

@@ -395,6 +395,7 @@ export type ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = Requ
 export type HasPermissionDirectiveArgs = {
   experiment?: Maybe<Scalars['String']['input']>;
   level: PermissionLevel;
+  loggedModel?: Maybe<Scalars['String']['input']>;
   model?: Maybe<Scalars['String']['input']>;
   run?: Maybe<Scalars['String']['input']>;
 };

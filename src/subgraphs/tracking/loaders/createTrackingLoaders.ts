@@ -6,11 +6,12 @@ import { loaderInputs } from '../../loaderInputs.js';
 import { ArtifactListings } from './artifacts.js';
 import { createExperimentLoaders } from './experiments.js';
 import { createFirstRunsPageLoader, type FirstRunsPageLoader } from './firstRunsPage.js';
+import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModels.js';
 import { createMetricHistoryLoader, type HistoryKey } from './metricHistory.js';
 import { createRunLoaders } from './runs.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
-export interface TrackingLoaders {
+export interface TrackingLoaders extends LoggedModelLoaders {
   experimentById: DataLoader<string, WireExperiment | null>;
   experimentByName: DataLoader<string, WireExperiment | null>;
   runById: DataLoader<string, WireRun | null>;
@@ -40,6 +41,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   return {
     ...experiments,
     ...runs,
+    ...createLoggedModelLoaders({ ...inputs, capabilities }),
     firstRunsPage: createFirstRunsPageLoader({ ...inputs, capabilities, primeRuns: runs.primeRuns }),
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
     artifactListings: new ArtifactListings(inputs.mlflow),

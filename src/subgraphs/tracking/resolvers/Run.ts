@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../../../errors/SupergraphError.js';
-import type { WireRun } from '../../../upstream/mlflow/wire.js';
+import type { RequestContext } from '../../../context/RequestContext.js';
+import type { WireLoggedModel, WireModelIO, WireRun } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
@@ -11,6 +12,27 @@ const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
 function latestVersion(run: WireRun, key: string): string {
   const latest = run.data?.metrics?.find((m) => m.key === key);
   return latest ? `${latest.timestamp ?? ''}/${latest.step ?? ''}/${String(latest.value)}` : 'none';
+}
+
+/**
+ * The logged models a run lists (outputs or inputs, MLflow 3), loaded as one batch with the other runs' of this
+ * level: they are in the run's experiment, so the loader can search it rather than get each. Models the caller may
+ * not read are left out by LoggedModel's type-level rule; one that no longer exists is left out here.
+ */
+async function loggedModelsOf(
+  run: WireRun,
+  refs: readonly WireModelIO[] | undefined,
+  context: RequestContext,
+): Promise<WireLoggedModel[]> {
+  // A 2.x run lists no models because its server has none: that is UNSUPPORTED_BY_BACKEND, not "none".
+  await context.clients.mlflow.requireFeature('loggedModels', 'getLoggedModel');
+  const loaders = context.loaders.get(trackingLoaders);
+  const ids = [...new Set((refs ?? []).map((ref) => ref.model_id))];
+  for (const id of ids) if (!loaders.loggedModelHints.has(id)) loaders.loggedModelHints.set(id, run.info.experiment_id);
+  const models = await loaders.loggedModelById.loadMany(ids);
+  const failed = models.find((model) => model instanceof Error);
+  if (failed) throw failed;
+  return models.filter((model): model is WireLoggedModel => model !== null);
 }
 
 /** Fields of Run, backed by MLflow's run object (info + data + inputs). */
@@ -56,6 +78,8 @@ export const Run: RunResolvers = {
   tags: (run) => tagList(run.data?.tags),
   tag: (run, { key }) => tagValue(run.data?.tags, key),
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
+  loggedModels: (run, _, context) => loggedModelsOf(run, run.outputs?.model_outputs, context),
+  inputModels: (run, _, context) => loggedModelsOf(run, run.inputs?.model_inputs, context),
   async artifacts(run, { path }, context) {
     // Memoized per request by run id and path: a run reached through two parents lists once.
     const listing = await context.loaders.get(trackingLoaders).artifactListings.list(run.info.run_id, path);
