@@ -1,9 +1,10 @@
 // Users and permissions of MLflow 2.12's basic-auth app (mlflow/server/auth/sqlalchemy_store.py and
-// permissions.py): READ, EDIT, MANAGE, NO_PERMISSIONS per experiment and per registered model name.
+// permissions.py): READ, EDIT, MANAGE, NO_PERMISSIONS per experiment and per registered model name. MLflow 3
+// adds USE (the gateway's permission, which reads) and reports scorer permissions on users.
 import { MlflowError } from './MlflowError.js';
 
 /** A basic-auth permission name. */
-export type PermissionName = 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
+export type PermissionName = 'READ' | 'USE' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
 
 /** What a permission allows, as in mlflow/server/auth/permissions.py (2.12). */
 export interface Permission {
@@ -14,9 +15,10 @@ export interface Permission {
   readonly canManage: boolean;
 }
 
-/** The four permissions, in the order MLflow lists them. */
+/** The permissions, in the order MLflow lists them (USE exists from MLflow 3 on). */
 export const PERMISSIONS: Readonly<Record<PermissionName, Permission>> = {
   READ: { name: 'READ', canRead: true, canUpdate: false, canDelete: false, canManage: false },
+  USE: { name: 'USE', canRead: true, canUpdate: false, canDelete: false, canManage: false },
   EDIT: { name: 'EDIT', canRead: true, canUpdate: true, canDelete: false, canManage: false },
   MANAGE: { name: 'MANAGE', canRead: true, canUpdate: true, canDelete: true, canManage: true },
   NO_PERMISSIONS: { name: 'NO_PERMISSIONS', canRead: false, canUpdate: false, canDelete: false, canManage: false },
@@ -34,19 +36,43 @@ export interface AuthUser {
   readonly registeredModelPermissions: Map<string, PermissionName>;
 }
 
+/** The permission names a version accepts, in the order its error message lists them. */
+function permissionNames(mlflow3: boolean): readonly PermissionName[] {
+  return mlflow3 ? ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'] : ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
+}
+
 /** `_validate_permission`. */
-export function validatePermission(permission: unknown): asserts permission is PermissionName {
-  if (typeof permission !== 'string' || !(permission in PERMISSIONS)) {
+export function validatePermission(permission: unknown, mlflow3 = false): asserts permission is PermissionName {
+  const names = permissionNames(mlflow3);
+  if (typeof permission !== 'string' || !names.includes(permission as PermissionName)) {
     throw MlflowError.invalidParameter(
-      `Invalid permission '${String(permission)}'. Valid permissions are: ('READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS')`,
+      `Invalid permission '${String(permission)}'. Valid permissions are: (${names.map((name) => `'${name}'`).join(', ')})`,
     );
   }
+}
+
+/** Options for an auth store. */
+export interface AuthStoreOptions {
+  /** Answer as MLflow 3's basic-auth app (USE, scorer permissions on users, workspace-scoped model grants). */
+  readonly mlflow3?: boolean;
 }
 
 /** Users and their permission records. */
 export class AuthStore {
   readonly users = new Map<string, AuthUser>();
   private nextUserId = 1;
+  private readonly mlflow3: boolean;
+
+  constructor(options: AuthStoreOptions = {}) {
+    this.mlflow3 = options.mlflow3 ?? false;
+  }
+
+  /** users/list (MLflow 3): every user's id and name, in id order. */
+  listUsers(): Array<{ id: number; username: string }> {
+    return [...this.users.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((user) => ({ id: user.id, username: user.username }));
+  }
 
   /** users/create. */
   createUser(username: string, password: string, isAdmin = false): AuthUser {
@@ -102,7 +128,7 @@ export class AuthStore {
     username: string,
     permission: unknown,
   ): { user: AuthUser; permission: PermissionName } {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const user = this.getUser(username);
     if (user.experimentPermissions.has(experimentId)) {
       throw MlflowError.alreadyExists(
@@ -127,7 +153,7 @@ export class AuthStore {
 
   /** experiments/permissions/update. */
   updateExperimentPermission(experimentId: string, username: string, permission: unknown): void {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const { user } = this.getExperimentPermission(experimentId, username);
     user.experimentPermissions.set(experimentId, permission);
   }
@@ -144,7 +170,7 @@ export class AuthStore {
     username: string,
     permission: unknown,
   ): { user: AuthUser; permission: PermissionName } {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const user = this.getUser(username);
     if (user.registeredModelPermissions.has(name)) {
       throw MlflowError.alreadyExists(
@@ -160,14 +186,18 @@ export class AuthStore {
     const user = this.getUser(username);
     const permission = user.registeredModelPermissions.get(name);
     if (!permission) {
-      throw MlflowError.notFound(`Registered model permission with name=${name} and username=${username} not found`);
+      throw MlflowError.notFound(
+        this.mlflow3
+          ? `Registered model permission with workspace=default, name=${name} and username=${username} not found`
+          : `Registered model permission with name=${name} and username=${username} not found`,
+      );
     }
     return { user, permission };
   }
 
   /** registered-models/permissions/update. */
   updateRegisteredModelPermission(name: string, username: string, permission: unknown): void {
-    validatePermission(permission);
+    validatePermission(permission, this.mlflow3);
     const { user } = this.getRegisteredModelPermission(name, username);
     user.registeredModelPermissions.set(name, permission);
   }
@@ -176,6 +206,11 @@ export class AuthStore {
   deleteRegisteredModelPermission(name: string, username: string): void {
     const { user } = this.getRegisteredModelPermission(name, username);
     user.registeredModelPermissions.delete(name);
+  }
+
+  /** Whether registered-model grants carry MLflow 3's `workspace` field. */
+  get workspaceScoped(): boolean {
+    return this.mlflow3;
   }
 
   /** `User.to_json()`. */
@@ -192,7 +227,10 @@ export class AuthStore {
         name,
         permission,
         user_id: user.id,
+        ...(this.mlflow3 ? { workspace: 'default' } : {}),
       })),
+      // MLflow 3 lists scorer grants too; scorers (and so their grants) are not emulated yet.
+      ...(this.mlflow3 ? { scorer_permissions: [] } : {}),
       username: user.username,
     };
   }

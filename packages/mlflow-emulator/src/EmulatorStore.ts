@@ -1,9 +1,10 @@
-// Everything the emulator holds, in one object tests can inspect: tracking, registry, basic-auth
-// users, the Databricks side and the GitLab side. A seed function fills it; reset() builds a new one
+// Everything the emulator holds, in one object tests can inspect: tracking, MLflow 3's logged models, registry,
+// basic-auth users, the Databricks side and the GitLab side. A seed function fills it; reset() builds a new one
 // from the seed.
 import { AuthStore } from './AuthStore.js';
 import { DatabricksStore } from './DatabricksStore.js';
 import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
+import { LoggedModelStore } from './LoggedModelStore.js';
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
 import { TrackingStore } from './TrackingStore.js';
@@ -18,6 +19,8 @@ export interface EmulatorStoreOptions {
   readonly now?: () => number;
   /** The GitLab project (gitlab mode); default {@link defaultGitlabProject}. */
   readonly gitlabProject?: GitlabProjectRecord;
+  /** Answer as MLflow 3 where the stores themselves differ (messages, paging, permission names). */
+  readonly mlflow3?: boolean;
 }
 
 /**
@@ -36,23 +39,29 @@ export function monotonicClock(): () => number {
 /** The emulator's state. */
 export class EmulatorStore {
   readonly tracking: TrackingStore;
+  readonly loggedModels: LoggedModelStore;
   readonly registry: RegistryStore;
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
   readonly gitlab: GitlabStore;
   readonly random: Prng;
   readonly now: () => number;
+  /** Whether the stores answer as MLflow 3. */
+  readonly mlflow3: boolean;
 
   constructor(options: EmulatorStoreOptions = {}) {
     this.random = createPrng(options.randomSeed ?? 0x5eed);
     this.now = options.now ?? monotonicClock();
+    this.mlflow3 = options.mlflow3 ?? false;
     this.tracking = new TrackingStore({
       artifactRoot: options.artifactRoot ?? 'mlflow-artifacts:',
       now: this.now,
       random: this.random,
+      mlflow3: this.mlflow3,
     });
-    this.registry = new RegistryStore({ now: this.now, random: this.random });
-    this.auth = new AuthStore();
+    this.loggedModels = new LoggedModelStore({ tracking: this.tracking, now: this.now, random: this.random });
+    this.registry = new RegistryStore({ now: this.now, random: this.random, mlflow3: this.mlflow3 });
+    this.auth = new AuthStore({ mlflow3: this.mlflow3 });
     this.databricks = new DatabricksStore();
     this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());
   }

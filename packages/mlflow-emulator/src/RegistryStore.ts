@@ -19,6 +19,21 @@ import { latestVersions } from './wireJson.js';
 export interface RegistryStoreOptions {
   readonly now: () => number;
   readonly random: Prng;
+  /** Answer as MLflow 3: searches leave prompts out unless the filter asks about them. */
+  readonly mlflow3?: boolean;
+}
+
+/** The tag that makes a registered model a prompt (MLflow 3's prompt registry lives in the model registry). */
+export const PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
+/** Whether a registered model is a prompt. */
+export function isPrompt(model: RegisteredModelRecord): boolean {
+  return model.tags.get(PROMPT_TAG)?.toLowerCase() === 'true';
+}
+
+/** Whether a parsed filter says anything about the prompt tag (then MLflow 3's searches do not hide prompts). */
+function mentionsPromptTag(clauses: ReadonlyArray<{ type: string; key: string }>): boolean {
+  return clauses.some((clause) => clause.type === 'tag' && clause.key === PROMPT_TAG);
 }
 
 /** SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD. */
@@ -197,6 +212,11 @@ export class RegistryStore {
     return record;
   }
 
+  private isPromptVersion(version: ModelVersionRecord): boolean {
+    const model = this.models.get(version.name);
+    return model !== undefined && isPrompt(model);
+  }
+
   /** Alias names pointing at a version, sorted. */
   aliasesOf(version: ModelVersionRecord): string[] {
     const model = this.models.get(version.name);
@@ -348,10 +368,19 @@ export class RegistryStore {
     }
     if (!seen.has('name')) orders.push({ key: 'name', ascending: true });
     const offset = Math.max(0, parsePageToken(request.pageToken));
-    const matches = [...this.models.values()].filter((model) =>
-      clauses.every((clause) =>
-        compareValues(clause.type === 'tag' ? model.tags.get(clause.key) : model.name, clause.comparator, clause.value),
-      ),
+    // MLflow 3's SQL store hides prompts unless the filter mentions the prompt tag, and reads
+    // `tags.mlflow.prompt.is_prompt != 'true'` as "not a prompt", models without the tag included (seq 142-145).
+    const mlflow3 = this.options.mlflow3 === true;
+    const hidePrompts = mlflow3 && !mentionsPromptTag(clauses);
+    const matches = [...this.models.values()].filter(
+      (model) =>
+        !(hidePrompts && isPrompt(model)) &&
+        clauses.every((clause) => {
+          if (clause.type !== 'tag') return compareValues(model.name, clause.comparator, clause.value);
+          const tag = model.tags.get(clause.key);
+          if (mlflow3 && clause.key === PROMPT_TAG && clause.comparator === '!=') return tag !== clause.value;
+          return compareValues(tag, clause.comparator, clause.value);
+        }),
     );
     matches.sort((a, b) => {
       for (const order of orders) {
@@ -416,9 +445,12 @@ export class RegistryStore {
     } else {
       candidates = [...this.models.values()].flatMap((model) => [...model.versions.values()]);
     }
+    // MLflow 3 leaves prompt versions out unless the filter mentions the prompt tag (recorded, seq 146).
+    const hidePrompts = this.options.mlflow3 === true && !mentionsPromptTag(clauses);
     const matches = candidates.filter(
       (version) =>
         !version.deleted &&
+        !(hidePrompts && this.isPromptVersion(version)) &&
         clauses.every((clause) => {
           if (clause.type === 'tag')
             return compareValues(version.tags.get(clause.key), clause.comparator, clause.value);

@@ -1,8 +1,9 @@
-// The MLflow emulator's public API: start an in-memory MLflow 2.12 (optionally behind basic auth or
+// The MLflow emulator's public API: start an in-memory MLflow 2.12 or 3.x (optionally behind basic auth or
 // Databricks tokens, or as GitLab's MLflow-compatible API) on a loopback port, inspect and steer it
 // from tests.
 import { EmulatorServer, type Latency } from './EmulatorServer.js';
 import { EmulatorStore } from './EmulatorStore.js';
+import { parseMlflowVersion } from './mlflowVersion.js';
 import type { FaultSpec } from './FaultInjector.js';
 import { defaultGitlabProject, type GitlabVisibility } from './GitlabStore.js';
 import { gitlabTrackingPath } from './routes/gitlab.js';
@@ -23,6 +24,7 @@ export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
+export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
 export { createPageToken } from './pageToken.js';
 
@@ -43,8 +45,16 @@ export interface EmulatorOptions {
    * Bearer tokens, project roles) plus `/api/v4/{user,personal_access_tokens/self,projects/:id,version}`.
    */
   gitlab?: boolean;
-  /** What /version answers (default 2.12.2, the recorded server); 3.x also serves /api/3.0/mlflow/server-info. */
+  /**
+   * The MLflow version emulated (default 2.12.2, the recorded server): `/version` answers it, and any 3.x
+   * (the recorded 3.11.1, `MLFLOW3_VERSION`) switches on MLflow 3's endpoints and behaviour (see mlflowVersion.ts).
+   */
   mlflowVersion?: string;
+  /**
+   * The default artifact root, as `mlflow server --default-artifact-root` (default `mlflow-artifacts:`, a server
+   * that proxies artifacts); experiments get `<root>/<id>`, logged models `<root>/<id>/models/<model_id>/artifacts`.
+   */
+  artifactRoot?: string;
   /** The GitLab project id the MLflow API lives under (gitlab mode; default 7). */
   gitlabProjectId?: number;
   /** The GitLab project's visibility (gitlab mode; default `private`). */
@@ -103,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!isLoopback(host)) throw new TypeError(`expected a loopback host (127.0.0.1, ::1, localhost), got ${host}`);
   const seed = options.seed ?? 'empty';
   if (seed !== 'demo' && seed !== 'empty') throw new TypeError(`expected seed 'demo' or 'empty', got ${String(seed)}`);
+  const mlflow3 = options.mlflowVersion !== undefined && parseMlflowVersion(options.mlflowVersion).major >= 3;
   const defaultPermission = options.defaultPermission ?? 'READ';
   const gitlab = options.gitlab ?? false;
   if (gitlab && (options.auth || options.databricks)) {
@@ -131,9 +142,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: { ms: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     endpointLatency,
     createStore: () => {
-      const store = new EmulatorStore(
-        gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {},
-      );
+      const store = new EmulatorStore({
+        mlflow3,
+        ...(options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot }),
+        ...(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {}),
+      });
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') seedDemo(store, seedOptions);
       else seedEmpty(store, seedOptions);

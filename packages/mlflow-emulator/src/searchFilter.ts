@@ -14,7 +14,7 @@ export interface FilterToken {
 }
 
 /** A grouped comparison, before the entity-specific interpretation. */
-interface RawComparison {
+export interface RawComparison {
   readonly kind: 'comparison';
   readonly left: FilterToken;
   readonly op: string;
@@ -265,6 +265,19 @@ function splitStatement(filter: string, dialect: Dialect): RawComparison[] {
     throw MlflowError.invalidParameter(`Invalid clause(s) in filter string: ${clauses}`);
   }
   return grouped.filter((item): item is RawComparison => item.kind === 'comparison');
+}
+
+/**
+ * The comparisons of an AND-joined filter, or null when anything else is in it (no error of its own: MLflow 3's
+ * newer parsers, e.g. logged models', word their refusal themselves).
+ */
+export function andedComparisons(filter: string): RawComparison[] | null {
+  if (hasSecondStatement(filter)) return null;
+  const grouped = groupComparisons(tokenizeFilter(filter));
+  const ok = grouped.every(
+    (item) => item.kind === 'comparison' || (item.kind === 'keyword' && item.text.toUpperCase() === 'AND'),
+  );
+  return ok ? grouped.filter((item): item is RawComparison => item.kind === 'comparison') : null;
 }
 
 function isQuoted(value: string, quote: string): boolean {

@@ -1,5 +1,7 @@
 // MLflow 2.12's basic-auth app (`mlflow server --app-name basic-auth`): authentication, the
 // before-request permission validators, the after-request hooks, and the user / permission endpoints.
+// In 3.x mode also MLflow 3's: users/list (admins only), the 12-character password rule on users/create, USE,
+// workspace-scoped model grants, the `/ajax-api` twins of its endpoints.
 import { PERMISSIONS, type AuthUser, type Permission, type PermissionName } from '../AuthStore.js';
 import {
   MlflowError,
@@ -13,7 +15,8 @@ import {
 import { Messages } from '../messages.js';
 import { createPageToken, parsePageToken } from '../pageToken.js';
 import { mimetypeOf, parseDict, requestJson } from '../protoJson.js';
-import type { EmulatorRequest, Route, RouteContext } from '../router.js';
+import { isMlflow3 } from '../mlflowVersion.js';
+import type { EmulatorRequest, RegisterRoutes, Route, RouteContext } from '../router.js';
 import type { ViewType } from '../TrackingStore.js';
 import { experimentJson, registeredModelJson, type Json } from '../wireJson.js';
 
@@ -119,6 +122,17 @@ const onRuns =
       return !run || experimentPermission(user, run.experimentId, context)[ability];
     });
 
+/**
+ * MLflow 3's logged models are guarded by their experiment's permission. An unknown model passes, so the handler
+ * answers its 404 (recorded, seq 312).
+ */
+const onLoggedModel =
+  (ability: Ability): Validator =>
+  (request, user, context) => {
+    const model = context.store.loggedModels.models.get(request.params?.['model_id'] ?? '');
+    return !model || experimentPermission(user, model.experimentId, context)[ability];
+  };
+
 const onModel =
   (ability: Ability): Validator =>
   (request, user, context) =>
@@ -169,7 +183,16 @@ const VALIDATORS: Readonly<Record<string, Validator>> = {
   SetRegisteredModelAlias: onModel('canUpdate'),
   DeleteRegisteredModelAlias: onModel('canDelete'),
   GetModelVersionByAlias: onModel('canRead'),
+  CreateLoggedModel: onExperiment('canUpdate'),
+  GetLoggedModel: onLoggedModel('canRead'),
+  FinalizeLoggedModel: onLoggedModel('canUpdate'),
+  DeleteLoggedModel: onLoggedModel('canDelete'),
+  SetLoggedModelTags: onLoggedModel('canUpdate'),
+  DeleteLoggedModelTag: onLoggedModel('canUpdate'),
+  LogLoggedModelParams: onLoggedModel('canUpdate'),
+  ListLoggedModelArtifacts: onLoggedModel('canRead'),
   CreateUser: never,
+  ListUsers: never,
   GetUser: isSelf,
   UpdateUserPassword: isSelf,
   UpdateUserAdmin: never,
@@ -254,12 +277,24 @@ function filterSearchRegisteredModels(
       token = '';
       break;
     }
-    models.push(...refetched.filter((m) => readable(m.name)).map(registeredModelJson));
+    models.push(...refetched.filter((m) => readable(m.name)).map((m) => registeredModelJson(m)));
     token = createPageToken(parsePageToken(token) + refetched.length);
   }
   const out: Json = {};
   if (models.length > 0) out['registered_models'] = models;
   if (token) out['next_page_token'] = token;
+  return out;
+}
+
+/** MLflow 3's logged-model search: models of experiments the caller may not read are dropped from the page. */
+function filterSearchLoggedModels(result: Json, user: AuthUser, context: RouteContext): Json {
+  const models = ((result['models'] as Json[] | undefined) ?? []).filter((model) => {
+    const info = model['info'] as Json | undefined;
+    return experimentPermission(user, String(info?.['experiment_id']), context).canRead;
+  });
+  const out: Json = {};
+  if (models.length > 0) out['models'] = models;
+  if (result['next_page_token']) out['next_page_token'] = result['next_page_token'];
   return out;
 }
 
@@ -288,6 +323,8 @@ export function basicAuthAfter(request: EmulatorRequest, route: Route, result: J
       return user.isAdmin ? result : filterSearchExperiments(request, result, user, context);
     case 'SearchRegisteredModels':
       return user.isAdmin ? result : filterSearchRegisteredModels(request, result, user, context);
+    case 'SearchLoggedModels':
+      return user.isAdmin ? result : filterSearchLoggedModels(result, user, context);
     default:
       return result;
   }
@@ -302,9 +339,14 @@ function permissionJson(
   key: 'experiment_id' | 'name',
   value: string,
   permission: PermissionName,
+  workspace = false,
 ): Json {
-  return { [key]: value, permission, user_id: user.id };
+  // MLflow 3 scopes registered-model grants to a workspace ("default" while workspaces are off).
+  return { [key]: value, permission, user_id: user.id, ...(workspace ? { workspace: 'default' } : {}) };
 }
+
+/** MLflow 3's minimum password length on users/create (update-password does not check it, recorded seq 293). */
+const MIN_PASSWORD_LENGTH = 12;
 
 function parseForm(body: Buffer): URLSearchParams {
   return new URLSearchParams(body.toString('utf8'));
@@ -328,7 +370,7 @@ export const basicAuthRoutes: readonly Route[] = [
     operation: 'CreateUser',
     path: '/api/2.0/mlflow/users/create',
     methods: ['POST'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const contentType = request.contentType;
       if (contentType === 'application/x-www-form-urlencoded') {
         const form = parseForm(request.body);
@@ -340,6 +382,14 @@ export const basicAuthRoutes: readonly Route[] = [
       if (contentType === 'application/json') {
         const username = requestParam(request, 'username');
         const password = requestParam(request, 'password');
+        if (isMlflow3(settings)) {
+          if (!username || !password) return new RawResponse(400, 'Username and password cannot be empty.', TEXT_HTML);
+          if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+            throw MlflowError.invalidParameter(
+              `Password must be a string longer than ${MIN_PASSWORD_LENGTH} characters.`,
+            );
+          }
+        }
         const user = store.auth.createUser(String(username ?? ''), String(password ?? ''));
         return jsonResponse({ user: store.auth.userJson(user) });
       }
@@ -449,7 +499,13 @@ export const basicAuthRoutes: readonly Route[] = [
       const username = String(requestParam(request, 'username'));
       const created = store.auth.createRegisteredModelPermission(name, username, requestParam(request, 'permission'));
       return jsonResponse({
-        registered_model_permission: permissionJson(created.user, 'name', name, created.permission),
+        registered_model_permission: permissionJson(
+          created.user,
+          'name',
+          name,
+          created.permission,
+          store.auth.workspaceScoped,
+        ),
       });
     },
   },
@@ -461,7 +517,15 @@ export const basicAuthRoutes: readonly Route[] = [
       const name = String(requestParam(request, 'name'));
       const username = String(requestParam(request, 'username'));
       const found = store.auth.getRegisteredModelPermission(name, username);
-      return jsonResponse({ registered_model_permission: permissionJson(found.user, 'name', name, found.permission) });
+      return jsonResponse({
+        registered_model_permission: permissionJson(
+          found.user,
+          'name',
+          name,
+          found.permission,
+          store.auth.workspaceScoped,
+        ),
+      });
     },
   },
   {
@@ -488,3 +552,27 @@ export const basicAuthRoutes: readonly Route[] = [
     },
   },
 ];
+
+/** MLflow 3's users/list: every user's id and name (admins only). */
+const listUsersRoute: Route = {
+  operation: 'ListUsers',
+  path: '/api/2.0/mlflow/users/list',
+  methods: ['GET'],
+  handler: (_request, { store }) => jsonResponse({ users: store.auth.listUsers() }),
+};
+
+/**
+ * Adds the basic-auth app's endpoints (auth mode only). MLflow 3 serves them under `/ajax-api/2.0/mlflow` too
+ * (recorded for users/list, seq 289) and adds users/list.
+ */
+export const registerBasicAuthRoutes: RegisterRoutes = (router, settings) => {
+  if (!settings.auth || settings.databricks) return;
+  if (!isMlflow3(settings)) {
+    router.addAll(basicAuthRoutes);
+    return;
+  }
+  for (const route of [...basicAuthRoutes, listUsersRoute]) {
+    router.add(route);
+    router.add({ ...route, path: route.path.replace(/^\/api\//, '/ajax-api/') });
+  }
+};

@@ -1,0 +1,8 @@
+// Scorers (`/api/3.0/mlflow/scorers...`, and their basic-auth permissions) in MLflow 3.x mode. Placeholder registered
+// in EmulatorServer's ROUTE_FAMILIES so the helper who emulates this family fills in this file only (see router.ts
+// for the pattern); until then these paths are Werkzeug's 404 and test/conformance/corpusV3.test.ts lists them in
+// NOT_YET_EMULATED.
+import type { RegisterRoutes } from '../router.js';
+
+/** Adds the scorer routes (none yet). */
+export const registerScorerRoutes: RegisterRoutes = () => {};

@@ -1,0 +1,8 @@
+// Traces (`/api/3.0/mlflow/traces...`, v2 `/api/2.0/mlflow/traces...`, OTLP `/v1/traces`) and assessments in MLflow
+// 3.x mode. Placeholder registered in EmulatorServer's ROUTE_FAMILIES so the helper who emulates this family fills in
+// this file only (see router.ts for the pattern); until then these paths are Werkzeug's 404 and
+// test/conformance/corpusV3.test.ts lists them in NOT_YET_EMULATED.
+import type { RegisterRoutes } from '../router.js';
+
+/** Adds the trace, OTLP and assessment routes (none yet). */
+export const registerTraceRoutes: RegisterRoutes = () => {};
