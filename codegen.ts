@@ -115,6 +115,7 @@ const config: CodegenConfig = {
     'src/subgraphs/permissions/resolvers.generated.ts': subgraph('permissions', {
       Experiment: './mappers.js#ExperimentRefModel',
       Run: './mappers.js#RunRefModel',
+      LoggedModel: './mappers.js#LoggedModelRefModel',
       RegisteredModel: './mappers.js#RegisteredModelRefModel',
       ModelVersion: './mappers.js#ModelVersionRefModel',
       ObjectPermissions: './mappers.js#ObjectPermissionsModel',
