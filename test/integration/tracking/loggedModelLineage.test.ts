@@ -19,7 +19,10 @@ const LINEAGE = `query Lineage($experimentId: ID!) {
 }`;
 
 /** Creates an experiment with `size` runs, each having logged a model registered as a version of one model. */
-async function seedLineage(stack: Stack, size: number): Promise<{ experimentId: string; runIds: string[] }> {
+async function seedLineage(
+  stack: Stack,
+  size: number,
+): Promise<{ experimentId: string; runIds: string[]; modelName: string }> {
   const tag = `${size}-${Math.random().toString(36).slice(2, 8)}`;
   const experiment = await stack.query(`mutation($n: String!) { createExperiment(input: { name: $n }) { id } }`, {
     n: `lineage-${tag}`,
@@ -65,8 +68,15 @@ async function seedLineage(stack: Stack, size: number): Promise<{ experimentId: 
     // MLflow 3 copies the model's source run onto the version.
     expect(version.data.createModelVersion.runId).toBe(runId);
   }
-  return { experimentId, runIds };
+  return { experimentId, runIds, modelName: `lineage-model-${tag}` };
 }
+
+/** From the registry side: a page of versions, each with the logged model it was registered from. */
+const VERSIONS = `query Versions($name: String!) {
+  registeredModel(name: $name) {
+    versions(first: 50) { nodes { version loggedModel { id name sourceRun { id } } } }
+  }
+}`;
 
 describe('MLflow 3 lineage: experiment → runs → logged models → registered versions → run', () => {
   let stack: Stack;
@@ -76,11 +86,21 @@ describe('MLflow 3 lineage: experiment → runs → logged models → registered
   afterAll(() => stack.close());
 
   async function lineageCost(size: number) {
-    const { experimentId, runIds } = await seedLineage(stack, size);
+    const { experimentId, runIds, modelName } = await seedLineage(stack, size);
     stack.coldStart();
     const result = await stack.query(LINEAGE, { experimentId });
     expect(result.errors).toBeUndefined();
-    return { result, calls: stack.emulator.calls(), total: stack.emulator.totalCalls(), runIds };
+    const lineage = { calls: stack.emulator.calls(), total: stack.emulator.totalCalls() };
+    stack.coldStart();
+    const versions = await stack.query(VERSIONS, { name: modelName });
+    expect(versions.errors).toBeUndefined();
+    return {
+      result,
+      ...lineage,
+      runIds,
+      versions: versions.data.registeredModel.versions.nodes,
+      versionCalls: stack.emulator.calls(),
+    };
   }
 
   it('answers the whole lineage, each version linked back to its run and its logged model', async () => {
@@ -106,5 +126,14 @@ describe('MLflow 3 lineage: experiment → runs → logged models → registered
     expect(large.result.data.experiment.runs.nodes).toHaveLength(8);
     console.log(`lineage query: ${small.total} upstream calls for 2 runs, ${large.total} for 8`, large.calls);
     expect(large.calls).toEqual(small.calls);
+  });
+
+  it('finds a page of versions’ logged models at the same cost for 2 versions as for 8', async () => {
+    const small = await lineageCost(2);
+    const large = await lineageCost(8);
+    expect(large.versions).toHaveLength(8);
+    for (const version of large.versions) expect(version.loggedModel.id).toMatch(/^m-/);
+    console.log(`versions → logged models: ${JSON.stringify(large.versionCalls)}`);
+    expect(large.versionCalls).toEqual(small.versionCalls);
   });
 });
