@@ -64,6 +64,8 @@ export class LoggedModelStore {
     params: ReadonlyArray<{ key: string; value: string }>;
     tags: ReadonlyArray<{ key: string; value: string }>;
     creationTimestampMs?: number;
+    /** A given id (seeds that export their ids); generated otherwise. */
+    modelId?: string;
   }): LoggedModelRecord {
     const experiment = this.options.tracking.getExperiment(request.experimentId);
     if (experiment.lifecycleStage !== 'active') {
@@ -71,7 +73,7 @@ export class LoggedModelStore {
         `The experiment ${experiment.experimentId} must be in the 'active' state. Current state is ${experiment.lifecycleStage}.`,
       );
     }
-    const modelId = this.newModelId();
+    const modelId = request.modelId ?? this.newModelId();
     const created = request.creationTimestampMs ?? this.options.now();
     const model: LoggedModelRecord = {
       modelId,

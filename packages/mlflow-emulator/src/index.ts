@@ -8,6 +8,7 @@ import type { FaultSpec } from './FaultInjector.js';
 import { defaultGitlabProject, type GitlabVisibility } from './GitlabStore.js';
 import { gitlabTrackingPath } from './routes/gitlab.js';
 import { seedDemo } from './seeds/demoSeed.js';
+import { seedDemoMlflow3 } from './seeds/demoSeed3.js';
 import { seedEmpty } from './seeds/emptySeed.js';
 import { seedGitlab } from './seeds/gitlabSeed.js';
 
@@ -23,6 +24,7 @@ export { gitlabMlflowEndpoints } from './routes/gitlab.js';
 export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
+export { DEMO_LOGGED_MODELS, DEMO_PROMPTS, type DemoLoggedModel, type DemoPrompt } from './seeds/demoSeed3.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
@@ -34,7 +36,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to bind; loopback only (default 127.0.0.1). */
   host?: string;
-  /** `demo` (realistic data) or `empty` (a fresh MLflow: experiment 0 only). Default `empty`. */
+  /**
+   * `demo` (realistic data; in 3.x mode also logged models, versions made from them and prompts) or `empty` (a fresh
+   * MLflow: experiment 0 only). Default `empty`.
+   */
   seed?: 'demo' | 'empty';
   /** Serve as `mlflow server --app-name basic-auth`. */
   auth?: boolean;
@@ -148,8 +153,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {}),
       });
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
-      if (seed === 'demo') seedDemo(store, seedOptions);
-      else seedEmpty(store, seedOptions);
+      if (seed === 'demo') {
+        seedDemo(store, seedOptions);
+        if (mlflow3) seedDemoMlflow3(store);
+      } else seedEmpty(store, seedOptions);
       if (gitlab) seedGitlab(store);
       return store;
     },
