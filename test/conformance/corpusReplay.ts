@@ -6,11 +6,12 @@
 //    (ids, timestamps, names with the recording tag, SQL-flavoured messages); a volatile key must
 //    still be present on both sides, only its value is ignored;
 //  - text and HTML bodies (basic-auth 401/403, Werkzeug 404/405 pages, /health, /version) are
-//    compared as exact text.
+//    compared as exact text, binary ones (OTLP protobuf, recorded as `response_body_base64`) byte for byte.
 // Ids differ between the recording and the emulator, so every id a response reveals (run ids,
 // experiment ids, user ids; in MLflow 3 also `m-…` logged models, `tr-…` traces, `a-…` assessments,
 // `d-…` datasets, webhook UUIDs) is remembered recorded → actual, and later requests have recorded ids
 // replaced by actual ones (in paths, query values, headers and bodies, inside filter strings and sources too).
+// Ids inside JSON-encoded strings (MLflow 3's dataset records) are learnt too.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
@@ -35,6 +36,8 @@ export interface Exchange {
   readonly response_content_type: string | null;
   readonly response_www_authenticate: string | null;
   readonly response_body: unknown;
+  /** MLflow 3 corpus: the exact bytes of a binary response (OTLP protobuf); `response_body` is then null. */
+  readonly response_body_base64?: string;
   readonly volatile: readonly string[];
   readonly note?: string;
 }
@@ -45,6 +48,8 @@ export interface Answer {
   readonly contentType: string | undefined;
   readonly wwwAuthenticate: string | undefined;
   readonly text: string;
+  /** The body's bytes (binary answers are compared byte for byte). */
+  readonly bytes: Buffer;
 }
 
 /** Sends one request with node:http, so no header is added behind our back. */
@@ -58,11 +63,13 @@ export function send(baseUrl: string, request: ReplayRequest): Promise<Answer> {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const auth = res.headers['www-authenticate'];
+          const bytes = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             contentType: res.headers['content-type'],
             wwwAuthenticate: Array.isArray(auth) ? auth[0] : auth,
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: bytes.toString('utf8'),
+            bytes,
           });
         });
         res.on('error', reject);
@@ -103,6 +110,13 @@ export class IdMap {
 
   /** Walks a recorded and an actual body in parallel and remembers ids that differ. */
   learn(recorded: unknown, actual: unknown): void {
+    // MLflow 3 sends some lists as JSON-encoded strings (a dataset's records): their ids are learnt the same way.
+    const recordedJson = parseJsonText(recorded);
+    const actualJson = parseJsonText(actual);
+    if (recordedJson !== undefined && actualJson !== undefined) {
+      this.learn(recordedJson, actualJson);
+      return;
+    }
     if (Array.isArray(recorded) && Array.isArray(actual)) {
       recorded.forEach((item, index) => this.learn(item, actual[index]));
       return;
@@ -154,6 +168,16 @@ export class IdMap {
     }
     if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v, k)]));
     return value;
+  }
+}
+
+/** The JSON array or object a string encodes, else undefined. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
   }
 }
 
@@ -249,6 +273,12 @@ export function compare(exchange: Exchange, answer: Answer, ids: IdMap): string[
     problems.push(
       `www-authenticate ${String(answer.wwwAuthenticate)}, recorded ${String(exchange.response_www_authenticate)}`,
     );
+  }
+  if (exchange.response_body_base64 !== undefined) {
+    const actual = answer.bytes.toString('base64');
+    if (actual !== exchange.response_body_base64)
+      problems.push(`body bytes ${actual}, recorded ${exchange.response_body_base64} (base64)`);
+    return problems;
   }
   const recordedBody = exchange.response_body;
   if (typeof recordedBody === 'string') {

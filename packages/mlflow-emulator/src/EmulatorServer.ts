@@ -313,7 +313,7 @@ export class EmulatorServer {
       body,
       mlflow3: isMlflow3(this.settings),
     };
-    this.write(res, this.dispatch(request), method);
+    this.write(res, await this.dispatch(request), method);
   }
 
   /** Applies a fault; true when the call is fully answered (or dropped) by it. */
@@ -344,7 +344,7 @@ export class EmulatorServer {
   }
 
   /** Routes a request through authentication, the handler and the after-request hooks. */
-  dispatch(request: EmulatorRequest): Reply {
+  async dispatch(request: EmulatorRequest): Promise<Reply> {
     const context = this.context();
     if (this.config.gitlab) {
       try {
@@ -364,7 +364,7 @@ export class EmulatorServer {
       else if (this.config.auth) basicAuthBefore(request, route, context);
       if (match.kind === 'not-found') throw notFoundPage();
       if (match.kind === 'method-not-allowed') throw methodNotAllowedPage(match.allowed);
-      const result = match.route.handler(request, context);
+      const result = await match.route.handler(request, context);
       if (result instanceof RawResponse) return rawReply(result);
       let json: Json = result;
       if (this.config.databricks) json = databricksAfter(request, match.route, json, context);

@@ -2,12 +2,18 @@
 // basic-auth users, the Databricks side and the GitLab side. A seed function fills it; reset() builds a new one
 // from the seed.
 import { AuthStore } from './AuthStore.js';
+import { DatasetStore } from './DatasetStore.js';
+import { GatewayStore } from './GatewayStore.js';
+import { IssueStore } from './IssueStore.js';
+import { ScorerStore } from './ScorerStore.js';
 import { DatabricksStore } from './DatabricksStore.js';
 import { GitlabStore, defaultGitlabProject, type GitlabProjectRecord } from './GitlabStore.js';
 import { LoggedModelStore } from './LoggedModelStore.js';
 import { createPrng, type Prng } from './prng.js';
 import { RegistryStore } from './RegistryStore.js';
+import { TraceStore } from './TraceStore.js';
 import { TrackingStore } from './TrackingStore.js';
+import { WebhookStore, type WebhookUrlPolicy } from './WebhookStore.js';
 
 /** Options for a store. */
 export interface EmulatorStoreOptions {
@@ -19,6 +25,8 @@ export interface EmulatorStoreOptions {
   readonly now?: () => number;
   /** The GitLab project (gitlab mode); default {@link defaultGitlabProject}. */
   readonly gitlabProject?: GitlabProjectRecord;
+  /** Which webhook URLs are accepted (MLflow's default: https only, public addresses only). */
+  readonly webhookUrlPolicy?: WebhookUrlPolicy;
   /** Answer as MLflow 3 where the stores themselves differ (messages, paging, permission names). */
   readonly mlflow3?: boolean;
 }
@@ -41,9 +49,21 @@ export class EmulatorStore {
   readonly tracking: TrackingStore;
   readonly loggedModels: LoggedModelStore;
   readonly registry: RegistryStore;
+  /** MLflow 3's traces, spans and assessments. */
+  readonly traces: TraceStore;
   readonly auth: AuthStore;
   readonly databricks: DatabricksStore;
   readonly gitlab: GitlabStore;
+  /** MLflow 3's model-registry webhooks; every registry write is offered to them. */
+  readonly webhooks: WebhookStore;
+  /** MLflow 3's evaluation datasets. */
+  readonly datasets: DatasetStore;
+  /** MLflow 3's registered scorers. */
+  readonly scorers: ScorerStore;
+  /** MLflow 3's AI gateway: secrets, model definitions, endpoints, budget policies. */
+  readonly gateway: GatewayStore;
+  /** MLflow 3's issues. */
+  readonly issues: IssueStore;
   readonly random: Prng;
   readonly now: () => number;
   /** Whether the stores answer as MLflow 3. */
@@ -61,8 +81,18 @@ export class EmulatorStore {
     });
     this.loggedModels = new LoggedModelStore({ tracking: this.tracking, now: this.now, random: this.random });
     this.registry = new RegistryStore({ now: this.now, random: this.random, mlflow3: this.mlflow3 });
+    this.traces = new TraceStore({ tracking: this.tracking, now: this.now, random: this.random });
     this.auth = new AuthStore({ mlflow3: this.mlflow3 });
     this.databricks = new DatabricksStore();
     this.gitlab = new GitlabStore(options.gitlabProject ?? defaultGitlabProject());
+    this.webhooks = new WebhookStore({
+      now: this.now,
+      ...(options.webhookUrlPolicy === undefined ? {} : { policy: options.webhookUrlPolicy }),
+    });
+    this.registry.onChange((change) => this.webhooks.notify(change));
+    this.datasets = new DatasetStore({ now: this.now, random: this.random });
+    this.scorers = new ScorerStore({ now: this.now });
+    this.gateway = new GatewayStore({ now: this.now, random: this.random, tracking: this.tracking });
+    this.issues = new IssueStore({ now: this.now, random: this.random });
   }
 }

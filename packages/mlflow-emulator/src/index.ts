@@ -9,13 +9,21 @@ import { defaultGitlabProject, type GitlabVisibility } from './GitlabStore.js';
 import { gitlabTrackingPath } from './routes/gitlab.js';
 import { seedDemo } from './seeds/demoSeed.js';
 import { seedDemoMlflow3 } from './seeds/demoSeed3.js';
+import { seedDatasetsDemo } from './seeds/datasetsDemoSeed.js';
+import { seedGenAiDemo } from './seeds/genaiDemoSeed.js';
 import { seedEmpty } from './seeds/emptySeed.js';
 import { seedGitlab } from './seeds/gitlabSeed.js';
+import { DEFAULT_WEBHOOK_URL_POLICY } from './WebhookStore.js';
 
 export type { FaultSpec } from './FaultInjector.js';
 export { EmulatorStore } from './EmulatorStore.js';
 export type { TrackingStore } from './TrackingStore.js';
 export type { RegistryStore } from './RegistryStore.js';
+export type { WebhookStore, WebhookRecord, WebhookUrlPolicy } from './WebhookStore.js';
+export type { DeliveryRecord } from './webhookDelivery.js';
+export { signDelivery } from './webhookDelivery.js';
+export type { TraceStore } from './TraceStore.js';
+export type * from './traceRecords.js';
 export type { AuthStore, PermissionName } from './AuthStore.js';
 export type { DatabricksStore, PermissionLevel } from './DatabricksStore.js';
 export type { GitlabStore, GitlabVisibility, GitlabProjectRecord } from './GitlabStore.js';
@@ -25,6 +33,10 @@ export type * from './records.js';
 export * from './seeds/users.js';
 export { DEMO_EXPERIMENTS, DEMO_MODELS, DEMO_EPOCH } from './seeds/demoSeed.js';
 export { DEMO_LOGGED_MODELS, DEMO_PROMPTS, type DemoLoggedModel, type DemoPrompt } from './seeds/demoSeed3.js';
+export { seedDatasetsDemo, DEMO_DATASET_NAME, DEMO_DATASET_RECORDS } from './seeds/datasetsDemoSeed.js';
+export type { DatasetStore, EvaluationDatasetRecord } from './DatasetStore.js';
+/** Adds a GenAI experiment with traces and assessments to a (3.x) store; see seeds/genaiDemoSeed.ts. */
+export { seedGenAiDemo, GENAI_DEMO_EXPERIMENT, type GenAiDemo } from './seeds/genaiDemoSeed.js';
 export { REQUEST_LINE_LIMIT, MLFLOW_VERSION } from './EmulatorServer.js';
 export { MLFLOW3_VERSION, isMlflow3 } from './mlflowVersion.js';
 /** MLflow's page-token format, for tests that forge or inspect the upstream's tokens. */
@@ -74,6 +86,12 @@ export interface EmulatorOptions {
   adminPassword?: string;
   /** Per-endpoint latency, keyed by "METHOD /path". */
   endpointLatency?: Record<string, { latencyMs: number; jitterMs?: number }>;
+  /**
+   * Which webhook URLs MLflow 3 mode accepts, as MLFLOW_WEBHOOK_ALLOWED_SCHEMES / MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS set
+   * them (default: MLflow's `https` only and no private addresses). Deliveries only ever go to loopback addresses, so
+   * a test that wants them sets `{ allowedSchemes: ['http', 'https'], allowPrivateIps: true }`.
+   */
+  webhooks?: { allowedSchemes?: string[]; allowPrivateIps?: boolean };
 }
 
 /** A running emulator. */
@@ -132,6 +150,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (visibility !== 'private' && visibility !== 'internal' && visibility !== 'public') {
     throw new TypeError(`expected gitlabProjectVisibility private|internal|public, got ${String(visibility)}`);
   }
+  const webhookUrlPolicy = {
+    allowedSchemes: options.webhooks?.allowedSchemes ?? DEFAULT_WEBHOOK_URL_POLICY.allowedSchemes,
+    allowPrivateIps: options.webhooks?.allowPrivateIps ?? DEFAULT_WEBHOOK_URL_POLICY.allowPrivateIps,
+  };
   const endpointLatency: Record<string, Latency> = {};
   for (const [endpoint, latency] of Object.entries(options.endpointLatency ?? {})) {
     endpointLatency[endpoint] = { ms: latency.latencyMs, jitterMs: latency.jitterMs ?? 0 };
@@ -148,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpointLatency,
     createStore: () => {
       const store = new EmulatorStore({
+        webhookUrlPolicy,
         mlflow3,
         ...(options.artifactRoot === undefined ? {} : { artifactRoot: options.artifactRoot }),
         ...(gitlab ? { gitlabProject: defaultGitlabProject(gitlabProjectId, visibility) } : {}),
@@ -155,7 +178,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const seedOptions = options.adminPassword === undefined ? {} : { adminPassword: options.adminPassword };
       if (seed === 'demo') {
         seedDemo(store, seedOptions);
-        if (mlflow3) seedDemoMlflow3(store);
+        if (mlflow3) {
+          seedDemoMlflow3(store);
+          // The GenAI side of the 3.x demo: an assistant's traces with assessments, and an evaluation dataset.
+          seedDatasetsDemo(store, seedGenAiDemo(store).experimentId);
+        }
       } else seedEmpty(store, seedOptions);
       if (gitlab) seedGitlab(store);
       return store;

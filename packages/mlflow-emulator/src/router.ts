@@ -47,8 +47,14 @@ export interface RouteContext {
   readonly settings: EmulatorSettings;
 }
 
-/** A handler answers JSON (HTTP 200) or a raw response; MLflow errors are thrown. */
-export type Handler = (request: EmulatorRequest, context: RouteContext) => Json | RawResponse;
+/**
+ * A handler answers JSON (HTTP 200) or a raw response; MLflow errors are thrown. It may answer later (a promise)
+ * when the answer waits on outbound I/O, as `webhooks/{id}/test` waits for its delivery.
+ */
+export type Handler = (request: EmulatorRequest, context: RouteContext) => HandlerResult | Promise<HandlerResult>;
+
+/** What a handler answers with. */
+export type HandlerResult = Json | RawResponse;
 
 /** One route: `operation` names it for permission tables (MLflow's proto request name). */
 export interface Route {
@@ -57,6 +63,8 @@ export interface Route {
   readonly path: string;
   readonly methods: readonly string[];
   readonly handler: Handler;
+  /** Served by MLflow 3's FastAPI app (OTLP `/v1/traces`, ...), whose auth middleware answers in text/plain. */
+  readonly fastapi?: boolean;
 }
 
 /** Adds one family of routes to a router (routes/*Routes.ts export one each; EmulatorServer lists them). */

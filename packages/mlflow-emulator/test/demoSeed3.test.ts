@@ -4,6 +4,7 @@ import {
   DEMO_LOGGED_MODELS,
   DEMO_MODELS,
   DEMO_PROMPTS,
+  GENAI_DEMO_EXPERIMENT,
   MLFLOW3_VERSION,
   startEmulator,
   type Emulator,
@@ -121,6 +122,9 @@ describe('demo seed in 3.x mode', () => {
       const ids = (target: Emulator) => [...target.store.loggedModels.models.keys()];
       expect(ids(again)).toEqual(ids(emulator));
       expect(ids(v2)).toEqual([]);
+      // The GenAI side (traces with assessments, an evaluation dataset) comes with the 3.x demo only.
+      expect(emulator.store.tracking.getExperimentByName(GENAI_DEMO_EXPERIMENT)).toBeDefined();
+      expect(v2.store.tracking.getExperimentByName(GENAI_DEMO_EXPERIMENT)).toBeUndefined();
       expect([...v2.store.registry.models.keys()]).toEqual(DEMO_MODELS.map((model) => model.name));
       const source = v2.store.registry.getModelVersion('fraud-detector', 1).source;
       expect(source).not.toMatch(/^models:\//);

@@ -278,6 +278,7 @@ export const registryRoutes: readonly Route[] = [
         runLink: message.str('run_link'),
         description: message.str('description'),
         tags,
+        requestedRunId: message.str('run_id'),
       });
       // The link MLflow 3 keeps: the logged model's `mlflow.modelVersions` tag (versions carry no model_id).
       if (loggedModel) store.loggedModels.linkModelVersion(loggedModel.modelId, version.name, version.version);
