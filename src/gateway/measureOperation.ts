@@ -116,7 +116,8 @@ const CALLS: Record<string, CallRule> = {
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
   'Run.loggedModels': loggedModelsOf,
-  'Run.inputModels': loggedModelsOf,
+  // A runs/get per run (MLflow's run search leaves model inputs out), then the models.
+  'Run.inputModels': (parents) => parents + loggedModelsOf(parents),
   'LoggedModel.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'LoggedModel.sourceRun': batched(RUN_BATCH),
   // The versions of the models' source runs: `run_id IN (...)` searches, as Run.modelVersions.

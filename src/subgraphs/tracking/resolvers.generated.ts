@@ -788,7 +788,10 @@ export type Run = {
   experimentId: Scalars['ID']['output'];
   /** The run's id (MLflow's `run_id`). */
   id: Scalars['ID']['output'];
-  /** The logged models the run used as inputs (MLflow 3), as `loggedModels` for outputs. */
+  /**
+   * The logged models the run used as inputs (MLflow 3), as `loggedModels` for outputs. MLflow's run search does not
+   * return them, so a run that came from a search is read once more by id (one runs/get per run).
+   */
   inputModels?: Maybe<Array<LoggedModel>>;
   /** Datasets the run used. */
   inputs: Array<DatasetInput>;

@@ -1,5 +1,6 @@
 // Logged models (MLflow 3) through the gateway on the emulator in 3.11.1 mode: reads, pages, writes that read
 // back, and the inputs MLflow would accept silently refused before any call.
+import { DEMO_LOGGED_MODELS } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { writeCallCount } from '../../helpers/upstreamCalls.js';
 
@@ -189,5 +190,27 @@ describe('logged models', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.byName.nodes).toEqual([{ name: 'agent-a' }]);
     expect(result.data.onEval.nodes).toEqual([{ name: 'agent-d' }]);
+  });
+});
+
+describe('logged models a run used (inputs), on the mlflow3 demo', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ emulator: { seed: 'demo', mlflowVersion: '3.11.1' } });
+  });
+  afterAll(() => stack.close());
+
+  it("lists the model a fine-tuning run started from among the run's inputModels", async () => {
+    const [first, second] = DEMO_LOGGED_MODELS.filter((m) => m.registeredAs?.name === 'summarizer-t5');
+    const model = await stack.query(
+      `query($id: ID!) { loggedModel(id: $id) { sourceRun { id inputModels { id name } loggedModels { id } } } }`,
+      {
+        id: second!.modelId,
+      },
+    );
+    expect(model.errors).toBeUndefined();
+    const run = model.data.loggedModel.sourceRun;
+    expect(run.inputModels).toEqual([{ id: first!.modelId, name: first!.name }]);
+    expect(run.loggedModels.map((m: { id: string }) => m.id)).toContain(second!.modelId);
   });
 });

@@ -8,6 +8,7 @@ import { createExperimentLoaders } from './experiments.js';
 import { createFirstRunsPageLoader, type FirstRunsPageLoader } from './firstRunsPage.js';
 import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModels.js';
 import { createMetricHistoryLoader, type HistoryKey } from './metricHistory.js';
+import { createRunInputsLoader, type RunInputsLoader } from './runInputs.js';
 import { createRunLoaders } from './runs.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
@@ -26,6 +27,8 @@ export interface TrackingLoaders extends LoggedModelLoaders {
   primeExperiments(experiments: readonly WireExperiment[]): void;
   /** Artifact listings by run id and path (a run reached through two parents lists once). */
   artifactListings: ArtifactListings;
+  /** Runs from runs/get (the only answer with the logged models a run used). */
+  runInputs: RunInputsLoader;
 }
 
 /**
@@ -45,6 +48,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     firstRunsPage: createFirstRunsPageLoader({ ...inputs, capabilities, primeRuns: runs.primeRuns }),
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
     artifactListings: new ArtifactListings(inputs.mlflow),
+    runInputs: createRunInputsLoader(inputs),
   };
 }
 

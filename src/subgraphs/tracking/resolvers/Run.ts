@@ -79,7 +79,15 @@ export const Run: RunResolvers = {
   tag: (run, { key }) => tagValue(run.data?.tags, key),
   inputs: (run) => run.inputs?.dataset_inputs ?? [],
   loggedModels: (run, _, context) => loggedModelsOf(run, run.outputs?.model_outputs, context),
-  inputModels: (run, _, context) => loggedModelsOf(run, run.inputs?.model_inputs, context),
+  async inputModels(run, _, context) {
+    await context.clients.mlflow.requireFeature('loggedModels', 'getLoggedModel');
+    // MLflow 3.11.1's runs/search leaves model_inputs out (corpus seq 91 against 88): read the run by id unless this
+    // payload already lists them.
+    const full = run.inputs?.model_inputs
+      ? run
+      : await context.loaders.get(trackingLoaders).runInputs.load(run.info.run_id);
+    return loggedModelsOf(run, full?.inputs?.model_inputs, context);
+  },
   async artifacts(run, { path }, context) {
     // Memoized per request by run id and path: a run reached through two parents lists once.
     const listing = await context.loaders.get(trackingLoaders).artifactListings.list(run.info.run_id, path);
