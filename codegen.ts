@@ -93,6 +93,10 @@ const config: CodegenConfig = {
       ExperimentConnection: './mappers.js#ExperimentConnectionModel',
       RunConnection: './mappers.js#RunConnectionModel',
       ArtifactConnection: './mappers.js#ArtifactConnectionModel',
+      LoggedModel: './mappers.js#LoggedModelModel',
+      LoggedModelMetric: './mappers.js#LoggedModelMetricModel',
+      LoggedModelConnection: './mappers.js#LoggedModelConnectionModel',
+      ModelVersion: './mappers.js#ModelVersionRefModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',
@@ -113,10 +117,12 @@ const config: CodegenConfig = {
       PromptConnection: './mappers.js#PromptConnectionModel',
       PromptVersionConnection: './mappers.js#PromptVersionConnectionModel',
       DeletePromptVersionPayload: './mappers.js#DeletePromptVersionPayloadModel',
+      LoggedModel: './mappers.js#LoggedModelRefModel',
     }),
     'src/subgraphs/permissions/resolvers.generated.ts': subgraph('permissions', {
       Experiment: './mappers.js#ExperimentRefModel',
       Run: './mappers.js#RunRefModel',
+      LoggedModel: './mappers.js#LoggedModelRefModel',
       RegisteredModel: './mappers.js#RegisteredModelRefModel',
       ModelVersion: './mappers.js#ModelVersionRefModel',
       Prompt: './mappers.js#PromptRefModel',

@@ -42,6 +42,11 @@ export const ttlSettings = {
     defaultSeconds: 30,
     why: "writes through this layer invalidate it; another client's rename or tag shows within this time",
   },
+  loggedModel: {
+    variable: 'CACHE_TTL_LOGGED_MODEL',
+    defaultSeconds: 30,
+    why: "writes through this layer invalidate it; another client's finalize, tag or metric shows within this time",
+  },
   permission: {
     variable: 'CACHE_TTL_PERMISSION',
     defaultSeconds: 10,
@@ -178,6 +183,7 @@ export const cachePolicy = {
     invalidation: {
       how: "deleted by this layer's writes to the run; other callers' copies go stale with its write generation",
       deletedBy: [
+        'createLoggedModel',
         'updateRun',
         'deleteRun',
         'restoreRun',
@@ -185,6 +191,26 @@ export const cachePolicy = {
         'deleteRunTag',
         'logMetric',
         'logParam',
+        'logBatch',
+      ],
+      staleWith: ['writeGeneration'],
+    },
+  },
+  loggedModel: {
+    holds: 'MLflow 3 logged models by model id (logged-models/get, or found by a logged-models/search)',
+    namespace: 'loggedModel',
+    ttl: { settings: ['loggedModel'] },
+    // Served to another caller only after the type-level rule decided their level on the model's experiment.
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by this layer's writes to the model (and by metrics logged with its id); other callers' copies go stale with its write generation",
+      deletedBy: [
+        'finalizeLoggedModel',
+        'setLoggedModelTags',
+        'deleteLoggedModelTag',
+        'logLoggedModelParams',
+        'deleteLoggedModel',
+        'logMetric',
         'logBatch',
       ],
       staleWith: ['writeGeneration'],
@@ -210,7 +236,8 @@ export const cachePolicy = {
     },
   },
   searchPage: {
-    holds: 'one page of a search (experiments, runs, registered models, model versions) by its parameters',
+    holds:
+      'one page of a search (experiments, runs, logged models, registered models, model versions) by its parameters',
     namespace: 'searchPage',
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',

@@ -5,7 +5,7 @@ import type { EntityCache } from './EntityCache.js';
 import type { SingleFlight } from './singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
-export type SearchKind = 'experiments' | 'runs' | 'registeredModels' | 'modelVersions';
+export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions';
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */
 interface Stamped<T> {
@@ -83,7 +83,7 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
   let generationsRead: Promise<Map<SearchKind, string>> | undefined;
   const generations = () =>
     (generationsRead ??= (async () => {
-      const kinds: SearchKind[] = ['experiments', 'runs', 'registeredModels', 'modelVersions'];
+      const kinds: SearchKind[] = ['experiments', 'runs', 'loggedModels', 'registeredModels', 'modelVersions'];
       const values = await cache.getMany<string>(cachePolicy.searchGeneration.namespace, kinds);
       return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
     })());

@@ -47,6 +47,9 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
       'reason',
       'maxBytes',
       'size',
+      // A write split over several calls that failed part-way (errors/partialWriteError.ts).
+      'landedCalls',
+      'totalCalls',
     ])
       if (extensions[key] !== undefined) safe[key] = extensions[key];
     return { message: formatted.message, ...base, extensions: safe };

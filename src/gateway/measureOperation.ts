@@ -69,6 +69,14 @@ const DISTINCT_EXPERIMENTS = 50;
 /** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders/metricHistory.ts, runs.ts). */
 const RUN_BATCH = 100;
 
+/**
+ * Logged models by id (tracking/loaders/loggedModels.ts): one logged-models/search of at most 3 pages per group of
+ * 10 experiments (their experiments are the runs'), a lone model one get. What a search misses is fetched by id, which
+ * the runtime call budget counts.
+ */
+const loggedModelsOf = (parents: number): number =>
+  parents <= 1 ? parents : 3 * Math.ceil(Math.min(parents, DISTINCT_EXPERIMENTS) / 10);
+
 type Args = Record<string, unknown>;
 /** Upstream calls a field makes for `parents` parent objects, given its coerced arguments. */
 type CallRule = (parents: number, args: Args, pricing: CallPricing) => number;
@@ -98,6 +106,10 @@ const CALLS: Record<string, CallRule> = {
   'Query.viewer': once,
   'Query.prompts': once,
   'Query.prompt': once,
+  'Query.loggedModel': once,
+  // As Query.runs: one search, plus a permission check per listed experiment.
+  'Query.loggedModels': (parents, args) =>
+    parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
   // One search, plus a permission check per listed experiment (per object on Databricks / custom services).
   'Query.runs': (parents, args) => parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
   // First pages are combined across experiments, but an experiment starved by the others gets its own call.
@@ -128,6 +140,16 @@ const CALLS: Record<string, CallRule> = {
   'Artifact.text': (parents, _args, pricing) => parents * (pricing.artifactCallsPerFile ?? 1),
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
+  'Run.loggedModels': loggedModelsOf,
+  // A runs/get per run (MLflow's run search leaves model inputs out), then the models.
+  'Run.inputModels': (parents) => parents + loggedModelsOf(parents),
+  'LoggedModel.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
+  'LoggedModel.sourceRun': batched(RUN_BATCH),
+  // The versions of the models' source runs: `run_id IN (...)` searches, as Run.modelVersions.
+  'LoggedModel.registeredVersions': batched(VERSIONS_BY_RUN_BATCH),
+  // The versions' runs (for the models' experiments, as ModelVersion.run), then the models by id.
+  'ModelVersion.loggedModel': (parents) =>
+    (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0) + loggedModelsOf(parents),
   'Run.metricHistory': (parents, _args, pricing) =>
     pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents,
 };

@@ -76,6 +76,40 @@ describe('README: Example queries a frontend sends', () => {
   });
 });
 
+describe('README: MLflow 3', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // What `npm start -- --demo mlflow3` runs: the demo seed on the emulator in MLflow 3.11.1 mode.
+    stack = await startStack({ emulator: { seed: 'demo', mlflowVersion: '3.11.1' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const block = /```graphql\n([\s\S]*?)```/.exec(section('MLflow 3'))?.[1] ?? '';
+  const variables = JSON.parse(/# Variables: (\{.*?\})\n/.exec(block)?.[1] ?? '{}') as Record<string, unknown>;
+
+  it('traces the demo from training runs to registered versions and back, at the cost the README states', async () => {
+    const [operation] = parse(block).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operation && 'name' in operation ? operation.name?.value : undefined).toBe('Lineage');
+    stack.coldStart();
+    const result = await stack.query<any>(print(operation!), variables);
+    expect(result.errors).toBeUndefined();
+    const models = result.data.experimentByName.runs.nodes.flatMap((r: any) =>
+      r.loggedModels.map((m: any) => ({ run: r.id, model: m })),
+    );
+    expect(models.length).toBeGreaterThan(1);
+    const registered = models.filter(({ model }: any) => model.registeredVersions.length > 0);
+    expect(registered.length).toBeGreaterThan(1);
+    for (const { run, model } of registered) {
+      expect(model.metrics.some((m: any) => m.datasetName)).toBe(true);
+      for (const version of model.registeredVersions) expect(version.run.id).toBe(run);
+    }
+    const stated = Number(/# (\d+) upstream calls however many/.exec(block)?.[1]);
+    expect(stack.emulator.totalCalls()).toBe(stated);
+  });
+});
+
 describe('README: the --demo persona table', () => {
   const rows = [
     ...section('Two commands').matchAll(/^\| `([\w-]+)`(?: \(default\))? \| (?:`([^`]+)`|nothing)[^|]*\| ([^|]+)\|$/gm),

@@ -54,6 +54,8 @@ describe('measureOperation prices what execution will do', () => {
       ).upstreamCalls,
     ).toBe(1 + 4 + 100);
     expect(runs('modelVersions { version }')).toBe(1 + 4 + 2);
+    // MLflow 3: the runs' logged models come from up to 3 search pages per 10 of their (at most 50) experiments.
+    expect(runs('loggedModels { id }')).toBe(1 + 4 + 15);
     const versions = (field: string) => measure(`{ modelVersions(first: 30) { nodes { ${field} } } }`).upstreamCalls;
     expect(versions('version')).toBe(1);
     expect(versions('downloadUri')).toBe(1 + 30);

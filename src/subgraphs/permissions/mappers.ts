@@ -12,6 +12,11 @@ export interface RunRefModel {
   id: string;
   experimentId?: string;
 }
+/** Backs `LoggedModel` (the id and, through @requires, its experiment id). */
+export interface LoggedModelRefModel {
+  id: string;
+  experimentId?: string;
+}
 /** Backs `RegisteredModel` (a reference: the name). */
 export interface RegisteredModelRefModel {
   name: string;

@@ -56,3 +56,14 @@ export interface DeleteModelVersionPayloadModel {
   name: string;
   version: string;
 }
+/**
+ * Backs `LoggedModel` here: the reference the gateway sends (GraphQL field names), with the fields that
+ * `registeredVersions` requires from the tracking subgraph.
+ */
+export interface LoggedModelRefModel {
+  id: string;
+  experimentId?: string;
+  sourceRunId?: string | null;
+  artifactLocation?: string | null;
+  tags?: readonly { key: string; value: string }[];
+}

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Resource } from '../../auth/Resource.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../upstream/mlflow/wire.js';
+import type { LoggedModelRefModel } from './mappers.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
 import { promptGates } from './promptSupport.js';
 import { resolvers } from './resolvers/index.js';
@@ -20,6 +21,12 @@ export function createRegistrySchema(): GraphQLSchema {
         // A prompt is a registered model (MLflow's permissions govern it as one), and its versions are model versions.
         Prompt: (object: WireRegisteredModel) => model(object.name),
         PromptVersion: (object: WireModelVersion) => model(object.name),
+        // A logged model is governed by its experiment, which the tracking subgraph reports with the reference.
+        LoggedModel: (object: LoggedModelRefModel): Resource => {
+          if (!object.experimentId)
+            throw new Error('registry: a LoggedModel reference without its experimentId cannot be authorized');
+          return { kind: 'experiment', id: object.experimentId };
+        },
       },
       argumentResource: {
         model: (name) => model(name),

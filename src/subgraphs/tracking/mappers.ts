@@ -2,6 +2,7 @@ import type {
   WireDatasetInput,
   WireExperiment,
   WireFileInfo,
+  WireLoggedModel,
   WireMetric,
   WireParam,
   WireRun,
@@ -35,3 +36,16 @@ export type ArtifactConnectionModel = Connection<ArtifactModel>;
 export type ExperimentConnectionModel = Connection<WireExperiment>;
 /** Backs `RunConnection`. */
 export type RunConnectionModel = Connection<WireRun>;
+/** Backs `LoggedModel` (MLflow 3). */
+export type LoggedModelModel = WireLoggedModel;
+/** Backs `LoggedModelMetric`. */
+export type LoggedModelMetricModel = WireMetric;
+/** Backs `LoggedModelConnection`. */
+export type LoggedModelConnectionModel = Connection<WireLoggedModel>;
+/** Backs `ModelVersion` here: the reference the gateway sends, with the fields `loggedModel` requires. */
+export interface ModelVersionRefModel {
+  name: string;
+  version: string;
+  source?: string | null;
+  runId?: string | null;
+}

@@ -10,6 +10,9 @@ import {
 /** Where a learned fact is said: the process logger's `info` (pino's signature, narrowed). */
 export type CapabilityLog = (fields: Record<string, unknown>, message: string) => void;
 
+/** How long the feature gate waits after a probe that could not read the version before probing again. */
+export const PROBE_COOLDOWN_MS = 60_000;
+
 /** Reads what the server reports about itself, probing with `authorization` if it has not told yet (detectBackend). */
 export type DetectServer = (authorization?: string) => Promise<FeatureEvidence>;
 
@@ -31,6 +34,9 @@ export class LearnedCapabilities {
   #evidence: FeatureEvidence | undefined;
   /** Features a call found missing on the server (no such route), whatever the version said. */
   readonly #absent = new Set<BackendFeature>();
+  /** The feature gate's probe in flight (one for all callers), and when the last one told nothing. */
+  #probe: Promise<void> | undefined;
+  #fruitlessAt = Number.NEGATIVE_INFINITY;
 
   /** `detect`: how to learn the server's version (none in unit tests: version-gated features stay unknown). */
   constructor(
@@ -88,12 +94,22 @@ export class LearnedCapabilities {
    */
   async decideFeature(feature: BackendFeature, authorization?: string): Promise<FeatureDecision> {
     const now = this.feature(feature);
-    if (now !== 'unknown' || !this.#detect) return now;
-    try {
-      this.detected(await this.#detect(authorization));
-    } catch {
-      // An unreachable server is the call's own failure to report; the feature stays unknown.
+    const detect = this.#detect;
+    if (now !== 'unknown' || !detect) return now;
+    // A server that hides its version from everyone would otherwise be probed on every gated call: one probe at a
+    // time, and none for a while after one that told nothing (its calls are then tried: see MlflowClient).
+    if (!this.#probe && Date.now() - this.#fruitlessAt >= PROBE_COOLDOWN_MS) {
+      this.#probe = detect(authorization)
+        .then(
+          (evidence) => this.detected(evidence),
+          () => undefined, // an unreachable server is the call's own failure to report
+        )
+        .finally(() => {
+          this.#probe = undefined;
+          if (this.feature(feature) === 'unknown') this.#fruitlessAt = Date.now();
+        });
     }
+    await this.#probe;
     return this.feature(feature);
   }
 

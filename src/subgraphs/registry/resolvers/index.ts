@@ -7,6 +7,7 @@ import {
   ModelVersionComment,
   TransitionRequest,
 } from './leaves.js';
+import { LoggedModel } from './LoggedModel.js';
 import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
 import { DeletePromptVersionPayload, Prompt, PromptAlias, PromptVersion } from './Prompt.js';
@@ -24,6 +25,7 @@ export const resolvers: Resolvers = {
   ModelAlias,
   ModelVersion,
   Run,
+  LoggedModel,
   TransitionRequest,
   ModelVersionActivity,
   ModelVersionComment,

@@ -58,3 +58,19 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
     });
   });
 });
+
+describe('LearnedCapabilities: a server that reports no version', () => {
+  it('is probed once for many gated calls, not once per call', async () => {
+    let probes = 0;
+    const learned = new LearnedCapabilities(backendProfile('mlflow'), recording(), async () => {
+      probes += 1;
+      return { version: undefined, serverInfo: undefined };
+    });
+    const decisions = await Promise.all(
+      Array.from({ length: 5 }, () => learned.decideFeature('loggedModels', 'Basic x')),
+    );
+    expect(decisions).toEqual(Array(5).fill('unknown'));
+    expect(await learned.decideFeature('loggedModels', 'Basic y')).toBe('unknown');
+    expect(probes).toBe(1);
+  });
+});
