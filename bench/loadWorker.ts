@@ -29,8 +29,10 @@ export type LoadJob = (
 export interface LoadResult {
   /** Requests answered within the duration (HTTP 200 without GraphQL errors). */
   completed: number;
-  /** Requests that failed: transport errors, timeouts, non-2xx, GraphQL `errors`. */
+  /** Requests that failed: transport errors, timeouts, non-2xx, GraphQL `errors` (RATE_LIMITED apart). */
   failed: number;
+  /** Requests refused by admission control (`RATE_LIMITED`): an explicit answer, not a failure. */
+  rateLimited?: number;
   /** One failure's message, to say why. */
   failure?: string | undefined;
   durationS: number;
@@ -44,6 +46,7 @@ const TIMEOUT_S = 60;
 
 async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<LoadResult> {
   let graphqlErrors = 0;
+  let rateLimited = 0;
   let failure: string | undefined;
   let next = 0;
   const result = await autocannon({
@@ -69,7 +72,8 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
         }),
         // A 200 carrying GraphQL errors is a failure too (e.g. UPSTREAM_TIMEOUT under load).
         onResponse: (status: number, body: string) => {
-          if (status === 200 && body.includes('"errors"')) {
+          if (status !== 200 && body.includes('"RATE_LIMITED"')) rateLimited += 1;
+          else if (status === 200 && body.includes('"errors"')) {
             graphqlErrors += 1;
             failure ??= body.slice(0, 300);
           } else if (status !== 200) failure ??= `HTTP ${status}: ${body.slice(0, 200)}`;
@@ -82,7 +86,8 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
   const durationS = result.duration;
   return {
     completed,
-    failed: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    failed: result.errors + result.timeouts + result.non2xx - rateLimited + graphqlErrors,
+    rateLimited,
     failure:
       failure ??
       (result.timeouts > 0

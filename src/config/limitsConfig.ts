@@ -26,12 +26,29 @@ export interface LimitsConfig {
   requestTimeoutMs: number;
   /** Upstream circuit breaker: opens after `threshold` consecutive outage-like failures, probes after `cooldownMs`. */
   circuitBreaker: { threshold: number; cooldownMs: number };
+  /**
+   * The gateway's admission control (GRAPHQL_MAX_CONCURRENT, GRAPHQL_COST_PER_SLOT, GRAPHQL_MAX_QUEUED,
+   * GRAPHQL_QUEUE_TIMEOUT_MS): operations executing at once, weighted by estimated cost, and how many may wait;
+   * undefined when GRAPHQL_MAX_CONCURRENT=0 (off).
+   */
+  admission: { slots: number; costPerSlot: number; maxQueued: number; maxWaitMs: number } | undefined;
 }
 
 /** Reads the operation, time and upstream bounds (every one has a default). */
 export function limitsConfig(env: Env): LimitsConfig {
+  const slots = int(env, 'GRAPHQL_MAX_CONCURRENT', 32, 0, 100_000);
   return {
     requestTimeoutMs: int(env, 'GRAPHQL_REQUEST_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    // Measured (bench/rss.ts, bench/worstRequest.ts --concurrent; README "Admission control"): see the README.
+    admission:
+      slots === 0
+        ? undefined
+        : {
+            slots,
+            costPerSlot: int(env, 'GRAPHQL_COST_PER_SLOT', 100_000, 1, 100_000_000),
+            maxQueued: int(env, 'GRAPHQL_MAX_QUEUED', 256, 0, 100_000),
+            maxWaitMs: int(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 10_000, 1, 3_600_000),
+          },
     circuitBreaker: {
       threshold: int(env, 'UPSTREAM_CIRCUIT_THRESHOLD', 5, 0, 1_000),
       cooldownMs: int(env, 'UPSTREAM_CIRCUIT_COOLDOWN_MS', 5_000, 1, 600_000),
