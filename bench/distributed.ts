@@ -69,6 +69,8 @@ export interface DistributedOptions {
 /** Three subgraph processes. */
 export interface SubgraphProcesses {
   readonly urls: Record<(typeof SUBGRAPHS)[number], string>;
+  /** Their process ids, for /proc. */
+  readonly pids: Record<(typeof SUBGRAPHS)[number], number>;
   /** Shared by our gateway and the subgraphs (our signing). */
   readonly secret: string;
   /** Shared by Hive Gateway and the subgraphs (Hive's `hmacSignature`, which the subgraphs accept too). */
@@ -109,6 +111,7 @@ export async function startSubgraphProcesses(options: DistributedOptions): Promi
   const started: MainProcess[] = [];
   try {
     const urls = {} as Record<(typeof SUBGRAPHS)[number], string>;
+    const pids = {} as Record<(typeof SUBGRAPHS)[number], number>;
     for (const name of SUBGRAPHS) {
       const main = await spawnBuilt(
         ['subgraph', name, '--port', '0'],
@@ -117,9 +120,11 @@ export async function startSubgraphProcesses(options: DistributedOptions): Promi
       );
       started.push(main);
       urls[name] = main.graphqlUrl;
+      pids[name] = main.child.pid as number;
     }
     return {
       urls,
+      pids,
       secret,
       hiveSecret,
       env,

@@ -2,7 +2,7 @@
 // processes as our distributed gateway, signing with Hive's standard HMAC scheme.
 import { spawn } from 'node:child_process';
 import { collectJsonLines } from '../test/helpers/jsonLines.js';
-import type { SubgraphProcesses } from './distributed.js';
+import { buildDist, processRss, startSubgraphProcesses, type SubgraphProcesses } from './distributed.js';
 import type { HiveGatewayOptions } from './hiveGateway.js';
 
 /** A running Hive Gateway process. */
@@ -52,4 +52,37 @@ export async function startPeerGateway(
       clearTimeout(timer);
     },
   };
+}
+
+/** The bench's fifth variant: subgraph processes of its own (warm Redis, like the warm variant) and Hive in front. */
+export interface PeerVariant {
+  readonly graphqlUrl: string;
+  /** Hive Gateway's peak RSS so far (MiB): the process doing this variant's gateway work. */
+  peakRssMiB(): number;
+  close(): Promise<void>;
+}
+
+/** Builds dist/, starts the three subgraphs as processes against `trackingUri`, and Hive Gateway over them. */
+export async function startPeerVariant(options: {
+  trackingUri: string;
+  redisUrl: string;
+  redisPrefix: string;
+  env: Record<string, string>;
+}): Promise<PeerVariant> {
+  buildDist();
+  const subgraphs = await startSubgraphProcesses({ ...options });
+  try {
+    const peer = await startPeerGateway(subgraphs);
+    return {
+      graphqlUrl: peer.graphqlUrl,
+      peakRssMiB: () => processRss(peer.pid).peakMiB,
+      async close() {
+        await peer.close();
+        await subgraphs.close();
+      },
+    };
+  } catch (error) {
+    await subgraphs.close();
+    throw error;
+  }
 }

@@ -111,6 +111,8 @@ export interface RssReport {
   load: LoadResult;
   /** Bytes of one answer (the same for every caller). */
   answerBytes: number;
+  /** Each subgraph process's peak RSS over the run (MiB), for sizing their pods. */
+  subgraphPeakRssMiB: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -228,6 +230,9 @@ async function main(): Promise<void> {
       peakRssMiB: Math.max(after.peakMiB, sampledPeak),
       load: result,
       answerBytes,
+      subgraphPeakRssMiB: Object.fromEntries(
+        Object.entries(subgraphs.pids).map(([name, pid]) => [name, processRss(pid).peakMiB]),
+      ),
     };
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -236,9 +241,10 @@ async function main(): Promise<void> {
         Object.entries(options.env)
           .map(([k, v]) => `${k}=${v}`)
           .join(' ') || '—'
-      } | RSS idle ${idle.rssMiB}, warm ${before.rssMiB} MiB | peak ${report.peakRssMiB} MiB | ${result.completed} ok, ${result.rateLimited ?? 0} RATE_LIMITED, ${result.failed} failed | ${result.rps.toFixed(1)} req/s | p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms |`,
+      } | RSS idle ${idle.rssMiB}, warm ${before.rssMiB} MiB | peak ${report.peakRssMiB} MiB | ${result.completed} ok, ${result.rateLimited ?? 0} RATE_LIMITED, ${result.failed - (result.rateLimited ?? 0)} failed otherwise | ${result.rps.toFixed(1)} req/s | p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms |`,
     );
-    if (result.failed > 0) log(`failures, e.g. ${result.failure}`);
+    log(`subgraph peak RSS (MiB): ${JSON.stringify(report.subgraphPeakRssMiB)}`);
+    if (result.failed > (result.rateLimited ?? 0)) log(`failures, e.g. ${result.failure}`);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(String(error)));
     await deleteKeysWithPrefix(options.redisUrl, prefix).catch(() => undefined);

@@ -39,7 +39,10 @@ export function limitsConfig(env: Env): LimitsConfig {
   const slots = int(env, 'GRAPHQL_MAX_CONCURRENT', 32, 0, 100_000);
   return {
     requestTimeoutMs: int(env, 'GRAPHQL_REQUEST_TIMEOUT_MS', 60_000, 1, 3_600_000),
-    // Measured (bench/rss.ts, bench/worstRequest.ts --concurrent; README "Admission control"): see the README.
+    // From measurements (bench/rss.ts, bench/worstRequest.ts): the worst single answer within the other bounds adds
+    // ~90 MiB RSS and costs ~1 000 000; a pod idles at ~170 MiB under a 512 MiB limit. 32 slots of 100 000 admit
+    // three such answers at once (10 slots each: ~440 MiB), five bench dashboards (cost 520 021: 6 slots), or 32
+    // small operations; a dashboard's live heap is a few MiB (64 in flight: 53 MiB in a heap snapshot).
     admission:
       slots === 0
         ? undefined
@@ -47,7 +50,7 @@ export function limitsConfig(env: Env): LimitsConfig {
             slots,
             costPerSlot: int(env, 'GRAPHQL_COST_PER_SLOT', 100_000, 1, 100_000_000),
             maxQueued: int(env, 'GRAPHQL_MAX_QUEUED', 256, 0, 100_000),
-            maxWaitMs: int(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 10_000, 1, 3_600_000),
+            maxWaitMs: int(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 20_000, 1, 3_600_000),
           },
     circuitBreaker: {
       threshold: int(env, 'UPSTREAM_CIRCUIT_THRESHOLD', 5, 0, 1_000),
