@@ -138,13 +138,17 @@ export async function startSubgraphProcesses(options: DistributedOptions): Promi
   }
 }
 
-/** Starts our gateway as its own process (`src/main.ts --distributed`), calling `subgraphs`. */
+/**
+ * Starts our gateway as its own process (`main.js --distributed`), calling `subgraphs`; with `singleProcess`, as
+ * `npm start` runs it instead (its subgraphs in its own process; `subgraphs` gives only the shared settings).
+ */
 export async function startGatewayProcess(
   subgraphs: SubgraphProcesses,
   env: Record<string, string> = {},
+  singleProcess = false,
 ): Promise<MainProcess> {
   return spawnBuilt(
-    ['--distributed'],
+    singleProcess ? [] : ['--distributed'],
     {
       ...subgraphs.env,
       SUBGRAPH_URL_TRACKING: subgraphs.urls.tracking,

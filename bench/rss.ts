@@ -4,6 +4,7 @@
 //
 //   npm run bench:rss                              # c=64 dashboards for 20 s against our gateway
 //   npm run bench:rss -- --gateway hive            # the same against Hive Gateway (bench/peer.ts)
+//   npm run bench:rss -- --single-process          # our gateway with its subgraphs in its process, as `npm start`
 //   npm run bench:rss -- --heap 384 --env GRAPHQL_MAX_CONCURRENT=0   # admission control off ("before")
 //   npm run bench:rss -- --heap-snapshot           # also writes a heap snapshot of the gateway near its peak
 //
@@ -26,11 +27,13 @@ import type { UpstreamReady } from './upstream.js';
 /** Every TTL an hour: the subgraphs stay warm for the whole run. */
 const LONG_TTLS = Object.fromEntries(ttlNames.map((name) => [ttlSettings[name].variable, '3600']));
 
-const HELP = `npm run bench:rss -- [--gateway ours|hive] [--concurrency n=64] [--duration s=20] [--scenario dashboard]
+const HELP = `npm run bench:rss -- [--gateway ours|hive] [--single-process] [--concurrency n=64] [--duration s=20] [--scenario dashboard]
                         [--heap MiB] [--env NAME=VALUE ...] [--heap-snapshot] [--runs n=50] [--out file]`;
 
 interface RssOptions {
   gateway: 'ours' | 'hive';
+  /** Our gateway as `npm start` runs it (subgraphs in its process), instead of distributed. */
+  singleProcess: boolean;
   concurrency: number;
   durationS: number;
   scenario: ScenarioName;
@@ -47,6 +50,7 @@ function readOptions(argv = process.argv.slice(2)): RssOptions {
     args: argv,
     options: {
       gateway: { type: 'string', default: 'ours' },
+      'single-process': { type: 'boolean', default: false },
       concurrency: { type: 'string', default: '64' },
       duration: { type: 'string', default: '20' },
       scenario: { type: 'string', default: 'dashboard' },
@@ -81,6 +85,7 @@ function readOptions(argv = process.argv.slice(2)): RssOptions {
   }
   return {
     gateway: values.gateway,
+    singleProcess: values['single-process'],
     concurrency: number('concurrency', values.concurrency, 1, 256),
     durationS: number('duration', values.duration, 1, 600),
     scenario,
@@ -97,6 +102,7 @@ function readOptions(argv = process.argv.slice(2)): RssOptions {
 export interface RssReport {
   date: string;
   gateway: 'ours' | 'hive';
+  singleProcess: boolean;
   scenario: ScenarioName;
   concurrency: number;
   durationS: number;
@@ -161,7 +167,11 @@ async function main(): Promise<void> {
     ].join(' ');
     let gateway: { pid: number; graphqlUrl: string };
     if (options.gateway === 'ours') {
-      const main = await startGatewayProcess(subgraphs, { NODE_OPTIONS: heapFlags, ...options.env });
+      const main = await startGatewayProcess(
+        subgraphs,
+        { NODE_OPTIONS: heapFlags, ...options.env },
+        options.singleProcess,
+      );
       cleanups.unshift(() => stopMain(main));
       gateway = { pid: main.child.pid as number, graphqlUrl: main.graphqlUrl };
     } else {
@@ -220,6 +230,7 @@ async function main(): Promise<void> {
     const report: RssReport = {
       date: new Date().toISOString(),
       gateway: options.gateway,
+      singleProcess: options.singleProcess,
       scenario: scenario.name,
       concurrency: options.concurrency,
       durationS: options.durationS,
@@ -237,7 +248,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(
-      `| ${options.gateway} | ${scenario.name} | c=${options.concurrency} | heap ${options.heapMiB ?? 'default'} | ${
+      `| ${options.gateway}${options.singleProcess ? ' (single process)' : ''} | ${scenario.name} | c=${options.concurrency} | heap ${options.heapMiB ?? 'default'} | ${
         Object.entries(options.env)
           .map(([k, v]) => `${k}=${v}`)
           .join(' ') || '—'
