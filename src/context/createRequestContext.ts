@@ -89,7 +89,11 @@ export function createRequestContext(
     deadline: Date.now() + services.config.requestTimeoutMs,
     ...upstreamHooks(services.telemetry, requestId),
   };
-  const clients = new RequestClients(clientOptions, { profile: services.profile, gitlabHttp: services.gitlabHttp });
+  const clients = new RequestClients(clientOptions, {
+    profile: services.profile,
+    features: services.learned,
+    gitlabHttp: services.gitlabHttp,
+  });
   return new LazyRequestContext(
     requestId,
     caller,
