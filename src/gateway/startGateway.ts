@@ -12,6 +12,8 @@ import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPa
 import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { createServiceServer } from '../server/createServiceServer.js';
+import { AdmissionQueue } from './AdmissionQueue.js';
+import { useAdmissionControl } from './useAdmissionControl.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
 
@@ -42,6 +44,9 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
   const { config, services } = options;
   const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
+  // A bounded number (and estimated size) of answers in the process at once; the rest wait, or get RATE_LIMITED.
+  const admission = config.admission && useAdmissionControl(new AdmissionQueue(config.admission));
+  if (admission) services.telemetry.metrics.watchAdmission(admission.stats);
   // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
   let stopped = false;
   const cors = new CorsPolicy(config.corsOrigins);
@@ -79,7 +84,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
           bulkMetricHistory: services.learned.bulkInterval,
           artifactCallsPerFile: services.profile.capabilities.artifactBytes.via === 'presigned' ? 2 : 1,
         }),
+        ...(admission ? { onMeasured: (request, { cost }) => admission.measured(request, cost) } : {}),
       }),
+      // After the limits: it weighs each operation by the cost they measured (see useAdmissionControl).
+      ...(admission ? [admission.plugin] : []),
       ...persisted.plugins,
       service.plugin,
     ],
