@@ -236,7 +236,8 @@ export const cachePolicy = {
     },
   },
   permission: {
-    holds: "a caller's basic-auth profile (all their grants) or their Databricks level on one object",
+    holds:
+      "a caller's basic-auth profile (all their grants), the user list an administrator read (or its refusal, kept for that caller only), or their Databricks level on one object",
     namespace: 'permission',
     ...permissionAnswer,
     invalidation: {

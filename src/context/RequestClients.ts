@@ -9,12 +9,15 @@ import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
 import { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
 import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
+import type { FeatureKnowledge } from '../upstream/mlflow/MlflowClient.js';
 import { lazy } from './lazy.js';
 
 /** What the clients of a request are built on besides the request's own options: process-wide facts. */
 export interface RequestClientHosts {
   /** The backend's profile (the MLflow client refuses what it does not serve). */
   readonly profile: BackendProfile;
+  /** What the process decided of MLflow 3 features (by the server's version); services.learned. */
+  readonly features?: FeatureKnowledge;
   /** A got instance at GitLab's API root, where the backend is GitLab (its permission service). */
   readonly gitlabHttp: Got | undefined;
   /** The artifact downloads' pool and MLflow's base URL they are fetched from. */
@@ -37,7 +40,7 @@ export class RequestClients implements PermissionClients {
   readonly ownServiceOptions: ServiceCallOptions;
 
   constructor(options: RestClientOptions, hosts: RequestClientHosts) {
-    this.#mlflow = lazy(() => new MlflowClient(options, hosts.profile));
+    this.#mlflow = lazy(() => new MlflowClient(options, hosts.profile, hosts.features));
     this.#mlflowAuth = lazy(() => new MlflowAuthClient(options));
     // Databricks serves its own APIs on MLflow's host: same pool, limiter and breaker.
     this.#databricks = lazy(() => new DatabricksClient(options));

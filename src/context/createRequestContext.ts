@@ -91,6 +91,7 @@ export function createRequestContext(
   };
   const clients = new RequestClients(clientOptions, {
     profile: services.profile,
+    features: services.learned,
     gitlabHttp: services.gitlabHttp,
     downloads: { http: services.downloadHttp, trackingUri: services.trackingUri },
   });

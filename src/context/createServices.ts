@@ -69,7 +69,8 @@ export function createServices(
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
   const profile = backendProfile(config.backend, { serveArtifacts: config.serveArtifacts });
-  const detector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) =>
+  const detector: BackendDetector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) => {
+    learned.detected(detection);
     telemetry.logger.info(
       {
         component: 'backend',
@@ -80,7 +81,13 @@ export function createServices(
         probes: detection.probes,
       },
       `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
-    ),
+    );
+  });
+  // The detector owns the probes; what they tell (the version) decides MLflow 3 features here.
+  const learned = new LearnedCapabilities(
+    profile,
+    (fields, message) => telemetry.logger.info(fields, message),
+    (authorization) => detector.detect(authorization),
   );
   const keys = deriveServerKeys(config.serverSecret);
   const cache = new EntityCache(kv, { ttls: config.cacheTtls });
@@ -129,7 +136,7 @@ export function createServices(
     cache,
     singleFlight: createSingleFlight(),
     keys,
-    learned: new LearnedCapabilities(profile, (fields, message) => telemetry.logger.info(fields, message)),
+    learned,
     close: () => kv.close(),
   };
 }

@@ -96,14 +96,24 @@ const CALLS: Record<string, CallRule> = {
   'Query.modelVersion': once,
   'Query.modelVersionByAlias': once,
   'Query.viewer': once,
+  'Query.prompts': once,
+  'Query.prompt': once,
   // One search, plus a permission check per listed experiment (per object on Databricks / custom services).
   'Query.runs': (parents, args) => parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
   // First pages are combined across experiments, but an experiment starved by the others gets its own call.
   'Experiment.runs': perParent,
+  // basic-auth on MLflow 3 reads every user's grants once per request (basicAuthGrants.ts: 1 + users calls, at most
+  // ACL_MAX_USERS), whatever the objects; the runtime budget counts those as they are made.
   'Experiment.permissions': perParent,
   'RegisteredModel.versions': perParent,
   'RegisteredModel.version': perParent,
   'RegisteredModel.permissions': perParent,
+  'Prompt.permissions': perParent,
+  // First pages are combined across prompts when the registry's prompt versions fit one search.
+  'Prompt.versions': perParent,
+  'Prompt.version': perParent,
+  'Prompt.versionByAlias': perParent,
+  'PromptAlias.promptVersion': perParent,
   'ModelAlias.modelVersion': perParent,
   'ModelVersion.downloadUri': perParent,
   'ModelVersion.transitionRequests': perParent,

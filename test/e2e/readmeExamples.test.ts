@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Kind, parse, print } from 'graphql';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
@@ -81,7 +82,7 @@ describe('README: the --demo persona table', () => {
   ].map((m) => ({ demo: m[1]!, header: m[2], who: m[3]!.trim() }));
 
   it('lists every backend --demo offers', () => {
-    expect(rows.map((r) => r.demo)).toEqual(['mlflow', 'basic-auth', 'databricks', 'gitlab']);
+    expect(rows.map((r) => r.demo)).toEqual(['mlflow', 'basic-auth', 'databricks', 'gitlab', 'mlflow3']);
   });
 
   it("lets each row's persona in with the header as pasted (a rejected header is an error, not data)", async () => {
@@ -93,6 +94,7 @@ describe('README: the --demo persona table', () => {
       'basic-auth': { emulator: { auth: true } },
       databricks: { emulator: { databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } },
       gitlab: { emulator: { gitlab: true } },
+      mlflow3: { emulator: { mlflowVersion: MLFLOW3_VERSION } },
     };
     const seen: Record<string, unknown> = {};
     for (const { demo, header } of rows) {
@@ -117,6 +119,7 @@ describe('README: the --demo persona table', () => {
       // Verified by the backend: Databricks' SCIM Me (the user's e-mail), GitLab's /user.
       databricks: { username: 'alice@example.com', authKind: 'BEARER' },
       gitlab: { username: 'alice', authKind: 'BEARER' },
+      mlflow3: { username: null, authKind: 'ANONYMOUS' },
     });
   }, 120_000);
 });

@@ -2,20 +2,29 @@ import type { GraphQLSchema } from 'graphql';
 import type { Resource } from '../../auth/Resource.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../upstream/mlflow/wire.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
+import { promptGates } from './promptSupport.js';
 import { resolvers } from './resolvers/index.js';
 
 const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 
 /** The executable registry subgraph schema, with its authorization directives enforced. */
 export function createRegistrySchema(): GraphQLSchema {
-  return createSubgraphSchema('registry', resolvers, {
-    // Versions are governed by their model's permissions (as in MLflow and Databricks).
-    objectResource: {
-      RegisteredModel: (object: WireRegisteredModel) => model(object.name),
-      ModelVersion: (object: WireModelVersion) => model(object.name),
+  return createSubgraphSchema(
+    'registry',
+    resolvers,
+    {
+      // Versions are governed by their model's permissions (as in MLflow and Databricks).
+      objectResource: {
+        RegisteredModel: (object: WireRegisteredModel) => model(object.name),
+        ModelVersion: (object: WireModelVersion) => model(object.name),
+        // A prompt is a registered model (MLflow's permissions govern it as one), and its versions are model versions.
+        Prompt: (object: WireRegisteredModel) => model(object.name),
+        PromptVersion: (object: WireModelVersion) => model(object.name),
+      },
+      argumentResource: {
+        model: (name) => model(name),
+      },
     },
-    argumentResource: {
-      model: (name) => model(name),
-    },
-  });
+    promptGates,
+  );
 }

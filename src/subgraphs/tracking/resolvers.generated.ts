@@ -119,12 +119,23 @@ export type BackendCapabilities = {
   deletedObjects: Scalars['Boolean']['output'];
   /** `filter` on experiment searches (`Query.experiments`). */
   experimentFilter: FilterSupport;
+  /**
+   * MLflow 3's logged models (`Query.loggedModels`, `Run.loggedModels`, model-scoped metrics): MLflow >= 3.0 by the
+   * server's reported version, and Databricks. Null while the server has reported no version to anyone (a proxy hiding
+   * `/version`): the first call then tells.
+   */
+  loggedModels?: Maybe<Scalars['Boolean']['output']>;
   /** How many experiments one runs search may name (`Query.runs(experimentIds:)`); null when unlimited. */
   maxExperimentIdsPerRunSearch?: Maybe<Scalars['Int']['output']>;
   /** How many `orderBy` keys one search may take; null when unlimited. */
   maxOrderBy?: Maybe<Scalars['Int']['output']>;
   /** Model-version searches (`Query.modelVersions`, `RegisteredModel.versions`, `Run.modelVersions`). */
   modelVersionSearch: Scalars['Boolean']['output'];
+  /**
+   * MLflow 3's prompt registry (`Query.prompts`, the prompt mutations): MLflow >= 3.0 by the server's reported version;
+   * not Databricks (its prompts are Unity Catalog's own API) nor GitLab. Null while the server has reported no version.
+   */
+  prompts?: Maybe<Scalars['Boolean']['output']>;
   /** `filter` on registered-model searches (`Query.registeredModels`). */
   registeredModelFilter: FilterSupport;
   /** `filter` on run searches (`Query.runs`, `Experiment.runs`). */
@@ -1002,9 +1013,11 @@ export type BackendCapabilitiesResolvers<ContextType = RequestContext, ParentTyp
   bulkMetricHistory?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deletedObjects?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   experimentFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
+  loggedModels?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   maxExperimentIdsPerRunSearch?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   maxOrderBy?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   modelVersionSearch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  prompts?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   registeredModelFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   runFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   stageTransitions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

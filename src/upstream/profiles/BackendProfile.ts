@@ -4,6 +4,7 @@
 import type { BackendKind } from '../../config/backendConfig.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
+import type { BackendFeature, FeatureSupport } from './backendFeatures.js';
 import { fromGitLabFailure, fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
 
 /** How much of MLflow's search grammar a search endpoint honours. */
@@ -55,6 +56,12 @@ export interface BackendCapabilities {
    * per caller, so a new backend or service that forgets this shares nothing.
    */
   readonly cacheSharedUnder: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http')[];
+  /**
+   * MLflow 3's features (backendFeatures.ts): served always, never, or from a server version on. A version-gated
+   * feature is decided at run time from the detected version (LearnedCapabilities.decideFeature); until then, and
+   * wherever it is `no`, its calls answer UNSUPPORTED_BY_BACKEND without reaching the server.
+   */
+  readonly features: Readonly<Record<BackendFeature, FeatureSupport>>;
   /** Artifact downloads and previews (`Artifact.downloadUrl`, `Artifact.text`). */
   readonly artifactBytes: ArtifactBytes;
 }
@@ -80,7 +87,10 @@ export interface BackendProfile {
   readonly wire?: WireAdapter;
 }
 
-/** MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. */
+/**
+ * MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. MLflow 3's endpoints are in the set;
+ * whether a given server has them is its `features` row's decision.
+ */
 const ALL_ENDPOINTS = new Set(
   (Object.keys(mlflowEndpoints) as MlflowEndpointName[]).filter((name) => name !== 'listExperiments'),
 );
@@ -120,6 +130,9 @@ const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
   'getModelVersionDownloadUri',
 ]);
 
+/** MLflow 3's features: from version 3.0 on. */
+const MLFLOW_3 = { sinceVersion: '3.0' } as const;
+
 /**
  * The capabilities as a matrix: one row per ability, one column per backend, so a difference between backends reads
  * along a line (Databricks is MLflow's API with a few limits and its registry workflow; GitLab a subset). The type
@@ -148,6 +161,16 @@ const CAPABILITIES: {
     mlflow: ['mlflow-basic-auth', 'http'],
     databricks: ['databricks', 'http'],
     gitlab: ['gitlab', 'http'],
+  },
+  features: {
+    // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
+    // says its version at /version, read at start-up.
+    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3 },
+    // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
+    // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
+    databricks: { loggedModels: 'yes', prompts: 'no' },
+    // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
+    gitlab: { loggedModels: 'no', prompts: 'no' },
   },
   artifactBytes: {
     mlflow: { via: 'get-artifact' },

@@ -164,6 +164,49 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
     query: `mutation { setRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}, level: CAN_READ) { objectId } }`,
     path: 'setRegisteredModelPermission',
   }),
+  // Prompts (MLflow 3): named after the demo's model, which is no prompt; the backend's refusal comes first.
+  'Query.prompts': () => ({ query: `{ prompts { nodes { name } } }`, path: 'prompts' }),
+  'Query.prompt': (i) => ({ query: `{ prompt(name: "${i.modelName}") { name } }`, path: 'prompt' }),
+  'Mutation.createPrompt': () => ({
+    query: `mutation { createPrompt(input: { name: "a-prompt", template: "Hi {{name}}" }) { name } }`,
+    path: 'createPrompt',
+  }),
+  'Mutation.createPromptVersion': (i) => ({
+    query: `mutation { createPromptVersion(input: { name: "${i.modelName}", template: "Hi" }) { version } }`,
+    path: 'createPromptVersion',
+  }),
+  'Mutation.setPromptAlias': (i) => ({
+    query: `mutation { setPromptAlias(name: "${i.modelName}", alias: "prod", version: 1) { version } }`,
+    path: 'setPromptAlias',
+  }),
+  'Mutation.deletePromptAlias': (i) => ({
+    query: `mutation { deletePromptAlias(name: "${i.modelName}", alias: "prod") { name } }`,
+    path: 'deletePromptAlias',
+  }),
+  'Mutation.setPromptTag': (i) => ({
+    query: `mutation { setPromptTag(name: "${i.modelName}", tag: { key: "k", value: "v" }) { name } }`,
+    path: 'setPromptTag',
+  }),
+  'Mutation.deletePromptTag': (i) => ({
+    query: `mutation { deletePromptTag(name: "${i.modelName}", key: "k") { name } }`,
+    path: 'deletePromptTag',
+  }),
+  'Mutation.setPromptVersionTag': (i) => ({
+    query: `mutation { setPromptVersionTag(name: "${i.modelName}", version: 1, tag: { key: "k", value: "v" }) { version } }`,
+    path: 'setPromptVersionTag',
+  }),
+  'Mutation.deletePromptVersionTag': (i) => ({
+    query: `mutation { deletePromptVersionTag(name: "${i.modelName}", version: 1, key: "k") { version } }`,
+    path: 'deletePromptVersionTag',
+  }),
+  'Mutation.deletePrompt': (i) => ({
+    query: `mutation { deletePrompt(name: "${i.modelName}") { name } }`,
+    path: 'deletePrompt',
+  }),
+  'Mutation.deletePromptVersion': (i) => ({
+    query: `mutation { deletePromptVersion(name: "${i.modelName}", version: 1) { version } }`,
+    path: 'deletePromptVersion',
+  }),
   'Mutation.revokeRegisteredModelPermission': (i) => ({
     query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,
     path: 'revokeRegisteredModelPermission',

@@ -27,7 +27,7 @@ async function objectPermissions(context: RequestContext, resource: Resource): P
   return {
     objectId: resource.kind === 'experiment' ? resource.id : resource.name,
     objectType: resource.kind === 'experiment' ? 'EXPERIMENT' : 'REGISTERED_MODEL',
-    entries: await session.acl(resource),
+    ...(await session.acl(resource)),
   };
 }
 
@@ -102,6 +102,19 @@ export const resolvers: Resolvers = {
   ModelVersion: {
     __resolveReference: (reference) => ({ name: reference.name, version: reference.version }),
     viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+  },
+  // A prompt is a registered model: MLflow (and so the graph) governs it, and its versions, by the model's grants.
+  Prompt: {
+    __resolveReference: (reference) => ({ name: reference.name }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+    permissions: (parent, _, context) => objectPermissions(context, model(parent.name)),
+  },
+  PromptVersion: {
+    __resolveReference: (reference) => ({ name: reference.name, version: Number(reference.version) }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+  },
+  ObjectPermissions: {
+    defaultLevel: (acl) => acl.defaultLevel ?? null,
   },
   AccessControlEntry: {
     grantee: (entry) => ({

@@ -9,6 +9,8 @@ import {
 } from './leaves.js';
 import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
+import { DeletePromptVersionPayload, Prompt, PromptAlias, PromptVersion } from './Prompt.js';
+import { promptMutations } from './promptMutations.js';
 import { Query } from './Query.js';
 import { ModelAlias, RegisteredModel } from './RegisteredModel.js';
 import { Run } from './Run.js';
@@ -17,7 +19,7 @@ import { Run } from './Run.js';
 export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
   Query,
-  Mutation,
+  Mutation: { ...Mutation, ...promptMutations },
   RegisteredModel,
   ModelAlias,
   ModelVersion,
@@ -27,4 +29,8 @@ export const resolvers: Resolvers = {
   ModelVersionComment,
   ModelVersionActivityPayload,
   DeleteModelVersionPayload,
+  Prompt,
+  PromptVersion,
+  PromptAlias,
+  DeletePromptVersionPayload,
 };
