@@ -13,6 +13,7 @@ import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { createServiceServer } from '../server/createServiceServer.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
+import { stringifyResult, useResponseCache } from './useResponseCache.js';
 
 /** What startGateway needs. */
 export interface GatewayServerOptions {
@@ -39,7 +40,8 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
-  const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
+  const mode = options.mode ?? 'in-process';
+  const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret);
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
   let stopped = false;
@@ -64,6 +66,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
+    // Kept answers (the response cache) go out as kept, without being parsed and written again.
+    stringifyResult,
     persistedQueries: persisted.persistedQueries,
     plugins: [
       landingPagePlugin(config.sandbox, config.explorer),
@@ -73,6 +77,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
         pricing: () => ({ bulkMetricHistory: services.learned.bulkInterval }),
       }),
       ...persisted.plugins,
+      // In-process only: there the subgraphs read through this process's cache, which bounds an answer's lifetime.
+      ...(config.responseCache && mode === 'in-process'
+        ? [useResponseCache({ maxBytes: config.limits.maxResponseBytes })]
+        : []),
       service.plugin,
     ],
   });

@@ -110,6 +110,7 @@ describe('EntityCache', () => {
       experiment: 30,
       permission: 10,
       searchPage: 5,
+      response: 60,
     });
   });
 
