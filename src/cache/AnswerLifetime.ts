@@ -11,7 +11,8 @@ export class AnswerLifetime {
   #expiresAt: number | undefined;
   #refusal: string | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now`: the clock (epoch ms) lifetimes are measured on; the request cache dates its fetches by it too. */
+  constructor(readonly now: () => number = Date.now) {}
 
   /** Something the answer uses stays valid `seconds` from now. */
   observe(seconds: number): void {

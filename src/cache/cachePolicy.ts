@@ -205,7 +205,7 @@ export const cachePolicy = {
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',
     invalidation: {
-      how: "the id carries its kind's search generation, which every write of that kind replaces",
+      how: "the id carries its kind's search generation, which every write of that kind replaces, and the permissions generation, which every grant or revoke through this layer replaces (MLflow filters searches by permission)",
       staleWith: ['searchGeneration'],
     },
   },

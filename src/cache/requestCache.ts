@@ -270,7 +270,8 @@ export function requestCache({
     },
 
     async page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>) {
-      const id = `${kind}:${await generation(kind)}:${hash(params)}`;
+      // MLflow filters searches by the caller's permissions: a grant or revoke changes what a page holds too.
+      const id = `${kind}:${await generation(kind)}.${await generation('permissions')}:${hash(params)}`;
       const scopeId = callerScope();
       lifetime.observe(rowTtl(cachePolicy.searchPage, cache.ttls));
       const hit = await cache.get<T>(cachePolicy.searchPage.namespace, id, scopeId);
@@ -294,7 +295,7 @@ export function requestCache({
         lifetime.observeUntil(hit.t + ttlSeconds * 1000);
         return hit.v;
       }
-      const fetchedAt = Date.now();
+      const fetchedAt = lifetime.now();
       const value = (await singleFlight.run(`${namespace}\u0000${scopeId}\u0000${id}`, () =>
         duringCachedFetch(fetch),
       )) as T;

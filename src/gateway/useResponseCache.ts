@@ -11,7 +11,7 @@
 //   answer in the browser after its own write (read-your-writes);
 // - it keys by a hash of extra data but has no notion of generations read before execution.
 import { createHash } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { RequestContext } from '../context/RequestContext.js';
 
@@ -66,6 +66,12 @@ function answerId({ source, operationName, request }: GraphQLRequestContext<Requ
     .digest('base64url');
 }
 
+/** Whether a mutation may have written: some field answered (a refused or failed one answers null). */
+function wrote(body: GraphQLResponse['body']): boolean {
+  if (body.kind !== 'single') return true;
+  return Object.values(body.singleResult.data ?? {}).some((value) => value !== null && value !== undefined);
+}
+
 /**
  * Answers a query from the caller's kept answer when one is current, and keeps each answer worth keeping:
  * - only queries (never mutations, subscriptions or incremental delivery), only complete answers (no `errors`:
@@ -76,7 +82,8 @@ function answerId({ source, operationName, request }: GraphQLRequestContext<Requ
  * - for as long as the most volatile entry it was built from (a permission decision included), at most
  *   CACHE_TTL_RESPONSE, and stamped with every generation read before execution: any write, grant, revoke or
  *   mutation through this layer, by anyone on any instance, makes it stale (read-your-writes holds);
- * - every mutation replaces the answers' generation once it has run, whatever its resolvers invalidated.
+ * - every mutation that wrote replaces the answers' generation once it has run, whatever its resolvers invalidated
+ *   (a safety net: each write's resolver already replaces the generations of what it changed).
  */
 export function useResponseCache(options: ResponseCacheOptions = {}): ApolloServerPlugin<RequestContext> {
   return {
@@ -97,8 +104,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ApolloServ
         },
         async willSendResponse({ operation, response, contextValue }) {
           const { cache } = contextValue;
-          // Once a write has happened (or may have): answers built before it are stale for everyone.
-          if (operation?.operation === 'mutation') return cache.bump('answers');
+          // After a write, answers built before it are stale for everyone (whatever its resolvers invalidated). Not
+          // after a refused one: a caller who may write nothing must not be able to empty everyone's answers.
+          if (operation?.operation === 'mutation') return wrote(response.body) ? cache.bump('answers') : undefined;
           if (hit || id === undefined || response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
           if (errors !== undefined || !data) return;
