@@ -15,7 +15,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type Gr
 import type { FormattedExecutionResult } from 'graphql';
 import type { RequestContext } from '../context/RequestContext.js';
 
-/** The text of each kept answer being sent, by the `data` object that stands in for it (see {@link keptData}). */
+/** The text of each kept answer being sent, by its `data` (the stand-in of {@link keptData}, or a fresh answer's). */
 const keptTexts = new WeakMap<object, string>();
 
 /**
@@ -113,8 +113,12 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ApolloServ
           const seconds = cache.lifetime.seconds(cache.ttls.response);
           if (seconds <= 0) return;
           const text = JSON.stringify({ data });
+          // Written out once: the answer sent now is this text (stringifyResult), not a second stringification.
+          keptTexts.set(data, text);
           if (options.maxBytes !== undefined && text.length > options.maxBytes) return;
-          await cache.answers.write(id, text, seconds);
+          // Not awaited: the answer need not wait for Redis. The caller's next request comes after this SET on the
+          // same connection, so it finds the answer; a failed SET is only a miss later (the cache never rejects).
+          void cache.answers.write(id, text, seconds);
         },
       };
     },
