@@ -39,6 +39,8 @@ export interface LoadFigures {
 export interface VariantResult {
   calls: Spread;
   waves: Spread;
+  /** Subgraph operations the gateway executed per request (0: answered from the response cache; waterfall: 0). */
+  executions: Spread;
   /** Calls per endpoint of the first measured request. */
   byEndpoint: Record<string, number>;
   latencyMs: { p50: number; p95: number; p99: number; samples: number };
@@ -68,7 +70,8 @@ export interface Target {
   name: string;
   goal: string;
   measured: string;
-  met: boolean;
+  /** null: not measured by this run (another setting or another tool measures it; `measured` says which). */
+  met: boolean | null;
 }
 
 /** The JSON written to bench/results/latest.json. */
@@ -109,46 +112,102 @@ export function computeRatios(scenario: ScenarioResult, concurrency: readonly nu
   return out;
 }
 
-/** The issue's targets for the dashboard. */
-export function dashboardTargets(dashboard: ScenarioResult, concurrency: readonly number[]): Target[] {
-  const { naive, cold, warm, waterfall } = dashboard.variants;
-  const targets: Target[] = [
-    {
-      name: 'cold waves ≤ query depth',
-      goal: `≤ ${dashboard.depth}`,
-      measured: String(cold.waves.max),
-      met: cold.waves.max <= dashboard.depth,
-    },
-    { name: 'cold upstream calls ≤ 25', goal: '≤ 25', measured: String(cold.calls.max), met: cold.calls.max <= 25 },
-    {
-      name: 'naive upstream calls > 1000',
-      goal: '> 1000',
-      measured: String(naive.calls.median),
-      met: naive.calls.median > 1000,
-    },
-    { name: 'warm upstream calls = 0', goal: '0', measured: String(warm.calls.max), met: warm.calls.max === 0 },
-    {
-      name: 'cold p50 ≤ 1.2 × REST waterfall p50',
-      goal: `≤ ${fmt(1.2 * waterfall.latencyMs.p50)} ms`,
-      measured: `${fmt(cold.latencyMs.p50)} ms (${fmt(cold.latencyMs.p50 / waterfall.latencyMs.p50, 2)}×)`,
-      met: cold.latencyMs.p50 <= 1.2 * waterfall.latencyMs.p50,
-    },
-    {
-      name: 'warm p50 ≤ 10 ms',
+/** The settings a run's targets depend on. */
+export interface TargetSettings {
+  concurrency: readonly number[];
+  /** Per-item cost of the run (`--item-ms`): MLflow-like at 1.4, where the cold target is stricter. */
+  itemMs: number;
+}
+
+/** Per-item cost of a real MLflow (DESIGN §1: a 100-run search in ~150 ms), at which the cold target is 1.2×. */
+export const MLFLOW_ITEM_MS = 1.4;
+
+/**
+ * The targets of one run: the N+1 budget (cold calls and waves), warm answers from the response cache (no upstream
+ * call, no subgraph execution), warm latency against the REST waterfall, warm vs cold throughput, cold latency
+ * against the waterfall (1.5× at the default per-item cost, 1.2× at MLflow's), and the gateway's memory under load
+ * (measured by its own run: one gateway alone, not three in one process).
+ */
+export function benchTargets(
+  scenarios: Partial<Record<ScenarioName, ScenarioResult>>,
+  settings: TargetSettings,
+): Target[] {
+  const targets: Target[] = [];
+  const dashboard = scenarios.dashboard;
+  if (dashboard) {
+    const { cold } = dashboard.variants;
+    targets.push(
+      {
+        name: 'dashboard: cold waves ≤ query depth',
+        goal: `≤ ${dashboard.depth}`,
+        measured: String(cold.waves.max),
+        met: cold.waves.max <= dashboard.depth,
+      },
+      {
+        name: 'dashboard: cold upstream calls ≤ 25',
+        goal: '≤ 25',
+        measured: String(cold.calls.max),
+        met: cold.calls.max <= 25,
+      },
+    );
+  }
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    const { warm } = scenario.variants;
+    targets.push({
+      name: `${name}: warm answers from the response cache (upstream calls, subgraph executions)`,
+      goal: '0, 0',
+      measured: `${warm.calls.max}, ${warm.executions.max}`,
+      met: warm.calls.max === 0 && warm.executions.max === 0,
+    });
+  }
+  for (const name of ['dashboard', 'registry', 'run'] as const) {
+    const scenario = scenarios[name];
+    if (!scenario) continue;
+    const { warm, waterfall } = scenario.variants;
+    targets.push({
+      name: `${name}: warm p50 ≤ 0.25 × REST waterfall p50`,
+      goal: `≤ ${fmt(0.25 * waterfall.latencyMs.p50)} ms`,
+      measured: `${fmt(warm.latencyMs.p50)} ms (${fmt(warm.latencyMs.p50 / waterfall.latencyMs.p50, 2)}×)`,
+      met: warm.latencyMs.p50 <= 0.25 * waterfall.latencyMs.p50,
+    });
+  }
+  if (dashboard) {
+    const { cold, warm, waterfall } = dashboard.variants;
+    targets.push({
+      name: 'dashboard: warm p50 ≤ 10 ms (quiet machine)',
       goal: '≤ 10 ms',
       measured: `${fmt(warm.latencyMs.p50)} ms`,
       met: warm.latencyMs.p50 <= 10,
-    },
-  ];
-  for (const c of concurrency) {
-    const w = warm.load[c];
-    const k = cold.load[c];
-    if (!w || !k) continue;
+    });
+    const c16 = settings.concurrency.includes(16) ? { w: warm.load['16'], k: cold.load['16'] } : undefined;
+    targets.push(
+      c16?.w && c16.k
+        ? {
+            name: 'dashboard: warm req/s ≥ 5 × cold req/s at concurrency 16',
+            goal: `≥ ${fmt(5 * c16.k.rps)}`,
+            measured: `${fmt(c16.w.rps)} (${fmt(c16.w.rps / c16.k.rps, 2)}×)`,
+            met: c16.w.rps >= 5 * c16.k.rps,
+          }
+        : {
+            name: 'dashboard: warm req/s ≥ 5 × cold req/s at concurrency 16',
+            goal: '≥ 5×',
+            measured: 'not run (no load at concurrency 16)',
+            met: null,
+          },
+    );
+    const mlflowLike = settings.itemMs >= MLFLOW_ITEM_MS;
+    const factor = mlflowLike ? 1.2 : 1.5;
     targets.push({
-      name: `warm req/s ≥ 2 × cold req/s at concurrency ${c}`,
-      goal: `≥ ${fmt(2 * k.rps)}`,
-      measured: `${fmt(w.rps)} (${fmt(w.rps / k.rps, 2)}×)`,
-      met: w.rps >= 2 * k.rps,
+      name: `dashboard: cold p50 ≤ ${factor} × REST waterfall p50 (${mlflowLike ? `--item-ms ${settings.itemMs}, MLflow-like` : `default per-item cost, ${settings.itemMs} ms`})`,
+      goal: `≤ ${fmt(factor * waterfall.latencyMs.p50)} ms`,
+      measured: `${fmt(cold.latencyMs.p50)} ms (${fmt(cold.latencyMs.p50 / waterfall.latencyMs.p50, 2)}×)`,
+      met: cold.latencyMs.p50 <= factor * waterfall.latencyMs.p50,
+    });
+    targets.push({
+      name: 'peak RSS of one gateway (alone) under c=64 dashboards ≤ 512 MiB, 0 failed but RATE_LIMITED',
+      goal: '≤ 512 MiB',
+      measured: 'not measured by this run (three gateways share its process)',
+      met: null,
     });
   }
   return targets;
@@ -226,10 +285,10 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   }
   lines.push('');
   if (report.targets.length > 0) {
-    lines.push('| dashboard target | goal | measured | met |');
+    lines.push('| target | goal | measured | met |');
     lines.push('| --- | --- | --- | --- |');
     for (const t of report.targets)
-      lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+      lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? '—' : t.met ? 'yes' : '**no**'} |`);
     lines.push('');
   }
   // The cache only helps while it answers: say where the warm variant still went upstream under load.

@@ -30,9 +30,10 @@ import { ColdCache } from './ColdCache.js';
 import { rssSampler, startHelper, type Helper } from './ipc.js';
 import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
 import { readOptions, type BenchOptions } from './options.js';
+import { countSubgraphExecutions } from '../test/helpers/subgraphExecutions.js';
 import {
+  benchTargets,
   computeRatios,
-  dashboardTargets,
   toMarkdown,
   VARIANTS,
   type BenchReport,
@@ -60,6 +61,8 @@ interface GatewayVariant {
 interface Sample {
   ms: number;
   calls: UpstreamCall[];
+  /** Subgraph operations the gateway executed for it (none when the response cache answered). */
+  executions: number;
 }
 
 /** Emptied between scenarios by the cold check; deleted at the end. */
@@ -213,14 +216,18 @@ async function main(): Promise<void> {
     const answer = await postGraphql(graphqlUrlOf(variant), caller.authorization, scenario, scenario.variables(data));
     return { summary: scenario.summarize(answer), data: answer };
   };
-  /** One recorded request: its latency and the upstream calls it caused. */
+  // The gateways run in this process: what each request executed is counted here (one request at a time).
+  const executions = countSubgraphExecutions();
+  /** One recorded request: its latency, the upstream calls it caused and the subgraph operations it executed. */
   const measured = async (variant: VariantName, scenario: Scenario): Promise<Sample & { summary: Summary }> => {
     await upstream.request('record');
+    executions.reset();
     const t0 = performance.now();
     const { summary } = await once(variant, scenario);
     const ms = performance.now() - t0;
+    const executed = executions.count;
     const calls = await upstream.request<UpstreamCall[]>('collect');
-    return { ms, calls, summary };
+    return { ms, calls, summary, executions: executed };
   };
 
   try {
@@ -391,6 +398,7 @@ async function main(): Promise<void> {
         variants[variant] = {
           calls: spreadOf(list.map((x) => x.calls.length)),
           waves: spreadOf(list.map((x) => countWaves(x.calls))),
+          executions: spreadOf(list.map((x) => x.executions)),
           byEndpoint: byEndpoint(list[0]?.calls ?? []),
           latencyMs: {
             p50: round(percentile(ms, 50)),
@@ -438,7 +446,7 @@ async function main(): Promise<void> {
       },
       scenarios,
       ratios,
-      targets: scenarios.dashboard ? dashboardTargets(scenarios.dashboard, options.concurrency) : [],
+      targets: benchTargets(scenarios, { concurrency: options.concurrency, itemMs: options.itemMs }),
       coldCheck,
       rssMiB: {
         gatewayAfterSetup: rssAfterSetup,
@@ -453,6 +461,7 @@ async function main(): Promise<void> {
     console.log(toMarkdown(report, options.concurrency));
     log(`JSON in ${options.out}`);
   } finally {
+    executions.stop();
     for (const { gateway, services } of Object.values(gateways)) {
       await gateway.close({ timeoutMs: 5_000 }).catch(() => undefined);
       await services.close().catch(() => undefined);

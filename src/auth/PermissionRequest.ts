@@ -1,3 +1,4 @@
+import type { AnswerLifetime } from '../cache/AnswerLifetime.js';
 import type { CacheNamespace, CacheTtls } from '../cache/cachePolicy.js';
 import type { Principal } from './Principal.js';
 import type { DatabricksPermissionsClient } from '../upstream/databricks/permissionsApi.js';
@@ -36,6 +37,8 @@ export interface PermissionCache {
    * briefly (a revoked grant must stop working within seconds).
    */
   readonly ttls: Readonly<CacheTtls>;
+  /** How long the request's whole answer may be kept: a permission decision bounds it (see the authorizer). */
+  readonly lifetime: AnswerLifetime;
 }
 
 /** One request as a permission backend's session sees it: who calls, their clients, their cache. */

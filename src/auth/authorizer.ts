@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { cachePolicy, ttlSeconds } from '../cache/cachePolicy.js';
 import type { Config } from '../config.js';
 import { loaderOptions } from '../graphql/loaderOptions.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/SupergraphError.js';
@@ -67,7 +68,13 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
   const backend = () => (resolved ??= permissions.resolve());
   // One session per request: what the backend learns of the caller (profile, identity, answers) is kept in it.
   let opened: Promise<PermissionSession> | undefined;
-  const session = () => (opened ??= backend().then((service) => service.session(request)));
+  const session = () =>
+    (opened ??= backend().then((service) => {
+      // An answer that depended on a permission decision is kept no longer than a permission answer is (the
+      // backends that cache per caller bound it tighter: to when their answer was fetched).
+      request.cache.lifetime.observe(ttlSeconds(cachePolicy.permission, request.cache.ttls));
+      return service.session(request);
+    }));
   // One batch per tick: a list of 50 runs in 3 experiments asks the backend about 3 experiments once.
   const levels = new DataLoader<Resource, PermissionLevel | undefined, string>(
     async (resources) => (await session()).viewerLevels(resources),

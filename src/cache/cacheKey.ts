@@ -3,8 +3,9 @@ import { createHmac } from 'node:crypto';
 /**
  * Version of every cached payload format. Bump it whenever what is stored under a key changes shape: keys embed
  * it, so instances running the new code never read entries written by the old (they simply miss and refill).
+ * 3: values kept for one caller (permission answers) carry the permissions generation and their fetch time.
  */
-export const CACHE_FORMAT_VERSION = 2;
+export const CACHE_FORMAT_VERSION = 3;
 
 /** The parts of a cache key. */
 export interface CacheKeyParts {

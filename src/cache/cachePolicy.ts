@@ -62,6 +62,11 @@ export const ttlSettings = {
     defaultSeconds: 5,
     why: 'a page of search results is stale as soon as anything is created or deleted elsewhere',
   },
+  response: {
+    variable: 'CACHE_TTL_RESPONSE',
+    defaultSeconds: 60,
+    why: 'the most a whole answer is kept; it is never kept longer than the most volatile entry it was built from',
+  },
 } as const satisfies Record<string, TtlSetting>;
 
 /** The name of a settable lifetime. */
@@ -242,16 +247,19 @@ export const cachePolicy = {
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',
     invalidation: {
-      how: "the id carries its kind's search generation, which every write of that kind replaces",
+      how: "the id carries its kind's search generation, which every write of that kind replaces, and the permissions generation, which every grant or revoke through this layer replaces (MLflow filters searches by permission)",
       staleWith: ['searchGeneration'],
     },
   },
   searchGeneration: {
-    holds: 'the current generation of each search kind (a random value)',
+    holds:
+      'the current generation (a random value) of each search kind, of permissions (grants and revokes) and of answers (any mutation)',
     namespace: 'gen',
     ttl: { fixedSeconds: GENERATION_TTL_SECONDS, why: generationWhy },
     sharing: 'shared',
-    invalidation: { how: 'it is the invalidation: every write sets a new value for the search kinds it changes' },
+    invalidation: {
+      how: 'it is the invalidation: every write sets a new value for the search kinds it changes, a grant or revoke for permissions, and the gateway for answers after every mutation',
+    },
   },
   writeGeneration: {
     holds: "each written object's generation (`<namespace>:<id>`), stamped into per-caller copies of it",
@@ -268,15 +276,19 @@ export const cachePolicy = {
     namespace: 'permission',
     ...permissionAnswer,
     invalidation: {
-      how: "the creator's entry is deleted when they create an object; other changes (grants, revokes) age out",
+      how: "the creator's entry is deleted when they create an object; a grant or revoke through this layer makes every caller's stale (the permissions generation); changes made elsewhere age out",
       deletedBy: creations,
+      staleWith: ['searchGeneration'],
     },
   },
   gitlabCaller: {
     holds: "a GitLab token's owner and its level and scopes on the project",
     namespace: 'gitlabCaller',
     ...permissionAnswer,
-    invalidation: { how: 'never deleted: ages out (a revoked token or role stops working within the TTL)' },
+    invalidation: {
+      how: 'stale after a grant or revoke through this layer (the permissions generation); else ages out (a revoked token or role stops working within the TTL)',
+      staleWith: ['searchGeneration'],
+    },
   },
   permissionCheck: {
     holds: "the HTTP permission service's answer for one (action, object), and whether the caller is admin",
@@ -285,6 +297,17 @@ export const cachePolicy = {
     invalidation: {
       how: "the creator's answers on a new object are deleted; other changes age out",
       deletedBy: creations,
+    },
+  },
+  response: {
+    holds:
+      "a whole GraphQL answer (the gateway's response cache) by operation text, operation name and variables, as its text",
+    namespace: 'answer',
+    ttl: { settings: ['response'] },
+    sharing: 'perCaller',
+    invalidation: {
+      how: 'stamped with every generation (search kinds, permissions, answers) when its execution began: any write, grant, revoke or mutation through this layer makes it stale for every caller and instance; it lives no longer than the most volatile entry it was built from (at most CACHE_TTL_RESPONSE)',
+      staleWith: ['searchGeneration'],
     },
   },
   persistedQuery: {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { principalScope } from './cacheKey.js';
+import { AnswerLifetime, duringCachedFetch } from './AnswerLifetime.js';
+import { cacheKey, principalScope } from './cacheKey.js';
 import { cachePolicy, ttlSeconds as rowTtl, type CacheNamespace, type CacheTtls } from './cachePolicy.js';
 import type { EntityCache } from './EntityCache.js';
 import type { SingleFlight } from './singleFlight.js';
@@ -7,9 +8,34 @@ import type { SingleFlight } from './singleFlight.js';
 /** Kinds of search whose cached pages a write makes stale. */
 export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions';
 
+/**
+ * Everything a generation is kept for: each search kind; `permissions`, which every grant or revoke through this
+ * layer replaces (the permission answers kept for callers are stamped with it); `answers`, which the gateway replaces
+ * after every mutation. Whole answers are stamped with all of them.
+ */
+export type GenerationKind = SearchKind | 'permissions' | 'answers';
+
+const GENERATION_KINDS: readonly GenerationKind[] = [
+  'experiments',
+  'runs',
+  'loggedModels',
+  'registeredModels',
+  'modelVersions',
+  'permissions',
+  'answers',
+];
+
 /** A per-caller entry: the value and the object's write generation it was fetched under. */
 interface Stamped<T> {
   g: string;
+  v: T;
+}
+
+/** A value kept for one caller (forCaller): stamped with the permissions generation, and when it was fetched. */
+interface CallerEntry<T> {
+  g: string;
+  /** Epoch ms of the fetch, so an answer built from it expires when it does, not a whole lifetime later. */
+  t: number;
   v: T;
 }
 
@@ -40,9 +66,18 @@ export interface RequestCache {
   /** Stores objects another call already returned (search results), so later requests find them by id. */
   prime<T>(namespace: CacheNamespace, entries: readonly { id: string; value: T }[], ttlSeconds: number): Promise<void>;
   invalidate(namespace: CacheNamespace, ids: readonly string[]): Promise<void>;
-  bump(...kinds: SearchKind[]): Promise<void>;
+  bump(...kinds: GenerationKind[]): Promise<void>;
   /** The scope this caller's entities are kept under: undefined where sharing is earned, else their HMAC scope. */
   entityScope(): Promise<string | undefined>;
+  /** How long this request's whole answer may be kept, from what it read through this helper (see AnswerLifetime). */
+  readonly lifetime: AnswerLifetime;
+  /** Whole answers kept for this caller (the gateway's response cache; `id` names the operation and variables). */
+  readonly answers: {
+    /** The answer's text, if one is kept for this caller and no generation changed since it was built. */
+    read(id: string): Promise<string | undefined>;
+    /** Keeps `text` for `ttlSeconds`, stamped with the generations read by the `read` before it (read first). */
+    write(id: string, text: string, ttlSeconds: number): Promise<void>;
+  };
   ttls: Readonly<CacheTtls>;
 }
 
@@ -65,10 +100,19 @@ export interface RequestCacheOptions {
    * CacheSharing); asked, never decided here, so the cache layer stays below auth.
    */
   readonly cacheSharing: () => Promise<{ readonly mode: 'shared' | 'per-caller' }>;
+  /** Where this request's answer lifetime is recorded (the request context makes one; default: a new one). */
+  readonly lifetime?: AnswerLifetime;
 }
 
 /** The cache helper of one request: made once per request (the request context does), never shared. */
-export function requestCache({ cache, singleFlight, keys, identity, cacheSharing }: RequestCacheOptions): RequestCache {
+export function requestCache({
+  cache,
+  singleFlight,
+  keys,
+  identity,
+  cacheSharing,
+  lifetime = new AnswerLifetime(),
+}: RequestCacheOptions): RequestCache {
   let callerScopeId: string | undefined;
   // An HMAC under the server's key, never a bare hash: Redis key names must not let anyone test a guessed password.
   const callerScope = () => (callerScopeId ??= principalScope(identity, keys.cacheScope));
@@ -79,14 +123,19 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
     (entityScope ??= (async (): Promise<string | undefined> =>
       (await cacheSharing()).mode === 'shared' ? undefined : callerScope())());
 
-  // Each search kind's generation, read once per request (again after this request bumps one).
-  let generationsRead: Promise<Map<SearchKind, string>> | undefined;
+  // Every generation, read once per request in one round trip (again after this request bumps one).
+  let generationsRead: Promise<Map<GenerationKind, string>> | undefined;
   const generations = () =>
     (generationsRead ??= (async () => {
-      const kinds: SearchKind[] = ['experiments', 'runs', 'loggedModels', 'registeredModels', 'modelVersions'];
-      const values = await cache.getMany<string>(cachePolicy.searchGeneration.namespace, kinds);
-      return new Map(kinds.map((kind, index) => [kind, values[index] ?? '0']));
+      const values = await cache.getMany<string>(cachePolicy.searchGeneration.namespace, GENERATION_KINDS);
+      return new Map(GENERATION_KINDS.map((kind, index) => [kind, values[index] ?? '0']));
     })());
+  const generation = async (kind: GenerationKind) => (await generations()).get(kind) ?? '0';
+
+  /** What an answer kept now is stamped with (every generation), as read by the last `answers.read`. */
+  let answerStamp: Promise<string> | undefined;
+  // Whole answers are raw text under a key of their own (not JSON-in-JSON: a 300 KB answer would be escaped).
+  const answerKey = (id: string) => cacheKey({ namespace: cachePolicy.response.namespace, id, scope: callerScope() });
 
   /**
    * Per-caller entries of another caller cannot be deleted by a write (their keys are HMACs this request cannot
@@ -152,6 +201,23 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
   return {
     ttls: cache.ttls,
     entityScope: scope,
+    lifetime,
+
+    answers: {
+      async read(id) {
+        const stamp = (answerStamp = generations().then((read) => GENERATION_KINDS.map((k) => read.get(k)).join('.')));
+        const [[text], current] = await Promise.all([cache.kv.getMany([answerKey(id)]), stamp]);
+        if (text === undefined) return undefined;
+        const newline = text.indexOf('\n');
+        // Built under other generations: something was written since (by anyone), so it is not served.
+        return newline > 0 && text.slice(0, newline) === current ? text.slice(newline + 1) : undefined;
+      },
+      async write(id, text, ttlSeconds) {
+        if (!answerStamp)
+          throw new TypeError('answers.write: expected answers.read first (its generations stamp the answer)');
+        await cache.kv.setMany([{ key: answerKey(id), value: `${await answerStamp}\n${text}`, ttlSeconds }]);
+      },
+    },
 
     async load<T>(
       namespace: CacheNamespace,
@@ -166,7 +232,11 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
       if (missing.length > 0) {
         // Ids another request is already fetching are awaited, not fetched again.
         // Keyed by the caller's credentials too: another caller's fetch may fail where this one's would not.
-        const flight = singleFlight.runMany(missing, (id) => `${namespace}\u0000${callerScope()}\u0000${id}`, fetch);
+        const flight = singleFlight.runMany(
+          missing,
+          (id) => `${namespace}\u0000${callerScope()}\u0000${id}`,
+          (some) => duringCachedFetch(() => fetch(some)),
+        );
         const results = await Promise.all(
           flight.results.map((result) =>
             (result as Promise<T | null | Error>).catch((error: unknown) => error as Error),
@@ -187,18 +257,28 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
           () => new Map(ids.map((id, index) => [id, stamps[index] ?? '0'])),
         );
       }
-      return ids.map((id, index) => (cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null)));
+      const values = ids.map((id, index) =>
+        cached[index] !== undefined ? (cached[index] as T) : (fetched.get(id) ?? null),
+      );
+      values.forEach((value, index) => {
+        // An object that could not be read makes the answer's error or gap a moment's truth, not a keepable one;
+        // one that does not exist may be created elsewhere at any time, as volatile as a search page.
+        if (value instanceof Error) lifetime.refuse(`${namespace} could not be read`);
+        else if (value === null) lifetime.observe(cache.ttls.searchPage);
+        else lifetime.observe(ttl(value, ids[index] as string));
+      });
+      return values;
     },
 
     async page<T>(kind: SearchKind, params: unknown, fetch: () => Promise<T>) {
-      const generation = (await generations()).get(kind) ?? '0';
-      const id = `${kind}:${generation}:${hash(params)}`;
+      // MLflow filters searches by the caller's permissions: a grant or revoke changes what a page holds too.
+      const id = `${kind}:${await generation(kind)}.${await generation('permissions')}:${hash(params)}`;
       const scopeId = callerScope();
+      lifetime.observe(rowTtl(cachePolicy.searchPage, cache.ttls));
       const hit = await cache.get<T>(cachePolicy.searchPage.namespace, id, scopeId);
       if (hit !== undefined) return hit;
-      const value = (await singleFlight.run(
-        `${cachePolicy.searchPage.namespace}\u0000${scopeId}\u0000${id}`,
-        fetch,
+      const value = (await singleFlight.run(`${cachePolicy.searchPage.namespace}\u0000${scopeId}\u0000${id}`, () =>
+        duringCachedFetch(fetch),
       )) as T;
       await cache.setMany(cachePolicy.searchPage.namespace, [{ id, value }], scopeId);
       return value;
@@ -206,10 +286,26 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
 
     async forCaller<T>(namespace: CacheNamespace, id: string, fetch: () => Promise<T>, ttlSeconds: number) {
       const scopeId = callerScope();
-      const hit = await cache.get<T>(namespace, id, scopeId);
-      if (hit !== undefined) return hit;
-      const value = (await singleFlight.run(`${namespace}\u0000${scopeId}\u0000${id}`, fetch)) as T;
-      await cache.setMany(namespace, [{ id, value, ttlSeconds }], scopeId);
+      // Permission answers: a grant or revoke through this layer replaces the permissions generation, so the next
+      // request of every caller asks again (read in parallel with the entry: no extra round trip).
+      const [hit, current] = await Promise.all([
+        cache.get<CallerEntry<T>>(namespace, id, scopeId),
+        generation('permissions'),
+      ]);
+      if (hit && typeof hit === 'object' && hit.g === current && typeof hit.t === 'number') {
+        lifetime.observeUntil(hit.t + ttlSeconds * 1000);
+        return hit.v;
+      }
+      const fetchedAt = lifetime.now();
+      const value = (await singleFlight.run(`${namespace}\u0000${scopeId}\u0000${id}`, () =>
+        duringCachedFetch(fetch),
+      )) as T;
+      lifetime.observeUntil(fetchedAt + ttlSeconds * 1000);
+      await cache.setMany<CallerEntry<T>>(
+        namespace,
+        [{ id, value: { g: current, t: fetchedAt, v: value }, ttlSeconds }],
+        scopeId,
+      );
       return value;
     },
 
@@ -241,7 +337,7 @@ export function requestCache({ cache, singleFlight, keys, identity, cacheSharing
         );
     },
 
-    async bump(...kinds: SearchKind[]) {
+    async bump(...kinds: GenerationKind[]) {
       // A new random generation changes every search key of that kind, for every caller and instance.
       await cache.setMany(
         cachePolicy.searchGeneration.namespace,

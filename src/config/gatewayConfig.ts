@@ -40,6 +40,11 @@ export interface GatewayConfig {
   /** Distributed mode: subgraph URLs overriding the supergraph's routing_url (SUBGRAPH_URL_TRACKING, ...). */
   subgraphUrls: Partial<Record<'tracking' | 'registry' | 'permissions', string>>;
   apolloTelemetry: boolean;
+  /**
+   * Keep whole answers per caller (GRAPHQL_RESPONSE_CACHE, default true): a repeated query is answered from the
+   * shared cache without executing (in-process mode only; the rules: README, Security model).
+   */
+  responseCache: boolean;
 }
 
 /** Reads the gateway's settings; `production` turns the development conveniences off by default. */
@@ -80,5 +85,6 @@ export function gatewayConfig(env: Env, production: boolean): GatewayConfig {
     },
     // Apollo's gateway reports usage to Apollo unless told not to. Off unless the operator opts in.
     apolloTelemetry: bool(env, 'MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY', false),
+    responseCache: bool(env, 'GRAPHQL_RESPONSE_CACHE', true),
   };
 }

@@ -8,6 +8,7 @@ import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { RequestLoaders } from './defineLoaders.js';
 import { lazy } from './lazy.js';
 import type { Principal } from '../auth/Principal.js';
+import { AnswerLifetime, inCachedFetch } from '../cache/AnswerLifetime.js';
 import { requestCache, type RequestCache } from '../cache/requestCache.js';
 import { RequestClients } from './RequestClients.js';
 import type { RequestContext, UpstreamCalls } from './RequestContext.js';
@@ -33,6 +34,7 @@ class LazyRequestContext implements RequestContext {
     readonly clients: RequestClients,
     readonly telemetry: ScopedTelemetry,
     readonly upstreamCalls: UpstreamCalls,
+    lifetime: AnswerLifetime,
   ) {
     this.loaders = new RequestLoaders<RequestContext>(this);
     this.buildCache = lazy(() =>
@@ -42,6 +44,7 @@ class LazyRequestContext implements RequestContext {
         keys: services.keys,
         identity: callerIdentity(principal),
         cacheSharing: () => services.cacheSharing(),
+        lifetime,
       }),
     );
     this.buildAuthorizer = lazy(() =>
@@ -77,6 +80,8 @@ export function createRequestContext(
     bytes: 0,
     maxBytes: services.config.limits.maxUpstreamBytes,
   };
+  const lifetime = new AnswerLifetime();
+  const hooks = upstreamHooks(services.telemetry, requestId);
   // The one set of options every client of this request is built from (MLflow's host, pool and limiter).
   const clientOptions: RestClientOptions = {
     http: services.mlflowHttp,
@@ -87,7 +92,13 @@ export function createRequestContext(
     breaker: services.mlflowBreaker,
     // The request's time budget starts now: calls after it fail fast with UPSTREAM_TIMEOUT.
     deadline: Date.now() + services.config.requestTimeoutMs,
-    ...upstreamHooks(services.telemetry, requestId),
+    observe: hooks.observe,
+    around(route, run) {
+      // A call outside a cached fetch feeds no cache entry, so nothing bounds how long its data stays true:
+      // the answer it went into is not kept whole (the response cache).
+      if (!inCachedFetch()) lifetime.refuse(`${route} is read uncached`);
+      return hooks.around(route, run);
+    },
   };
   const clients = new RequestClients(clientOptions, {
     profile: services.profile,
@@ -102,5 +113,6 @@ export function createRequestContext(
     clients,
     scopeTelemetry(services.telemetry, requestId),
     upstreamCalls,
+    lifetime,
   );
 }

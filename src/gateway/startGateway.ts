@@ -16,6 +16,7 @@ import { AdmissionQueue } from './AdmissionQueue.js';
 import { useAdmissionControl } from './useAdmissionControl.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
+import { stringifyResult, useResponseCache } from './useResponseCache.js';
 
 /** What startGateway needs. */
 export interface GatewayServerOptions {
@@ -42,7 +43,8 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
-  const gateway = createGateway(options.mode ?? 'in-process', options.supergraphSdl, config.subgraphSecret);
+  const mode = options.mode ?? 'in-process';
+  const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret);
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // A bounded number (and estimated size) of answers in the process at once; the rest wait, or get RATE_LIMITED.
   const admission = config.admission && useAdmissionControl(new AdmissionQueue(config.admission));
@@ -74,6 +76,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
+    // Kept answers (the response cache) go out as kept, without being parsed and written again.
+    stringifyResult,
     persistedQueries: persisted.persistedQueries,
     plugins: [
       landingPagePlugin(config.sandbox, config.explorer),
@@ -89,6 +93,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       // After the limits: it weighs each operation by the cost they measured (see useAdmissionControl).
       ...(admission ? [admission.plugin] : []),
       ...persisted.plugins,
+      // In-process only: there the subgraphs read through this process's cache, which bounds an answer's lifetime.
+      ...(config.responseCache && mode === 'in-process'
+        ? [useResponseCache({ maxBytes: config.limits.maxResponseBytes })]
+        : []),
       service.plugin,
     ],
   });

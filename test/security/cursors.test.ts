@@ -263,9 +263,14 @@ describe('cursors on a basic-auth MLflow where alice cannot read some models and
       withOffsetText: 0,
     });
     expect(all.every((cursor) => /^[A-Za-z0-9_-]+$/.test(cursor))).toBe(true);
-    // A fresh IV per cursor: the same position asked twice is two different strings.
-    const again = await firstEndCursor(stack, SPECS[0] as ConnectionSpec, variables, asAlice);
-    expect(await firstEndCursor(stack, SPECS[0] as ConnectionSpec, variables, asAlice)).not.toBe(again);
+    // A fresh IV per cursor: the same position minted twice is two different strings. (The same request twice is
+    // answered from the response cache, with the cursors it already holds: no IV is reused, nothing is minted; a
+    // comment makes the second request another text, so it executes and mints again.)
+    const spec = SPECS[0] as ConnectionSpec;
+    const again = await firstEndCursor(stack, spec, variables, asAlice);
+    expect(
+      await firstEndCursor(stack, { ...spec, query: `${spec.query}\n# minted again` }, variables, asAlice),
+    ).not.toBe(again);
   });
 
   it('(b) refuses a flipped byte, a truncated cursor and another query’s cursor, asking nothing upstream', async () => {

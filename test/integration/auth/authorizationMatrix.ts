@@ -11,6 +11,7 @@ import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js'
 import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { basicAuth } from '../../helpers/auth.js';
+import { countSubgraphExecutions, type SubgraphExecutions } from '../../helpers/subgraphExecutions.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
 import { signArtifactUrl } from '../../../src/auth/artifactUrls.js';
 import { callerIdentity } from '../../../src/auth/callerIdentity.js';
@@ -72,7 +73,13 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
     const aclSupported = options.aclSupported ?? true;
 
     beforeAll(async () => {
-      const env = typeof options.env === 'function' ? options.env() : options.env;
+      // Permission answers and search pages outlive the suite: the kept-answer case below checks who is served
+      // what was kept, so nothing may age out under it (no test here changes a grant).
+      const env = {
+        CACHE_TTL_PERMISSION: '600',
+        CACHE_TTL_SEARCH_PAGE: '600',
+        ...(typeof options.env === 'function' ? options.env() : options.env),
+      };
       stack = await startStack({
         emulator: options.emulator,
         env: { MLFLOW_SUPERGRAPH_SECRET: MATRIX_SECRET, ...env },
@@ -496,6 +503,44 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
       expect(wrong.data?.experiments ?? null).toBeNull();
       expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       matrixSize += 2;
+    });
+
+    it('never serves a kept whole answer to another persona (response cache)', async () => {
+      // Every reader's answer on every read path is kept (asked until the answer comes without executing: a
+      // permission service asked fresh leaves the first answer unkept); then each persona who may not read the
+      // private objects, and an anonymous caller, send the very same requests.
+      const executions: SubgraphExecutions = countSubgraphExecutions();
+      try {
+        for (const path of readPaths.filter((p) => !p.name.includes('ACL'))) {
+          for (const person of READERS) {
+            let kept = false;
+            for (let attempt = 0; attempt < 3 && !kept; attempt += 1) {
+              executions.reset();
+              expect(path.found((await stack.query(path.query, path.vars(), as(person))).data)).toBe(true);
+              kept = executions.count === 0;
+            }
+            // Models and versions by name or number are read fresh (no cache row): such answers are never kept.
+            const readFresh = ['registeredModel(name)', 'modelVersion', 'modelVersionByAlias'].includes(path.name);
+            expect([path.name, person, kept]).toEqual([path.name, person, !readFresh]);
+          }
+          for (const person of PEOPLE.filter((p) => !READERS.includes(p))) {
+            const result = await stack.query(path.query, path.vars(), as(person));
+            matrixSize += 1;
+            expect([path.name, person, Boolean(path.found(result.data))]).toEqual([path.name, person, false]);
+            if (!path.name.includes('nested') && !path.name.startsWith('experimentByName'))
+              expect([path.name, person, mentionsPrivate(result)]).toEqual([path.name, person, false]);
+          }
+          const anonymous = await stack.query(path.query, path.vars());
+          matrixSize += 1;
+          expect([path.name, 'anonymous', Boolean(path.found(anonymous.data))]).toEqual([
+            path.name,
+            'anonymous',
+            false,
+          ]);
+        }
+      } finally {
+        executions.stop();
+      }
     });
 
     it('never serves a cached object to a caller who may not read it (warm cache)', async () => {

@@ -54,6 +54,21 @@ interface Use {
 
 /** Every namespace argument in src/, resolved to its string where it is a literal or a constant of the file. */
 function namespaceUses(): Use[] {
+  // Keys built directly (`cacheKey({ namespace: cachePolicy.response.namespace, ... })`: raw text on the KeyValueCache).
+  const keyUses = sources.flatMap(({ file, text }) =>
+    [...text.matchAll(/cacheKey\(\{\s*namespace:\s*cachePolicy\.(\w+)\.namespace/g)].map(([, name = '']): Use => {
+      const found = (cachePolicy as Record<string, CachePolicyRow>)[name];
+      return {
+        file,
+        argument: `cachePolicy.${name}.namespace`,
+        ...(found && 'namespace' in found ? { namespace: found.namespace } : {}),
+      };
+    }),
+  );
+  return keyUses.concat(namespaceUsesOfCalls());
+}
+
+function namespaceUsesOfCalls(): Use[] {
   return sources.flatMap(({ file, text }) =>
     [...text.matchAll(namespacedCall)].map(([, argument = '']): Use => {
       const literal = /^(['"`])([^'"`$]*)\1$/.exec(argument);

@@ -31,6 +31,15 @@ async function objectPermissions(context: RequestContext, resource: Resource): P
   };
 }
 
+/**
+ * Someone's rights changed: the grantee's permission answers kept in the cache are under their credential, which
+ * this request cannot name, so the permissions generation is replaced instead; every caller's kept permission
+ * answers (and whole answers) built before it are stale at once, on every instance.
+ */
+async function permissionsChanged(context: RequestContext): Promise<void> {
+  await context.cache.bump('permissions');
+}
+
 /** Grants `level` on `resource` through the permission service, and answers with the object's permissions as they now stand. */
 async function grant(
   context: RequestContext,
@@ -39,6 +48,7 @@ async function grant(
   level: PermissionLevel,
 ): Promise<ObjectPermissionsModel> {
   await (await context.authorizer.session()).setPermission(resource, grantee(input), level);
+  await permissionsChanged(context);
   return objectPermissions(context, resource);
 }
 
@@ -49,6 +59,7 @@ async function revoke(
   input: GranteeInput,
 ): Promise<ObjectPermissionsModel> {
   await (await context.authorizer.session()).revokePermission(resource, grantee(input));
+  await permissionsChanged(context);
   return objectPermissions(context, resource);
 }
 
