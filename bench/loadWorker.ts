@@ -31,6 +31,8 @@ export interface LoadResult {
   completed: number;
   /** Requests that failed: transport errors, timeouts, non-2xx, GraphQL `errors`. */
   failed: number;
+  /** Of those, the ones refused by admission control (`RATE_LIMITED`, HTTP 503): explicit answers (bench/rss.ts). */
+  rateLimited?: number;
   /** One failure's message, to say why. */
   failure?: string | undefined;
   durationS: number;
@@ -44,6 +46,7 @@ const TIMEOUT_S = 60;
 
 async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<LoadResult> {
   let graphqlErrors = 0;
+  let rateLimited = 0;
   let failure: string | undefined;
   let next = 0;
   const result = await autocannon({
@@ -69,6 +72,7 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
         }),
         // A 200 carrying GraphQL errors is a failure too (e.g. UPSTREAM_TIMEOUT under load).
         onResponse: (status: number, body: string) => {
+          if (status !== 200 && body.includes('"RATE_LIMITED"')) rateLimited += 1;
           if (status === 200 && body.includes('"errors"')) {
             graphqlErrors += 1;
             failure ??= body.slice(0, 300);
@@ -83,6 +87,7 @@ async function runGraphql(job: Extract<LoadJob, { kind: 'graphql' }>): Promise<L
   return {
     completed,
     failed: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    rateLimited,
     failure:
       failure ??
       (result.timeouts > 0

@@ -27,11 +27,13 @@ export interface BenchOptions {
   out: string;
   /** Scenarios to run (default all). */
   scenarios: ScenarioName[];
+  /** The peer variant, Hive Gateway over our subgraphs as processes (default on; off under --quick unless --peer). */
+  peer: boolean;
 }
 
 const HELP = `npm run bench -- [--quick] [--iterations n] [--duration s] [--rounds n] [--concurrency 16,64]
                     [--latency ms=5] [--item-ms ms=0.05] [--experiments n=10] [--runs n=50] [--out file]
-                    [--scenarios dashboard,compare,registry,run] [--no-load]
+                    [--scenarios dashboard,compare,registry,run] [--no-load] [--peer | --no-peer]
 Needs Redis (REDIS_URL, default redis://127.0.0.1:6379). Writes a Markdown report to stdout and JSON to --out
 (default bench/results/latest.json).`;
 
@@ -55,6 +57,8 @@ export function readOptions(
       out: { type: 'string' },
       scenarios: { type: 'string' },
       'no-load': { type: 'boolean', default: false },
+      peer: { type: 'boolean' },
+      'no-peer': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,5 +116,6 @@ export function readOptions(
     redisUrl,
     out: values.out ?? 'bench/results/latest.json',
     scenarios,
+    peer: !values['no-peer'] && (values.peer ?? !quick),
   };
 }

@@ -3,7 +3,7 @@ import type { Summary, ScenarioName } from './scenarios.js';
 import { round } from './stats.js';
 
 /** The variants, compared in one run. */
-export type VariantName = 'naive' | 'cold' | 'warm' | 'waterfall';
+export type VariantName = 'naive' | 'cold' | 'warm' | 'waterfall' | 'peer';
 
 /** Variants in report order, with what each stands for. */
 export const VARIANTS: readonly { name: VariantName; label: string }[] = [
@@ -11,6 +11,7 @@ export const VARIANTS: readonly { name: VariantName; label: string }[] = [
   { name: 'cold', label: 'batched, cold cache' },
   { name: 'warm', label: 'batched, warm Redis' },
   { name: 'waterfall', label: 'REST waterfall, no gateway' },
+  { name: 'peer', label: 'Hive Gateway (Rust planner), our subgraphs distributed, warm Redis' },
 ];
 
 /** Median, min and max of a per-request count. */
@@ -248,6 +249,7 @@ export function toMarkdown(report: BenchReport, concurrency: readonly number[]):
   for (const [name, scenario] of Object.entries(report.scenarios)) {
     for (const { name: variant, label } of VARIANTS) {
       const r = scenario.variants[variant];
+      if (!r) continue; // not run (the peer without --peer under --quick)
       const load = concurrency.flatMap((c) => {
         const figures = r.load[c];
         if (figures === null || figures === undefined) return ['skipped', 'skipped'];

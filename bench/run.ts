@@ -3,9 +3,10 @@
 //   npm run bench                 # the full size (about ten minutes on 2 cores)
 //   npm run bench -- --quick      # the same data, few samples and short load runs (CI: well under a minute)
 //
-// Four scenarios (dashboard, run comparison, registry overview, one run) × four variants: naive resolvers
+// Four scenarios (dashboard, run comparison, registry overview, one run) × five variants: naive resolvers
 // (MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: no batching, no memo, no shared cache), batched with a cold cache,
-// batched with a warm Redis, and a hand-written REST waterfall calling MLflow directly as a frontend would.
+// batched with a warm Redis, a hand-written REST waterfall calling MLflow directly as a frontend would, and the
+// peer: Hive Gateway over our subgraphs in distributed mode (bench/peer.ts; off under --quick unless --peer).
 // Upstream is the emulator behind a recording proxy (bench/RecordingProxy.ts) that adds MLflow-like latency
 // and records every call, in a process of its own; the load generator (autocannon) is another process; the
 // gateways run here. Per request: upstream calls and sequential waves; at concurrency 1: p50/p95/p99; at
@@ -41,6 +42,7 @@ import {
   type VariantName,
   type VariantResult,
 } from './report.js';
+import { startPeerVariant, type PeerVariant } from './peer.js';
 import { basicAuthorization, inParallel, RestClient } from './RestClient.js';
 import { SCENARIOS, type Scenario, type ScenarioName, type Summary } from './scenarios.js';
 import { countWaves, percentile, rotate, round, type UpstreamCall } from './stats.js';
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
   const load: Helper<{ pid: number }> = await startHelper('bench/loadWorker.ts', {});
 
   const coldCache = new ColdCache(createCache({ redisUrl: options.redisUrl, keyPrefix: `${runPrefix}cold:` }));
-  const gateways: Record<Exclude<VariantName, 'waterfall'>, GatewayVariant> = {
+  const gateways: Record<Exclude<VariantName, 'waterfall' | 'peer'>, GatewayVariant> = {
     naive: await startVariantGateway(options, proxyUrl, `${runPrefix}naive:`, {
       MLFLOW_SUPERGRAPH_NAIVE_RESOLVERS: 'true',
       GRAPHQL_MAX_UPSTREAM_CALLS: '100000',
@@ -180,6 +182,18 @@ async function main(): Promise<void> {
     cold: await startVariantGateway(options, proxyUrl, `${runPrefix}cold:`, {}, coldCache),
     warm: await startVariantGateway(options, proxyUrl, `${runPrefix}warm:`, {}),
   };
+  // The fifth variant (bench/peer.ts): Hive Gateway over our subgraphs, each a process, warm like `warm`.
+  const peer: PeerVariant | undefined = options.peer
+    ? await startPeerVariant({
+        trackingUri: proxyUrl,
+        redisUrl: options.redisUrl,
+        redisPrefix: `${runPrefix}peer:`,
+        env: LONG_TTLS,
+      })
+    : undefined;
+  const activeVariants = VARIANTS.filter((v) => v.name !== 'peer' || peer);
+  const graphqlUrlOf = (variant: Exclude<VariantName, 'waterfall'>) =>
+    variant === 'peer' ? (peer as PeerVariant).graphqlUrl : gateways[variant].gateway.graphqlUrl;
   const rest = new RestClient(proxyUrl, first.authorization);
   // One sampler per load run (reset at its start), one for the whole run.
   const rss = rssSampler();
@@ -199,12 +213,7 @@ async function main(): Promise<void> {
           caller.username,
         ),
       };
-    const answer = await postGraphql(
-      gateways[variant].gateway.graphqlUrl,
-      caller.authorization,
-      scenario,
-      scenario.variables(data),
-    );
+    const answer = await postGraphql(graphqlUrlOf(variant), caller.authorization, scenario, scenario.variables(data));
     return { summary: scenario.summarize(answer), data: answer };
   };
   // The gateways run in this process: what each request executed is counted here (one request at a time).
@@ -227,13 +236,12 @@ async function main(): Promise<void> {
     const summaries = {} as Record<ScenarioName, Summary>;
     const coldCheck = {} as BenchReport['coldCheck'];
     for (const scenario of scenarios_) {
-      const answers = await Promise.all((['naive', 'cold', 'warm'] as const).map((variant) => once(variant, scenario)));
+      const compared = ['naive', 'cold', 'warm', ...(peer ? ['peer'] : [])] as Exclude<VariantName, 'waterfall'>[];
+      const answers = await Promise.all(compared.map((variant) => once(variant, scenario)));
       const reference = JSON.stringify(answers[0]?.data);
       answers.forEach((answer, index) => {
         if (JSON.stringify(answer.data) !== reference)
-          throw new Error(
-            `${scenario.name}: the ${['naive', 'cold', 'warm'][index]} variant answered differently from naive`,
-          );
+          throw new Error(`${scenario.name}: the ${compared[index]} variant answered differently from naive`);
       });
       const summary = (answers[0] as { summary: Summary }).summary;
       const waterfall = await once('waterfall', scenario);
@@ -250,11 +258,12 @@ async function main(): Promise<void> {
       const discarded = await measured('cold', scenario);
       coldCheck[scenario.name] = { emptiedRedis: emptied.calls.length, discardedReads: discarded.calls.length };
       // Search pages are cached per caller: warm the warm variant for every caller the load runs use.
-      await inParallel(callers, 4, async (caller) => {
-        const answer = await once('warm', scenario, caller);
-        if (JSON.stringify(answer.summary) !== JSON.stringify(summary))
-          throw new Error(`${scenario.name}: ${caller.username} sees other data than ${first.username}`);
-      });
+      for (const warmed of peer ? (['warm', 'peer'] as const) : (['warm'] as const))
+        await inParallel(callers, 4, async (caller) => {
+          const answer = await once(warmed, scenario, caller);
+          if (JSON.stringify(answer.summary) !== JSON.stringify(summary))
+            throw new Error(`${scenario.name}: ${caller.username} sees other data than ${first.username}`);
+        });
     }
     const rssAfterSetup = Math.round(process.memoryUsage().rss / 2 ** 20);
 
@@ -263,7 +272,7 @@ async function main(): Promise<void> {
     const samples = new Map<string, Sample[]>();
     for (let i = 0; i < options.iterations; i += 1) {
       for (const [s, scenario] of scenarios_.entries()) {
-        for (const { name: variant } of rotate(VARIANTS, i + s)) {
+        for (const { name: variant } of rotate(activeVariants, i + s)) {
           const sample = await measured(variant, scenario);
           if (JSON.stringify(sample.summary) !== JSON.stringify(summaries[scenario.name]))
             throw new Error(`${scenario.name}/${variant}: answer changed during the run`);
@@ -292,7 +301,7 @@ async function main(): Promise<void> {
       for (let round_ = 0; round_ < options.rounds; round_ += 1) {
         for (const [s, scenario] of scenarios_.entries()) {
           log(`load c=${c} round ${round_ + 1}/${options.rounds}: ${scenario.name}`);
-          for (const { name: variant } of rotate(VARIANTS, round_ + s)) {
+          for (const { name: variant } of rotate(activeVariants, round_ + s)) {
             if (variant === 'naive' && !options.naiveLoad) continue;
             const job: LoadJob =
               variant === 'waterfall'
@@ -308,7 +317,7 @@ async function main(): Promise<void> {
                   }
                 : {
                     kind: 'graphql',
-                    url: gateways[variant].gateway.graphqlUrl,
+                    url: graphqlUrlOf(variant),
                     body: JSON.stringify({ query: scenario.query, variables: scenario.variables(data) }),
                     callers,
                     connections: c,
@@ -325,7 +334,13 @@ async function main(): Promise<void> {
             await drain();
             const after = (await upstream.request<{ total: number }>('count')).total;
             // The gateway process does a GraphQL variant's work; the load generator does the waterfall's.
-            const variantPeak = variant === 'waterfall' ? await load.request<number>('rss') : peak;
+            // The peer's gateway work is done by Hive Gateway's own process.
+            const variantPeak =
+              variant === 'waterfall'
+                ? await load.request<number>('rss')
+                : variant === 'peer'
+                  ? (peer as PeerVariant).peakRssMiB()
+                  : peak;
             const cell = peaks.get(`${scenario.name}/${variant}`) ?? { peak: 0, growth: 0 };
             peaks.set(`${scenario.name}/${variant}`, {
               peak: Math.max(cell.peak, variantPeak),
@@ -363,7 +378,7 @@ async function main(): Promise<void> {
     const scenarios = {} as Record<ScenarioName, ScenarioResult>;
     for (const scenario of scenarios_) {
       const variants = {} as Record<VariantName, VariantResult>;
-      for (const { name: variant } of VARIANTS) {
+      for (const { name: variant } of activeVariants) {
         const list = samples.get(`${scenario.name}/${variant}`) ?? [];
         const ms = list.map((x) => x.ms);
         const loadFigures: Record<string, LoadFigures | null> = {};
@@ -451,6 +466,7 @@ async function main(): Promise<void> {
       await gateway.close({ timeoutMs: 5_000 }).catch(() => undefined);
       await services.close().catch(() => undefined);
     }
+    await peer?.close().catch(() => undefined);
     await load.close();
     await upstream.close();
     await deleteKeys(redis, runPrefix).catch(() => undefined);

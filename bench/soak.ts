@@ -8,9 +8,10 @@
 // process (`node --import tsx src/main.ts`, as `npm start` runs it), so the RSS reported is the server's alone
 // (scraped from its /metrics). Traffic goes to loopback only. Every loop is bounded by --duration and a
 // request cap; the script stops by itself and exits 1 if any request failed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
+import { serverMemory, startServer } from './serverProcess.js';
 
 interface Options {
   durationS: number;
@@ -124,66 +125,6 @@ async function post(url: string, query: string, variables?: Record<string, unkno
   return body.data;
 }
 
-/** The server's resident memory, from its own /metrics (process_resident_memory_bytes). */
-async function serverMemory(graphqlUrl: string): Promise<{ rssMb: number; heapMb: number } | undefined> {
-  try {
-    const text = await (await fetch(new URL('/metrics', graphqlUrl), { signal: AbortSignal.timeout(5_000) })).text();
-    const value = (name: string) =>
-      Number(
-        /^(\S+) (\S+)$/m.exec(
-          text
-            .split('\n')
-            .filter((line) => line.startsWith(`${name} `))
-            .join('\n'),
-        )?.[2],
-      );
-    const rss = value('process_resident_memory_bytes');
-    const heap = value('nodejs_heap_size_used_bytes');
-    return Number.isFinite(rss) ? { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function startServer(
-  emulator: Emulator,
-  heapMb: number | undefined,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), '--import', 'tsx', 'src/main.ts'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        MLFLOW_TRACKING_URI: emulator.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        APOLLO_TELEMETRY_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it was ready`)));
-    // Keep reading stdout (one log line per request) so the child never blocks on a full pipe.
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"component":"gateway","url":"([^"]+)"/.exec(buffer);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        buffer = '';
-        child.stdout?.removeAllListeners('data');
-        child.stdout?.resume();
-        resolve({ child, url: match[1] });
-      }
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const options = readOptions();
   let emulator: Emulator | undefined;
@@ -191,7 +132,7 @@ async function main(): Promise<void> {
   let url = options.url;
   if (!url) {
     emulator = await startEmulator({ seed: 'demo', latencyMs: options.latencyMs, jitterMs: options.latencyMs / 2 });
-    ({ child, url } = await startServer(emulator, options.heapMb));
+    ({ child, url } = await startServer(emulator.url, { heapMb: options.heapMb }));
   }
   const graphqlUrl = url;
   const stop = async () => {

@@ -3,6 +3,7 @@
 // the process itself. Variable names follow MLflow's and Databricks' own clients (MLFLOW_TRACKING_URI,
 // MLFLOW_TRACKING_TOKEN, DATABRICKS_HOST, ...) so an existing setup carries over.
 
+import { artifactsConfig, type ArtifactsConfig } from './config/artifactsConfig.js';
 import { backendConfig, type BackendConfig } from './config/backendConfig.js';
 import { cacheConfig, ttlWarnings, type CacheConfig } from './config/cacheConfig.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -19,7 +20,14 @@ export type { PermissionServiceConfig } from './config/permissionsConfig.js';
 
 /** Validated configuration of one process. */
 export interface Config
-  extends BackendConfig, CacheConfig, PermissionsConfig, LimitsConfig, GatewayConfig, ObservabilityConfig {
+  extends
+    BackendConfig,
+    CacheConfig,
+    PermissionsConfig,
+    LimitsConfig,
+    GatewayConfig,
+    ObservabilityConfig,
+    ArtifactsConfig {
   port: number;
   host: string;
   nodeEnv: 'development' | 'production' | 'test';
@@ -51,6 +59,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...gatewayConfig(env, production),
     ...observabilityConfig(env, nodeEnv),
     ...limitsConfig(env),
+    ...artifactsConfig(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: read(env, 'HOST') ?? '127.0.0.1',
     nodeEnv,

@@ -9,7 +9,15 @@ export const EMULATOR_PACKAGE: string = '@mlflow-supergraph/mlflow-emulator';
 
 /** The part of the emulator package the demo uses; test/unit/loadDemoEmulator.test.ts checks the package has it. */
 export interface DemoEmulatorModule {
-  startEmulator(options: { seed: 'demo'; auth: boolean; databricks: boolean; gitlab: boolean }): Promise<{
+  /** The MLflow 3 release the emulator's 3.x mode answers as (`--demo mlflow3`). */
+  readonly MLFLOW3_VERSION: string;
+  startEmulator(options: {
+    seed: 'demo';
+    auth: boolean;
+    databricks: boolean;
+    gitlab: boolean;
+    mlflowVersion?: string;
+  }): Promise<{
     /** What the gateway takes as MLFLOW_TRACKING_URI. */
     readonly trackingUri: string;
     close(): Promise<void>;

@@ -30,8 +30,8 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   }
 }
 
-/** The backends `npm start -- --demo <name>` can play. */
-const DEMO_BACKENDS = ['mlflow', 'basic-auth', 'databricks', 'gitlab'];
+/** The backends `npm start -- --demo <name>` can play (`mlflow3`: MLflow 3 with logged models and prompts). */
+const DEMO_BACKENDS = ['mlflow', 'basic-auth', 'databricks', 'gitlab', 'mlflow3'];
 
 /** A signal that arrived before start-up finished; {@link main} shuts down as soon as there is something to drain. */
 let earlySignal: string | undefined;
@@ -73,16 +73,18 @@ async function main(): Promise<void> {
   let stopEmulator: (() => Promise<void>) | undefined;
   let demoUrl: string | undefined;
   if (!trackingUri) {
-    // `--demo` picks the backend the demo emulator plays, to try each profile: mlflow, basic-auth, databricks, gitlab.
+    // `--demo` picks the backend the demo emulator plays, to try each profile: mlflow, basic-auth, databricks, gitlab,
+    // mlflow3.
     const demo = values.demo ?? 'mlflow';
     if (!DEMO_BACKENDS.includes(demo))
       throw new ConfigError(`--demo must be one of ${DEMO_BACKENDS.join(', ')}, got "${demo}"`);
-    const { startEmulator } = await loadDemoEmulator();
+    const { startEmulator, MLFLOW3_VERSION } = await loadDemoEmulator();
     const emulator = await startEmulator({
       seed: 'demo',
       auth: demo === 'basic-auth',
       databricks: demo === 'databricks',
       gitlab: demo === 'gitlab',
+      ...(demo === 'mlflow3' ? { mlflowVersion: MLFLOW3_VERSION } : {}),
     });
     trackingUri = emulator.trackingUri;
     demoUrl = emulator.trackingUri;

@@ -17,6 +17,15 @@ export interface AclEntry {
   inheritedFrom: string | undefined;
 }
 
+/** An object's access control list, as much of it as the service lets the caller read. */
+export interface ObjectAcl {
+  entries: AclEntry[];
+  /** False when `entries` is only part of the list (MLflow basic-auth without a readable user list: the caller's own). */
+  complete: boolean;
+  /** The level of everyone without an entry (MLflow basic-auth's default permission); undefined where there is none. */
+  defaultLevel: PermissionLevel | undefined;
+}
+
 /** The caller as the permission service knows them (verified). */
 export interface CallerIdentity {
   username: string | undefined;
@@ -95,8 +104,8 @@ export interface PermissionSession {
   requireCreate?(kind: Resource['kind']): Promise<void>;
   /** Whether the caller is an administrator of the backend. */
   isAdmin(): Promise<boolean>;
-  /** The access control list of a resource. */
-  acl(resource: Resource): Promise<AclEntry[]>;
+  /** The access control list of a resource (all of it, or as much as the caller may read: see ObjectAcl.complete). */
+  acl(resource: Resource): Promise<ObjectAcl>;
   /** Grants or changes a grantee's level. */
   setPermission(resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void>;
   /** Removes a grantee's direct grant. */

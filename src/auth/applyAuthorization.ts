@@ -20,13 +20,19 @@ export interface AuthorizationOptions<TContext extends AuthorizedContext = Autho
   /** Protected type name → the resource an object of that type is governed by. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
   objectResource: Record<string, (object: any, context: TContext) => Resource | Promise<Resource>>;
-  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:)` → resource. */
+  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:)` → resource. */
   argumentResource: {
     experiment?: (id: string, context: TContext) => Resource | Promise<Resource>;
     run?: (id: string, context: TContext) => Resource | Promise<Resource>;
     model?: (name: string, context: TContext) => Resource | Promise<Resource>;
+    /** A logged model id (MLflow 3): governed by its experiment. */
+    loggedModel?: (id: string, context: TContext) => Resource | Promise<Resource>;
   };
 }
+
+/** The kinds of object a field-level `@hasPermission` argument path may name. */
+const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel'] as const;
+type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 
 /** The authorization rules read from one field or type's directives. */
 interface Rules {
@@ -34,7 +40,7 @@ interface Rules {
   requiresAuth: boolean;
   scope: string | undefined;
   level: PermissionLevel | undefined;
-  argument: { kind: 'experiment' | 'run' | 'model'; path: string } | undefined;
+  argument: { kind: ArgumentKind; path: string } | undefined;
 }
 
 function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
@@ -57,7 +63,7 @@ function readRules(directives: readonly ConstDirectiveNode[] | undefined): Rules
         break;
       case 'hasPermission': {
         rules.level = args.level as PermissionLevel;
-        for (const kind of ['experiment', 'run', 'model'] as const) {
+        for (const kind of ARGUMENT_KINDS) {
           if (typeof args[kind] === 'string') rules.argument = { kind, path: args[kind] as string };
         }
         break;

@@ -12,6 +12,8 @@ export interface ServerKeys {
   readonly cursor: Buffer;
   /** HMAC-SHA256 key of per-caller cache and single-flight keys (never a bare hash of a credential). */
   readonly cacheScope: Buffer;
+  /** HMAC-SHA256 key of signed artifact download URLs (auth/artifactUrls.ts). */
+  readonly artifactUrl: Buffer;
   /** True when no MLFLOW_SUPERGRAPH_SECRET was configured and the keys are this process's own. */
   readonly generated: boolean;
 }
@@ -26,6 +28,7 @@ export function deriveServerKeys(secret: string | undefined): ServerKeys {
   return Object.freeze({
     cursor: derive(material, 'cursor'),
     cacheScope: derive(material, 'cache-scope'),
+    artifactUrl: derive(material, 'artifact-url'),
     generated: secret === undefined,
   });
 }

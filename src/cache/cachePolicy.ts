@@ -42,10 +42,20 @@ export const ttlSettings = {
     defaultSeconds: 30,
     why: "writes through this layer invalidate it; another client's rename or tag shows within this time",
   },
+  loggedModel: {
+    variable: 'CACHE_TTL_LOGGED_MODEL',
+    defaultSeconds: 30,
+    why: "writes through this layer invalidate it; another client's finalize, tag or metric shows within this time",
+  },
   permission: {
     variable: 'CACHE_TTL_PERMISSION',
     defaultSeconds: 10,
     why: 'a revoked grant must stop working quickly, even on another instance',
+  },
+  artifactListing: {
+    variable: 'CACHE_TTL_ARTIFACT_LISTING',
+    defaultSeconds: 30,
+    why: 'artifacts can be logged to a run at any time (even a finished one) and the graph writes none: a listing only ages out',
   },
   searchPage: {
     variable: 'CACHE_TTL_SEARCH_PAGE',
@@ -178,6 +188,7 @@ export const cachePolicy = {
     invalidation: {
       how: "deleted by this layer's writes to the run; other callers' copies go stale with its write generation",
       deletedBy: [
+        'createLoggedModel',
         'updateRun',
         'deleteRun',
         'restoreRun',
@@ -185,6 +196,26 @@ export const cachePolicy = {
         'deleteRunTag',
         'logMetric',
         'logParam',
+        'logBatch',
+      ],
+      staleWith: ['writeGeneration'],
+    },
+  },
+  loggedModel: {
+    holds: 'MLflow 3 logged models by model id (logged-models/get, or found by a logged-models/search)',
+    namespace: 'loggedModel',
+    ttl: { settings: ['loggedModel'] },
+    // Served to another caller only after the type-level rule decided their level on the model's experiment.
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by this layer's writes to the model (and by metrics logged with its id); other callers' copies go stale with its write generation",
+      deletedBy: [
+        'finalizeLoggedModel',
+        'setLoggedModelTags',
+        'deleteLoggedModelTag',
+        'logLoggedModelParams',
+        'deleteLoggedModel',
+        'logMetric',
         'logBatch',
       ],
       staleWith: ['writeGeneration'],
@@ -199,8 +230,19 @@ export const cachePolicy = {
       how: "never deleted: the id carries the run's latest value of the metric, so logging a point changes the key",
     },
   },
+  artifactListing: {
+    holds: "one page of one directory of a run's artifacts (artifacts/list by run, path and page token)",
+    namespace: 'artifactListing',
+    ttl: { settings: ['artifactListing'] },
+    // Read only inside Run.artifacts / Run.files, on a run the caller's permission was checked on.
+    sharing: 'entity',
+    invalidation: {
+      how: 'never deleted: the graph writes no artifacts, so a listing ages out (files logged meanwhile show within its TTL)',
+    },
+  },
   searchPage: {
-    holds: 'one page of a search (experiments, runs, registered models, model versions) by its parameters',
+    holds:
+      'one page of a search (experiments, runs, logged models, registered models, model versions) by its parameters',
     namespace: 'searchPage',
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',
@@ -229,7 +271,8 @@ export const cachePolicy = {
     },
   },
   permission: {
-    holds: "a caller's basic-auth profile (all their grants) or their Databricks level on one object",
+    holds:
+      "a caller's basic-auth profile (all their grants), the user list an administrator read (or its refusal, kept for that caller only), or their Databricks level on one object",
     namespace: 'permission',
     ...permissionAnswer,
     invalidation: {

@@ -6,7 +6,7 @@ import type { EntityCache } from './EntityCache.js';
 import type { SingleFlight } from './singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
-export type SearchKind = 'experiments' | 'runs' | 'registeredModels' | 'modelVersions';
+export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions';
 
 /**
  * Everything a generation is kept for: each search kind; `permissions`, which every grant or revoke through this
@@ -18,6 +18,7 @@ export type GenerationKind = SearchKind | 'permissions' | 'answers';
 const GENERATION_KINDS: readonly GenerationKind[] = [
   'experiments',
   'runs',
+  'loggedModels',
   'registeredModels',
   'modelVersions',
   'permissions',

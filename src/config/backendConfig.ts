@@ -2,7 +2,7 @@
 // clients (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, DATABRICKS_HOST, ...) so an existing setup carries over.
 
 import { ConfigError } from './ConfigError.js';
-import { oneOf, read, url, type Env } from './env.js';
+import { bool, oneOf, read, url, type Env } from './env.js';
 
 /** Which MLflow-compatible backend sits behind the graph. */
 export type BackendKind = 'mlflow' | 'databricks' | 'gitlab';
@@ -22,6 +22,11 @@ export interface BackendConfig {
   authMode: AuthMode;
   /** `Authorization` header built from MLFLOW_TRACKING_TOKEN / USERNAME+PASSWORD / DATABRICKS_TOKEN. */
   serviceAuthorization: string | undefined;
+  /**
+   * The MLflow server proxies artifacts (`mlflow server --serve-artifacts`, its default since 2.0): MLFLOW_SERVE_ARTIFACTS.
+   * False: artifact downloads and previews answer UNSUPPORTED_BY_BACKEND, with no call.
+   */
+  serveArtifacts: boolean;
 }
 
 /** Reads the backend's address, kind (declared, or told by the address) and the service credentials. */
@@ -73,5 +78,11 @@ export function backendConfig(env: Env): BackendConfig {
       'MLFLOW_SUPERGRAPH_AUTH_MODE=service needs MLFLOW_TRACKING_TOKEN, DATABRICKS_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD',
     );
   }
-  return { trackingUri, backend, authMode, serviceAuthorization };
+  return {
+    trackingUri,
+    backend,
+    authMode,
+    serviceAuthorization,
+    serveArtifacts: bool(env, 'MLFLOW_SERVE_ARTIFACTS', true),
+  };
 }

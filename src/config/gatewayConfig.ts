@@ -32,6 +32,11 @@ export interface GatewayConfig {
   corsOrigins: readonly string[];
   /** Shared secret the gateway signs subgraph requests with (distributed mode). */
   subgraphSecret: string | undefined;
+  /**
+   * Shared secret of Hive Gateway's `hmacSignature` (MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET): subgraph servers then also
+   * accept requests Hive Gateway signed (auth/hiveSignature.ts); unset, they accept only our gateway's.
+   */
+  hiveHmacSecret: string | undefined;
   /** Distributed mode: subgraph URLs overriding the supergraph's routing_url (SUBGRAPH_URL_TRACKING, ...). */
   subgraphUrls: Partial<Record<'tracking' | 'registry' | 'permissions', string>>;
   apolloTelemetry: boolean;
@@ -50,6 +55,12 @@ export function gatewayConfig(env: Env, production: boolean): GatewayConfig {
       'MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET must be at least 32 characters (use `openssl rand -hex 32`)',
     );
   }
+  const hiveHmacSecret = read(env, 'MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET');
+  if (hiveHmacSecret !== undefined && hiveHmacSecret.length < 32) {
+    throw new ConfigError(
+      'MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET must be at least 32 characters (use `openssl rand -hex 32`)',
+    );
+  }
   const subgraphUrls: GatewayConfig['subgraphUrls'] = {};
   for (const name of ['tracking', 'registry', 'permissions'] as const) {
     const value = url(env, `SUBGRAPH_URL_${name.toUpperCase()}`);
@@ -57,6 +68,7 @@ export function gatewayConfig(env: Env, production: boolean): GatewayConfig {
   }
   return {
     subgraphSecret,
+    hiveHmacSecret,
     subgraphUrls,
     corsOrigins: corsOrigins(env, production),
     introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),

@@ -26,12 +26,32 @@ export interface LimitsConfig {
   requestTimeoutMs: number;
   /** Upstream circuit breaker: opens after `threshold` consecutive outage-like failures, probes after `cooldownMs`. */
   circuitBreaker: { threshold: number; cooldownMs: number };
+  /**
+   * The gateway's admission control (GRAPHQL_MAX_CONCURRENT, GRAPHQL_COST_PER_SLOT, GRAPHQL_MAX_QUEUED,
+   * GRAPHQL_QUEUE_TIMEOUT_MS): operations executing at once, weighted by estimated cost, and how many may wait;
+   * undefined when GRAPHQL_MAX_CONCURRENT=0 (off).
+   */
+  admission: { slots: number; costPerSlot: number; maxQueued: number; maxWaitMs: number } | undefined;
 }
 
 /** Reads the operation, time and upstream bounds (every one has a default). */
 export function limitsConfig(env: Env): LimitsConfig {
+  const slots = int(env, 'GRAPHQL_MAX_CONCURRENT', 32, 0, 100_000);
   return {
     requestTimeoutMs: int(env, 'GRAPHQL_REQUEST_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    // From measurements (bench/rss.ts, bench/worstRequest.ts): the worst single answer within the other bounds adds
+    // ~90 MiB RSS and costs ~1 000 000; a pod idles at ~170 MiB under a 512 MiB limit. 32 slots of 100 000 admit
+    // three such answers at once (10 slots each: ~440 MiB), five bench dashboards (cost 520 021: 6 slots), or 32
+    // small operations; a dashboard's live heap is a few MiB (64 in flight: 53 MiB in a heap snapshot).
+    admission:
+      slots === 0
+        ? undefined
+        : {
+            slots,
+            costPerSlot: int(env, 'GRAPHQL_COST_PER_SLOT', 100_000, 1, 100_000_000),
+            maxQueued: int(env, 'GRAPHQL_MAX_QUEUED', 256, 0, 100_000),
+            maxWaitMs: int(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 20_000, 1, 3_600_000),
+          },
     circuitBreaker: {
       threshold: int(env, 'UPSTREAM_CIRCUIT_THRESHOLD', 5, 0, 1_000),
       cooldownMs: int(env, 'UPSTREAM_CIRCUIT_COOLDOWN_MS', 5_000, 1, 600_000),

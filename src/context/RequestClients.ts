@@ -1,5 +1,7 @@
 import type { Got } from 'got';
 import type { PermissionClients, ServiceCallOptions } from '../auth/PermissionRequest.js';
+import { ArtifactClient } from '../upstream/artifacts/ArtifactClient.js';
+import { databricksPresigner } from '../upstream/artifacts/databricksPresigner.js';
 import { DatabricksPermissionsClient } from '../upstream/databricks/permissionsApi.js';
 import { DatabricksClient } from '../upstream/databricks/DatabricksClient.js';
 import { GitLabClient } from '../upstream/gitlab/GitLabClient.js';
@@ -7,14 +9,19 @@ import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { MlflowAuthClient } from '../upstream/mlflow-auth/MlflowAuthClient.js';
 import { MlflowClient } from '../upstream/mlflow/MlflowClient.js';
 import type { BackendProfile } from '../upstream/profiles/BackendProfile.js';
+import type { FeatureKnowledge } from '../upstream/mlflow/MlflowClient.js';
 import { lazy } from './lazy.js';
 
 /** What the clients of a request are built on besides the request's own options: process-wide facts. */
 export interface RequestClientHosts {
   /** The backend's profile (the MLflow client refuses what it does not serve). */
   readonly profile: BackendProfile;
+  /** What the process decided of MLflow 3 features (by the server's version); services.learned. */
+  readonly features?: FeatureKnowledge;
   /** A got instance at GitLab's API root, where the backend is GitLab (its permission service). */
   readonly gitlabHttp: Got | undefined;
+  /** The artifact downloads' pool and MLflow's base URL they are fetched from. */
+  readonly downloads: { readonly http: Got; readonly trackingUri: string };
 }
 
 /**
@@ -28,11 +35,12 @@ export class RequestClients implements PermissionClients {
   readonly #databricks: () => DatabricksClient;
   readonly #databricksPermissions: () => DatabricksPermissionsClient;
   readonly #gitlab: () => GitLabClient;
+  readonly #artifacts: () => ArtifactClient;
   /** See {@link PermissionClients.ownServiceOptions}: never the caller's credentials. */
   readonly ownServiceOptions: ServiceCallOptions;
 
   constructor(options: RestClientOptions, hosts: RequestClientHosts) {
-    this.#mlflow = lazy(() => new MlflowClient(options, hosts.profile));
+    this.#mlflow = lazy(() => new MlflowClient(options, hosts.profile, hosts.features));
     this.#mlflowAuth = lazy(() => new MlflowAuthClient(options));
     // Databricks serves its own APIs on MLflow's host: same pool, limiter and breaker.
     this.#databricks = lazy(() => new DatabricksClient(options));
@@ -42,6 +50,22 @@ export class RequestClients implements PermissionClients {
         throw new TypeError('RequestClients.gitlab: expected a GitLab API root (a GitLab backend), got none');
       return new GitLabClient({ ...options, http: hosts.gitlabHttp });
     });
+    // Bytes come through their own pool; the call budget, breaker and credentials are this request's.
+    this.#artifacts = lazy(
+      () =>
+        new ArtifactClient({
+          http: hosts.downloads.http,
+          trackingUri: hosts.downloads.trackingUri,
+          profile: hosts.profile,
+          // Databricks' client is built only when a presigned URL is asked for.
+          presign: (runId, path) => databricksPresigner(this.databricks)(runId, path),
+          authorization: options.authorization,
+          headers: options.headers,
+          counter: options.counter,
+          breaker: options.breaker,
+          observe: options.observe,
+        }),
+    );
     const { deadline, counter, observe, around, headers } = options;
     this.ownServiceOptions = {
       ...(headers ? { headers } : {}),
@@ -70,6 +94,11 @@ export class RequestClients implements PermissionClients {
   /** Databricks' permissions and SCIM APIs (the Databricks permission service). */
   get databricksPermissions(): DatabricksPermissionsClient {
     return this.#databricksPermissions();
+  }
+
+  /** Artifact bytes as streams (MLflow's get-artifact, Databricks' presigned URLs), with this caller's credentials. */
+  get artifacts(): ArtifactClient {
+    return this.#artifacts();
   }
 
   /** GitLab's own API (the caller's token and project role); only on a GitLab backend. */

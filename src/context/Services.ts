@@ -20,6 +20,10 @@ export interface Services {
   /** What the backend reports about itself (version, server features), probed once and logged. */
   readonly detector: BackendDetector;
   readonly mlflowHttp: Got;
+  /** The tracking URI (MLflow's base URL), which artifact downloads are fetched from. */
+  readonly trackingUri: string;
+  /** The artifact downloads' own connection pool (long streams never hold the API calls' sockets). */
+  readonly downloadHttp: Got;
   /** GitLab's API root (its permission service), when the backend is GitLab. */
   readonly gitlabHttp: Got | undefined;
   readonly mlflowLimiter: Limiter;

@@ -100,7 +100,12 @@ export function createRequestContext(
       return hooks.around(route, run);
     },
   };
-  const clients = new RequestClients(clientOptions, { profile: services.profile, gitlabHttp: services.gitlabHttp });
+  const clients = new RequestClients(clientOptions, {
+    profile: services.profile,
+    features: services.learned,
+    gitlabHttp: services.gitlabHttp,
+    downloads: { http: services.downloadHttp, trackingUri: services.trackingUri },
+  });
   return new LazyRequestContext(
     requestId,
     caller,

@@ -10,6 +10,7 @@ import { instrumentLimiter } from '../observability/instrumentLimiter.js';
 import { createTelemetry, type Telemetry } from '../observability/Telemetry.js';
 import { CircuitBreaker } from '../upstream/http/CircuitBreaker.js';
 import { createHttpInstance } from '../upstream/http/createHttpInstance.js';
+import { createDownloadHttp } from '../upstream/artifacts/createDownloadHttp.js';
 import { createLimiter } from '../upstream/http/createLimiter.js';
 import { backendProfile } from '../upstream/profiles/BackendProfile.js';
 import { BackendDetector } from '../upstream/profiles/detectBackend.js';
@@ -46,6 +47,11 @@ export function createServices(
     responseTimeoutMs: config.upstream.responseTimeoutMs,
     maxSockets: config.upstream.concurrency,
   });
+  const downloadHttp = createDownloadHttp({
+    maxSockets: config.artifacts.maxDownloads,
+    connectTimeoutMs: config.upstream.connectTimeoutMs,
+    idleTimeoutMs: config.upstream.responseTimeoutMs,
+  });
   const limiter = instrumentLimiter(createLimiter(config.upstream.concurrency));
   const mlflowBreaker = new CircuitBreaker({
     ...config.circuitBreaker,
@@ -62,8 +68,9 @@ export function createServices(
   telemetry.metrics.watchCache(kv);
   telemetry.metrics.watchBreaker('MLflow', mlflowBreaker);
   telemetry.metrics.watchLimiter('MLflow', limiter.stats);
-  const profile = backendProfile(config.backend);
-  const detector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) =>
+  const profile = backendProfile(config.backend, { serveArtifacts: config.serveArtifacts });
+  const detector: BackendDetector = new BackendDetector(mlflowHttp, profile, trackingUri, (detection) => {
+    learned.detected(detection);
     telemetry.logger.info(
       {
         component: 'backend',
@@ -74,7 +81,13 @@ export function createServices(
         probes: detection.probes,
       },
       `backend: ${profile.displayName} ${detection.version ?? '(version unknown)'}${detection.basicAuth ? ', behind basic-auth' : ''} — ${detection.probes.join('; ')}`,
-    ),
+    );
+  });
+  // The detector owns the probes; what they tell (the version) decides MLflow 3 features here.
+  const learned = new LearnedCapabilities(
+    profile,
+    (fields, message) => telemetry.logger.info(fields, message),
+    (authorization) => detector.detect(authorization),
   );
   const keys = deriveServerKeys(config.serverSecret);
   const cache = new EntityCache(kv, { ttls: config.cacheTtls });
@@ -112,6 +125,8 @@ export function createServices(
     profile,
     detector,
     mlflowHttp,
+    trackingUri,
+    downloadHttp,
     gitlabHttp: gitlab?.http,
     mlflowLimiter: limiter.limiter,
     mlflowBreaker,
@@ -121,7 +136,7 @@ export function createServices(
     cache,
     singleFlight: createSingleFlight(),
     keys,
-    learned: new LearnedCapabilities(profile, (fields, message) => telemetry.logger.info(fields, message)),
+    learned,
     close: () => kv.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ErrorCode } from './ErrorCode.js';
 
@@ -11,6 +12,8 @@ export type ProtocolErrorCode = ErrorCode | 'SUBSCRIPTIONS_NOT_SUPPORTED';
 export interface ProtocolErrorOptions {
   /** The HTTP status of the whole answer (Apollo Server reads `extensions.http` and leaves it out of the body). */
   status?: number;
+  /** HTTP headers of the whole answer (e.g. Retry-After), sent the same way. */
+  headers?: Record<string, string>;
   /** Facts for the client (`limit`, `serviceName`, ...): the gateway's formatError keeps only the known, safe ones. */
   extensions?: Record<string, unknown>;
 }
@@ -25,8 +28,13 @@ export function protocolError(
   message: string,
   options: ProtocolErrorOptions = {},
 ): GraphQLError {
-  const { status, extensions = {} } = options;
-  return new GraphQLError(message, {
-    extensions: { code, ...extensions, ...(status === undefined ? {} : { http: { status } }) },
-  });
+  const { status, headers, extensions = {} } = options;
+  const http = {
+    ...(status === undefined ? {} : { status }),
+    ...(headers === undefined ? {} : { headers: new HeaderMap(Object.entries(headers)) }),
+  };
+  // Apollo reads `http.headers` as its HeaderMap; typed loosely here, as graphql-yoga (a dev dependency through
+  // Hive Gateway) augments GraphQLErrorExtensions with a `headers` record of its own.
+  const all: Record<string, unknown> = { code, ...extensions, ...(Object.keys(http).length === 0 ? {} : { http }) };
+  return new GraphQLError(message, { extensions: all });
 }

@@ -43,6 +43,13 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
       'limit',
       'max',
       'actual',
+      // Artifact.text's refusals (TOO_LARGE with maxBytes and size, BINARY) and Run.files' (TOO_MANY_LISTINGS).
+      'reason',
+      'maxBytes',
+      'size',
+      // A write split over several calls that failed part-way (errors/partialWriteError.ts).
+      'landedCalls',
+      'totalCalls',
     ])
       if (extensions[key] !== undefined) safe[key] = extensions[key];
     return { message: formatted.message, ...base, extensions: safe };

@@ -29,10 +29,22 @@ import {
 export interface CallPricing {
   /** Metric histories come 100 runs a call (MLflow's bulk-interval endpoint); otherwise one call per run. */
   bulkMetricHistory: boolean;
+  /** Calls one artifact's bytes take: 1 (MLflow's get-artifact), 2 (Databricks: a presigned URL, then the bytes). */
+  artifactCallsPerFile?: number;
 }
 
-/** Default pricing: as open-source MLflow ≥ 2.11 (bulk-interval present). */
-export const defaultCallPricing: CallPricing = { bulkMetricHistory: true };
+/** Default pricing: as open-source MLflow ≥ 2.11 (bulk-interval present, one call per artifact). */
+export const defaultCallPricing: CallPricing = { bulkMetricHistory: true, artifactCallsPerFile: 1 };
+
+/** Listing pages `Run.files` may read per run (subgraphs/tracking/artifactFiles.ts WALK_MAX_PAGES). */
+const ARTIFACT_WALK_PAGES = 25;
+
+/** Whether a glob reaches below its fixed prefix's directory (a pattern directory segment, or `**`). */
+function deepGlob(glob: unknown): boolean {
+  if (typeof glob !== 'string') return true;
+  const segments = glob.split('/');
+  return segments.includes('**') || segments.slice(0, -1).some((segment) => /[*?[{]/.test(segment));
+}
 
 /** The measures of one operation. */
 export interface OperationMeasure {
@@ -56,6 +68,14 @@ const VERSIONS_BY_RUN_BATCH = 80;
 const DISTINCT_EXPERIMENTS = 50;
 /** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders/metricHistory.ts, runs.ts). */
 const RUN_BATCH = 100;
+
+/**
+ * Logged models by id (tracking/loaders/loggedModels.ts): one logged-models/search of at most 3 pages per group of
+ * 10 experiments (their experiments are the runs'), a lone model one get. What a search misses is fetched by id, which
+ * the runtime call budget counts.
+ */
+const loggedModelsOf = (parents: number): number =>
+  parents <= 1 ? parents : 3 * Math.ceil(Math.min(parents, DISTINCT_EXPERIMENTS) / 10);
 
 type Args = Record<string, unknown>;
 /** Upstream calls a field makes for `parents` parent objects, given its coerced arguments. */
@@ -84,14 +104,28 @@ const CALLS: Record<string, CallRule> = {
   'Query.modelVersion': once,
   'Query.modelVersionByAlias': once,
   'Query.viewer': once,
+  'Query.prompts': once,
+  'Query.prompt': once,
+  'Query.loggedModel': once,
+  // As Query.runs: one search, plus a permission check per listed experiment.
+  'Query.loggedModels': (parents, args) =>
+    parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
   // One search, plus a permission check per listed experiment (per object on Databricks / custom services).
   'Query.runs': (parents, args) => parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
   // First pages are combined across experiments, but an experiment starved by the others gets its own call.
   'Experiment.runs': perParent,
+  // basic-auth on MLflow 3 reads every user's grants once per request (basicAuthGrants.ts: 1 + users calls, at most
+  // ACL_MAX_USERS), whatever the objects; the runtime budget counts those as they are made.
   'Experiment.permissions': perParent,
   'RegisteredModel.versions': perParent,
   'RegisteredModel.version': perParent,
   'RegisteredModel.permissions': perParent,
+  'Prompt.permissions': perParent,
+  // First pages are combined across prompts when the registry's prompt versions fit one search.
+  'Prompt.versions': perParent,
+  'Prompt.version': perParent,
+  'Prompt.versionByAlias': perParent,
+  'PromptAlias.promptVersion': perParent,
   'ModelAlias.modelVersion': perParent,
   'ModelVersion.downloadUri': perParent,
   'ModelVersion.transitionRequests': perParent,
@@ -100,9 +134,22 @@ const CALLS: Record<string, CallRule> = {
   // ModelVersion.aliases and .registeredModel read the model by name, primed by the search that found it.
   // Runs by id: one visible-experiments search, then `run_id IN (...)` searches of 100.
   'ModelVersion.run': (parents) => (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0),
+  // A listing page a run; a file's text is its bytes (a presigned URL first on Databricks); a URL is only signed.
   'Run.artifacts': perParent,
+  'Run.files': (parents, args) => parents * (deepGlob(args.glob) ? ARTIFACT_WALK_PAGES : 1),
+  'Artifact.text': (parents, _args, pricing) => parents * (pricing.artifactCallsPerFile ?? 1),
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
+  'Run.loggedModels': loggedModelsOf,
+  // A runs/get per run (MLflow's run search leaves model inputs out), then the models.
+  'Run.inputModels': (parents) => parents + loggedModelsOf(parents),
+  'LoggedModel.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
+  'LoggedModel.sourceRun': batched(RUN_BATCH),
+  // The versions of the models' source runs: `run_id IN (...)` searches, as Run.modelVersions.
+  'LoggedModel.registeredVersions': batched(VERSIONS_BY_RUN_BATCH),
+  // The versions' runs (for the models' experiments, as ModelVersion.run), then the models by id.
+  'ModelVersion.loggedModel': (parents) =>
+    (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0) + loggedModelsOf(parents),
   'Run.metricHistory': (parents, _args, pricing) =>
     pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents,
 };

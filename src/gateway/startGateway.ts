@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { createRequestContext } from '../context/createRequestContext.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
+import { artifactDownloads } from './artifactDownloads.js';
 import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode } from './createGateway.js';
 import { formatError } from './formatError.js';
@@ -11,6 +12,8 @@ import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPa
 import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { createServiceServer } from '../server/createServiceServer.js';
+import { AdmissionQueue } from './AdmissionQueue.js';
+import { useAdmissionControl } from './useAdmissionControl.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
 import { stringifyResult, useResponseCache } from './useResponseCache.js';
@@ -36,15 +39,21 @@ export interface RunningGateway {
 
 /**
  * Starts the gateway's HTTP server: GraphQL at /graphql (and /), the Sandbox landing page at / for
- * browsers, /healthz, /readyz and /metrics. CSRF prevention is on; introspection and Sandbox follow the config.
+ * browsers, signed artifact downloads at /artifacts/v1/..., /healthz, /readyz and /metrics. CSRF prevention is on; introspection and Sandbox follow the config.
  */
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
   const mode = options.mode ?? 'in-process';
   const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret);
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
+  // A bounded number (and estimated size) of answers in the process at once; the rest wait, or get RATE_LIMITED.
+  const admission = config.admission && useAdmissionControl(new AdmissionQueue(config.admission));
+  if (admission) services.telemetry.metrics.watchAdmission(admission.stats);
   // GraphQL plus /healthz, /readyz, /metrics; every GraphQL request observed (request id, span, metrics, log line).
   let stopped = false;
+  const cors = new CorsPolicy(config.corsOrigins);
+  // Signed artifact URLs (Artifact.downloadUrl): streamed from MLflow after the signature, caller and permission checks.
+  const downloads = artifactDownloads(services, cors);
   const service = createServiceServer({
     services,
     component: 'gateway',
@@ -53,9 +62,10 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     graphql: (request, response) => apqScopeStorage.run({}, () => handle(request, response)),
     schemaLoaded: () => !stopped,
     otherRoutes: (path, request, response) =>
+      downloads.serve(path, request, response) ||
       serveExplorerAsset(path, response, { enabled: config.sandbox, explorer: config.explorer }) ||
       serveApiHelp(path, request, response, { explorer: config.sandbox }),
-    cors: new CorsPolicy(config.corsOrigins),
+    cors,
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
@@ -74,8 +84,14 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       useProtocolErrors({ suggestions: config.introspection }),
       useOperationLimits({
         ...config.limits,
-        pricing: () => ({ bulkMetricHistory: services.learned.bulkInterval }),
+        pricing: () => ({
+          bulkMetricHistory: services.learned.bulkInterval,
+          artifactCallsPerFile: services.profile.capabilities.artifactBytes.via === 'presigned' ? 2 : 1,
+        }),
+        ...(admission ? { onMeasured: (request, { cost }) => admission.measured(request, cost) } : {}),
       }),
+      // After the limits: it weighs each operation by the cost they measured (see useAdmissionControl).
+      ...(admission ? [admission.plugin] : []),
       ...persisted.plugins,
       // In-process only: there the subgraphs read through this process's cache, which bounds an answer's lifetime.
       ...(config.responseCache && mode === 'in-process'
@@ -84,6 +100,11 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       service.plugin,
     ],
   });
+  if (options.mode === 'distributed' && services.keys.generated)
+    services.telemetry.logger.warn(
+      { component: 'gateway' },
+      'MLFLOW_SUPERGRAPH_SECRET is not set: artifact download URLs signed by the subgraph servers will not verify at this gateway (set the same secret on the gateway and every subgraph server)',
+    );
   await apollo.start();
   await Promise.all([warmUp(services), service.warnIfUpstreamUnreachable()]);
   // Assigned before the server listens; the server calls it only for GraphQL paths.

@@ -1,6 +1,6 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import { queryTooComplex } from '../errors/queryTooComplex.js';
-import { defaultCallPricing, measureOperation, type CallPricing } from './measureOperation.js';
+import { defaultCallPricing, measureOperation, type CallPricing, type OperationMeasure } from './measureOperation.js';
 
 // Ours, extended, rather than `graphql-query-complexity` + `@escape.tech/graphql-armor`: the pricing needs the
 // number of parent objects above each field to count batched upstream calls (see measureOperation.ts), and one
@@ -16,6 +16,8 @@ export interface LimitsOptions {
   maxUpstreamCalls: number;
   /** What the backend batches (read per request: capabilities are learned at run time). */
   pricing?: () => CallPricing;
+  /** Called, synchronously, with the measure of each operation within every bound (admission control weighs it). */
+  onMeasured?: (request: GraphQLRequest, measure: OperationMeasure) => void;
 }
 
 /**
@@ -28,13 +30,14 @@ export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, request, schema }) {
-          const { depth, aliases, cost, upstreamCalls } = measureOperation(
+          const measure = measureOperation(
             schema,
             document,
             operationName ?? undefined,
             request.variables,
             options.pricing?.() ?? defaultCallPricing,
           );
+          const { depth, aliases, cost, upstreamCalls } = measure;
           if (depth > options.maxDepth)
             throw queryTooComplex(
               'depth',
@@ -64,6 +67,7 @@ export function useOperationLimits(options: LimitsOptions): ApolloServerPlugin {
               `Query would make up to ${upstreamCalls} upstream calls; the limit is ${options.maxUpstreamCalls}: ask for fewer objects with per-object fields (artifacts, downloadUri, ...)`,
             );
           }
+          options.onMeasured?.(request, measure);
         },
       };
     },

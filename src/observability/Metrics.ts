@@ -23,6 +23,13 @@ export interface RequestSample {
   errorCodes: readonly string[];
 }
 
+/** The admission queue's live figures (gateway/AdmissionQueue's stats; typed here: observability sits below the gateway). */
+export interface AdmissionFigures {
+  inUse: number;
+  queued: number;
+  refused: Record<string, number>;
+}
+
 /** Options of {@link Metrics}. */
 export interface MetricsOptions {
   /** Node process metrics (RSS, heap, event-loop lag, GC); on in servers, off in tests that make many. */
@@ -62,6 +69,11 @@ const HELP = {
   upstream_circuit_opened_total: 'Times the circuit breaker opened.',
   upstream_concurrency_active: 'Upstream calls in flight (bounded by UPSTREAM_CONCURRENCY).',
   upstream_concurrency_queued: 'Upstream calls waiting for a concurrency slot.',
+  graphql_admission_slots_in_use:
+    'Admission slots held by executing operations (GRAPHQL_MAX_CONCURRENT; an operation takes ceil(cost / GRAPHQL_COST_PER_SLOT)).',
+  graphql_admission_queued: 'Operations waiting for admission slots (at most GRAPHQL_MAX_QUEUED).',
+  graphql_admission_refused_total:
+    'Operations answered RATE_LIMITED by admission control, by reason: queueFull, queueTimeout (withdrawn: the request ended while waiting).',
 } as const;
 
 type MetricName = keyof typeof HELP;
@@ -125,6 +137,7 @@ export class Metrics {
   readonly #caches: KeyValueCache[] = [];
   readonly #breakers: { upstream: string; breaker: CircuitBreaker }[] = [];
   readonly #limiters: { upstream: string; stats: { active: number; queued: number } }[] = [];
+  readonly #admission: AdmissionFigures[] = [];
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -171,6 +184,14 @@ export class Metrics {
     );
     scrape('gauge', 'upstream_concurrency_queued', 'upstream', () =>
       limiters.map(({ upstream, stats }) => [upstream, stats.queued]),
+    );
+    const admission = this.#admission;
+    scrape('gauge', 'graphql_admission_slots_in_use', 'component', () =>
+      admission.map((stats) => ['gateway', stats.inUse]),
+    );
+    scrape('gauge', 'graphql_admission_queued', 'component', () => admission.map((stats) => ['gateway', stats.queued]));
+    scrape('counter', 'graphql_admission_refused_total', 'reason', () =>
+      admission.flatMap((stats) => Object.entries(stats.refused)),
     );
   }
 
@@ -223,6 +244,11 @@ export class Metrics {
   /** Reports this breaker's state at every scrape. */
   watchBreaker(upstream: string, breaker: CircuitBreaker): void {
     this.#breakers.push({ upstream, breaker });
+  }
+
+  /** Reports the gateway's admission queue at every scrape. */
+  watchAdmission(stats: AdmissionFigures): void {
+    this.#admission.push(stats);
   }
 
   /** Reports a limiter's live occupancy at every scrape. */

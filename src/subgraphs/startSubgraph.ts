@@ -4,7 +4,14 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { ReplayCheckUnavailableError, verifySubgraphRequest } from '../auth/subgraphSigning.js';
+import { verifyHiveSignature } from '../auth/hiveSignature.js';
+import { principalFromHeaders } from '../auth/principalFromHeaders.js';
+import {
+  ReplayCheckUnavailableError,
+  SignatureError,
+  SIGNING_HEADERS,
+  verifySubgraphRequest,
+} from '../auth/subgraphSigning.js';
 import type { KeyValueCache } from '../cache/KeyValueCache.js';
 import { MemoryCache } from '../cache/MemoryCache.js';
 import { ConfigError } from '../config.js';
@@ -45,7 +52,9 @@ function nonceStore(services: Services): KeyValueCache {
 /**
  * Serves one subgraph schema over HTTP at /graphql, for the gateway to call. Only requests signed by the
  * gateway for this subgraph (HMAC over its name, identity, credentials, operation and a timestamp) and not seen
- * before by any replica are answered; the context is rebuilt from the signed identity.
+ * before by any replica are answered; the context is rebuilt from the signed identity. With
+ * MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET, requests Hive Gateway signed are answered too, as the caller their
+ * credentials name (auth/hiveSignature.ts says why only those).
  */
 export async function startSubgraph(
   name: SubgraphName,
@@ -55,10 +64,13 @@ export async function startSubgraph(
   host = '127.0.0.1',
 ): Promise<RunningSubgraph> {
   const secret = services.config.subgraphSecret;
-  if (!secret)
+  const hiveSecret = services.config.hiveHmacSecret;
+  if (!secret && !hiveSecret)
     throw new ConfigError(
-      'A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway)',
+      'A subgraph served on its own port needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET (shared with the gateway), or MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET (shared with Hive Gateway)',
     );
+  // A Hive-signed request names its caller by the credentials alone: never by a proxy's identity headers.
+  const hiveIdentity = { ...services.config, trustedProxy: false };
   // GraphQL at /graphql plus /healthz, /readyz, /metrics (the upstream calls of distributed mode happen here).
   let stopped = false;
   const service = createServiceServer({
@@ -89,7 +101,13 @@ export async function startSubgraph(
     };
     let principal;
     try {
-      principal = await verifySubgraphRequest(secret, name, request.headers, query, variables, { nonces });
+      // Our gateway's headers decide when present (a request carrying both is judged by the stronger scheme).
+      if (hiveSecret && !request.headers[SIGNING_HEADERS.signature]) {
+        verifyHiveSignature(hiveSecret, body);
+        principal = principalFromHeaders(request.headers, hiveIdentity);
+      } else if (secret) {
+        principal = await verifySubgraphRequest(secret, name, request.headers, query, variables, { nonces });
+      } else throw new SignatureError('request is not signed by the gateway');
     } catch (error) {
       if (error instanceof ReplayCheckUnavailableError) {
         // Fail closed: without the shared record of used signatures a replay would pass unnoticed.

@@ -7,27 +7,22 @@
 //
 // Skipped: MLflow's own `/graphql` endpoint (seq 159-165 and 239-241). The emulator serves the REST
 // API the federation layer calls; MLflow's experimental GraphQL schema is not part of it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { ALLOW_LIST } from './allowList.js';
-import { IdMap, buildRequest, compare, send, type Exchange } from './corpusReplay.js';
+import { IdMap, readCorpusFile, replayExchange, type Exchange } from './corpusReplay.js';
 
 // The copy committed beside this test (no checkout-relative paths outside the repository): the 2.12.2 files at the
-// top level; v3/ holds the MLflow 3 recording, which this replay does not read.
+// top level; v3/ holds the MLflow 3 recording, which corpusV3.test.ts replays.
 const corpusDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
 
 function loadCorpus(): Exchange[] {
   const files = readdirSync(corpusDir)
     .filter((file) => file.endsWith('.jsonl'))
     .sort();
-  return files.flatMap((file) =>
-    readFileSync(path.join(corpusDir, file), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Exchange),
-  );
+  return files.flatMap((file) => readCorpusFile(path.join(corpusDir, file)));
 }
 
 function isSkipped(exchange: Exchange): boolean {
@@ -70,15 +65,7 @@ describe('MLflow 2.12.2 corpus conformance', () => {
       const ids = idMaps.get(exchange.server);
       if (!emulator || !ids)
         throw new Error(`expected server tracking or auth, got ${exchange.server} (seq ${exchange.seq})`);
-      const answer = await send(emulator.url, buildRequest(exchange, ids));
-      let body: unknown;
-      try {
-        body = JSON.parse(answer.text);
-      } catch {
-        body = null;
-      }
-      if (answer.status === exchange.status) ids.learn(exchange.response_body, body);
-      const problems = compare(exchange, answer, ids);
+      const problems = await replayExchange(emulator.url, exchange, ids);
       if (problems.length === 0) {
         matched += 1;
         continue;

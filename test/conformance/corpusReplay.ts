@@ -6,10 +6,13 @@
 //    (ids, timestamps, names with the recording tag, SQL-flavoured messages); a volatile key must
 //    still be present on both sides, only its value is ignored;
 //  - text and HTML bodies (basic-auth 401/403, Werkzeug 404/405 pages, /health, /version) are
-//    compared as exact text.
+//    compared as exact text, binary ones (OTLP protobuf, recorded as `response_body_base64`) byte for byte.
 // Ids differ between the recording and the emulator, so every id a response reveals (run ids,
-// experiment ids, user ids) is remembered recorded → actual, and later requests have recorded ids
-// replaced by actual ones (in paths, query values and bodies, inside filter strings and sources too).
+// experiment ids, user ids; in MLflow 3 also `m-…` logged models, `tr-…` traces, `a-…` assessments,
+// `d-…` datasets, webhook UUIDs) is remembered recorded → actual, and later requests have recorded ids
+// replaced by actual ones (in paths, query values, headers and bodies, inside filter strings and sources too).
+// Ids inside JSON-encoded strings (MLflow 3's dataset records) are learnt too.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -23,12 +26,18 @@ export interface Exchange {
   readonly query: Readonly<Record<string, string | string[]>> | null;
   readonly request_content_type: string | null;
   readonly request_body: unknown;
+  /** MLflow 3 corpus: extra request headers (OTLP's `x-mlflow-experiment-id`; a webhook delivery's headers). */
+  readonly request_headers?: Readonly<Record<string, string>>;
+  /** MLflow 3 corpus: the exact bytes of a binary body (OTLP protobuf); `request_body` then describes them. */
+  readonly request_body_base64?: string;
   readonly auth_user: string | null;
   readonly auth_password: string | null;
   readonly status: number;
   readonly response_content_type: string | null;
   readonly response_www_authenticate: string | null;
   readonly response_body: unknown;
+  /** MLflow 3 corpus: the exact bytes of a binary response (OTLP protobuf); `response_body` is then null. */
+  readonly response_body_base64?: string;
   readonly volatile: readonly string[];
   readonly note?: string;
 }
@@ -39,13 +48,12 @@ export interface Answer {
   readonly contentType: string | undefined;
   readonly wwwAuthenticate: string | undefined;
   readonly text: string;
+  /** The body's bytes (binary answers are compared byte for byte). */
+  readonly bytes: Buffer;
 }
 
 /** Sends one request with node:http, so no header is added behind our back. */
-export function send(
-  baseUrl: string,
-  request: { method: string; path: string; headers: Record<string, string>; body?: string },
-): Promise<Answer> {
+export function send(baseUrl: string, request: ReplayRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -55,11 +63,13 @@ export function send(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const auth = res.headers['www-authenticate'];
+          const bytes = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             contentType: res.headers['content-type'],
             wwwAuthenticate: Array.isArray(auth) ? auth[0] : auth,
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: bytes.toString('utf8'),
+            bytes,
           });
         });
         res.on('error', reject);
@@ -71,8 +81,27 @@ export function send(
   });
 }
 
+/** One request to replay. */
+export interface ReplayRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Buffer;
+}
+
+/** Keys whose short (numeric) values are ids: mapped only under these keys. */
 const ID_KEYS = new Set(['run_id', 'run_uuid', 'experiment_id', 'user_id', 'id']);
-const LONG_ID = /^[0-9a-f]{32}$/;
+/**
+ * Ids unique enough to be replaced anywhere in a string: 32 hex digits, optionally behind a short prefix
+ * (`m-`, `tr-`, `a-`, `d-`, `iss-`), or a UUID (webhooks).
+ */
+const LONG_ID = /^(?:[a-z]{1,4}-)?[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Any key naming an id (`model_id`, `source_run_id`, `trace_id`, `webhook_id`, ...): long ids are learnt under these. */
+function isIdKey(key: string): boolean {
+  return ID_KEYS.has(key) || key.endsWith('_id');
+}
+/** Request headers whose value is an id, and the key it is an id of. */
+const ID_HEADERS: Readonly<Record<string, string>> = { 'x-mlflow-experiment-id': 'experiment_id' };
 
 /** Recorded → actual ids, learnt from responses as the replay goes. */
 export class IdMap {
@@ -81,6 +110,13 @@ export class IdMap {
 
   /** Walks a recorded and an actual body in parallel and remembers ids that differ. */
   learn(recorded: unknown, actual: unknown): void {
+    // MLflow 3 sends some lists as JSON-encoded strings (a dataset's records): their ids are learnt the same way.
+    const recordedJson = parseJsonText(recorded);
+    const actualJson = parseJsonText(actual);
+    if (recordedJson !== undefined && actualJson !== undefined) {
+      this.learn(recordedJson, actualJson);
+      return;
+    }
     if (Array.isArray(recorded) && Array.isArray(actual)) {
       recorded.forEach((item, index) => this.learn(item, actual[index]));
       return;
@@ -89,14 +125,20 @@ export class IdMap {
     for (const [key, value] of Object.entries(recorded)) {
       const other = actual[key];
       if (
-        ID_KEYS.has(key) &&
+        isIdKey(key) &&
         (typeof value === 'string' || typeof value === 'number') &&
         value !== '' &&
-        other !== undefined
+        other !== undefined &&
+        other !== null
       ) {
         const from = String(value);
         const to = String(other);
-        if (from !== to) (LONG_ID.test(from) ? this.long : this.short).set(from, to);
+        if (from === to) continue;
+        // The first pairing wins: it comes from the answer that created the object, while a later list may hold
+        // the same objects in another order (MLflow 3 orders some lists by id, and ids differ on both sides).
+        if (LONG_ID.test(from)) {
+          if (!this.long.has(from)) this.long.set(from, to);
+        } else if (ID_KEYS.has(key) && !this.short.has(from)) this.short.set(from, to);
       } else {
         this.learn(value, other);
       }
@@ -129,23 +171,37 @@ export class IdMap {
   }
 }
 
+/** The JSON array or object a string encodes, else undefined. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 type Segment = string | number;
 
-/** `$.response_body.a.b[0].c` → `['a', 'b', 0, 'c']` (null for paths outside the response body). */
+/**
+ * `$.response_body.a.b[0].c` → `['a', 'b', 0, 'c']`, `$.response_body.tags["mlflow.x"]` → `['tags', 'mlflow.x']`
+ * (null for paths outside the response body).
+ */
 export function responsePath(path: string): Segment[] | null {
   const prefix = '$.response_body';
   if (!path.startsWith(prefix)) return null;
   const rest = path.slice(prefix.length);
   const segments: Segment[] = [];
-  const pattern = /\.([^.[\]]+)|\[(\d+)\]/g;
+  const pattern = /\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(rest)) !== null) {
     if (match[1] !== undefined) segments.push(match[1]);
     else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else if (match[3] !== undefined) segments.push(JSON.parse(`"${match[3]}"`) as string);
   }
   return segments;
 }
@@ -175,10 +231,7 @@ export function maskPath(root: unknown, segments: readonly Segment[]): boolean {
 }
 
 /** The HTTP request to replay for an exchange, with recorded ids mapped to actual ones. */
-export function buildRequest(
-  exchange: Exchange,
-  ids: IdMap,
-): { method: string; path: string; headers: Record<string, string>; body?: string } {
+export function buildRequest(exchange: Exchange, ids: IdMap): ReplayRequest {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(exchange.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) {
@@ -188,12 +241,16 @@ export function buildRequest(
   const search = query.toString();
   const headers: Record<string, string> = {};
   if (exchange.request_content_type) headers['Content-Type'] = exchange.request_content_type;
+  for (const [name, value] of Object.entries(exchange.request_headers ?? {})) {
+    headers[name] = String(ids.json(value, ID_HEADERS[name.toLowerCase()] ?? name));
+  }
   if (exchange.auth_user !== null) {
     headers['Authorization'] =
       `Basic ${Buffer.from(`${exchange.auth_user}:${exchange.auth_password ?? ''}`).toString('base64')}`;
   }
-  let body: string | undefined;
-  if (typeof exchange.request_body === 'string') body = ids.text(exchange.request_body);
+  let body: string | Buffer | undefined;
+  if (exchange.request_body_base64 !== undefined) body = Buffer.from(exchange.request_body_base64, 'base64');
+  else if (typeof exchange.request_body === 'string') body = ids.text(exchange.request_body);
   else if (exchange.request_body !== null && exchange.request_body !== undefined)
     body = JSON.stringify(ids.json(exchange.request_body));
   if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -216,6 +273,12 @@ export function compare(exchange: Exchange, answer: Answer, ids: IdMap): string[
     problems.push(
       `www-authenticate ${String(answer.wwwAuthenticate)}, recorded ${String(exchange.response_www_authenticate)}`,
     );
+  }
+  if (exchange.response_body_base64 !== undefined) {
+    const actual = answer.bytes.toString('base64');
+    if (actual !== exchange.response_body_base64)
+      problems.push(`body bytes ${actual}, recorded ${exchange.response_body_base64} (base64)`);
+    return problems;
   }
   const recordedBody = exchange.response_body;
   if (typeof recordedBody === 'string') {
@@ -246,4 +309,25 @@ export function compare(exchange: Exchange, answer: Answer, ids: IdMap): string[
     );
   }
   return problems;
+}
+
+/** The exchanges of one corpus file (one JSON object a line). */
+export function readCorpusFile(file: string): Exchange[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Exchange);
+}
+
+/** Sends one exchange to an emulator, learns the ids its answer reveals, and returns the differences. */
+export async function replayExchange(baseUrl: string, exchange: Exchange, ids: IdMap): Promise<string[]> {
+  const answer = await send(baseUrl, buildRequest(exchange, ids));
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    body = null;
+  }
+  if (answer.status === exchange.status) ids.learn(exchange.response_body, body);
+  return compare(exchange, answer, ids);
 }

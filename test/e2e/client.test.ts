@@ -15,7 +15,10 @@ import {
   GetRunWithMetricsDocument,
   listExperimentRuns,
   ListExperimentRunsDocument,
+  FinalizeLoggedModelDocument,
+  GetLoggedModelDocument,
   metricNumber,
+  ModelLineageDocument,
   ModelVersionsWithRunMetricsDocument,
   MyExperimentPermissionDocument,
   MyModelPermissionDocument,
@@ -34,7 +37,7 @@ import {
   initialSandboxVariables,
 } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
-import { ADMIN, ALICE } from '@mlflow-supergraph/mlflow-emulator';
+import { ADMIN, ALICE, DEMO_LOGGED_MODELS, MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
 import { asUser } from '../helpers/auth.js';
@@ -54,10 +57,11 @@ const manifestOperations = Object.values(manifest).map((text) => {
 let stack: Stack;
 let client: SupergraphClient;
 let requests: RecordedRequest[];
+let recorder: ReturnType<typeof recordingFetch>;
 
 beforeAll(async () => {
   stack = await startStack();
-  const recorder = recordingFetch();
+  recorder = recordingFetch();
   requests = recorder.requests;
   client = createClient({ url: stack.gateway.graphqlUrl, fetch: recorder.fetch });
 });
@@ -266,6 +270,36 @@ describe('every client operation against the demo gateway', () => {
     expect(model.registeredModel).toEqual({ name: fraud.model, viewerPermission: 'CAN_MANAGE' });
     expect(permits(model.registeredModel!.viewerPermission, 'CAN_EDIT')).toBe(true);
     expect(permits('CAN_READ', 'CAN_EDIT')).toBe(false);
+  });
+
+  it('ModelLineage, GetLoggedModel and FinalizeLoggedModel: MLflow 3 logged models (the mlflow3 demo)', async () => {
+    const mlflow3 = await startStack({ emulator: { seed: 'demo', mlflowVersion: MLFLOW3_VERSION } });
+    try {
+      const client3 = createClient({ url: mlflow3.gateway.graphqlUrl, fetch: recorder.fetch });
+      const fraud3 = await mlflow3.query(`{ experimentByName(name: "fraud-detection") { id } }`);
+      const { experiment } = await client3.request(ModelLineageDocument, {
+        experimentId: fraud3.data.experimentByName.id,
+        first: 50,
+      });
+      const models = experiment!.runs!.nodes.flatMap((run) => run.loggedModels ?? []);
+      const registered = models.filter((m) => (m.registeredVersions ?? []).length > 0);
+      expect(registered.length).toBeGreaterThan(0);
+      const plan = DEMO_LOGGED_MODELS.find((m) => m.modelId === registered[0]!.id)!;
+      expect(registered[0]!.registeredVersions).toEqual([
+        { name: plan.registeredAs!.name, version: String(plan.registeredAs!.version), status: 'READY' },
+      ]);
+      const { loggedModel } = await client3.request(GetLoggedModelDocument, { id: plan.modelId });
+      expect(loggedModel).toMatchObject({ id: plan.modelId, name: plan.name, status: 'READY' });
+      expect(loggedModel!.metrics.some((m) => m.datasetName)).toBe(true);
+      const candidate = DEMO_LOGGED_MODELS.find((m) => m.status === 'LOGGED_MODEL_UPLOAD_FAILED')!;
+      const { finalizeLoggedModel } = await client3.request(FinalizeLoggedModelDocument, {
+        id: candidate.modelId,
+        status: 'READY',
+      });
+      expect(finalizeLoggedModel.status).toBe('READY');
+    } finally {
+      await mlflow3.close();
+    }
   });
 
   it('ran every operation of the manifest, each answered with HTTP 200', () => {

@@ -1,7 +1,7 @@
 // `npm start -- --demo <backend>` with no MLFLOW_TRACKING_URI: the demo emulator plays that backend, and the graph
 // detects it as it would a real one (the real process, as `npm start` runs it).
 import { spawn } from 'node:child_process';
-import { GITLAB_MAINTAINER } from '@mlflow-supergraph/mlflow-emulator';
+import { GITLAB_MAINTAINER, MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
 import { spawnMain } from '../helpers/spawnMain.js';
 import { asBearer } from '../helpers/auth.js';
 import { postGraphQL } from '../helpers/graphql.js';
@@ -32,6 +32,20 @@ describe('npm start -- --demo', () => {
     }
   }, 40_000);
 
+  it('plays MLflow 3: its version and server features detected', async () => {
+    const { child, graphqlUrl: url } = await spawnMain(['--demo', 'mlflow3'], NO_BACKEND);
+    try {
+      const result = await postGraphQL(url, `{ backend { kind version serverInfo } }`, {});
+      expect(result.errors).toBeUndefined();
+      expect(result.data.backend).toMatchObject({ kind: 'MLFLOW', version: MLFLOW3_VERSION });
+      expect(JSON.parse(result.data.backend.serverInfo)).toEqual({ store_type: 'SqlStore', workspaces_enabled: false });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 40_000);
+
   it('refuses a demo it does not have, naming the choices', async () => {
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -50,6 +64,6 @@ describe('npm start -- --demo', () => {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).not.toBe(0);
-    expect(output).toMatch(/--demo must be one of mlflow, basic-auth, databricks, gitlab/);
+    expect(output).toMatch(/--demo must be one of mlflow, basic-auth, databricks, gitlab, mlflow3/);
   }, 40_000);
 });

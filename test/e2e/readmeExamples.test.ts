@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Kind, parse, print } from 'graphql';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
@@ -33,13 +34,14 @@ describe('README: Example queries a frontend sends', () => {
   for (const match of block.matchAll(/# Variables: (\{.*?\})(?: \(.*\))?\n(?:#.*\n)*query (\w+)/g))
     variables.set(match[2]!, JSON.parse(match[1]!) as Record<string, unknown>);
 
-  it('has the three example operations, with variables for each that needs them', () => {
-    expect(operations.map((o) => o.name?.value)).toEqual(['Dashboard', 'Model', 'Compare']);
-    expect([...variables.keys()].sort()).toEqual(['Compare', 'Model']);
+  it('has the four example operations, with variables for each that needs them', () => {
+    expect(operations.map((o) => o.name?.value)).toEqual(['Dashboard', 'Model', 'Compare', 'Plots']);
+    expect([...variables.keys()].sort()).toEqual(['Compare', 'Model', 'Plots']);
   });
 
-  it.each(['Dashboard', 'Model', 'Compare'])('%s answers with demo data and no error', async (name) => {
+  it.each(['Dashboard', 'Model', 'Compare', 'Plots'])('%s answers with demo data and no error', async (name) => {
     const operation = operations.find((o) => o.name?.value === name)!;
+    stack.coldStart();
     const result = await stack.query<any>(print(operation), variables.get(name) ?? {});
     expect(result.errors).toBeUndefined();
     if (name === 'Dashboard')
@@ -54,6 +56,57 @@ describe('README: Example queries a frontend sends', () => {
       expect(result.data.champion.run.metrics.length).toBeGreaterThan(0);
     }
     if (name === 'Compare') expect(result.data.runs.edges.length).toBeGreaterThan(1);
+    if (name === 'Plots') {
+      const run = result.data.runs.nodes[0];
+      expect(run.plots.map((p: any) => p.name)).toEqual(['confusion_matrix.png', 'loss_curve.png']);
+      expect(run.model[0].text).toContain('flavors:');
+      expect(run.artifacts.nodes.some((a: any) => a.path === 'plots' && a.isDir)).toBe(true);
+      // As the README's comment says: a runs search, three listings (plots, model, the root) and the MLmodel.
+      expect(stack.emulator.totalCalls()).toBe(5);
+      // What <img src={downloadUrl}> loads: the PNG itself, with no credentials (the demo MLflow has no auth).
+      const image = await fetch(new URL(run.plots[1].downloadUrl, stack.gateway.url));
+      expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(
+        Buffer.from(await image.arrayBuffer())
+          .subarray(1, 4)
+          .toString('latin1'),
+      ).toBe('PNG');
+      expect(Number(image.headers.get('content-length'))).toBe(run.plots[1].fileSize);
+    }
+  });
+});
+
+describe('README: MLflow 3', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // What `npm start -- --demo mlflow3` runs: the demo seed on the emulator in MLflow 3.11.1 mode.
+    stack = await startStack({ emulator: { seed: 'demo', mlflowVersion: '3.11.1' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const block = /```graphql\n([\s\S]*?)```/.exec(section('MLflow 3'))?.[1] ?? '';
+  const variables = JSON.parse(/# Variables: (\{.*?\})\n/.exec(block)?.[1] ?? '{}') as Record<string, unknown>;
+
+  it('traces the demo from training runs to registered versions and back, at the cost the README states', async () => {
+    const [operation] = parse(block).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operation && 'name' in operation ? operation.name?.value : undefined).toBe('Lineage');
+    stack.coldStart();
+    const result = await stack.query<any>(print(operation!), variables);
+    expect(result.errors).toBeUndefined();
+    const models = result.data.experimentByName.runs.nodes.flatMap((r: any) =>
+      r.loggedModels.map((m: any) => ({ run: r.id, model: m })),
+    );
+    expect(models.length).toBeGreaterThan(1);
+    const registered = models.filter(({ model }: any) => model.registeredVersions.length > 0);
+    expect(registered.length).toBeGreaterThan(1);
+    for (const { run, model } of registered) {
+      expect(model.metrics.some((m: any) => m.datasetName)).toBe(true);
+      for (const version of model.registeredVersions) expect(version.run.id).toBe(run);
+    }
+    const stated = Number(/# (\d+) upstream calls however many/.exec(block)?.[1]);
+    expect(stack.emulator.totalCalls()).toBe(stated);
   });
 });
 
@@ -63,7 +116,7 @@ describe('README: the --demo persona table', () => {
   ].map((m) => ({ demo: m[1]!, header: m[2], who: m[3]!.trim() }));
 
   it('lists every backend --demo offers', () => {
-    expect(rows.map((r) => r.demo)).toEqual(['mlflow', 'basic-auth', 'databricks', 'gitlab']);
+    expect(rows.map((r) => r.demo)).toEqual(['mlflow', 'basic-auth', 'databricks', 'gitlab', 'mlflow3']);
   });
 
   it("lets each row's persona in with the header as pasted (a rejected header is an error, not data)", async () => {
@@ -75,6 +128,7 @@ describe('README: the --demo persona table', () => {
       'basic-auth': { emulator: { auth: true } },
       databricks: { emulator: { databricks: true }, env: { MLFLOW_SUPERGRAPH_BACKEND: 'databricks' } },
       gitlab: { emulator: { gitlab: true } },
+      mlflow3: { emulator: { mlflowVersion: MLFLOW3_VERSION } },
     };
     const seen: Record<string, unknown> = {};
     for (const { demo, header } of rows) {
@@ -99,6 +153,7 @@ describe('README: the --demo persona table', () => {
       // Verified by the backend: Databricks' SCIM Me (the user's e-mail), GitLab's /user.
       databricks: { username: 'alice@example.com', authKind: 'BEARER' },
       gitlab: { username: 'alice', authKind: 'BEARER' },
+      mlflow3: { username: null, authKind: 'ANONYMOUS' },
     });
   }, 120_000);
 });

@@ -92,7 +92,7 @@ describe('per-request memo and the answer-size bound', () => {
     stack.coldStart();
     const { body } = await post(
       stack,
-      'query ($id: ID!, $e: [ID!]!) { a: run(id: $id) { artifacts { path } } b: run(id: $id) { artifacts { path } } c: runs(experimentIds: $e, first: 1) { nodes { artifacts { path } } } }',
+      'query ($id: ID!, $e: [ID!]!) { a: run(id: $id) { artifacts { nodes { path } } } b: run(id: $id) { artifacts { nodes { path } } } c: runs(experimentIds: $e, first: 1) { nodes { artifacts { nodes { path } } } } }',
       { id: runId, e: [experiment.id] },
     );
     expect(body.errors).toBeUndefined();

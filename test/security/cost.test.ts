@@ -41,7 +41,7 @@ describe('measureOperation prices what execution will do', () => {
       measure(`{ experiments(first: 4) { nodes { runs(first: 25) { nodes { ${field} } } } } }`).upstreamCalls;
     // experiments/search + one runs page per experiment, then the field.
     expect(runs('id')).toBe(1 + 4);
-    expect(runs('artifacts { path }')).toBe(1 + 4 + 100);
+    expect(runs('artifacts { nodes { path } }')).toBe(1 + 4 + 100);
     // Deduplicated per request: at most one experiments/get per distinct experiment (assumed ≤ 50).
     expect(runs('experiment { id }')).toBe(1 + 4 + 50);
     // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, 80 run ids a versions search.
@@ -54,10 +54,38 @@ describe('measureOperation prices what execution will do', () => {
       ).upstreamCalls,
     ).toBe(1 + 4 + 100);
     expect(runs('modelVersions { version }')).toBe(1 + 4 + 2);
+    // MLflow 3: the runs' logged models come from up to 3 search pages per 10 of their (at most 50) experiments.
+    expect(runs('loggedModels { id }')).toBe(1 + 4 + 15);
     const versions = (field: string) => measure(`{ modelVersions(first: 30) { nodes { ${field} } } }`).upstreamCalls;
     expect(versions('version')).toBe(1);
     expect(versions('downloadUri')).toBe(1 + 30);
     expect(versions('transitionRequests { id }')).toBe(1 + 30);
+  });
+
+  it('prices artifacts: a listing page a run, a deep glob at its walk bound, a text per file, a URL at nothing', () => {
+    const run = (field: string) => measure(`{ run(id: "r") { ${field} } }`).upstreamCalls;
+    expect(run('artifacts(first: 50) { nodes { path downloadUrl } }')).toBe(1 + 1);
+    expect(run('artifacts(first: 50) { nodes { text } }')).toBe(1 + 1 + 50);
+    expect(run('files(glob: "plots/*.png") { downloadUrl }')).toBe(1 + 1);
+    // `**` or a pattern directory may list up to 25 pages (subgraphs/tracking/artifactFiles.ts).
+    expect(run('files(glob: "plots/**/*.png") { path }')).toBe(1 + 25);
+    expect(run('files(glob: "*/MLmodel", first: 3) { text }')).toBe(1 + 25 + 3);
+    // Databricks reads a file's bytes with two calls: its presigned URL, then the bytes.
+    const presigned = measureOperation(
+      schema,
+      parse('{ run(id: "r") { files(glob: "a/*", first: 10) { text } } }'),
+      undefined,
+      {},
+      {
+        bulkMetricHistory: true,
+        artifactCallsPerFile: 2,
+      },
+    );
+    expect(presigned.upstreamCalls).toBe(1 + 1 + 20);
+    // Twenty runs' deep globs are over the default budget of 300: refused before anything runs.
+    expect(
+      measure('{ runs(experimentIds: ["1"], first: 20) { nodes { files(glob: "**/*.png") { path } } } }').upstreamCalls,
+    ).toBe(2 + 20 * 25);
   });
 
   it('counts aliases of a per-item field once each', () => {
@@ -89,7 +117,7 @@ describe('the gateway refuses an over-priced operation before any upstream call'
     ],
     [
       'artifacts on every run',
-      '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { path } } } } } }',
+      '{ experiments(first: 10) { nodes { runs(first: 20) { nodes { artifacts { nodes { path } } } } } } }',
       undefined,
       'upstreamCalls',
     ],
@@ -127,7 +155,7 @@ describe('the gateway refuses an over-priced operation before any upstream call'
   it('answers the same shapes within the bounds', async () => {
     const { status, body } = await post(
       stack,
-      'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { path } } } } } }',
+      'query ($n: Int = 3) { experiments(first: $n) { nodes { runs(first: 2) { nodes { artifacts { nodes { path } } } } } } }',
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();

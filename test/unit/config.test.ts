@@ -87,4 +87,20 @@ describe('loadConfig', () => {
     applyTelemetryDefault(loadConfig({ MLFLOW_SUPERGRAPH_APOLLO_TELEMETRY: 'true' }), optedIn);
     expect(optedIn.APOLLO_TELEMETRY_DISABLED).toBeUndefined();
   });
+
+  it('reads admission control, off with GRAPHQL_MAX_CONCURRENT=0, and refuses a bad value naming it', () => {
+    expect(loadConfig({}).admission).toEqual({ slots: 32, costPerSlot: 100_000, maxQueued: 256, maxWaitMs: 20_000 });
+    expect(loadConfig({ GRAPHQL_MAX_CONCURRENT: '0' }).admission).toBeUndefined();
+    expect(loadConfig({ GRAPHQL_MAX_QUEUED: '0', GRAPHQL_COST_PER_SLOT: '5' }).admission).toMatchObject({
+      maxQueued: 0,
+      costPerSlot: 5,
+    });
+    expect(() => loadConfig({ GRAPHQL_COST_PER_SLOT: '0' })).toThrow(/GRAPHQL_COST_PER_SLOT/);
+    expect(() => loadConfig({ GRAPHQL_QUEUE_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
+  });
+
+  it('takes a Hive Gateway signing secret only when it is long enough', () => {
+    expect(loadConfig({ MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET: 'k'.repeat(32) }).hiveHmacSecret).toBe('k'.repeat(32));
+    expect(() => loadConfig({ MLFLOW_SUPERGRAPH_HIVE_HMAC_SECRET: 'short' })).toThrow(/at least 32 characters/);
+  });
 });

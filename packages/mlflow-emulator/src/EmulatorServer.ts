@@ -16,18 +16,37 @@ import {
   methodNotAllowedPage,
   notFoundPage,
 } from './MlflowError.js';
-import { MLFLOW_PREFIXES, Router, type EmulatorRequest, type Route, type RouteContext } from './router.js';
-import { basicAuthAfter, basicAuthBefore, basicAuthRoutes } from './routes/basicAuth.js';
+import { DEFAULT_MLFLOW_VERSION, isMlflow3, parseMlflowVersion } from './mlflowVersion.js';
+import {
+  MLFLOW_PREFIXES,
+  Router,
+  type EmulatorRequest,
+  type EmulatorSettings,
+  type RegisterRoutes,
+  type Route,
+  type RouteContext,
+} from './router.js';
+import { basicAuthAfter, basicAuthBefore, registerBasicAuthRoutes } from './routes/basicAuth.js';
 import { databricksAfter, databricksBefore, databricksRoutes, templatePath } from './routes/databricks.js';
 import { gitlabDispatch, gitlabEndpointKey } from './routes/gitlab.js';
+import { registerDatasetRoutes } from './routes/datasetRoutes.js';
+import { registerGatewayRoutes } from './routes/gatewayRoutes.js';
+import { registerGenaiMiscRoutes } from './routes/genaiMiscRoutes.js';
+import { registerLoggedModelRoutes } from './routes/loggedModelRoutes.js';
 import { registryRoutes } from './routes/registryRoutes.js';
+import { registerScorerRoutes } from './routes/scorerRoutes.js';
+import { registerServerInfoRoutes } from './routes/serverInfoRoutes.js';
+import { registerTraceRoutes } from './routes/traceRoutes.js';
+import { registerTracking3Routes } from './routes/tracking3Routes.js';
+import { registerWebhookRoutes } from './routes/webhookRoutes.js';
+import { serveArtifactRequest } from './routes/artifactRoutes.js';
 import { trackingRoutes } from './routes/trackingRoutes.js';
 import type { Json } from './wireJson.js';
 
 /** gunicorn's default `limit_request_line`. */
 export const REQUEST_LINE_LIMIT = 4094;
-/** The MLflow version the emulator answers to /version. */
-export const MLFLOW_VERSION = '2.12.2';
+/** The MLflow version the emulator answers to /version by default. */
+export const MLFLOW_VERSION = DEFAULT_MLFLOW_VERSION;
 /** Prefix of the control API (never counted, never faulted, never authenticated). */
 export const CONTROL_PREFIX = '/__emulator/';
 
@@ -85,24 +104,31 @@ function textRoute(operation: string, path: string, text: string): Route {
   };
 }
 
-function buildRouter(config: EmulatorServerConfig): Router {
+/**
+ * The route families beyond MLflow 2's tracking and registry tables, one `registerXRoutes` each (see router.ts
+ * for the pattern); each adds its routes only in the versions and modes that serve them.
+ */
+const ROUTE_FAMILIES: readonly RegisterRoutes[] = [
+  registerServerInfoRoutes,
+  registerTracking3Routes,
+  registerLoggedModelRoutes,
+  registerTraceRoutes,
+  registerWebhookRoutes,
+  registerDatasetRoutes,
+  registerScorerRoutes,
+  registerGatewayRoutes,
+  registerGenaiMiscRoutes,
+];
+
+function buildRouter(settings: EmulatorSettings): Router {
   const router = new Router();
   router.add(textRoute('Health', '/health', 'OK'));
-  const version = config.mlflowVersion ?? MLFLOW_VERSION;
-  router.add(textRoute('Version', '/version', version));
-  // MLflow 3 reports its features (mlflow/server/handlers.py: store type, workspaces); 2.x answers 404.
-  if (Number.parseInt(version, 10) >= 3) {
-    router.add({
-      operation: 'GetServerInfo',
-      path: '/api/3.0/mlflow/server-info',
-      methods: ['GET'],
-      handler: () => ({ store_type: 'SqlStore', workspaces_enabled: false }),
-    });
-  }
-  for (const route of trackingRoutes) router.add(route, MLFLOW_PREFIXES);
-  for (const route of registryRoutes) router.add(route, MLFLOW_PREFIXES);
-  if (config.auth && !config.databricks) for (const route of basicAuthRoutes) router.add(route);
-  if (config.databricks) for (const route of databricksRoutes) router.add(route);
+  router.add(textRoute('Version', '/version', settings.mlflowVersion));
+  router.addAll(trackingRoutes, MLFLOW_PREFIXES);
+  router.addAll(registryRoutes, MLFLOW_PREFIXES);
+  for (const register of ROUTE_FAMILIES) register(router, settings);
+  registerBasicAuthRoutes(router, settings);
+  if (settings.databricks) router.addAll(databricksRoutes);
   return router;
 }
 
@@ -111,6 +137,7 @@ export class EmulatorServer {
   store: EmulatorStore;
   readonly faults = new FaultInjector();
   private readonly config: EmulatorServerConfig;
+  private readonly settings: EmulatorSettings;
   private readonly router: Router;
   private readonly counters = new Map<string, number>();
   private latency: Latency;
@@ -122,7 +149,15 @@ export class EmulatorServer {
   constructor(config: EmulatorServerConfig) {
     this.config = config;
     this.store = config.createStore();
-    this.router = buildRouter(config);
+    this.settings = {
+      auth: config.auth,
+      databricks: config.databricks,
+      gitlab: config.gitlab === true,
+      defaultPermission: config.defaultPermission,
+      mlflowVersion: config.mlflowVersion ?? DEFAULT_MLFLOW_VERSION,
+    };
+    parseMlflowVersion(this.settings.mlflowVersion);
+    this.router = buildRouter(this.settings);
     this.latency = config.latency;
     for (const [endpoint, latency] of Object.entries(config.endpointLatency ?? {}))
       this.endpointLatency.set(endpoint, latency);
@@ -205,15 +240,7 @@ export class EmulatorServer {
   }
 
   private context(): RouteContext {
-    return {
-      store: this.store,
-      settings: {
-        auth: this.config.auth,
-        databricks: this.config.databricks,
-        gitlab: this.config.gitlab === true,
-        defaultPermission: this.config.defaultPermission,
-      },
-    };
+    return { store: this.store, settings: this.settings };
   }
 
   private write(res: ServerResponse, reply: Reply, method = 'GET'): void {
@@ -285,8 +312,11 @@ export class EmulatorServer {
       headers: req.headers,
       contentType: req.headers['content-type'],
       body,
+      mlflow3: isMlflow3(this.settings),
     };
-    this.write(res, this.dispatch(request), method);
+    // Artifact bytes stream to the socket themselves (routes/artifactRoutes.ts); everything else is routed.
+    if (await serveArtifactRequest(request, res, this.context())) return;
+    this.write(res, await this.dispatch(request), method);
   }
 
   /** Applies a fault; true when the call is fully answered (or dropped) by it. */
@@ -317,7 +347,7 @@ export class EmulatorServer {
   }
 
   /** Routes a request through authentication, the handler and the after-request hooks. */
-  dispatch(request: EmulatorRequest): Reply {
+  async dispatch(request: EmulatorRequest): Promise<Reply> {
     const context = this.context();
     if (this.config.gitlab) {
       try {
@@ -332,11 +362,12 @@ export class EmulatorServer {
     try {
       const match = this.router.match(templatePath(request.path), request.method);
       const route = match.kind === 'route' ? match.route : undefined;
+      if (match.kind === 'route') request.params = match.params;
       if (this.config.databricks) databricksBefore(request, route, context);
       else if (this.config.auth) basicAuthBefore(request, route, context);
       if (match.kind === 'not-found') throw notFoundPage();
       if (match.kind === 'method-not-allowed') throw methodNotAllowedPage(match.allowed);
-      const result = match.route.handler(request, context);
+      const result = await match.route.handler(request, context);
       if (result instanceof RawResponse) return rawReply(result);
       let json: Json = result;
       if (this.config.databricks) json = databricksAfter(request, match.route, json, context);

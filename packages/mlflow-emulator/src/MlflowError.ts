@@ -157,12 +157,18 @@ export function badJsonPage(): RawResponse {
   );
 }
 
-/** Basic-auth 401, from mlflow.server.auth.make_basic_auth_response. */
-export function basicAuthChallenge(): RawResponse {
+/** Starlette's content type for a `PlainTextResponse` (MLflow 3's FastAPI auth middleware answers with one). */
+export const TEXT_PLAIN = 'text/plain; charset=utf-8';
+
+/**
+ * Basic-auth 401, from mlflow.server.auth.make_basic_auth_response (Flask: text/html); MLflow 3's FastAPI
+ * routes answer the same text as text/plain.
+ */
+export function basicAuthChallenge(contentType: string = TEXT_HTML): RawResponse {
   return new RawResponse(
     401,
     'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.',
-    TEXT_HTML,
+    contentType,
     { 'WWW-Authenticate': 'Basic realm="mlflow"' },
   );
 }

@@ -4,6 +4,7 @@ import { MlflowError } from './MlflowError.js';
 import { createPageToken, parsePageToken } from './pageToken.js';
 import type { Prng } from './prng.js';
 import type { ModelVersionRecord, RegisteredModelRecord } from './records.js';
+import type { RegistryChange, RegistryListener } from './registryChanges.js';
 import {
   compareValues,
   parseModelVersionOrderBy,
@@ -19,6 +20,21 @@ import { latestVersions } from './wireJson.js';
 export interface RegistryStoreOptions {
   readonly now: () => number;
   readonly random: Prng;
+  /** Answer as MLflow 3: searches leave prompts out unless the filter asks about them. */
+  readonly mlflow3?: boolean;
+}
+
+/** The tag that makes a registered model a prompt (MLflow 3's prompt registry lives in the model registry). */
+export const PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
+/** Whether a registered model is a prompt. */
+export function isPrompt(model: RegisteredModelRecord): boolean {
+  return model.tags.get(PROMPT_TAG)?.toLowerCase() === 'true';
+}
+
+/** Whether a parsed filter says anything about the prompt tag (then MLflow 3's searches do not hide prompts). */
+function mentionsPromptTag(clauses: ReadonlyArray<{ type: string; key: string }>): boolean {
+  return clauses.some((clause) => clause.type === 'tag' && clause.key === PROMPT_TAG);
 }
 
 /** SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD. */
@@ -37,9 +53,19 @@ export class RegistryStore {
   /** run id → versions created from that run (live and deleted), for `run_id` filters. */
   readonly versionsByRunId = new Map<string, Set<ModelVersionRecord>>();
   private readonly options: RegistryStoreOptions;
+  private readonly listeners: RegistryListener[] = [];
 
   constructor(options: RegistryStoreOptions) {
     this.options = options;
+  }
+
+  /** Tells `listener` of every write MLflow 3 reports to webhooks (the webhook store delivers them). */
+  onChange(listener: RegistryListener): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(change: RegistryChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   private now(): number {
@@ -77,6 +103,7 @@ export class RegistryStore {
     };
     this.models.set(name, model);
     this.modelsById.set(id, model);
+    this.changed({ kind: 'registered_model.created', model });
     return model;
   }
 
@@ -125,12 +152,16 @@ export class RegistryStore {
   setRegisteredModelTag(name: string, key: string, value: string): void {
     validateModelName(name);
     validateTag(key, value);
-    this.getRegisteredModel(name).tags.set(key, value);
+    const model = this.getRegisteredModel(name);
+    model.tags.set(key, value);
+    this.changed({ kind: 'registered_model_tag.set', model, key });
   }
 
   /** registered-models/delete-tag (a missing tag is not an error). */
   deleteRegisteredModelTag(name: string, key: string): void {
-    this.getRegisteredModel(name).tags.delete(key);
+    const model = this.getRegisteredModel(name);
+    model.tags.delete(key);
+    this.changed({ kind: 'registered_model_tag.deleted', model, key });
   }
 
   private indexVersion(version: ModelVersionRecord): void {
@@ -160,6 +191,8 @@ export class RegistryStore {
     tags: ReadonlyArray<{ key: string; value: string }>;
     creationTimestamp?: number;
     userId?: string | null;
+    /** The run id the request named, when `runId` came from elsewhere (a logged model): webhooks report this one. */
+    requestedRunId?: string;
   }): ModelVersionRecord {
     for (const tag of request.tags) validateTag(tag.key, tag.value);
     const model = this.getRegisteredModel(request.name);
@@ -183,6 +216,12 @@ export class RegistryStore {
     model.versions.set(version.version, version);
     model.lastUpdatedTimestamp = created;
     this.indexVersion(version);
+    this.changed({
+      kind: 'model_version.created',
+      model,
+      version,
+      requestedRunId: request.requestedRunId ?? request.runId,
+    });
     return version;
   }
 
@@ -195,6 +234,11 @@ export class RegistryStore {
       throw MlflowError.notFound(`Model Version (name=${name}, version=${number}) not found`);
     }
     return record;
+  }
+
+  private isPromptVersion(version: ModelVersionRecord): boolean {
+    const model = this.models.get(version.name);
+    return model !== undefined && isPrompt(model);
   }
 
   /** Alias names pointing at a version, sorted. */
@@ -283,14 +327,18 @@ export class RegistryStore {
     validateModelName(name);
     parseModelVersion(version);
     validateTag(key, value);
-    this.getModelVersion(name, version).tags.set(key, value);
+    const record = this.getModelVersion(name, version);
+    record.tags.set(key, value);
+    this.changed({ kind: 'model_version_tag.set', model: this.getRegisteredModel(name), version: record, key });
   }
 
   /** model-versions/delete-tag (a missing tag is not an error). */
   deleteModelVersionTag(name: string, version: string, key: string): void {
     validateModelName(name);
     parseModelVersion(version);
-    this.getModelVersion(name, version).tags.delete(key);
+    const record = this.getModelVersion(name, version);
+    record.tags.delete(key);
+    this.changed({ kind: 'model_version_tag.deleted', model: this.getRegisteredModel(name), version: record, key });
   }
 
   /** registered-models/alias POST. */
@@ -298,14 +346,18 @@ export class RegistryStore {
     validateModelName(name);
     validateAliasName(alias);
     const record = this.getModelVersion(name, version);
-    this.getRegisteredModel(name).aliases.set(alias, record.version);
+    const model = this.getRegisteredModel(name);
+    model.aliases.set(alias, record.version);
+    this.changed({ kind: 'alias.created', model, alias, version: record.version });
   }
 
   /** registered-models/alias DELETE (a missing alias is not an error). */
   deleteRegisteredModelAlias(name: string, alias: string): void {
     validateModelName(name);
     validateAliasName(alias);
-    this.getRegisteredModel(name).aliases.delete(alias);
+    const model = this.getRegisteredModel(name);
+    model.aliases.delete(alias);
+    this.changed({ kind: 'alias.deleted', model, alias });
   }
 
   /** registered-models/alias GET: unknown aliases are INVALID_PARAMETER_VALUE (400), as in 2.12. */
@@ -348,10 +400,19 @@ export class RegistryStore {
     }
     if (!seen.has('name')) orders.push({ key: 'name', ascending: true });
     const offset = Math.max(0, parsePageToken(request.pageToken));
-    const matches = [...this.models.values()].filter((model) =>
-      clauses.every((clause) =>
-        compareValues(clause.type === 'tag' ? model.tags.get(clause.key) : model.name, clause.comparator, clause.value),
-      ),
+    // MLflow 3's SQL store hides prompts unless the filter mentions the prompt tag, and reads
+    // `tags.mlflow.prompt.is_prompt != 'true'` as "not a prompt", models without the tag included (seq 142-145).
+    const mlflow3 = this.options.mlflow3 === true;
+    const hidePrompts = mlflow3 && !mentionsPromptTag(clauses);
+    const matches = [...this.models.values()].filter(
+      (model) =>
+        !(hidePrompts && isPrompt(model)) &&
+        clauses.every((clause) => {
+          if (clause.type !== 'tag') return compareValues(model.name, clause.comparator, clause.value);
+          const tag = model.tags.get(clause.key);
+          if (mlflow3 && clause.key === PROMPT_TAG && clause.comparator === '!=') return tag !== clause.value;
+          return compareValues(tag, clause.comparator, clause.value);
+        }),
     );
     matches.sort((a, b) => {
       for (const order of orders) {
@@ -416,9 +477,12 @@ export class RegistryStore {
     } else {
       candidates = [...this.models.values()].flatMap((model) => [...model.versions.values()]);
     }
+    // MLflow 3 leaves prompt versions out unless the filter mentions the prompt tag (recorded, seq 146).
+    const hidePrompts = this.options.mlflow3 === true && !mentionsPromptTag(clauses);
     const matches = candidates.filter(
       (version) =>
         !version.deleted &&
+        !(hidePrompts && this.isPromptVersion(version)) &&
         clauses.every((clause) => {
           if (clause.type === 'tag')
             return compareValues(version.tags.get(clause.key), clause.comparator, clause.value);

@@ -45,6 +45,8 @@ export interface TrackingStoreOptions {
   readonly artifactRoot: string;
   readonly now: () => number;
   readonly random: Prng;
+  /** Answer as MLflow 3 (its wording of some errors). */
+  readonly mlflow3?: boolean;
 }
 
 /** The tag MLflow keeps a run's name in. */
@@ -227,6 +229,16 @@ export class TrackingStore {
     experiment.tags.set(key, value);
   }
 
+  /** experiments/delete-experiment-tag (MLflow 3): a tag the experiment lacks is a 404. */
+  deleteExperimentTag(experimentId: string, key: string): void {
+    const experiment = this.getExperiment(experimentId);
+    this.checkExperimentActive(experiment);
+    if (!experiment.tags.has(key)) {
+      throw MlflowError.notFound(`No tag with name: ${key} in experiment with id ${experimentId}`);
+    }
+    experiment.tags.delete(key);
+  }
+
   /**
    * experiments/search: SqlAlchemyStore._search_experiments (max_results checks, filter, order
    * `creation_time DESC, experiment_id ASC` by default, `max_results + 1` look-ahead for the token).
@@ -241,7 +253,9 @@ export class TrackingStore {
     const { maxResults } = request;
     if (!Number.isInteger(maxResults) || maxResults < 1) {
       throw MlflowError.invalidParameter(
-        `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+        this.options.mlflow3
+          ? `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`
+          : `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
       );
     }
     if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
@@ -349,6 +363,8 @@ export class TrackingStore {
       metricHistory: new Map(),
       datasetInputs: [],
       artifacts: [],
+      modelInputs: new Set(),
+      modelOutputs: [],
     };
     this.runs.set(runId, run);
     experiment.runIds.add(runId);
@@ -501,6 +517,29 @@ export class TrackingStore {
       );
       if (!exists) run.datasetInputs.push(input);
     }
+  }
+
+  /** runs/log-inputs `models` (MLflow 3): logged models the run used, each once. */
+  logModelInputs(runId: string, modelIds: readonly string[]): void {
+    const run = this.activeRun(runId);
+    for (const modelId of modelIds) run.modelInputs?.add(modelId);
+  }
+
+  /**
+   * runs/outputs (MLflow 3): logged models the run produced. The same (run, model) pair twice violates the inputs
+   * table's unique key, a 400 BAD_REQUEST (recorded, seq 84); a missing step is 0.
+   */
+  logModelOutputs(runId: string, outputs: ReadonlyArray<{ modelId: string; step: number }>): void {
+    const run = this.getRun(runId);
+    const existing = run.modelOutputs ?? [];
+    const taken = outputs.find((output) => existing.some((current) => current.modelId === output.modelId));
+    if (taken) {
+      throw new MlflowError(
+        'BAD_REQUEST',
+        `(sqlite3.IntegrityError) UNIQUE constraint failed: inputs.source_type, inputs.source_id, inputs.destination_type, inputs.destination_id\n[parameters: ('RUN_OUTPUT', '${runId}', 'MODEL_OUTPUT', '${taken.modelId}', ${taken.step})]`,
+      );
+    }
+    existing.push(...outputs);
   }
 
   /**

@@ -1,6 +1,8 @@
-// `npm run emulator -- --port 5000 [--auth | --databricks | --gitlab [--gitlab-project-id 7]] [--seed demo|empty] [--latency-ms N]`
+// `npm run emulator -- --port 5000 [--auth | --databricks | --gitlab [--gitlab-project-id 7]] [--seed demo|empty]
+//   [--mlflow-version 2.12.2|3.11.1] [--latency-ms N]`
 import { parseArgs } from 'node:util';
-import { ADMIN, DATABRICKS_PERSONAS, GITLAB_PERSONAS, SEED_USERS, startEmulator } from './index.js';
+import { ADMIN, DATABRICKS_PERSONAS, GITLAB_PERSONAS, MLFLOW_VERSION, SEED_USERS, startEmulator } from './index.js';
+import { parseMlflowVersion } from './mlflowVersion.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     'jitter-ms': { type: 'string', default: '0' },
     'default-permission': { type: 'string', default: 'READ' },
     'admin-password': { type: 'string' },
+    'mlflow-version': { type: 'string', default: MLFLOW_VERSION },
   },
   strict: true,
 });
@@ -30,6 +33,8 @@ const gitlabProjectId = Number.parseInt(values['gitlab-project-id'], 10);
 if (!Number.isInteger(gitlabProjectId) || gitlabProjectId < 1) {
   throw new TypeError(`expected --gitlab-project-id to be a positive integer, got ${values['gitlab-project-id']}`);
 }
+const mlflowVersion = values['mlflow-version'];
+parseMlflowVersion(mlflowVersion);
 const permission = values['default-permission'];
 if (permission !== 'READ' && permission !== 'EDIT' && permission !== 'MANAGE' && permission !== 'NO_PERMISSIONS') {
   throw new TypeError(`expected --default-permission READ|EDIT|MANAGE|NO_PERMISSIONS, got ${permission}`);
@@ -46,10 +51,11 @@ const emulator = await startEmulator({
   latencyMs,
   jitterMs,
   defaultPermission: permission,
+  mlflowVersion,
   ...(values['admin-password'] === undefined ? {} : { adminPassword: values['admin-password'] }),
 });
 const mode = values.gitlab ? 'gitlab' : values.databricks ? 'databricks' : values.auth ? 'basic-auth' : 'open';
-process.stdout.write(`MLflow emulator (${mode}, seed ${values.seed}) listening on ${emulator.url}\n`);
+process.stdout.write(`MLflow ${mlflowVersion} emulator (${mode}, seed ${values.seed}) listening on ${emulator.url}\n`);
 if (values.gitlab) {
   process.stdout.write(`MLFLOW_TRACKING_URI=${emulator.trackingUri}\n`);
   process.stdout.write(

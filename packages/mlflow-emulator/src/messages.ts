@@ -2,12 +2,13 @@
 // serves, field for field in declaration order (GET query strings are read in this order).
 import type { MessageSpec } from './protoJson.js';
 
-const S = { kind: 'string' } as const;
-const I64 = { kind: 'int64' } as const;
-const I32 = { kind: 'int32' } as const;
-const D = { kind: 'double' } as const;
-const B = { kind: 'bool' } as const;
-const LIST_S = { kind: 'string', repeated: true } as const;
+/** Field specs shared by the message tables (string, int64, int32, double, bool, repeated string). */
+export const S = { kind: 'string' } as const;
+export const I64 = { kind: 'int64' } as const;
+export const I32 = { kind: 'int32' } as const;
+export const D = { kind: 'double' } as const;
+export const B = { kind: 'bool' } as const;
+export const LIST_S = { kind: 'string', repeated: true } as const;
 
 /** ViewType enum (ACTIVE_ONLY = 1, DELETED_ONLY = 2, ALL = 3). */
 export const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
@@ -15,7 +16,8 @@ export const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
 export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 
 const KEY_VALUE: MessageSpec = { key: S, value: S };
-const TAGS = { kind: 'message', fields: KEY_VALUE, repeated: true } as const;
+/** A repeated key/value message (tags, params). */
+export const TAGS = { kind: 'message', fields: KEY_VALUE, repeated: true } as const;
 const METRIC: MessageSpec = { key: S, value: D, timestamp: I64, step: I64 };
 
 /** Request messages, keyed by their proto name. */

@@ -271,7 +271,12 @@ function runCheck(check: SchemaCheck, value: unknown): void {
  * `_validate_param_against_schema` for every schema entry present in the request (or required),
  * with MLflow's messages. Type checks are skipped when the proto parse succeeded, as MLflow does.
  */
-export function validateSchema(json: Record<string, unknown>, schema: HandlerSchema, parseOk: boolean): void {
+export function validateSchema(
+  json: Record<string, unknown>,
+  schema: HandlerSchema,
+  parseOk: boolean,
+  mlflow3 = false,
+): void {
   for (const [param, checks] of schema) {
     if (!(param in json) && !checks.includes('required')) continue;
     let value = json[param];
@@ -285,6 +290,9 @@ export function validateSchema(json: Record<string, unknown>, schema: HandlerSch
         let message: string;
         if (error.custom !== undefined) message = error.custom;
         else if (check === 'required') message = `Missing value for required parameter '${param}'.`;
+        else if (mlflow3)
+          // MLflow 3 prints the value as JSON and leaves an empty detail before the hint.
+          message = `Invalid value ${JSON.stringify(value) ?? 'null'} for parameter '${param}' supplied:  Hint: Value was of type '${pyTypeName(value)}'.`;
         else
           message = `Invalid value ${pyStr(value)} for parameter '${param}' supplied. Hint: Value was of type '${pyTypeName(value)}'.`;
         throw MlflowError.invalidParameter(
@@ -301,6 +309,8 @@ export interface RawRequest {
   readonly query: URLSearchParams;
   readonly contentType: string | undefined;
   readonly body: Buffer;
+  /** Read as MLflow 3 does (its wording of schema errors). */
+  readonly mlflow3?: boolean;
 }
 
 /** Mimetype without parameters, lower-cased (`application/json; charset=utf-8` → `application/json`). */
@@ -356,6 +366,6 @@ export function requestJson(request: RawRequest, spec: MessageSpec): Record<stri
 export function readRequest(request: RawRequest, spec: MessageSpec, schema: HandlerSchema = []): ProtoMessage {
   const json = requestJson(request, spec);
   const { message, ok } = parseDict(json, spec);
-  validateSchema(json, schema, ok);
+  validateSchema(json, schema, ok, request.mlflow3 === true);
   return message;
 }

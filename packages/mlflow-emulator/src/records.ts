@@ -48,6 +48,12 @@ export interface ArtifactRecord {
   readonly fileSize?: number;
 }
 
+/** A logged model a run produced (MLflow 3 `runs/outputs`), at a step. */
+export interface RunModelOutput {
+  readonly modelId: string;
+  readonly step: number;
+}
+
 /** A run. Metric history is kept per key in logging order; `latestMetrics` is MLflow's latest_metrics. */
 export interface RunRecord {
   readonly runId: string;
@@ -66,6 +72,10 @@ export interface RunRecord {
   readonly metricHistory: Map<string, MetricPoint[]>;
   readonly datasetInputs: DatasetInputRecord[];
   readonly artifacts: ArtifactRecord[];
+  /** MLflow 3: ids of logged models the run took as inputs (`runs/log-inputs` models). */
+  readonly modelInputs?: Set<string>;
+  /** MLflow 3: logged models the run produced (`runs/outputs`). */
+  readonly modelOutputs?: RunModelOutput[];
 }
 
 /** A model version. Deleted versions stay (MLflow soft-deletes them) so numbers are never reused. */
@@ -98,4 +108,40 @@ export interface RegisteredModelRecord {
   readonly aliases: Map<string, number>;
   readonly versions: Map<number, ModelVersionRecord>;
   maxVersion: number;
+}
+
+/** MLflow 3's LoggedModelStatus names (proto enum order: UNSPECIFIED 0, PENDING 1, READY 2, UPLOAD_FAILED 3). */
+export const LOGGED_MODEL_STATUSES = [
+  'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  'LOGGED_MODEL_PENDING',
+  'LOGGED_MODEL_READY',
+  'LOGGED_MODEL_UPLOAD_FAILED',
+] as const;
+
+/** A logged model's status. */
+export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
+
+/** A metric value logged against a logged model (runs/log-metric or log-batch with `model_id`). */
+export interface LoggedModelMetric extends MetricPoint {
+  readonly modelId: string;
+  readonly runId: string;
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
+}
+
+/** An MLflow 3 logged model. `deleted` models stay so their ids are never reused. */
+export interface LoggedModelRecord {
+  readonly modelId: string;
+  readonly experimentId: string;
+  readonly name: string;
+  readonly creationTimestampMs: number;
+  lastUpdatedTimestampMs: number;
+  readonly artifactUri: string;
+  status: LoggedModelStatus;
+  readonly modelType: string;
+  readonly sourceRunId: string;
+  readonly tags: Map<string, string>;
+  readonly params: Map<string, string>;
+  readonly metrics: LoggedModelMetric[];
+  deleted: boolean;
 }

@@ -14,7 +14,7 @@ export interface FilterToken {
 }
 
 /** A grouped comparison, before the entity-specific interpretation. */
-interface RawComparison {
+export interface RawComparison {
   readonly kind: 'comparison';
   readonly left: FilterToken;
   readonly op: string;
@@ -244,9 +244,11 @@ function hasSecondStatement(source: string): boolean {
   return false;
 }
 
-type Dialect = 'runs' | 'registry';
+/** How invalid clauses are quoted in the error (runs-style `'a', 'b'` or registry-style `a, b`). */
+export type Dialect = 'runs' | 'registry';
 
-function splitStatement(filter: string, dialect: Dialect): RawComparison[] {
+/** Splits an AND-joined filter into comparisons, with MLflow's errors for what is not one. */
+export function splitStatement(filter: string, dialect: Dialect): RawComparison[] {
   if (hasSecondStatement(filter)) {
     throw MlflowError.invalidParameter(
       `Search filter contained multiple expression '${filter}'. Provide AND-ed expression list.`,
@@ -267,16 +269,30 @@ function splitStatement(filter: string, dialect: Dialect): RawComparison[] {
   return grouped.filter((item): item is RawComparison => item.kind === 'comparison');
 }
 
+/**
+ * The comparisons of an AND-joined filter, or null when anything else is in it (no error of its own: MLflow 3's
+ * newer parsers, e.g. logged models', word their refusal themselves).
+ */
+export function andedComparisons(filter: string): RawComparison[] | null {
+  if (hasSecondStatement(filter)) return null;
+  const grouped = groupComparisons(tokenizeFilter(filter));
+  const ok = grouped.every(
+    (item) => item.kind === 'comparison' || (item.kind === 'keyword' && item.text.toUpperCase() === 'AND'),
+  );
+  return ok ? grouped.filter((item): item is RawComparison => item.kind === 'comparison') : null;
+}
+
 function isQuoted(value: string, quote: string): boolean {
   return value.length >= 2 && value.startsWith(quote) && value.endsWith(quote);
 }
 
-function trimBackticks(value: string): string {
+/** Drops the backticks around an identifier part. */
+export function trimBackticks(value: string): string {
   return isQuoted(value, '`') ? value.slice(1, -1) : value;
 }
 
 /** `SearchUtils._strip_quotes`. */
-function stripQuotes(value: string, expectQuoted: boolean): string {
+export function stripQuotes(value: string, expectQuoted: boolean): string {
   if (isQuoted(value, "'") || isQuoted(value, '"')) return value.slice(1, -1);
   if (expectQuoted) {
     throw MlflowError.invalidParameter(
@@ -287,7 +303,7 @@ function stripQuotes(value: string, expectQuoted: boolean): string {
 }
 
 /** `SearchUtils._parse_run_ids`: a parenthesised list of quoted strings, lower-case ids only. */
-function parseStringList(token: FilterToken): string[] {
+export function parseStringList(token: FilterToken): string[] {
   const inner = (token.items ?? []).filter((item) => item.kind !== 'ws');
   if (inner.length === 0) {
     throw MlflowError.invalidParameter(
@@ -421,7 +437,8 @@ function runIdentifier(
   return { type, key };
 }
 
-function quotedValue(token: FilterToken): string | null {
+/** A quoted value's text without its quotes, or null when the token is not a quoted value. */
+export function quotedValue(token: FilterToken): string | null {
   if (token.kind === 'string' || token.kind === 'ident') return stripQuotes(token.text, true);
   return null;
 }

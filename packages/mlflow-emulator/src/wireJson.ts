@@ -13,8 +13,19 @@ import type {
 /** JSON object as sent on the wire. */
 export type Json = Record<string, unknown>;
 
-function keyValues(map: ReadonlyMap<string, string>): Json[] {
-  return [...map].map(([key, value]) => ({ key, value }));
+function keyValues(map: ReadonlyMap<string, string>, sorted = false): Json[] {
+  const entries = [...map];
+  if (sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * Where MLflow 3's SQL store reads tags in key order (through the tag table's primary key) instead of insertion
+ * order, per endpoint (recorded: registered-models/get sorts version tags, registered-models/search model tags).
+ */
+export interface TagOrder {
+  readonly sortModelTags?: boolean;
+  readonly sortVersionTags?: boolean;
 }
 
 /** A metric value as protobuf's JSON printer writes a double. */
@@ -76,26 +87,46 @@ function datasetInputJson(input: DatasetInputRecord): Json {
   return json;
 }
 
-/**
- * `Run` message. `withInputs` mirrors MLflow: runs read back from the store carry an `inputs`
- * object (possibly empty), the run returned by runs/create has none.
- */
-export function runJson(run: RunRecord, withInputs = true): Json {
+/** Which optional parts of a `Run` message an endpoint fills in. */
+export interface RunParts {
+  /** The `inputs` object (possibly empty): runs read back from the store carry one; 2.x's runs/create has none. */
+  readonly inputs?: boolean;
+  /** MLflow 3's `inputs.model_inputs` (runs/get fills them in, runs/search does not). */
+  readonly modelInputs?: boolean;
+  /** MLflow 3's `outputs` object (runs/get and runs/search). */
+  readonly outputs?: boolean;
+}
+
+/** `Run` message with the parts the endpoint fills in (default: 2.x's stored run, `inputs` only). */
+export function runJson(run: RunRecord, parts: RunParts = { inputs: true }): Json {
   const data: Json = {};
   if (run.latestMetrics.size > 0) data['metrics'] = [...run.latestMetrics.values()].map(metricJson);
   if (run.params.size > 0) data['params'] = keyValues(run.params);
   if (run.tags.size > 0) data['tags'] = keyValues(run.tags);
   const json: Json = { info: runInfoJson(run), data };
-  if (withInputs) {
+  if (parts.inputs) {
     const inputs: Json = {};
     if (run.datasetInputs.length > 0) inputs['dataset_inputs'] = run.datasetInputs.map(datasetInputJson);
+    // Read through the inputs table's unique index, so in model-id order.
+    const modelInputs = [...(run.modelInputs ?? [])].sort();
+    if (parts.modelInputs && modelInputs.length > 0) {
+      inputs['model_inputs'] = modelInputs.map((modelId) => ({ model_id: modelId }));
+    }
     json['inputs'] = inputs;
+  }
+  if (parts.outputs) {
+    const outputs: Json = {};
+    const modelOutputs = [...(run.modelOutputs ?? [])].sort((a, b) => (a.modelId < b.modelId ? -1 : 1));
+    if (modelOutputs.length > 0) {
+      outputs['model_outputs'] = modelOutputs.map((output) => ({ model_id: output.modelId, step: output.step }));
+    }
+    json['outputs'] = outputs;
   }
   return json;
 }
 
 /** `ModelVersion` message; `aliases` is given only where MLflow 2.12 fills it in. */
-export function modelVersionJson(version: ModelVersionRecord, aliases?: readonly string[]): Json {
+export function modelVersionJson(version: ModelVersionRecord, aliases?: readonly string[], order: TagOrder = {}): Json {
   const json: Json = {
     name: version.name,
     version: String(version.version),
@@ -108,7 +139,7 @@ export function modelVersionJson(version: ModelVersionRecord, aliases?: readonly
   json['source'] = version.source;
   json['run_id'] = version.runId;
   json['status'] = version.status;
-  if (version.tags.size > 0) json['tags'] = keyValues(version.tags);
+  if (version.tags.size > 0) json['tags'] = keyValues(version.tags, order.sortVersionTags);
   json['run_link'] = version.runLink;
   if (aliases && aliases.length > 0) json['aliases'] = [...aliases];
   return json;
@@ -135,7 +166,7 @@ export function sortedAliases(model: RegisteredModelRecord): Array<[string, numb
 }
 
 /** `RegisteredModel` message. */
-export function registeredModelJson(model: RegisteredModelRecord): Json {
+export function registeredModelJson(model: RegisteredModelRecord, order: TagOrder = {}): Json {
   const json: Json = {
     name: model.name,
     creation_timestamp: model.creationTimestamp,
@@ -144,8 +175,8 @@ export function registeredModelJson(model: RegisteredModelRecord): Json {
   if (model.userId !== null) json['user_id'] = model.userId;
   if (model.description) json['description'] = model.description;
   const latest = latestVersions(model);
-  if (latest.length > 0) json['latest_versions'] = latest.map((version) => modelVersionJson(version));
-  if (model.tags.size > 0) json['tags'] = keyValues(model.tags);
+  if (latest.length > 0) json['latest_versions'] = latest.map((version) => modelVersionJson(version, undefined, order));
+  if (model.tags.size > 0) json['tags'] = keyValues(model.tags, order.sortModelTags);
   if (model.aliases.size > 0) {
     json['aliases'] = sortedAliases(model).map(([alias, version]) => ({ alias, version: String(version) }));
   }

@@ -112,6 +112,7 @@ describe('tracking API on the demo seed', () => {
     const body = root.json<{ root_uri: string; files: Array<{ path: string; is_dir: boolean; file_size?: number }> }>();
     expect(body.root_uri).toBe(run?.artifactUri);
     expect(body.files.map((file) => [file.path, file.is_dir])).toEqual([
+      ['eval', true],
       ['metrics.json', false],
       ['model', true],
       ['plots', true],

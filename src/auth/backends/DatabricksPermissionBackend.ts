@@ -6,7 +6,14 @@ import type {
   WireAccessControlRequest,
   WireObjectPermissions,
 } from '../../upstream/databricks/permissionsApi.js';
-import type { AclEntry, CallerIdentity, Grantee, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
+import type {
+  AclEntry,
+  CallerIdentity,
+  Grantee,
+  ObjectAcl,
+  PermissionBackend,
+  PermissionSession,
+} from '../PermissionBackend.js';
 import { fromDatabricksPermission, maxLevel, type PermissionLevel } from '../PermissionLevel.js';
 import type { PermissionRequest } from '../PermissionRequest.js';
 import { resourceKey, type Resource } from '../Resource.js';
@@ -202,7 +209,12 @@ class DatabricksPermissionSession implements PermissionSession {
     return levelIn(toEntries(acl), me);
   }
 
-  async acl(resource: Resource): Promise<AclEntry[]> {
+  async acl(resource: Resource): Promise<ObjectAcl> {
+    // Databricks lists an object's direct and inherited grants whole; everyone else has no access.
+    return { entries: await this.entries(resource), complete: true, defaultLevel: undefined };
+  }
+
+  private async entries(resource: Resource): Promise<AclEntry[]> {
     if (resource.kind === 'experiment')
       return toEntries(await this.client.call('getExperimentPermissions', { experiment_id: resource.id }));
     const { id } = await this.model(resource.name);
@@ -224,7 +236,7 @@ class DatabricksPermissionSession implements PermissionSession {
   async revokePermission(resource: Resource, who: Grantee): Promise<void> {
     // Databricks has no "remove one grant": PUT the direct grants minus this grantee. Not atomic against a
     // concurrent change to the same object's ACL (Databricks offers no precondition); noted in the docs.
-    const current = await this.acl(resource);
+    const current = await this.entries(resource);
     const remaining = current
       .filter((entry) => !entry.inherited && !(entry.grantee.kind === who.kind && entry.grantee.name === who.name))
       .map((entry) => granteeRequest(entry.grantee, entry.level));

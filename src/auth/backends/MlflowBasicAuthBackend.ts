@@ -3,10 +3,11 @@ import { BadUserInputError, UnauthenticatedError, UnsupportedByBackendError } fr
 import { errorCodeOf } from '../../errors/toGraphQLError.js';
 import { UpstreamError } from '../../upstream/http/UpstreamError.js';
 import type { WireAuthUser } from '../../upstream/mlflow-auth/endpoints.js';
-import type { AclEntry, CallerIdentity, Grantee, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
+import type { CallerIdentity, Grantee, ObjectAcl, PermissionBackend, PermissionSession } from '../PermissionBackend.js';
 import { fromMlflowPermission, toMlflowPermission, type PermissionLevel } from '../PermissionLevel.js';
 import type { PermissionRequest } from '../PermissionRequest.js';
 import type { Resource } from '../Resource.js';
+import { grantsOn, readEveryonesGrants, type UnlistedReason } from './basicAuthGrants.js';
 
 /** basic-auth's grant endpoints for one object's kind, and how they name the object (experiments by id, models by name). */
 function grantCalls(resource: Resource) {
@@ -42,12 +43,15 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
   /** Set once the server answered that users/get is gone (MLflow >= 3.13's RBAC). */
   private rbacDetected = false;
 
+  /** Set once the server answered that it has no users/list (MLflow < 3): object ACLs show the caller's entry only. */
+  private readonly noUserList = { value: false };
+
   get reportedKind(): string {
     return this.rbacDetected ? 'mlflow-rbac' : this.kind;
   }
 
   session(request: PermissionRequest): PermissionSession {
-    return new BasicAuthSession(request, this.defaultLevel, () => {
+    return new BasicAuthSession(request, this.defaultLevel, this.noUserList, () => {
       this.rbacDetected = true;
     });
   }
@@ -57,10 +61,14 @@ export class MlflowBasicAuthBackend implements PermissionBackend {
 class BasicAuthSession implements PermissionSession {
   /** The caller's profile (users/get), once per request; dropped when their own grants change. */
   #profile: Promise<WireAuthUser> | undefined;
+  /** Every user's profile for object ACLs (an administrator's, MLflow >= 3), once per request; dropped by grants. */
+  #everyone: Promise<WireAuthUser[] | UnlistedReason> | undefined;
 
   constructor(
     private readonly request: PermissionRequest,
     private readonly defaultLevel: PermissionLevel,
+    /** Whether the server turned out to have no users/list (shared by every session of the backend). */
+    private readonly noUserList: { value: boolean },
     /** Tells the backend that users/get is gone (MLflow >= 3.13's RBAC), for Query.backend. */
     private readonly rbacDetected: () => void,
   ) {}
@@ -144,20 +152,38 @@ class BasicAuthSession implements PermissionSession {
     });
   }
 
-  async acl(resource: Resource): Promise<AclEntry[]> {
-    // basic-auth has no "list grants of an object" endpoint; the caller's own grant is what can be read
-    // without admin rights. Admins see every user's grant through users/get of each... which MLflow 2.x
-    // cannot list either. So the ACL is the caller's own entry plus the default.
+  async acl(resource: Resource): Promise<ObjectAcl> {
+    const everyone = await this.everyone();
+    if (Array.isArray(everyone))
+      return { entries: grantsOn(resource, everyone), complete: true, defaultLevel: this.defaultLevel };
+    // Without a readable user list (not an administrator, MLflow < 3, a refusal, too many users) the caller's own
+    // grant is what can be read: their entry, marked as part of the list.
     const [level] = await this.viewerLevels([resource]);
     const user = await this.profile();
-    return [
-      {
-        grantee: { kind: 'user', name: user.username },
-        level: level as PermissionLevel,
-        inherited: false,
-        inheritedFrom: undefined,
-      },
-    ];
+    return {
+      entries: [
+        {
+          grantee: { kind: 'user', name: user.username },
+          level: level as PermissionLevel,
+          inherited: false,
+          inheritedFrom: undefined,
+        },
+      ],
+      complete: false,
+      defaultLevel: this.defaultLevel,
+    };
+  }
+
+  /** Every user's profile (see basicAuthGrants.ts), once per request. */
+  private everyone(): Promise<WireAuthUser[] | UnlistedReason> {
+    return (this.#everyone ??= this.profile().then((me) =>
+      readEveryonesGrants({
+        me,
+        mlflowAuth: this.request.clients.mlflowAuth,
+        cache: this.request.cache,
+        noUserList: this.noUserList,
+      }),
+    ));
   }
 
   async setPermission(resource: Resource, grantee: Grantee, level: PermissionLevel): Promise<void> {
@@ -172,6 +198,8 @@ class BasicAuthSession implements PermissionSession {
       if (!(error instanceof UpstreamError && error.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw error;
       await mlflowAuth.call(calls.update, params);
     }
+    // The list that follows a grant (the mutation's answer) must show it.
+    this.#everyone = undefined;
   }
 
   async revokePermission(resource: Resource, grantee: Grantee): Promise<void> {
@@ -179,5 +207,6 @@ class BasicAuthSession implements PermissionSession {
     if (grantee.kind !== 'user') throw new BadUserInputError('MLflow basic-auth grants permissions to users only');
     const calls = grantCalls(resource);
     await mlflowAuth.call(calls.remove, { ...calls.object, username: grantee.name });
+    this.#everyone = undefined;
   }
 }

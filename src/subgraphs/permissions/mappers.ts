@@ -1,4 +1,4 @@
-import type { AclEntry } from '../../auth/PermissionBackend.js';
+import type { AclEntry, ObjectAcl } from '../../auth/PermissionBackend.js';
 import type { Principal } from '../../auth/Principal.js';
 
 // What backs each GraphQL type of the permissions subgraph: entity references and ACL entries.
@@ -12,6 +12,11 @@ export interface RunRefModel {
   id: string;
   experimentId?: string;
 }
+/** Backs `LoggedModel` (the id and, through @requires, its experiment id). */
+export interface LoggedModelRefModel {
+  id: string;
+  experimentId?: string;
+}
 /** Backs `RegisteredModel` (a reference: the name). */
 export interface RegisteredModelRefModel {
   name: string;
@@ -21,11 +26,19 @@ export interface ModelVersionRefModel {
   name: string;
   version: string;
 }
-/** Backs `ObjectPermissions`. */
-export interface ObjectPermissionsModel {
+/** Backs `Prompt` (a reference: the name of the registered model it is). */
+export interface PromptRefModel {
+  name: string;
+}
+/** Backs `PromptVersion` (a reference: name and version). */
+export interface PromptVersionRefModel {
+  name: string;
+  version: number;
+}
+/** Backs `ObjectPermissions`: the object and its access control list as the permission service reads it. */
+export interface ObjectPermissionsModel extends ObjectAcl {
   objectId: string;
   objectType: 'EXPERIMENT' | 'REGISTERED_MODEL';
-  entries: AclEntry[];
 }
 /** Backs `AccessControlEntry`. */
 export type AccessControlEntryModel = AclEntry;

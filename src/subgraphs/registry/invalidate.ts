@@ -16,6 +16,7 @@ export async function invalidateRegisteredModel(context: RequestContext, name: s
   loaders.modelVersionByAlias.clearAll();
   loaders.modelVersionsByRunId.clearAll();
   loaders.firstVersionsPage.clearAll();
+  loaders.firstPromptVersionsPage.clearAll();
   loaders.downloadUri.clearAll();
   loaders.transitionRequests.clearAll();
 }
@@ -33,6 +34,7 @@ export async function invalidateModelVersion(context: RequestContext, name: stri
   loaders.modelVersionByAlias.clearAll();
   loaders.modelVersionsByRunId.clearAll();
   loaders.firstVersionsPage.clearAll();
+  loaders.firstPromptVersionsPage.clearAll();
 }
 
 /** Renamed: both names are affected (the old stops resolving, the new starts). */

@@ -36,8 +36,34 @@ export interface ModelVersionActivityPayloadModel {
   name: string;
   version: string;
 }
+/** Backs `Prompt`: the registered model that is the prompt (tagged `mlflow.prompt.is_prompt = true`). */
+export type PromptModel = WireRegisteredModel;
+/** Backs `PromptVersion`: the model version that holds the template in its tags. */
+export type PromptVersionModel = WireModelVersion;
+/** Backs `PromptAlias`: one entry of a prompt's `aliases`, with the prompt's name. */
+export type PromptAliasModel = ModelAliasModel;
+/** Backs `PromptConnection`. */
+export type PromptConnectionModel = Connection<WireRegisteredModel>;
+/** Backs `PromptVersionConnection`. */
+export type PromptVersionConnectionModel = Connection<WireModelVersion>;
+/** Backs `DeletePromptVersionPayload`. */
+export interface DeletePromptVersionPayloadModel {
+  name: string;
+  version: number;
+}
 /** Backs `DeleteModelVersionPayload`. */
 export interface DeleteModelVersionPayloadModel {
   name: string;
   version: string;
+}
+/**
+ * Backs `LoggedModel` here: the reference the gateway sends (GraphQL field names), with the fields that
+ * `registeredVersions` requires from the tracking subgraph.
+ */
+export interface LoggedModelRefModel {
+  id: string;
+  experimentId?: string;
+  sourceRunId?: string | null;
+  artifactLocation?: string | null;
+  tags?: readonly { key: string; value: string }[];
 }

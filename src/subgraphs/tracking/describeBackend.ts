@@ -1,9 +1,13 @@
 // Query.backend: what the configured backend is, as declared by its profile and as detected by probing it.
 import type { Services } from '../../context/Services.js';
 import { unsupportedCoordinates } from '../../graphql/unsupportedCoordinates.js';
+import type { FeatureDecision } from '../../upstream/profiles/backendFeatures.js';
 import type { Backend } from './resolvers.generated.js';
 
 const finite = (limit: number): number | null => (Number.isFinite(limit) ? limit : null);
+
+/** A feature decision as the schema's nullable Boolean (null: not known yet). */
+const decided = (decision: FeatureDecision): boolean | null => (decision === 'unknown' ? null : decision === 'yes');
 
 /** MLflow 3.13 replaced basic-auth's permission API with RBAC, which the graph detects but does not serve. */
 function isRbacVersion(version: string | undefined): boolean {
@@ -26,6 +30,7 @@ export async function describeBackend(
   let permissionService = permissionBackend.reportedKind ?? permissionBackend.kind;
   if (permissionService === 'mlflow-basic-auth' && isRbacVersion(detection.version)) permissionService = 'mlflow-rbac';
   const { capabilities: c } = profile;
+  const features = learned.features();
   const filter = (support: typeof c.runFilter) =>
     support === 'name-equals' ? 'NAME_EQUALS' : support === 'full' ? 'FULL' : 'NONE';
   return {
@@ -46,9 +51,13 @@ export async function describeBackend(
       stageTransitions: c.endpoints.has('transitionModelVersionStage'),
       transitionRequests: c.transitionRequests,
       artifacts: c.endpoints.has('listArtifacts'),
+      artifactDownloads: c.artifactBytes.via !== 'none',
       deletedObjects: c.deletedObjects,
+      // Decided by the version the probe above read (LearnedCapabilities); null while no version is known.
+      loggedModels: decided(features.loggedModels),
+      prompts: decided(features.prompts),
     },
-    unsupported: unsupportedCoordinates(profile, permissionService),
+    unsupported: unsupportedCoordinates(profile, permissionService, features),
     probes: [...detection.probes],
     cacheSharing: { mode: sharing.mode === 'shared' ? 'SHARED' : 'PER_CALLER', reason: sharing.reason },
   };

@@ -2,12 +2,14 @@ import type {
   WireDatasetInput,
   WireExperiment,
   WireFileInfo,
+  WireLoggedModel,
   WireMetric,
   WireParam,
   WireRun,
   WireTag,
 } from '../../upstream/mlflow/wire.js';
 import type { Connection } from '../../graphql/connection.js';
+import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
 
 // What backs each GraphQL type of the tracking subgraph (codegen mappers): the MLflow wire objects.
 
@@ -23,9 +25,27 @@ export type ParamModel = WireParam;
 export type TagModel = WireTag;
 /** Backs `DatasetInput`. */
 export type DatasetInputModel = WireDatasetInput;
-/** Backs `Artifact`. */
-export type ArtifactModel = WireFileInfo;
+/** Backs `Artifact`: one entry of a listing, and where its root's files live (for its URL and its bytes). */
+export interface ArtifactModel {
+  readonly file: WireFileInfo;
+  readonly location: ArtifactLocation;
+}
+/** Backs `ArtifactConnection`. */
+export type ArtifactConnectionModel = Connection<ArtifactModel>;
 /** Backs `ExperimentConnection`. */
 export type ExperimentConnectionModel = Connection<WireExperiment>;
 /** Backs `RunConnection`. */
 export type RunConnectionModel = Connection<WireRun>;
+/** Backs `LoggedModel` (MLflow 3). */
+export type LoggedModelModel = WireLoggedModel;
+/** Backs `LoggedModelMetric`. */
+export type LoggedModelMetricModel = WireMetric;
+/** Backs `LoggedModelConnection`. */
+export type LoggedModelConnectionModel = Connection<WireLoggedModel>;
+/** Backs `ModelVersion` here: the reference the gateway sends, with the fields `loggedModel` requires. */
+export interface ModelVersionRefModel {
+  name: string;
+  version: string;
+  source?: string | null;
+  runId?: string | null;
+}

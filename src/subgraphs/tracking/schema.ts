@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Resource } from '../../auth/Resource.js';
-import type { WireExperiment, WireRun } from '../../upstream/mlflow/wire.js';
+import type { WireExperiment, WireLoggedModel, WireRun } from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
 import { trackingLoaders } from './loaders/createTrackingLoaders.js';
@@ -15,6 +15,8 @@ export function createTrackingSchema(): GraphQLSchema {
     objectResource: {
       Experiment: (object: WireExperiment) => experiment(object.experiment_id),
       Run: (object: WireRun) => experiment(object.info.experiment_id),
+      // Logged models too (MLflow 3's basic-auth checks the experiment for every logged-model endpoint).
+      LoggedModel: (object: WireLoggedModel) => experiment(object.info.experiment_id),
     },
     argumentResource: {
       experiment: (id) => experiment(id),
@@ -22,6 +24,12 @@ export function createTrackingSchema(): GraphQLSchema {
         const run = await context.loaders.get(trackingLoaders).runById.load(id);
         if (!run) throw new NotFoundError(`Run ${id} does not exist`);
         return experiment(run.info.experiment_id);
+      },
+      async loggedModel(id, context) {
+        await context.clients.mlflow.requireFeature('loggedModels', 'getLoggedModel');
+        const model = await context.loaders.get(trackingLoaders).loggedModelById.load(id);
+        if (!model) throw new NotFoundError(`Logged model ${id} does not exist`);
+        return experiment(model.info.experiment_id);
       },
     },
   });

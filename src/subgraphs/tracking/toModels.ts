@@ -1,5 +1,6 @@
-import type { WireRun, WireTag } from '../../upstream/mlflow/wire.js';
-import type { LifecycleStage, RunStatus, ViewType } from './resolvers.generated.js';
+import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
+import type { WireLoggedModelStatus, WireRun, WireTag } from '../../upstream/mlflow/wire.js';
+import type { LifecycleStage, LoggedModelStatus, RunStatus, ViewType } from './resolvers.generated.js';
 
 // Mapping between MLflow's wire values and the GraphQL enums, in one place.
 
@@ -41,4 +42,33 @@ export function tagValue(tags: readonly WireTag[] | undefined, key: string): str
 /** A run's name: info.run_name, else the mlflow.runName tag (older servers). */
 export function runName(run: WireRun): string | null {
   return run.info.run_name || tagValue(run.data?.tags, 'mlflow.runName');
+}
+
+/** A run as an artifact root: what the listing, the signed URLs and the downloads name. */
+export function artifactLocation(run: WireRun): ArtifactLocation {
+  return { root: { kind: 'run', id: run.info.run_id }, experimentId: run.info.experiment_id };
+}
+
+/** MLflow's logged-model status → LoggedModelStatus (anything else, which MLflow stores as UNSPECIFIED, reads as that). */
+export function loggedModelStatus(status: string | undefined): LoggedModelStatus {
+  switch (status) {
+    case 'LOGGED_MODEL_PENDING':
+      return 'PENDING';
+    case 'LOGGED_MODEL_READY':
+      return 'READY';
+    case 'LOGGED_MODEL_UPLOAD_FAILED':
+      return 'UPLOAD_FAILED';
+    default:
+      return 'UNSPECIFIED';
+  }
+}
+
+/** LoggedModelStatus → MLflow's wire value. */
+export function wireLoggedModelStatus(status: LoggedModelStatus): WireLoggedModelStatus {
+  return status === 'UNSPECIFIED' ? 'LOGGED_MODEL_STATUS_UNSPECIFIED' : `LOGGED_MODEL_${status}`;
+}
+
+/** A string MLflow sends empty for "none" (`source_run_id`, `model_type`), as null. */
+export function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
 }

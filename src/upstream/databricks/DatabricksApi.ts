@@ -1,6 +1,6 @@
 import type { SameKeys } from '../http/endpoint.js';
 import type { DatabricksEndpointName } from './endpoints.js';
-import type { WireActivity, WireComment, WireStage, WireTransitionRequest } from './wire.js';
+import type { WireActivity, WireArtifactCredential, WireComment, WireStage, WireTransitionRequest } from './wire.js';
 
 type Empty = Record<string, never>;
 
@@ -26,6 +26,10 @@ export interface DatabricksApi {
   createComment: { params: { name: string; version: string; comment: string }; response: { comment?: WireComment } };
   updateComment: { params: { id: string; comment: string }; response: { comment?: WireComment } };
   deleteComment: { params: { id: string }; response: Empty };
+  getCredentialsForRead: {
+    params: { run_id: string; path: string[]; page_token?: string };
+    response: { credential_infos?: WireArtifactCredential[]; next_page_token?: string };
+  };
 }
 
 /** Compile-time proof that the table and the typed API name the same endpoints. */

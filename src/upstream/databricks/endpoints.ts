@@ -6,12 +6,12 @@ export interface DatabricksEndpoint extends Endpoint {
   readonly query: boolean;
 }
 
-function row(route: Route, options: { query?: boolean } = {}): DatabricksEndpoint {
-  return { ...endpoint(route), query: options.query === true };
+function row(route: Route, options: { query?: boolean; readOnly?: boolean } = {}): DatabricksEndpoint {
+  return { ...endpoint(route, { readOnly: options.readOnly === true }), query: options.query === true };
 }
 
 /**
- * The Databricks-only part of the workspace model registry, as data. Databricks serves MLflow's own REST API
+ * The Databricks-only part of the workspace model registry (and the artifact credentials), as data. Databricks serves MLflow's own REST API
  * on the same host (and the MLflow client handles everything else); these are the endpoints MLflow OSS lacks.
  */
 export const databricksEndpoints = {
@@ -25,6 +25,8 @@ export const databricksEndpoints = {
   createComment: row('POST /api/2.0/mlflow/comments/create'),
   updateComment: row('PATCH /api/2.0/mlflow/comments/update'),
   deleteComment: row('DELETE /api/2.0/mlflow/comments/delete', { query: true }),
+  // artifact bytes: presigned URLs of the workspace's storage (databricks_artifacts.proto, a POST that only reads)
+  getCredentialsForRead: row('POST /api/2.0/mlflow/artifacts/credentials-for-read', { readOnly: true }),
 } as const;
 
 /** Name of a Databricks endpoint in {@link databricksEndpoints}. */

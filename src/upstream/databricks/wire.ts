@@ -56,3 +56,13 @@ export interface WireComment {
   last_updated_timestamp?: number | string;
   available_actions?: (WireActivityAction | string)[];
 }
+
+/** artifacts/credentials-for-read → credential_infos[]: a presigned URL of the storage and the headers it needs. */
+export interface WireArtifactCredential {
+  run_id?: string;
+  path?: string;
+  signed_uri: string;
+  /** `AWS_PRESIGNED_URL`, `AZURE_SAS_URI`, `GCP_SIGNED_URL`, ... */
+  type?: string;
+  headers?: { name: string; value: string }[];
+}

@@ -36,10 +36,30 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
 /** MLflow answers JSON errors as `{error_code, message}`; basic-auth answers plain text; gunicorn, HTML. */
 function errorFromResponse(upstream: string, endpoint: Endpoint, response: Response<string>): UpstreamError {
-  const body = response.body ?? '';
+  return errorFromAnswer(
+    upstream,
+    endpoint.route,
+    response.statusCode,
+    response.headers['content-type'],
+    response.body,
+  );
+}
+
+/**
+ * The UpstreamError for a non-2xx answer of `route`, from its status, content type and (the start of) its body:
+ * MLflow's `error_code` and message when it sent its JSON error, else the status with no upstream text.
+ */
+export function errorFromAnswer(
+  upstream: string,
+  route: string,
+  statusCode: number,
+  contentTypeHeader: string | undefined,
+  answer: string | undefined,
+): UpstreamError {
+  const body = answer ?? '';
   let errorCode: string | undefined;
   let message: string | undefined;
-  const contentType = String(response.headers['content-type'] ?? '');
+  const contentType = String(contentTypeHeader ?? '');
   if (contentType.includes('json') || body.startsWith('{')) {
     try {
       const parsed = JSON.parse(body) as {
@@ -69,13 +89,13 @@ function errorFromResponse(upstream: string, endpoint: Endpoint, response: Respo
   }
   if (message === undefined) {
     const isHtml = contentType.includes('html') && body.trimStart().startsWith('<');
-    message = isHtml || body.length === 0 ? `${upstream} answered HTTP ${response.statusCode}` : body.slice(0, 500);
+    message = isHtml || body.length === 0 ? `${upstream} answered HTTP ${statusCode}` : body.slice(0, 500);
   }
   return new UpstreamError({
     upstream,
-    endpoint: endpoint.route,
+    endpoint: route,
     failure: 'http',
-    status: response.statusCode,
+    status: statusCode,
     ...(errorCode === undefined ? {} : { errorCode }),
     message: redactText(message),
   });

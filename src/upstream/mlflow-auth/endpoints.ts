@@ -3,6 +3,8 @@ import { endpoint } from '../http/endpoint.js';
 /** MLflow's basic-auth app (`mlflow server --app-name basic-auth`) REST surface, as data. */
 export const mlflowAuthEndpoints = {
   getUser: endpoint('GET /api/2.0/mlflow/users/get'),
+  /** MLflow >= 3: every user's id and name, for administrators only (403 otherwise, 404 on older servers). */
+  listUsers: endpoint('GET /api/2.0/mlflow/users/list'),
   createUser: endpoint('POST /api/2.0/mlflow/users/create'),
   getExperimentPermission: endpoint('GET /api/2.0/mlflow/experiments/permissions/get'),
   createExperimentPermission: endpoint('POST /api/2.0/mlflow/experiments/permissions/create'),
@@ -24,6 +26,12 @@ export interface WireAuthUser {
   is_admin: boolean;
   experiment_permissions?: { experiment_id: string; permission: WireMlflowPermission; user_id?: number }[];
   registered_model_permissions?: { name: string; permission: WireMlflowPermission; user_id?: number }[];
+}
+
+/** users/list → users[]: names only (each user's grants come from users/get). */
+export interface WireListedUser {
+  id?: number;
+  username: string;
 }
 
 type Empty = Record<string, never>;
@@ -51,6 +59,7 @@ type RegisteredModelPermissions = PermissionEndpoints<'name', 'registered_model_
 /** Params and responses of the basic-auth endpoints. */
 export interface MlflowAuthApi {
   getUser: { params: { username: string }; response: { user: WireAuthUser } };
+  listUsers: { params: Empty; response: { users?: WireListedUser[] } };
   createUser: { params: { username: string; password: string }; response: { user: WireAuthUser } };
   getExperimentPermission: ExperimentPermissions['get'];
   createExperimentPermission: ExperimentPermissions['create'];

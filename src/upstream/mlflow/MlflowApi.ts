@@ -1,8 +1,14 @@
 import type { SameKeys } from '../http/endpoint.js';
 import type {
+  WireDatasetInput,
+  WireDatasetRef,
   WireExperiment,
   WireFileInfo,
+  WireLoggedModel,
+  WireLoggedModelOrderBy,
+  WireLoggedModelStatus,
   WireMetric,
+  WireModelIO,
   WireModelVersion,
   WireParam,
   WireRegisteredModel,
@@ -67,7 +73,17 @@ export interface MlflowApi {
     response: { runs?: WireRun[] } & Paged;
   };
   logMetric: {
-    params: { run_id: string; key: string; value: number | string; timestamp: number; step?: number };
+    params: {
+      run_id: string;
+      key: string;
+      value: number | string;
+      timestamp: number;
+      step?: number;
+      /** MLflow 3: also a metric of this logged model (on this dataset). */
+      model_id?: string;
+      dataset_name?: string;
+      dataset_digest?: string;
+    };
     response: Empty;
   };
   logParam: { params: { run_id: string; key: string; value: string }; response: Empty };
@@ -88,6 +104,43 @@ export interface MlflowApi {
   listArtifacts: {
     params: { run_id: string; path?: string; page_token?: string };
     response: { root_uri?: string; files?: WireFileInfo[] } & Paged;
+  };
+  logInputs: {
+    params: { run_id: string; datasets?: WireDatasetInput[]; models?: { model_id: string }[] };
+    response: Empty;
+  };
+  logOutputs: { params: { run_id: string; models: WireModelIO[] }; response: Empty };
+
+  createLoggedModel: {
+    params: {
+      experiment_id: string;
+      name?: string;
+      model_type?: string;
+      source_run_id?: string;
+      params?: WireParam[];
+      tags?: WireTag[];
+    };
+    response: { model: WireLoggedModel };
+  };
+  getLoggedModel: { params: { model_id: string }; response: { model: WireLoggedModel } };
+  finalizeLoggedModel: {
+    params: { model_id: string; status: WireLoggedModelStatus };
+    response: { model: WireLoggedModel };
+  };
+  deleteLoggedModel: { params: { model_id: string }; response: Empty };
+  setLoggedModelTags: { params: { model_id: string; tags: WireTag[] }; response: Empty };
+  deleteLoggedModelTag: { params: { model_id: string; tag_key: string }; response: Empty };
+  logLoggedModelParams: { params: { model_id: string; params: WireParam[] }; response: Empty };
+  searchLoggedModels: {
+    params: {
+      experiment_ids: string[];
+      filter?: string;
+      datasets?: WireDatasetRef[];
+      max_results?: number;
+      order_by?: WireLoggedModelOrderBy[];
+      page_token?: string;
+    };
+    response: { models?: WireLoggedModel[] } & Paged;
   };
 
   createRegisteredModel: {

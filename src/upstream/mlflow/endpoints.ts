@@ -32,6 +32,19 @@ export const mlflowEndpoints = {
   getMetricHistory: endpoint('GET /api/2.0/mlflow/metrics/get-history'),
   getMetricHistoryBulkInterval: endpoint('GET /api/2.0/mlflow/metrics/get-history-bulk-interval'),
   listArtifacts: endpoint('GET /api/2.0/mlflow/artifacts/list'),
+  /** Datasets from MLflow 2.x on; `models` (logged models a run used) from MLflow 3. */
+  logInputs: endpoint('POST /api/2.0/mlflow/runs/log-inputs'),
+  // MLflow 3 logged models (under /api/2.0 like the rest of tracking: MLflow 3.11.1 serves them there, the
+  // recorded corpus shows it); gated by the `loggedModels` feature (profiles/backendFeatures.ts).
+  logOutputs: endpoint('POST /api/2.0/mlflow/runs/outputs'),
+  createLoggedModel: endpoint('POST /api/2.0/mlflow/logged-models'),
+  getLoggedModel: endpoint('GET /api/2.0/mlflow/logged-models/{model_id}'),
+  finalizeLoggedModel: endpoint('PATCH /api/2.0/mlflow/logged-models/{model_id}'),
+  deleteLoggedModel: endpoint('DELETE /api/2.0/mlflow/logged-models/{model_id}'),
+  setLoggedModelTags: endpoint('PATCH /api/2.0/mlflow/logged-models/{model_id}/tags'),
+  deleteLoggedModelTag: endpoint('DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}'),
+  logLoggedModelParams: endpoint('POST /api/2.0/mlflow/logged-models/{model_id}/params'),
+  searchLoggedModels: endpoint('POST /api/2.0/mlflow/logged-models/search', { readOnly: true }),
   // registry
   createRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/create'),
   getRegisteredModel: endpoint('GET /api/2.0/mlflow/registered-models/get'),

@@ -18,6 +18,11 @@ export interface WireMetric {
   timestamp?: number | string;
   step?: number | string;
   run_id?: string;
+  /** MLflow 3: the logged model the value was computed for (metrics logged with `model_id`). */
+  model_id?: string;
+  /** MLflow 3: the dataset the value was computed on. */
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 /** experiments/get → experiment */
@@ -51,11 +56,61 @@ export interface WireDatasetInput {
   dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
 }
 
+/** MLflow 3: a logged model a run used (`inputs.model_inputs`) or made (`outputs.model_outputs`, with its step). */
+export interface WireModelIO {
+  model_id: string;
+  step?: number | string;
+}
+
 /** runs/get → run */
 export interface WireRun {
   info: WireRunInfo;
   data?: { metrics?: WireMetric[]; params?: WireParam[]; tags?: WireTag[] };
-  inputs?: { dataset_inputs?: WireDatasetInput[] };
+  /** `model_inputs` from MLflow 3 on. */
+  inputs?: { dataset_inputs?: WireDatasetInput[]; model_inputs?: WireModelIO[] };
+  /** MLflow 3: the logged models the run made. */
+  outputs?: { model_outputs?: WireModelIO[] };
+}
+
+/** MLflow 3's logged-model lifecycle (`LOGGED_MODEL_STATUS_UNSPECIFIED` is what MLflow stores for an unknown one). */
+export type WireLoggedModelStatus =
+  'LOGGED_MODEL_STATUS_UNSPECIFIED' | 'LOGGED_MODEL_PENDING' | 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED';
+
+/** logged-models/{id} → model.info (MLflow 3). */
+export interface WireLoggedModelInfo {
+  model_id: string;
+  experiment_id: string;
+  name?: string;
+  creation_timestamp_ms?: number | string;
+  last_updated_timestamp_ms?: number | string;
+  artifact_uri?: string;
+  status?: WireLoggedModelStatus;
+  status_message?: string;
+  /** MLflow answers "" when none was given. */
+  model_type?: string;
+  /** MLflow answers "" when none was given. */
+  source_run_id?: string;
+  tags?: WireTag[];
+}
+
+/** logged-models/{id} → model (MLflow 3): its metrics carry the dataset and run they were computed with. */
+export interface WireLoggedModel {
+  info: WireLoggedModelInfo;
+  data?: { params?: WireParam[]; metrics?: WireMetric[] };
+}
+
+/** A sort key of logged-models/search: an attribute or `metrics.<key>` (optionally on one dataset). */
+export interface WireLoggedModelOrderBy {
+  field_name: string;
+  ascending?: boolean;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+/** A dataset logged-models/search restricts metric filters and sorts to. */
+export interface WireDatasetRef {
+  dataset_name: string;
+  dataset_digest?: string;
 }
 
 /** artifacts/list → files[] */

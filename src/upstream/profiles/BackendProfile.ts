@@ -4,6 +4,7 @@
 import type { BackendKind } from '../../config/backendConfig.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
+import type { BackendFeature, FeatureSupport } from './backendFeatures.js';
 import { fromGitLabFailure, fromGitLabResponse, toGitLabRequest } from './gitlabWire.js';
 
 /** How much of MLflow's search grammar a search endpoint honours. */
@@ -14,6 +15,13 @@ export type FilterSupport =
   | 'name-equals'
   /** Accepted and silently ignored by the server (GitLab): the graph refuses filters rather than lie. */
   | 'none';
+
+/**
+ * How a backend's artifact bytes are read: MLflow's `/get-artifact` (the run's store as the tracking server exposes
+ * it), the presigned URLs Databricks hands out, or not at all, with the reason a caller is told (no call is made).
+ */
+export type ArtifactBytes =
+  { readonly via: 'get-artifact' | 'presigned' } | { readonly via: 'none'; readonly reason: string };
 
 /** The declared abilities of one backend. */
 export interface BackendCapabilities {
@@ -48,6 +56,14 @@ export interface BackendCapabilities {
    * per caller, so a new backend or service that forgets this shares nothing.
    */
   readonly cacheSharedUnder: readonly ('mlflow-basic-auth' | 'databricks' | 'gitlab' | 'http')[];
+  /**
+   * MLflow 3's features (backendFeatures.ts): served always, never, or from a server version on. A version-gated
+   * feature is decided at run time from the detected version (LearnedCapabilities.decideFeature); until then, and
+   * wherever it is `no`, its calls answer UNSUPPORTED_BY_BACKEND without reaching the server.
+   */
+  readonly features: Readonly<Record<BackendFeature, FeatureSupport>>;
+  /** Artifact downloads and previews (`Artifact.downloadUrl`, `Artifact.text`). */
+  readonly artifactBytes: ArtifactBytes;
 }
 
 /** Translation between MLflow's wire format and a backend that speaks it with differences (GitLab). */
@@ -71,7 +87,10 @@ export interface BackendProfile {
   readonly wire?: WireAdapter;
 }
 
-/** MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. */
+/**
+ * MLflow 2.x/3.x and Databricks: everything but the 1.x listing GitLab kept. MLflow 3's endpoints are in the set;
+ * whether a given server has them is its `features` row's decision.
+ */
 const ALL_ENDPOINTS = new Set(
   (Object.keys(mlflowEndpoints) as MlflowEndpointName[]).filter((name) => name !== 'listExperiments'),
 );
@@ -111,6 +130,9 @@ const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
   'getModelVersionDownloadUri',
 ]);
 
+/** MLflow 3's features: from version 3.0 on. */
+const MLFLOW_3 = { sinceVersion: '3.0' } as const;
+
 /**
  * The capabilities as a matrix: one row per ability, one column per backend, so a difference between backends reads
  * along a line (Databricks is MLflow's API with a few limits and its registry workflow; GitLab a subset). The type
@@ -140,6 +162,35 @@ const CAPABILITIES: {
     databricks: ['databricks', 'http'],
     gitlab: ['gitlab', 'http'],
   },
+  features: {
+    // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
+    // says its version at /version, read at start-up.
+    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3 },
+    // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
+    // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
+    databricks: { loggedModels: 'yes', prompts: 'no' },
+    // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
+    gitlab: { loggedModels: 'no', prompts: 'no' },
+  },
+  artifactBytes: {
+    mlflow: { via: 'get-artifact' },
+    databricks: { via: 'presigned' },
+    gitlab: {
+      via: 'none',
+      reason:
+        "GitLab's MLflow-compatible API lists and serves no artifacts (they sit in its package registry, which the graph does not proxy)",
+    },
+  },
+};
+
+/**
+ * Without `--serve-artifacts` (MLFLOW_SERVE_ARTIFACTS=false) an MLflow server hands clients the store's own URI
+ * and they read it directly: the graph could neither authorize nor stream those reads.
+ */
+const NO_SERVED_ARTIFACTS: ArtifactBytes = {
+  via: 'none',
+  reason:
+    'the MLflow server runs without --serve-artifacts (MLFLOW_SERVE_ARTIFACTS=false): its clients read the artifact store directly, which the graph cannot authorize; start MLflow with --serve-artifacts',
 };
 
 /** One backend's column of {@link CAPABILITIES}. */
@@ -160,7 +211,15 @@ export const backendProfiles: Readonly<Record<BackendKind, BackendProfile>> = {
   },
 };
 
-/** The profile of a backend kind. */
-export function backendProfile(kind: BackendKind): BackendProfile {
-  return backendProfiles[kind];
+/** What the deployment says about its backend beyond its kind. */
+export interface ProfileOptions {
+  /** The MLflow server proxies artifacts (`--serve-artifacts`, MLflow's default since 2.0); default true. */
+  readonly serveArtifacts?: boolean;
+}
+
+/** The profile of a backend kind, as the deployment configures it. */
+export function backendProfile(kind: BackendKind, options: ProfileOptions = {}): BackendProfile {
+  const profile = backendProfiles[kind];
+  if (kind !== 'mlflow' || options.serveArtifacts !== false) return profile;
+  return { ...profile, capabilities: { ...profile.capabilities, artifactBytes: NO_SERVED_ARTIFACTS } };
 }

@@ -2,6 +2,7 @@ import { UpstreamError } from '../http/UpstreamError.js';
 import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import { mlflowEndpoints, type MlflowEndpointName } from '../mlflow/endpoints.js';
 import type { BackendCapabilities, BackendProfile, FilterSupport } from './BackendProfile.js';
+import { featureOfCall, type BackendFeature } from './backendFeatures.js';
 import { nameEquals } from './gitlabWire.js';
 
 function filterRefused(support: FilterSupport, filter: string | undefined): boolean {
@@ -20,6 +21,27 @@ function refusal(name: MlflowEndpointName, operation: string, backend: string): 
     backend,
     message: `${operation} is not supported by the ${backend} backend`,
   });
+}
+
+/** How a refusal names what a feature's call asked for. */
+const FEATURE_LABEL: Readonly<Record<BackendFeature, string>> = {
+  loggedModels: 'Logged models (MLflow 3)',
+  prompts: 'Prompts (MLflow 3)',
+};
+
+/**
+ * The refusal of a call needing `feature` on a backend without it; `detail` says why when it was decided at run time
+ * (the server's version). Nothing is sent.
+ */
+export function featureRefusal(
+  name: MlflowEndpointName,
+  feature: BackendFeature,
+  backend: string,
+  detail?: string,
+): UpstreamError {
+  const error = refusal(name, `${FEATURE_LABEL[feature]} (${mlflowEndpoints[name].route})`, backend);
+  if (detail) error.message = `${error.message}: ${detail}`;
+  return error;
 }
 
 /** The searches whose arguments a backend may not honour: what they list, and which capability governs their filter. */
@@ -52,6 +74,9 @@ export function unsupportedCall<K extends MlflowEndpointName>(
 ): UpstreamError | undefined {
   const { capabilities, kind } = profile;
   if (!capabilities.endpoints.has(name)) return refusal(name, mlflowEndpoints[name].route, kind);
+  // A feature the profile never serves; one it serves from some version on is the MLflow client's to decide.
+  const feature = featureOfCall(name, params);
+  if (feature && capabilities.features[feature] === 'no') return featureRefusal(name, feature, kind);
   // GitLab's runs/update ignores a run_name it does not take: refused, not silently dropped.
   if (name === 'updateRun' && (params as { run_name?: string }).run_name !== undefined && !capabilities.runRename) {
     return refusal(name, 'Renaming runs (updateRun name)', kind);

@@ -13,6 +13,13 @@ import { startStack, type Stack } from '../../helpers/startStack.js';
 import { basicAuth } from '../../helpers/auth.js';
 import { countSubgraphExecutions, type SubgraphExecutions } from '../../helpers/subgraphExecutions.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
+import { signArtifactUrl } from '../../../src/auth/artifactUrls.js';
+import { callerIdentity } from '../../../src/auth/callerIdentity.js';
+import { principalFromHeaders } from '../../../src/auth/principalFromHeaders.js';
+import { deriveServerKeys } from '../../../src/auth/serverKeys.js';
+
+/** The matrix stack's secret, so a test can sign a download URL as the gateway would (auth/artifactUrls.ts). */
+const MATRIX_SECRET = 'matrix-secret-for-artifact-urls-0123456789';
 
 const PRIVATE_EXPERIMENT = 'demand-forecasting';
 const PRIVATE_MODEL = 'demand-forecaster';
@@ -23,7 +30,12 @@ interface Ids {
   experimentId: string;
   runId: string;
   versionRunId: string;
+  /** MLflow 3: a logged model of the private experiment (made by its run), registered as a version of a public model. */
+  loggedModelId?: string;
 }
+
+/** A public demo model: a version of it is registered from the private logged model (a path into private data). */
+const PUBLIC_MODEL = 'fraud-detector';
 
 /** What differs between permission backends. */
 export interface MatrixOptions {
@@ -43,6 +55,8 @@ export interface MatrixOptions {
   levels: Partial<Record<Person, string>>;
   /** Upstream route of setExperimentPermission (refused before it is reached). */
   grantRoute: string;
+  /** The emulator serves MLflow 3 (`emulator.mlflowVersion` 3.x): logged-model paths and writes join the matrix. */
+  mlflow3?: boolean;
 }
 
 /** Declares the whole matrix for one backend. */
@@ -66,7 +80,10 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         CACHE_TTL_SEARCH_PAGE: '600',
         ...(typeof options.env === 'function' ? options.env() : options.env),
       };
-      stack = await startStack({ emulator: options.emulator, env });
+      stack = await startStack({
+        emulator: options.emulator,
+        env: { MLFLOW_SUPERGRAPH_SECRET: MATRIX_SECRET, ...env },
+      });
       const admin = await stack.query(
         `query($name: String!, $model: String!) { experimentByName(name: $name) { id runs(first: 1) { nodes { id } } } modelVersion(name: $model, version: "2") { run { id } } }`,
         { name: PRIVATE_EXPERIMENT, model: PRIVATE_MODEL },
@@ -78,6 +95,22 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         runId: admin.data.experimentByName.runs.nodes[0].id,
         versionRunId: admin.data.modelVersion.run.id,
       };
+      if (options.mlflow3) {
+        // A logged model made by the private run, and a version of a public model registered from it.
+        const made = await stack.query(
+          `mutation($e: ID!, $r: ID!) { createLoggedModel(input: { experimentId: $e, sourceRunId: $r, name: "private-agent", tags: [{ key: "k", value: "v" }] }) { id } }`,
+          { e: ids.experimentId, r: ids.runId },
+          as('admin'),
+        );
+        expect(made.errors).toBeUndefined();
+        ids.loggedModelId = made.data.createLoggedModel.id;
+        const version = await stack.query(
+          `mutation($n: String!, $s: String!) { createModelVersion(input: { name: $n, source: $s }) { version } }`,
+          { n: PUBLIC_MODEL, s: `models:/${ids.loggedModelId}` },
+          as('admin'),
+        );
+        expect(version.errors).toBeUndefined();
+      }
     });
     afterAll(async () => {
       console.log(`authorization matrix (${options.name}): ${matrixSize} checks, 0 leaks`);
@@ -94,7 +127,8 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         text.includes(PRIVATE_EXPERIMENT) ||
         text.includes(PRIVATE_MODEL) ||
         text.includes(`"${ids.experimentId}"`) ||
-        text.includes(ids.runId)
+        text.includes(ids.runId) ||
+        (ids.loggedModelId !== undefined && text.includes(ids.loggedModelId))
       );
     }
 
@@ -197,6 +231,53 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         found: (d) => JSON.stringify(d ?? null).includes(PRIVATE_EXPERIMENT),
         single: false,
       },
+      ...(options.mlflow3
+        ? [
+            {
+              name: 'loggedModel(id)',
+              query: `query($id: ID!) { loggedModel(id: $id) { id name } }`,
+              vars: () => ({ id: ids.loggedModelId }),
+              found: (d: any) => d?.loggedModel?.name === 'private-agent',
+              single: true,
+            },
+            {
+              name: 'loggedModels(experimentIds)',
+              query: `query($e: [ID!]!) { loggedModels(experimentIds: $e, first: 5) { nodes { id } } }`,
+              vars: () => ({ e: [ids.experimentId] }),
+              found: (d: any) => (d?.loggedModels?.nodes?.length ?? 0) > 0,
+              single: false,
+            },
+            {
+              name: 'Run.loggedModels (nested)',
+              query: `query($id: ID!) { run(id: $id) { loggedModels { id } } }`,
+              vars: () => ({ id: ids.runId }),
+              found: (d: any) => d?.run?.loggedModels?.some((m: any) => m.id === ids.loggedModelId),
+              single: true,
+            },
+            {
+              // The version is public; the logged model it was registered from is not.
+              name: 'ModelVersion.loggedModel (nested)',
+              query: `query($n: String!) { registeredModel(name: $n) { versions(first: 50) { nodes { version loggedModel { id name sourceRun { id } } } } } }`,
+              vars: () => ({ n: PUBLIC_MODEL }),
+              found: (d: any) => JSON.stringify(d ?? null).includes('private-agent'),
+              single: false,
+            },
+          ]
+        : []),
+      {
+        name: 'Run.artifacts',
+        query: `query($id: ID!) { run(id: $id) { artifacts(first: 10) { nodes { path } } } }`,
+        vars: () => ({ id: ids.runId }),
+        found: (d) => (d?.run?.artifacts?.nodes?.length ?? 0) > 0,
+        single: true,
+      },
+      {
+        name: 'Run.files (glob, download URLs)',
+        query: `query($id: ID!) { run(id: $id) { files(glob: "**/MLmodel", first: 5) { path downloadUrl } } }`,
+        vars: () => ({ id: ids.runId }),
+        found: (d) => (d?.run?.files?.length ?? 0) > 0,
+        single: true,
+      },
       {
         name: 'Experiment.permissions (ACL)',
         query: `query($id: ID!) { experiment(id: $id) { permissions { entries { level } } } }`,
@@ -240,11 +321,19 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
     });
 
     // Writes: refused before anything is sent upstream when the caller lacks the level.
+    const loggedModelWrite = (name: string, args: string, upstream: () => string) => ({
+      name,
+      query: `mutation($id: ID!) { ${name}(id: $id${args}) { id } }`,
+      vars: () => ({ id: ids.loggedModelId }),
+      upstream,
+      allowed: ['admin'] as Person[],
+    });
     const writes: {
       name: string;
       query: string;
       vars: () => Record<string, unknown>;
-      upstream: string;
+      /** The route the write would call (a function where it names an object made in beforeAll). */
+      upstream: string | (() => string);
       allowed: Person[];
     }[] = [
       {
@@ -296,6 +385,42 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         upstream: options.grantRoute,
         allowed: [],
       },
+      ...(options.mlflow3
+        ? [
+            {
+              name: 'createLoggedModel',
+              query: `mutation($id: ID!) { createLoggedModel(input: { experimentId: $id, name: "intruder" }) { id } }`,
+              vars: () => ({ id: ids.experimentId }),
+              upstream: 'POST /api/2.0/mlflow/logged-models',
+              allowed: ['admin'] as Person[],
+            },
+            loggedModelWrite(
+              'finalizeLoggedModel',
+              ', status: READY',
+              () => `PATCH /api/2.0/mlflow/logged-models/${ids.loggedModelId}`,
+            ),
+            loggedModelWrite(
+              'setLoggedModelTags',
+              ', tags: [{ key: "k", value: "x" }]',
+              () => `PATCH /api/2.0/mlflow/logged-models/${ids.loggedModelId}/tags`,
+            ),
+            loggedModelWrite(
+              'deleteLoggedModelTag',
+              ', key: "k"',
+              () => `DELETE /api/2.0/mlflow/logged-models/${ids.loggedModelId}/tags/k`,
+            ),
+            loggedModelWrite(
+              'logLoggedModelParams',
+              ', params: [{ key: "p", value: "1" }]',
+              () => `POST /api/2.0/mlflow/logged-models/${ids.loggedModelId}/params`,
+            ),
+            loggedModelWrite(
+              'deleteLoggedModel',
+              '',
+              () => `DELETE /api/2.0/mlflow/logged-models/${ids.loggedModelId}`,
+            ),
+          ]
+        : []),
     ];
 
     describe.each(['alice', 'bob', 'carol'] as Person[])('writes as %s', (person) => {
@@ -305,11 +430,53 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         matrixSize += 1;
         expect(write.allowed).not.toContain(person);
         expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-        expect(stack.emulator.callCount(write.upstream)).toBe(0);
+        expect(stack.emulator.callCount(typeof write.upstream === 'string' ? write.upstream : write.upstream())).toBe(
+          0,
+        );
         // Nor any other write: only reads (GETs and read-only search POSTs) may have reached MLflow.
         expect(writeCalls(stack.emulator.calls())).toEqual([]);
       });
     });
+
+    if (options.mlflow3)
+      it('refuses writes that reach a private logged model or run from a place the caller may edit', async () => {
+        // bob reads the private experiment but may not edit it; he manages an experiment and run of his own, so only
+        // the private model or run named stops him (a caller who cannot even read it is stopped by the read).
+        const own = await stack.query(
+          `mutation($n: String!) { createExperiment(input: { name: $n }) { id } }`,
+          { n: `bob-${Math.random().toString(36).slice(2, 8)}` },
+          as('bob'),
+        );
+        expect(own.errors).toBeUndefined();
+        const run = await stack.query(
+          `mutation($e: ID!) { createRun(input: { experimentId: $e }) { id } }`,
+          { e: own.data.createExperiment.id },
+          as('bob'),
+        );
+        expect(run.errors).toBeUndefined();
+        stack.emulator.resetCalls();
+        const metric = await stack.query(
+          `mutation($r: ID!, $m: ID!) { logMetric(runId: $r, metric: { key: "x", value: 1, modelId: $m }) { id } }`,
+          { r: run.data.createRun.id, m: ids.loggedModelId },
+          as('bob'),
+        );
+        expect(metric.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        const batch = await stack.query(
+          `mutation($r: ID!, $m: ID!) { logBatch(runId: $r, metrics: [{ key: "x", value: 1 }, { key: "y", value: 2, modelId: $m }]) { id } }`,
+          { r: run.data.createRun.id, m: ids.loggedModelId },
+          as('bob'),
+        );
+        expect(batch.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        const output = await stack.query(
+          `mutation($e: ID!, $r: ID!) { createLoggedModel(input: { experimentId: $e, sourceRunId: $r }) { id } }`,
+          { e: own.data.createExperiment.id, r: ids.runId },
+          as('bob'),
+        );
+        expect(output.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(mentionsPrivate(metric) || mentionsPrivate(batch) || mentionsPrivate(output)).toBe(false);
+        expect(writeCalls(stack.emulator.calls())).toEqual([]);
+        matrixSize += 3;
+      });
 
     it('lets the admin write (the refusals above are about permission, not breakage)', async () => {
       const result = await stack.query(
@@ -458,6 +625,93 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
           expect(result.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
         }
       });
+
+      if (options.mlflow3)
+        it.each(PEOPLE)('tracking LoggedModel and registry LoggedModel.registeredVersions as %s', async (person) => {
+          const tracking = await entities(
+            createTrackingSchema(),
+            person,
+            [{ __typename: 'LoggedModel', id: ids.loggedModelId }],
+            `... on LoggedModel { name }`,
+          );
+          // The registry gets the fields it requires from the tracking subgraph; here, forged by the caller.
+          const registry = await entities(
+            createRegistrySchema(),
+            person,
+            [
+              {
+                __typename: 'LoggedModel',
+                id: ids.loggedModelId,
+                experimentId: ids.experimentId,
+                sourceRunId: ids.runId,
+                artifactLocation: null,
+                tags: [],
+              },
+            ],
+            `... on LoggedModel { registeredVersions { name version } }`,
+          );
+          matrixSize += 2;
+          for (const result of [tracking, registry]) {
+            const data = result.data?._entities as any[] | undefined;
+            if (READERS.includes(person)) {
+              expect(result.errors).toBeUndefined();
+              expect(data?.[0]).toBeTruthy();
+            } else {
+              expect(data?.[0] ?? null).toBeNull();
+              expect(result.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+              expect(mentionsPrivate({ data: result.data, errors: result.errors })).toBe(false);
+            }
+          }
+        });
+    });
+
+    describe('artifact downloads (the gateway re-checks the run, as the caller)', () => {
+      const fetchAs = async (url: string, person: Person) => {
+        const response = await fetch(new URL(url, stack.gateway.url), { headers: as(person) });
+        return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+      };
+      const urlOf = async (person: Person): Promise<string> => {
+        const result = await stack.query(
+          `query($id: ID!) { run(id: $id) { files(glob: "model/MLmodel", first: 1) { downloadUrl } } }`,
+          { id: ids.runId },
+          as(person),
+        );
+        expect(result.errors).toBeUndefined();
+        return result.data.run.files[0].downloadUrl;
+      };
+      /** Everything that reads artifact bytes upstream, on every backend the matrix runs. */
+      const byteCalls = () =>
+        Object.entries(stack.emulator.calls())
+          .filter(([route]) => /get-artifact|credentials-for-read|presigned/.test(route))
+          .reduce((sum, [, count]) => sum + count, 0);
+
+      it.each(READERS)('%s downloads the private run’s MLmodel with their own URL', async (person) => {
+        const got = await fetchAs(await urlOf(person), person);
+        matrixSize += 1;
+        expect(got.status).toBe(200);
+        expect(got.body.toString('utf8')).toContain(`run_id: ${ids.runId}`);
+      });
+
+      it.each(PEOPLE.filter((p) => !READERS.includes(p)))(
+        '%s (NO_PERMISSIONS) is refused a URL signed for them, and a reader’s URL, before any byte is read',
+        async (person) => {
+          const keys = deriveServerKeys(MATRIX_SECRET);
+          const own = signArtifactUrl(keys, callerIdentity(principalFromHeaders(as(person), stack.config)), {
+            root: { kind: 'run', id: ids.runId },
+            experimentId: ids.experimentId,
+            path: 'model/MLmodel',
+            expires: Math.floor(Date.now() / 1000) + 60,
+          });
+          const reader = await urlOf(READERS[READERS.length - 1] as Person);
+          stack.emulator.resetCalls();
+          const mine = await fetchAs(own, person);
+          const theirs = await fetchAs(reader, person);
+          matrixSize += 2;
+          expect([mine.status, theirs.status]).toEqual([403, 403]);
+          expect(mine.body.toString('utf8')).not.toContain(ids.runId);
+          expect(byteCalls()).toBe(0);
+        },
+      );
     });
 
     it('tells each caller their own level (viewerPermission)', async () => {
@@ -473,6 +727,16 @@ export function describeAuthorizationMatrix(options: MatrixOptions): void {
         // A run has its experiment's level (through @requires experimentId), a version its model's.
         expect(result.data.run.viewerPermission).toBe(levels[person]);
         expect(result.data.registeredModel.version.viewerPermission).toBe(result.data.registeredModel.viewerPermission);
+        if (options.mlflow3) {
+          // A logged model has its experiment's level (through @requires experimentId).
+          const model = await stack.query(
+            `query($id: ID!) { loggedModel(id: $id) { viewerPermission } }`,
+            { id: ids.loggedModelId },
+            as(person),
+          );
+          expect(model.errors).toBeUndefined();
+          expect(model.data.loggedModel.viewerPermission).toBe(levels[person]);
+        }
       }
       expect(levels).toEqual(options.levels);
       matrixSize += READERS.length;

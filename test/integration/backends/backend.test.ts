@@ -83,7 +83,11 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
     query: `{ run(id: "${i.runId}") { modelVersions { version } } }`,
     path: 'run.modelVersions',
   }),
-  'Run.artifacts': (i) => ({ query: `{ run(id: "${i.runId}") { artifacts { path } } }`, path: 'run.artifacts' }),
+  'Run.artifacts': (i) => ({
+    query: `{ run(id: "${i.runId}") { artifacts { nodes { path } } } }`,
+    path: 'run.artifacts',
+  }),
+  'Run.files': (i) => ({ query: `{ run(id: "${i.runId}") { files(glob: "**/*.png") { path } } }`, path: 'run.files' }),
   'ModelVersion.transitionRequests': (i) => ({
     query: `{ modelVersion(name: "${i.modelName}", version: "${i.version}") { transitionRequests { toStage } } }`,
     path: 'modelVersion.transitionRequests',
@@ -159,6 +163,49 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
   'Mutation.setRegisteredModelPermission': (i) => ({
     query: `mutation { setRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}, level: CAN_READ) { objectId } }`,
     path: 'setRegisteredModelPermission',
+  }),
+  // Prompts (MLflow 3): named after the demo's model, which is no prompt; the backend's refusal comes first.
+  'Query.prompts': () => ({ query: `{ prompts { nodes { name } } }`, path: 'prompts' }),
+  'Query.prompt': (i) => ({ query: `{ prompt(name: "${i.modelName}") { name } }`, path: 'prompt' }),
+  'Mutation.createPrompt': () => ({
+    query: `mutation { createPrompt(input: { name: "a-prompt", template: "Hi {{name}}" }) { name } }`,
+    path: 'createPrompt',
+  }),
+  'Mutation.createPromptVersion': (i) => ({
+    query: `mutation { createPromptVersion(input: { name: "${i.modelName}", template: "Hi" }) { version } }`,
+    path: 'createPromptVersion',
+  }),
+  'Mutation.setPromptAlias': (i) => ({
+    query: `mutation { setPromptAlias(name: "${i.modelName}", alias: "prod", version: 1) { version } }`,
+    path: 'setPromptAlias',
+  }),
+  'Mutation.deletePromptAlias': (i) => ({
+    query: `mutation { deletePromptAlias(name: "${i.modelName}", alias: "prod") { name } }`,
+    path: 'deletePromptAlias',
+  }),
+  'Mutation.setPromptTag': (i) => ({
+    query: `mutation { setPromptTag(name: "${i.modelName}", tag: { key: "k", value: "v" }) { name } }`,
+    path: 'setPromptTag',
+  }),
+  'Mutation.deletePromptTag': (i) => ({
+    query: `mutation { deletePromptTag(name: "${i.modelName}", key: "k") { name } }`,
+    path: 'deletePromptTag',
+  }),
+  'Mutation.setPromptVersionTag': (i) => ({
+    query: `mutation { setPromptVersionTag(name: "${i.modelName}", version: 1, tag: { key: "k", value: "v" }) { version } }`,
+    path: 'setPromptVersionTag',
+  }),
+  'Mutation.deletePromptVersionTag': (i) => ({
+    query: `mutation { deletePromptVersionTag(name: "${i.modelName}", version: 1, key: "k") { version } }`,
+    path: 'deletePromptVersionTag',
+  }),
+  'Mutation.deletePrompt': (i) => ({
+    query: `mutation { deletePrompt(name: "${i.modelName}") { name } }`,
+    path: 'deletePrompt',
+  }),
+  'Mutation.deletePromptVersion': (i) => ({
+    query: `mutation { deletePromptVersion(name: "${i.modelName}", version: 1) { version } }`,
+    path: 'deletePromptVersion',
   }),
   'Mutation.revokeRegisteredModelPermission': (i) => ({
     query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,

@@ -70,6 +70,21 @@ const ACLS = [
   'Mutation.setRegisteredModelPermission',
   'RegisteredModel.permissions',
 ];
+/** MLflow 3's prompt registry: absent on Databricks (Unity Catalog's own API) and GitLab, and on the 2.12 emulator. */
+const PROMPTS = [
+  'Mutation.createPrompt',
+  'Mutation.createPromptVersion',
+  'Mutation.deletePrompt',
+  'Mutation.deletePromptAlias',
+  'Mutation.deletePromptTag',
+  'Mutation.deletePromptVersion',
+  'Mutation.deletePromptVersionTag',
+  'Mutation.setPromptAlias',
+  'Mutation.setPromptTag',
+  'Mutation.setPromptVersionTag',
+  'Query.prompt',
+  'Query.prompts',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -93,6 +108,7 @@ const GITLAB_MISSING = [
   'Query.runs(filter:)',
   'Query.runs(viewType:)',
   'Run.artifacts',
+  'Run.files',
 ];
 
 /** The demo's personas as a platform's own permission service (keyed by e-mail) sees them. */
@@ -112,7 +128,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -125,7 +141,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -143,7 +159,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(DATABRICKS_BOB.token),
     outsider: asBearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
-    expectedUnsupported: [],
+    expectedUnsupported: [...PROMPTS].sort(),
     // Databricks names users by e-mail: the proxy forwards only that.
     proxy: {
       env: { DATABRICKS_TOKEN: DATABRICKS_ADMIN.token },
@@ -162,7 +178,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(GITLAB_READER.token),
     outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
-    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS].sort(),
+    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
       writer: proxied(GITLAB_MAINTAINER.username),
@@ -181,7 +197,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

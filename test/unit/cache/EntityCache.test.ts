@@ -108,7 +108,9 @@ describe('EntityCache', () => {
       metricHistoryFinished: 3600,
       metricHistoryActive: 5,
       experiment: 30,
+      loggedModel: 30,
       permission: 10,
+      artifactListing: 30,
       searchPage: 5,
       response: 60,
     });

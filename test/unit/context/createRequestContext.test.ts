@@ -58,7 +58,7 @@ describe('createRequestContext', () => {
       viewerLevels: async (resources) => resources.map(() => 'CAN_READ' as const),
       isAdmin: async () => false,
       identify: async () => ({ username: 'verified', email: undefined }),
-      acl: async () => [],
+      acl: async () => ({ entries: [], complete: true, defaultLevel: undefined }),
       setPermission: async () => undefined,
       revokePermission: async () => undefined,
     };

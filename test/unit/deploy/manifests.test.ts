@@ -124,6 +124,21 @@ describe('Kubernetes manifests', () => {
       expect(container.image).toMatch(/mlflow-supergraph:\d+\.\d+\.\d+$/);
     });
 
+    it("fits the V8 heap and the process's measured off-heap memory inside its memory limit", () => {
+      const mebibytes = (quantity: string) => {
+        const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+        if (!match) throw new Error(`expected a quantity in Mi or Gi, got ${quantity}`);
+        return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+      };
+      const heap = Number(/--max-old-space-size=(\d+)/.exec(configMap.data.NODE_OPTIONS)?.[1]);
+      const { requests, limits } = container.resources;
+      // ~110 MiB besides the heap (code, buffers): measured idle RSS 162 MiB with a small heap (npm run bench:rss).
+      expect(heap + 110).toBeLessThanOrEqual(mebibytes(limits.memory));
+      // The request is the measured working set under load (~300 MiB for a gateway), never above the limit.
+      expect(mebibytes(requests.memory)).toBeGreaterThanOrEqual(256);
+      expect(mebibytes(requests.memory)).toBeLessThanOrEqual(mebibytes(limits.memory));
+    });
+
     it('is scraped by Prometheus on the port it serves /metrics on', () => {
       const annotations = deployment.spec.template.metadata.annotations;
       expect(annotations['prometheus.io/path']).toBe('/metrics');
@@ -200,6 +215,12 @@ describe('Kubernetes manifests', () => {
 
   it('ships a ConfigMap that loads as a production configuration, and an example Secret that refuses to start', () => {
     const config = loadConfig(configMap.data);
+    // Admission control is on, and its largest operation (one at GRAPHQL_MAX_COST) can always be admitted.
+    expect(config.admission).toBeDefined();
+    expect(Math.ceil(config.limits.maxCost / (config.admission?.costPerSlot ?? 1))).toBeLessThanOrEqual(
+      config.admission?.slots ?? 0,
+    );
+    expect(config.admission?.maxWaitMs).toBeLessThan(config.requestTimeoutMs);
     expect(config.nodeEnv).toBe('production');
     expect(config.host).toBe('0.0.0.0');
     expect(config.introspection).toBe(false);

@@ -1,13 +1,16 @@
 import { backendProfile } from '../../../src/upstream/profiles/BackendProfile.js';
-import { unsupportedCoordinates } from '../../../src/graphql/unsupportedCoordinates.js';
+import { FEATURE_FIELDS, unsupportedCoordinates } from '../../../src/graphql/unsupportedCoordinates.js';
 
 const mlflow = backendProfile('mlflow');
 const databricks = backendProfile('databricks');
 const gitlab = backendProfile('gitlab');
 
 describe('unsupportedCoordinates', () => {
-  it('names nothing on Databricks with its own permissions, and the ACL fields without a permission service', () => {
-    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual([]);
+  const prompts = Object.keys(FEATURE_FIELDS.prompts).sort();
+
+  it('names only prompts on Databricks with its own permissions, and the ACL fields without a permission service', () => {
+    // Databricks' prompts are Unity Catalog's own API, which the graph does not speak.
+    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual(prompts);
     expect(unsupportedCoordinates(mlflow, 'none')).toEqual(
       expect.arrayContaining([
         'Experiment.permissions',
@@ -32,5 +35,15 @@ describe('unsupportedCoordinates', () => {
     expect(coordinates).not.toContain('Mutation.createRun');
     expect(coordinates).not.toContain('Query.registeredModels(filter:)'); // name = '…' works
     expect([...coordinates].sort()).toEqual(coordinates);
+  });
+
+  it('names a version-gated feature only once it is decided absent (MLflow < 3), never while unknown', () => {
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth')).not.toContain('Query.prompts');
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { prompts: 'unknown' })).not.toContain('Query.prompts');
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { prompts: 'yes' })).not.toContain('Query.prompts');
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { prompts: 'no' })).toEqual(
+      expect.arrayContaining(prompts),
+    );
+    expect(unsupportedCoordinates(gitlab, 'gitlab')).toEqual(expect.arrayContaining(prompts));
   });
 });

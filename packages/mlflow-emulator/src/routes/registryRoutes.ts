@@ -1,11 +1,59 @@
-// MLflow model-registry endpoints as MLflow 2.12's handlers.py reads them.
+// MLflow model-registry endpoints as MLflow 2.12's handlers.py reads them; in 3.x mode also MLflow 3's: versions
+// made from logged models (`model_id`), prompts kept out of searches, and the SQL store's tag orders.
+import type { EmulatorStore } from '../EmulatorStore.js';
 import { MlflowError } from '../MlflowError.js';
 import { Messages } from '../messages.js';
+import { Messages3 } from '../messages3.js';
+import { isMlflow3 } from '../mlflowVersion.js';
 import { readRequest, type ProtoMessage } from '../protoJson.js';
-import type { Route } from '../router.js';
+import type { LoggedModelRecord } from '../records.js';
+import { PROMPT_TAG } from '../RegistryStore.js';
+import type { EmulatorSettings, Route } from '../router.js';
 import type { TrackingStore } from '../TrackingStore.js';
 import { posixNormpath } from '../validation.js';
-import { modelVersionJson, registeredModelJson, type Json } from '../wireJson.js';
+import { modelVersionJson, registeredModelJson, type Json, type TagOrder } from '../wireJson.js';
+
+/** MLflow 3 reads a version's tags in key order on single reads (get, get-by-alias, a model's latest versions). */
+function versionTagOrder(settings: EmulatorSettings): TagOrder {
+  return isMlflow3(settings) ? { sortVersionTags: true } : {};
+}
+
+/** The logged model a `models:/<model_id>` URI names, if it names one. */
+function modelIdOfUri(source: string): string | undefined {
+  return /^models:\/(m-[^/]+)\/?$/.exec(source)?.[1];
+}
+
+/**
+ * MLflow 3: the logged model a new version comes from (its `model_id`, or a `models:/m-…` source). An unknown one
+ * fails while MLflow resolves the source, as a 500 (recorded, seq 121).
+ */
+function sourceLoggedModel(store: EmulatorStore, source: string, modelId: string): LoggedModelRecord | undefined {
+  const id = modelId || modelIdOfUri(source);
+  if (!id) return undefined;
+  const model = store.loggedModels.models.get(id);
+  if (!model || model.deleted) {
+    throw MlflowError.internal(
+      `Unable to fetch model from model URI source artifact location '${source}'.Error: Logged model with ID '${id}' not found.`,
+    );
+  }
+  return model;
+}
+
+/** MLflow 3's source rule for prompt versions: anything but a local file. */
+function validatePromptSource(source: string): void {
+  if (/^file:/i.test(source)) {
+    throw MlflowError.invalidParameter(
+      `Invalid prompt source: '${source}'. Local source paths are not allowed for prompts.`,
+    );
+  }
+}
+
+/** A logged model's own artifacts are a valid local source for a version made from it (recorded, seq 119). */
+function isInsideModelArtifacts(source: string, model: LoggedModelRecord): boolean {
+  const root = posixNormpath(model.artifactUri.replace(/^file:(\/\/[^/]*)?/, ''));
+  const path = posixNormpath(source.replace(/^file:(\/\/[^/]*)?/, ''));
+  return path === root || path.startsWith(`${root}/`);
+}
 
 function keyValues(message: ProtoMessage, field: string): Array<{ key: string; value: string }> {
   return message.messages(field).map((item) => ({ key: item.str('key'), value: item.str('value') }));
@@ -81,9 +129,10 @@ export const registryRoutes: readonly Route[] = [
     operation: 'GetRegisteredModel',
     path: '/registered-models/get',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetRegisteredModel, [['name', ['string', 'required']]]);
-      return { registered_model: registeredModelJson(store.registry.getRegisteredModel(message.str('name'))) };
+      const model = store.registry.getRegisteredModel(message.str('name'));
+      return { registered_model: registeredModelJson(model, versionTagOrder(settings)) };
     },
   },
   {
@@ -126,7 +175,7 @@ export const registryRoutes: readonly Route[] = [
     operation: 'SearchRegisteredModels',
     path: '/registered-models/search',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.SearchRegisteredModels, [
         ['filter', ['string']],
         ['max_results', ['intlike', { maxInt: 1000 }]],
@@ -140,7 +189,10 @@ export const registryRoutes: readonly Route[] = [
         pageToken: message.str('page_token'),
       });
       const json: Json = {};
-      if (page.items.length > 0) json['registered_models'] = page.items.map(registeredModelJson);
+      // MLflow 3's search reads model tags in key order (recorded, seq 143).
+      const order: TagOrder = isMlflow3(settings) ? { sortModelTags: true } : {};
+      if (page.items.length > 0)
+        json['registered_models'] = page.items.map((model) => registeredModelJson(model, order));
       if (page.nextPageToken) json['next_page_token'] = page.nextPageToken;
       return json;
     },
@@ -189,24 +241,47 @@ export const registryRoutes: readonly Route[] = [
     operation: 'CreateModelVersion',
     path: '/model-versions/create',
     methods: ['POST'],
-    handler: (request, { store }) => {
-      const message = readRequest(request, Messages.CreateModelVersion, [
-        ['name', ['string', 'required']],
-        ['source', ['string', 'required']],
-        ['run_id', ['string']],
-        ['tags', ['array']],
-        ['run_link', ['string']],
-        ['description', ['string']],
-      ]);
-      validateSource(message.str('source'), message.str('run_id'), store.tracking);
+    handler: (request, { store, settings }) => {
+      const message = readRequest(
+        request,
+        isMlflow3(settings) ? Messages3.CreateModelVersion : Messages.CreateModelVersion,
+        [
+          ['name', ['string', 'required']],
+          ['source', ['string', 'required']],
+          ['run_id', ['string']],
+          ['tags', ['array']],
+          ['run_link', ['string']],
+          ['description', ['string']],
+        ],
+      );
+      const source = message.str('source');
+      const tags = keyValues(message, 'tags');
+      let runId = message.str('run_id');
+      let loggedModel: LoggedModelRecord | undefined;
+      if (isMlflow3(settings)) {
+        loggedModel = sourceLoggedModel(store, source, message.str('model_id'));
+        const prompt =
+          tags.some((tag) => tag.key === PROMPT_TAG && tag.value.toLowerCase() === 'true') ||
+          store.registry.models.get(message.str('name'))?.tags.get(PROMPT_TAG)?.toLowerCase() === 'true';
+        if (prompt) validatePromptSource(source);
+        else if (!loggedModel || !isInsideModelArtifacts(source, loggedModel))
+          validateSource(source, runId, store.tracking);
+        // A version made from a logged model takes the model's source run (recorded, seq 119).
+        if (loggedModel && !runId) runId = loggedModel.sourceRunId;
+      } else {
+        validateSource(source, runId, store.tracking);
+      }
       const version = store.registry.createModelVersion({
         name: message.str('name'),
-        source: message.str('source'),
-        runId: message.str('run_id'),
+        source,
+        runId,
         runLink: message.str('run_link'),
         description: message.str('description'),
-        tags: keyValues(message, 'tags'),
+        tags,
+        requestedRunId: message.str('run_id'),
       });
+      // The link MLflow 3 keeps: the logged model's `mlflow.modelVersions` tag (versions carry no model_id).
+      if (loggedModel) store.loggedModels.linkModelVersion(loggedModel.modelId, version.name, version.version);
       return { model_version: modelVersionJson(version) };
     },
   },
@@ -214,13 +289,13 @@ export const registryRoutes: readonly Route[] = [
     operation: 'GetModelVersion',
     path: '/model-versions/get',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetModelVersion, [
         ['name', ['string', 'required']],
         ['version', ['string', 'required']],
       ]);
       const version = store.registry.getModelVersion(message.str('name'), message.str('version'));
-      return { model_version: modelVersionJson(version, store.registry.aliasesOf(version)) };
+      return { model_version: modelVersionJson(version, store.registry.aliasesOf(version), versionTagOrder(settings)) };
     },
   },
   {
@@ -278,9 +353,12 @@ export const registryRoutes: readonly Route[] = [
     operation: 'GetModelVersionDownloadUri',
     path: '/model-versions/get-download-uri',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetModelVersionDownloadUri);
-      return { artifact_uri: store.registry.getModelVersionDownloadUri(message.str('name'), message.str('version')) };
+      const uri = store.registry.getModelVersionDownloadUri(message.str('name'), message.str('version'));
+      // MLflow 3 resolves a `models:/m-…` source to the logged model's artifacts (recorded, seq 132).
+      const modelId = isMlflow3(settings) ? modelIdOfUri(uri) : undefined;
+      return { artifact_uri: modelId ? store.loggedModels.getLoggedModel(modelId).artifactUri : uri };
     },
   },
   {
@@ -371,13 +449,13 @@ export const registryRoutes: readonly Route[] = [
     operation: 'GetModelVersionByAlias',
     path: '/registered-models/alias',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetModelVersionByAlias, [
         ['name', ['string', 'required']],
         ['alias', ['string', 'required']],
       ]);
       const version = store.registry.getModelVersionByAlias(message.str('name'), message.str('alias'));
-      return { model_version: modelVersionJson(version, store.registry.aliasesOf(version)) };
+      return { model_version: modelVersionJson(version, store.registry.aliasesOf(version), versionTagOrder(settings)) };
     },
   },
 ];

@@ -1,21 +1,18 @@
 // MLflow tracking endpoints (experiments, runs, metrics, artifacts) as MLflow 2.12's handlers.py
 // reads them: the same request messages, the same schemas, the same response messages.
+import type { EmulatorStore } from '../EmulatorStore.js';
 import { MlflowError } from '../MlflowError.js';
 import { Messages } from '../messages.js';
+import { Messages3 } from '../messages3.js';
+import { isMlflow3 } from '../mlflowVersion.js';
+import { createPageToken, parsePageToken } from '../pageToken.js';
 import { readRequest, type ProtoMessage } from '../protoJson.js';
-import type { DatasetInputRecord, MetricPoint, RunStatus } from '../records.js';
+import type { DatasetInputRecord, LoggedModelMetric, MetricPoint, RunStatus } from '../records.js';
 import type { Route } from '../router.js';
 import type { ViewType } from '../TrackingStore.js';
 import { validateArtifactPath } from '../validation.js';
-import {
-  experimentJson,
-  fileInfoJson,
-  metricJson,
-  metricValueJson,
-  runInfoJson,
-  runJson,
-  type Json,
-} from '../wireJson.js';
+import { artifactListing } from './artifactRoutes.js';
+import { experimentJson, metricJson, metricValueJson, runInfoJson, runJson, type Json } from '../wireJson.js';
 
 /** MAX_RUNS_GET_METRIC_HISTORY_BULK. */
 const MAX_BULK_RUN_IDS = 100;
@@ -34,6 +31,37 @@ function viewType(message: ProtoMessage, field: string): ViewType {
 
 function runIdOf(message: ProtoMessage): string {
   return message.str('run_id') || message.str('run_uuid');
+}
+
+/** MLflow 3: the logged-model row a metric message adds when it names a model (null when it does not). */
+function modelMetricOf(message: ProtoMessage, runId: string, point: MetricPoint): LoggedModelMetric | null {
+  const modelId = message.str('model_id');
+  if (!modelId) return null;
+  return {
+    ...point,
+    modelId,
+    runId,
+    ...(message.has('dataset_name') ? { datasetName: message.str('dataset_name') } : {}),
+    ...(message.has('dataset_digest') ? { datasetDigest: message.str('dataset_digest') } : {}),
+  };
+}
+
+/**
+ * Logs run metrics, and in MLflow 3 the model rows of those naming a logged model: the run must exist and every
+ * named model too before anything is written (an unknown model fails the whole call, recorded seq 74).
+ */
+function logMetrics(
+  store: EmulatorStore,
+  runId: string,
+  linked: readonly LoggedModelMetric[],
+  write: () => void,
+): void {
+  if (linked.length > 0) {
+    store.tracking.getRun(runId);
+    for (const metric of linked) store.loggedModels.checkMetricModel(metric.modelId, runId, metric.key);
+  }
+  write();
+  for (const metric of linked) store.loggedModels.recordMetric(metric);
 }
 
 /** The tracking routes, paths relative to the MLflow prefixes. */
@@ -154,7 +182,7 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'CreateRun',
     path: '/runs/create',
     methods: ['POST'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.CreateRun, [
         ['experiment_id', ['string']],
         ['start_time', ['intlike']],
@@ -167,7 +195,8 @@ export const trackingRoutes: readonly Route[] = [
         runName: message.str('run_name'),
         tags: keyValues(message, 'tags'),
       });
-      return { run: runJson(run, false) };
+      // MLflow 3 answers the new run with an empty `inputs` object; 2.12 with none.
+      return { run: runJson(run, { inputs: isMlflow3(settings) }) };
     },
   },
   {
@@ -216,20 +245,24 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'LogMetric',
     path: '/runs/log-metric',
     methods: ['POST'],
-    handler: (request, { store }) => {
-      const message = readRequest(request, Messages.LogMetric, [
+    handler: (request, { store, settings }) => {
+      const mlflow3 = isMlflow3(settings);
+      const message = readRequest(request, mlflow3 ? Messages3.LogMetric : Messages.LogMetric, [
         ['run_id', ['required', 'string']],
         ['key', ['required', 'string']],
         ['value', ['required', 'floatlike']],
         ['timestamp', ['intlike', 'required']],
         ['step', ['intlike']],
       ]);
-      store.tracking.logMetric(runIdOf(message), {
+      const runId = runIdOf(message);
+      const point: MetricPoint = {
         key: message.str('key'),
         value: message.num('value'),
         timestamp: message.num('timestamp'),
         step: message.num('step'),
-      });
+      };
+      const linked = mlflow3 ? modelMetricOf(message, runId, point) : null;
+      logMetrics(store, runId, linked ? [linked] : [], () => store.tracking.logMetric(runId, point));
       return {};
     },
   },
@@ -278,20 +311,30 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'LogBatch',
     path: '/runs/log-batch',
     methods: ['POST'],
-    handler: (request, { store }) => {
-      const message = readRequest(request, Messages.LogBatch, [
+    handler: (request, { store, settings }) => {
+      const mlflow3 = isMlflow3(settings);
+      const message = readRequest(request, mlflow3 ? Messages3.LogBatch : Messages.LogBatch, [
         ['run_id', ['string', 'required']],
         ['metrics', ['array']],
         ['params', ['array']],
         ['tags', ['array']],
       ]);
-      const metrics: MetricPoint[] = message.messages('metrics').map((metric) => ({
-        key: metric.str('key'),
-        value: metric.num('value'),
-        timestamp: metric.num('timestamp'),
-        step: metric.num('step'),
-      }));
-      store.tracking.logBatch(message.str('run_id'), metrics, keyValues(message, 'params'), keyValues(message, 'tags'));
+      const runId = message.str('run_id');
+      const linked: LoggedModelMetric[] = [];
+      const metrics: MetricPoint[] = message.messages('metrics').map((metric) => {
+        const point = {
+          key: metric.str('key'),
+          value: metric.num('value'),
+          timestamp: metric.num('timestamp'),
+          step: metric.num('step'),
+        };
+        const modelMetric = mlflow3 ? modelMetricOf(metric, runId, point) : null;
+        if (modelMetric) linked.push(modelMetric);
+        return point;
+      });
+      logMetrics(store, runId, linked, () =>
+        store.tracking.logBatch(runId, metrics, keyValues(message, 'params'), keyValues(message, 'tags')),
+      );
       return {};
     },
   },
@@ -299,8 +342,9 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'LogInputs',
     path: '/runs/log-inputs',
     methods: ['POST'],
-    handler: (request, { store }) => {
-      const message = readRequest(request, Messages.LogInputs, [
+    handler: (request, { store, settings }) => {
+      const mlflow3 = isMlflow3(settings);
+      const message = readRequest(request, mlflow3 ? Messages3.LogInputs : Messages.LogInputs, [
         ['run_id', ['required', 'string']],
         ['datasets', ['array']],
       ]);
@@ -319,6 +363,9 @@ export const trackingRoutes: readonly Route[] = [
         };
       });
       store.tracking.logInputs(message.str('run_id'), inputs);
+      // MLflow 3: logged models the run used.
+      const models = mlflow3 ? message.messages('models').map((model) => model.str('model_id')) : [];
+      if (models.length > 0) store.tracking.logModelInputs(message.str('run_id'), models);
       return {};
     },
   },
@@ -326,16 +373,19 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'GetRun',
     path: '/runs/get',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetRun, [['run_id', ['required', 'string']]]);
-      return { run: runJson(store.tracking.getRun(runIdOf(message))) };
+      const run = store.tracking.getRun(runIdOf(message));
+      return {
+        run: runJson(run, isMlflow3(settings) ? { inputs: true, modelInputs: true, outputs: true } : { inputs: true }),
+      };
     },
   },
   {
     operation: 'SearchRuns',
     path: '/runs/search',
     methods: ['POST'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.SearchRuns, [
         ['experiment_ids', ['array']],
         ['filter', ['string']],
@@ -351,7 +401,8 @@ export const trackingRoutes: readonly Route[] = [
         pageToken: message.str('page_token'),
       });
       const json: Json = {};
-      if (page.items.length > 0) json['runs'] = page.items.map((run) => runJson(run));
+      const parts = isMlflow3(settings) ? { inputs: true, outputs: true } : { inputs: true };
+      if (page.items.length > 0) json['runs'] = page.items.map((run) => runJson(run, parts));
       if (page.nextPageToken) json['next_page_token'] = page.nextPageToken;
       return json;
     },
@@ -360,31 +411,38 @@ export const trackingRoutes: readonly Route[] = [
     operation: 'ListArtifacts',
     path: '/artifacts/list',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, context) => {
+      const { store } = context;
       const message = readRequest(request, Messages.ListArtifacts, [
         ['run_id', ['string', 'required']],
         ['path', ['string']],
         ['page_token', ['string']],
       ]);
       const path = message.has('path') ? validateArtifactPath(message.str('path')) : '';
-      const run = store.tracking.getRun(runIdOf(message));
-      const files = store.tracking.listArtifacts(run, path);
-      const json: Json = { root_uri: run.artifactUri };
-      if (files.length > 0) json['files'] = files.map(fileInfoJson);
-      return json;
+      // Sizes of the bytes a download gives, paged when the store pages listings (routes/artifactRoutes.ts).
+      return artifactListing(context, store.tracking.getRun(runIdOf(message)), path, message.str('page_token'));
     },
   },
   {
     operation: 'GetMetricHistory',
     path: '/metrics/get-history',
     methods: ['GET'],
-    handler: (request, { store }) => {
+    handler: (request, { store, settings }) => {
       const message = readRequest(request, Messages.GetMetricHistory, [
         ['run_id', ['string', 'required']],
         ['metric_key', ['string', 'required']],
       ]);
       const history = store.tracking.getMetricHistory(runIdOf(message), message.str('metric_key'));
-      return history.length > 0 ? { metrics: history.map(metricJson) } : {};
+      if (!isMlflow3(settings)) return history.length > 0 ? { metrics: history.map(metricJson) } : {};
+      // MLflow 3 pages the history by max_results, whose proto default 0 gives an empty page and a token to
+      // offset 0 (recorded, seq 95).
+      const maxResults = Math.max(0, message.num('max_results'));
+      const offset = parsePageToken(message.str('page_token'));
+      const page = history.slice(offset, offset + maxResults);
+      const json: Json = {};
+      if (page.length > 0) json['metrics'] = page.map(metricJson);
+      if (offset + maxResults < history.length) json['next_page_token'] = createPageToken(offset + maxResults);
+      return json;
     },
   },
   {

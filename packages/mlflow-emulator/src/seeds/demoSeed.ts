@@ -247,6 +247,9 @@ function artifactsFor(status: RunStatus, random: Prng): ArtifactRecord[] {
     { path: 'plots', isDir: true },
     { path: 'plots/confusion_matrix.png', isDir: false, fileSize: random.int(20_000, 60_000) },
     { path: 'plots/loss_curve.png', isDir: false, fileSize: random.int(20_000, 60_000) },
+    // Its content (and so its size) is made from the run (artifacts/artifactContent.ts): no draw from the PRNG.
+    { path: 'eval', isDir: true },
+    { path: 'eval/predictions.csv', isDir: false },
   ];
 }
 

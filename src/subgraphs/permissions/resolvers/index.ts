@@ -27,7 +27,7 @@ async function objectPermissions(context: RequestContext, resource: Resource): P
   return {
     objectId: resource.kind === 'experiment' ? resource.id : resource.name,
     objectType: resource.kind === 'experiment' ? 'EXPERIMENT' : 'REGISTERED_MODEL',
-    entries: await session.acl(resource),
+    ...(await session.acl(resource)),
   };
 }
 
@@ -66,6 +66,18 @@ async function revoke(
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 
+/** A reference to an object governed by its experiment (a run, a logged model), with the experiment id @requires sent. */
+const withExperiment = (reference: { id: string; experimentId?: string | null }) => ({
+  id: reference.id,
+  ...(reference.experimentId ? { experimentId: reference.experimentId } : {}),
+});
+
+/** The experiment governing such an object; the gateway always sends it (@requires), so its absence is a bug. */
+function experimentOf(parent: { experimentId?: string }, type: 'Run' | 'LoggedModel'): Resource {
+  if (!parent.experimentId) throw new Error(`${type}.viewerPermission needs experimentId (@requires)`);
+  return experiment(parent.experimentId);
+}
+
 /** All resolvers of the permissions subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
 export const resolvers: Resolvers = {
   Query: {
@@ -96,14 +108,12 @@ export const resolvers: Resolvers = {
     permissions: (parent, _, context) => objectPermissions(context, experiment(parent.id)),
   },
   Run: {
-    __resolveReference: (reference) => ({
-      id: reference.id,
-      ...(reference.experimentId ? { experimentId: reference.experimentId } : {}),
-    }),
-    async viewerPermission(parent, _, context) {
-      if (!parent.experimentId) throw new Error('Run.viewerPermission needs experimentId (@requires)');
-      return viewerLevel(context, experiment(parent.experimentId));
-    },
+    __resolveReference: (reference) => withExperiment(reference),
+    viewerPermission: (parent, _, context) => viewerLevel(context, experimentOf(parent, 'Run')),
+  },
+  LoggedModel: {
+    __resolveReference: (reference) => withExperiment(reference),
+    viewerPermission: (parent, _, context) => viewerLevel(context, experimentOf(parent, 'LoggedModel')),
   },
   RegisteredModel: {
     __resolveReference: (reference) => ({ name: reference.name }),
@@ -113,6 +123,19 @@ export const resolvers: Resolvers = {
   ModelVersion: {
     __resolveReference: (reference) => ({ name: reference.name, version: reference.version }),
     viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+  },
+  // A prompt is a registered model: MLflow (and so the graph) governs it, and its versions, by the model's grants.
+  Prompt: {
+    __resolveReference: (reference) => ({ name: reference.name }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+    permissions: (parent, _, context) => objectPermissions(context, model(parent.name)),
+  },
+  PromptVersion: {
+    __resolveReference: (reference) => ({ name: reference.name, version: Number(reference.version) }),
+    viewerPermission: (parent, _, context) => viewerLevel(context, model(parent.name)),
+  },
+  ObjectPermissions: {
+    defaultLevel: (acl) => acl.defaultLevel ?? null,
   },
   AccessControlEntry: {
     grantee: (entry) => ({

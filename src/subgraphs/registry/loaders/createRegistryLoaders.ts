@@ -13,6 +13,8 @@ export interface RegistryLoaders extends KeyedRegistryLoaders {
   modelVersionsByRunId: VersionsByRunIdLoader;
   /** Model → the first page of its versions (one search per model: the grammar has no `name IN`). */
   firstVersionsPage: FirstVersionsPageLoader;
+  /** Prompt → the first page of its versions (searched with the prompt tag, which MLflow >= 3 requires). */
+  firstPromptVersionsPage: FirstVersionsPageLoader;
   /** Databricks only: open transition requests of a version. */
   transitionRequests: TransitionRequestsLoader;
   /** Puts models from a search into the memo (and the versions they embed). */
@@ -50,7 +52,8 @@ export function createRegistryLoaders(context: RequestContext): RegistryLoaders 
       primeModel: (model) => keyed.registeredModelByName.prime(model.name, model),
       primeVersions,
     }),
-    firstVersionsPage: createFirstVersionsPageLoader({ ...inputs, primeVersions }),
+    firstVersionsPage: createFirstVersionsPageLoader({ ...inputs, primeVersions, scope: 'models' }),
+    firstPromptVersionsPage: createFirstVersionsPageLoader({ ...inputs, primeVersions, scope: 'prompts' }),
     transitionRequests: createTransitionRequestsLoader({ ...inputs, profile }),
     primeModels,
     primeVersions,

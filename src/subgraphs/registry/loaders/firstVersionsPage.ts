@@ -5,8 +5,10 @@ import type { WireModelVersion } from '../../../upstream/mlflow/wire.js';
 import type { LoaderInputs } from '../../loaderInputs.js';
 import {
   type RegistrySearchContext,
+  scopedFilter,
   searchVersions,
   searchVersionsOfModel,
+  type VersionScope,
   VERSIONS_ORDER,
   type VersionsPage,
 } from './search.js';
@@ -27,6 +29,8 @@ export type FirstVersionsPageLoader = DataLoader<VersionsPageKey, VersionsPage, 
 export interface FirstVersionsPageInputs extends LoaderInputs, RegistrySearchContext {
   /** Where every version found goes (the by-number memo). */
   readonly primeVersions: (versions: readonly WireModelVersion[]) => void;
+  /** Registered models' versions, or prompts' (each has a loader of its own). */
+  readonly scope: VersionScope;
 }
 
 /**
@@ -35,12 +39,17 @@ export interface FirstVersionsPageInputs extends LoaderInputs, RegistrySearchCon
  * instead; a larger one gets one `name =` search per model.
  */
 export function createFirstVersionsPageLoader(inputs: FirstVersionsPageInputs): FirstVersionsPageLoader {
-  const { telemetry, options, primeVersions } = inputs;
+  const { telemetry, options, primeVersions, scope } = inputs;
+  const all = scopedFilter(undefined, scope);
 
   /** Every version of every model, by model, when they fit one search page; undefined when they do not. */
   async function allVersionsIfFew(): Promise<Map<string, WireModelVersion[]> | undefined> {
     try {
-      const response = await searchVersions(inputs, { max_results: ALL_VERSIONS_AT_ONCE, order_by: VERSIONS_ORDER });
+      const response = await searchVersions(inputs, {
+        max_results: ALL_VERSIONS_AT_ONCE,
+        order_by: VERSIONS_ORDER,
+        ...(all ? { filter: all } : {}),
+      });
       if (response.next_page_token) return undefined;
       const byModel = new Map<string, WireModelVersion[]>();
       for (const version of response.model_versions ?? [])
@@ -53,22 +62,26 @@ export function createFirstVersionsPageLoader(inputs: FirstVersionsPageInputs): 
   }
 
   return new DataLoader(
-    tracedBatch(telemetry, 'firstVersionsPage', async (keys: readonly VersionsPageKey[]) => {
-      if (new Set(keys.map((k) => k.name)).size >= 2) {
-        const everything = await allVersionsIfFew();
-        if (everything) {
-          return keys.map(({ name }) => ({
-            items: (everything.get(name) ?? []).sort((a, b) => Number(b.version) - Number(a.version)),
-            nextToken: undefined,
-          }));
+    tracedBatch(
+      telemetry,
+      scope === 'prompts' ? 'firstPromptVersionsPage' : 'firstVersionsPage',
+      async (keys: readonly VersionsPageKey[]) => {
+        if (new Set(keys.map((k) => k.name)).size >= 2) {
+          const everything = await allVersionsIfFew();
+          if (everything) {
+            return keys.map(({ name }) => ({
+              items: (everything.get(name) ?? []).sort((a, b) => Number(b.version) - Number(a.version)),
+              nextToken: undefined,
+            }));
+          }
         }
-      }
-      return fanOut(keys, async ({ name, size }) => {
-        const page = await searchVersionsOfModel(inputs, name, size, { o: 0 });
-        primeVersions(page.items);
-        return page;
-      });
-    }),
+        return fanOut(keys, async ({ name, size }) => {
+          const page = await searchVersionsOfModel(inputs, name, size, { o: 0 }, scope);
+          primeVersions(page.items);
+          return page;
+        });
+      },
+    ),
     { ...options, cacheKeyFn: ({ name, size }) => `${name}\u0000${size}` },
   );
 }

@@ -3,6 +3,7 @@ import type { CursorPosition } from '../../../graphql/connection.js';
 import type { MlflowApi } from '../../../upstream/mlflow/MlflowApi.js';
 import type { WireModelVersion } from '../../../upstream/mlflow/wire.js';
 import { equalsFilter } from '../filters.js';
+import { PROMPTS_ONLY } from '../prompts.js';
 
 /** The most versions one model-versions/search returns (Databricks' threshold; MLflow OSS allows more). */
 export const SEARCH_VERSIONS_MAX_RESULTS = 10_000;
@@ -10,6 +11,18 @@ export const SEARCH_VERSIONS_MAX_RESULTS = 10_000;
 export const SEARCH_MODELS_MAX_RESULTS = 1_000;
 /** Order of a model's versions in `RegisteredModel.versions`: newest first. */
 export const VERSIONS_ORDER = ['version_number DESC'];
+
+/**
+ * Whose versions a search is after: a registered model's, or a prompt's. MLflow >= 3 leaves prompt versions out of
+ * every search that does not ask for them by their tag (corpus seq 146), so a prompt's versions are searched with it.
+ */
+export type VersionScope = 'models' | 'prompts';
+
+/** `filter` narrowed to the scope's versions (prompts: AND the prompt tag). */
+export function scopedFilter(filter: string | undefined, scope: VersionScope): string | undefined {
+  if (scope === 'models') return filter;
+  return filter ? `${filter} AND ${PROMPTS_ONLY}` : PROMPTS_ONLY;
+}
 
 /** What a registry search uses of the request: the caller's cache and MLflow client. */
 export type RegistrySearchContext = Pick<RequestContext, 'cache' | 'clients'>;
@@ -54,7 +67,7 @@ export async function searchAllVersions(context: RegistrySearchContext, filter: 
 }
 
 /**
- * One page of a model's versions, newest first, from `position`. Names MLflow cannot quote are searched
+ * One page of a model's (or a prompt's) versions, newest first, from `position`. Names MLflow cannot quote are searched
  * with a wider LIKE pattern; those results are narrowed to the exact name and paged by offset alone.
  */
 export async function searchVersionsOfModel(
@@ -62,8 +75,11 @@ export async function searchVersionsOfModel(
   name: string,
   size: number,
   position: CursorPosition,
+  scope: VersionScope = 'models',
 ): Promise<VersionsPage> {
-  const { filter, superset } = equalsFilter('name', name);
+  const equals = equalsFilter('name', name);
+  const { superset } = equals;
+  const filter = scopedFilter(equals.filter, scope) as string;
   if (superset) {
     const response = await searchVersions(context, {
       filter,

@@ -1,6 +1,7 @@
 import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { ModelVersionResolvers } from '../resolvers.generated.js';
 import { assertVersion, modelVersionStage, modelVersionStatus, nonEmpty } from '../toModels.js';
+import { versionAliases } from '../versionAliases.js';
 import { registryObjectFields } from './registryObjectFields.js';
 
 /** Fields of ModelVersion, backed by MLflow's model_version object. */
@@ -22,14 +23,7 @@ export const ModelVersion: ModelVersionResolvers = {
   statusMessage: (version) => nonEmpty(version.status_message),
   stage: (version) => modelVersionStage(version),
 
-  async aliases(version, _, context) {
-    // MLflow fills `aliases` on model-versions/get and get-by-alias but sends [] from model-versions/search
-    // (mlflow#9783). The model's own alias list is authoritative; it is usually in the memo already.
-    if (version.aliases?.length) return version.aliases;
-    const model = await context.loaders.get(registryLoaders).registeredModelByName.load(version.name);
-    const number = String(version.version);
-    return (model?.aliases ?? []).filter((a) => String(a.version) === number).map((a) => a.alias);
-  },
+  aliases: (version, _, context) => versionAliases(context, version),
 
   // GitLab addresses the download by the version's numeric id, everything else by its semver.
   downloadUri: (version, _, context) =>

@@ -1,9 +1,8 @@
 import type { RequestContext } from '../../../context/RequestContext.js';
-import { NotFoundError } from '../../../errors/SupergraphError.js';
-import type { WireModelVersion, WireRegisteredModel } from '../../../upstream/mlflow/wire.js';
-import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
+import { createModelAsCaller } from '../createModelAsCaller.js';
 import { registryDatabricks } from '../databricks.js';
+import { freshModel, freshVersion } from '../freshReads.js';
 import { invalidateModelVersion, invalidateRegisteredModel, invalidateRenamedModel } from '../invalidate.js';
 import { registryLoaders } from '../loaders/createRegistryLoaders.js';
 import type { ModelVersionStage, MutationResolvers } from '../resolvers.generated.js';
@@ -12,39 +11,6 @@ import { assertVersion, wireStage } from '../toModels.js';
 // Every write is sent once (callRest never retries a write), then declared in invalidate.ts, then answered
 // with the object the backend returned or, when it returned none (set-tag, alias, Databricks' update), a
 // fresh read that bypasses the request's memo, so the answer shows the write.
-
-async function freshModel(
-  context: RequestContext,
-  name: string,
-  returned?: WireRegisteredModel,
-): Promise<WireRegisteredModel> {
-  const loaders = context.loaders.get(registryLoaders);
-  if (returned?.name) {
-    loaders.registeredModelByName.clear(returned.name).prime(returned.name, returned);
-    return returned;
-  }
-  const model = await loaders.registeredModelByName.clear(name).load(name);
-  if (!model) throw new NotFoundError(`Registered model ${name} does not exist`);
-  return model;
-}
-
-async function freshVersion(
-  context: RequestContext,
-  name: string,
-  version: string,
-  returned?: WireModelVersion,
-): Promise<WireModelVersion> {
-  const loaders = context.loaders.get(registryLoaders);
-  if (returned?.name && returned.version) {
-    loaders.modelVersion
-      .clear({ name: returned.name, version: returned.version })
-      .prime({ name: returned.name, version: returned.version }, returned);
-    return returned;
-  }
-  const found = await loaders.modelVersion.clear({ name, version }).load({ name, version });
-  if (!found) throw new NotFoundError(`Model version ${name} ${version} does not exist`);
-  return found;
-}
 
 /**
  * Databricks splits stage rights: None, Archived and Staging moves need CAN_MANAGE_STAGING_VERSIONS, a move to or
@@ -71,24 +37,7 @@ function transition(name: string, version: string, stage: ModelVersionStage, com
 
 /** Every model registry write, and the Databricks transition requests and comments. */
 export const Mutation: MutationResolvers = {
-  async createRegisteredModel(_, { input }, context) {
-    // The creator now manages it: their next write (a first version) must not wait out a cached level.
-    const { registered_model } = await createAsCaller(
-      context.authorizer,
-      'registeredModel',
-      async () => {
-        const created = await context.clients.mlflow.call('createRegisteredModel', {
-          name: input.name,
-          ...(input.description ? { description: input.description } : {}),
-          ...wireTags(input.tags),
-        });
-        await invalidateRegisteredModel(context, input.name);
-        return created;
-      },
-      () => ({ kind: 'registeredModel', name: input.name }),
-    );
-    return freshModel(context, input.name, registered_model);
-  },
+  createRegisteredModel: (_, { input }, context) => createModelAsCaller(context, input),
   async renameRegisteredModel(_, { name, newName }, context) {
     const { registered_model } = await context.clients.mlflow.call('renameRegisteredModel', {
       name,

@@ -7,8 +7,11 @@ import {
   ModelVersionComment,
   TransitionRequest,
 } from './leaves.js';
+import { LoggedModel } from './LoggedModel.js';
 import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
+import { DeletePromptVersionPayload, Prompt, PromptAlias, PromptVersion } from './Prompt.js';
+import { promptMutations } from './promptMutations.js';
 import { Query } from './Query.js';
 import { ModelAlias, RegisteredModel } from './RegisteredModel.js';
 import { Run } from './Run.js';
@@ -17,14 +20,19 @@ import { Run } from './Run.js';
 export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
   Query,
-  Mutation,
+  Mutation: { ...Mutation, ...promptMutations },
   RegisteredModel,
   ModelAlias,
   ModelVersion,
   Run,
+  LoggedModel,
   TransitionRequest,
   ModelVersionActivity,
   ModelVersionComment,
   ModelVersionActivityPayload,
   DeleteModelVersionPayload,
+  Prompt,
+  PromptVersion,
+  PromptAlias,
+  DeletePromptVersionPayload,
 };

@@ -6,11 +6,13 @@ import { loaderInputs } from '../../loaderInputs.js';
 import { ArtifactListings } from './artifacts.js';
 import { createExperimentLoaders } from './experiments.js';
 import { createFirstRunsPageLoader, type FirstRunsPageLoader } from './firstRunsPage.js';
+import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModels.js';
 import { createMetricHistoryLoader, type HistoryKey } from './metricHistory.js';
+import { createRunInputsLoader, type RunInputsLoader } from './runInputs.js';
 import { createRunLoaders } from './runs.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
-export interface TrackingLoaders {
+export interface TrackingLoaders extends LoggedModelLoaders {
   experimentById: DataLoader<string, WireExperiment | null>;
   experimentByName: DataLoader<string, WireExperiment | null>;
   runById: DataLoader<string, WireRun | null>;
@@ -23,8 +25,10 @@ export interface TrackingLoaders {
   primeRuns(runs: readonly WireRun[]): void;
   /** Same for experiments. */
   primeExperiments(experiments: readonly WireExperiment[]): void;
-  /** Artifact listings by run id and path (a run reached through two parents lists once). */
+  /** Artifact listing pages by root, path and page token (a run reached through two parents lists once). */
   artifactListings: ArtifactListings;
+  /** Runs from runs/get (the only answer with the logged models a run used). */
+  runInputs: RunInputsLoader;
 }
 
 /**
@@ -40,9 +44,11 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
   return {
     ...experiments,
     ...runs,
+    ...createLoggedModelLoaders({ ...inputs, capabilities }),
     firstRunsPage: createFirstRunsPageLoader({ ...inputs, capabilities, primeRuns: runs.primeRuns }),
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
-    artifactListings: new ArtifactListings(inputs.mlflow),
+    artifactListings: new ArtifactListings(inputs),
+    runInputs: createRunInputsLoader(inputs),
   };
 }
 

@@ -1,11 +1,14 @@
 import { cachePolicy } from '../../../cache/cachePolicy.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
+import { partialWriteError } from '../../../errors/partialWriteError.js';
 import { NotFoundError } from '../../../errors/SupergraphError.js';
+import { logBatchChunks } from '../../../upstream/mlflow/logBatchChunks.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
 import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
+import { loggedModelMutations } from './loggedModelMutations.js';
 
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
 // request's memo, so the answer shows the write.
@@ -79,7 +82,43 @@ async function forget(context: RequestContext, kind: 'experiment' | 'run', id: s
 }
 
 function wireMetric(metric: MetricInput): WireMetric & { timestamp: number } {
-  return { key: metric.key, value: metric.value, timestamp: metric.timestamp ?? Date.now(), step: metric.step ?? 0 };
+  return {
+    key: metric.key,
+    value: metric.value,
+    timestamp: metric.timestamp ?? Date.now(),
+    step: metric.step ?? 0,
+    // MLflow 3 (refused with UNSUPPORTED_BY_BACKEND before the call where the server has no logged models).
+    ...(metric.modelId ? { model_id: metric.modelId } : {}),
+    ...(metric.datasetName ? { dataset_name: metric.datasetName } : {}),
+    ...(metric.datasetDigest ? { dataset_digest: metric.datasetDigest } : {}),
+  };
+}
+
+/**
+ * Metrics logged for logged models change those models too: the caller needs CAN_EDIT on each model's experiment
+ * (a model may sit in another experiment than the run), checked before anything is written. Answers the model ids.
+ */
+async function requireModelsEditable(context: RequestContext, metrics: readonly MetricInput[]): Promise<string[]> {
+  const ids = [...new Set(metrics.flatMap((m) => (m.modelId ? [m.modelId] : [])))];
+  if (ids.length === 0) return ids;
+  await context.clients.mlflow.requireFeature('loggedModels', 'logMetric');
+  const models = await context.loaders.get(trackingLoaders).loggedModelById.loadMany(ids);
+  for (const [index, model] of models.entries()) {
+    if (model instanceof Error) throw model;
+    if (!model) throw new NotFoundError(`Logged model ${ids[index] ?? ''} does not exist`);
+    await context.authorizer.require({ kind: 'experiment', id: model.info.experiment_id }, 'CAN_EDIT');
+  }
+  return ids;
+}
+
+/** After metrics for logged models landed: the models' metrics changed. */
+async function forgetModelMetrics(context: RequestContext, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await Promise.all([
+    context.cache.invalidate(cachePolicy.loggedModel.namespace, ids),
+    context.cache.bump('loggedModels'),
+  ]);
+  for (const id of ids) context.loaders.get(trackingLoaders).loggedModelById.clear(id);
 }
 
 /** Every MLflow tracking write. */
@@ -171,9 +210,11 @@ export const Mutation: MutationResolvers = {
     return freshRun(context, runId);
   },
   async logMetric(_, { runId, metric }, context) {
-    const { key, value, timestamp, step } = wireMetric(metric);
-    await context.clients.mlflow.call('logMetric', { run_id: runId, key, value, timestamp, step: Number(step) });
+    const models = await requireModelsEditable(context, [metric]);
+    const { step, ...rest } = wireMetric(metric);
+    await context.clients.mlflow.call('logMetric', { run_id: runId, ...rest, step: Number(step) });
     context.loaders.get(trackingLoaders).metricHistory.clearAll();
+    await forgetModelMetrics(context, models);
     return freshRun(context, runId);
   },
   async logParam(_, { runId, param }, context) {
@@ -181,13 +222,40 @@ export const Mutation: MutationResolvers = {
     return freshRun(context, runId);
   },
   async logBatch(_, { runId, metrics, params, tags }, context) {
-    await context.clients.mlflow.call('logBatch', {
-      run_id: runId,
-      metrics: (metrics ?? []).map(wireMetric),
-      params: (params ?? []).map((p) => ({ key: p.key, value: p.value })),
-      tags: (tags ?? []).map((t) => ({ key: t.key, value: t.value })),
-    });
-    context.loaders.get(trackingLoaders).metricHistory.clearAll();
+    const models = await requireModelsEditable(context, metrics ?? []);
+    // Split as MLflow's client splits a batch (upstream/mlflow/logBatchChunks.ts), sent one after another and
+    // never retried; a failed call stops the rest, and the error says which calls landed.
+    const chunks = logBatchChunks(
+      (metrics ?? []).map(wireMetric),
+      (params ?? []).map((p) => ({ key: p.key, value: p.value })),
+      (tags ?? []).map((t) => ({ key: t.key, value: t.value })),
+    );
+    const sent = { metrics: 0, params: 0, tags: 0 };
+    try {
+      for (const [index, part] of chunks.entries()) {
+        try {
+          await context.clients.mlflow.call('logBatch', { run_id: runId, ...part });
+        } catch (error) {
+          if (chunks.length === 1) throw error;
+          throw partialWriteError(error, {
+            what: `logBatch of run ${runId}`,
+            landed: index,
+            total: chunks.length,
+            landedDetail: `${sent.metrics} metrics, ${sent.params} params, ${sent.tags} tags`,
+          });
+        }
+        sent.metrics += part.metrics.length;
+        sent.params += part.params.length;
+        sent.tags += part.tags.length;
+      }
+    } finally {
+      // What landed is visible to the next read, also when a later call failed.
+      context.loaders.get(trackingLoaders).metricHistory.clearAll();
+      await forgetModelMetrics(context, models);
+      if (chunks.length > 1)
+        await Promise.all([context.cache.invalidate(cachePolicy.run.namespace, [runId]), context.cache.bump('runs')]);
+    }
     return freshRun(context, runId);
   },
+  ...loggedModelMutations,
 };

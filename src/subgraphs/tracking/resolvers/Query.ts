@@ -9,6 +9,7 @@ import type { RequestContext } from '../../../context/RequestContext.js';
 import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
 import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { wireViewType } from '../toModels.js';
+import { loggedModelQueries } from './loggedModelQueries.js';
 
 /**
  * GitLab lists a project's experiments in one GET (`experiments/list`, no paging), which read-only tokens may call,
@@ -85,6 +86,8 @@ export const Query: QueryResolvers = {
   run: (_, { id }, context) => context.loaders.get(trackingLoaders).runById.load(id),
 
   backend: (_, __, context) => describeBackend(context.services, context.principal.authorization),
+
+  ...loggedModelQueries,
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');

@@ -1,7 +1,10 @@
 import { LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import { Experiment } from './Experiment.js';
-import { Artifact, DatasetInput, Metric } from './leaves.js';
+import { Artifact } from './Artifact.js';
+import { DatasetInput, Metric } from './leaves.js';
+import { LoggedModel, LoggedModelMetric } from './LoggedModel.js';
+import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Run } from './Run.js';
@@ -18,4 +21,7 @@ export const resolvers: Resolvers = {
   Metric,
   DatasetInput,
   Artifact,
+  LoggedModel,
+  LoggedModelMetric,
+  ModelVersion,
 };

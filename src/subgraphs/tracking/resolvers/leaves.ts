@@ -1,4 +1,4 @@
-import type { ArtifactResolvers, DatasetInputResolvers, MetricResolvers } from '../resolvers.generated.js';
+import type { DatasetInputResolvers, MetricResolvers } from '../resolvers.generated.js';
 import { tagList } from '../toModels.js';
 
 /** Metric fields: MLflow omits step 0 and sends int64 as numbers or strings. */
@@ -19,11 +19,4 @@ export const DatasetInput: DatasetInputResolvers = {
   schema: (input) => input.dataset.schema ?? null,
   profile: (input) => input.dataset.profile ?? null,
   tags: (input) => tagList(input.tags),
-};
-
-/** Artifact fields. */
-export const Artifact: ArtifactResolvers = {
-  path: (file) => file.path,
-  isDir: (file) => file.is_dir ?? false,
-  fileSize: (file) => file.file_size ?? null,
 };

@@ -32,3 +32,45 @@ describe('LearnedCapabilities', () => {
     expect(message).toContain('bulk-interval unavailable: no such endpoint');
   });
 });
+
+describe('LearnedCapabilities: MLflow 3 features', () => {
+  it('decides by the detected version, keeps what an authenticated probe read, and learns an absence once', async () => {
+    const log = recording();
+    let probes = 0;
+    const learned = new LearnedCapabilities(backendProfile('mlflow'), log, async () => {
+      probes += 1;
+      return { version: '3.11.1', serverInfo: undefined };
+    });
+    expect(learned.feature('loggedModels')).toBe('unknown');
+    expect(await learned.decideFeature('loggedModels', 'Basic x')).toBe('yes');
+    expect(await learned.decideFeature('loggedModels')).toBe('yes');
+    expect(probes).toBe(1);
+    // A later anonymous probe that read nothing (basic-auth) does not forget the version.
+    learned.detected({ version: undefined, serverInfo: undefined });
+    expect(learned.feature('prompts')).toBe('yes');
+    learned.featureAbsent('loggedModels', 'no route');
+    learned.featureAbsent('loggedModels', 'no route');
+    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'yes' });
+    expect(log.lines).toHaveLength(1);
+    expect(new LearnedCapabilities(backendProfile('gitlab'), log).features()).toEqual({
+      loggedModels: 'no',
+      prompts: 'no',
+    });
+  });
+});
+
+describe('LearnedCapabilities: a server that reports no version', () => {
+  it('is probed once for many gated calls, not once per call', async () => {
+    let probes = 0;
+    const learned = new LearnedCapabilities(backendProfile('mlflow'), recording(), async () => {
+      probes += 1;
+      return { version: undefined, serverInfo: undefined };
+    });
+    const decisions = await Promise.all(
+      Array.from({ length: 5 }, () => learned.decideFeature('loggedModels', 'Basic x')),
+    );
+    expect(decisions).toEqual(Array(5).fill('unknown'));
+    expect(await learned.decideFeature('loggedModels', 'Basic y')).toBe('unknown');
+    expect(probes).toBe(1);
+  });
+});
