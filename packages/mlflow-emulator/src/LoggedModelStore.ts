@@ -88,6 +88,7 @@ export class LoggedModelStore {
       tags: new Map(request.tags.map((tag) => [tag.key, tag.value])),
       params: new Map(request.params.map((param) => [param.key, param.value])),
       metrics: [],
+      files: new Map(),
       deleted: false,
     };
     this.models.set(modelId, model);

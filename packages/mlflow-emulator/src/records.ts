@@ -143,5 +143,7 @@ export interface LoggedModelRecord {
   readonly tags: Map<string, string>;
   readonly params: Map<string, string>;
   readonly metrics: LoggedModelMetric[];
+  /** The model's files by path (UTF-8 text): the demo seeds an `MLmodel`; a created model has none. */
+  readonly files: Map<string, string>;
   deleted: boolean;
 }

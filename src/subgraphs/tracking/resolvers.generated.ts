@@ -321,6 +321,12 @@ export type LoggedModel = {
   __typename?: 'LoggedModel';
   /** Where the model's files are stored. */
   artifactLocation?: Maybe<Scalars['String']['output']>;
+  /**
+   * The entries of one directory of the model's files (the root by default: `MLmodel`, the weights, the environment),
+   * as `Run.artifacts` pages a run's. Downloads check the model's experiment permission. Null with an error when they
+   * cannot be listed (UNSUPPORTED_BY_BACKEND before MLflow 3).
+   */
+  artifacts?: Maybe<ArtifactConnection>;
   /** When the model was created. */
   creationTime?: Maybe<Scalars['Timestamp']['output']>;
   /** The experiment the model belongs to. */
@@ -355,6 +361,17 @@ export type LoggedModel = {
   tag?: Maybe<Scalars['String']['output']>;
   /** All tags of the model. */
   tags: Array<Tag>;
+};
+
+
+/**
+ * A model logged by MLflow 3 (`log_model`, `create_external_model`): its own parameters, metrics per dataset,
+ * tags and files, made by a run and registered as model versions. Readable by whoever may read its experiment.
+ */
+export type LoggedModelArtifactsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  path?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1377,6 +1394,7 @@ export type ExperimentEdgeResolvers<ContextType = RequestContext, ParentType ext
 export type LoggedModelResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoggedModel'] = ResolversParentTypes['LoggedModel'], FederationReferenceType extends FederationReferenceTypes['LoggedModel'] = FederationReferenceTypes['LoggedModel']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LoggedModel']> | FederationReferenceType, FederationReferenceType, ContextType>;
   artifactLocation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  artifacts?: Resolver<Maybe<ResolversTypes['ArtifactConnection']>, ParentType, ContextType, RequireFields<LoggedModelArtifactsArgs, 'first'>>;
   creationTime?: Resolver<Maybe<ResolversTypes['Timestamp']>, ParentType, ContextType>;
   experiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType>;
   experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -1,5 +1,5 @@
 import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
-import type { WireLoggedModelStatus, WireRun, WireTag } from '../../upstream/mlflow/wire.js';
+import type { WireLoggedModel, WireLoggedModelStatus, WireRun, WireTag } from '../../upstream/mlflow/wire.js';
 import type { LifecycleStage, LoggedModelStatus, RunStatus, ViewType } from './resolvers.generated.js';
 
 // Mapping between MLflow's wire values and the GraphQL enums, in one place.
@@ -47,6 +47,11 @@ export function runName(run: WireRun): string | null {
 /** A run as an artifact root: what the listing, the signed URLs and the downloads name. */
 export function artifactLocation(run: WireRun): ArtifactLocation {
   return { root: { kind: 'run', id: run.info.run_id }, experimentId: run.info.experiment_id };
+}
+
+/** A logged model's artifact root, governed by its experiment's permission. */
+export function loggedModelArtifactLocation(model: WireLoggedModel): ArtifactLocation {
+  return { root: { kind: 'loggedModel', id: model.info.model_id }, experimentId: model.info.experiment_id };
 }
 
 /** MLflow's logged-model status → LoggedModelStatus (anything else, which MLflow stores as UNSPECIFIED, reads as that). */

@@ -67,6 +67,7 @@ const ERROR_BODY_BYTES = 4096;
 
 const GET_ARTIFACT_ROUTE = 'GET /get-artifact';
 const PRESIGNED_ROUTE = 'GET presigned URL';
+const LOGGED_MODEL_FILE_ROUTE = 'GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/files';
 
 /** The start of a failed answer (MLflow's JSON error); a broken one says no more than its status. */
 async function errorText(body: Readable, max: number): Promise<string> {
@@ -205,18 +206,21 @@ export class ArtifactClient {
   /** MLflow's get-artifact, with the caller's credentials. */
   #getArtifact(location: ArtifactLocation, path: string) {
     const { root } = location;
+    const base = this.options.trackingUri.replace(/\/+$/, '');
+    const auth = this.options.authorization;
+    const headers = { ...this.options.headers, ...(auth ? { authorization: auth } : {}) };
     switch (root.kind) {
       case 'run': {
-        const url = new URL(`${this.options.trackingUri.replace(/\/+$/, '')}/get-artifact`);
+        const url = new URL(`${base}/get-artifact`);
         url.searchParams.set('path', path);
         url.searchParams.set('run_uuid', root.id);
-        const auth = this.options.authorization;
-        return {
-          upstream: 'MLflow',
-          route: GET_ARTIFACT_ROUTE,
-          url: url.toString(),
-          headers: { ...this.options.headers, ...(auth ? { authorization: auth } : {}) },
-        };
+        return { upstream: 'MLflow', route: GET_ARTIFACT_ROUTE, url: url.toString(), headers };
+      }
+      case 'loggedModel': {
+        // MLflow 3 serves a logged model's files under its own path (checked against the model's experiment).
+        const url = new URL(`${base}/api/2.0/mlflow/logged-models/${encodeURIComponent(root.id)}/artifacts/files`);
+        url.searchParams.set('artifact_file_path', path);
+        return { upstream: 'MLflow', route: LOGGED_MODEL_FILE_ROUTE, url: url.toString(), headers };
       }
     }
   }
@@ -242,6 +246,14 @@ export class ArtifactClient {
           headers: storageHeaders(signed.headers),
         };
       }
+      case 'loggedModel':
+        // Databricks presigns a logged model's files through another endpoint, not wired here yet.
+        throw new UpstreamError({
+          upstream: 'Databricks',
+          endpoint: 'artifact bytes',
+          failure: 'unsupported',
+          message: "This backend's logged-model files cannot be downloaded through the graph yet",
+        });
     }
   }
 }

@@ -2,14 +2,14 @@
 // URLs, the gateway's download route, the upstream client) takes a root rather than a run id, so MLflow 3's logged
 // models become one more member here and one more case in each exhaustive switch (the compiler lists them).
 
-/** The owner of an artifact tree: a run (MLflow 3 adds logged models the same way). */
-export type ArtifactRoot = { readonly kind: 'run'; readonly id: string };
+/** The owner of an artifact tree: a run, or an MLflow 3 logged model (`m-…`). */
+export type ArtifactRoot = { readonly kind: 'run' | 'loggedModel'; readonly id: string };
 
 /** A root's kind, as it appears in a download URL (`/artifacts/v1/<kind>/<id>/<path>`). */
 export type ArtifactRootKind = ArtifactRoot['kind'];
 
 /** The kinds a download URL may name (anything else is refused before any upstream call). */
-export const artifactRootKinds: readonly ArtifactRootKind[] = ['run'];
+export const artifactRootKinds: readonly ArtifactRootKind[] = ['run', 'loggedModel'];
 
 /** A root and the experiment it belongs to: whose permission governs its artifacts. */
 export interface ArtifactLocation {

@@ -131,6 +131,11 @@ export interface MlflowApi {
   setLoggedModelTags: { params: { model_id: string; tags: WireTag[] }; response: Empty };
   deleteLoggedModelTag: { params: { model_id: string; tag_key: string }; response: Empty };
   logLoggedModelParams: { params: { model_id: string; params: WireParam[] }; response: Empty };
+  /** One directory of a logged model's artifacts (MLflow 3): the shape of artifacts/list. */
+  listLoggedModelArtifacts: {
+    params: { model_id: string; artifact_directory_path?: string; page_token?: string };
+    response: { root_uri?: string; files?: WireFileInfo[] } & Paged;
+  };
   searchLoggedModels: {
     params: {
       experiment_ids: string[];

@@ -45,6 +45,7 @@ export const mlflowEndpoints = {
   deleteLoggedModelTag: endpoint('DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}'),
   logLoggedModelParams: endpoint('POST /api/2.0/mlflow/logged-models/{model_id}/params'),
   searchLoggedModels: endpoint('POST /api/2.0/mlflow/logged-models/search', { readOnly: true }),
+  listLoggedModelArtifacts: endpoint('GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories'),
   // registry
   createRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/create'),
   getRegisteredModel: endpoint('GET /api/2.0/mlflow/registered-models/get'),

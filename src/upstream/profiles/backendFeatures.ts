@@ -33,6 +33,7 @@ export const FEATURE_ENDPOINTS: Readonly<Record<BackendFeature, readonly MlflowE
     'deleteLoggedModelTag',
     'logLoggedModelParams',
     'searchLoggedModels',
+    'listLoggedModelArtifacts',
   ],
   prompts: [],
 };

@@ -3,6 +3,7 @@
 // not know stores LOGGED_MODEL_STATUS_UNSPECIFIED (the proto parse stops there), DELETE endpoints read a JSON body,
 // the model id comes from the path and any text is a 404 when no model has it.
 import { Messages3 } from '../messages3.js';
+import { RawResponse } from '../MlflowError.js';
 import { isMlflow3 } from '../mlflowVersion.js';
 import { loggedModelJson } from '../loggedModelJson.js';
 import { LOGGED_MODELS_DEFAULT_MAX_RESULTS } from '../LoggedModelStore.js';
@@ -150,9 +151,30 @@ export const loggedModelRoutes: readonly Route[] = [
     path: '/logged-models/{model_id}/artifacts/directories',
     methods: ['GET'],
     handler: (request, { store }) => {
-      readRequest(request, Messages3.ListLoggedModelArtifacts, [['artifact_directory_path', ['string']]]);
-      // The emulator stores no model files: the listing is the root alone, as for a model nothing was uploaded to.
-      return { root_uri: store.loggedModels.getLoggedModel(modelIdOf(request)).artifactUri };
+      const message = readRequest(request, Messages3.ListLoggedModelArtifacts, [
+        ['artifact_directory_path', ['string']],
+      ]);
+      const model = store.loggedModels.getLoggedModel(modelIdOf(request));
+      // A model nothing was uploaded to lists the root alone (the recorded answer); the demo's list their MLmodel.
+      const directory = message.str('artifact_directory_path').replace(/^\/+|\/+$/g, '');
+      const prefix = directory ? `${directory}/` : '';
+      const files = [...model.files]
+        .filter(([path]) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/'))
+        .map(([path, text]) => ({ path, is_dir: false, file_size: Buffer.byteLength(text, 'utf8') }));
+      return { root_uri: model.artifactUri, ...(files.length > 0 ? { files } : {}) };
+    },
+  },
+  {
+    // Permission tables key on the request name: reading a model's file needs what listing them needs.
+    operation: 'ListLoggedModelArtifacts',
+    path: '/logged-models/{model_id}/artifacts/files',
+    methods: ['GET'],
+    handler: (request, { store }) => {
+      const model = store.loggedModels.getLoggedModel(modelIdOf(request));
+      const path = request.query.get('artifact_file_path') ?? '';
+      const text = model.files.get(path);
+      if (text === undefined) throw new RawResponse(404, `File not found: ${path}`, 'text/plain; charset=utf-8');
+      return new RawResponse(200, text, 'application/octet-stream');
     },
   },
 ];

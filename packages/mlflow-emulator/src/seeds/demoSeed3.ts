@@ -111,6 +111,27 @@ function sourceRun(store: EmulatorStore, plan: DemoLoggedModel, experimentId: st
   return runs.sort((a, b) => b.startTime - a.startTime)[0];
 }
 
+/** The `MLmodel` file MLflow 3 writes at a logged model's root (trimmed to the fields a reader looks at). */
+function mlmodelText(modelId: string, runId: string, createdMs: number): string {
+  return [
+    'artifact_path: model',
+    'flavors:',
+    '  python_function:',
+    '    env:',
+    '      virtualenv: python_env.yaml',
+    '    loader_module: mlflow.sklearn',
+    '    python_version: 3.11.9',
+    '  sklearn:',
+    '    pickled_model: model.pkl',
+    '    serialization_format: cloudpickle',
+    `model_id: ${modelId}`,
+    'mlflow_version: 3.11.1',
+    `run_id: ${runId}`,
+    `utc_time_created: '${new Date(createdMs).toISOString().replace('T', ' ').replace('Z', '')}'`,
+    '',
+  ].join('\n');
+}
+
 function logModel(store: EmulatorStore, plan: DemoLoggedModel, random: Prng): void {
   const experiment = store.tracking.getExperimentByName(plan.experiment);
   const family = DEMO_EXPERIMENTS.find((candidate) => candidate.name === plan.experiment)?.family ?? 'tabular';
@@ -129,6 +150,7 @@ function logModel(store: EmulatorStore, plan: DemoLoggedModel, random: Prng): vo
   });
   model.status = plan.status;
   model.lastUpdatedTimestampMs = created + 120_000;
+  model.files.set('MLmodel', mlmodelText(model.modelId, model.sourceRunId, created));
   if (!run) return;
   run.modelOutputs?.push({ modelId: model.modelId, step: 0 });
   if (plan.status !== 'LOGGED_MODEL_READY') return;

@@ -48,6 +48,12 @@ export class ArtifactListings {
           ...(path ? { path } : {}),
           ...(pageToken ? { page_token: pageToken } : {}),
         });
+      case 'loggedModel':
+        return this.inputs.mlflow.call('listLoggedModelArtifacts', {
+          model_id: root.id,
+          ...(path ? { artifact_directory_path: path } : {}),
+          ...(pageToken ? { page_token: pageToken } : {}),
+        });
     }
   }
 }

@@ -1,6 +1,9 @@
+import { buildConnection, pageSize } from '../../../graphql/connection.js';
+import { connectionCursors } from '../../../graphql/cursorCodec.js';
+import { safeArtifactPath } from '../../../upstream/artifacts/artifactPath.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { LoggedModelMetricResolvers, LoggedModelResolvers } from '../resolvers.generated.js';
-import { loggedModelStatus, nonEmpty, tagList, tagValue } from '../toModels.js';
+import { loggedModelArtifactLocation, loggedModelStatus, nonEmpty, tagList, tagValue } from '../toModels.js';
 
 /** Fields of LoggedModel (MLflow 3), backed by MLflow's logged model object (info + data). */
 export const LoggedModel: LoggedModelResolvers = {
@@ -39,6 +42,20 @@ export const LoggedModel: LoggedModelResolvers = {
         (datasetName == null || m.dataset_name === datasetName) &&
         (datasetDigest == null || m.dataset_digest === datasetDigest),
     ),
+  async artifacts(model, { path, first, after }, context) {
+    await context.clients.mlflow.requireFeature('loggedModels', 'listLoggedModelArtifacts');
+    const size = pageSize(first, 1000, 100);
+    const directory = safeArtifactPath(path ?? '', { allowRoot: true });
+    const location = loggedModelArtifactLocation(model);
+    const cursors = connectionCursors(context.services.keys, context.principal, {
+      field: 'LoggedModel.artifacts',
+      args: { modelId: model.info.model_id, path: directory },
+    });
+    const position = cursors.decode(after);
+    const page = await context.loaders.get(trackingLoaders).artifactListings.page(location.root, directory, position.t);
+    const entries = (page.files ?? []).slice(position.o).map((file) => ({ file, location }));
+    return buildConnection(entries, size, position, page.next_page_token || undefined, cursors);
+  },
 };
 
 /** Fields of LoggedModelMetric: MLflow omits step 0 and empty dataset fields. */
