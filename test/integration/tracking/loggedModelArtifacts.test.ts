@@ -6,6 +6,7 @@ import { asUser } from '../../helpers/auth.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 
 const LIST = (id: string) => `GET /api/2.0/mlflow/logged-models/${id}/artifacts/directories`;
+const FILES = (id: string) => `GET /api/2.0/mlflow/logged-models/${id}/artifacts/files`;
 
 describe('logged model artifacts (MLflow 3)', () => {
   let stack: Stack;
@@ -34,6 +35,8 @@ describe('logged model artifacts (MLflow 3)', () => {
     const response = await fetch(new URL(nodes[0].downloadUrl, stack.gateway.url), { headers: asUser(BOB) });
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(expected)).toBe(true);
+    // One read for `text`, one for the download.
+    expect(stack.emulator.callCount(FILES(model.modelId))).toBe(2);
     expect(stack.emulator.callCount(LIST(model.modelId))).toBe(1);
   });
 
@@ -55,8 +58,11 @@ describe('logged model artifacts (MLflow 3)', () => {
       asUser(ADMIN),
     );
     expect(revoked.errors).toBeUndefined();
+    const before = stack.emulator.callCount(FILES(model.modelId));
     const response = await fetch(new URL(url, stack.gateway.url), { headers: asUser(BOB) });
     expect(response.status).toBe(403);
+    // Refused by the gateway's own check of the signed experiment, before any upstream call.
+    expect(stack.emulator.callCount(FILES(model.modelId))).toBe(before);
     expect((await response.arrayBuffer()).byteLength).toBeLessThan(1000);
   });
 });
