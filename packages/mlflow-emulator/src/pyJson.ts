@@ -1,5 +1,6 @@
 // Python's `json.dumps` text for JSON values (", " and ": " separators), as MLflow writes the JSON it stores
-// in strings: token usage, request/response previews, assessment values in SQL parameters.
+// in strings: token usage, request/response previews, assessment values in SQL parameters, webhook payloads, a
+// dataset's tags, schema, profile and records (one writer for all of them).
 import { pyFloatRepr } from './pyRepr.js';
 
 /** How numbers print: `auto` keeps integers as ints; `float` prints every number as a Python float. */

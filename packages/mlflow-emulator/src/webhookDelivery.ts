@@ -8,7 +8,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { pythonJsonDumps } from './pythonJson.js';
+import { pyJsonDumps } from './pyJson.js';
 import { eventName, type WebhookEvent, type WebhookPayload } from './webhookEvents.js';
 
 /** MLFLOW_WEBHOOK_REQUEST_TIMEOUT's default (seconds), in milliseconds. */
@@ -85,7 +85,7 @@ export async function deliver(
   nowMs: number,
 ): Promise<DeliveryRecord> {
   const [entity, action] = eventName(event).split('.');
-  const body = pythonJsonDumps({ entity, action, timestamp: pythonUtcIsoformat(nowMs), data: payload });
+  const body = pyJsonDumps({ entity, action, timestamp: pythonUtcIsoformat(nowMs), data: payload });
   const deliveryId = randomUUID();
   const timestamp = String(Math.floor(nowMs / 1000));
   const headers: Record<string, string> = {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MLFLOW3_VERSION, signDelivery, startEmulator, type Emulator } from '../src/index.js';
-import { pythonJsonDumps } from '../src/pythonJson.js';
+import { pyJsonDumps } from '../src/pyJson.js';
 import { pythonUtcIsoformat } from '../src/webhookDelivery.js';
 import { call } from './httpClient.js';
 
@@ -182,7 +182,7 @@ describe('webhooks (MLflow 3 mode)', () => {
       const id = String(delivery.headers['x-mlflow-delivery-id']);
       const timestamp = String(delivery.headers['x-mlflow-timestamp']);
       expect(delivery.headers['x-mlflow-signature']).toBe(signDelivery('shh', id, timestamp, delivery.body));
-      expect(delivery.body).toBe(pythonJsonDumps(JSON.parse(delivery.body)));
+      expect(delivery.body).toBe(pyJsonDumps(JSON.parse(delivery.body)));
     }
   });
 
@@ -269,7 +269,7 @@ describe('webhooks (MLflow 3 mode)', () => {
 
 describe('webhook wire formats', () => {
   it("serialises like Python's json.dumps and datetime.isoformat", () => {
-    expect(pythonJsonDumps({ a: 'é', b: [1, null], c: { d: true } })).toBe(
+    expect(pyJsonDumps({ a: 'é', b: [1, null], c: { d: true } })).toBe(
       '{"a": "\\u00e9", "b": [1, null], "c": {"d": true}}',
     );
     expect(pythonUtcIsoformat(Date.UTC(2026, 11, 5, 15, 14, 7, 141))).toBe('2026-12-05T15:14:07.141000+00:00');

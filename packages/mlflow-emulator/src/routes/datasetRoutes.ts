@@ -7,7 +7,7 @@ import { isMlflow3 } from '../mlflowVersion.js';
 import { createPageToken, parsePageToken } from '../pageToken.js';
 import { readRequest, requestJson, type MessageSpec } from '../protoJson.js';
 import { MLFLOW3_PREFIXES, type EmulatorRequest, type RegisterRoutes, type Route } from '../router.js';
-import { pythonJsonDumps } from '../pythonJson.js';
+import { pyJsonDumps } from '../pyJson.js';
 import type { Json } from '../wireJson.js';
 
 const S = { kind: 'string' } as const;
@@ -56,9 +56,9 @@ export function datasetJson(
   return {
     dataset_id: dataset.datasetId,
     name: dataset.name,
-    tags: pythonJsonDumps(dataset.tags),
-    ...(schema === undefined ? {} : { schema: pythonJsonDumps(schema) }),
-    ...(dataset.records.length === 0 ? {} : { profile: pythonJsonDumps({ num_records: dataset.records.length }) }),
+    tags: pyJsonDumps(dataset.tags),
+    ...(schema === undefined ? {} : { schema: pyJsonDumps(schema) }),
+    ...(dataset.records.length === 0 ? {} : { profile: pyJsonDumps({ num_records: dataset.records.length }) }),
     digest: dataset.digest,
     created_time: dataset.createdTime,
     last_update_time: dataset.lastUpdateTime,
@@ -190,7 +190,7 @@ const routes: readonly Route[] = [
       const after = parseRecordsToken(message.str('page_token'));
       const page = store.datasets.records(id, maxResults, after);
       return {
-        records: pythonJsonDumps(page.items.map((entry) => recordJson(id, entry))),
+        records: pyJsonDumps(page.items.map((entry) => recordJson(id, entry))),
         ...(page.nextPageToken === undefined ? {} : { next_page_token: page.nextPageToken }),
       };
     },
