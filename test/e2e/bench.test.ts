@@ -18,12 +18,12 @@ describe('npm run bench -- --quick', () => {
       cwd: process.cwd(),
       env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' },
       encoding: 'utf8',
-      timeout: 170_000,
+      timeout: 540_000,
     });
     if (run.status !== 0) throw new Error(`bench exited ${run.status}: ${String(run.stderr).slice(-2000)}`);
     report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
     scenarios = report.scenarios as typeof scenarios;
-  }, 180_000);
+  }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the Markdown table with every scenario and variant, and writes the JSON', () => {

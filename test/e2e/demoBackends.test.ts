@@ -30,7 +30,7 @@ describe('npm start -- --demo', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  }, 40_000);
+  }, 120_000);
 
   it('plays MLflow 3: its version and server features detected', async () => {
     const { child, graphqlUrl: url } = await spawnMain(['--demo', 'mlflow3'], NO_BACKEND);
@@ -44,7 +44,7 @@ describe('npm start -- --demo', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  }, 40_000);
+  }, 120_000);
 
   it('refuses a demo it does not have, naming the choices', async () => {
     const env: Record<string, string | undefined> = {
@@ -65,5 +65,5 @@ describe('npm start -- --demo', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).not.toBe(0);
     expect(output).toMatch(/--demo must be one of mlflow, basic-auth, databricks, gitlab, mlflow3/);
-  }, 40_000);
+  }, 120_000);
 });
