@@ -2,7 +2,8 @@
 // write round trip read back after each write, records paged with cursors, client mistakes refused before any call
 // (MLflow would answer some with an HTML 500), and a 2.12.2 server where every dataset field is UNSUPPORTED_BY_BACKEND
 // without a single upstream call.
-import { DEMO_DATASET_NAME, DEMO_DATASET_RECORDS } from '@mlflow-supergraph/mlflow-emulator';
+import { ALICE, DEMO_DATASET_NAME, DEMO_DATASET_RECORDS } from '@mlflow-supergraph/mlflow-emulator';
+import { asUser } from '../../helpers/auth.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { writeCallCount } from '../../helpers/upstreamCalls.js';
 
@@ -278,17 +279,21 @@ describe('evaluation datasets on MLflow 3.11.1', () => {
   });
 });
 
-describe('evaluation datasets on MLflow 2.12.2', () => {
+// Behind basic-auth too: there a permission check is itself a call (users/get), so the refusal must come first.
+describe.each([
+  ['without auth', false, {}],
+  ['behind basic-auth', true, asUser(ALICE)],
+])('evaluation datasets on MLflow 2.12.2 %s', (_, auth, headers) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ emulator: { seed: 'demo' } });
+    stack = await startStack({ emulator: { seed: 'demo', auth } });
     // The version probe is made at start-up; what follows must cost nothing.
-    await stack.query(`{ backend { version } }`);
+    await stack.query(`{ backend { version } }`, {}, headers);
   });
   afterAll(() => stack.close());
 
   it('Query.backend says so', async () => {
-    const result = await stack.query(`{ backend { capabilities { evaluationDatasets } unsupported } }`);
+    const result = await stack.query(`{ backend { capabilities { evaluationDatasets } unsupported } }`, {}, headers);
     expect(result.data.backend.capabilities.evaluationDatasets).toBe(false);
     expect(result.data.backend.unsupported).toEqual(
       expect.arrayContaining([
@@ -335,7 +340,7 @@ describe('evaluation datasets on MLflow 2.12.2', () => {
     ['deleteEvaluationDataset', `mutation { deleteEvaluationDataset(id: "d-1") { id } }`],
   ])('%s answers UNSUPPORTED_BY_BACKEND with no upstream call', async (path, query) => {
     stack.emulator.resetCalls();
-    const result = await stack.query(query);
+    const result = await stack.query(query, {}, headers);
     const error = result.errors?.find((e) => (e.path ?? []).join('.') === path);
     expect(error?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
     expect(error?.message).toContain('MLflow 3.4');
