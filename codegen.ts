@@ -10,6 +10,7 @@ const scalars = {
   Timestamp: { input: 'number', output: 'number | string' },
   MetricValue: { input: "number | 'NaN' | 'Infinity' | '-Infinity'", output: 'number | string' },
   Long: { input: 'number', output: 'number | string' },
+  JSON: { input: 'unknown', output: 'unknown' },
 };
 
 const common = {
@@ -50,6 +51,7 @@ const clientScalars = {
     output: "number | 'NaN' | 'Infinity' | '-Infinity'",
   },
   Long: { input: 'number', output: 'number' },
+  JSON: { input: 'unknown', output: 'unknown' },
 };
 
 /**
@@ -97,6 +99,12 @@ const config: CodegenConfig = {
       LoggedModelMetric: './mappers.js#LoggedModelMetricModel',
       LoggedModelConnection: './mappers.js#LoggedModelConnectionModel',
       ModelVersion: './mappers.js#ModelVersionRefModel',
+      EvaluationDataset: './mappers.js#EvaluationDatasetModel',
+      EvaluationDatasetRecord: './mappers.js#EvaluationDatasetRecordModel',
+      EvaluationDatasetConnection: './mappers.js#EvaluationDatasetConnectionModel',
+      EvaluationDatasetRecordConnection: './mappers.js#EvaluationDatasetRecordConnectionModel',
+      UpsertEvaluationDatasetRecordsPayload: './mappers.js#UpsertEvaluationDatasetRecordsPayloadModel',
+      DeleteEvaluationDatasetRecordsPayload: './mappers.js#DeleteEvaluationDatasetRecordsPayloadModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',

@@ -15,11 +15,17 @@ import type { AuthorizedContext } from './authorizer.js';
 import type { PermissionLevel } from './PermissionLevel.js';
 import type { Resource } from './Resource.js';
 
+/**
+ * What an object is governed by: one resource, or several that must all allow (an evaluation dataset: every
+ * experiment it is linked to; none at all: an administrator's object, see Authorizer.allowsEvery).
+ */
+export type Governing = Resource | readonly Resource[];
+
 /** How a subgraph finds the resource behind its objects and arguments (`TContext`: its GraphQL context). */
 export interface AuthorizationOptions<TContext extends AuthorizedContext = AuthorizedContext> {
-  /** Protected type name → the resource an object of that type is governed by. */
+  /** Protected type name → the resource(s) an object of that type is governed by. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
-  objectResource: Record<string, (object: any, context: TContext) => Resource | Promise<Resource>>;
+  objectResource: Record<string, (object: any, context: TContext) => Governing | Promise<Governing>>;
   /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:)` → resource. */
   argumentResource: {
     experiment?: (id: string, context: TContext) => Resource | Promise<Resource>;
@@ -27,11 +33,27 @@ export interface AuthorizationOptions<TContext extends AuthorizedContext = Autho
     model?: (name: string, context: TContext) => Resource | Promise<Resource>;
     /** A logged model id (MLflow 3): governed by its experiment. */
     loggedModel?: (id: string, context: TContext) => Resource | Promise<Resource>;
+    /** An evaluation dataset id (MLflow 3): governed by every experiment it is linked to. */
+    dataset?: (id: string, context: TContext) => Governing | Promise<Governing>;
   };
 }
 
 /** The kinds of object a field-level `@hasPermission` argument path may name. */
-const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel'] as const;
+const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel', 'dataset'] as const;
+
+/** Whether the caller holds `level` on what governs an object (all of it, when several). */
+function allowsGoverning(auth: AuthorizedContext['authorizer'], governing: Governing, level: PermissionLevel) {
+  return isResourceList(governing) ? auth.allowsEvery(governing, level) : auth.allows(governing, level);
+}
+
+/** Throws FORBIDDEN unless {@link allowsGoverning}. */
+function requireGoverning(auth: AuthorizedContext['authorizer'], governing: Governing, level: PermissionLevel) {
+  return isResourceList(governing) ? auth.requireEvery(governing, level) : auth.require(governing, level);
+}
+
+function isResourceList(governing: Governing): governing is readonly Resource[] {
+  return Array.isArray(governing);
+}
 type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 
 /** The authorization rules read from one field or type's directives. */
@@ -112,7 +134,7 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
   const types = typeRules(schema);
   const protectedLevel = (typeName: string) => types.get(typeName)?.level;
 
-  const resourceOf = async (typeName: string, object: unknown, context: TContext): Promise<Resource> => {
+  const resourceOf = async (typeName: string, object: unknown, context: TContext): Promise<Governing> => {
     const find = options.objectResource[typeName];
     if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
     return find(object, context);
@@ -120,7 +142,7 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
   const permitted = async (typeName: string, object: unknown, context: TContext): Promise<boolean> => {
     const level = protectedLevel(typeName);
     if (!level || object === null || object === undefined || object instanceof Error) return true;
-    return context.authorizer.allows(await resourceOf(typeName, object, context), level);
+    return allowsGoverning(context.authorizer, await resourceOf(typeName, object, context), level);
   };
 
   for (const type of Object.values(schema.getTypeMap())) {
@@ -146,7 +168,7 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       const object = await original(reference, context, info);
       if (object && !(await permitted(type.name, object, context))) {
         const resource = await resourceOf(type.name, object, context);
-        await context.authorizer.require(resource, level);
+        await requireGoverning(context.authorizer, resource, level);
       }
       return object;
     };
@@ -190,9 +212,9 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
             const find = options.argumentResource[rules.argument.kind];
             if (value === undefined || !find)
               throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
-            await auth.require(await find(value, context), rules.level);
+            await requireGoverning(auth, await find(value, context), rules.level);
           } else if (options.objectResource[parentType.name]) {
-            await auth.require(await resourceOf(parentType.name, parent, context), rules.level);
+            await requireGoverning(auth, await resourceOf(parentType.name, parent, context), rules.level);
           } else {
             throw new Error(
               `applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`,
@@ -207,7 +229,8 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
           return result.filter((_, index) => allowed[index]);
         }
         if (!isList && result && !(await permitted(returnType.name, result, context))) {
-          await auth.require(
+          await requireGoverning(
+            auth,
             await resourceOf(returnType.name, result, context),
             protectedLevel(returnType.name) as PermissionLevel,
           );

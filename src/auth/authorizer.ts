@@ -20,6 +20,14 @@ export interface Authorizer {
   allows(resource: Resource, required: PermissionLevel): Promise<boolean>;
   /** Throws FORBIDDEN unless the caller holds at least `required`. */
   require(resource: Resource, required: PermissionLevel): Promise<void>;
+  /**
+   * True when the caller holds at least `required` on every resource: an object governed by several (an evaluation
+   * dataset by each experiment it is linked to). None at all means an administrator's object, where a permission
+   * service decides: failing closed, a dataset linked to no experiment is nobody else's to read.
+   */
+  allowsEvery(resources: readonly Resource[], required: PermissionLevel): Promise<boolean>;
+  /** Throws FORBIDDEN unless {@link Authorizer.allowsEvery}. */
+  requireEvery(resources: readonly Resource[], required: PermissionLevel): Promise<void>;
   /** Throws UNAUTHENTICATED for an anonymous caller when a permission service is in charge, or one it cannot decide for. */
   requireKnownCaller(): Promise<void>;
   /**
@@ -106,6 +114,24 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
         // (experimentByName would otherwise reveal it). The error's path says which field was refused.
         const what = resource.kind === 'experiment' ? 'the experiment' : 'the registered model';
         throw new ForbiddenError(`Permission denied: ${required} on ${what} is required`, { requiredLevel: required });
+      }
+    },
+    async allowsEvery(resources, required) {
+      if (resources.length === 0) {
+        // No permission service: the backend alone enforces (as `allows` answers without one).
+        if ((await backend()).kind === 'none') return true;
+        return (await session()).isAdmin();
+      }
+      const allowed = await Promise.all(resources.map((resource) => self.allows(resource, required)));
+      return allowed.every(Boolean);
+    },
+    async requireEvery(resources, required) {
+      if (!(await self.allowsEvery(resources, required))) {
+        // As `require`: no identifiers, and nothing about which of the experiments refused.
+        throw new ForbiddenError(
+          `Permission denied: ${required} on every experiment the evaluation dataset is linked to is required (an administrator, for a dataset linked to none)`,
+          { requiredLevel: required },
+        );
       }
     },
     async requireKnownCaller() {

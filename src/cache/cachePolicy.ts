@@ -47,6 +47,11 @@ export const ttlSettings = {
     defaultSeconds: 30,
     why: "writes through this layer invalidate it; another client's finalize, tag or metric shows within this time",
   },
+  evaluationDataset: {
+    variable: 'CACHE_TTL_EVALUATION_DATASET',
+    defaultSeconds: 30,
+    why: "writes through this layer invalidate it; another client's tag, record or experiment link shows within this time",
+  },
   permission: {
     variable: 'CACHE_TTL_PERMISSION',
     defaultSeconds: 10,
@@ -146,6 +151,17 @@ const experimentWrites = [
   'deleteExperimentTag',
 ] as const;
 
+/** Evaluation-dataset writes: each drops the dataset (and its experiment links) and bumps `evaluationDatasets`. */
+const datasetWrites = [
+  'upsertEvaluationDatasetRecords',
+  'deleteEvaluationDatasetRecords',
+  'setEvaluationDatasetTags',
+  'deleteEvaluationDatasetTag',
+  'addEvaluationDatasetExperiments',
+  'removeEvaluationDatasetExperiments',
+  'deleteEvaluationDataset',
+] as const;
+
 /** Every permission answer is about its caller (so kept per caller) and lives CACHE_TTL_PERMISSION. */
 const permissionAnswer = { ttl: { settings: ['permission'] }, sharing: 'perCaller' } as const;
 
@@ -221,6 +237,31 @@ export const cachePolicy = {
       staleWith: ['writeGeneration'],
     },
   },
+  evaluationDataset: {
+    holds: 'MLflow 3 evaluation datasets by dataset id (datasets/get, or found by a datasets/search)',
+    namespace: 'evaluationDataset',
+    ttl: { settings: ['evaluationDataset'] },
+    // Served to another caller only after the type-level rule decided their level on every linked experiment.
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by this layer's writes to the dataset; other callers' copies go stale with its write generation",
+      deletedBy: datasetWrites,
+      staleWith: ['writeGeneration'],
+    },
+  },
+  evaluationDatasetExperiments: {
+    holds:
+      'the experiment ids an evaluation dataset is linked to (datasets/{id}/experiment-ids): what its permission is decided by',
+    namespace: 'evaluationDatasetExperiments',
+    ttl: { settings: ['evaluationDataset'] },
+    // Read only to decide a caller's own level on the dataset; it shows nothing by itself.
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by this layer's writes to the dataset (links added or removed, the dataset deleted); other callers' copies go stale with its write generation",
+      deletedBy: datasetWrites,
+      staleWith: ['writeGeneration'],
+    },
+  },
   metricHistory: {
     holds: "one run's history of one metric (per sampling arguments)",
     namespace: 'metricHistory',
@@ -242,7 +283,7 @@ export const cachePolicy = {
   },
   searchPage: {
     holds:
-      'one page of a search (experiments, runs, logged models, registered models, model versions) by its parameters',
+      'one page of a search (experiments, runs, logged models, registered models, model versions, evaluation datasets and their records) by its parameters',
     namespace: 'searchPage',
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',

@@ -6,7 +6,14 @@ import type { EntityCache } from './EntityCache.js';
 import type { SingleFlight } from './singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
-export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions';
+export type SearchKind =
+  | 'experiments'
+  | 'runs'
+  | 'loggedModels'
+  | 'registeredModels'
+  | 'modelVersions'
+  /** MLflow 3 evaluation datasets: their searches and record pages, bumped by every dataset write. */
+  | 'evaluationDatasets';
 
 /**
  * Everything a generation is kept for: each search kind; `permissions`, which every grant or revoke through this
@@ -23,6 +30,7 @@ const GENERATION_KINDS: readonly GenerationKind[] = [
   'modelVersions',
   'permissions',
   'answers',
+  'evaluationDatasets',
 ];
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */

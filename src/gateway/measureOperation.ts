@@ -82,6 +82,8 @@ type Args = Record<string, unknown>;
 type CallRule = (parents: number, args: Args, pricing: CallPricing) => number;
 
 const perParent: CallRule = (parents) => parents;
+/** A list field's page size as asked (its default when not): one permission read per listed dataset. */
+const pageArgument = (args: Args): number => (typeof args.first === 'number' ? args.first : 20);
 const once: CallRule = (parents) => (parents > 0 ? 1 : 0);
 const batched =
   (size: number): CallRule =>
@@ -150,6 +152,13 @@ const CALLS: Record<string, CallRule> = {
   // The versions' runs (for the models' experiments, as ModelVersion.run), then the models by id.
   'ModelVersion.loggedModel': (parents) =>
     (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0) + loggedModelsOf(parents),
+  // Evaluation datasets: a dataset's links (experiment-ids) are read once per dataset to decide its permission.
+  'Query.evaluationDataset': (parents) => 2 * parents,
+  'Query.evaluationDatasets': (parents, args) =>
+    parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1) + pageArgument(args)),
+  'Experiment.evaluationDatasets': (parents, args) => parents * (1 + pageArgument(args)),
+  'EvaluationDataset.records': perParent,
+  'EvaluationDataset.experiments': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.metricHistory': (parents, _args, pricing) =>
     pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents,
 };

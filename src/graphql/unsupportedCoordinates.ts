@@ -75,6 +75,20 @@ export const FEATURE_FIELDS: Readonly<Record<BackendFeature, Readonly<Record<str
     'Mutation.deletePrompt': 'deleteRegisteredModel',
     'Mutation.deletePromptVersion': 'deleteModelVersion',
   },
+  // MLflow 3's evaluation datasets (/api/3.0/mlflow/datasets): gated before their permission checks (tracking).
+  evaluationDatasets: {
+    'Query.evaluationDataset': 'getEvaluationDataset',
+    'Query.evaluationDatasets': 'searchEvaluationDatasets',
+    'Experiment.evaluationDatasets': 'searchEvaluationDatasets',
+    'Mutation.createEvaluationDataset': 'createEvaluationDataset',
+    'Mutation.upsertEvaluationDatasetRecords': 'upsertDatasetRecords',
+    'Mutation.deleteEvaluationDatasetRecords': 'deleteDatasetRecords',
+    'Mutation.setEvaluationDatasetTags': 'setDatasetTags',
+    'Mutation.deleteEvaluationDatasetTag': 'deleteDatasetTag',
+    'Mutation.addEvaluationDatasetExperiments': 'addDatasetToExperiments',
+    'Mutation.removeEvaluationDatasetExperiments': 'removeDatasetFromExperiments',
+    'Mutation.deleteEvaluationDataset': 'deleteEvaluationDataset',
+  },
 };
 
 /** Permission-service fields that only a service with access control lists can serve. */

@@ -108,6 +108,22 @@ describe('README: MLflow 3', () => {
     const stated = Number(/# (\d+) upstream calls however many/.exec(block)?.[1]);
     expect(stack.emulator.totalCalls()).toBe(stated);
   });
+
+  it('lists the demo’s evaluation dataset with its records, at the cost the README states', async () => {
+    const text = /### Evaluation datasets[\s\S]*?```graphql\n([\s\S]*?)```/.exec(section('MLflow 3'))?.[1] ?? '';
+    const [operation] = parse(text).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operation && 'name' in operation ? operation.name?.value : undefined).toBe('EvaluationSet');
+    const vars = JSON.parse(/# Variables: (\{.*?\})\n/.exec(text)?.[1] ?? '{}') as Record<string, unknown>;
+    stack.coldStart();
+    const result = await stack.query<any>(print(operation!), vars);
+    expect(result.errors).toBeUndefined();
+    const [dataset] = result.data.experimentByName.evaluationDatasets.nodes;
+    expect(dataset.name).toBe('support-bot-eval');
+    expect(dataset.records.nodes.length).toBe(3);
+    expect(dataset.records.nodes.every((r: any) => typeof r.inputs.question === 'string')).toBe(true);
+    const stated = Number(/: (\d+) upstream calls \(/.exec(text)?.[1]);
+    expect(stack.emulator.totalCalls()).toBe(stated);
+  });
 });
 
 describe('README: the --demo persona table', () => {

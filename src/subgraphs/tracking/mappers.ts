@@ -1,5 +1,7 @@
 import type {
   WireDatasetInput,
+  WireDatasetRecord,
+  WireEvaluationDataset,
   WireExperiment,
   WireFileInfo,
   WireLoggedModel,
@@ -48,4 +50,23 @@ export interface ModelVersionRefModel {
   version: string;
   source?: string | null;
   runId?: string | null;
+}
+/** Backs `EvaluationDataset` (MLflow 3). */
+export type EvaluationDatasetModel = WireEvaluationDataset;
+/** Backs `EvaluationDatasetRecord`: one record decoded from MLflow's JSON-encoded `records`. */
+export type EvaluationDatasetRecordModel = WireDatasetRecord;
+/** Backs `EvaluationDatasetConnection`. */
+export type EvaluationDatasetConnectionModel = Connection<WireEvaluationDataset>;
+/** Backs `EvaluationDatasetRecordConnection`. */
+export type EvaluationDatasetRecordConnectionModel = Connection<WireDatasetRecord>;
+/** Backs `UpsertEvaluationDatasetRecordsPayload`. */
+export interface UpsertEvaluationDatasetRecordsPayloadModel {
+  insertedCount: number;
+  updatedCount: number;
+  dataset: WireEvaluationDataset;
+}
+/** Backs `DeleteEvaluationDatasetRecordsPayload`. */
+export interface DeleteEvaluationDatasetRecordsPayloadModel {
+  deletedCount: number;
+  dataset: WireEvaluationDataset;
 }

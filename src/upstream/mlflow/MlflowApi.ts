@@ -2,6 +2,7 @@ import type { SameKeys } from '../http/endpoint.js';
 import type {
   WireDatasetInput,
   WireDatasetRef,
+  WireEvaluationDataset,
   WireExperiment,
   WireFileInfo,
   WireLoggedModel,
@@ -146,6 +147,50 @@ export interface MlflowApi {
       page_token?: string;
     };
     response: { models?: WireLoggedModel[] } & Paged;
+  };
+
+  // MLflow 3 evaluation datasets: tags, records, schema and profile cross the wire as JSON-encoded strings.
+  createEvaluationDataset: {
+    params: { name: string; experiment_ids?: string[]; tags?: string };
+    response: { dataset: WireEvaluationDataset };
+  };
+  getEvaluationDataset: { params: { dataset_id: string }; response: { dataset: WireEvaluationDataset } };
+  deleteEvaluationDataset: { params: { dataset_id: string }; response: Empty };
+  searchEvaluationDatasets: {
+    params: {
+      experiment_ids: string[];
+      filter_string?: string;
+      order_by?: string[];
+      max_results?: number;
+      page_token?: string;
+    };
+    response: { datasets?: WireEvaluationDataset[] } & Paged;
+  };
+  /** `records`: a JSON-encoded array of records (MLflow answers an unparsable one with an HTML 500). */
+  upsertDatasetRecords: {
+    params: { dataset_id: string; records: string };
+    response: { inserted_count?: number; updated_count?: number };
+  };
+  /** `records` in the answer: a JSON-encoded array of WireDatasetRecord. */
+  getDatasetRecords: {
+    params: { dataset_id: string; max_results?: number; page_token?: string };
+    response: { records?: string } & Paged;
+  };
+  deleteDatasetRecords: {
+    params: { dataset_id: string; dataset_record_ids: string[] };
+    response: { deleted_count?: number };
+  };
+  /** `tags`: a JSON-encoded object, merged into the dataset's. */
+  setDatasetTags: { params: { dataset_id: string; tags: string }; response: Empty };
+  deleteDatasetTag: { params: { dataset_id: string; key: string }; response: Empty };
+  getDatasetExperimentIds: { params: { dataset_id: string }; response: { experiment_ids?: string[] } };
+  addDatasetToExperiments: {
+    params: { dataset_id: string; experiment_ids: string[] };
+    response: { dataset: WireEvaluationDataset };
+  };
+  removeDatasetFromExperiments: {
+    params: { dataset_id: string; experiment_ids: string[] };
+    response: { dataset: WireEvaluationDataset };
   };
 
   createRegisteredModel: {

@@ -46,6 +46,20 @@ export const mlflowEndpoints = {
   logLoggedModelParams: endpoint('POST /api/2.0/mlflow/logged-models/{model_id}/params'),
   searchLoggedModels: endpoint('POST /api/2.0/mlflow/logged-models/search', { readOnly: true }),
   listLoggedModelArtifacts: endpoint('GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories'),
+  // MLflow 3 evaluation datasets (MLflow >= 3.4: the REST interface landed in mlflow/mlflow#17117, released in 3.4.0;
+  // records DELETE only from 3.10, mlflow/mlflow#19690). Gated by the `evaluationDatasets` feature.
+  createEvaluationDataset: endpoint('POST /api/3.0/mlflow/datasets/create'),
+  getEvaluationDataset: endpoint('GET /api/3.0/mlflow/datasets/{dataset_id}'),
+  deleteEvaluationDataset: endpoint('DELETE /api/3.0/mlflow/datasets/{dataset_id}'),
+  searchEvaluationDatasets: endpoint('POST /api/3.0/mlflow/datasets/search', { readOnly: true }),
+  upsertDatasetRecords: endpoint('POST /api/3.0/mlflow/datasets/{dataset_id}/records'),
+  getDatasetRecords: endpoint('GET /api/3.0/mlflow/datasets/{dataset_id}/records'),
+  deleteDatasetRecords: endpoint('DELETE /api/3.0/mlflow/datasets/{dataset_id}/records'),
+  setDatasetTags: endpoint('PATCH /api/3.0/mlflow/datasets/{dataset_id}/tags'),
+  deleteDatasetTag: endpoint('DELETE /api/3.0/mlflow/datasets/{dataset_id}/tags/{key}'),
+  getDatasetExperimentIds: endpoint('GET /api/3.0/mlflow/datasets/{dataset_id}/experiment-ids'),
+  addDatasetToExperiments: endpoint('POST /api/3.0/mlflow/datasets/{dataset_id}/add-experiments'),
+  removeDatasetFromExperiments: endpoint('POST /api/3.0/mlflow/datasets/{dataset_id}/remove-experiments'),
   // registry
   createRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/create'),
   getRegisteredModel: endpoint('GET /api/2.0/mlflow/registered-models/get'),

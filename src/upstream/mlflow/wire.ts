@@ -158,3 +158,38 @@ export interface WireModelVersion {
 
 /** Lifecycle filter for searches. */
 export type WireViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+/**
+ * An MLflow 3 evaluation dataset (datasets/get → dataset). `tags`, `schema` and `profile` are JSON-encoded strings;
+ * `experiment_ids` only in the answer to datasets/create (elsewhere: datasets/{id}/experiment-ids).
+ */
+export interface WireEvaluationDataset {
+  dataset_id: string;
+  name: string;
+  tags?: string;
+  schema?: string;
+  profile?: string;
+  digest?: string;
+  created_time?: number | string;
+  last_update_time?: number | string;
+  created_by?: string;
+  last_updated_by?: string;
+  experiment_ids?: string[];
+}
+
+/** One record of an evaluation dataset, as decoded from the JSON-encoded `records` of GET datasets/{id}/records. */
+export interface WireDatasetRecord {
+  dataset_record_id: string;
+  dataset_id?: string;
+  inputs?: unknown;
+  expectations?: unknown;
+  outputs?: unknown;
+  tags?: Record<string, unknown>;
+  source?: unknown;
+  source_type?: string;
+  source_id?: string;
+  created_time?: number | string;
+  last_update_time?: number | string;
+  created_by?: string;
+  last_updated_by?: string;
+}

@@ -165,12 +165,15 @@ const CAPABILITIES: {
   features: {
     // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
     // says its version at /version, read at start-up.
-    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3 },
+    // Evaluation datasets' REST interface (/api/3.0/mlflow/datasets/...) landed in 3.4.0 (mlflow/mlflow#17117).
+    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3, evaluationDatasets: { sinceVersion: '3.4' } },
     // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
     // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
-    databricks: { loggedModels: 'yes', prompts: 'no' },
+    // Databricks' evaluation datasets are Unity Catalog tables behind the databricks-agents API, not MLflow's
+    // /api/3.0/mlflow/datasets routes (not verified to be served there): no.
+    databricks: { loggedModels: 'yes', prompts: 'no', evaluationDatasets: 'no' },
     // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
-    gitlab: { loggedModels: 'no', prompts: 'no' },
+    gitlab: { loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no' },
   },
   artifactBytes: {
     mlflow: { via: 'get-artifact' },

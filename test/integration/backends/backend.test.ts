@@ -211,6 +211,48 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
     query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,
     path: 'revokeRegisteredModelPermission',
   }),
+  // Evaluation datasets (MLflow 3.4): refused before the permission check, whatever the id.
+  'Query.evaluationDataset': () => ({ query: `{ evaluationDataset(id: "d-1") { id } }`, path: 'evaluationDataset' }),
+  'Query.evaluationDatasets': (i) => ({
+    query: `{ evaluationDatasets(experimentIds: ["${i.experimentId}"]) { nodes { id } } }`,
+    path: 'evaluationDatasets',
+  }),
+  'Experiment.evaluationDatasets': (i) => ({
+    query: `{ experiment(id: "${i.experimentId}") { evaluationDatasets { nodes { id } } } }`,
+    path: 'experiment.evaluationDatasets',
+  }),
+  'Mutation.createEvaluationDataset': (i) => ({
+    query: `mutation { createEvaluationDataset(input: { name: "d", experimentIds: ["${i.experimentId}"] }) { id } }`,
+    path: 'createEvaluationDataset',
+  }),
+  'Mutation.upsertEvaluationDatasetRecords': () => ({
+    query: `mutation { upsertEvaluationDatasetRecords(id: "d-1", records: [{ inputs: { q: 1 } }]) { insertedCount } }`,
+    path: 'upsertEvaluationDatasetRecords',
+  }),
+  'Mutation.deleteEvaluationDatasetRecords': () => ({
+    query: `mutation { deleteEvaluationDatasetRecords(id: "d-1", recordIds: ["dr-1"]) { deletedCount } }`,
+    path: 'deleteEvaluationDatasetRecords',
+  }),
+  'Mutation.setEvaluationDatasetTags': () => ({
+    query: `mutation { setEvaluationDatasetTags(id: "d-1", tags: [{ key: "k", value: "v" }]) { id } }`,
+    path: 'setEvaluationDatasetTags',
+  }),
+  'Mutation.deleteEvaluationDatasetTag': () => ({
+    query: `mutation { deleteEvaluationDatasetTag(id: "d-1", key: "k") { id } }`,
+    path: 'deleteEvaluationDatasetTag',
+  }),
+  'Mutation.addEvaluationDatasetExperiments': (i) => ({
+    query: `mutation { addEvaluationDatasetExperiments(id: "d-1", experimentIds: ["${i.experimentId}"]) { id } }`,
+    path: 'addEvaluationDatasetExperiments',
+  }),
+  'Mutation.removeEvaluationDatasetExperiments': (i) => ({
+    query: `mutation { removeEvaluationDatasetExperiments(id: "d-1", experimentIds: ["${i.experimentId}"]) { id } }`,
+    path: 'removeEvaluationDatasetExperiments',
+  }),
+  'Mutation.deleteEvaluationDataset': () => ({
+    query: `mutation { deleteEvaluationDataset(id: "d-1") { id } }`,
+    path: 'deleteEvaluationDataset',
+  }),
 };
 
 describe.each(PROFILES)('backend profile: $name', (profile) => {

@@ -85,6 +85,20 @@ const PROMPTS = [
   'Query.prompt',
   'Query.prompts',
 ];
+/** MLflow 3.4's evaluation datasets: absent on Databricks and GitLab, and on the 2.12 emulator. */
+const DATASETS = [
+  'Experiment.evaluationDatasets',
+  'Mutation.addEvaluationDatasetExperiments',
+  'Mutation.createEvaluationDataset',
+  'Mutation.deleteEvaluationDataset',
+  'Mutation.deleteEvaluationDatasetRecords',
+  'Mutation.deleteEvaluationDatasetTag',
+  'Mutation.removeEvaluationDatasetExperiments',
+  'Mutation.setEvaluationDatasetTags',
+  'Mutation.upsertEvaluationDatasetRecords',
+  'Query.evaluationDataset',
+  'Query.evaluationDatasets',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -128,7 +142,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -141,7 +155,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -159,7 +173,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(DATABRICKS_BOB.token),
     outsider: asBearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
-    expectedUnsupported: [...PROMPTS].sort(),
+    expectedUnsupported: [...PROMPTS, ...DATASETS].sort(),
     // Databricks names users by e-mail: the proxy forwards only that.
     proxy: {
       env: { DATABRICKS_TOKEN: DATABRICKS_ADMIN.token },
@@ -178,7 +192,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(GITLAB_READER.token),
     outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
-    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS].sort(),
+    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS, ...DATASETS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
       writer: proxied(GITLAB_MAINTAINER.username),
@@ -197,7 +211,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

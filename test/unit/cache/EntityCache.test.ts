@@ -109,6 +109,7 @@ describe('EntityCache', () => {
       metricHistoryActive: 5,
       experiment: 30,
       loggedModel: 30,
+      evaluationDataset: 30,
       permission: 10,
       artifactListing: 30,
       searchPage: 5,

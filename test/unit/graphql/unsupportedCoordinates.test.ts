@@ -8,9 +8,11 @@ const gitlab = backendProfile('gitlab');
 describe('unsupportedCoordinates', () => {
   const prompts = Object.keys(FEATURE_FIELDS.prompts).sort();
 
-  it('names only prompts on Databricks with its own permissions, and the ACL fields without a permission service', () => {
-    // Databricks' prompts are Unity Catalog's own API, which the graph does not speak.
-    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual(prompts);
+  it('names only prompts and evaluation datasets on Databricks with its own permissions, and the ACL fields without a permission service', () => {
+    // Databricks' prompts and evaluation datasets are Unity Catalog's own APIs, which the graph does not speak.
+    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual(
+      [...prompts, ...Object.keys(FEATURE_FIELDS.evaluationDatasets)].sort(),
+    );
     expect(unsupportedCoordinates(mlflow, 'none')).toEqual(
       expect.arrayContaining([
         'Experiment.permissions',

@@ -14,14 +14,21 @@ describe('every subgraph field that touches MLflow data has an authorization rul
   it.each(subgraphs.map((s) => [s.name, s.schemaFile]))('%s', (name, file) => {
     const sdl = readFileSync(file, 'utf8');
     const document = parse(sdl);
+    // `extend type Query { … }` blocks too (the MLflow 3 features keep their root fields in blocks of their own).
     const types = document.definitions.filter(
-      (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION,
-    );
+      (d): d is ObjectTypeDefinitionNode =>
+        d.kind === Kind.OBJECT_TYPE_DEFINITION ||
+        (d.kind === Kind.OBJECT_TYPE_EXTENSION && ['Query', 'Mutation'].includes(d.name.value)),
+    ) as ObjectTypeDefinitionNode[];
     const missing: string[] = [];
     for (const type of types) {
       const typeRules = names(type.directives);
       if (type.name.value === 'Query' || type.name.value === 'Mutation') {
-        if (type.name.value === 'Mutation' && !typeRules.includes('requiresScope'))
+        if (
+          type.kind === Kind.OBJECT_TYPE_DEFINITION &&
+          type.name.value === 'Mutation' &&
+          !typeRules.includes('requiresScope')
+        )
           missing.push('Mutation: @requiresScope(scope: WRITE)');
         for (const field of type.fields ?? []) {
           const rules = names(field.directives);

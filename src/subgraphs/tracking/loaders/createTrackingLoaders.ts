@@ -4,6 +4,7 @@ import { defineLoaders } from '../../../context/defineLoaders.js';
 import type { WireExperiment, WireMetric, WireRun } from '../../../upstream/mlflow/wire.js';
 import { loaderInputs } from '../../loaderInputs.js';
 import { ArtifactListings } from './artifacts.js';
+import { createEvaluationDatasetLoaders, type EvaluationDatasetLoaders } from './evaluationDatasets.js';
 import { createExperimentLoaders } from './experiments.js';
 import { createFirstRunsPageLoader, type FirstRunsPageLoader } from './firstRunsPage.js';
 import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModels.js';
@@ -12,7 +13,7 @@ import { createRunInputsLoader, type RunInputsLoader } from './runInputs.js';
 import { createRunLoaders } from './runs.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
-export interface TrackingLoaders extends LoggedModelLoaders {
+export interface TrackingLoaders extends LoggedModelLoaders, EvaluationDatasetLoaders {
   experimentById: DataLoader<string, WireExperiment | null>;
   experimentByName: DataLoader<string, WireExperiment | null>;
   runById: DataLoader<string, WireRun | null>;
@@ -49,6 +50,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
     artifactListings: new ArtifactListings(inputs),
     runInputs: createRunInputsLoader(inputs),
+    ...createEvaluationDatasetLoaders(inputs),
   };
 }
 

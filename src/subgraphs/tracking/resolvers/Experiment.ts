@@ -2,6 +2,7 @@ import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
+import { experimentEvaluationDatasets } from './EvaluationDataset.js';
 import type { ExperimentResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js';
 
@@ -17,6 +18,7 @@ export const Experiment: ExperimentResolvers = {
   lastUpdateTime: (experiment) => experiment.last_update_time ?? null,
   tags: (experiment) => tagList(experiment.tags),
   tag: (experiment, { key }) => tagValue(experiment.tags, key),
+  ...experimentEvaluationDatasets,
 
   async runs(experiment, { filter, orderBy, viewType, first, after }, context) {
     const size = pageSize(first);

@@ -8,6 +8,7 @@ import { createAsCaller } from '../../createAsCaller.js';
 import { wireTags } from '../../wireTags.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
+import { evaluationDatasetMutations } from './evaluationDatasetMutations.js';
 import { loggedModelMutations } from './loggedModelMutations.js';
 
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
@@ -258,4 +259,5 @@ export const Mutation: MutationResolvers = {
     return freshRun(context, runId);
   },
   ...loggedModelMutations,
+  ...evaluationDatasetMutations,
 };

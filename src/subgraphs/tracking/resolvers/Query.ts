@@ -9,6 +9,7 @@ import type { RequestContext } from '../../../context/RequestContext.js';
 import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
 import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { wireViewType } from '../toModels.js';
+import { evaluationDatasetQueries } from './evaluationDatasetQueries.js';
 import { loggedModelQueries } from './loggedModelQueries.js';
 
 /**
@@ -88,6 +89,8 @@ export const Query: QueryResolvers = {
   backend: (_, __, context) => describeBackend(context.services, context.principal.authorization),
 
   ...loggedModelQueries,
+
+  ...evaluationDatasetQueries,
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');

@@ -1,6 +1,8 @@
 import { LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import { Experiment } from './Experiment.js';
+import { EvaluationDataset, EvaluationDatasetRecord } from './EvaluationDataset.js';
+import { JsonScalar } from '../../../graphql/jsonScalar.js';
 import { Artifact } from './Artifact.js';
 import { DatasetInput, Metric } from './leaves.js';
 import { LoggedModel, LoggedModelMetric } from './LoggedModel.js';
@@ -24,4 +26,7 @@ export const resolvers: Resolvers = {
   LoggedModel,
   LoggedModelMetric,
   ModelVersion,
+  JSON: JsonScalar,
+  EvaluationDataset,
+  EvaluationDatasetRecord,
 };

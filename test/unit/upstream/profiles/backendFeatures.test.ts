@@ -1,3 +1,4 @@
+import { backendProfile } from '../../../../src/upstream/profiles/BackendProfile.js';
 import { decideFeature, featureOfCall, versionAtLeast } from '../../../../src/upstream/profiles/backendFeatures.js';
 
 describe('backendFeatures', () => {
@@ -36,5 +37,16 @@ describe('backendFeatures', () => {
     expect(featureOfCall('logInputs', { run_id: 'r', datasets: [] })).toBeUndefined();
     expect(featureOfCall('logInputs', { run_id: 'r', models: [{ model_id: 'm' }] })).toBe('loggedModels');
     expect(featureOfCall('getRun', { run_id: 'r' })).toBeUndefined();
+    expect(featureOfCall('getDatasetRecords', { dataset_id: 'd-1' })).toBe('evaluationDatasets');
+  });
+
+  it('serves evaluation datasets from MLflow 3.4 (their REST routes), never from server-info alone', () => {
+    const support = backendProfile('mlflow').capabilities.features.evaluationDatasets;
+    expect(decideFeature(support, { version: '3.4.0', serverInfo: undefined })).toBe('yes');
+    expect(decideFeature(support, { version: '3.3.2', serverInfo: undefined })).toBe('no');
+    // server-info proves 3.0, not 3.4: the first call then tells (a missing route turns the feature off).
+    expect(decideFeature(support, { version: undefined, serverInfo: {} })).toBe('unknown');
+    expect(backendProfile('databricks').capabilities.features.evaluationDatasets).toBe('no');
+    expect(backendProfile('gitlab').capabilities.features.evaluationDatasets).toBe('no');
   });
 });
