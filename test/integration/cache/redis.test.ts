@@ -25,7 +25,9 @@ let log: CommandLog;
 const caches: KeyValueCache[] = [];
 
 async function open(): Promise<RedisCache> {
-  const cache = await readyRedisCache({ url, keyPrefix: prefix });
+  // A 5 s command timeout: these tests check which commands are sent, and the production 200 ms would turn a loaded
+  // machine's stall (MONITOR on, other suites running) into a timed-out command that was still sent.
+  const cache = await readyRedisCache({ url, keyPrefix: prefix, commandTimeoutMs: 5000 });
   caches.push(cache);
   return cache;
 }
