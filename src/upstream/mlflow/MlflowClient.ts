@@ -57,7 +57,7 @@ export class MlflowClient extends RestClient<MlflowApi> {
     if (!this.profile) return;
     if (this.profile.capabilities.features[feature] === 'no') throw featureRefusal(via, feature, this.profile.kind);
     const decision = await this.features?.decideFeature(feature, this.#authorization);
-    if (decision === 'no') throw featureRefusal(via, feature, this.profile.kind, this.#versionNote());
+    if (decision === 'no') throw featureRefusal(via, feature, this.profile.kind, this.#versionNote(feature));
   }
 
   /** GitLab's translation, so that a chunk is measured as it is sent (see chunksThatFit). */
@@ -94,7 +94,7 @@ export class MlflowClient extends RestClient<MlflowApi> {
     const features = this.features as FeatureKnowledge;
     const decision = await features.decideFeature(feature, this.#authorization);
     if (decision === 'yes') return this.#send(name, params);
-    if (decision === 'no') throw featureRefusal(name, feature, profile.kind, this.#versionNote());
+    if (decision === 'no') throw featureRefusal(name, feature, profile.kind, this.#versionNote(feature));
     if (featureByArguments(name))
       throw featureRefusal(
         name,
@@ -114,8 +114,11 @@ export class MlflowClient extends RestClient<MlflowApi> {
     }
   }
 
-  #versionNote(): string {
-    return 'the server is older than MLflow 3.0';
+  /** Why a version-gated feature was refused: the version the profile requires of the server. */
+  #versionNote(feature: BackendFeature): string {
+    const support = this.profile?.capabilities.features[feature];
+    const since = typeof support === 'object' ? support.sinceVersion : '3.0';
+    return `the server is older than MLflow ${since}`;
   }
 
   #send<K extends keyof MlflowApi & string>(

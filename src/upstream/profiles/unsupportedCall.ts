@@ -27,6 +27,7 @@ function refusal(name: MlflowEndpointName, operation: string, backend: string): 
 const FEATURE_LABEL: Readonly<Record<BackendFeature, string>> = {
   loggedModels: 'Logged models (MLflow 3)',
   prompts: 'Prompts (MLflow 3)',
+  webhooks: 'Webhooks (MLflow 3.3)',
 };
 
 /**

@@ -7,10 +7,11 @@ const gitlab = backendProfile('gitlab');
 
 describe('unsupportedCoordinates', () => {
   const prompts = Object.keys(FEATURE_FIELDS.prompts).sort();
+  const webhooks = Object.keys(FEATURE_FIELDS.webhooks).sort();
 
-  it('names only prompts on Databricks with its own permissions, and the ACL fields without a permission service', () => {
-    // Databricks' prompts are Unity Catalog's own API, which the graph does not speak.
-    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual(prompts);
+  it('names only prompts and webhooks on Databricks with its own permissions, and the ACL fields without a permission service', () => {
+    // Databricks' prompts are Unity Catalog's own API, its registry webhooks another: the graph speaks neither.
+    expect(unsupportedCoordinates(databricks, 'databricks')).toEqual([...prompts, ...webhooks].sort());
     expect(unsupportedCoordinates(mlflow, 'none')).toEqual(
       expect.arrayContaining([
         'Experiment.permissions',
@@ -45,5 +46,13 @@ describe('unsupportedCoordinates', () => {
       expect.arrayContaining(prompts),
     );
     expect(unsupportedCoordinates(gitlab, 'gitlab')).toEqual(expect.arrayContaining(prompts));
+  });
+
+  it('names the webhook fields where MLflow is older than 3.3, and on GitLab', () => {
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { prompts: 'yes', webhooks: 'no' })).toEqual(
+      expect.arrayContaining(webhooks),
+    );
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { webhooks: 'yes' })).not.toContain('Query.webhooks');
+    expect(unsupportedCoordinates(gitlab, 'gitlab')).toEqual(expect.arrayContaining(webhooks));
   });
 });
