@@ -85,6 +85,15 @@ const PROMPTS = [
   'Query.prompt',
   'Query.prompts',
 ];
+/** MLflow 3.3's registry webhooks: absent on Databricks (its registry webhooks are another API), GitLab and MLflow 2.12. */
+const WEBHOOKS = [
+  'Mutation.createWebhook',
+  'Mutation.deleteWebhook',
+  'Mutation.testWebhook',
+  'Mutation.updateWebhook',
+  'Query.webhook',
+  'Query.webhooks',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -128,7 +137,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...WEBHOOKS].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -141,7 +150,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...WEBHOOKS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -159,7 +168,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(DATABRICKS_BOB.token),
     outsider: asBearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
-    expectedUnsupported: [...PROMPTS].sort(),
+    expectedUnsupported: [...PROMPTS, ...WEBHOOKS].sort(),
     // Databricks names users by e-mail: the proxy forwards only that.
     proxy: {
       env: { DATABRICKS_TOKEN: DATABRICKS_ADMIN.token },
@@ -178,7 +187,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(GITLAB_READER.token),
     outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
-    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS].sort(),
+    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS, ...WEBHOOKS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
       writer: proxied(GITLAB_MAINTAINER.username),
@@ -197,7 +206,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...WEBHOOKS].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

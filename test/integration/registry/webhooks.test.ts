@@ -54,8 +54,9 @@ beforeAll(async () => {
   services = createServices(config, emulator.url, { cache: new MemoryCache(), telemetry });
   gateway = await startGateway({ config, services, port: 0 });
   // The version is read with the first caller's credentials (basic-auth hides /version from anonymous probes).
-  const backend = await query('{ backend { version capabilities { webhooks } } }');
+  const backend = await query('{ backend { version capabilities { webhooks } unsupported } }');
   expect(backend.data.backend.capabilities.webhooks).toBe(true);
+  expect(backend.data.backend.unsupported.filter((c: string) => /ebhook/.test(c))).toEqual([]);
 });
 
 afterAll(async () => {
