@@ -3,7 +3,11 @@
 // signed with the secret; registry and prompt writes made through the graph firing the webhook; arguments MLflow would
 // refuse (or the graph refuses) answered BAD_USER_INPUT with no upstream call at all; the secret in no answer and no
 // log line; no webhook answer kept by the response cache; and the writes and the test sent once, never retried.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { ADMIN, signDelivery, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
+import { projectRoot } from '../../../src/gateway/supergraphConfig.js';
 import { MemoryCache } from '../../../src/cache/MemoryCache.js';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/context/createServices.js';
@@ -347,5 +351,26 @@ describe('the secret', () => {
     const result = await query(`{ webhooks { nodes { secret } } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(webhookCalls()).toBe(0);
+  });
+});
+
+describe('the README’s webhook example', () => {
+  it('runs as written, as the administrator (the secret sent as a variable, not echoed)', async () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const start = readme.indexOf('### Webhooks');
+    const block = /```graphql\n([\s\S]*?)```/.exec(readme.slice(start))?.[1] ?? '';
+    const operations = parse(block).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    expect(operations.map((o) => o.name?.value ?? 'anonymous')).toEqual(['Hook', 'anonymous']);
+    const created = await query(print(operations[0]!), { secret: SECRET });
+    expect(created.errors).toBeUndefined();
+    const id = created.data.createWebhook.id as string;
+    const tested = await query(print(operations[1]!).replace('"…"', JSON.stringify(id)));
+    expect(tested.errors).toBeUndefined();
+    // The emulator delivers to loopback addresses only: ci.example.com is a failed delivery, reported as MLflow does.
+    expect(tested.data.testWebhook.success).toBe(false);
+    expect(JSON.stringify([created, tested])).not.toContain(SECRET);
+    await query(`mutation { deleteWebhook(id: "${id}") { id } }`);
   });
 });
