@@ -126,6 +126,9 @@ const config: CodegenConfig = {
       PromptVersionConnection: './mappers.js#PromptVersionConnectionModel',
       DeletePromptVersionPayload: './mappers.js#DeletePromptVersionPayloadModel',
       LoggedModel: './mappers.js#LoggedModelRefModel',
+      Webhook: './mappers.js#WebhookModel',
+      WebhookConnection: './mappers.js#WebhookConnectionModel',
+      WebhookTestResult: './mappers.js#WebhookTestResultModel',
     }),
     'src/subgraphs/permissions/resolvers.generated.ts': subgraph('permissions', {
       Experiment: './mappers.js#ExperimentRefModel',

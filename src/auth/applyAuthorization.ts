@@ -60,6 +60,8 @@ type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 interface Rules {
   public: boolean;
   requiresAuth: boolean;
+  /** `@requiresAdmin`: the caller must be an administrator of the backend. */
+  requiresAdmin: boolean;
   scope: string | undefined;
   level: PermissionLevel | undefined;
   argument: { kind: ArgumentKind; path: string } | undefined;
@@ -70,7 +72,14 @@ function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
 }
 
 function readRules(directives: readonly ConstDirectiveNode[] | undefined): Rules {
-  const rules: Rules = { public: false, requiresAuth: false, scope: undefined, level: undefined, argument: undefined };
+  const rules: Rules = {
+    public: false,
+    requiresAuth: false,
+    requiresAdmin: false,
+    scope: undefined,
+    level: undefined,
+    argument: undefined,
+  };
   for (const directive of directives ?? []) {
     const args = directiveArgs(directive);
     switch (directive.name.value) {
@@ -79,6 +88,9 @@ function readRules(directives: readonly ConstDirectiveNode[] | undefined): Rules
         break;
       case 'requiresAuth':
         rules.requiresAuth = true;
+        break;
+      case 'requiresAdmin':
+        rules.requiresAdmin = true;
         break;
       case 'requiresScope':
         rules.scope = String(args.scope).toLowerCase();
@@ -119,8 +131,9 @@ function typeRules(schema: GraphQLSchema): Map<string, Rules> {
 
 /**
  * Enforces the authorization directives of a subgraph schema, in place, on every path to an object:
- * - `@requiresAuth`, `@requiresScope(scope:)` and field-level `@hasPermission(level:, experiment:|run:|model:)`
- *   are checked before the field resolves (so a refused write never reaches upstream);
+ * - `@requiresAuth`, `@requiresScope(scope:)`, `@requiresAdmin` and field-level
+ *   `@hasPermission(level:, experiment:|run:|model:)` are checked before the field resolves (so a refused write never
+ *   reaches upstream); `@requiresAdmin` on a type is checked on each of its fields, wherever the object came from;
  * - a type with `@hasPermission(level:)` is checked wherever an object of it is produced: a field returning
  *   it (null + FORBIDDEN), a list of it or of edges pointing to it (denied items omitted), and `_entities`
  *   (its `__resolveReference`);
@@ -188,8 +201,14 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       edgeNodeType && isObjectType(edgeNodeType) && edgeNodeType !== returnType && protectedLevel(edgeNodeType.name),
     );
     const isRoot = parentType.name === 'Query' || parentType.name === 'Mutation';
+    const requiresAdmin = rules.requiresAdmin || parentRules.requiresAdmin;
     const needsPrecheck =
-      rules.requiresAuth || parentRules.requiresAuth || rules.scope || parentRules.scope || rules.level;
+      rules.requiresAuth ||
+      parentRules.requiresAuth ||
+      requiresAdmin ||
+      rules.scope ||
+      parentRules.scope ||
+      rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
     // Errors of the checks themselves (an unreachable permission service) are mapped with the resolver's, once,
@@ -203,9 +222,10 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       const auth = context.authorizer;
       if (!rules.public) {
         // Every non-public root field needs a known caller when a permission service is in charge.
-        if (isRoot || rules.requiresAuth || parentRules.requiresAuth) await auth.requireKnownCaller();
+        if (isRoot || rules.requiresAuth || parentRules.requiresAuth || requiresAdmin) await auth.requireKnownCaller();
         const scope = rules.scope ?? parentRules.scope;
         if (scope) await auth.requireScope(scope);
+        if (requiresAdmin) await auth.requireAdmin();
         if (rules.level) {
           if (rules.argument) {
             const value = argumentAt(args, rules.argument.path);

@@ -45,6 +45,11 @@ export interface Authorizer {
   /** Throws FORBIDDEN (with the reason) unless the caller may create a `kind` object, where the service decides that. */
   requireCreate(kind: Resource['kind']): Promise<void>;
   /**
+   * Throws FORBIDDEN unless the permission service says the caller is an administrator of the backend. A service that
+   * cannot tell (none, GitLab) says no: the rule fails closed. Asked once per request.
+   */
+  requireAdmin(): Promise<void>;
+  /**
    * The caller just created `resource`: make them its manager where the backend could not see them (behind a
    * trusted proxy it saw the service's credentials), and forget their cached levels on it.
    */
@@ -99,6 +104,7 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
     { ...loaderOptions(config), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
   );
   let prefetched = false;
+  let admin: Promise<boolean> | undefined;
   const self: Authorizer = {
     backend,
     session,
@@ -158,6 +164,12 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
     },
     async requireCreate(kind) {
       await (await session()).requireCreate?.(kind);
+    },
+    async requireAdmin() {
+      admin ??= session().then((asked) => asked.isAdmin());
+      // Only a plain `true` passes: an unreachable service throws (mapped as its failure), anything else is a no.
+      if ((await admin) !== true)
+        throw new ForbiddenError('Permission denied: an administrator of the backend is required');
     },
     async created(resource) {
       const asked = await session();

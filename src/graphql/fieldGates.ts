@@ -2,9 +2,9 @@ import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type Gra
 
 /**
  * A check a field makes before anything else: throws (UNSUPPORTED_BY_BACKEND) where the backend cannot serve it, or
- * (BAD_USER_INPUT) where its arguments could never be sent, so neither costs a permission check or a call.
+ * (BAD_USER_INPUT) where its arguments could never be served, so neither costs a permission check or any call.
  */
-export type FieldGate<TContext> = (context: TContext, args: Record<string, unknown>) => Promise<void>;
+export type FieldGate<TContext> = (context: TContext, args: Readonly<Record<string, unknown>>) => Promise<void>;
 
 /**
  * Puts each gate in front of its field (`Type.field`), outside the authorization checks: a field the backend cannot
@@ -22,7 +22,7 @@ export function applyFieldGates<TContext>(
     if (!field) throw new Error(`applyFieldGates: expected a field of the schema, got ${coordinate}`);
     const original: GraphQLFieldResolver<unknown, TContext> = field.resolve ?? defaultFieldResolver;
     field.resolve = async (parent, args, context: TContext, info) => {
-      await gate(context, args as Record<string, unknown>);
+      await gate(context, args as Readonly<Record<string, unknown>>);
       return original(parent, args, context, info);
     };
   }

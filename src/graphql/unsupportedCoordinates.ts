@@ -89,6 +89,15 @@ export const FEATURE_FIELDS: Readonly<Record<BackendFeature, Readonly<Record<str
     'Mutation.removeEvaluationDatasetExperiments': 'removeDatasetFromExperiments',
     'Mutation.deleteEvaluationDataset': 'deleteEvaluationDataset',
   },
+  // MLflow 3.3's registry webhooks: each field stands for its own endpoint.
+  webhooks: {
+    'Query.webhooks': 'listWebhooks',
+    'Query.webhook': 'getWebhook',
+    'Mutation.createWebhook': 'createWebhook',
+    'Mutation.updateWebhook': 'updateWebhook',
+    'Mutation.deleteWebhook': 'deleteWebhook',
+    'Mutation.testWebhook': 'testWebhook',
+  },
 };
 
 /** Permission-service fields that only a service with access control lists can serve. */

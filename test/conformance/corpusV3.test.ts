@@ -8,7 +8,7 @@
 // what their experiments' artifact_location shows), so the emulators are given the same `artifactRoot`.
 // Skipped: MLflow's own `/graphql` (as for 2.12.2: the layer calls the REST API, not MLflow's GraphQL).
 // Webhooks: the `webhook-sink` exchanges are the deliveries MLflow POSTed to the recorder's loopback sink, not
-// requests to MLflow. The replay points the recorded webhook URLs at a sink of its own (webhookSink.ts), and the
+// requests to MLflow. The replay points the recorded webhook URLs at a sink of its own (helpers/webhookSink.ts), and the
 // second test compares what that sink received with the recorded deliveries: order, events, payloads (volatile
 // paths masked), header names, and the signature, verified with the recorded webhook's secret. The tracking
 // emulator accepts loopback http webhooks as the recorded server did (it ran with MLFLOW_WEBHOOK_ALLOWED_SCHEMES=
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { MLFLOW3_VERSION, signDelivery, startEmulator, type Emulator } from '@mlflow-supergraph/mlflow-emulator';
 import { ALLOW_LIST_3_11_1 } from './allowList.js';
 import { IdMap, maskPath, readCorpusFile, replayExchange, responsePath, type Exchange } from './corpusReplay.js';
-import { startWebhookSink, type ReceivedDelivery, type WebhookSink } from './webhookSink.js';
+import { startWebhookSink, type ReceivedDelivery, type WebhookSink } from '../helpers/webhookSink.js';
 
 const corpusFile = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

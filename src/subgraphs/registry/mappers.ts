@@ -1,6 +1,7 @@
 import type { Connection } from '../../graphql/connection.js';
 import type { WireActivity, WireComment, WireTransitionRequest } from '../../upstream/databricks/wire.js';
 import type { WireModelVersion, WireRegisteredModel, WireTag } from '../../upstream/mlflow/wire.js';
+import type { WireWebhook, WireWebhookTestResult } from '../../upstream/mlflow/webhookWire.js';
 
 // What backs each GraphQL type of the registry subgraph (codegen mappers): the MLflow / Databricks wire objects.
 
@@ -67,3 +68,9 @@ export interface LoggedModelRefModel {
   artifactLocation?: string | null;
   tags?: readonly { key: string; value: string }[];
 }
+/** Backs `Webhook`: MLflow's webhook as it answers it (never with the secret). */
+export type WebhookModel = WireWebhook;
+/** Backs `WebhookConnection`. */
+export type WebhookConnectionModel = Connection<WireWebhook>;
+/** Backs `WebhookTestResult`. */
+export type WebhookTestResultModel = WireWebhookTestResult;

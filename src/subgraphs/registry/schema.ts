@@ -5,6 +5,7 @@ import type { LoggedModelRefModel } from './mappers.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
 import { promptGates } from './promptSupport.js';
 import { resolvers } from './resolvers/index.js';
+import { webhookGates } from './webhookSupport.js';
 
 const model = (name: string): Resource => ({ kind: 'registeredModel', name });
 
@@ -32,6 +33,6 @@ export function createRegistrySchema(): GraphQLSchema {
         model: (name) => model(name),
       },
     },
-    promptGates,
+    { ...promptGates, ...webhookGates },
   );
 }

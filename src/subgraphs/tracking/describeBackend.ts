@@ -57,6 +57,7 @@ export async function describeBackend(
       loggedModels: decided(features.loggedModels),
       prompts: decided(features.prompts),
       evaluationDatasets: decided(features.evaluationDatasets),
+      webhooks: decided(features.webhooks),
     },
     unsupported: unsupportedCoordinates(profile, permissionService, features),
     probes: [...detection.probes],

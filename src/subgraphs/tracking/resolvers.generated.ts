@@ -155,6 +155,11 @@ export type BackendCapabilities = {
   stageTransitions: Scalars['Boolean']['output'];
   /** Databricks' registry workflow: transition requests and comments. */
   transitionRequests: Scalars['Boolean']['output'];
+  /**
+   * MLflow's registry webhooks (`Query.webhooks`, the webhook mutations): MLflow >= 3.3 by the server's reported
+   * version; not Databricks (its registry webhooks are another API) nor GitLab. Null while no version is known.
+   */
+  webhooks?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** Which kind of MLflow-compatible server the graph runs against. */
@@ -1663,6 +1668,7 @@ export type BackendCapabilitiesResolvers<ContextType = RequestContext, ParentTyp
   runFilter?: Resolver<ResolversTypes['FilterSupport'], ParentType, ContextType>;
   stageTransitions?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   transitionRequests?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  webhooks?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type CacheSharingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CacheSharing'] = ResolversParentTypes['CacheSharing']> = ResolversObject<{

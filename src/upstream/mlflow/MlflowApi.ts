@@ -19,6 +19,7 @@ import type {
   WireViewType,
 } from './wire.js';
 import type { MlflowEndpointName } from './endpoints.js';
+import type { WireWebhook, WireWebhookEvent, WireWebhookStatus, WireWebhookTestResult } from './webhookWire.js';
 
 type Empty = Record<string, never>;
 
@@ -245,6 +246,41 @@ export interface MlflowApi {
   };
   setModelVersionTag: { params: { name: string; version: string; key: string; value: string }; response: Empty };
   deleteModelVersionTag: { params: { name: string; version: string; key: string }; response: Empty };
+
+  createWebhook: {
+    params: {
+      name: string;
+      url: string;
+      events: WireWebhookEvent[];
+      description?: string;
+      /** Write-only: MLflow keeps it to sign deliveries and never answers it. */
+      secret?: string;
+      status?: WireWebhookStatus;
+    };
+    response: { webhook: WireWebhook };
+  };
+  listWebhooks: {
+    params: { max_results?: number; page_token?: string };
+    response: { webhooks?: WireWebhook[] } & Paged;
+  };
+  getWebhook: { params: { webhook_id: string }; response: { webhook: WireWebhook } };
+  updateWebhook: {
+    params: {
+      webhook_id: string;
+      name?: string;
+      description?: string;
+      url?: string;
+      events?: WireWebhookEvent[];
+      secret?: string;
+      status?: WireWebhookStatus;
+    };
+    response: { webhook: WireWebhook };
+  };
+  deleteWebhook: { params: { webhook_id: string }; response: Empty };
+  testWebhook: {
+    params: { webhook_id: string; event?: WireWebhookEvent };
+    response: { result: WireWebhookTestResult };
+  };
 }
 
 /** Compile-time proof that the table and the typed API name the same endpoints. */

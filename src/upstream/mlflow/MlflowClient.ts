@@ -114,7 +114,7 @@ export class MlflowClient extends RestClient<MlflowApi> {
     }
   }
 
-  /** Why a version-gated feature is refused: the version it needs (3.0 for most, 3.4 for evaluation datasets). */
+  /** Why a version-gated feature was refused: the version the profile requires of the server. */
   #versionNote(feature: BackendFeature): string {
     const support = this.profile?.capabilities.features[feature];
     const since = typeof support === 'object' ? support.sinceVersion : '3.0';

@@ -82,6 +82,14 @@ export const mlflowEndpoints = {
   transitionModelVersionStage: endpoint('POST /api/2.0/mlflow/model-versions/transition-stage'),
   setModelVersionTag: endpoint('POST /api/2.0/mlflow/model-versions/set-tag'),
   deleteModelVersionTag: endpoint('DELETE /api/2.0/mlflow/model-versions/delete-tag'),
+  // MLflow 3.3+ registry webhooks (corpus 3.11.1 seq 8-26); gated by the `webhooks` feature. Admin-only under
+  // basic-auth. The test POST makes MLflow deliver a sample payload: a write, never retried like the others.
+  createWebhook: endpoint('POST /api/2.0/mlflow/webhooks'),
+  listWebhooks: endpoint('GET /api/2.0/mlflow/webhooks'),
+  getWebhook: endpoint('GET /api/2.0/mlflow/webhooks/{webhook_id}'),
+  updateWebhook: endpoint('PATCH /api/2.0/mlflow/webhooks/{webhook_id}'),
+  deleteWebhook: endpoint('DELETE /api/2.0/mlflow/webhooks/{webhook_id}'),
+  testWebhook: endpoint('POST /api/2.0/mlflow/webhooks/{webhook_id}/test'),
 } as const;
 
 /** Name of an MLflow endpoint in {@link mlflowEndpoints}. */

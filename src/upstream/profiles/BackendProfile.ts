@@ -132,6 +132,8 @@ const GITLAB_ENDPOINTS = new Set<MlflowEndpointName>([
 
 /** MLflow 3's features: from version 3.0 on. */
 const MLFLOW_3 = { sinceVersion: '3.0' } as const;
+/** Registry webhooks: MLflow 3.3.0 introduced them (mlflow/mlflow#16583, in the 3.3.0 release notes). */
+const MLFLOW_3_3 = { sinceVersion: '3.3' } as const;
 
 /**
  * The capabilities as a matrix: one row per ability, one column per backend, so a difference between backends reads
@@ -166,14 +168,21 @@ const CAPABILITIES: {
     // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
     // says its version at /version, read at start-up.
     // Evaluation datasets' REST interface (/api/3.0/mlflow/datasets/...) landed in 3.4.0 (mlflow/mlflow#17117).
-    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3, evaluationDatasets: { sinceVersion: '3.4' } },
+    mlflow: {
+      loggedModels: MLFLOW_3,
+      prompts: MLFLOW_3,
+      evaluationDatasets: { sinceVersion: '3.4' },
+      webhooks: MLFLOW_3_3,
+    },
     // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
     // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
     // Databricks' evaluation datasets are Unity Catalog tables behind the databricks-agents API, not MLflow's
-    // /api/3.0/mlflow/datasets routes (not verified to be served there): no.
-    databricks: { loggedModels: 'yes', prompts: 'no', evaluationDatasets: 'no' },
+    // /api/3.0/mlflow/datasets routes (not verified to be served there): no. Its webhooks are the Workspace Model
+    // Registry's own API (registry-webhooks/create|list|update|delete|test: other events, job triggers, model-scoped
+    // hooks), not MLflow's /webhooks: not served.
+    databricks: { loggedModels: 'yes', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' },
     // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
-    gitlab: { loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no' },
+    gitlab: { loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' },
   },
   artifactBytes: {
     mlflow: { via: 'get-artifact' },

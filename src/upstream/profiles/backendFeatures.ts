@@ -4,10 +4,15 @@ import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
 
 /** A group of MLflow endpoints a backend serves as a whole, or not at all. */
-export type BackendFeature = 'loggedModels' | 'prompts' | 'evaluationDatasets';
+export type BackendFeature = 'loggedModels' | 'prompts' | 'evaluationDatasets' | 'webhooks';
 
 /** Every feature, in the order `Query.backend` lists them. */
-export const BACKEND_FEATURES: readonly BackendFeature[] = ['loggedModels', 'prompts', 'evaluationDatasets'];
+export const BACKEND_FEATURES: readonly BackendFeature[] = [
+  'loggedModels',
+  'prompts',
+  'evaluationDatasets',
+  'webhooks',
+];
 
 /**
  * What a profile declares of a feature: always served, never, or from a server version on (an MLflow server says
@@ -50,6 +55,7 @@ export const FEATURE_ENDPOINTS: Readonly<Record<BackendFeature, readonly MlflowE
     'addDatasetToExperiments',
     'removeDatasetFromExperiments',
   ],
+  webhooks: ['createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'testWebhook'],
 };
 
 const FEATURE_OF_ENDPOINT = new Map<MlflowEndpointName, BackendFeature>(

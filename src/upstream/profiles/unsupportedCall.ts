@@ -28,6 +28,7 @@ const FEATURE_LABEL: Readonly<Record<BackendFeature, string>> = {
   loggedModels: 'Logged models (MLflow 3)',
   prompts: 'Prompts (MLflow 3)',
   evaluationDatasets: 'Evaluation datasets (MLflow 3.4)',
+  webhooks: 'Webhooks (MLflow 3.3)',
 };
 
 /**

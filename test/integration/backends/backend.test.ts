@@ -207,6 +207,19 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
     query: `mutation { deletePromptVersion(name: "${i.modelName}", version: 1) { version } }`,
     path: 'deletePromptVersion',
   }),
+  // Webhooks (MLflow 3.3): refused by the backend before the administrator check or the arguments are looked at.
+  'Query.webhooks': () => ({ query: `{ webhooks { nodes { id } } }`, path: 'webhooks' }),
+  'Query.webhook': () => ({ query: `{ webhook(id: "abc") { id } }`, path: 'webhook' }),
+  'Mutation.createWebhook': () => ({
+    query: `mutation { createWebhook(input: { name: "h", url: "https://hooks.example.com/x", events: [{ entity: MODEL_VERSION, action: CREATED }] }) { id } }`,
+    path: 'createWebhook',
+  }),
+  'Mutation.updateWebhook': () => ({
+    query: `mutation { updateWebhook(id: "abc", input: { status: DISABLED }) { id } }`,
+    path: 'updateWebhook',
+  }),
+  'Mutation.deleteWebhook': () => ({ query: `mutation { deleteWebhook(id: "abc") { id } }`, path: 'deleteWebhook' }),
+  'Mutation.testWebhook': () => ({ query: `mutation { testWebhook(id: "abc") { success } }`, path: 'testWebhook' }),
   'Mutation.revokeRegisteredModelPermission': (i) => ({
     query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,
     path: 'revokeRegisteredModelPermission',

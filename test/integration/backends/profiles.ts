@@ -99,6 +99,16 @@ const DATASETS = [
   'Query.evaluationDataset',
   'Query.evaluationDatasets',
 ];
+
+/** MLflow 3.3's registry webhooks: absent on Databricks (its registry webhooks are another API), GitLab and MLflow 2.12. */
+const WEBHOOKS = [
+  'Mutation.createWebhook',
+  'Mutation.deleteWebhook',
+  'Mutation.testWebhook',
+  'Mutation.updateWebhook',
+  'Query.webhook',
+  'Query.webhooks',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -142,7 +152,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -155,7 +165,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -173,7 +183,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(DATABRICKS_BOB.token),
     outsider: asBearer(DATABRICKS_CAROL.token),
     reportsVersion: false,
-    expectedUnsupported: [...PROMPTS, ...DATASETS].sort(),
+    expectedUnsupported: [...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
     // Databricks names users by e-mail: the proxy forwards only that.
     proxy: {
       env: { DATABRICKS_TOKEN: DATABRICKS_ADMIN.token },
@@ -192,7 +202,14 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(GITLAB_READER.token),
     outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
-    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS, ...DATASETS].sort(),
+    expectedUnsupported: [
+      ...GITLAB_MISSING,
+      ...TRANSITION_REQUESTS,
+      ...ACLS,
+      ...PROMPTS,
+      ...DATASETS,
+      ...WEBHOOKS,
+    ].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
       writer: proxied(GITLAB_MAINTAINER.username),
@@ -211,7 +228,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

@@ -7,11 +7,13 @@ const gitlab = backendProfile('gitlab');
 
 describe('unsupportedCoordinates', () => {
   const prompts = Object.keys(FEATURE_FIELDS.prompts).sort();
+  const webhooks = Object.keys(FEATURE_FIELDS.webhooks).sort();
 
-  it('names only prompts and evaluation datasets on Databricks with its own permissions, and the ACL fields without a permission service', () => {
-    // Databricks' prompts and evaluation datasets are Unity Catalog's own APIs, which the graph does not speak.
+  it('names only prompts, evaluation datasets and webhooks on Databricks with its own permissions, and the ACL fields without a permission service', () => {
+    // Databricks' prompts and evaluation datasets are Unity Catalog's own APIs, its registry webhooks another: the
+    // graph speaks none of them.
     expect(unsupportedCoordinates(databricks, 'databricks')).toEqual(
-      [...prompts, ...Object.keys(FEATURE_FIELDS.evaluationDatasets)].sort(),
+      [...prompts, ...Object.keys(FEATURE_FIELDS.evaluationDatasets), ...webhooks].sort(),
     );
     expect(unsupportedCoordinates(mlflow, 'none')).toEqual(
       expect.arrayContaining([
@@ -47,5 +49,13 @@ describe('unsupportedCoordinates', () => {
       expect.arrayContaining(prompts),
     );
     expect(unsupportedCoordinates(gitlab, 'gitlab')).toEqual(expect.arrayContaining(prompts));
+  });
+
+  it('names the webhook fields where MLflow is older than 3.3, and on GitLab', () => {
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { prompts: 'yes', webhooks: 'no' })).toEqual(
+      expect.arrayContaining(webhooks),
+    );
+    expect(unsupportedCoordinates(mlflow, 'mlflow-basic-auth', { webhooks: 'yes' })).not.toContain('Query.webhooks');
+    expect(unsupportedCoordinates(gitlab, 'gitlab')).toEqual(expect.arrayContaining(webhooks));
   });
 });

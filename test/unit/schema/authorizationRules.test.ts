@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { Kind, parse, type ConstDirectiveNode, type ObjectTypeDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type ConstDirectiveNode,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
+} from 'graphql';
 import { readSupergraphConfig } from '../../../src/gateway/supergraphConfig.js';
 
 // The build-time check of DESIGN §6: a field that reads or writes MLflow data must carry an authorization
-// rule. Root fields need @requiresAuth, @hasPermission or an explicit, commented @public; mutations also
-// need the WRITE scope; every entity that holds MLflow data is protected at type level.
-const RULES = new Set(['requiresAuth', 'hasPermission', 'public']);
+// rule. Root fields need @requiresAuth, @requiresAdmin, @hasPermission or an explicit, commented @public; mutations
+// also need the WRITE scope; every entity that holds MLflow data is protected at type level. Root fields added in an
+// `extend type Query` / `extend type Mutation` block are held to the same rules.
+const RULES = new Set(['requiresAuth', 'requiresAdmin', 'hasPermission', 'public']);
 const names = (directives: readonly ConstDirectiveNode[] | undefined) => (directives ?? []).map((d) => d.name.value);
 
 describe('every subgraph field that touches MLflow data has an authorization rule', () => {
@@ -16,19 +23,18 @@ describe('every subgraph field that touches MLflow data has an authorization rul
     const document = parse(sdl);
     // `extend type Query { … }` blocks too (the MLflow 3 features keep their root fields in blocks of their own).
     const types = document.definitions.filter(
-      (d): d is ObjectTypeDefinitionNode =>
-        d.kind === Kind.OBJECT_TYPE_DEFINITION ||
-        (d.kind === Kind.OBJECT_TYPE_EXTENSION && ['Query', 'Mutation'].includes(d.name.value)),
-    ) as ObjectTypeDefinitionNode[];
+      (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+        d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION,
+    );
+    // The Mutation type's rules, wherever its definition and extensions put them.
+    const mutationRules = types.filter((t) => t.name.value === 'Mutation').flatMap((t) => names(t.directives));
     const missing: string[] = [];
     for (const type of types) {
       const typeRules = names(type.directives);
+      if (type.kind === Kind.OBJECT_TYPE_EXTENSION && type.name.value !== 'Query' && type.name.value !== 'Mutation')
+        continue;
       if (type.name.value === 'Query' || type.name.value === 'Mutation') {
-        if (
-          type.kind === Kind.OBJECT_TYPE_DEFINITION &&
-          type.name.value === 'Mutation' &&
-          !typeRules.includes('requiresScope')
-        )
+        if (type.name.value === 'Mutation' && !mutationRules.includes('requiresScope'))
           missing.push('Mutation: @requiresScope(scope: WRITE)');
         for (const field of type.fields ?? []) {
           const rules = names(field.directives);

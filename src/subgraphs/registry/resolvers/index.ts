@@ -15,12 +15,13 @@ import { promptMutations } from './promptMutations.js';
 import { Query } from './Query.js';
 import { ModelAlias, RegisteredModel } from './RegisteredModel.js';
 import { Run } from './Run.js';
+import { Webhook, webhookMutations, webhookQueries, WebhookTestResult } from './webhooks.js';
 
 /** All resolvers of the registry subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
 export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
-  Query,
-  Mutation: { ...Mutation, ...promptMutations },
+  Query: { ...Query, ...webhookQueries },
+  Mutation: { ...Mutation, ...promptMutations, ...webhookMutations },
   RegisteredModel,
   ModelAlias,
   ModelVersion,
@@ -35,4 +36,6 @@ export const resolvers: Resolvers = {
   PromptVersion,
   PromptAlias,
   DeletePromptVersionPayload,
+  Webhook,
+  WebhookTestResult,
 };

@@ -99,10 +99,20 @@ describe('MlflowClient: MLflow 3 features', () => {
     // The same metric without a model is an ordinary 2.x call.
     await client().call('logMetric', { run_id: 'r', key: 'k', value: 1, timestamp: 1 });
     expect(calls).toEqual(['POST /api/2.0/mlflow/runs/log-metric']);
-    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no' });
+    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' });
     await expect(client().requireFeature('loggedModels', 'searchLoggedModels')).rejects.toMatchObject({
       failure: 'unsupported',
     });
+  });
+
+  it('refuses webhook calls to an MLflow 3 older than 3.3, naming the version they need, without sending them', async () => {
+    const { calls, client } = await setUp('mlflow', 3, { version: '3.2.0', serverInfo: undefined });
+    const refused = await failure(client().call('listWebhooks', {}));
+    expect(refused.code).toBe('UNSUPPORTED_BY_BACKEND');
+    expect(refused.message).toBe(
+      'Webhooks (MLflow 3.3) (GET /api/2.0/mlflow/webhooks) is not supported by the mlflow backend: the server is older than MLflow 3.3',
+    );
+    expect(calls).toEqual([]);
   });
 
   it('sends them to MLflow 3, by its version or by its server-info alone; detection runs once', async () => {

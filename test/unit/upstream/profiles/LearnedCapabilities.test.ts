@@ -50,13 +50,34 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
     expect(learned.feature('prompts')).toBe('yes');
     learned.featureAbsent('loggedModels', 'no route');
     learned.featureAbsent('loggedModels', 'no route');
-    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'yes', evaluationDatasets: 'yes' });
+    expect(learned.features()).toEqual({
+      loggedModels: 'no',
+      prompts: 'yes',
+      evaluationDatasets: 'yes',
+      webhooks: 'yes',
+    });
     expect(log.lines).toHaveLength(1);
     expect(new LearnedCapabilities(backendProfile('gitlab'), log).features()).toEqual({
       loggedModels: 'no',
       prompts: 'no',
       evaluationDatasets: 'no',
+      webhooks: 'no',
     });
+  });
+
+  it('decides webhooks from MLflow 3.3 on: a 3.0-3.2 server has logged models and prompts but no webhooks', () => {
+    const at = (version: string) => {
+      const learned = new LearnedCapabilities(backendProfile('mlflow'), recording());
+      learned.detected({ version, serverInfo: undefined });
+      return learned.features();
+    };
+    expect(at('3.2.0')).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'no' });
+    expect(at('3.3.0')).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'yes' });
+    expect(at('2.12.2')).toEqual({ loggedModels: 'no', prompts: 'no', webhooks: 'no' });
+    // server-info proves MLflow >= 3.0 only: not enough to say 3.3.
+    const infoOnly = new LearnedCapabilities(backendProfile('mlflow'), recording());
+    infoOnly.detected({ version: undefined, serverInfo: {} });
+    expect(infoOnly.features()).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'unknown' });
   });
 });
 

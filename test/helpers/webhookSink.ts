@@ -2,7 +2,7 @@
 // 3.11.1 corpus was recorded: it keeps each POST (path, headers, raw body) and answers `{"received": true}`, the
 // text the recorded `webhooks/{id}/test` answers quote back (corpus seq 22-23).
 import http from 'node:http';
-import { closeServer, listenOnLoopback } from '../helpers/listen.js';
+import { closeServer, listenOnLoopback } from './listen.js';
 
 /** One delivery as the sink received it. */
 export interface ReceivedDelivery {
