@@ -10,6 +10,7 @@ const scalars = {
   Timestamp: { input: 'number', output: 'number | string' },
   MetricValue: { input: "number | 'NaN' | 'Infinity' | '-Infinity'", output: 'number | string' },
   Long: { input: 'number', output: 'number | string' },
+  JSON: { input: 'unknown', output: 'unknown' },
 };
 
 const common = {
@@ -50,6 +51,7 @@ const clientScalars = {
     output: "number | 'NaN' | 'Infinity' | '-Infinity'",
   },
   Long: { input: 'number', output: 'number' },
+  JSON: { input: 'unknown', output: 'unknown' },
 };
 
 /**
@@ -97,6 +99,10 @@ const config: CodegenConfig = {
       LoggedModelMetric: './mappers.js#LoggedModelMetricModel',
       LoggedModelConnection: './mappers.js#LoggedModelConnectionModel',
       ModelVersion: './mappers.js#ModelVersionRefModel',
+      Trace: './mappers.js#TraceModel',
+      TraceConnection: './mappers.js#TraceConnectionModel',
+      Span: './mappers.js#SpanModel',
+      Assessment: './mappers.js#AssessmentModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',

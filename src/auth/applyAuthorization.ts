@@ -20,18 +20,20 @@ export interface AuthorizationOptions<TContext extends AuthorizedContext = Autho
   /** Protected type name → the resource an object of that type is governed by. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
   objectResource: Record<string, (object: any, context: TContext) => Resource | Promise<Resource>>;
-  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:)` → resource. */
+  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:|trace:)` → resource. */
   argumentResource: {
     experiment?: (id: string, context: TContext) => Resource | Promise<Resource>;
     run?: (id: string, context: TContext) => Resource | Promise<Resource>;
     model?: (name: string, context: TContext) => Resource | Promise<Resource>;
     /** A logged model id (MLflow 3): governed by its experiment. */
     loggedModel?: (id: string, context: TContext) => Resource | Promise<Resource>;
+    /** A trace id (MLflow 3): governed by its experiment. */
+    trace?: (id: string, context: TContext) => Resource | Promise<Resource>;
   };
 }
 
 /** The kinds of object a field-level `@hasPermission` argument path may name. */
-const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel'] as const;
+const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel', 'trace'] as const;
 type ArgumentKind = (typeof ARGUMENT_KINDS)[number];
 
 /** The authorization rules read from one field or type's directives. */

@@ -6,7 +6,7 @@ import type { EntityCache } from './EntityCache.js';
 import type { SingleFlight } from './singleFlight.js';
 
 /** Kinds of search whose cached pages a write makes stale. */
-export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions';
+export type SearchKind = 'experiments' | 'runs' | 'loggedModels' | 'registeredModels' | 'modelVersions' | 'traces';
 
 /**
  * Everything a generation is kept for: each search kind; `permissions`, which every grant or revoke through this
@@ -23,6 +23,7 @@ const GENERATION_KINDS: readonly GenerationKind[] = [
   'modelVersions',
   'permissions',
   'answers',
+  'traces',
 ];
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */

@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { BadUserInputError } from '../errors/SupergraphError.js';
 
 // Scalars shared by the subgraphs. MLflow sends int64 values as JSON numbers (sometimes as strings), and
@@ -99,4 +99,13 @@ export const LongScalar = new GraphQLScalarType<number, number>({
   serialize: toLong,
   parseValue: toLong,
   parseLiteral: (ast) => toLong(literalValue(ast)),
+});
+
+/** Any JSON value as it is (span attributes, assessment values); literals in a query are read as their JSON. */
+export const JsonScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value (object, array, string, number, boolean or null).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

@@ -56,6 +56,7 @@ export async function describeBackend(
       // Decided by the version the probe above read (LearnedCapabilities); null while no version is known.
       loggedModels: decided(features.loggedModels),
       prompts: decided(features.prompts),
+      traces: decided(features.traces),
     },
     unsupported: unsupportedCoordinates(profile, permissionService, features),
     probes: [...detection.probes],

@@ -165,12 +165,16 @@ const CAPABILITIES: {
   features: {
     // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
     // says its version at /version, read at start-up.
-    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3 },
+    // Traces and assessments: MLflow 3's v3 trace API (/api/3.0/mlflow/traces...), from 3.0 on.
+    mlflow: { loggedModels: MLFLOW_3, prompts: MLFLOW_3, traces: MLFLOW_3 },
     // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
     // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
-    databricks: { loggedModels: 'yes', prompts: 'no' },
+    // Experiment traces: Databricks' managed MLflow serves the same v3 trace and assessment endpoints (MLflow's
+    // DatabricksTracingRestStore extends its RestStore for traces in an experiment; only Unity Catalog trace
+    // locations use a Databricks-only v4 API, which the graph does not speak).
+    databricks: { loggedModels: 'yes', prompts: 'no', traces: 'yes' },
     // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
-    gitlab: { loggedModels: 'no', prompts: 'no' },
+    gitlab: { loggedModels: 'no', prompts: 'no', traces: 'no' },
   },
   artifactBytes: {
     mlflow: { via: 'get-artifact' },

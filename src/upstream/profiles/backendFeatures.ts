@@ -4,10 +4,10 @@ import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
 
 /** A group of MLflow endpoints a backend serves as a whole, or not at all. */
-export type BackendFeature = 'loggedModels' | 'prompts';
+export type BackendFeature = 'loggedModels' | 'prompts' | 'traces';
 
 /** Every feature, in the order `Query.backend` lists them. */
-export const BACKEND_FEATURES: readonly BackendFeature[] = ['loggedModels', 'prompts'];
+export const BACKEND_FEATURES: readonly BackendFeature[] = ['loggedModels', 'prompts', 'traces'];
 
 /**
  * What a profile declares of a feature: always served, never, or from a server version on (an MLflow server says
@@ -36,6 +36,20 @@ export const FEATURE_ENDPOINTS: Readonly<Record<BackendFeature, readonly MlflowE
     'listLoggedModelArtifacts',
   ],
   prompts: [],
+  traces: [
+    'getTraceInfo',
+    'getTrace',
+    'batchGetTraces',
+    'batchGetTraceInfos',
+    'searchTraces',
+    'setTraceTag',
+    'deleteTraceTag',
+    'deleteTraces',
+    'createAssessment',
+    'getAssessment',
+    'updateAssessment',
+    'deleteAssessment',
+  ],
 };
 
 const FEATURE_OF_ENDPOINT = new Map<MlflowEndpointName, BackendFeature>(

@@ -27,6 +27,7 @@ function refusal(name: MlflowEndpointName, operation: string, backend: string): 
 const FEATURE_LABEL: Readonly<Record<BackendFeature, string>> = {
   loggedModels: 'Logged models (MLflow 3)',
   prompts: 'Prompts (MLflow 3)',
+  traces: 'Traces and assessments (MLflow 3)',
 };
 
 /**

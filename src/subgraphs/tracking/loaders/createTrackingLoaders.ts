@@ -10,9 +10,10 @@ import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModel
 import { createMetricHistoryLoader, type HistoryKey } from './metricHistory.js';
 import { createRunInputsLoader, type RunInputsLoader } from './runInputs.js';
 import { createRunLoaders } from './runs.js';
+import { createTraceLoaders, type TraceLoaders } from './traces.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
-export interface TrackingLoaders extends LoggedModelLoaders {
+export interface TrackingLoaders extends LoggedModelLoaders, TraceLoaders {
   experimentById: DataLoader<string, WireExperiment | null>;
   experimentByName: DataLoader<string, WireExperiment | null>;
   runById: DataLoader<string, WireRun | null>;
@@ -49,6 +50,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
     artifactListings: new ArtifactListings(inputs),
     runInputs: createRunInputsLoader(inputs),
+    ...createTraceLoaders(inputs),
   };
 }
 

@@ -9,6 +9,7 @@ import { wireTags } from '../../wireTags.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 import { loggedModelMutations } from './loggedModelMutations.js';
+import { traceMutations } from './traceMutations.js';
 
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
 // request's memo, so the answer shows the write.
@@ -258,4 +259,5 @@ export const Mutation: MutationResolvers = {
     return freshRun(context, runId);
   },
   ...loggedModelMutations,
+  ...traceMutations,
 };

@@ -10,6 +10,7 @@ import { runsSearchParams } from '../../../upstream/mlflow/runsSearchParams.js';
 import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { wireViewType } from '../toModels.js';
 import { loggedModelQueries } from './loggedModelQueries.js';
+import { traceQueries } from './traceQueries.js';
 
 /**
  * GitLab lists a project's experiments in one GET (`experiments/list`, no paging), which read-only tokens may call,
@@ -88,6 +89,8 @@ export const Query: QueryResolvers = {
   backend: (_, __, context) => describeBackend(context.services, context.principal.authorization),
 
   ...loggedModelQueries,
+
+  ...traceQueries,
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');

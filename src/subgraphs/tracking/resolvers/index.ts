@@ -1,4 +1,4 @@
-import { LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
+import { JsonScalar, LongScalar, MetricValueScalar, TimestampScalar } from '../../../graphql/scalars.js';
 import type { Resolvers } from '../resolvers.generated.js';
 import { Experiment } from './Experiment.js';
 import { Artifact } from './Artifact.js';
@@ -8,12 +8,14 @@ import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Run } from './Run.js';
+import { Assessment, Span, Trace } from './Trace.js';
 
 /** All resolvers of the tracking subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
 export const resolvers: Resolvers = {
   Timestamp: TimestampScalar,
   MetricValue: MetricValueScalar,
   Long: LongScalar,
+  JSON: JsonScalar,
   Query,
   Mutation,
   Experiment,
@@ -24,4 +26,7 @@ export const resolvers: Resolvers = {
   LoggedModel,
   LoggedModelMetric,
   ModelVersion,
+  Trace,
+  Span,
+  Assessment,
 };
