@@ -85,6 +85,20 @@ const PROMPTS = [
   'Query.prompt',
   'Query.prompts',
 ];
+/** MLflow 3's traces and assessments: absent on GitLab and on the 2.12 emulator (Databricks serves them). */
+const TRACES = [
+  'Experiment.traces',
+  'LoggedModel.traces',
+  'Mutation.createAssessment',
+  'Mutation.deleteAssessment',
+  'Mutation.deleteTraceTag',
+  'Mutation.deleteTraces',
+  'Mutation.setTraceTag',
+  'Mutation.updateAssessment',
+  'Query.trace',
+  'Query.traces',
+  'Run.traces',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -128,7 +142,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...TRACES].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -141,7 +155,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...TRACES].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -178,7 +192,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(GITLAB_READER.token),
     outsider: asBearer(GITLAB_OUTSIDER.token),
     reportsVersion: true,
-    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS].sort(),
+    expectedUnsupported: [...GITLAB_MISSING, ...TRANSITION_REQUESTS, ...ACLS, ...PROMPTS, ...TRACES].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
       writer: proxied(GITLAB_MAINTAINER.username),
@@ -197,7 +211,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...TRACES].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

@@ -50,11 +50,12 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
     expect(learned.feature('prompts')).toBe('yes');
     learned.featureAbsent('loggedModels', 'no route');
     learned.featureAbsent('loggedModels', 'no route');
-    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'yes' });
+    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'yes', traces: 'yes' });
     expect(log.lines).toHaveLength(1);
     expect(new LearnedCapabilities(backendProfile('gitlab'), log).features()).toEqual({
       loggedModels: 'no',
       prompts: 'no',
+      traces: 'no',
     });
   });
 });
