@@ -200,6 +200,9 @@ describe('traces on MLflow 3.11.1', () => {
 
   it('sets and deletes trace tags, reading the write back', async () => {
     const [id] = traceIds;
+    const reviewed = `query($e: ID!) { traces(experimentIds: [$e], filter: "tags.reviewed = 'yes'") { nodes { id } } }`;
+    // Searched (and kept) before the write: the write must make the kept page stale.
+    expect((await stack.query(reviewed, { e: experimentId })).data.traces.nodes).toEqual([]);
     const set = await stack.query(
       `mutation($t: ID!) { setTraceTag(traceId: $t, tag: { key: "reviewed", value: "yes" }) { id tag(key: "reviewed") } }`,
       { t: id },
