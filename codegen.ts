@@ -105,6 +105,10 @@ const config: CodegenConfig = {
       EvaluationDatasetRecordConnection: './mappers.js#EvaluationDatasetRecordConnectionModel',
       UpsertEvaluationDatasetRecordsPayload: './mappers.js#UpsertEvaluationDatasetRecordsPayloadModel',
       DeleteEvaluationDatasetRecordsPayload: './mappers.js#DeleteEvaluationDatasetRecordsPayloadModel',
+      Trace: './mappers.js#TraceModel',
+      TraceConnection: './mappers.js#TraceConnectionModel',
+      Span: './mappers.js#SpanModel',
+      Assessment: './mappers.js#AssessmentModel',
     }),
     'src/subgraphs/registry/resolvers.generated.ts': subgraph('registry', {
       RegisteredModel: './mappers.js#RegisteredModelModel',

@@ -26,7 +26,7 @@ export interface AuthorizationOptions<TContext extends AuthorizedContext = Autho
   /** Protected type name → the resource(s) an object of that type is governed by. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each type's callback takes its own object type
   objectResource: Record<string, (object: any, context: TContext) => Governing | Promise<Governing>>;
-  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:)` → resource. */
+  /** Argument kinds used by field-level `@hasPermission(experiment:|run:|model:|loggedModel:|dataset:|trace:)` → resource. */
   argumentResource: {
     experiment?: (id: string, context: TContext) => Resource | Promise<Resource>;
     run?: (id: string, context: TContext) => Resource | Promise<Resource>;
@@ -35,11 +35,13 @@ export interface AuthorizationOptions<TContext extends AuthorizedContext = Autho
     loggedModel?: (id: string, context: TContext) => Resource | Promise<Resource>;
     /** An evaluation dataset id (MLflow 3): governed by every experiment it is linked to. */
     dataset?: (id: string, context: TContext) => Governing | Promise<Governing>;
+    /** A trace id (MLflow 3): governed by its experiment. */
+    trace?: (id: string, context: TContext) => Resource | Promise<Resource>;
   };
 }
 
 /** The kinds of object a field-level `@hasPermission` argument path may name. */
-const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel', 'dataset'] as const;
+const ARGUMENT_KINDS = ['experiment', 'run', 'model', 'loggedModel', 'dataset', 'trace'] as const;
 
 /** Whether the caller holds `level` on what governs an object (all of it, when several). */
 function allowsGoverning(auth: AuthorizedContext['authorizer'], governing: Governing, level: PermissionLevel) {

@@ -67,6 +67,11 @@ export const ttlSettings = {
     defaultSeconds: 5,
     why: 'a page of search results is stale as soon as anything is created or deleted elsewhere',
   },
+  trace: {
+    variable: 'CACHE_TTL_TRACE',
+    defaultSeconds: 10,
+    why: "traces arrive constantly and an in-progress one gains spans, a state and a duration; others' assessments and tags show within this time (this layer's writes invalidate at once)",
+  },
   response: {
     variable: 'CACHE_TTL_RESPONSE',
     defaultSeconds: 60,
@@ -283,7 +288,7 @@ export const cachePolicy = {
   },
   searchPage: {
     holds:
-      'one page of a search (experiments, runs, logged models, registered models, model versions, evaluation datasets and their records) by its parameters',
+      'one page of a search (experiments, runs, logged models, registered models, model versions, evaluation datasets and their records, traces) by its parameters',
     namespace: 'searchPage',
     ttl: { settings: ['searchPage'] },
     sharing: 'perCaller',
@@ -309,6 +314,39 @@ export const cachePolicy = {
     sharing: 'shared',
     invalidation: {
       how: 'it is the invalidation: a write in per-caller mode sets a new value for each object it invalidates',
+    },
+  },
+  trace: {
+    holds:
+      'MLflow 3 trace infos by trace id, with their assessments (traces/batchGetInfos, or primed from a traces/search)',
+    namespace: 'trace',
+    ttl: { settings: ['trace'] },
+    // Served to another caller only after Trace's type-level rule decided their level on the trace's experiment
+    // (MLflow 3.11.1's basic-auth checks nothing on traces: this layer's check is the only one).
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by this layer's writes to the trace (tags, assessments, deletes); other callers' copies go stale with its write generation",
+      deletedBy: [
+        'setTraceTag',
+        'deleteTraceTag',
+        'deleteTraces',
+        'createAssessment',
+        'updateAssessment',
+        'deleteAssessment',
+      ],
+      staleWith: ['writeGeneration'],
+    },
+  },
+  traceSpans: {
+    holds: "one trace's stored spans (traces/batchGet, or traces/get for a trace isolated from a failed batch)",
+    namespace: 'traceSpans',
+    ttl: { settings: ['trace'] },
+    // Read only inside Trace.spans, on a trace whose experiment permission was checked.
+    sharing: 'entity',
+    invalidation: {
+      how: "deleted by deleteTraces; the graph writes no spans (they arrive over OTLP), so an in-progress trace's spans age out",
+      deletedBy: ['deleteTraces'],
+      staleWith: ['writeGeneration'],
     },
   },
   permission: {

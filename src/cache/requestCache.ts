@@ -13,7 +13,8 @@ export type SearchKind =
   | 'registeredModels'
   | 'modelVersions'
   /** MLflow 3 evaluation datasets: their searches and record pages, bumped by every dataset write. */
-  | 'evaluationDatasets';
+  | 'evaluationDatasets'
+  | 'traces';
 
 /**
  * Everything a generation is kept for: each search kind; `permissions`, which every grant or revoke through this
@@ -31,6 +32,7 @@ const GENERATION_KINDS: readonly GenerationKind[] = [
   'permissions',
   'answers',
   'evaluationDatasets',
+  'traces',
 ];
 
 /** A per-caller entry: the value and the object's write generation it was fetched under. */

@@ -68,6 +68,8 @@ const VERSIONS_BY_RUN_BATCH = 80;
 const DISTINCT_EXPERIMENTS = 50;
 /** Runs per bulk-interval call / per `run_id IN (...)` search (MLflow's limit; tracking/loaders/metricHistory.ts, runs.ts). */
 const RUN_BATCH = 100;
+/** Traces per traces/batchGet (tracking/loaders/traces.ts). */
+const TRACE_SPANS_BATCH = 50;
 
 /**
  * Logged models by id (tracking/loaders/loggedModels.ts): one logged-models/search of at most 3 pages per group of
@@ -161,6 +163,19 @@ const CALLS: Record<string, CallRule> = {
   'EvaluationDataset.experiments': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'Run.metricHistory': (parents, _args, pricing) =>
     pricing.bulkMetricHistory ? Math.ceil(parents / RUN_BATCH) : parents,
+  // MLflow 3 traces: infos by id in one batchGetInfos; a search per listing parent; a page's spans in one batchGet
+  // per 50 traces (a batch MLflow fails because one trace's spans are stored elsewhere is retried trace by trace:
+  // the runtime call budget counts those); assessments come with the infos.
+  'Query.trace': once,
+  'Query.traces': (parents, args) =>
+    parents * (1 + (Array.isArray(args.experimentIds) ? args.experimentIds.length : 1)),
+  'Experiment.traces': perParent,
+  'Run.traces': perParent,
+  'LoggedModel.traces': perParent,
+  'Trace.spans': batched(TRACE_SPANS_BATCH),
+  'Trace.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
+  'Trace.sourceRun': (parents) => (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0),
+  'Trace.loggedModel': loggedModelsOf,
 };
 
 /**

@@ -1,8 +1,9 @@
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import { BadUserInputError } from '../errors/SupergraphError.js';
 
-// Free-form JSON (MLflow 3's evaluation-dataset records, schemas and profiles). Any JSON value passes the scalar;
-// arguments that must be objects are checked where they are used, with a message naming the argument.
+// Free-form JSON (MLflow 3: span attributes, assessment values, evaluation-dataset records, schemas and profiles).
+// Any JSON value passes the scalar; arguments that must be objects are checked where they are used, with a message
+// naming the argument.
 
 /** Whether a value is a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {

@@ -98,6 +98,20 @@ export const FEATURE_FIELDS: Readonly<Record<BackendFeature, Readonly<Record<str
     'Mutation.deleteWebhook': 'deleteWebhook',
     'Mutation.testWebhook': 'testWebhook',
   },
+  // Every way into traces, root and nested (the tracking subgraph's gates), with the endpoint each stands for.
+  traces: {
+    'Query.trace': 'batchGetTraceInfos',
+    'Query.traces': 'searchTraces',
+    'Experiment.traces': 'searchTraces',
+    'Run.traces': 'searchTraces',
+    'LoggedModel.traces': 'searchTraces',
+    'Mutation.setTraceTag': 'setTraceTag',
+    'Mutation.deleteTraceTag': 'deleteTraceTag',
+    'Mutation.deleteTraces': 'deleteTraces',
+    'Mutation.createAssessment': 'createAssessment',
+    'Mutation.updateAssessment': 'updateAssessment',
+    'Mutation.deleteAssessment': 'deleteAssessment',
+  },
 };
 
 /** Permission-service fields that only a service with access control lists can serve. */

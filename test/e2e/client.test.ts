@@ -17,6 +17,8 @@ import {
   ListExperimentRunsDocument,
   FinalizeLoggedModelDocument,
   GetLoggedModelDocument,
+  CreateAssessmentDocument,
+  TraceBrowserDocument,
   metricNumber,
   ModelLineageDocument,
   ModelVersionsWithRunMetricsDocument,
@@ -37,7 +39,13 @@ import {
   initialSandboxVariables,
 } from '../../src/gateway/landingPage.js';
 import { projectRoot } from '../../src/gateway/supergraphConfig.js';
-import { ADMIN, ALICE, DEMO_LOGGED_MODELS, MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
+import {
+  ADMIN,
+  ALICE,
+  DEMO_LOGGED_MODELS,
+  GENAI_DEMO_EXPERIMENT,
+  MLFLOW3_VERSION,
+} from '@mlflow-supergraph/mlflow-emulator';
 import { startStack, type Stack } from '../helpers/startStack.js';
 import { recordingFetch, runBin, type RecordedRequest } from './clientHarness.js';
 import { asUser } from '../helpers/auth.js';
@@ -297,6 +305,27 @@ describe('every client operation against the demo gateway', () => {
         status: 'READY',
       });
       expect(finalizeLoggedModel.status).toBe('READY');
+    } finally {
+      await mlflow3.close();
+    }
+  });
+
+  it('TraceBrowser and CreateAssessment: MLflow 3 traces with spans and assessments (the mlflow3 demo)', async () => {
+    const mlflow3 = await startStack({ emulator: { seed: 'demo', mlflowVersion: MLFLOW3_VERSION } });
+    try {
+      const client3 = createClient({ url: mlflow3.gateway.graphqlUrl, fetch: recorder.fetch });
+      const genai = await mlflow3.query(`{ experimentByName(name: "${GENAI_DEMO_EXPERIMENT}") { id } }`);
+      const { experiment } = await client3.request(TraceBrowserDocument, {
+        experimentId: genai.data.experimentByName.id,
+        first: 2,
+      });
+      const traces = experiment!.traces!.nodes;
+      expect(traces).toHaveLength(2);
+      expect(traces.every((t) => (t.spans ?? []).length > 0)).toBe(true);
+      const { createAssessment } = await client3.request(CreateAssessmentDocument, {
+        input: { traceId: traces[0]!.id, name: 'helpful', kind: 'FEEDBACK', value: true, source: { type: 'HUMAN' } },
+      });
+      expect(createAssessment).toMatchObject({ name: 'helpful', kind: 'FEEDBACK', value: true });
     } finally {
       await mlflow3.close();
     }

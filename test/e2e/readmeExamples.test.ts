@@ -126,6 +126,35 @@ describe('README: MLflow 3', () => {
   });
 });
 
+describe('README: MLflow 3, GenAI traces', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ emulator: { seed: 'demo', mlflowVersion: MLFLOW3_VERSION } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const text = section('MLflow 3');
+  const block = /```graphql\n([\s\S]*?)```/.exec(text.slice(text.indexOf('\n### GenAI traces\n')))?.[1] ?? '';
+  const variables = JSON.parse(/# Variables: (\{.*?\})\n/.exec(block)?.[1] ?? '{}') as Record<string, unknown>;
+
+  it('browses the demo assistant’s traces with spans and assessments, at the cost the README states', async () => {
+    const [operation] = parse(block).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    expect(operation && 'name' in operation ? operation.name?.value : undefined).toBe('TraceBrowser');
+    stack.coldStart();
+    const result = await stack.query<any>(print(operation!), variables);
+    expect(result.errors).toBeUndefined();
+    const traces = result.data.experimentByName.traces.nodes;
+    expect(traces.length).toBeGreaterThan(1);
+    expect(traces.every((t: any) => t.spans.length > 0)).toBe(true);
+    expect(traces.some((t: any) => t.assessments.some((a: any) => a.kind === 'EXPECTATION'))).toBe(true);
+    expect(traces.some((t: any) => t.assessmentSummary.some((s: any) => s.passRate !== null))).toBe(true);
+    const stated = Number(/# (\d+) upstream calls whatever the page size/.exec(block)?.[1]);
+    expect(stack.emulator.totalCalls()).toBe(stated);
+  });
+});
+
 describe('README: the --demo persona table', () => {
   const rows = [
     ...section('Two commands').matchAll(/^\| `([\w-]+)`(?: \(default\))? \| (?:`([^`]+)`|nothing)[^|]*\| ([^|]+)\|$/gm),

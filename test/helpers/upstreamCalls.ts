@@ -13,6 +13,8 @@ const READ_ONLY_POSTS = new Set([
   '/api/2.0/mlflow/registered-models/get-latest-versions',
   '/api/2.0/mlflow/logged-models/search',
   '/api/3.0/mlflow/datasets/search',
+  '/api/3.0/mlflow/traces/search',
+  '/api/3.0/mlflow/traces/batchGetInfos',
 ]);
 
 /** The endpoints in a counter snapshot that change something: every call but GETs and the read-only POSTs. */

@@ -58,6 +58,7 @@ export async function describeBackend(
       prompts: decided(features.prompts),
       evaluationDatasets: decided(features.evaluationDatasets),
       webhooks: decided(features.webhooks),
+      traces: decided(features.traces),
     },
     unsupported: unsupportedCoordinates(profile, permissionService, features),
     probes: [...detection.probes],

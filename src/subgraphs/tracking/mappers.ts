@@ -9,6 +9,9 @@ import type {
   WireParam,
   WireRun,
   WireTag,
+  WireAssessment,
+  WireSpan,
+  WireTraceInfo,
 } from '../../upstream/mlflow/wire.js';
 import type { Connection } from '../../graphql/connection.js';
 import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js';
@@ -69,4 +72,18 @@ export interface UpsertEvaluationDatasetRecordsPayloadModel {
 export interface DeleteEvaluationDatasetRecordsPayloadModel {
   deletedCount: number;
   dataset: WireEvaluationDataset;
+}
+/** Backs `Trace` (MLflow 3): its TraceInfoV3, assessments included. */
+export type TraceModel = WireTraceInfo;
+/** Backs `TraceConnection`. */
+export type TraceConnectionModel = Connection<WireTraceInfo>;
+/** Backs `Span`: one stored span and the trace it belongs to (its experiment governs it; its assessments). */
+export interface SpanModel {
+  readonly span: WireSpan;
+  readonly trace: WireTraceInfo;
+}
+/** Backs `Assessment`: the assessment and the experiment of its trace, which governs it. */
+export interface AssessmentModel {
+  readonly assessment: WireAssessment;
+  readonly experimentId: string;
 }

@@ -1,12 +1,21 @@
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../../context/RequestContext.js';
 import type { Resource } from '../../auth/Resource.js';
-import type { WireEvaluationDataset, WireExperiment, WireLoggedModel, WireRun } from '../../upstream/mlflow/wire.js';
+import type {
+  WireEvaluationDataset,
+  WireExperiment,
+  WireLoggedModel,
+  WireRun,
+  WireTraceInfo,
+} from '../../upstream/mlflow/wire.js';
 import { NotFoundError } from '../../errors/SupergraphError.js';
 import { createSubgraphSchema } from '../createSubgraphSchema.js';
 import { trackingLoaders } from './loaders/createTrackingLoaders.js';
 import { evaluationDatasetGates } from './evaluationDatasetGates.js';
+import type { AssessmentModel, SpanModel } from './mappers.js';
 import { resolvers } from './resolvers/index.js';
+import { traceExperimentId } from './traceModels.js';
+import { requireTraces, traceGates } from './traceSupport.js';
 
 const experiment = (id: string): Resource => ({ kind: 'experiment', id });
 
@@ -33,6 +42,11 @@ export function createTrackingSchema(): GraphQLSchema {
         // checks no dataset endpoint (3.11.1), so this is stricter than MLflow, by design (README, Security model).
         EvaluationDataset: (object: WireEvaluationDataset, context: RequestContext) =>
           datasetExperiments(object.dataset_id, context),
+        // Traces, their spans and assessments by the trace's experiment, on every backend: MLflow 3.11.1's basic-auth
+        // checks no permission on any trace endpoint (corpus seqs 314-318, 335-336), so this is the only check.
+        Trace: (object: WireTraceInfo) => experiment(traceExperimentId(object)),
+        Span: (object: SpanModel) => experiment(traceExperimentId(object.trace)),
+        Assessment: (object: AssessmentModel) => experiment(object.experimentId),
       },
       argumentResource: {
         experiment: (id) => experiment(id),
@@ -49,8 +63,15 @@ export function createTrackingSchema(): GraphQLSchema {
         },
         // Writes need CAN_EDIT on every experiment the dataset is linked to; an unknown dataset is NOT_FOUND.
         dataset: (id, context) => datasetExperiments(id, context),
+        // A trace write: its info is read (a read, never a write) to learn the experiment that governs it.
+        async trace(id, context) {
+          await requireTraces(context, 'batchGetTraceInfos');
+          const trace = await context.loaders.get(trackingLoaders).traceById.load(id);
+          if (!trace) throw new NotFoundError(`Trace ${id} does not exist`);
+          return experiment(traceExperimentId(trace));
+        },
       },
     },
-    evaluationDatasetGates,
+    { ...evaluationDatasetGates, ...traceGates },
   );
 }

@@ -17,6 +17,9 @@ import type {
   WireRunInfo,
   WireTag,
   WireViewType,
+  WireAssessment,
+  WireTrace,
+  WireTraceInfo,
 } from './wire.js';
 import type { MlflowEndpointName } from './endpoints.js';
 import type { WireWebhook, WireWebhookEvent, WireWebhookStatus, WireWebhookTestResult } from './webhookWire.js';
@@ -193,6 +196,42 @@ export interface MlflowApi {
     params: { dataset_id: string; experiment_ids: string[] };
     response: { dataset: WireEvaluationDataset };
   };
+  getTraceInfo: { params: { trace_id: string }; response: { trace: { trace_info: WireTraceInfo } } };
+  getTrace: { params: { trace_id: string }; response: { trace: WireTrace } };
+  batchGetTraces: { params: { trace_ids: string[] }; response: { traces?: WireTrace[] } };
+  batchGetTraceInfos: { params: { trace_ids: string[] }; response: { trace_infos?: WireTraceInfo[] } };
+  searchTraces: {
+    params: {
+      locations: { type: 'MLFLOW_EXPERIMENT'; mlflow_experiment: { experiment_id: string } }[];
+      filter?: string;
+      max_results?: number;
+      order_by?: string[];
+      page_token?: string;
+    };
+    response: { traces?: WireTraceInfo[] } & Paged;
+  };
+  setTraceTag: { params: { trace_id: string; key: string; value: string }; response: Empty };
+  deleteTraceTag: { params: { trace_id: string; key: string }; response: Empty };
+  deleteTraces: {
+    params: { experiment_id: string; request_ids: string[] };
+    response: { traces_deleted?: number };
+  };
+  createAssessment: {
+    params: { trace_id: string; assessment: Omit<WireAssessment, 'assessment_id'> };
+    response: { assessment: WireAssessment };
+  };
+  getAssessment: { params: { trace_id: string; assessment_id: string }; response: { assessment: WireAssessment } };
+  updateAssessment: {
+    params: {
+      trace_id: string;
+      assessment_id: string;
+      assessment: Partial<WireAssessment>;
+      /** Comma-separated fields of `assessment` to change (MLflow requires it: corpus seq 194). */
+      update_mask: string;
+    };
+    response: { assessment: WireAssessment };
+  };
+  deleteAssessment: { params: { trace_id: string; assessment_id: string }; response: Empty };
 
   createRegisteredModel: {
     params: { name: string; tags?: WireTag[]; description?: string };

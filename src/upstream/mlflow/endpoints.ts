@@ -60,6 +60,21 @@ export const mlflowEndpoints = {
   getDatasetExperimentIds: endpoint('GET /api/3.0/mlflow/datasets/{dataset_id}/experiment-ids'),
   addDatasetToExperiments: endpoint('POST /api/3.0/mlflow/datasets/{dataset_id}/add-experiments'),
   removeDatasetFromExperiments: endpoint('POST /api/3.0/mlflow/datasets/{dataset_id}/remove-experiments'),
+  // MLflow 3 traces and assessments (under /api/3.0, as MLflow 3.11.1 serves them: corpus seqs 152-200); gated by
+  // the `traces` feature. batchGetInfos and search are POSTs that only read.
+  getTraceInfo: endpoint('GET /api/3.0/mlflow/traces/{trace_id}'),
+  getTrace: endpoint('GET /api/3.0/mlflow/traces/get'),
+  batchGetTraces: endpoint('GET /api/3.0/mlflow/traces/batchGet'),
+  batchGetTraceInfos: endpoint('POST /api/3.0/mlflow/traces/batchGetInfos', { readOnly: true }),
+  searchTraces: endpoint('POST /api/3.0/mlflow/traces/search', { readOnly: true }),
+  setTraceTag: endpoint('PATCH /api/3.0/mlflow/traces/{trace_id}/tags'),
+  /** Reads the key from a JSON body, not the query string (corpus seq 166). */
+  deleteTraceTag: endpoint('DELETE /api/3.0/mlflow/traces/{trace_id}/tags'),
+  deleteTraces: endpoint('POST /api/3.0/mlflow/traces/delete-traces'),
+  createAssessment: endpoint('POST /api/3.0/mlflow/traces/{trace_id}/assessments'),
+  getAssessment: endpoint('GET /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}'),
+  updateAssessment: endpoint('PATCH /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}'),
+  deleteAssessment: endpoint('DELETE /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}'),
   // registry
   createRegisteredModel: endpoint('POST /api/2.0/mlflow/registered-models/create'),
   getRegisteredModel: endpoint('GET /api/2.0/mlflow/registered-models/get'),

@@ -193,3 +193,95 @@ export interface WireDatasetRecord {
   created_by?: string;
   last_updated_by?: string;
 }
+
+/** MLflow 3's trace states (TraceInfoV3.state). */
+export type WireTraceState = 'STATE_UNSPECIFIED' | 'OK' | 'ERROR' | 'IN_PROGRESS';
+
+/** traces/{id} → trace.trace_info (MLflow 3's TraceInfoV3); searches return the same message. */
+export interface WireTraceInfo {
+  /** `tr-<32 hex>`. */
+  trace_id: string;
+  client_request_id?: string;
+  /** Where the trace is stored; the graph serves traces of MLflow experiments only. */
+  trace_location?: { type?: string; mlflow_experiment?: { experiment_id?: string } };
+  request_preview?: string;
+  response_preview?: string;
+  /** RFC 3339 (`2025-01-01T00:00:00Z`). */
+  request_time?: string;
+  /** A protobuf Duration as JSON: seconds with an `s` suffix (`1.500s`). */
+  execution_duration?: string;
+  state?: WireTraceState;
+  trace_metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  /** MLflow reads the trace's assessments with its info (get, batchGetInfos, search). */
+  assessments?: WireAssessment[];
+}
+
+/** An OTLP `AnyValue` as MLflow prints it (snake_case members, one of them set). */
+export interface WireAnyValue {
+  string_value?: string;
+  bool_value?: boolean;
+  int_value?: number | string;
+  double_value?: number;
+  array_value?: { values?: WireAnyValue[] };
+  kvlist_value?: { values?: WireKeyValue[] };
+  bytes_value?: string;
+}
+
+/** An OTLP attribute. */
+export interface WireKeyValue {
+  key: string;
+  value?: WireAnyValue;
+}
+
+/** A stored span in OTLP JSON (traces/get, traces/batchGet): ids are base64 of their bytes. */
+export interface WireSpan {
+  trace_id?: string;
+  span_id: string;
+  parent_span_id?: string;
+  name?: string;
+  start_time_unix_nano?: number | string;
+  end_time_unix_nano?: number | string;
+  attributes?: WireKeyValue[];
+  events?: { time_unix_nano?: number | string; name?: string; attributes?: WireKeyValue[] }[];
+  status?: { code?: 'STATUS_CODE_UNSET' | 'STATUS_CODE_OK' | 'STATUS_CODE_ERROR'; message?: string };
+}
+
+/** traces/get, traces/batchGet → a trace with its spans. */
+export interface WireTrace {
+  trace_info: WireTraceInfo;
+  spans?: WireSpan[];
+}
+
+/** Who or what made an assessment. */
+export interface WireAssessmentSource {
+  source_type?: 'SOURCE_TYPE_UNSPECIFIED' | 'HUMAN' | 'LLM_JUDGE' | 'CODE';
+  source_id?: string;
+}
+
+/** A feedback's failure (a judge that timed out). */
+export interface WireAssessmentError {
+  error_code?: string;
+  error_message?: string;
+  stack_trace?: string;
+}
+
+/** An assessment of a trace or of one of its spans (MLflow 3): a feedback or an expectation. */
+export interface WireAssessment {
+  assessment_id: string;
+  /** MLflow stores "" when a create names none (corpus 3.11.1 seq 189). */
+  assessment_name?: string;
+  trace_id?: string;
+  /** Hex, as the span id MLflow's clients use (not the base64 of OTLP JSON). */
+  span_id?: string;
+  source?: WireAssessmentSource;
+  create_time?: string;
+  last_update_time?: string;
+  feedback?: { value?: unknown; error?: WireAssessmentError };
+  expectation?: { value?: unknown; serialized_value?: { serialization_format?: string; value?: string } };
+  rationale?: string;
+  metadata?: Record<string, string>;
+  run_id?: string;
+  overrides?: string;
+  valid?: boolean;
+}

@@ -168,21 +168,25 @@ const CAPABILITIES: {
     // MLflow 3.0 introduced logged models (and moved prompts into the registry as tagged models); an OSS server
     // says its version at /version, read at start-up.
     // Evaluation datasets' REST interface (/api/3.0/mlflow/datasets/...) landed in 3.4.0 (mlflow/mlflow#17117).
+    // Traces and assessments: MLflow 3's v3 trace API (/api/3.0/mlflow/traces...), from 3.0 on.
     mlflow: {
       loggedModels: MLFLOW_3,
       prompts: MLFLOW_3,
       evaluationDatasets: { sinceVersion: '3.4' },
       webhooks: MLFLOW_3_3,
+      traces: MLFLOW_3,
     },
     // Databricks' experiments API documents the logged-model endpoints (logged-models create/get/search/finalize,
     // tags, params, runs/outputs). Its prompts live in Unity Catalog's own API, which the graph does not speak.
     // Databricks' evaluation datasets are Unity Catalog tables behind the databricks-agents API, not MLflow's
     // /api/3.0/mlflow/datasets routes (not verified to be served there): no. Its webhooks are the Workspace Model
     // Registry's own API (registry-webhooks/create|list|update|delete|test: other events, job triggers, model-scoped
-    // hooks), not MLflow's /webhooks: not served.
-    databricks: { loggedModels: 'yes', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' },
+    // hooks), not MLflow's /webhooks: not served. Experiment traces: Databricks' managed MLflow serves the same v3
+    // trace and assessment endpoints (MLflow's DatabricksTracingRestStore extends its RestStore for traces in an
+    // experiment; only Unity Catalog trace locations use a Databricks-only v4 API, which the graph does not speak).
+    databricks: { loggedModels: 'yes', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no', traces: 'yes' },
     // GitLab's MLflow-compatible API (lib/api/ml/mlflow) has none of MLflow 3's endpoints.
-    gitlab: { loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' },
+    gitlab: { loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no', traces: 'no' },
   },
   artifactBytes: {
     mlflow: { via: 'get-artifact' },

@@ -4,7 +4,7 @@ import type { MlflowApi } from '../mlflow/MlflowApi.js';
 import type { MlflowEndpointName } from '../mlflow/endpoints.js';
 
 /** A group of MLflow endpoints a backend serves as a whole, or not at all. */
-export type BackendFeature = 'loggedModels' | 'prompts' | 'evaluationDatasets' | 'webhooks';
+export type BackendFeature = 'loggedModels' | 'prompts' | 'evaluationDatasets' | 'webhooks' | 'traces';
 
 /** Every feature, in the order `Query.backend` lists them. */
 export const BACKEND_FEATURES: readonly BackendFeature[] = [
@@ -12,6 +12,7 @@ export const BACKEND_FEATURES: readonly BackendFeature[] = [
   'prompts',
   'evaluationDatasets',
   'webhooks',
+  'traces',
 ];
 
 /**
@@ -56,6 +57,20 @@ export const FEATURE_ENDPOINTS: Readonly<Record<BackendFeature, readonly MlflowE
     'removeDatasetFromExperiments',
   ],
   webhooks: ['createWebhook', 'listWebhooks', 'getWebhook', 'updateWebhook', 'deleteWebhook', 'testWebhook'],
+  traces: [
+    'getTraceInfo',
+    'getTrace',
+    'batchGetTraces',
+    'batchGetTraceInfos',
+    'searchTraces',
+    'setTraceTag',
+    'deleteTraceTag',
+    'deleteTraces',
+    'createAssessment',
+    'getAssessment',
+    'updateAssessment',
+    'deleteAssessment',
+  ],
 };
 
 const FEATURE_OF_ENDPOINT = new Map<MlflowEndpointName, BackendFeature>(

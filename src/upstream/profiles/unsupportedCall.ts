@@ -29,6 +29,7 @@ const FEATURE_LABEL: Readonly<Record<BackendFeature, string>> = {
   prompts: 'Prompts (MLflow 3)',
   evaluationDatasets: 'Evaluation datasets (MLflow 3.4)',
   webhooks: 'Webhooks (MLflow 3.3)',
+  traces: 'Traces and assessments (MLflow 3)',
 };
 
 /**

@@ -220,6 +220,46 @@ const EXERCISE: Record<string, (ids: DemoIds) => { query: string; path: string }
   }),
   'Mutation.deleteWebhook': () => ({ query: `mutation { deleteWebhook(id: "abc") { id } }`, path: 'deleteWebhook' }),
   'Mutation.testWebhook': () => ({ query: `mutation { testWebhook(id: "abc") { success } }`, path: 'testWebhook' }),
+  // Traces (MLflow 3): refused before any check or call where the backend has none.
+  'Query.trace': () => ({ query: `{ trace(id: "tr-1") { id } }`, path: 'trace' }),
+  'Query.traces': (i) => ({
+    query: `{ traces(experimentIds: ["${i.experimentId}"]) { nodes { id } } }`,
+    path: 'traces',
+  }),
+  'Experiment.traces': (i) => ({
+    query: `{ experiment(id: "${i.experimentId}") { traces { nodes { id } } } }`,
+    path: 'experiment.traces',
+  }),
+  'Run.traces': (i) => ({ query: `{ run(id: "${i.runId}") { traces { nodes { id } } } }`, path: 'run.traces' }),
+  // Where traces are absent, so are logged models: the model itself is refused first.
+  'LoggedModel.traces': () => ({
+    query: `{ loggedModel(id: "m-1") { traces { nodes { id } } } }`,
+    path: 'loggedModel',
+  }),
+  'Mutation.setTraceTag': () => ({
+    query: `mutation { setTraceTag(traceId: "tr-1", tag: { key: "k", value: "v" }) { id } }`,
+    path: 'setTraceTag',
+  }),
+  'Mutation.deleteTraceTag': () => ({
+    query: `mutation { deleteTraceTag(traceId: "tr-1", key: "k") { id } }`,
+    path: 'deleteTraceTag',
+  }),
+  'Mutation.deleteTraces': (i) => ({
+    query: `mutation { deleteTraces(experimentId: "${i.experimentId}", traceIds: ["tr-1"]) { deletedCount } }`,
+    path: 'deleteTraces',
+  }),
+  'Mutation.createAssessment': () => ({
+    query: `mutation { createAssessment(input: { traceId: "tr-1", name: "n", kind: FEEDBACK, value: 1, source: { type: HUMAN } }) { id } }`,
+    path: 'createAssessment',
+  }),
+  'Mutation.updateAssessment': () => ({
+    query: `mutation { updateAssessment(traceId: "tr-1", assessmentId: "a-1", input: { rationale: "r" }) { id } }`,
+    path: 'updateAssessment',
+  }),
+  'Mutation.deleteAssessment': () => ({
+    query: `mutation { deleteAssessment(traceId: "tr-1", assessmentId: "a-1") { existed } }`,
+    path: 'deleteAssessment',
+  }),
   'Mutation.revokeRegisteredModelPermission': (i) => ({
     query: `mutation { revokeRegisteredModelPermission(name: "${i.modelName}", grantee: ${grantee}) { objectId } }`,
     path: 'revokeRegisteredModelPermission',

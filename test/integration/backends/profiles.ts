@@ -109,6 +109,21 @@ const WEBHOOKS = [
   'Query.webhook',
   'Query.webhooks',
 ];
+
+/** MLflow 3's traces and assessments: absent on GitLab and on the 2.12 emulator (Databricks serves them). */
+const TRACES = [
+  'Experiment.traces',
+  'LoggedModel.traces',
+  'Mutation.createAssessment',
+  'Mutation.deleteAssessment',
+  'Mutation.deleteTraceTag',
+  'Mutation.deleteTraces',
+  'Mutation.setTraceTag',
+  'Mutation.updateAssessment',
+  'Query.trace',
+  'Query.traces',
+  'Run.traces',
+];
 const GITLAB_MISSING = [
   'Experiment.runs(filter:)',
   'Experiment.runs(viewType:)',
@@ -152,7 +167,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asBearer(READ_ONLY_TOKEN),
     outsider: {},
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS, ...TRACES].sort(),
     proxy: { env: {}, writer: proxied('alice'), reader: proxied('bob', 'read'), outsider: proxied('carol') },
   },
   {
@@ -165,7 +180,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: asUser(BOB),
     outsider: asUser(CAROL),
     reportsVersion: true,
-    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
+    expectedUnsupported: [...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS, ...TRACES].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password },
       writer: proxied(ALICE.username),
@@ -209,6 +224,7 @@ export const PROFILES: readonly ProfileCase[] = [
       ...PROMPTS,
       ...DATASETS,
       ...WEBHOOKS,
+      ...TRACES,
     ].sort(),
     proxy: {
       env: { MLFLOW_TRACKING_TOKEN: GITLAB_OWNER.token },
@@ -228,7 +244,7 @@ export const PROFILES: readonly ProfileCase[] = [
     reader: byEmail(SERVICE_EMAILS.reader),
     outsider: byEmail(SERVICE_EMAILS.outsider),
     reportsVersion: true,
-    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS].sort(),
+    expectedUnsupported: [...ACLS, ...TRANSITION_REQUESTS, ...PROMPTS, ...DATASETS, ...WEBHOOKS, ...TRACES].sort(),
     // Identities come from the proxy already: behind a proxy it is the same profile.
     proxy: {
       env: {},

@@ -113,6 +113,7 @@ describe('EntityCache', () => {
       permission: 10,
       artifactListing: 30,
       searchPage: 5,
+      trace: 10,
       response: 60,
     });
   });

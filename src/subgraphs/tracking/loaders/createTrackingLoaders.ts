@@ -11,9 +11,10 @@ import { createLoggedModelLoaders, type LoggedModelLoaders } from './loggedModel
 import { createMetricHistoryLoader, type HistoryKey } from './metricHistory.js';
 import { createRunInputsLoader, type RunInputsLoader } from './runInputs.js';
 import { createRunLoaders } from './runs.js';
+import { createTraceLoaders, type TraceLoaders } from './traces.js';
 
 /** The per-request DataLoaders of the tracking subgraph. */
-export interface TrackingLoaders extends LoggedModelLoaders, EvaluationDatasetLoaders {
+export interface TrackingLoaders extends LoggedModelLoaders, EvaluationDatasetLoaders, TraceLoaders {
   experimentById: DataLoader<string, WireExperiment | null>;
   experimentByName: DataLoader<string, WireExperiment | null>;
   runById: DataLoader<string, WireRun | null>;
@@ -51,6 +52,7 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     artifactListings: new ArtifactListings(inputs),
     runInputs: createRunInputsLoader(inputs),
     ...createEvaluationDatasetLoaders(inputs),
+    ...createTraceLoaders(inputs),
   };
 }
 

@@ -5,6 +5,7 @@ import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import { experimentEvaluationDatasets } from './EvaluationDataset.js';
 import type { ExperimentResolvers } from '../resolvers.generated.js';
 import { lifecycleStage, tagList, tagValue, wireViewType } from '../toModels.js';
+import { experimentTraces } from './traceQueries.js';
 
 /** Fields of Experiment, backed by MLflow's experiment object. */
 export const Experiment: ExperimentResolvers = {
@@ -52,4 +53,6 @@ export const Experiment: ExperimentResolvers = {
     loaders.primeRuns(runs);
     return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);
   },
+
+  traces: experimentTraces,
 };

@@ -4,6 +4,7 @@ import { safeArtifactPath } from '../../../upstream/artifacts/artifactPath.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { LoggedModelMetricResolvers, LoggedModelResolvers } from '../resolvers.generated.js';
 import { loggedModelArtifactLocation, loggedModelStatus, nonEmpty, tagList, tagValue } from '../toModels.js';
+import { loggedModelTraces } from './traceQueries.js';
 
 /** Fields of LoggedModel (MLflow 3), backed by MLflow's logged model object (info + data). */
 export const LoggedModel: LoggedModelResolvers = {
@@ -56,6 +57,7 @@ export const LoggedModel: LoggedModelResolvers = {
     const entries = (page.files ?? []).slice(position.o).map((file) => ({ file, location }));
     return buildConnection(entries, size, position, page.next_page_token || undefined, cursors);
   },
+  traces: loggedModelTraces,
 };
 
 /** Fields of LoggedModelMetric: MLflow omits step 0 and empty dataset fields. */

@@ -10,6 +10,7 @@ import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { MetricInput, MutationResolvers } from '../resolvers.generated.js';
 import { evaluationDatasetMutations } from './evaluationDatasetMutations.js';
 import { loggedModelMutations } from './loggedModelMutations.js';
+import { traceMutations } from './traceMutations.js';
 
 // Every write is sent once (callRest never retries a write), then the object is read fresh, bypassing the
 // request's memo, so the answer shows the write.
@@ -260,4 +261,5 @@ export const Mutation: MutationResolvers = {
   },
   ...loggedModelMutations,
   ...evaluationDatasetMutations,
+  ...traceMutations,
 };

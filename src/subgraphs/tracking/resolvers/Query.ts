@@ -11,6 +11,7 @@ import type { WireExperiment } from '../../../upstream/mlflow/wire.js';
 import { wireViewType } from '../toModels.js';
 import { evaluationDatasetQueries } from './evaluationDatasetQueries.js';
 import { loggedModelQueries } from './loggedModelQueries.js';
+import { traceQueries } from './traceQueries.js';
 
 /**
  * GitLab lists a project's experiments in one GET (`experiments/list`, no paging), which read-only tokens may call,
@@ -91,6 +92,7 @@ export const Query: QueryResolvers = {
   ...loggedModelQueries,
 
   ...evaluationDatasetQueries,
+  ...traceQueries,
 
   async runs(_, { experimentIds, filter, orderBy, viewType, first, after }, context) {
     if (experimentIds.length === 0) throw new BadUserInputError('experimentIds must name at least one experiment');

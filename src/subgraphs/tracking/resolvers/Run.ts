@@ -7,6 +7,7 @@ import type { RequestContext } from '../../../context/RequestContext.js';
 import type { WireLoggedModel, WireModelIO, WireRun } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
+import { runTraces } from './traceQueries.js';
 import { artifactLocation, lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
 const MAX_POINTS = 2500;
@@ -112,4 +113,5 @@ export const Run: RunResolvers = {
     const found = await matchingFiles(listings, location.root, glob, pageSize(first, 1000, 100));
     return found.map((file) => ({ file, location }));
   },
+  traces: runTraces,
 };

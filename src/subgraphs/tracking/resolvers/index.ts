@@ -10,6 +10,7 @@ import { ModelVersion } from './ModelVersion.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Run } from './Run.js';
+import { Assessment, Span, Trace } from './Trace.js';
 
 /** All resolvers of the tracking subgraph (their errors are mapped once, by the schema: see withErrorMapping). */
 export const resolvers: Resolvers = {
@@ -29,4 +30,7 @@ export const resolvers: Resolvers = {
   JSON: JsonScalar,
   EvaluationDataset,
   EvaluationDatasetRecord,
+  Trace,
+  Span,
+  Assessment,
 };

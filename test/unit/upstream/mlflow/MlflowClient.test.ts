@@ -99,7 +99,13 @@ describe('MlflowClient: MLflow 3 features', () => {
     // The same metric without a model is an ordinary 2.x call.
     await client().call('logMetric', { run_id: 'r', key: 'k', value: 1, timestamp: 1 });
     expect(calls).toEqual(['POST /api/2.0/mlflow/runs/log-metric']);
-    expect(learned.features()).toEqual({ loggedModels: 'no', prompts: 'no', evaluationDatasets: 'no', webhooks: 'no' });
+    expect(learned.features()).toEqual({
+      loggedModels: 'no',
+      prompts: 'no',
+      evaluationDatasets: 'no',
+      webhooks: 'no',
+      traces: 'no',
+    });
     await expect(client().requireFeature('loggedModels', 'searchLoggedModels')).rejects.toMatchObject({
       failure: 'unsupported',
     });

@@ -55,6 +55,7 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
       prompts: 'yes',
       evaluationDatasets: 'yes',
       webhooks: 'yes',
+      traces: 'yes',
     });
     expect(log.lines).toHaveLength(1);
     expect(new LearnedCapabilities(backendProfile('gitlab'), log).features()).toEqual({
@@ -62,6 +63,7 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
       prompts: 'no',
       evaluationDatasets: 'no',
       webhooks: 'no',
+      traces: 'no',
     });
   });
 
