@@ -13,6 +13,7 @@ import { persistedQuerySetup } from './persistedQueries.js';
 import { apqScopeStorage, currentApqScope } from './apqScope.js';
 import { createServiceServer } from '../server/createServiceServer.js';
 import { AdmissionQueue } from './AdmissionQueue.js';
+import { secretsAsVariables } from './secretsAsVariables.js';
 import { useAdmissionControl } from './useAdmissionControl.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
@@ -79,6 +80,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
     // Kept answers (the response cache) go out as kept, without being parsed and written again.
     stringifyResult,
     persistedQueries: persisted.persistedQueries,
+    // A webhook secret in the operation text would be stored with it (APQ) and could be logged: refused (400).
+    validationRules: [secretsAsVariables],
     plugins: [
       landingPagePlugin(config.sandbox, config.explorer),
       useProtocolErrors({ suggestions: config.introspection }),

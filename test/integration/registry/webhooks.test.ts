@@ -3,6 +3,7 @@
 // signed with the secret; registry and prompt writes made through the graph firing the webhook; arguments MLflow would
 // refuse (or the graph refuses) answered BAD_USER_INPUT with no upstream call at all; the secret in no answer and no
 // log line; no webhook answer kept by the response cache; and the writes and the test sent once, never retried.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
@@ -15,7 +16,7 @@ import type { Services } from '../../../src/context/Services.js';
 import { startGateway, type RunningGateway } from '../../../src/gateway/startGateway.js';
 import { createTelemetry } from '../../../src/observability/Telemetry.js';
 import { asUser } from '../../helpers/auth.js';
-import { postGraphQL, type GraphQLResponse } from '../../helpers/graphql.js';
+import { postGraphQL, postJson, type GraphQLResponse } from '../../helpers/graphql.js';
 import { freePort } from '../../helpers/listen.js';
 import { callsMatching } from '../../helpers/upstreamCalls.js';
 import { waitFor } from '../../helpers/waitFor.js';
@@ -351,6 +352,34 @@ describe('the secret', () => {
     const result = await query(`{ webhooks { nodes { secret } } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(webhookCalls()).toBe(0);
+  });
+});
+
+describe('a secret written into the operation text', () => {
+  const INLINE = 'whsec-inline-3c9a-never-stored';
+  const text = `mutation { createWebhook(input: { name: "inline", url: "${'https'}://hooks.example.com/x",
+    events: [{ entity: MODEL_VERSION, action: CREATED }], secret: "${INLINE}" }) { id } }`;
+  const persisted = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(text).digest('hex') } };
+
+  it('is refused (400, BAD_USER_INPUT) before any call, and not registered as a persisted query', async () => {
+    emulator.resetCalls();
+    const sent = await postJson(gateway.graphqlUrl, { query: text, extensions: persisted }, ADMIN_HEADERS);
+    expect(sent.status).toBe(400);
+    expect(sent.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(sent.body.errors?.[0]?.message).toMatch(/must be sent as a variable/);
+    expect(JSON.stringify(sent.body)).not.toContain(INLINE);
+    expect(webhookCalls()).toBe(0);
+    // Its hash alone finds nothing: the text (and the secret in it) was stored nowhere.
+    const byHash = await postJson(gateway.graphqlUrl, { extensions: persisted }, ADMIN_HEADERS);
+    expect(byHash.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const update = await postJson(
+      gateway.graphqlUrl,
+      { query: `mutation { updateWebhook(id: "abc", input: { secret: "${INLINE}" }) { id } }` },
+      ADMIN_HEADERS,
+    );
+    expect(update.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(webhookCalls()).toBe(0);
+    expect(lines.filter((line) => line.includes(INLINE))).toEqual([]);
   });
 });
 

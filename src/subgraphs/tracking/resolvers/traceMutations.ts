@@ -55,6 +55,11 @@ function wireMetadata(metadata: readonly TagInput[]): Record<string, string> {
   return Object.fromEntries(metadata.map((entry) => [entry.key, entry.value]));
 }
 
+/** Whether `assessment` belongs to trace `traceId` (an answer without a trace id is taken as the one asked for). */
+function onTrace(assessment: WireAssessment, traceId: string): boolean {
+  return assessment.trace_id === undefined || assessment.trace_id === traceId;
+}
+
 /** Writes of MLflow 3's traces and assessments. */
 export const traceMutations: Pick<
   MutationResolvers,
@@ -130,7 +135,10 @@ export const traceMutations: Pick<
           (await context.clients.mlflow.call('getAssessment', { trace_id: traceId, assessment_id: assessmentId }))
             .assessment,
       ));
-    if (!existing) throw new NotFoundError(`Assessment ${assessmentId} does not exist on trace ${traceId}`);
+    // The id must be this trace's: the permission checked was this trace's experiment, and an assessment of another
+    // trace (another experiment) is never reached through it, whatever MLflow's lookup by id would do.
+    if (!existing || !onTrace(existing, traceId))
+      throw new NotFoundError(`Assessment ${assessmentId} does not exist on trace ${traceId}`);
     const kind = assessmentKind(existing);
     if (kind === 'EXPECTATION' && input.error) throw new BadUserInputError('An expectation takes no error');
     const mask: string[] = [];
@@ -171,12 +179,14 @@ export const traceMutations: Pick<
   },
 
   async deleteAssessment(_, { traceId, assessmentId }, context) {
-    // MLflow answers 200 whether or not the assessment was there (corpus seqs 196-197): one read says which.
+    // MLflow answers 200 whether or not the assessment was there (corpus seqs 196-197): one read says which. Nothing
+    // is sent when it is not this trace's (absent, or another trace's: the permission checked was this trace's).
     const before = await orNull(() =>
       context.clients.mlflow.call('getAssessment', { trace_id: traceId, assessment_id: assessmentId }),
     );
+    if (!before || !onTrace(before.assessment, traceId)) return { assessmentId, traceId, existed: false };
     await context.clients.mlflow.call('deleteAssessment', { trace_id: traceId, assessment_id: assessmentId });
     await forgetTraces(context, [traceId]);
-    return { assessmentId, traceId, existed: before !== null };
+    return { assessmentId, traceId, existed: true };
   },
 };

@@ -73,13 +73,22 @@ describe('LearnedCapabilities: MLflow 3 features', () => {
       learned.detected({ version, serverInfo: undefined });
       return learned.features();
     };
-    expect(at('3.2.0')).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'no' });
-    expect(at('3.3.0')).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'yes' });
-    expect(at('2.12.2')).toEqual({ loggedModels: 'no', prompts: 'no', webhooks: 'no' });
-    // server-info proves MLflow >= 3.0 only: not enough to say 3.3.
+    const all = (yes: string[], unknown: string[] = []) =>
+      Object.fromEntries(
+        ['loggedModels', 'prompts', 'evaluationDatasets', 'webhooks', 'traces'].map((f) => [
+          f,
+          yes.includes(f) ? 'yes' : unknown.includes(f) ? 'unknown' : 'no',
+        ]),
+      );
+    expect(at('3.2.0')).toEqual(all(['loggedModels', 'prompts', 'traces']));
+    expect(at('3.3.0')).toEqual(all(['loggedModels', 'prompts', 'traces', 'webhooks']));
+    // Evaluation datasets from 3.4 (their REST routes came with 3.4.0).
+    expect(at('3.4.0')).toEqual(all(['loggedModels', 'prompts', 'traces', 'webhooks', 'evaluationDatasets']));
+    expect(at('2.12.2')).toEqual(all([]));
+    // server-info proves MLflow >= 3.0 only: not enough to say 3.3 or 3.4.
     const infoOnly = new LearnedCapabilities(backendProfile('mlflow'), recording());
     infoOnly.detected({ version: undefined, serverInfo: {} });
-    expect(infoOnly.features()).toEqual({ loggedModels: 'yes', prompts: 'yes', webhooks: 'unknown' });
+    expect(infoOnly.features()).toEqual(all(['loggedModels', 'prompts', 'traces'], ['webhooks', 'evaluationDatasets']));
   });
 });
 
