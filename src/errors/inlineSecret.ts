@@ -7,7 +7,7 @@ import { GraphQLError, type ASTNode } from 'graphql';
  */
 export function inlineSecret(node: ASTNode): GraphQLError {
   return new GraphQLError(
-    'A secret must be sent as a variable (secret: $secret), not written into the operation text, which persisted queries store',
+    'A secret must be sent as a variable without a default (secret: $secret), not written into the operation text, which persisted queries store',
     { nodes: [node] },
   );
 }

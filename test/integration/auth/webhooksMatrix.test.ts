@@ -38,7 +38,7 @@ const FIELDS: { name: string; path: string; query: (id: string) => string }[] = 
     name: 'Mutation.createWebhook',
     path: 'createWebhook',
     query: () =>
-      `mutation { createWebhook(input: { name: "intruder", url: "${HOOK_URL}", secret: "s", events: [{ entity: MODEL_VERSION, action: CREATED }] }) { id } }`,
+      `mutation($secret: String) { createWebhook(input: { name: "intruder", url: "${HOOK_URL}", secret: $secret, events: [{ entity: MODEL_VERSION, action: CREATED }] }) { id } }`,
   },
   {
     name: 'Mutation.updateWebhook',

@@ -378,6 +378,16 @@ describe('a secret written into the operation text', () => {
       ADMIN_HEADERS,
     );
     expect(update.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // Nor as a variable's default value, which is text too (here through a fragment).
+    const defaulted = await postJson(
+      gateway.graphqlUrl,
+      {
+        query: `mutation($s: String = "${INLINE}") { ...Rotate } fragment Rotate on Mutation { updateWebhook(id: "abc", input: { secret: $s }) { id } }`,
+      },
+      ADMIN_HEADERS,
+    );
+    expect(defaulted.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(defaulted.body.errors?.[0]?.message).toMatch(/must be sent as a variable/);
     expect(webhookCalls()).toBe(0);
     expect(lines.filter((line) => line.includes(INLINE))).toEqual([]);
   });
