@@ -14,18 +14,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ttlNames, ttlSettings } from '../src/cache/cachePolicy.js';
 import { deleteKeysWithPrefix } from '../test/helpers/redis.js';
 import { buildDist, processRss, startGatewayProcess, startSubgraphProcesses, stopMain } from './distributed.js';
 import { startHelper, type Helper } from './ipc.js';
 import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
 import { startPeerGateway } from './peer.js';
+import { LONG_TTLS } from './benchGatewayConfig.js';
 import { basicAuthorization, inParallel } from './RestClient.js';
 import { SCENARIOS, type ScenarioName } from './scenarios.js';
 import type { UpstreamReady } from './upstream.js';
-
-/** Every TTL an hour: the subgraphs stay warm for the whole run. */
-const LONG_TTLS = Object.fromEntries(ttlNames.map((name) => [ttlSettings[name].variable, '3600']));
 
 const HELP = `npm run bench:rss -- [--gateway ours|hive] [--single-process] [--concurrency n=64] [--duration s=20] [--scenario dashboard]
                         [--heap MiB] [--env NAME=VALUE ...] [--heap-snapshot] [--runs n=50] [--out file]`;

@@ -17,15 +17,14 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
-import { ttlNames, ttlSettings } from '../src/cache/cachePolicy.js';
 import { createCache } from '../src/cache/createCache.js';
-import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/context/createServices.js';
 import type { Services } from '../src/context/Services.js';
 import { startGateway, type RunningGateway } from '../src/gateway/startGateway.js';
 import { apiSchemaFromSupergraph } from '../src/gateway/apiSchema.js';
 import { measureOperation } from '../src/gateway/measureOperation.js';
 import { supergraphSdlPath } from '../src/gateway/supergraphConfig.js';
+import { benchGatewayConfig, LONG_TTLS } from './benchGatewayConfig.js';
 import { ColdCache } from './ColdCache.js';
 import { rssSampler, startHelper, type Helper } from './ipc.js';
 import type { Caller, LoadJob, LoadResult } from './loadWorker.js';
@@ -49,9 +48,6 @@ import { countWaves, percentile, rotate, round, type UpstreamCall } from './stat
 import type { UpstreamReady } from './upstream.js';
 
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-
-/** Every TTL an hour: the warm variant must stay warm for the whole run (production defaults are seconds to minutes). */
-const LONG_TTLS = Object.fromEntries(ttlNames.map((name) => [ttlSettings[name].variable, '3600']));
 
 interface GatewayVariant {
   gateway: RunningGateway;
@@ -84,20 +80,7 @@ async function startVariantGateway(
   env: Record<string, string>,
   cache?: ColdCache,
 ): Promise<GatewayVariant> {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    MLFLOW_TRACKING_URI: proxyUrl,
-    MLFLOW_SUPERGRAPH_PERMISSIONS: 'mlflow-basic-auth',
-    GRAPHQL_SANDBOX: 'false',
-    GRAPHQL_INTROSPECTION: 'false',
-    LOG_LEVEL: 'warn',
-    OTEL_SDK_DISABLED: 'true',
-    REDIS_URL: options.redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    ...LONG_TTLS,
-    ...(process.env.REDIS_COMMAND_TIMEOUT_MS ? { REDIS_COMMAND_TIMEOUT_MS: process.env.REDIS_COMMAND_TIMEOUT_MS } : {}),
-    ...env,
-  });
+  const config = benchGatewayConfig(proxyUrl, options.redisUrl, prefix, env);
   const services = createServices(config, proxyUrl, cache ? { cache } : {});
   const gateway = await startGateway({ config, services, port: 0 });
   return { gateway, services };

@@ -7,11 +7,18 @@ import { ConfigError } from '../config.js';
 import { protocolError } from '../errors/protocolError.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { SubgraphName } from '../subgraphs/loadSchema.js';
+import { CompiledGraphQLDataSource } from './CompiledGraphQLDataSource.js';
 import { subgraphSchemaFactories } from './subgraphSchemas.js';
 import { supergraphSdlPath } from './supergraphConfig.js';
 
 /** How the gateway reaches its subgraphs. */
 export type GatewayMode = 'in-process' | 'distributed';
+
+/**
+ * How an in-process subgraph runs an operation: compiled once per operation text (the default), or interpreted
+ * by graphql-js on every request (LocalGraphQLDataSource; kept for comparison in the benchmarks).
+ */
+export type SubgraphExecution = 'compiled' | 'interpreted';
 
 /** Headers the gateway forwards to a remote subgraph: request id, credentials and the signed identity. */
 function forwardHeaders(
@@ -60,6 +67,7 @@ export function createGateway(
   mode: GatewayMode,
   supergraphSdl = readFileSync(supergraphSdlPath, 'utf8'),
   subgraphSecret?: string,
+  execution: SubgraphExecution = 'compiled',
 ): ApolloGateway {
   if (mode === 'distributed' && !subgraphSecret)
     throw new ConfigError('Distributed mode needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET, shared with the subgraph servers');
@@ -72,7 +80,7 @@ export function createGateway(
         if (!factory) throw new Error(`No in-process implementation for subgraph "${name}"`);
         let schema = schemas.get(name);
         if (!schema) schemas.set(name, (schema = factory()));
-        return new LocalGraphQLDataSource(schema);
+        return execution === 'compiled' ? new CompiledGraphQLDataSource(schema) : new LocalGraphQLDataSource(schema);
       }
       return new SubgraphDataSource(name, {
         ...(url ? { url } : {}),

@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/RequestContext.js';
 import type { Services } from '../context/Services.js';
 import { artifactDownloads } from './artifactDownloads.js';
 import { CorsPolicy } from './cors.js';
-import { createGateway, type GatewayMode } from './createGateway.js';
+import { createGateway, type GatewayMode, type SubgraphExecution } from './createGateway.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from '../server/createApolloHttpHandler.js';
 import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
@@ -27,6 +27,8 @@ export interface GatewayServerOptions {
   /** Overrides config.port (tests pass 0). */
   port?: number;
   supergraphSdl?: string;
+  /** In-process subgraphs: compiled operations (default) or graphql-js's interpreter (benchmark comparisons). */
+  subgraphExecution?: SubgraphExecution;
 }
 
 /** A running gateway. */
@@ -45,7 +47,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
   const mode = options.mode ?? 'in-process';
-  const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret);
+  const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret, options.subgraphExecution);
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // A bounded number (and estimated size) of answers in the process at once; the rest wait, or get RATE_LIMITED.
   const admission = config.admission && useAdmissionControl(new AdmissionQueue(config.admission));

@@ -1,6 +1,6 @@
 // Counts subgraph operations the in-process gateway executes (each fetch of its query plan runs one through
-// LocalGraphQLDataSource): a request answered from the response cache executes none.
-import { LocalGraphQLDataSource } from '@apollo/gateway';
+// CompiledGraphQLDataSource): a request answered from the response cache executes none.
+import { CompiledGraphQLDataSource } from '../../src/gateway/CompiledGraphQLDataSource.js';
 
 /** A counter of subgraph executions, from `start()` until `stop()`. */
 export interface SubgraphExecutions {
@@ -13,11 +13,11 @@ export interface SubgraphExecutions {
 
 /** Starts counting, in every gateway of this test file's process. */
 export function countSubgraphExecutions(): SubgraphExecutions {
-  const prototype = LocalGraphQLDataSource.prototype;
+  const prototype = CompiledGraphQLDataSource.prototype;
   const original = Object.getOwnPropertyDescriptor(prototype, 'process') as PropertyDescriptor;
   const process = prototype.process;
   let count = 0;
-  prototype.process = function counted(this: LocalGraphQLDataSource, ...args: Parameters<typeof process>) {
+  prototype.process = function counted(this: CompiledGraphQLDataSource, ...args: Parameters<typeof process>) {
     count += 1;
     return process.apply(this, args);
   };
