@@ -10,49 +10,25 @@
 // Twice: callers with their own credentials, and callers a trusted proxy vouches for while the graph calls MLflow as
 // the admin (there the graph's checks are all that stands between a caller and the dataset).
 import { graphql } from 'graphql';
-import { ADMIN, ALICE, BOB, CAROL } from '@mlflow-supergraph/mlflow-emulator';
 import { createRequestContext } from '../../../src/context/createRequestContext.js';
 import { createServices } from '../../../src/context/createServices.js';
 import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js';
-import { asUser } from '../../helpers/auth.js';
+import { CALLER_MODES, holds, PEOPLE, type Person } from '../../helpers/basicAuthPersonas.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
 
 /** Text only in the private dataset's records and name: any response holding it leaked the dataset. */
 const SECRET = 'payroll-secret';
-type Person = 'admin' | 'alice' | 'bob' | 'carol';
-const PEOPLE: Person[] = ['admin', 'alice', 'bob', 'carol'];
-const USERS = { admin: ADMIN, alice: ALICE, bob: BOB, carol: CAROL };
-
-const MODES = [
-  {
-    mode: 'own credentials',
-    env: {} as Record<string, string>,
-    headers: (person: Person): Record<string, string> => asUser(USERS[person]),
-  },
-  {
-    mode: 'trusted proxy',
-    env: {
-      MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
-      MLFLOW_TRACKING_USERNAME: ADMIN.username,
-      MLFLOW_TRACKING_PASSWORD: ADMIN.password,
-    },
-    headers: (person: Person): Record<string, string> => ({ 'x-forwarded-user': USERS[person].username }),
-  },
-];
 
 let checks = 0;
 
-function leaks(body: { data?: unknown; errors?: { message: string }[] }): boolean {
-  const text = JSON.stringify({ data: body.data ?? null, errors: (body.errors ?? []).map((e) => e.message) });
-  return text.includes(SECRET);
-}
+const leaks = (body: { data?: unknown; errors?: { message: string }[] }) => holds(SECRET, body);
 
 afterAll(() => {
   console.log(`authorization matrix (evaluation datasets, MLflow 3 basic-auth): ${checks} checks, 0 leaks`);
 });
 
-describe.each(MODES)('evaluation datasets behind MLflow 3 basic-auth: $mode', ({ env, headers }) => {
+describe.each(CALLER_MODES)('evaluation datasets behind MLflow 3 basic-auth: $mode', ({ env, headers }) => {
   let stack: Stack;
   const HEADERS = Object.fromEntries(PEOPLE.map((person) => [person, headers(person)])) as Record<
     Person,

@@ -10,54 +10,23 @@
 // for while the graph calls MLflow as the admin, where the graph's own checks are all that stand between a caller and
 // the prompt (every rule here fails this mode when removed).
 import { graphql } from 'graphql';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  CAROL,
-  DATABRICKS_ALICE,
-  GITLAB_MAINTAINER,
-  type EmulatorOptions,
-} from '@mlflow-supergraph/mlflow-emulator';
+import { DATABRICKS_ALICE, GITLAB_MAINTAINER, type EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
 import { createRequestContext } from '../../../src/context/createRequestContext.js';
 import { createServices } from '../../../src/context/createServices.js';
 import { createRegistrySchema } from '../../../src/subgraphs/registry/schema.js';
-import { asBearer, asUser } from '../../helpers/auth.js';
+import { asBearer } from '../../helpers/auth.js';
+import { CALLER_MODES, holds, PEOPLE, type Person } from '../../helpers/basicAuthPersonas.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
 
 const PRIVATE = 'private-prompt';
 /** Text that appears only in the private prompt's templates: any response holding it leaked the prompt. */
 const SECRET = 'quarterly-forecast-secret';
-type Person = 'admin' | 'alice' | 'bob' | 'carol';
-const PEOPLE: Person[] = ['admin', 'alice', 'bob', 'carol'];
 const READERS: Person[] = ['admin', 'alice', 'bob'];
-const USERS = { admin: ADMIN, alice: ALICE, bob: BOB, carol: CAROL };
-
-/** How the personas call: their own Basic credentials, or identity headers from a trusted proxy. */
-const MODES = [
-  {
-    mode: 'own credentials',
-    env: {} as Record<string, string>,
-    headers: (person: Person): Record<string, string> => asUser(USERS[person]),
-  },
-  {
-    mode: 'trusted proxy',
-    env: {
-      MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
-      MLFLOW_TRACKING_USERNAME: ADMIN.username,
-      MLFLOW_TRACKING_PASSWORD: ADMIN.password,
-    },
-    headers: (person: Person): Record<string, string> => ({ 'x-forwarded-user': USERS[person].username }),
-  },
-];
 
 let checks = 0;
 
-function leaks(body: { data?: unknown; errors?: { message: string }[] }): boolean {
-  const text = JSON.stringify({ data: body.data ?? null, errors: (body.errors ?? []).map((e) => e.message) });
-  return text.includes(SECRET);
-}
+const leaks = (body: { data?: unknown; errors?: { message: string }[] }) => holds(SECRET, body);
 
 afterAll(() => {
   console.log(`authorization matrix (prompts, MLflow 3 basic-auth): ${checks} checks, 0 leaks`);
@@ -129,7 +98,7 @@ const READS: {
   },
 ];
 
-describe.each(MODES)('prompts behind MLflow 3 basic-auth: $mode', ({ env, headers }) => {
+describe.each(CALLER_MODES)('prompts behind MLflow 3 basic-auth: $mode', ({ env, headers }) => {
   let stack: Stack;
   const HEADERS = Object.fromEntries(PEOPLE.map((person) => [person, headers(person)])) as Record<
     Person,

@@ -10,44 +10,25 @@
 // graph calls MLflow as the admin (there the graph's checks are all that stand between a caller and a trace, exactly
 // as they are for traces in the first mode too, since MLflow checks nothing).
 import { graphql } from 'graphql';
-import { ADMIN, ALICE, BOB, CAROL, GENAI_DEMO_EXPERIMENT, MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
+import { CAROL, GENAI_DEMO_EXPERIMENT, MLFLOW3_VERSION } from '@mlflow-supergraph/mlflow-emulator';
 import { createRequestContext } from '../../../src/context/createRequestContext.js';
 import { createServices } from '../../../src/context/createServices.js';
 import { createTrackingSchema } from '../../../src/subgraphs/tracking/schema.js';
-import { asUser, basicAuth } from '../../helpers/auth.js';
+import { basicAuth } from '../../helpers/auth.js';
+import { CALLER_MODES, PEOPLE, type Person } from '../../helpers/basicAuthPersonas.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { writeCalls } from '../../helpers/upstreamCalls.js';
 
-type Person = 'admin' | 'alice' | 'bob' | 'carol';
-const PEOPLE: Person[] = ['admin', 'alice', 'bob', 'carol'];
 const READERS: Person[] = ['admin', 'alice', 'bob'];
-const USERS = { admin: ADMIN, alice: ALICE, bob: BOB, carol: CAROL };
 /** Text only the GenAI experiment's traces hold: any answer with it leaked a trace. */
 const SECRET = 'reset my password';
-
-const MODES = [
-  {
-    mode: 'own credentials',
-    env: {} as Record<string, string>,
-    headers: (person: Person): Record<string, string> => asUser(USERS[person]),
-  },
-  {
-    mode: 'trusted proxy',
-    env: {
-      MLFLOW_SUPERGRAPH_TRUSTED_PROXY: 'true',
-      MLFLOW_TRACKING_USERNAME: ADMIN.username,
-      MLFLOW_TRACKING_PASSWORD: ADMIN.password,
-    },
-    headers: (person: Person): Record<string, string> => ({ 'x-forwarded-user': USERS[person].username }),
-  },
-];
 
 let checks = 0;
 afterAll(() => {
   console.log(`authorization matrix (traces, MLflow 3.11.1 basic-auth): ${checks} checks, 0 leaks`);
 });
 
-describe.each(MODES)('traces behind MLflow 3.11.1 basic-auth: $mode', ({ mode, env, headers }) => {
+describe.each(CALLER_MODES)('traces behind MLflow 3.11.1 basic-auth: $mode', ({ mode, env, headers }) => {
   let stack: Stack;
   let experimentId: string;
   let traceIds: string[];
