@@ -83,25 +83,39 @@ export function chunkByRequestLine<T>(
   const lineOf = (start: number, count: number) =>
     requestLineLength(path, paramsFor(items.slice(start, start + count)));
   const chunks: T[][] = [];
+  // The previous run's length: ids of one kind are alike, so the next run is usually as long, and two measurements
+  // (that length fits, one more does not) settle it instead of a whole gallop (500 run ids: 22 lines, not 77).
+  let previous = 0;
   for (let start = 0; start < items.length;) {
     const most = Math.min(maxPerChunk, items.length - start);
-    const single = lineOf(start, 1);
-    if (single > limit) {
-      throw (
-        tooLong?.(single) ??
-        new RangeError(`chunkByRequestLine: one item needs a ${single}-byte request line, over the ${limit}-byte limit`)
-      );
-    }
-    // Gallop (1, 2, 4, …) to a run that does not fit, then bisect: a few measurements per chunk, none much
-    // longer than the chunk itself, however long the list.
-    let fits = 1;
+    // Invariant: a run of `fits` items fits (0: not known yet), a run of `over` does not (most + 1: none measured).
+    let fits = 0;
     let over = most + 1;
-    for (let size = 2; size <= most; size *= 2) {
-      if (lineOf(start, size) > limit) {
-        over = size;
+    if (previous > 0) {
+      const guess = Math.min(previous, most);
+      if (lineOf(start, guess) <= limit) fits = guess;
+      else over = guess;
+    }
+    if (fits === 0) {
+      const single = lineOf(start, 1);
+      if (single > limit) {
+        throw (
+          tooLong?.(single) ??
+          new RangeError(
+            `chunkByRequestLine: one item needs a ${single}-byte request line, over the ${limit}-byte limit`,
+          )
+        );
+      }
+      fits = 1;
+    }
+    // Gallop up (fits + 1, + 2, + 4, …) to a run that does not fit, then bisect: a few measurements per chunk,
+    // none much longer than the chunk itself, however long the list.
+    for (let step = 1; fits + step < over && fits + step <= most; step *= 2) {
+      if (lineOf(start, fits + step) > limit) {
+        over = fits + step;
         break;
       }
-      fits = size;
+      fits += step;
     }
     if (over > most && fits < most) {
       if (lineOf(start, most) <= limit) fits = most;
@@ -114,6 +128,7 @@ export function chunkByRequestLine<T>(
     }
     chunks.push(items.slice(start, start + fits));
     start += fits;
+    previous = fits;
   }
   return chunks;
 }

@@ -1,10 +1,13 @@
 import type { DatasetInputResolvers, MetricResolvers } from '../resolvers.generated.js';
 import { tagList } from '../toModels.js';
 
-/** Metric fields: MLflow omits step 0 and sends int64 as numbers or strings. */
+/**
+ * Metric fields: MLflow omits step 0 and sends int64 as numbers or strings. `key` and `value` are the wire's own
+ * and have no resolver: the default one reads them, and compiled subgraph operations (graphql-jit) read such a
+ * field inline instead of calling a resolver per value (a cold dashboard lists every metric of its 500 runs;
+ * measured in README "Benchmarks").
+ */
 export const Metric: MetricResolvers = {
-  key: (metric) => metric.key,
-  value: (metric) => metric.value,
   timestamp: (metric) => metric.timestamp ?? null,
   step: (metric) => metric.step ?? 0,
   runId: (metric) => metric.run_id,

@@ -79,6 +79,30 @@ describe('chunkByRequestLine', () => {
     ]);
   });
 
+  it('measures a chunk as long as the one before it in two lines (that length fits, one more does not)', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => hexId(i));
+    let measured = 0;
+    const chunks = chunkByRequestLine(path, ids, (chunk) => {
+      measured += 1;
+      return bulkParams(chunk);
+    });
+    // The first chunk gallops and bisects (14 lines); each later one of equal length takes 2, the shorter last 1
+    // (a gallop for every chunk measured 74).
+    expect(chunks.map((chunk) => chunk.length)).toEqual([97, 97, 97, 97, 97, 15]);
+    expect(measured).toBeLessThanOrEqual(14 + 2 * 4 + 1);
+  });
+
+  it('still splits exactly when later ids are longer or shorter than the ones before', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => (i < 150 || i >= 300 ? hexId(i) : `${hexId(i)}${hexId(i)}`));
+    const chunks = chunkByRequestLine(path, ids, bulkParams);
+    expect(chunks.flat()).toEqual(ids);
+    chunks.forEach((chunk, index) => {
+      expect(line(chunk)).toBeLessThanOrEqual(MAX_REQUEST_LINE_BYTES);
+      const next = chunks[index + 1]?.[0];
+      if (next) expect(line([...chunk, next])).toBeGreaterThan(MAX_REQUEST_LINE_BYTES);
+    });
+  });
+
   it('returns no chunk for no ids', () => {
     expect(chunkByRequestLine(path, [], bulkParams)).toEqual([]);
   });
