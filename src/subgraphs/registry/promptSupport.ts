@@ -1,7 +1,6 @@
 import type { RequestContext } from '../../context/RequestContext.js';
-import type { FieldGate } from '../../graphql/fieldGates.js';
-import { FEATURE_FIELDS } from '../../graphql/unsupportedCoordinates.js';
 import type { MlflowEndpointName } from '../../upstream/mlflow/endpoints.js';
+import { featureGates } from '../featureGates.js';
 
 // Where prompts exist: the backend profile's `prompts` feature (MLflow >= 3.0 by the detected version; not on
 // Databricks, whose prompts live in Unity Catalog's own API, nor on GitLab). Decided once per process
@@ -13,9 +12,4 @@ export function requirePrompts(context: Pick<RequestContext, 'clients'>, via: Ml
 }
 
 /** The prompt root fields' gates: each refused before its permission check and resolver where prompts are absent. */
-export const promptGates: Readonly<Record<string, FieldGate<RequestContext>>> = Object.fromEntries(
-  Object.entries(FEATURE_FIELDS.prompts).map(([coordinate, via]) => [
-    coordinate,
-    (context: RequestContext) => requirePrompts(context, via),
-  ]),
-);
+export const promptGates = featureGates('prompts');

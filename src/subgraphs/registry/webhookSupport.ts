@@ -1,8 +1,5 @@
-import type { RequestContext } from '../../context/RequestContext.js';
 import { BadUserInputError } from '../../errors/SupergraphError.js';
 import { pageSize } from '../../graphql/connection.js';
-import type { FieldGate } from '../../graphql/fieldGates.js';
-import { FEATURE_FIELDS } from '../../graphql/unsupportedCoordinates.js';
 import type {
   MutationCreateWebhookArgs,
   MutationDeleteWebhookArgs,
@@ -11,6 +8,7 @@ import type {
   QueryWebhookArgs,
   QueryWebhooksArgs,
 } from './resolvers.generated.js';
+import { featureGates, type ArgumentChecks } from '../featureGates.js';
 import { assertWebhookEvent, assertWebhookEvents } from './webhookEvents.js';
 import { assertWebhookId, assertWebhookName, assertWebhookUrl } from './webhookInput.js';
 
@@ -23,7 +21,7 @@ import { assertWebhookId, assertWebhookName, assertWebhookUrl } from './webhookI
 export const MAX_WEBHOOKS_PAGE = 100;
 
 /** Each webhook field's argument checks (what MLflow would refuse, or the graph refuses, before any call). */
-const ARGUMENT_CHECKS: Readonly<Record<string, (args: Readonly<Record<string, unknown>>) => void>> = {
+const ARGUMENT_CHECKS: ArgumentChecks = {
   'Query.webhooks': (args) => {
     pageSize((args as QueryWebhooksArgs).first, MAX_WEBHOOKS_PAGE);
   },
@@ -52,14 +50,4 @@ const ARGUMENT_CHECKS: Readonly<Record<string, (args: Readonly<Record<string, un
 };
 
 /** The webhook root fields' gates: the backend must serve webhooks, and the arguments must be ones MLflow accepts. */
-export const webhookGates: Readonly<Record<string, FieldGate<RequestContext>>> = Object.fromEntries(
-  Object.entries(FEATURE_FIELDS.webhooks).map(([coordinate, via]) => {
-    const check = ARGUMENT_CHECKS[coordinate];
-    if (!check) throw new Error(`webhookGates: expected argument checks for ${coordinate}, got none`);
-    const gate: FieldGate<RequestContext> = async (context, args) => {
-      await context.clients.mlflow.requireFeature('webhooks', via);
-      check(args);
-    };
-    return [coordinate, gate];
-  }),
-);
+export const webhookGates = featureGates('webhooks', ARGUMENT_CHECKS);

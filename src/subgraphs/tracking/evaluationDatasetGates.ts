@@ -2,12 +2,10 @@
 // version; not Databricks nor GitLab), and what a dataset mutation's arguments must be before anything is sent. Both
 // run as field gates, in front of the permission checks: a backend without datasets, or a client's malformed input,
 // costs no upstream call at all (not even the permission check's).
-import type { RequestContext } from '../../context/RequestContext.js';
 import { BadUserInputError } from '../../errors/SupergraphError.js';
-import type { FieldGate } from '../../graphql/fieldGates.js';
 import { isJsonObject } from '../../graphql/jsonScalar.js';
-import { FEATURE_FIELDS } from '../../graphql/unsupportedCoordinates.js';
 import type { RecordToUpsert } from '../../upstream/mlflow/datasetJson.js';
+import { featureGates, type ArgumentChecks } from '../featureGates.js';
 
 /** Records one upsert may carry: one call, one JSON-encoded body (MLflow sets no limit; the graph bounds the body). */
 export const MAX_RECORDS_PER_UPSERT = 1000;
@@ -69,7 +67,7 @@ export function recordsToUpsert(records: readonly RecordArgument[]): RecordToUps
 }
 
 /** Argument checks of each dataset mutation (the resolvers use what these accepted). */
-const INPUT_CHECKS: Readonly<Record<string, (args: Record<string, unknown>) => void>> = {
+const INPUT_CHECKS: ArgumentChecks = {
   'Mutation.createEvaluationDataset': (args) => {
     const input = args['input'] as { name: string; experimentIds: unknown; tags?: unknown };
     if (input.name.trim() === '') throw new BadUserInputError('input.name must not be empty');
@@ -98,12 +96,4 @@ const INPUT_CHECKS: Readonly<Record<string, (args: Record<string, unknown>) => v
  * The gates of every evaluation-dataset field: the feature first (a 2.x server answers UNSUPPORTED_BY_BACKEND whatever
  * the input), then the field's own argument checks.
  */
-export const evaluationDatasetGates: Readonly<Record<string, FieldGate<RequestContext>>> = Object.fromEntries(
-  Object.entries(FEATURE_FIELDS.evaluationDatasets).map(([coordinate, via]) => [
-    coordinate,
-    async (context: RequestContext, args: Record<string, unknown>) => {
-      await context.clients.mlflow.requireFeature('evaluationDatasets', via);
-      INPUT_CHECKS[coordinate]?.(args);
-    },
-  ]),
-);
+export const evaluationDatasetGates = featureGates('evaluationDatasets', INPUT_CHECKS);

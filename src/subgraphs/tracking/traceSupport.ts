@@ -1,7 +1,6 @@
 import type { RequestContext } from '../../context/RequestContext.js';
-import type { FieldGate } from '../../graphql/fieldGates.js';
-import { FEATURE_FIELDS } from '../../graphql/unsupportedCoordinates.js';
 import type { MlflowEndpointName } from '../../upstream/mlflow/endpoints.js';
+import { featureGates } from '../featureGates.js';
 
 // Where traces exist: the backend profile's `traces` feature (MLflow >= 3.0 by the detected version, Databricks; not
 // GitLab). Decided once per process (LearnedCapabilities), so a request normally pays nothing for it.
@@ -12,9 +11,4 @@ export function requireTraces(context: Pick<RequestContext, 'clients'>, via: Mlf
 }
 
 /** Every trace field's gate: refused before its permission check and resolver where traces are absent. */
-export const traceGates: Readonly<Record<string, FieldGate<RequestContext>>> = Object.fromEntries(
-  Object.entries(FEATURE_FIELDS.traces).map(([coordinate, via]) => [
-    coordinate,
-    (context: RequestContext) => requireTraces(context, via),
-  ]),
-);
+export const traceGates = featureGates('traces');
