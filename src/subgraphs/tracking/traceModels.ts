@@ -62,11 +62,6 @@ function metadataValue(trace: WireTraceInfo, key: string): string | null {
 /** One metadata value of the trace, or null. */
 export { metadataValue as traceMetadataValue };
 
-/** `{key, value}` pairs of a JSON map (tags, metadata), in MLflow's order. */
-export function pairs(map: Readonly<Record<string, string>> | undefined): { key: string; value: string }[] {
-  return Object.entries(map ?? {}).map(([key, value]) => ({ key, value: value ?? '' }));
-}
-
 function intOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
 }

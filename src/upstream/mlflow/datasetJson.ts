@@ -1,6 +1,7 @@
 // MLflow 3's evaluation datasets carry JSON inside JSON: a dataset's `tags`, `schema` and `profile`, and the `records`
 // of records/upsert and records/get, are JSON-encoded strings (corpus 3.11.1 seq 201-217). Decoding and encoding them
 // happens here, once; a string that does not parse is the upstream's fault and reads as absent, never as a crash.
+import { tagPairs } from './tagPairs.js';
 import type { WireDatasetRecord } from './wire.js';
 
 /** A JSON-encoded string field, decoded; undefined when absent or not JSON. */
@@ -16,15 +17,6 @@ export function decodeJsonText(text: string | undefined): unknown {
 /** A dataset's JSON-encoded tags as MLflow's key/value pairs (values as strings, as MLflow stores them). */
 export function decodeTagText(text: string | undefined): { key: string; value: string }[] {
   return tagPairs(decodeJsonText(text));
-}
-
-/** An object of tags (a record's `tags`) as key/value pairs. */
-export function tagPairs(tags: unknown): { key: string; value: string }[] {
-  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) return [];
-  return Object.entries(tags as Record<string, unknown>).map(([key, value]) => ({
-    key,
-    value: typeof value === 'string' ? value : JSON.stringify(value),
-  }));
 }
 
 /** Tags as the JSON-encoded object datasets/create and tags PATCH take. */

@@ -2,7 +2,8 @@ import type { RequestContext } from '../../../context/RequestContext.js';
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import { fillPage } from '../../../graphql/fillPage.js';
-import { decodeJsonText, decodeRecords, decodeTagText, tagPairs } from '../../../upstream/mlflow/datasetJson.js';
+import { decodeJsonText, decodeRecords, decodeTagText } from '../../../upstream/mlflow/datasetJson.js';
+import { tagPairs } from '../../../upstream/mlflow/tagPairs.js';
 import type { WireEvaluationDataset } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type {

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../../errors/SupergraphError.js';
 import { UpstreamError } from '../../../upstream/http/UpstreamError.js';
+import { tagPairs } from '../../../upstream/mlflow/tagPairs.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { AssessmentResolvers, SpanResolvers, TraceResolvers } from '../resolvers.generated.js';
 import {
@@ -16,7 +17,6 @@ import {
   durationMillis,
   hexId,
   nanosToMillis,
-  pairs,
   rfc3339Millis,
   spanAttribute,
   spanModels,
@@ -55,9 +55,9 @@ export const Trace: TraceResolvers = {
   executionDurationMs: (trace) => durationMillis(trace.execution_duration),
   requestPreview: (trace) => trace.request_preview ?? null,
   responsePreview: (trace) => trace.response_preview ?? null,
-  tags: (trace) => pairs(trace.tags),
+  tags: (trace) => tagPairs(trace.tags),
   tag: (trace, { key }) => trace.tags?.[key] ?? null,
-  metadata: (trace) => pairs(trace.trace_metadata),
+  metadata: (trace) => tagPairs(trace.trace_metadata),
   tokenUsage: (trace) => tokenUsage(trace),
   sessionId: (trace) => traceMetadataValue(trace, SESSION_METADATA),
   userId: (trace) => traceMetadataValue(trace, USER_METADATA),
@@ -144,6 +144,6 @@ export const Assessment: AssessmentResolvers = {
   spanId: ({ assessment }) => assessment.span_id || null,
   createTime: ({ assessment }) => rfc3339Millis(assessment.create_time),
   lastUpdateTime: ({ assessment }) => rfc3339Millis(assessment.last_update_time),
-  metadata: ({ assessment }) => pairs(assessment.metadata),
+  metadata: ({ assessment }) => tagPairs(assessment.metadata),
   valid: ({ assessment }) => assessment.valid !== false,
 };
