@@ -29,19 +29,17 @@ async function forgetTraces(context: RequestContext, ids: readonly string[], spa
   }
 }
 
-/** The trace read fresh after a write whose answer does not carry it. */
-async function freshTrace(context: RequestContext, id: string): Promise<WireTraceInfo> {
-  await forgetTraces(context, [id]);
-  const trace = await context.loaders.get(trackingLoaders).traceById.load(id);
-  if (!trace) throw new NotFoundError(`Trace ${id} does not exist`);
-  return trace;
-}
-
 /** The trace the authorization check read (memoized in this request): its experiment governs the answer. */
 async function checkedTrace(context: RequestContext, id: string): Promise<WireTraceInfo> {
   const trace = await context.loaders.get(trackingLoaders).traceById.load(id);
   if (!trace) throw new NotFoundError(`Trace ${id} does not exist`);
   return trace;
+}
+
+/** The trace read fresh after a write whose answer does not carry it. */
+async function freshTrace(context: RequestContext, id: string): Promise<WireTraceInfo> {
+  await forgetTraces(context, [id]);
+  return checkedTrace(context, id);
 }
 
 function wireError(error: AssessmentErrorInput): NonNullable<NonNullable<WireAssessment['feedback']>['error']> {
