@@ -71,19 +71,23 @@ export const evaluationDatasetMutations: Pick<
   async upsertEvaluationDatasetRecords(_, { id, records }, context) {
     // Checked already by the field gate (nothing sent for a bad record); this is what it accepted.
     const wire = recordsToUpsert(records);
+    let answer: { inserted_count?: number; updated_count?: number };
     try {
-      const answer = await context.clients.mlflow.call('upsertDatasetRecords', {
+      answer = await context.clients.mlflow.call('upsertDatasetRecords', {
         dataset_id: id,
         records: encodeRecords(wire),
       });
-      return {
-        insertedCount: answer.inserted_count ?? 0,
-        updatedCount: answer.updated_count ?? 0,
-        dataset: await freshDataset(context, id),
-      };
-    } finally {
+    } catch (error) {
+      // A failed upsert may still have written some records: forget what is kept of the dataset either way.
       await forgetDataset(context, id);
+      throw error;
     }
+    // freshDataset forgets, then reads the dataset again: once, not a second time after the answer is built.
+    return {
+      insertedCount: answer.inserted_count ?? 0,
+      updatedCount: answer.updated_count ?? 0,
+      dataset: await freshDataset(context, id),
+    };
   },
 
   async deleteEvaluationDatasetRecords(_, { id, recordIds }, context) {
