@@ -4,10 +4,10 @@
 // administrators only, and hold where MLflow sends registry events; every read goes to MLflow, and an answer holding
 // one is never kept by the response cache. The secret is only ever sent (create, update): no type can return it.
 import { NotFoundError } from '../../../errors/SupergraphError.js';
-import { errorCodeOf } from '../../../errors/toGraphQLError.js';
 import { buildConnection, pageSize } from '../../../graphql/connection.js';
 import { connectionCursors } from '../../../graphql/cursorCodec.js';
 import type { RequestContext } from '../../../context/RequestContext.js';
+import { orNull } from '../../../upstream/http/UpstreamError.js';
 import type { MlflowApi } from '../../../upstream/mlflow/MlflowApi.js';
 import type { WireWebhookEvent } from '../../../upstream/mlflow/webhookWire.js';
 import type {
@@ -47,12 +47,7 @@ export const webhookQueries: Pick<QueryResolvers<RequestContext>, 'webhooks' | '
   },
   async webhook(_, { id }, context) {
     neverKept(context);
-    try {
-      return (await context.clients.mlflow.call('getWebhook', { webhook_id: id })).webhook;
-    } catch (error) {
-      if (errorCodeOf(error) === 'NOT_FOUND') return null;
-      throw error;
-    }
+    return orNull(async () => (await context.clients.mlflow.call('getWebhook', { webhook_id: id })).webhook);
   },
 };
 
