@@ -1,5 +1,5 @@
 import { LocalGraphQLDataSource } from '@apollo/gateway';
-import { Kind, parse, validate, visit, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, validate, visit, BREAK, type DocumentNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 
@@ -54,10 +54,6 @@ function needsInterpreter(document: DocumentNode, operationName: string | undefi
  */
 export class CompiledGraphQLDataSource extends LocalGraphQLDataSource {
   private readonly compiled = new LRUCache<string, CompiledQuery | typeof INTERPRETED>({ max: MAX_COMPILED });
-
-  constructor(schema: GraphQLSchema) {
-    super(schema);
-  }
 
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { request, context } = options;
