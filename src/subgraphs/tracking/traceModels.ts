@@ -54,13 +54,11 @@ export function durationMillis(value: string | undefined): number | null {
   return match ? Math.round(Number(match[1]) * 1_000_000) / 1000 : null;
 }
 
-function metadataValue(trace: WireTraceInfo, key: string): string | null {
+/** One metadata value of the trace, or null (absent or empty). */
+export function traceMetadataValue(trace: WireTraceInfo, key: string): string | null {
   const value = trace.trace_metadata?.[key];
   return value === undefined || value === '' ? null : value;
 }
-
-/** One metadata value of the trace, or null. */
-export { metadataValue as traceMetadataValue };
 
 function intOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
@@ -68,7 +66,7 @@ function intOrNull(value: unknown): number | null {
 
 /** Token usage as MLflow records it in the trace's metadata, or null when it recorded none (or not as JSON). */
 export function tokenUsage(trace: WireTraceInfo): TokenUsage | null {
-  const text = metadataValue(trace, TOKEN_USAGE_METADATA);
+  const text = traceMetadataValue(trace, TOKEN_USAGE_METADATA);
   if (!text) return null;
   try {
     const parsed = JSON.parse(text) as Record<string, unknown>;
