@@ -63,6 +63,8 @@ const config = benchGatewayConfig(proxyUrl, redisUrl, prefix, { LOG_LEVEL: 'erro
 const VARIANTS: Record<string, Partial<GatewayServerOptions>> = {
   compiled: { subgraphExecution: 'compiled' },
   interpreted: { subgraphExecution: 'interpreted' },
+  /** Compiled subgraph operations, the answer shaped by @apollo/gateway's own computeResponse. */
+  'gateway-shaping': { subgraphExecution: 'compiled', responseShaping: 'gateway' },
 };
 const names = values.variants.split(',').map((name) => name.trim());
 for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants takes ${Object.keys(VARIANTS).join(', ')}`);

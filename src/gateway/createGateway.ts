@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Schema } from '@apollo/federation-internals';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { signSubgraphRequest } from '../auth/subgraphSigning.js';
 import { ConfigError } from '../config.js';
@@ -8,6 +9,7 @@ import { protocolError } from '../errors/protocolError.js';
 import type { RequestContext } from '../context/RequestContext.js';
 import type { SubgraphName } from '../subgraphs/loadSchema.js';
 import { CompiledGraphQLDataSource } from './CompiledGraphQLDataSource.js';
+import { installResponseShaping, useGatewayShaping, type ResponseShaping } from './installResponseShaping.js';
 import { subgraphSchemaFactories } from './subgraphSchemas.js';
 import { supergraphSdlPath } from './supergraphConfig.js';
 
@@ -68,11 +70,13 @@ export function createGateway(
   supergraphSdl = readFileSync(supergraphSdlPath, 'utf8'),
   subgraphSecret?: string,
   execution: SubgraphExecution = 'compiled',
+  shaping: ResponseShaping = 'planned',
 ): ApolloGateway {
   if (mode === 'distributed' && !subgraphSecret)
     throw new ConfigError('Distributed mode needs MLFLOW_SUPERGRAPH_SUBGRAPH_SECRET, shared with the subgraph servers');
   const schemas = new Map<string, GraphQLSchema>();
-  return new ApolloGateway({
+  installResponseShaping();
+  const gateway = new ApolloGateway({
     supergraphSdl,
     buildService({ name, url }) {
       if (mode === 'in-process') {
@@ -103,4 +107,11 @@ export function createGateway(
       });
     },
   });
+  if (shaping === 'gateway')
+    // The API schema is built on each (re)load; its operations are then shaped by the gateway's own function.
+    gateway.onSchemaLoadOrUpdate(() => {
+      const { apiSchema } = gateway as unknown as { apiSchema?: Schema };
+      if (apiSchema) useGatewayShaping(apiSchema);
+    });
+  return gateway;
 }

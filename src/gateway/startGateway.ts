@@ -6,6 +6,7 @@ import type { Services } from '../context/Services.js';
 import { artifactDownloads } from './artifactDownloads.js';
 import { CorsPolicy } from './cors.js';
 import { createGateway, type GatewayMode, type SubgraphExecution } from './createGateway.js';
+import type { ResponseShaping } from './installResponseShaping.js';
 import { formatError } from './formatError.js';
 import { createApolloHttpHandler } from '../server/createApolloHttpHandler.js';
 import { landingPagePlugin, serveApiHelp, serveExplorerAsset } from './landingPage.js';
@@ -29,6 +30,8 @@ export interface GatewayServerOptions {
   supergraphSdl?: string;
   /** In-process subgraphs: compiled operations (default) or graphql-js's interpreter (benchmark comparisons). */
   subgraphExecution?: SubgraphExecution;
+  /** The answer shaped by shapeResponse (default) or by @apollo/gateway's own function (benchmark comparisons). */
+  responseShaping?: ResponseShaping;
 }
 
 /** A running gateway. */
@@ -47,7 +50,13 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayServerOptions): Promise<RunningGateway> {
   const { config, services } = options;
   const mode = options.mode ?? 'in-process';
-  const gateway = createGateway(mode, options.supergraphSdl, config.subgraphSecret, options.subgraphExecution);
+  const gateway = createGateway(
+    mode,
+    options.supergraphSdl,
+    config.subgraphSecret,
+    options.subgraphExecution,
+    options.responseShaping,
+  );
   const persisted = persistedQuerySetup<RequestContext>(config, services.cache.kv, currentApqScope);
   // A bounded number (and estimated size) of answers in the process at once; the rest wait, or get RATE_LIMITED.
   const admission = config.admission && useAdmissionControl(new AdmissionQueue(config.admission));
