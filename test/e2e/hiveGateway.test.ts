@@ -58,6 +58,7 @@ describe('Hive Gateway in front of our subgraphs', () => {
     expect(theirs.errors).toBeUndefined();
     expect(theirs.data.viewer.username).toBe('alice');
     expect(theirs.data.registeredModel.versions.nodes[0].run.experiment.name).toBe('fraud-detection');
+    expect(ours.errors).toBeUndefined();
     expect(theirs.data).toEqual(ours.data);
     // Carol may not read this model, through Hive as through us.
     const carol = await postGraphQL(

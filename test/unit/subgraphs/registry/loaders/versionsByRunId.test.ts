@@ -1,9 +1,14 @@
 // Versions by run, on the two plans: `run_id IN` searches sized by the MLflow client, or GitLab's model listing.
-import { createVersionsByRunIdLoader } from '../../../../../src/subgraphs/registry/loaders/versionsByRunId.js';
+import {
+  createVersionsByRunIdLoader,
+  RUN_IDS_PER_VERSION_SEARCH,
+} from '../../../../../src/subgraphs/registry/loaders/versionsByRunId.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../../../src/upstream/mlflow/wire.js';
 import { fakeLoaderInputs, type Answer } from '../../fakeLoaderInputs.js';
 
 const hexId = (n: number) => n.toString(16).padStart(32, '0').replace(/^0/, 'b');
+/** A longer id (some MLflow-compatible backends issue them): fewer than RUN_IDS_PER_VERSION_SEARCH fill a line. */
+const longId = (n: number) => n.toString(16).padStart(80, 'a');
 const version = (name: string, number: number, runId: string): WireModelVersion => ({
   name,
   version: String(number),
@@ -29,13 +34,22 @@ describe('modelVersionsByRunId', () => {
     const answer: Answer = () => ({ model_versions: [] });
     const callsFor = async (count: number, prefixUrl?: string) => {
       const { loader, calls } = setup(answer, false, prefixUrl);
-      await Promise.all(Array.from({ length: count }, (_, i) => loader.load(hexId(i))));
+      await Promise.all(Array.from({ length: count }, (_, i) => loader.load(longId(i))));
       return calls.length;
     };
-    // 95 ids of 32 characters fit a bare 4094-byte line (4060 bytes), but not with a page token added; 93 do, unless
-    // a project path precedes MLflow's.
+    // 43 ids of 80 characters fit a bare 4094-byte line with a page token's room, 44 do not; a project path
+    // before MLflow's takes one more id's room.
     const prefixed = 'http://gitlab.test/api/v4/projects/data-science%2Fchurn/ml/mlflow';
-    expect([await callsFor(93), await callsFor(93, prefixed), await callsFor(95)]).toEqual([1, 2, 2]);
+    expect([await callsFor(43), await callsFor(43, prefixed), await callsFor(44)]).toEqual([1, 2, 2]);
+  });
+
+  it('asks for at most RUN_IDS_PER_VERSION_SEARCH run ids per search, however many fit a request line', async () => {
+    const { loader, calls } = setup(() => ({ model_versions: [] }), false);
+    const ids = Array.from({ length: 150 }, (_, i) => hexId(i));
+    await Promise.all(ids.map((id) => loader.load(id)));
+    const perCall = calls.map((call) => [...String(call.params.filter).matchAll(/'([^']*)'/g)].length);
+    expect(RUN_IDS_PER_VERSION_SEARCH).toBe(60);
+    expect(perCall).toEqual([60, 60, 30]);
   });
 
   it('lists the models once on GitLab (versions live in the models) and indexes their versions by run', async () => {
