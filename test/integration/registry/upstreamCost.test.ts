@@ -2,7 +2,7 @@
 // measured from the emulator's call counters on registries of different sizes.
 import { startStack, type Stack } from '../../helpers/startStack.js';
 import { runIdInFilter } from '../../../src/subgraphs/registry/filters.js';
-import { RUN_IDS_PER_VERSION_SEARCH } from '../../../src/subgraphs/registry/loaders/versionsByRunId.js';
+import { runIdsPerSearch } from '../../../src/subgraphs/registry/loaders/versionsByRunId.js';
 import { chunkByRequestLine } from '../../../src/upstream/http/requestLine.js';
 import { seedRegistry, type SeededRegistry } from './seedRegistry.js';
 
@@ -179,7 +179,7 @@ describe('runs → modelVersions', () => {
 });
 
 describe('runs → modelVersions over more runs than one request line holds', () => {
-  it('splits the run_id IN search into searches of at most RUN_IDS_PER_VERSION_SEARCH ids that each fit a request line', async () => {
+  it('splits the run_id IN search into searches of runIdsPerSearch ids that each fit a request line', async () => {
     const { response, counts } = await measure(wide.stack, RUNS_QUERY, {
       experimentIds: wide.seeded.experimentIds,
       first: 250,
@@ -189,9 +189,9 @@ describe('runs → modelVersions over more runs than one request line holds', ()
       '/api/2.0/mlflow/model-versions/search',
       wide.seeded.runIds,
       (ids) => ({ filter: runIdInFilter(ids), page_token: 'x'.repeat(96) }),
-      { maxPerChunk: RUN_IDS_PER_VERSION_SEARCH },
+      { maxPerChunk: runIdsPerSearch(wide.seeded.runIds.length) },
     ).length;
-    // 250 ids: 60 + 60 + 60 + 60 + 10 (by bytes alone, ~90 fit a 4094-byte line: 3 searches).
+    // 250 ids: 5 searches of 50 (by bytes alone, ~90 fit a 4094-byte line: 3 searches).
     expect(expectedChunks).toBe(5);
     expect(counts.searchVersions).toBe(expectedChunks);
     const withVersions = (response.data.runs.nodes as any[]).filter((run) => run.modelVersions.length > 0);

@@ -1,6 +1,7 @@
 // Versions by run, on the two plans: `run_id IN` searches sized by the MLflow client, or GitLab's model listing.
 import {
   createVersionsByRunIdLoader,
+  runIdsPerSearch,
   RUN_IDS_PER_VERSION_SEARCH,
 } from '../../../../../src/subgraphs/registry/loaders/versionsByRunId.js';
 import type { WireModelVersion, WireRegisteredModel } from '../../../../../src/upstream/mlflow/wire.js';
@@ -43,13 +44,28 @@ describe('modelVersionsByRunId', () => {
     expect([await callsFor(43), await callsFor(43, prefixed), await callsFor(44)]).toEqual([1, 2, 2]);
   });
 
-  it('asks for at most RUN_IDS_PER_VERSION_SEARCH run ids per search, however many fit a request line', async () => {
+  const idsPerCall = async (count: number) => {
     const { loader, calls } = setup(() => ({ model_versions: [] }), false);
-    const ids = Array.from({ length: 150 }, (_, i) => hexId(i));
-    await Promise.all(ids.map((id) => loader.load(id)));
-    const perCall = calls.map((call) => [...String(call.params.filter).matchAll(/'([^']*)'/g)].length);
+    await Promise.all(Array.from({ length: count }, (_, i) => loader.load(hexId(i))));
+    return calls.map((call) => [...String(call.params.filter).matchAll(/'([^']*)'/g)].length);
+  };
+
+  it('asks for at most RUN_IDS_PER_VERSION_SEARCH run ids per search, in searches alike in size', async () => {
     expect(RUN_IDS_PER_VERSION_SEARCH).toBe(60);
-    expect(perCall).toEqual([60, 60, 30]);
+    expect(await idsPerCall(60)).toEqual([60]);
+    expect(await idsPerCall(61)).toEqual([31, 30]);
+    expect(await idsPerCall(150)).toEqual([50, 50, 50]);
+    expect(await idsPerCall(480)).toEqual(Array(8).fill(60));
+  });
+
+  it('asks for more ids per search rather than send more searches than a batch sends at once (FAN_OUT)', async () => {
+    // 500 ids in 60s would take 9 searches: the 9th would wait for one of the first 8 to answer.
+    expect(await idsPerCall(500)).toEqual([...Array(7).fill(63), 59]);
+    // 1000 ids in 8 searches would not fit a request line: the line decides (~90 per search), and it takes more.
+    const calls = await idsPerCall(1000);
+    expect(calls.length).toBeGreaterThan(8);
+    expect(calls.reduce((sum, ids) => sum + ids, 0)).toBe(1000);
+    expect(runIdsPerSearch(1000)).toBe(125);
   });
 
   it('lists the models once on GitLab (versions live in the models) and indexes their versions by run', async () => {
