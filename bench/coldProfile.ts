@@ -62,6 +62,8 @@ const config = benchGatewayConfig(proxyUrl, redisUrl, prefix, { LOG_LEVEL: 'erro
 /** Gateways to compare, each on the same upstream and Redis, requests interleaved (`--variants a,b`). */
 const VARIANTS: Record<string, Partial<GatewayServerOptions>> = {
   compiled: { subgraphExecution: 'compiled' },
+  /** The same as compiled, for an A/A pair: a second gateway in one process is slower (see bench/run.ts). */
+  compiled2: { subgraphExecution: 'compiled' },
   interpreted: { subgraphExecution: 'interpreted' },
   /** Compiled subgraph operations, the answer shaped by @apollo/gateway's own computeResponse. */
   'gateway-shaping': { subgraphExecution: 'compiled', responseShaping: 'gateway' },

@@ -39,6 +39,20 @@ export const defaultRedisCacheOptions = {
   breakerCooldownMs: 1000,
 } as const;
 
+/** Values from this size on are handed to ioredis as bytes (see {@link payload}). */
+const PAYLOAD_AS_BYTES = 1024;
+
+/**
+ * A value as ioredis should write it. A string argument is measured (`Buffer.byteLength`), joined into one command
+ * string with the pipeline's others (a copy) and encoded again by the socket; a Buffer is encoded once here and
+ * written as it is. Measured on what a cold dashboard writes (10 search pages of ~30 KB in a pipeline, then a
+ * ~300 KB answer), interleaved: ~6 ms of CPU per round as strings, ~4.5 ms as Buffers, the stringification
+ * included. Small values gain nothing and stay strings.
+ */
+function payload(value: string): string | Buffer {
+  return value.length >= PAYLOAD_AS_BYTES ? Buffer.from(value, 'utf8') : value;
+}
+
 /**
  * The shared cache on Redis (single node or Cluster) through ioredis. It never rejects: commands are bounded by
  * a timeout, fail fast while disconnected (no offline queue, so a request never waits for Redis to come back),
@@ -133,7 +147,7 @@ export class RedisCache implements KeyValueCache {
     const ttlMs = ttlToMilliseconds(ttlSeconds);
     if (ttlMs === undefined || !this.#health.usable()) return;
     try {
-      await this.#health.withDeadline(this.#client.set(this.keyPrefix + key, value, 'PX', ttlMs));
+      await this.#health.withDeadline(this.#client.set(this.keyPrefix + key, payload(value), 'PX', ttlMs));
       this.stats.sets += 1;
     } catch (error) {
       this.#health.fail('set', error);
@@ -170,7 +184,7 @@ export class RedisCache implements KeyValueCache {
         const pipeline = this.#client.pipeline();
         for (const index of group.indexes) {
           const entry = storable[index];
-          if (entry) pipeline.set(entry.key, entry.value, 'PX', entry.ttlMs);
+          if (entry) pipeline.set(entry.key, payload(entry.value), 'PX', entry.ttlMs);
         }
         const results = await this.#health.withDeadline(pipeline.exec());
         if (!results) throw new Error('pipeline was discarded');

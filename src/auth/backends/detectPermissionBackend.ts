@@ -19,23 +19,35 @@ export type AuthProbe =
  * Asks the backend, without credentials, for experiment 0 and classifies the answer (see {@link AuthProbe}).
  * Any other status (404 for a deleted default experiment, a 500) is read as "open": it came from MLflow itself.
  */
+/**
+ * Network errors after which the probe is sent once more: a kept-alive connection the server closed as the probe
+ * was written to it (ECONNRESET, EPIPE). The probe is a GET, so sending it again is safe; seen in the test suite on
+ * a loaded machine, where one such reset failed a whole request's permission checks.
+ */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
+
 export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
   let response;
-  try {
-    response = await http('api/2.0/mlflow/experiments/get', {
-      searchParams: { experiment_id: '0' },
-      timeout: { request: 5_000 },
-    });
-  } catch (cause) {
-    // MLflow unreachable: an UpstreamError, so callers get UPSTREAM_UNAVAILABLE/TIMEOUT, not a masked error.
-    const timeout = (cause as { code?: string }).code === 'ETIMEDOUT';
-    throw new UpstreamError({
-      upstream: 'MLflow',
-      endpoint: 'GET /api/2.0/mlflow/experiments/get',
-      failure: timeout ? 'timeout' : 'network',
-      message: timeout ? 'MLflow did not answer in time' : 'MLflow is unreachable',
-      cause,
-    });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      response = await http('api/2.0/mlflow/experiments/get', {
+        searchParams: { experiment_id: '0' },
+        timeout: { request: 5_000 },
+      });
+      break;
+    } catch (cause) {
+      const code = (cause as { code?: string }).code;
+      if (attempt === 1 && code !== undefined && STALE_CONNECTION.has(code)) continue;
+      // MLflow unreachable: an UpstreamError, so callers get UPSTREAM_UNAVAILABLE/TIMEOUT, not a masked error.
+      const timeout = code === 'ETIMEDOUT';
+      throw new UpstreamError({
+        upstream: 'MLflow',
+        endpoint: 'GET /api/2.0/mlflow/experiments/get',
+        failure: timeout ? 'timeout' : 'network',
+        message: timeout ? 'MLflow did not answer in time' : `MLflow is unreachable (${code ?? 'network error'})`,
+        cause,
+      });
+    }
   }
   const challenge =
     response.headers['www-authenticate'] === undefined ? undefined : String(response.headers['www-authenticate']);

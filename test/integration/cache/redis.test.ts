@@ -51,6 +51,22 @@ afterAll(async () => {
 });
 
 describe('RedisCache on a real Redis', () => {
+  it('stores large values (written as bytes) exactly, multi-byte characters and surrogate pairs included', async () => {
+    const cache = await open();
+    const large = `${'{"name":"é€😀\\u0000"}'.repeat(200)}\n${'x'.repeat(5000)}`;
+    const small = 'é€😀';
+    expect(large.length).toBeGreaterThan(1024);
+    await cache.set('large', large, 60);
+    await cache.setMany([
+      { key: 'large-many', value: large, ttlSeconds: 60 },
+      { key: 'small-many', value: small, ttlSeconds: 60 },
+    ]);
+    expect(await cache.get('large')).toBe(large);
+    expect(await cache.getMany(['large-many', 'small-many'])).toEqual([large, small]);
+    expect((await admin.getBuffer(`${prefix}large`))?.equals(Buffer.from(large, 'utf8'))).toBe(true);
+    expect(await admin.pttl(`${prefix}large-many`)).toBeGreaterThan(50_000);
+  });
+
   it('sets and gets under the key prefix, counting hits and misses', async () => {
     const cache = await open();
     await cache.set('greeting', 'hello', 60);

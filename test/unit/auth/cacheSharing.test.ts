@@ -85,3 +85,42 @@ describe('probeAuthScheme', () => {
     expect((await probe()).scheme).toBe(scheme);
   });
 });
+
+describe('probeAuthScheme on a connection the server resets', () => {
+  let server: Server;
+  let resets: number;
+  let requests: number;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      requests += 1;
+      if (requests <= resets) {
+        request.socket.destroy(); // as a server closing a kept-alive connection the probe was written to
+        return;
+      }
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="mlflow"' });
+      response.end('{}');
+    });
+    base = `${(await listenOnLoopback(server)).url}/`;
+  });
+  beforeEach(() => {
+    requests = 0;
+  });
+  afterAll(() => closeServer(server));
+  const probe = () => probeAuthScheme(got.extend({ prefixUrl: base, throwHttpErrors: false, retry: { limit: 0 } }));
+
+  it('sends the probe (a GET) once more after a reset, and reads the answer', async () => {
+    resets = 1;
+    expect((await probe()).scheme).toBe('mlflow-basic-auth');
+    expect(requests).toBe(2);
+  });
+
+  it('gives up after a second reset, naming the network error', async () => {
+    resets = 5;
+    await expect(probe()).rejects.toMatchObject({
+      failure: 'network',
+      message: 'MLflow is unreachable (ECONNRESET)',
+    });
+    expect(requests).toBe(2);
+  });
+});

@@ -1,5 +1,5 @@
-// The answer-size bound counts UTF-8 bytes, not characters: text short enough to stay under the limit is sent
-// without measuring, and text that could exceed it is measured, so multi-byte characters cannot slip past.
+// The answer-size bound counts the UTF-8 bytes sent, not characters, so multi-byte characters cannot slip past it,
+// and an answer within it arrives byte for byte.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
