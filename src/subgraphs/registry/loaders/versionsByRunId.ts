@@ -11,9 +11,9 @@ const PAGE_TOKEN_ALLOWANCE = 'x'.repeat(96);
 
 /**
  * Run ids per `run_id IN (...)` search, as a rule (fewer when the request line is full first). MLflow answers a
- * search in time proportional to the versions it returns (its per-row cost, ~1.4 ms measured on 2.12 and 3.11) and
- * runs searches side by side on its workers: short lists keep each answer short and let a page of runs' searches
- * run in parallel instead of as a few long ones. See {@link runIdsPerSearch} for the one exception.
+ * search in time proportional to the versions it returns (a per-row cost: the benchmark's MLflow-like setting is
+ * 1.4 ms a row) and runs searches side by side on its workers: short lists keep each answer short and let a page
+ * of runs' searches run in parallel instead of as a few long ones. See {@link runIdsPerSearch} for the exception.
  */
 export const RUN_IDS_PER_VERSION_SEARCH = 60;
 
@@ -21,9 +21,9 @@ export const RUN_IDS_PER_VERSION_SEARCH = 60;
  * How many of `count` run ids one search asks for: at most {@link RUN_IDS_PER_VERSION_SEARCH}, unless that takes
  * more searches than a batch sends at once ({@link FAN_OUT}), where the last ones would wait for a free slot (one
  * more round trip): then as many as make {@link FAN_OUT} searches, the request line permitting. The searches are
- * made alike in size, so no one of them is the long one. Measured on the benchmark's dashboard (500 runs) at
- * MLflow's per-row cost: 8 searches of ≤ 63 ids instead of 6 of ~84 (as many as fit a request line), in the same
- * wave; cold p50 0.9× (paired).
+ * made alike in size, so no one of them is the long one. Measured on the benchmark's dashboard (500 runs) at that
+ * per-row cost, cold p50 against the REST waterfall: 1.42× with 6 searches of ~84 ids (as many as fit a request
+ * line), 1.35× with 9 of ≤ 60 (the ninth waited for a slot: a fourth wave), 1.25–1.28× with 8 of ≤ 63.
  */
 export function runIdsPerSearch(count: number): number {
   if (count <= RUN_IDS_PER_VERSION_SEARCH) return RUN_IDS_PER_VERSION_SEARCH;
@@ -46,8 +46,9 @@ export interface VersionsByRunIdInputs extends LoaderInputs, RegistrySearchConte
 
 /**
  * Versions by the run they were registered from. On MLflow, one `run_id IN (...)` search per chunk of ids (see
- * {@link runIdsPerSearch}) whose GET fits a request line (ids MLflow would drop from an IN list are asked for one by one with `=`); on GitLab,
- * one registered-models search (paged) indexes the versions of the whole project by run, however many runs ask.
+ * {@link runIdsPerSearch}) whose GET fits a request line (ids MLflow would drop from an IN list are asked for one by
+ * one with `=`); on GitLab, one registered-models search (paged) indexes the versions of the whole project by run,
+ * however many runs ask.
  */
 export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): VersionsByRunIdLoader {
   const { mlflow, telemetry, options, versionsInModel, primeModel, primeVersions } = inputs;
