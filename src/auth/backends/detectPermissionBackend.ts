@@ -44,7 +44,8 @@ export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
         upstream: 'MLflow',
         endpoint: 'GET /api/2.0/mlflow/experiments/get',
         failure: timeout ? 'timeout' : 'network',
-        message: timeout ? 'MLflow did not answer in time' : `MLflow is unreachable (${code ?? 'network error'})`,
+        // The client's message names no network detail (the cause, logged, does).
+        message: timeout ? 'MLflow did not answer in time' : 'MLflow is unreachable',
         cause,
       });
     }
