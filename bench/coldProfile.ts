@@ -7,7 +7,7 @@
 // (not start-up or warm-up; the upstream's process is not in it): open it in Chrome DevTools.
 //
 //   NODE_ENV=production npx tsx bench/coldProfile.ts [--variants compiled,interpreted] [--requests 60]
-//                                                    [--item-ms 0.05] [--profile /tmp/cold.cpuprofile]
+//                                                    [--item-ms 0.05] [--profile /tmp/cold.cpuprofile | --processes]
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { startGateway, type GatewayServerOptions } from '../src/gateway/startGat
 import { deleteKeysWithPrefix } from '../test/helpers/redis.js';
 import { benchGatewayConfig } from './benchGatewayConfig.js';
 import { ColdCache } from './ColdCache.js';
+import type { ColdGatewayArgument, ColdGatewayReady } from './coldGateway.js';
 import { startHelper } from './ipc.js';
 import { basicAuthorization, RestClient } from './RestClient.js';
 import { SCENARIOS } from './scenarios.js';
@@ -32,8 +33,15 @@ const { values } = parseArgs({
     /** Writes a CPU profile of the measured requests only (not start-up or warm-up) to this file. */
     profile: { type: 'string' },
     variants: { type: 'string', default: 'compiled' },
+    /**
+     * Each variant's gateway in a process of its own (bench/coldGateway.ts), the client here: no variant pays for
+     * sharing a process with another, and work a gateway does after its answer is sent is not charged to the
+     * client's latency. CPU per request is then the gateway process's own.
+     */
+    processes: { type: 'boolean', default: false },
   },
 });
+if (values.processes && values.profile) throw new Error('--profile profiles this process: not with --processes');
 const requests = Number(values.requests);
 const scenario = SCENARIOS.find((s) => s.name === values.scenario);
 if (!scenario) throw new Error(`no scenario ${values.scenario}`);
@@ -70,8 +78,23 @@ const VARIANTS: Record<string, Partial<GatewayServerOptions>> = {
 };
 const names = values.variants.split(',').map((name) => name.trim());
 for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants takes ${Object.keys(VARIANTS).join(', ')}`);
-const gateways: { name: string; url: string; close(): Promise<void> }[] = [];
+const gateways: { name: string; url: string; cpuMs?: () => Promise<number>; close(): Promise<void> }[] = [];
 for (const name of names) {
+  if (values.processes) {
+    const helper = await startHelper<ColdGatewayReady>('bench/coldGateway.ts', {
+      proxyUrl,
+      redisUrl,
+      prefix,
+      options: VARIANTS[name] ?? {},
+    } satisfies ColdGatewayArgument);
+    gateways.push({
+      name,
+      url: helper.ready.url,
+      cpuMs: () => helper.request<number>('cpu'),
+      close: () => helper.close(),
+    });
+    continue;
+  }
   const services = createServices(config, proxyUrl, {
     cache: new ColdCache(createCache({ redisUrl, keyPrefix: prefix })),
   });
@@ -88,8 +111,13 @@ for (const name of names) {
 const rest = new RestClient(proxyUrl, authorization);
 const body = JSON.stringify({ query: scenario.query, variables: scenario.variables(data) });
 
-/** One cold request: its latency and this process's CPU meanwhile (the gateway's, plus the client's fetch). */
-async function cold(url: string): Promise<{ ms: number; cpuMs: number; text: string }> {
+/**
+ * One cold request: its latency and the CPU meanwhile: this process's (the gateway's, plus the client's fetch), or
+ * with --processes the gateway process's own.
+ */
+async function cold(gateway: (typeof gateways)[number]): Promise<{ ms: number; cpuMs: number; text: string }> {
+  const { url } = gateway;
+  const gatewayCpu = await gateway.cpuMs?.();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   const response = await fetch(url, {
@@ -102,6 +130,7 @@ async function cold(url: string): Promise<{ ms: number; cpuMs: number; text: str
   if (answer.errors) throw new Error(JSON.stringify(answer.errors).slice(0, 500));
   const ms = performance.now() - t0;
   const used = process.cpuUsage(cpu);
+  if (gatewayCpu !== undefined) return { ms, cpuMs: (await gateway.cpuMs!()) - gatewayCpu, text };
   return { ms, cpuMs: (used.user + used.system) / 1000, text };
 }
 
@@ -114,7 +143,7 @@ async function waterfall(): Promise<number> {
 try {
   for (let i = 0; i < 5; i += 1) {
     const texts = new Set<string>();
-    for (const gateway of gateways) texts.add((await cold(gateway.url)).text);
+    for (const gateway of gateways) texts.add((await cold(gateway)).text);
     if (texts.size !== 1) throw new Error('the variants answered differently');
     await waterfall();
   }
@@ -133,7 +162,7 @@ try {
     for (let j = 0; j < order.length; j += 1) {
       const gateway = order[(i + j) % order.length];
       if (gateway) {
-        const { ms, cpuMs } = await cold(gateway.url);
+        const { ms, cpuMs } = await cold(gateway);
         samples.get(gateway.name)!.push({ ms, cpuMs });
       } else waterfallMs.push(await waterfall());
     }
