@@ -24,6 +24,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { runIdsPerSearch } from '../subgraphs/registry/loaders/versionsByRunId.js';
 
 /** What the backend batches, which changes how many calls a per-run field costs. */
 export interface CallPricing {
@@ -59,8 +60,8 @@ export interface OperationMeasure {
   upstreamCalls: number;
 }
 
-/** Run ids per model-versions search (a GET: gunicorn's request line; measured: 80 ids pass, 100 fail). */
-const VERSIONS_BY_RUN_BATCH = 80;
+/** Run ids a model-versions search can hold at most (a GET: gunicorn's request line; measured: 80 pass, 100 fail). */
+const VERSIONS_BY_RUN_LINE = 80;
 /**
  * Distinct experiments assumed among the runs of one list (Run.experiment is deduplicated per request and cached):
  * runs usually share a few. An operation that really reaches more is stopped by the runtime call budget.
@@ -87,6 +88,9 @@ const perParent: CallRule = (parents) => parents;
 /** A list field's page size as asked (its default when not): one permission read per listed dataset. */
 const pageArgument = (args: Args): number => (typeof args.first === 'number' ? args.first : 20);
 const once: CallRule = (parents) => (parents > 0 ? 1 : 0);
+/** `run_id IN (...)` version searches, sized as the loader sizes them (registry/loaders/versionsByRunId.ts). */
+const versionSearches: CallRule = (parents) =>
+  parents > 0 ? Math.ceil(parents / Math.min(runIdsPerSearch(parents), VERSIONS_BY_RUN_LINE)) : 0;
 const batched =
   (size: number): CallRule =>
   (parents) =>
@@ -143,14 +147,14 @@ const CALLS: Record<string, CallRule> = {
   'Run.files': (parents, args) => parents * (deepGlob(args.glob) ? ARTIFACT_WALK_PAGES : 1),
   'Artifact.text': (parents, _args, pricing) => parents * (pricing.artifactCallsPerFile ?? 1),
   'Run.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
-  'Run.modelVersions': batched(VERSIONS_BY_RUN_BATCH),
+  'Run.modelVersions': versionSearches,
   'Run.loggedModels': loggedModelsOf,
   // A runs/get per run (MLflow's run search leaves model inputs out), then the models.
   'Run.inputModels': (parents) => parents + loggedModelsOf(parents),
   'LoggedModel.experiment': (parents) => Math.min(parents, DISTINCT_EXPERIMENTS),
   'LoggedModel.sourceRun': batched(RUN_BATCH),
   // The versions of the models' source runs: `run_id IN (...)` searches, as Run.modelVersions.
-  'LoggedModel.registeredVersions': batched(VERSIONS_BY_RUN_BATCH),
+  'LoggedModel.registeredVersions': versionSearches,
   // The versions' runs (for the models' experiments, as ModelVersion.run), then the models by id.
   'ModelVersion.loggedModel': (parents) =>
     (parents > 0 ? 1 + Math.ceil(parents / RUN_BATCH) : 0) + loggedModelsOf(parents),

@@ -44,7 +44,7 @@ describe('measureOperation prices what execution will do', () => {
     expect(runs('artifacts { nodes { path } }')).toBe(1 + 4 + 100);
     // Deduplicated per request: at most one experiments/get per distinct experiment (assumed ≤ 50).
     expect(runs('experiment { id }')).toBe(1 + 4 + 50);
-    // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, 80 run ids a versions search.
+    // Batched where MLflow has a batch endpoint: 100 runs a bulk-interval call, up to 60 run ids a versions search.
     expect(runs('metricHistory(key: "loss", maxPoints: 10) { step }')).toBe(1 + 4 + 1);
     expect(
       measure(
@@ -54,6 +54,11 @@ describe('measureOperation prices what execution will do', () => {
       ).upstreamCalls,
     ).toBe(1 + 4 + 100);
     expect(runs('modelVersions { version }')).toBe(1 + 4 + 2);
+    // 500 runs: the loader's searches of ≤ 63 ids, all 8 at once (not the 7 of 80 a request line could hold).
+    expect(
+      measure('{ experiments(first: 10) { nodes { runs(first: 50) { nodes { modelVersions { version } } } } } }')
+        .upstreamCalls,
+    ).toBe(1 + 10 + 8);
     // MLflow 3: the runs' logged models come from up to 3 search pages per 10 of their (at most 50) experiments.
     expect(runs('loggedModels { id }')).toBe(1 + 4 + 15);
     const versions = (field: string) => measure(`{ modelVersions(first: 30) { nodes { ${field} } } }`).upstreamCalls;
