@@ -14,7 +14,7 @@ export interface ColdGatewayArgument {
   proxyUrl: string;
   redisUrl: string;
   prefix: string;
-  options: Partial<Pick<GatewayServerOptions, 'subgraphExecution' | 'responseShaping'>>;
+  options: Partial<Pick<GatewayServerOptions, 'subgraphExecution' | 'responseShaping' | 'prefetch'>>;
 }
 
 /** What this process announces once ready. */

@@ -75,6 +75,8 @@ const VARIANTS: Record<string, Partial<GatewayServerOptions>> = {
   interpreted: { subgraphExecution: 'interpreted' },
   /** Compiled subgraph operations, the answer shaped by @apollo/gateway's own computeResponse. */
   'gateway-shaping': { subgraphExecution: 'compiled', responseShaping: 'gateway' },
+  /** Compiled, without the early follow-up fetches between subgraphs (usePrefetch). */
+  'no-prefetch': { subgraphExecution: 'compiled', prefetch: false },
 };
 const names = values.variants.split(',').map((name) => name.trim());
 for (const name of names) if (!VARIANTS[name]) throw new Error(`--variants takes ${Object.keys(VARIANTS).join(', ')}`);

@@ -1,6 +1,7 @@
 import type { Authorizer } from '../auth/authorizer.js';
 import type { ScopedTelemetry } from '../observability/Telemetry.js';
 import type { RequestLoaders } from './defineLoaders.js';
+import type { RequestPrefetch } from './prefetch.js';
 import type { Principal } from '../auth/Principal.js';
 import type { RequestCache } from '../cache/requestCache.js';
 import type { RequestClients } from './RequestClients.js';
@@ -40,4 +41,9 @@ export interface RequestContext {
   readonly telemetry: ScopedTelemetry;
   /** Upstream calls and bytes so far, and their budgets (GRAPHQL_MAX_UPSTREAM_*). */
   readonly upstreamCalls: UpstreamCalls;
+  /**
+   * Follow-up fetches one in-process subgraph may start for another as soon as it has found their objects (see
+   * prefetch.ts); armed by the gateway per operation, idle otherwise.
+   */
+  readonly prefetch: RequestPrefetch<RequestContext>;
 }

@@ -6,6 +6,7 @@ import { acceptRequestId } from '../observability/requestId.js';
 import { upstreamHooks } from '../observability/upstreamHooks.js';
 import type { RestClientOptions } from '../upstream/http/RestClient.js';
 import { RequestLoaders } from './defineLoaders.js';
+import { RequestPrefetch } from './prefetch.js';
 import { lazy } from './lazy.js';
 import type { Principal } from '../auth/Principal.js';
 import { AnswerLifetime, inCachedFetch } from '../cache/AnswerLifetime.js';
@@ -24,6 +25,7 @@ export type IncomingHeaders = Record<string, string | string[] | undefined>;
  */
 class LazyRequestContext implements RequestContext {
   readonly loaders: RequestLoaders<RequestContext>;
+  readonly prefetch: RequestPrefetch<RequestContext>;
   private readonly buildCache: () => RequestCache;
   private readonly buildAuthorizer: () => Authorizer;
 
@@ -37,6 +39,7 @@ class LazyRequestContext implements RequestContext {
     lifetime: AnswerLifetime,
   ) {
     this.loaders = new RequestLoaders<RequestContext>(this);
+    this.prefetch = new RequestPrefetch<RequestContext>(this);
     this.buildCache = lazy(() =>
       requestCache({
         cache: services.cache,

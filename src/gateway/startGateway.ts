@@ -19,6 +19,8 @@ import { useAdmissionControl } from './useAdmissionControl.js';
 import { useOperationLimits } from './useOperationLimits.js';
 import { useProtocolErrors } from './useProtocolErrors.js';
 import { stringifyResult, useResponseCache } from './useResponseCache.js';
+import { usePrefetch } from './usePrefetch.js';
+import { subgraphPrefetches } from './subgraphSchemas.js';
 
 /** What startGateway needs. */
 export interface GatewayServerOptions {
@@ -32,6 +34,11 @@ export interface GatewayServerOptions {
   subgraphExecution?: SubgraphExecution;
   /** The answer shaped by shapeResponse (default) or by @apollo/gateway's own function (benchmark comparisons). */
   responseShaping?: ResponseShaping;
+  /**
+   * In-process: subgraphs start follow-up fetches for each other early (usePrefetch; default on). Off only to
+   * compare, in the benchmarks and tests.
+   */
+  prefetch?: boolean;
 }
 
 /** A running gateway. */
@@ -107,6 +114,8 @@ export async function startGateway(options: GatewayServerOptions): Promise<Runni
       // After the limits: it weighs each operation by the cost they measured (see useAdmissionControl).
       ...(admission ? [admission.plugin] : []),
       ...persisted.plugins,
+      // In-process only: there the subgraphs share the request's context, through which one starts another's fetch.
+      ...(mode === 'in-process' && options.prefetch !== false ? [usePrefetch(subgraphPrefetches)] : []),
       // In-process only: there the subgraphs read through this process's cache, which bounds an answer's lifetime.
       ...(config.responseCache && mode === 'in-process'
         ? [useResponseCache({ maxBytes: config.limits.maxResponseBytes })]

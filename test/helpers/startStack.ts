@@ -4,7 +4,7 @@ import { MemoryCache } from '../../src/cache/MemoryCache.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createServices } from '../../src/context/createServices.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@mlflow-supergraph/mlflow-emulator';
-import { startGateway, type RunningGateway } from '../../src/gateway/startGateway.js';
+import { startGateway, type GatewayServerOptions, type RunningGateway } from '../../src/gateway/startGateway.js';
 import { postGraphQL, type GraphQLResponse } from './graphql.js';
 
 /** A running emulator + gateway pair. */
@@ -32,6 +32,8 @@ export async function startStack(
     /** Something in front of the emulator (an auth proxy, an app layer). */ trackingUri?: (
       emulator: Emulator,
     ) => string;
+    /** Gateway switches kept for comparisons (`prefetch: false`). */
+    gateway?: Pick<GatewayServerOptions, 'prefetch'>;
   } = {},
 ): Promise<Stack> {
   // A second gateway may share the first one's emulator (and Redis) to test what crosses instances.
@@ -42,7 +44,7 @@ export async function startStack(
   // Tests share nothing between stacks: an in-memory cache of their own unless a Redis URL is configured.
   const memory = config.redisUrl ? undefined : new MemoryCache();
   const services = createServices(config, trackingUri, memory ? { cache: memory } : {});
-  const gateway = await startGateway({ config, services, port: 0 });
+  const gateway = await startGateway({ config, services, port: 0, ...options.gateway });
   return {
     emulator,
     gateway,

@@ -36,12 +36,17 @@ export interface VersionsPage {
 /**
  * One model-versions/search through the shared cache: pages are kept per caller (what a search returns
  * depends on who asks) and every registry write makes them stale at once (invalidate.ts bumps the kind).
+ * `onSent` is told when the cache has missed and the search is handed to MLflow (a prefetch waits for that).
  */
 export function searchVersions(
   context: RegistrySearchContext,
   params: MlflowApi['searchModelVersions']['params'],
+  onSent?: () => void,
 ): Promise<MlflowApi['searchModelVersions']['response']> {
-  return context.cache.page('modelVersions', params, () => context.clients.mlflow.call('searchModelVersions', params));
+  return context.cache.page('modelVersions', params, () => {
+    onSent?.();
+    return context.clients.mlflow.call('searchModelVersions', params);
+  });
 }
 
 /** One registered-models/search through the shared cache (see {@link searchVersions}). */
@@ -55,11 +60,15 @@ export function searchModels(
 }
 
 /** Every page of one model-versions/search (most answers fit one page). */
-export async function searchAllVersions(context: RegistrySearchContext, filter: string): Promise<WireModelVersion[]> {
+export async function searchAllVersions(
+  context: RegistrySearchContext,
+  filter: string,
+  onSent?: () => void,
+): Promise<WireModelVersion[]> {
   const all: WireModelVersion[] = [];
   let pageToken: string | undefined;
   do {
-    const response = await searchVersions(context, { filter, ...(pageToken ? { page_token: pageToken } : {}) });
+    const response = await searchVersions(context, { filter, ...(pageToken ? { page_token: pageToken } : {}) }, onSent);
     all.push(...(response.model_versions ?? []));
     pageToken = response.next_page_token || undefined;
   } while (pageToken);

@@ -31,8 +31,13 @@ export function runIdsPerSearch(count: number): number {
   return Math.ceil(count / Math.ceil(count / most));
 }
 
-/** Run id → every version registered from it. */
-export type VersionsByRunIdLoader = DataLoader<string, WireModelVersion[]>;
+/**
+ * Run id → every version registered from it; `prefetch` starts the searches for run ids before anyone loads them
+ * (the loads then read the memo), and settles once those searches are on their way.
+ */
+export type VersionsByRunIdLoader = DataLoader<string, WireModelVersion[]> & {
+  prefetch(runIds: readonly string[]): Promise<void>;
+};
 
 /** What the loader is built from besides the request's members. */
 export interface VersionsByRunIdInputs extends LoaderInputs, RegistrySearchContext {
@@ -52,6 +57,8 @@ export interface VersionsByRunIdInputs extends LoaderInputs, RegistrySearchConte
  */
 export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): VersionsByRunIdLoader {
   const { mlflow, telemetry, options, versionsInModel, primeModel, primeVersions } = inputs;
+  /** Run ids this request's prefetches have searched (the memo holds their answers, or soon will). */
+  const prefetched = new Set<string>();
 
   async function versionsByRunFromModels(runIds: readonly string[]): Promise<WireModelVersion[][]> {
     const byRun = new Map<string, WireModelVersion[]>();
@@ -71,26 +78,39 @@ export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): Vers
     return runIds.map((id) => byRun.get(id) ?? []);
   }
 
-  return new DataLoader(
-    tracedBatch(telemetry, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
-      if (versionsInModel) return versionsByRunFromModels(runIds);
-      const unique = [...new Set(runIds)];
-      const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
-      // The longest GET a chunk makes is a later page of its search: it carries a page token too.
-      const inList = unique.filter(survivesRunIdInList);
-      const listed = mlflow.chunksThatFit(
-        'searchModelVersions',
-        inList,
-        (ids) => ({ filter: runIdInFilter(ids), page_token: PAGE_TOKEN_ALLOWANCE }),
-        runIdsPerSearch(inList.length),
-      );
-      const searches = [
-        ...listed.map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
-        ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
-      ];
-      const answers = await fanOut(searches, (search) => searchAllVersions(inputs, search.filter));
+  /**
+   * The versions of each run id (distinct ids), from MLflow's searches: one `run_id IN (...)` search per chunk,
+   * `=` for ids an IN list would drop. `sent` settles once the searches a batch sends at once have each been
+   * answered from the cache or handed to MLflow (a later one waits for a free slot, and for nobody's `sent`).
+   */
+  function searchByRunIds(unique: readonly string[]) {
+    const found = new Map<string, WireModelVersion[] | Error>(unique.map((id) => [id, []]));
+    // The longest GET a chunk makes is a later page of its search: it carries a page token too.
+    const inList = unique.filter(survivesRunIdInList);
+    const listed = mlflow.chunksThatFit(
+      'searchModelVersions',
+      inList,
+      (ids) => ({ filter: runIdInFilter(ids), page_token: PAGE_TOKEN_ALLOWANCE }),
+      runIdsPerSearch(inList.length),
+    );
+    const searches = [
+      ...listed.map((ids) => ({ ids, filter: runIdInFilter(ids), superset: false })),
+      ...unique.filter((id) => !survivesRunIdInList(id)).map((id) => ({ ids: [id], ...equalsFilter('run_id', id) })),
+    ];
+    const sentSignals = searches.map((_, index) => (index < FAN_OUT ? signal() : undefined));
+    const sent = Promise.all(sentSignals.flatMap((s) => (s ? [s.fired] : []))).then(() => undefined);
+    const answers = fanOut(
+      searches.map((search, index) => ({ search, sent: sentSignals[index] })),
+      ({ search, sent }) => {
+        const answer = searchAllVersions(inputs, search.filter, sent?.fire);
+        // A hit, or a failure before the call: nothing to wait for either.
+        if (sent) answer.then(sent.fire, sent.fire);
+        return answer;
+      },
+    );
+    const versions = answers.then((results) => {
       searches.forEach((search, index) => {
-        const answer = answers[index] as WireModelVersion[] | Error;
+        const answer = results[index] as WireModelVersion[] | Error;
         if (answer instanceof Error) {
           for (const id of search.ids) found.set(id, answer);
           return;
@@ -102,8 +122,47 @@ export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): Vers
             list.push(version);
         }
       });
+      return found;
+    });
+    return { versions, sent };
+  }
+
+  const loader = new DataLoader<string, WireModelVersion[]>(
+    tracedBatch(telemetry, 'modelVersionsByRunId', async (runIds: readonly string[]) => {
+      if (versionsInModel) return versionsByRunFromModels(runIds);
+      const found = await searchByRunIds([...new Set(runIds)]).versions;
       return runIds.map((id) => found.get(id) ?? []);
     }),
     options,
   );
+  return Object.assign(loader, {
+    prefetch(runIds: readonly string[]): Promise<void> {
+      // GitLab: one search of the project's models answers every run however many ask; nothing gains from an early start.
+      if (versionsInModel) return Promise.resolve();
+      const unique = [...new Set(runIds)].filter((id) => !prefetched.has(id));
+      if (unique.length === 0) return Promise.resolve();
+      for (const id of unique) prefetched.add(id);
+      const { versions, sent } = searchByRunIds(unique);
+      for (const id of unique) {
+        const ofRun = versions.then((found) => {
+          const answer = found.get(id) ?? [];
+          if (answer instanceof Error) throw answer;
+          return answer;
+        });
+        // Nobody may ever load this id (the operation failed first): its failure must not go unhandled.
+        ofRun.catch(() => undefined);
+        loader.prime(id, ofRun);
+      }
+      return sent;
+    },
+  });
+}
+
+/** A one-shot signal: `fire` (idempotent) settles `fired`. */
+function signal(): { fire: () => void; fired: Promise<void> } {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => {
+    fire = () => resolve();
+  });
+  return { fire, fired };
 }

@@ -47,7 +47,12 @@ export function createTrackingLoaders(context: RequestContext): TrackingLoaders 
     ...experiments,
     ...runs,
     ...createLoggedModelLoaders({ ...inputs, capabilities }),
-    firstRunsPage: createFirstRunsPageLoader({ ...inputs, capabilities, primeRuns: runs.primeRuns }),
+    firstRunsPage: createFirstRunsPageLoader({
+      ...inputs,
+      capabilities,
+      primeRuns: runs.primeRuns,
+      offerRuns: (runIds) => context.prefetch.offer('Experiment.runs', runIds),
+    }),
     metricHistory: createMetricHistoryLoader({ ...inputs, learned: context.services.learned }),
     artifactListings: new ArtifactListings(inputs),
     runInputs: createRunInputsLoader(inputs),

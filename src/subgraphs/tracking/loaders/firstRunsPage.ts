@@ -42,6 +42,11 @@ export interface FirstRunsPageInputs extends LoaderInputs {
   readonly capabilities: Pick<BackendCapabilities, 'maxExperimentIdsPerRunSearch'>;
   /** Where the runs of each page go (the run loader's memo), so nested fields don't fetch them again. */
   readonly primeRuns: (runs: readonly WireRun[]) => void;
+  /**
+   * Tells the request's follow-ups (context/prefetch.ts) which runs the pages hold, before the pages are answered:
+   * another subgraph may start on them now. Settles once it has; never rejects.
+   */
+  readonly offerRuns?: (runIds: readonly string[]) => Promise<void>;
 }
 
 const pageKey = ({ experimentId, args }: FirstRunsPageKey) => `${experimentId}\u0000${JSON.stringify(args)}`;
@@ -53,7 +58,7 @@ const pageKey = ({ experimentId, args }: FirstRunsPageKey) => `${experimentId}\u
  * while the combined result was cut short is fetched on its own (correct, at one extra call).
  */
 export function createFirstRunsPageLoader(inputs: FirstRunsPageInputs): FirstRunsPageLoader {
-  const { mlflow, cache, telemetry, options, capabilities, primeRuns } = inputs;
+  const { mlflow, cache, telemetry, options, capabilities, primeRuns, offerRuns } = inputs;
   const perSearch = experimentsPerSearch(capabilities);
 
   const searchFor = (experimentIds: string[], args: RunsPageArgs, maxResults: number) => {
@@ -116,6 +121,12 @@ export function createFirstRunsPageLoader(inputs: FirstRunsPageInputs): FirstRun
           ),
         ),
       );
+      if (offerRuns) {
+        const runIds: string[] = [];
+        for (const page of pages.values())
+          if (!(page instanceof Error)) for (const run of page.runs) runIds.push(run.info.run_id);
+        await offerRuns(runIds);
+      }
       return keys.map((key) => {
         const page = pages.get(pageKey(key));
         if (page && !(page instanceof Error)) primeRuns(page.runs);

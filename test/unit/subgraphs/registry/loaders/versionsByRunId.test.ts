@@ -90,4 +90,84 @@ describe('modelVersionsByRunId', () => {
     expect(primedModels).toEqual(['a', 'b']);
     expect(primedVersions.sort()).toEqual(['a/1', 'a/2', 'b/1']);
   });
+
+  describe('prefetch (an early start, for the runs another subgraph has just found)', () => {
+    const runIds = Array.from({ length: 150 }, (_, i) => hexId(i));
+    /** Versions of every third run; the filter's ids say which runs a search asked for. */
+    const answer: Answer = (name, params) => {
+      if (name !== 'searchModelVersions') throw new Error(`unexpected call ${name}`);
+      const asked = [...String(params.filter).matchAll(/'([^']*)'/g)].map((m) => m[1] as string);
+      return { model_versions: asked.filter((_, i) => i % 3 === 0).map((id, i) => version('m', i + 1, id)) };
+    };
+
+    it('makes the searches a batch of the same ids would, and the later loads read them without another call', async () => {
+      const prefetching = setup(answer, false);
+      await prefetching.loader.prefetch(runIds);
+      expect(prefetching.calls).toHaveLength(3);
+      // Answered, and gone from the shared cache: the loads can only have them from the loader's own memo.
+      await new Promise((resolve) => setImmediate(resolve));
+      prefetching.store.clear();
+      const loaded = await Promise.all(runIds.map((id) => prefetching.loader.load(id)));
+      expect(prefetching.calls).toHaveLength(3);
+
+      const batched = setup(answer, false);
+      const expected = await Promise.all(runIds.map((id) => batched.loader.load(id)));
+      expect(loaded).toEqual(expected);
+      expect(prefetching.calls.map((c) => c.params.filter)).toEqual(batched.calls.map((c) => c.params.filter));
+      expect(loaded.flat().length).toBeGreaterThan(0);
+      // A second offer of the same runs starts nothing more.
+      await prefetching.loader.prefetch(runIds.slice(0, 10));
+      expect(prefetching.calls).toHaveLength(3);
+    });
+
+    it('settles once its searches are sent, not when MLflow answers them', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { loader, calls } = setup(async (name, params) => {
+        await held;
+        return answer(name, params);
+      }, false);
+      const sent = loader.prefetch(runIds);
+      let answered = false;
+      const loads = Promise.all(runIds.map((id) => loader.load(id))).then((lists) => {
+        answered = true;
+        return lists;
+      });
+      await sent;
+      // Every search is out while MLflow has answered none ...
+      expect(calls).toHaveLength(3);
+      expect(answered).toBe(false);
+      release();
+      // ... and its answers reach the loads, which asked for nothing more (17 of each search's 50 runs have one).
+      expect((await loads).flat().length).toBe(51);
+      expect(calls).toHaveLength(3);
+    });
+
+    it("leaves a failed search's error for the loads of its runs, and never as an unhandled rejection", async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const { loader } = setup(() => {
+          throw new Error('MLflow is down');
+        }, false);
+        await loader.prefetch(runIds);
+        await expect(loader.load(runIds[0] as string)).rejects.toThrow('MLflow is down');
+        // Runs nobody loads: their failed promises must be handled all the same.
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('starts nothing on GitLab, where one listing of the models answers every run', async () => {
+      const { loader, calls } = setup(() => ({ registered_models: [] }), true);
+      await loader.prefetch(runIds);
+      expect(calls).toHaveLength(0);
+    });
+  });
 });
