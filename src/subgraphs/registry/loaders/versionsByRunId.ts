@@ -137,8 +137,9 @@ export function createVersionsByRunIdLoader(inputs: VersionsByRunIdInputs): Vers
   );
   return Object.assign(loader, {
     prefetch(runIds: readonly string[]): Promise<void> {
-      // GitLab: one search of the project's models answers every run however many ask; nothing gains from an early start.
-      if (versionsInModel) return Promise.resolve();
+      // GitLab: one search of the project's models answers every run however many ask; nothing gains from an early
+      // start. Without a memo (the benchmark's naive loaders) nothing could keep what a prefetch found.
+      if (versionsInModel || options.cache === false) return Promise.resolve();
       const unique = [...new Set(runIds)].filter((id) => !prefetched.has(id));
       if (unique.length === 0) return Promise.resolve();
       for (const id of unique) prefetched.add(id);
