@@ -49,11 +49,6 @@ export class RequestPrefetch<TContext> {
     this.#armed = tokens;
   }
 
-  /** Whether an offer through `source` would start anything. */
-  wants(source: string): boolean {
-    return this.#armed.some((token) => token.source === source);
-  }
-
   /**
    * A subgraph found these objects through `source`: starts every armed follow-up for them. Settles once their
    * upstream calls are on their way; never rejects (a follow-up that fails leaves its error in the loader's memo,

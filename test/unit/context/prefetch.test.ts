@@ -20,7 +20,6 @@ describe('RequestPrefetch', () => {
   it('starts nothing until the gateway arms it (a subgraph server never does)', async () => {
     const { started } = recorder();
     const prefetch = new RequestPrefetch<Context>({ name: 'request' });
-    expect(prefetch.wants('Experiment.runs')).toBe(false);
     await prefetch.offer('Experiment.runs', ['r1']);
     expect(started).toEqual([]);
   });
@@ -29,7 +28,6 @@ describe('RequestPrefetch', () => {
     const { started, token } = recorder();
     const prefetch = new RequestPrefetch<Context>({ name: 'request' });
     prefetch.arm([token('Experiment.runs', 'Run.modelVersions'), token('Query.runs', 'Run.modelVersions')]);
-    expect(prefetch.wants('Experiment.runs')).toBe(true);
     await prefetch.offer('Experiment.runs', ['r1', 'r2']);
     await prefetch.offer('Experiment.runs', []);
     expect(started).toEqual([{ source: 'Experiment.runs', context: 'request', ids: ['r1', 'r2'] }]);
