@@ -8,7 +8,7 @@ import type { RequestContext } from '../../../src/context/RequestContext.js';
 import { asUser } from '../../helpers/auth.js';
 import { holds } from '../../helpers/basicAuthPersonas.js';
 import { startStack, type Stack } from '../../helpers/startStack.js';
-import { mlflowRest, seedRegistry } from './seedRegistry.js';
+import { mlflowRest, seedRegistry, type SeededRegistry } from './seedRegistry.js';
 
 const DASHBOARD = /* GraphQL */ `
   query Dashboard($filter: String!) {
@@ -57,6 +57,7 @@ function watchRegistryFetch() {
 describe('model versions of listed runs, prefetched', () => {
   let prefetching: Stack;
   let plain: Stack;
+  let seeded: SeededRegistry;
   const filter = "name LIKE 'pf-%'";
 
   beforeAll(async () => {
@@ -67,7 +68,7 @@ describe('model versions of listed runs, prefetched', () => {
       gateway: { prefetch: false },
     });
     // 60 runs with versions and 130 without, over 2 experiments: 190 runs, 4 version searches.
-    await seedRegistry(prefetching.emulator.url, {
+    seeded = await seedRegistry(prefetching.emulator.url, {
       prefix: 'pf',
       models: 12,
       versionsPerModel: 5,
@@ -81,11 +82,11 @@ describe('model versions of listed runs, prefetched', () => {
     await prefetching?.close();
   });
 
-  async function cold(stack: Stack) {
+  async function cold(stack: Stack, query = DASHBOARD, variables: Record<string, unknown> = { filter }) {
     stack.coldStart();
     const watch = watchRegistryFetch();
     try {
-      const response = await stack.query(DASHBOARD, { filter });
+      const response = await stack.query(query, variables);
       expect(response.errors).toBeUndefined();
       expect(watch.seen).toHaveLength(1);
       const [{ atRegistry, context }] = watch.seen as [(typeof watch.seen)[number]];
@@ -104,6 +105,31 @@ describe('model versions of listed runs, prefetched', () => {
     expect(runs).toHaveLength(190);
     expect(runs.flatMap((r: any) => r.modelVersions)).toHaveLength(60);
     expect(early.calls[SEARCH_VERSIONS]).toBe(4);
+  });
+
+  it('does the same for a runs search (Query.runs)', async () => {
+    const RUNS = /* GraphQL */ `
+      query Runs($experimentIds: [ID!]!) {
+        runs(experimentIds: $experimentIds, first: 200) {
+          nodes {
+            id
+            modelVersions {
+              name
+              version
+            }
+          }
+        }
+      }
+    `;
+    const variables = { experimentIds: seeded.experimentIds };
+    const early = await cold(prefetching, RUNS, variables);
+    const late = await cold(plain, RUNS, variables);
+    expect(early.response.data).toEqual(late.response.data);
+    expect(early.calls).toEqual(late.calls);
+    expect(early.response.data.runs.nodes).toHaveLength(190);
+    expect((early.response.data.runs.nodes as any[]).flatMap((r) => r.modelVersions)).toHaveLength(60);
+    expect(early.atRegistry).toBe(early.total);
+    expect(late.total - late.atRegistry).toBe(late.calls[SEARCH_VERSIONS]);
   });
 
   it('sends every version search before the gateway hands the runs to the registry (and only then without it)', async () => {

@@ -17,8 +17,19 @@ const armed = (query: string, operationName?: string) =>
 const ARMED = ['Experiment.runs→Run.modelVersions'];
 
 describe('prefetchesSelected', () => {
-  it("is what the registry declares: Run.modelVersions for an experiment's runs", () => {
-    expect(subgraphPrefetches.map((t) => `${t.source}→${t.target}`)).toEqual(ARMED);
+  it("is what the registry declares: Run.modelVersions for an experiment's runs and for a runs search", () => {
+    expect(subgraphPrefetches.map((t) => `${t.source}→${t.target}`)).toEqual([
+      'Experiment.runs→Run.modelVersions',
+      'Query.runs→Run.modelVersions',
+    ]);
+    const both = (query: string) =>
+      prefetchesSelected(schema, parse(query), undefined, subgraphPrefetches).map((t) => t.source);
+    expect(both(`{ runs(experimentIds: ["1"]) { nodes { modelVersions { name } } } }`)).toEqual(['Query.runs']);
+    expect(
+      both(
+        `{ runs(experimentIds: ["1"]) { nodes { id } } experiment(id: "1") { runs { nodes { modelVersions { name } } } } }`,
+      ),
+    ).toEqual(['Experiment.runs']);
   });
 
   it("arms the dashboard's follow-up: model versions of each experiment's runs (nodes or edges)", () => {

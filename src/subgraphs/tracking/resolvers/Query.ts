@@ -128,6 +128,11 @@ export const Query: QueryResolvers = {
     const response = await context.cache.page('runs', params, () => context.clients.mlflow.call('searchRuns', params));
     const runs = (response.runs ?? []).slice(position.o);
     context.loaders.get(trackingLoaders).primeRuns(runs);
+    // The page's runs, to whoever will be asked about them next (context/prefetch.ts), before the page is answered.
+    await context.prefetch.offer(
+      'Query.runs',
+      runs.slice(0, size).map((run) => run.info.run_id),
+    );
     return buildConnection(runs, size, position, response.next_page_token || undefined, cursors);
   },
 };
