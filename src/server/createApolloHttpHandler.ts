@@ -21,8 +21,8 @@ export interface ApolloHttpHandlerOptions {
    * Largest answer sent (GRAPHQL_MAX_RESPONSE_BYTES): a larger one is replaced by QUERY_TOO_COMPLEX (`limit:
    * responseBytes`), HTTP 400. Measured on the bytes about to be sent (the text Apollo already built, encoded once),
    * so the bound costs nothing of its own (a JS walk of a 300 KB answer took 8.4 ms, a whole warm dashboard's
-   * worth). The gateway sets it; subgraph
-   * servers leave it unset (their answers go to the gateway, which bounds what the client gets).
+   * worth). The gateway sets it; subgraph servers leave it unset (their answers go to the gateway, which bounds what
+   * the client gets).
    */
   maxResponseBytes?: number;
 }

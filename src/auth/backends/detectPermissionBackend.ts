@@ -16,16 +16,16 @@ export type AuthProbe =
   | { scheme: 'unknown'; status: number; challenge: string | undefined };
 
 /**
- * Asks the backend, without credentials, for experiment 0 and classifies the answer (see {@link AuthProbe}).
- * Any other status (404 for a deleted default experiment, a 500) is read as "open": it came from MLflow itself.
- */
-/**
  * Network errors after which the probe is sent once more: a kept-alive connection the server closed as the probe
  * was written to it (ECONNRESET, EPIPE). The probe is a GET, so sending it again is safe; seen in the test suite on
  * a loaded machine, where one such reset failed a whole request's permission checks.
  */
 const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 
+/**
+ * Asks the backend, without credentials, for experiment 0 and classifies the answer (see {@link AuthProbe}).
+ * Any other status (404 for a deleted default experiment, a 500) is read as "open": it came from MLflow itself.
+ */
 export async function probeAuthScheme(http: Got): Promise<AuthProbe> {
   let response;
   for (let attempt = 1; ; attempt += 1) {
