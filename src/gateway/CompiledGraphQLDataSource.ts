@@ -2,6 +2,7 @@ import { LocalGraphQLDataSource } from '@apollo/gateway';
 import { Kind, parse, validate, visit, BREAK, type DocumentNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { compileLeafCheck } from './leafCheck.js';
 
 /** What the gateway hands a data source, and what it answers. */
 type ProcessOptions = Parameters<LocalGraphQLDataSource['process']>[0];
@@ -12,6 +13,19 @@ const MAX_COMPILED = 500;
 
 /** No compiled form: run this text through graphql-js as LocalGraphQLDataSource does. */
 const INTERPRETED = Symbol('interpreted');
+
+/**
+ * One operation compiled: `query` leaves built-in scalars and enums as the resolvers gave them (graphql-jit's
+ * `disableLeafSerialization`: no per-leaf bookkeeping, which for a dashboard's ~10 000 leaves was most of what the
+ * subgraphs allocated), and `leavesSerialized` tells whether its answer is what serializing would have made. When it
+ * is not, `serializing` (compiled on first need) runs the operation again as graphql-jit normally does.
+ */
+interface Compiled {
+  query: CompiledQuery;
+  leavesSerialized?: (data: Record<string, unknown>) => boolean;
+  /** Undefined if graphql-jit cannot compile it so: graphql-js answers then. */
+  serializing: () => CompiledQuery | undefined;
+}
 
 /**
  * Whether graphql-js must run this document: anything but one plain query (mutations keep graphql-js's serial
@@ -53,20 +67,32 @@ function needsInterpreter(document: DocumentNode, operationName: string | undefi
  * answer and errors are graphql-js's own. Measured on the benchmark's cold dashboard: see README "Benchmarks".
  */
 export class CompiledGraphQLDataSource extends LocalGraphQLDataSource {
-  private readonly compiled = new LRUCache<string, CompiledQuery | typeof INTERPRETED>({ max: MAX_COMPILED });
+  private readonly compiled = new LRUCache<string, Compiled | typeof INTERPRETED>({ max: MAX_COMPILED });
+  /** Answers run again with serialization because a leaf was not in serialized form (see {@link Compiled}). */
+  reserialized = 0;
 
   override async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { request, context } = options;
     const compiled = request.query === undefined ? INTERPRETED : this.compile(request.query, request.operationName);
     if (compiled === INTERPRETED) return super.process(options);
-    const result = (await compiled.query(undefined, context, request.variables ?? {})) as SubgraphResponse;
+    const variables = request.variables ?? {};
+    let result = (await compiled.query.query(undefined, context, variables)) as SubgraphResponse;
     // No data at all: the variables were refused before any resolver ran. graphql-js words that its own way, so
     // it answers (the gateway coerces variables before planning, so this is a request crafted past it).
     if (result.data === undefined && result.errors) return super.process(options);
+    if (result.data && compiled.leavesSerialized && !compiled.leavesSerialized(result.data)) {
+      // A resolver answered a leaf in another form (a number for a String, ...): serializing would coerce or refuse
+      // it, so the operation runs again as graphql-jit serializes it. Queries only, and the request's loaders keep
+      // what the first run fetched.
+      this.reserialized += 1;
+      const serializing = compiled.serializing();
+      if (!serializing) return super.process(options);
+      result = (await serializing.query(undefined, context, variables)) as SubgraphResponse;
+    }
     return result;
   }
 
-  private compile(query: string, operationName: string | undefined): CompiledQuery | typeof INTERPRETED {
+  private compile(query: string, operationName: string | undefined): Compiled | typeof INTERPRETED {
     const key = `${operationName ?? ''}\n${query}`;
     let entry = this.compiled.get(key);
     if (entry === undefined) {
@@ -74,8 +100,7 @@ export class CompiledGraphQLDataSource extends LocalGraphQLDataSource {
       try {
         const document = parse(query);
         if (validate(this.schema, document).length === 0 && !needsInterpreter(document, operationName)) {
-          const result = compileQuery(this.schema, document, operationName);
-          if (isCompiledQuery(result)) entry = result;
+          entry = this.compileBoth(document, operationName) ?? INTERPRETED;
         }
       } catch {
         // Not parseable: graphql-js answers it with its own syntax error.
@@ -83,5 +108,26 @@ export class CompiledGraphQLDataSource extends LocalGraphQLDataSource {
       this.compiled.set(key, entry);
     }
     return entry;
+  }
+
+  /** The compiled forms of a valid plain query (see {@link Compiled}); undefined if graphql-jit cannot compile it. */
+  private compileBoth(document: DocumentNode, operationName: string | undefined): Compiled | undefined {
+    const serializingOnce = (): CompiledQuery | undefined => {
+      const result = compileQuery(this.schema, document, operationName);
+      return isCompiledQuery(result) ? result : undefined;
+    };
+    const leavesSerialized = compileLeafCheck(this.schema, document, operationName);
+    if (!leavesSerialized) {
+      const query = serializingOnce();
+      return query && { query, serializing: () => query };
+    }
+    const fast = compileQuery(this.schema, document, operationName, { disableLeafSerialization: true });
+    if (!isCompiledQuery(fast)) return undefined;
+    let serializing: { query: CompiledQuery | undefined } | undefined;
+    return {
+      query: fast,
+      leavesSerialized,
+      serializing: () => (serializing ??= { query: serializingOnce() }).query,
+    };
   }
 }

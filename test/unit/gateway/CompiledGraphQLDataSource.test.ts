@@ -121,3 +121,105 @@ describe('CompiledGraphQLDataSource', () => {
     }
   });
 });
+
+// Compiled queries skip serializing built-in scalars and enums (graphql-jit's per-leaf bookkeeping is most of what a
+// large answer allocates) and check afterwards that nothing there needed it; a leaf in another form makes the
+// operation run again with serialization, so the answer is still graphql-js's own, coercions and errors included.
+describe('CompiledGraphQLDataSource: leaves a resolver answers in another form', () => {
+  const leafSchema = buildSchema(`
+    type Query { items: [Item!]! item(id: ID!): Item things: [Thing!]! custom: Stamp }
+    scalar Stamp
+    enum Color { RED GREEN }
+    type Item { id: ID! name: String count: Int ratio: Float ok: Boolean color: Color tags: [String!] }
+    type Box { size: Int }
+    type Bag { size: String }
+    union Thing = Box | Bag
+  `);
+  const items: Record<string, unknown>[] = [
+    { id: '1', name: 'a', count: 2, ratio: 0.5, ok: true, color: 'RED', tags: ['x'] },
+    { id: '2', name: null, count: null, ratio: 3, ok: false, color: 'GREEN', tags: [] },
+  ];
+  const odd: Record<string, Record<string, unknown>> = {
+    'a number for a String': { id: '3', name: 5 },
+    'a number for an ID': { id: 7 },
+    'a numeric string for a Float': { id: '4', ratio: '0.25' },
+    'a non-finite Float': { id: '4', ratio: Number.NaN },
+    'a fraction for an Int': { id: '5', count: 2.5 },
+    'an Int out of range': { id: '5', count: 2 ** 40 },
+    'a number for a Boolean': { id: '6', ok: 1 },
+    'an unknown enum value': { id: '8', color: 'BLUE' },
+    'a number inside a list of String': { id: '9', tags: ['a', 2] },
+  };
+  const setResolvers = (map: Record<string, Record<string, GraphQLFieldResolver<any, any>>>) => {
+    for (const [typeName, fields] of Object.entries(map)) {
+      const type = leafSchema.getType(typeName) as GraphQLObjectType;
+      for (const [name, resolve] of Object.entries(fields))
+        (type.getFields()[name] as { resolve?: unknown }).resolve = resolve;
+    }
+  };
+  let current: Record<string, unknown> = {};
+  setResolvers({
+    Query: {
+      items: () => Promise.resolve(items),
+      item: () => current,
+      things: () => [
+        { __typename: 'Box', size: 3 },
+        { __typename: 'Bag', size: 'L' },
+      ],
+      custom: () => 1234,
+    },
+  });
+  (leafSchema.getType('Thing') as unknown as { resolveType: (v: { __typename: string }) => string }).resolveType = (
+    value,
+  ) => value.__typename;
+  (leafSchema.getType('Stamp') as unknown as { serialize: (v: unknown) => unknown }).serialize = (v) => `t${String(v)}`;
+  const leafCompiled = new CompiledGraphQLDataSource(leafSchema);
+  const leafInterpreted = new LocalGraphQLDataSource(leafSchema);
+  const run = async (query: string) => {
+    const options = { request: { query }, context: {} } as unknown as Parameters<LocalGraphQLDataSource['process']>[0];
+    const [a, b] = await Promise.all([leafCompiled.process(options), leafInterpreted.process(options)]);
+    return { compiled: JSON.parse(JSON.stringify(a)), graphqlJs: JSON.parse(JSON.stringify(b)) };
+  };
+  const ITEM = '{ item(id: "1") { id name count ratio ok color tags } }';
+
+  it('answers well-formed leaves without running the operation again', async () => {
+    const before = leafCompiled.reserialized;
+    const { compiled: answer, graphqlJs } = await run(
+      '{ items { id name count ratio ok color tags __typename } custom }',
+    );
+    expect(answer).toEqual(graphqlJs);
+    expect(answer.data.items[0]).toEqual({
+      id: '1',
+      name: 'a',
+      count: 2,
+      ratio: 0.5,
+      ok: true,
+      color: 'RED',
+      tags: ['x'],
+      __typename: 'Item',
+    });
+    expect(answer.data.custom).toBe('t1234');
+    expect(leafCompiled.reserialized).toBe(before);
+  });
+
+  it.each(Object.entries(odd))('answers as graphql-js does for %s', async (_, item) => {
+    current = item;
+    const before = leafCompiled.reserialized;
+    const { compiled: answer, graphqlJs } = await run(ITEM);
+    expect(answer).toEqual(graphqlJs);
+    expect(leafCompiled.reserialized).toBe(before + 1);
+  });
+
+  it("checks each union member's fragment by its own types", async () => {
+    const before = leafCompiled.reserialized;
+    const { compiled: answer, graphqlJs } = await run(
+      '{ things { __typename ... on Box { size } ... on Bag { bag: size } } }',
+    );
+    expect(answer).toEqual(graphqlJs);
+    expect(answer.data.things).toEqual([
+      { __typename: 'Box', size: 3 },
+      { __typename: 'Bag', bag: 'L' },
+    ]);
+    expect(leafCompiled.reserialized).toBe(before);
+  });
+});
