@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import type { AuthorizedContext } from './authorizer.js';
 import type { PermissionLevel } from './PermissionLevel.js';
-import type { Resource } from './Resource.js';
+import { resourceKey, type Resource } from './Resource.js';
 
 /**
  * What an object is governed by: one resource, or several that must all allow (an evaluation dataset: every
@@ -159,6 +159,57 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
     if (!level || object === null || object === undefined || object instanceof Error) return true;
     return allowsGoverning(context.authorizer, await resourceOf(typeName, object, context), level);
   };
+  /**
+   * The items of a list whose object (`objectOf`: the item, or an edge's node) the caller may see, in order: each
+   * item is checked as {@link permitted} checks one, with one question per distinct resource (a page of 50 runs of
+   * one experiment asks about that experiment once, not 50 times: the same answer, without a chain of promises per
+   * item). An item without an object (null, an Error) is kept, as {@link permitted} keeps it.
+   */
+  const permittedItems = async <T>(
+    typeName: string,
+    items: readonly T[],
+    context: TContext,
+    objectOf: (item: T) => unknown,
+  ): Promise<T[]> => {
+    const level = protectedLevel(typeName);
+    if (!level || items.length === 0) return [...items];
+    const find = options.objectResource[typeName];
+    if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
+    const governing: unknown[] = new Array(items.length);
+    const withoutObject: boolean[] = new Array(items.length).fill(false);
+    const finding: Promise<void>[] = [];
+    items.forEach((item, index) => {
+      const object = objectOf(item);
+      if (object === null || object === undefined || object instanceof Error) {
+        withoutObject[index] = true;
+        return;
+      }
+      const found: unknown = find(object, context);
+      if (typeof (found as PromiseLike<unknown> | null)?.then === 'function')
+        finding.push(
+          Promise.resolve(found).then((value) => {
+            governing[index] = value;
+          }),
+        );
+      else governing[index] = found;
+    });
+    if (finding.length > 0) await Promise.all(finding);
+    const asked = new Map<string, Promise<boolean>>();
+    const kept = Promise.resolve(true);
+    const verdicts = await Promise.all(
+      items.map((_, index): Promise<boolean> => {
+        if (withoutObject[index]) return kept;
+        const resource = governing[index] as Governing;
+        // Several resources (a dataset's experiments), or a lookup that found none: checked as one item would be.
+        if (!resource || isResourceList(resource)) return allowsGoverning(context.authorizer, resource, level);
+        const key = resourceKey(resource);
+        let verdict = asked.get(key);
+        if (!verdict) asked.set(key, (verdict = context.authorizer.allows(resource, level)));
+        return verdict;
+      }),
+    );
+    return items.filter((_, index) => verdicts[index]);
+  };
 
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || type.name.startsWith('_')) continue;
@@ -213,6 +264,35 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
+    /** What the field answers once resolved: only the objects the caller may see (see {@link permittedItems}). */
+    const answer = async (result: unknown, context: TContext): Promise<unknown> => {
+      if (returnsProtected) {
+        if (isList && Array.isArray(result)) return permittedItems(returnType.name, result, context, (item) => item);
+        if (!isList && result && !(await permitted(returnType.name, result, context))) {
+          await requireGoverning(
+            context.authorizer,
+            await resourceOf(returnType.name, result, context),
+            protectedLevel(returnType.name) as PermissionLevel,
+          );
+        }
+      } else if (edgesOfProtected && Array.isArray(result)) {
+        const nodeType = (edgeNodeType as GraphQLObjectType).name;
+        return permittedItems(nodeType, result, context, (edge: { node?: unknown } | null) => edge?.node);
+      }
+      return result;
+    };
+    const isRootNeedingCaller = isRoot && !rules.public;
+    if (rules.public || (!needsPrecheck && !isRootNeedingCaller)) {
+      // Nothing to check before the field resolves (a nested list of protected objects: a run's model versions):
+      // its answer is filtered as it comes, without an async frame of its own per parent object.
+      field.resolve = (parent, args, context: TContext, info) => {
+        const result = original(parent, args, context, info);
+        return isThenable(result)
+          ? Promise.resolve(result).then((value) => answer(value, context))
+          : answer(result, context);
+      };
+      return;
+    }
     // Errors of the checks themselves (an unreachable permission service) are mapped with the resolver's, once,
     // by the error mapping the subgraph applies around this (graphql/withErrorMapping.ts).
     field.resolve = async (
@@ -222,49 +302,29 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       info: Parameters<GraphQLFieldResolver<unknown, TContext>>[3],
     ) => {
       const auth = context.authorizer;
-      if (!rules.public) {
-        // Every non-public root field needs a known caller when a permission service is in charge.
-        if (isRoot || rules.requiresAuth || parentRules.requiresAuth || requiresAdmin) await auth.requireKnownCaller();
-        const scope = rules.scope ?? parentRules.scope;
-        if (scope) await auth.requireScope(scope);
-        if (requiresAdmin) await auth.requireAdmin();
-        if (rules.level) {
-          if (rules.argument) {
-            const value = argumentAt(args, rules.argument.path);
-            const find = options.argumentResource[rules.argument.kind];
-            if (value === undefined || !find)
-              throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
-            await requireGoverning(auth, await find(value, context), rules.level);
-          } else if (options.objectResource[parentType.name]) {
-            await requireGoverning(auth, await resourceOf(parentType.name, parent, context), rules.level);
-          } else {
-            throw new Error(
-              `applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`,
-            );
-          }
+      // Every non-public root field needs a known caller when a permission service is in charge.
+      if (isRoot || rules.requiresAuth || parentRules.requiresAuth || requiresAdmin) await auth.requireKnownCaller();
+      const scope = rules.scope ?? parentRules.scope;
+      if (scope) await auth.requireScope(scope);
+      if (requiresAdmin) await auth.requireAdmin();
+      if (rules.level) {
+        if (rules.argument) {
+          const value = argumentAt(args, rules.argument.path);
+          const find = options.argumentResource[rules.argument.kind];
+          if (value === undefined || !find)
+            throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has no ${rules.argument.path}`);
+          await requireGoverning(auth, await find(value, context), rules.level);
+        } else if (options.objectResource[parentType.name]) {
+          await requireGoverning(auth, await resourceOf(parentType.name, parent, context), rules.level);
+        } else {
+          throw new Error(`applyAuthorization: ${parentType.name}.${field.name} has @hasPermission without a resource`);
         }
       }
-      const result = await original(parent, args, context, info);
-      if (returnsProtected) {
-        if (isList && Array.isArray(result)) {
-          const allowed = await Promise.all(result.map((item) => permitted(returnType.name, item, context)));
-          return result.filter((_, index) => allowed[index]);
-        }
-        if (!isList && result && !(await permitted(returnType.name, result, context))) {
-          await requireGoverning(
-            auth,
-            await resourceOf(returnType.name, result, context),
-            protectedLevel(returnType.name) as PermissionLevel,
-          );
-        }
-      } else if (edgesOfProtected && Array.isArray(result)) {
-        const nodeType = (edgeNodeType as GraphQLObjectType).name;
-        const allowed = await Promise.all(
-          result.map((edge: { node?: unknown }) => permitted(nodeType, edge?.node, context)),
-        );
-        return result.filter((_, index) => allowed[index]);
-      }
-      return result;
+      return answer(await original(parent, args, context, info), context);
     };
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -105,6 +105,20 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
   );
   let prefetched = false;
   let admin: Promise<boolean> | undefined;
+  let knownCaller: Promise<void> | undefined;
+  const checkKnownCaller = async (): Promise<void> => {
+    const service = await backend();
+    if (principal.kind === 'anonymous' && service.kind === 'none') return;
+    const asked = await session();
+    // A backend that decides only for some identities says which (with its own message).
+    asked.requireCaller?.();
+    if (principal.kind === 'anonymous')
+      throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
+    // Every root field comes through here first: what the caller's checks will need is fetched alongside the
+    // field's own first call, not after it (one sequential upstream wave fewer).
+    if (!prefetched) asked.prefetch?.();
+    prefetched = true;
+  };
   const self: Authorizer = {
     backend,
     session,
@@ -140,18 +154,13 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
         );
       }
     },
-    async requireKnownCaller() {
-      const service = await backend();
-      if (principal.kind === 'anonymous' && service.kind === 'none') return;
-      const asked = await session();
-      // A backend that decides only for some identities says which (with its own message).
-      asked.requireCaller?.();
-      if (principal.kind === 'anonymous')
-        throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
-      // Every root field comes through here first: what the caller's checks will need is fetched alongside the
-      // field's own first call, not after it (one sequential upstream wave fewer).
-      if (!prefetched) asked.prefetch?.();
-      prefetched = true;
+    requireKnownCaller() {
+      // The caller and the backend are the request's own and do not change: once known, known for every field
+      // after (an `_entities` list of 500 runs asks 500 times). A refusal is asked again, and refused again.
+      return (knownCaller ??= checkKnownCaller().catch((error: unknown) => {
+        knownCaller = undefined;
+        throw error;
+      }));
     },
     async identify() {
       const own = { username: principal.username, email: principal.email };

@@ -22,8 +22,8 @@ import type { ArtifactLocation } from '../../upstream/artifacts/ArtifactRoot.js'
 export type ExperimentModel = WireExperiment;
 /** Backs `Run`. A reference from another subgraph may carry only the id until it is loaded. */
 export type RunModel = WireRun;
-/** Backs `Metric` (run_id always set). */
-export type MetricModel = WireMetric & { run_id: string };
+/** Backs `Metric`: run_id and step always set (see `metricModel`), so `key`, `value` and `step` need no resolver. */
+export type MetricModel = WireMetric & { run_id: string; step: number | string };
 /** Backs `Param`. */
 export type ParamModel = WireParam;
 /** Backs `Tag`. */

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../../context/RequestContext.js';
 import type { WireLoggedModel, WireModelIO, WireRun } from '../../../upstream/mlflow/wire.js';
 import { trackingLoaders } from '../loaders/createTrackingLoaders.js';
 import type { RunResolvers } from '../resolvers.generated.js';
+import { metricModel, paramModels } from './leaves.js';
 import { runTraces } from './traceQueries.js';
 import { artifactLocation, lifecycleStage, runName, runStatus, tagList, tagValue } from '../toModels.js';
 
@@ -54,15 +55,15 @@ export const Run: RunResolvers = {
   endTime: (run) => run.info.end_time ?? null,
   artifactUri: (run) => run.info.artifact_uri ?? null,
   lifecycleStage: (run) => lifecycleStage(run.info.lifecycle_stage),
-  params: (run) => (run.data?.params ?? []).map((p) => ({ key: p.key, value: p.value ?? '' })),
+  params: (run) => paramModels(run.data?.params),
   param: (run, { key }) => {
     const param = run.data?.params?.find((p) => p.key === key);
     return param ? (param.value ?? '') : null;
   },
-  metrics: (run) => (run.data?.metrics ?? []).map((m) => ({ ...m, run_id: run.info.run_id })),
+  metrics: (run) => (run.data?.metrics ?? []).map((m) => metricModel(m, run.info.run_id)),
   metric: (run, { key }) => {
     const metric = run.data?.metrics?.find((m) => m.key === key);
-    return metric ? { ...metric, run_id: run.info.run_id } : null;
+    return metric ? metricModel(metric, run.info.run_id) : null;
   },
   async metricHistory(run, { key, startStep, endStep, maxPoints }, context) {
     const points = maxPoints ?? MAX_POINTS;
@@ -78,7 +79,7 @@ export const Run: RunResolvers = {
       version: latestVersion(run, key),
       finished: TERMINAL_STATUSES.has(run.info.status ?? ''),
     });
-    return history.map((m) => ({ ...m, run_id: run.info.run_id }));
+    return history.map((m) => metricModel(m, run.info.run_id));
   },
   tags: (run) => tagList(run.data?.tags),
   tag: (run, { key }) => tagValue(run.data?.tags, key),

@@ -1,15 +1,28 @@
+import type { WireMetric, WireParam } from '../../../upstream/mlflow/wire.js';
+import type { MetricModel, ParamModel } from '../mappers.js';
 import type { DatasetInputResolvers, MetricResolvers } from '../resolvers.generated.js';
 import { tagList } from '../toModels.js';
 
 /**
- * Metric fields: MLflow omits step 0 and sends int64 as numbers or strings. `key` and `value` are the wire's own
- * and have no resolver: the default one reads them, and compiled subgraph operations (graphql-jit) read such a
- * field inline instead of calling a resolver per value (a cold dashboard lists every metric of its 500 runs;
- * measured in README "Benchmarks").
+ * A run's metric as `Metric` is backed: the run's id added, and step 0 (which MLflow omits) written out. Every field
+ * but `runId` is then the object's own and has no resolver: the default one reads it, and compiled subgraph
+ * operations (graphql-jit) read such a field inline instead of calling a resolver per value (a cold dashboard lists
+ * every metric of its 500 runs; measured in README "Benchmarks"). `timestamp` may be absent: read as null.
  */
+export function metricModel(metric: WireMetric, runId: string): MetricModel {
+  return { ...metric, run_id: runId, step: metric.step ?? 0 };
+}
+
+/** A run's params as `Param` is backed: MLflow omits an empty value; a param that has one is answered as it is. */
+export function paramModels(params: readonly WireParam[] | undefined): ParamModel[] {
+  if (!params) return [];
+  const models: ParamModel[] = [];
+  for (const param of params) models.push(param.value === undefined ? { key: param.key, value: '' } : param);
+  return models;
+}
+
+/** Metric fields: int64 come as numbers or strings (the Long scalar takes both). */
 export const Metric: MetricResolvers = {
-  timestamp: (metric) => metric.timestamp ?? null,
-  step: (metric) => metric.step ?? 0,
   runId: (metric) => metric.run_id,
 };
 
