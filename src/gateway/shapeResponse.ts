@@ -5,8 +5,8 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isEnumType,
   isSubtype,
-  isValidLeafValue,
   Variable,
   type CompositeType,
   type Directive,
@@ -46,7 +46,12 @@ type TypePlan =
   | { kind: 'nonNull'; of: TypePlan; type: Type; selections: SelectionPlan[] | undefined }
   | { kind: 'list'; of: TypePlan; type: Type; selections: SelectionPlan[] | undefined }
   | { kind: 'composite'; type: CompositeType; selections: SelectionPlan[] | undefined }
-  | { kind: 'leaf'; type: ScalarType | EnumType; custom: boolean; selections: SelectionPlan[] | undefined };
+  | {
+      kind: 'leaf';
+      type: ScalarType | EnumType;
+      valid: (value: unknown) => boolean;
+      selections: SelectionPlan[] | undefined;
+    };
 
 type SelectionPlan =
   | {
@@ -68,6 +73,29 @@ type SelectionPlan =
 
 const BUBBLE = true;
 const hasOwn = Object.prototype.hasOwnProperty;
+/** The gateway's test of an integer's text (values.js). */
+const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]*)$/;
+
+/**
+ * `isValidLeafValue(schema, value, type)` of @apollo/federation-internals, with what depends only on the type decided
+ * once per field instead of per value (~10 000 leaves in a dashboard): the same answer for every value.
+ */
+export function leafValidity(schema: Schema, type: ScalarType | EnumType): (value: unknown) => boolean {
+  if (isCustomScalarType(type)) return () => true;
+  const isBoolean = type === schema.booleanType();
+  const isInt = type === schema.intType();
+  const integral = isInt || type === schema.idType();
+  const isFloat = type === schema.floatType();
+  const enumType = isEnumType(type) ? type : undefined;
+  const stringValid = !isBoolean && !isInt && !isFloat;
+  return (value) => {
+    if (typeof value === 'boolean') return isBoolean;
+    if (typeof value === 'number' && Number.isFinite(value))
+      return integral ? INTEGER_TEXT.test(String(value)) : isFloat;
+    if (typeof value === 'string') return enumType ? enumType.value(value) !== undefined : stringValid;
+    return false;
+  };
+}
 
 /** `@skip`/`@include`'s `if`, as the gateway reads it (a literal, or a variable that must hold a boolean). */
 function ifValue(
@@ -158,7 +186,7 @@ class Shaper {
     if (isListType(type)) return { kind: 'list', of: this.typePlan(type.ofType, selections), type, selections };
     if (isCompositeType(type)) return { kind: 'composite', type, selections };
     const leaf = type as ScalarType | EnumType;
-    return { kind: 'leaf', type: leaf, custom: isCustomScalarType(leaf), selections };
+    return { kind: 'leaf', type: leaf, valid: leafValidity(this.schema, leaf), selections };
   }
 
   private type(name: string): NamedType | undefined {
@@ -304,7 +332,7 @@ class Shaper {
       case 'leaf': {
         if (inputValue === null) break;
         if (outputValue !== undefined) throw new UseGatewayShaping('leaf written twice');
-        const valid = plan.custom || isValidLeafValue(this.schema, inputValue, plan.type);
+        const valid = plan.valid(inputValue);
         if (!valid)
           this.errors.push(
             ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(this.path, plan.type, parentType)}.`, {

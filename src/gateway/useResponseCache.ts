@@ -116,9 +116,12 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ApolloServ
           // Written out once: the answer sent now is this text (stringifyResult), not a second stringification.
           keptTexts.set(data, text);
           if (options.maxBytes !== undefined && text.length > options.maxBytes) return;
-          // Not awaited: the answer need not wait for Redis. The caller's next request comes after this SET on the
-          // same connection, so it finds the answer; a failed SET is only a miss later (the cache never rejects).
-          void cache.answers.write(id, text, seconds);
+          // Not awaited, and started after the answer is written out (setImmediate): encoding ~300 KB and handing it
+          // to Redis would otherwise run first, as the answer waits. The caller's next request comes after this SET
+          // on the same connection, so it finds the answer; a failed SET is only a miss later (the cache never
+          // rejects).
+          const answer = id;
+          setImmediate(() => void cache.answers.write(answer, text, seconds));
         },
       };
     },

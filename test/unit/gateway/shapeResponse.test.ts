@@ -5,9 +5,20 @@
 // __typename, missing keys, non-lists) so the error paths are compared too.
 import { createRequire } from 'node:module';
 import { composeServices } from '@apollo/composition';
-import { operationFromDocument, Supergraph, type Selection } from '@apollo/federation-internals';
+import {
+  buildSchema,
+  isValidLeafValue,
+  operationFromDocument,
+  Supergraph,
+  type Selection,
+} from '@apollo/federation-internals';
 import { parse } from 'graphql';
-import { shapeResponse, type ComputeResponse, type ComputeResponseArgs } from '../../../src/gateway/shapeResponse.js';
+import {
+  leafValidity,
+  shapeResponse,
+  type ComputeResponse,
+  type ComputeResponseArgs,
+} from '../../../src/gateway/shapeResponse.js';
 
 const gatewayComputeResponse = (
   createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as { computeResponse: ComputeResponse }
@@ -296,4 +307,45 @@ describe('installResponseShaping', () => {
     expect(shapedBy()).toBe('planned');
     module.computeResponse = gatewayComputeResponse;
   });
+});
+
+describe('leafValidity', () => {
+  // Decided per type once, it must answer exactly as the gateway's per-value isValidLeafValue does.
+  const schema = buildSchema(`
+    scalar Stamp
+    enum Color { RED GREEN }
+    type Query { s: String i: Int f: Float b: Boolean id: ID c: Color t: Stamp }
+  `);
+  const values: unknown[] = [
+    'RED',
+    'BLUE',
+    '',
+    '12',
+    'true',
+    0,
+    -0,
+    12,
+    -7,
+    1.5,
+    2 ** 31,
+    1e21,
+    1e300,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    true,
+    false,
+    null,
+    undefined,
+    {},
+    [],
+    10n,
+  ];
+  it.each(['String', 'Int', 'Float', 'Boolean', 'ID', 'Color', 'Stamp'])(
+    'answers as isValidLeafValue for %s',
+    (name) => {
+      const type = schema.type(name) as Parameters<typeof isValidLeafValue>[2];
+      const valid = leafValidity(schema, type);
+      for (const value of values) expect([value, valid(value)]).toEqual([value, isValidLeafValue(schema, value, type)]);
+    },
+  );
 });
