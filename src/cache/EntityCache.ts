@@ -1,7 +1,6 @@
 import { cacheKey } from './cacheKey.js';
 import { defaultTtls, rowOfNamespace, type CacheTtls } from './cachePolicy.js';
 import { recordUndecodableHit } from './cacheStats.js';
-import { takeJson } from './knownJson.js';
 import type { KeyValueCache, KeyValueEntry } from './KeyValueCache.js';
 
 /** Options for `EntityCache`. */
@@ -73,7 +72,7 @@ export class EntityCache {
       const key = cacheKey({ namespace, id, scope });
       let text: string | undefined;
       try {
-        text = takeJson(value) ?? JSON.stringify(value);
+        text = JSON.stringify(value);
       } catch {
         // BigInt or a cycle: not cacheable, but the caller already has its value, so this is not its problem.
         this.#kv.stats.errors += 1;

@@ -1,6 +1,4 @@
 import type { Got, Response } from 'got';
-import { inCachedFetch } from '../../cache/AnswerLifetime.js';
-import { rememberJson } from '../../cache/knownJson.js';
 import type { Endpoint } from './endpoint.js';
 import { redactText } from './redact.js';
 import { fillPath, MAX_REQUEST_LINE_BYTES, requestLineLength, requestPath, toSearchParams } from './requestLine.js';
@@ -229,8 +227,6 @@ export async function callRest(
         throw lastError;
       }
       observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms });
-      // A cached fetch stores what it fetched: as the text that came, not stringified again (cache/knownJson.ts).
-      if (inCachedFetch()) rememberJson(parsed, body);
       return parsed;
     }
     observe?.({ upstream, route: endpoint.route, status: response.statusCode, ms, failure: 'http' });

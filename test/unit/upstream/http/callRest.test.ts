@@ -1,6 +1,4 @@
 import http from 'node:http';
-import { duringCachedFetch } from '../../../../src/cache/AnswerLifetime.js';
-import { takeJson } from '../../../../src/cache/knownJson.js';
 import { callRest } from '../../../../src/upstream/http/callRest.js';
 import { createHttpInstance } from '../../../../src/upstream/http/createHttpInstance.js';
 import { endpoint } from '../../../../src/upstream/http/endpoint.js';
@@ -57,16 +55,6 @@ describe('callRest against a real HTTP server', () => {
     expect(result).toEqual({ ok: true });
     expect(seen[0]?.url).toBe('/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=a&run_ids=b&metric_key=loss');
     expect(seen[0]?.authorization).toBe('Bearer abc');
-  });
-
-  it('keeps the text of an answer a cached fetch will store (so it is not stringified again), only there', async () => {
-    const text = '{ "runs" : [ { "info": { "run_id": "r1" } } ] }';
-    reply = (_, __, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(text);
-    const search = () => callRest(http0(), 'MLflow', endpoint('POST /api/2.0/mlflow/runs/search'), {});
-    const cached = await duringCachedFetch(search);
-    expect(cached).toEqual({ runs: [{ info: { run_id: 'r1' } }] });
-    expect(takeJson(cached)).toBe(text);
-    expect(takeJson(await search())).toBeUndefined();
   });
 
   it('sends POST params as JSON and fills path placeholders', async () => {
