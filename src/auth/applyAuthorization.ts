@@ -264,20 +264,29 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       rules.level;
     if (!needsPrecheck && !returnsProtected && !edgesOfProtected && !(isRoot && !rules.public)) return;
 
-    /** What the field answers once resolved: only the objects the caller may see (see {@link permittedItems}). */
-    const answer = async (result: unknown, context: TContext): Promise<unknown> => {
+    /**
+     * What the field answers once resolved: only the objects the caller may see (see {@link permittedItems}). A
+     * value with nothing to check (an empty list, or a field that returns no protected object) is answered as it
+     * is, not as a promise: a run's empty list of model versions then costs no extra turns of the microtask queue.
+     */
+    const answer = (result: unknown, context: TContext): unknown => {
       if (returnsProtected) {
-        if (isList && Array.isArray(result)) return permittedItems(returnType.name, result, context, (item) => item);
-        if (!isList && result && !(await permitted(returnType.name, result, context))) {
-          await requireGoverning(
-            context.authorizer,
-            await resourceOf(returnType.name, result, context),
-            protectedLevel(returnType.name) as PermissionLevel,
-          );
-        }
-      } else if (edgesOfProtected && Array.isArray(result)) {
+        if (isList && Array.isArray(result))
+          return result.length === 0 ? result : permittedItems(returnType.name, result, context, (item) => item);
+        if (!isList && result) return answerOne(result, context);
+      } else if (edgesOfProtected && Array.isArray(result) && result.length > 0) {
         const nodeType = (edgeNodeType as GraphQLObjectType).name;
         return permittedItems(nodeType, result, context, (edge: { node?: unknown } | null) => edge?.node);
+      }
+      return result;
+    };
+    const answerOne = async (result: unknown, context: TContext): Promise<unknown> => {
+      if (!(await permitted(returnType.name, result, context))) {
+        await requireGoverning(
+          context.authorizer,
+          await resourceOf(returnType.name, result, context),
+          protectedLevel(returnType.name) as PermissionLevel,
+        );
       }
       return result;
     };
