@@ -190,7 +190,12 @@ export function createCursorCodec(keys: Pick<ServerKeys, 'cursor'>, principal: P
   return new CursorCodec(keys.cursor, callerIdentity(principal));
 }
 
-/** The cursors of one connection field for the request's caller (what resolvers call). */
+/**
+ * The cursors of one connection field for the request's caller (what resolvers call). The keys are derived on first
+ * use: a first page whose cursors nobody reads (a dashboard's ten `runs { nodes }`) derives none, before its search.
+ */
 export function connectionCursors(keys: Pick<ServerKeys, 'cursor'>, principal: Principal, scope: CursorScope): Cursors {
-  return createCursorCodec(keys, principal).scoped(scope);
+  let cursors: Cursors | undefined;
+  const scoped = () => (cursors ??= createCursorCodec(keys, principal).scoped(scope));
+  return { encode: (position) => scoped().encode(position), decode: (after) => scoped().decode(after) };
 }
