@@ -149,11 +149,14 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
   const types = typeRules(schema);
   const protectedLevel = (typeName: string) => types.get(typeName)?.level;
 
-  const resourceOf = async (typeName: string, object: unknown, context: TContext): Promise<Governing> => {
+  /** How a protected type's objects name what governs them. */
+  const finderOf = (typeName: string) => {
     const find = options.objectResource[typeName];
     if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
-    return find(object, context);
+    return find;
   };
+  const resourceOf = async (typeName: string, object: unknown, context: TContext): Promise<Governing> =>
+    finderOf(typeName)(object, context);
   const permitted = async (typeName: string, object: unknown, context: TContext): Promise<boolean> => {
     const level = protectedLevel(typeName);
     if (!level || object === null || object === undefined || object instanceof Error) return true;
@@ -173,8 +176,7 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
   ): Promise<T[]> => {
     const level = protectedLevel(typeName);
     if (!level || items.length === 0) return [...items];
-    const find = options.objectResource[typeName];
-    if (!find) throw new Error(`applyAuthorization: no objectResource for protected type ${typeName}`);
+    const find = finderOf(typeName);
     const governing: unknown[] = new Array(items.length);
     const withoutObject: boolean[] = new Array(items.length).fill(false);
     const finding: Promise<void>[] = [];
@@ -290,8 +292,7 @@ export function applyAuthorization<TContext extends AuthorizedContext>(
       }
       return result;
     };
-    const isRootNeedingCaller = isRoot && !rules.public;
-    if (rules.public || (!needsPrecheck && !isRootNeedingCaller)) {
+    if (rules.public || (!needsPrecheck && !isRoot)) {
       // Nothing to check before the field resolves (a nested list of protected objects: a run's model versions):
       // its answer is filtered as it comes, without an async frame of its own per parent object.
       field.resolve = (parent, args, context: TContext, info) => {

@@ -103,7 +103,6 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
     },
     { ...loaderOptions(config), cacheKeyFn: ({ resource, required }) => `${resourceKey(resource)}\u0000${required}` },
   );
-  let prefetched = false;
   let admin: Promise<boolean> | undefined;
   let knownCaller: Promise<void> | undefined;
   const checkKnownCaller = async (): Promise<void> => {
@@ -115,9 +114,8 @@ export function createAuthorizer({ permissions, request, config }: AuthorizerOpt
     if (principal.kind === 'anonymous')
       throw new UnauthenticatedError('Authentication required: send Authorization: Basic … or Bearer …');
     // Every root field comes through here first: what the caller's checks will need is fetched alongside the
-    // field's own first call, not after it (one sequential upstream wave fewer).
-    if (!prefetched) asked.prefetch?.();
-    prefetched = true;
+    // field's own first call, not after it (one sequential upstream wave fewer). Once per request: a pass is kept.
+    asked.prefetch?.();
   };
   const self: Authorizer = {
     backend,

@@ -2,6 +2,7 @@ import { LocalGraphQLDataSource } from '@apollo/gateway';
 import { Kind, parse, validate, visit, BREAK, type DocumentNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { lazy } from '../context/lazy.js';
 import { compileLeafCheck } from './leafCheck.js';
 
 /** What the gateway hands a data source, and what it answers. */
@@ -123,11 +124,6 @@ export class CompiledGraphQLDataSource extends LocalGraphQLDataSource {
     }
     const fast = compileQuery(this.schema, document, operationName, { disableLeafSerialization: true });
     if (!isCompiledQuery(fast)) return undefined;
-    let serializing: { query: CompiledQuery | undefined } | undefined;
-    return {
-      query: fast,
-      leavesSerialized,
-      serializing: () => (serializing ??= { query: serializingOnce() }).query,
-    };
+    return { query: fast, leavesSerialized, serializing: lazy(serializingOnce) };
   }
 }

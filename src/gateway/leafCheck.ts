@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  getOperationAST,
   GraphQLBoolean,
   GraphQLFloat,
   GraphQLID,
@@ -166,9 +167,7 @@ export function compileLeafCheck(
   document: DocumentNode,
   operationName: string | undefined,
 ): ((data: Record<string, unknown>) => boolean) | undefined {
-  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation =
-    operationName === undefined ? operations[0] : operations.find((o) => o.name?.value === operationName);
+  const operation = getOperationAST(document, operationName);
   const root = operation?.operation === 'query' ? schema.getQueryType() : undefined;
   if (!operation || !root) return undefined;
   const fragments = new Map(
